@@ -1,0 +1,27 @@
+//===- MLCToLinalg.h - Lowering of mlc to linalg on tensors -----*- C++ -*-===//
+#ifndef MLC_CONVERSION_MLCTOLINALG_MLCTOLINALG_H
+#define MLC_CONVERSION_MLCTOLINALG_MLCTOLINALG_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+} // namespace mlir
+
+namespace mlc {
+
+#define GEN_PASS_DECL_CONVERTMLCTOLINALG
+#include "mlc/Conversion/Passes.h.inc"
+
+void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateContractionToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateConvPoolToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateShapeOpsToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// All of the above.
+void populateMLCToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+} // namespace mlc
+
+#endif // MLC_CONVERSION_MLCTOLINALG_MLCTOLINALG_H

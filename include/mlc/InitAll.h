@@ -1,0 +1,26 @@
+//===- InitAll.h - Registration of everything MLC provides ------*- C++ -*-===//
+//
+// Tools call these once at start-up: MLC registers its dialects, passes,
+// pipelines and in-tree backends explicitly, without static initializers.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLC_INITALL_H
+#define MLC_INITALL_H
+
+namespace mlir {
+class DialectRegistry;
+} // namespace mlir
+
+namespace mlc {
+
+/// Registers the mlc dialect and the upstream dialects MLC's pipelines use.
+void registerAllDialects(mlir::DialectRegistry &registry);
+
+/// Registers MLC's passes and named pipelines (including each in-tree
+/// backend's pipeline) with the global pass registry.
+void registerAllPasses();
+
+} // namespace mlc
+
+#endif // MLC_INITALL_H

@@ -1,0 +1,233 @@
+//===- ConvPoolToLinalg.cpp - mlc conv2d and pooling to linalg ------------===//
+//
+// Padding becomes tensor.pad, the window computation a named linalg
+// convolution or pooling op (which tiling and vectorization know), grouped
+// convolutions the NGCHW/GFCHW form through expand/collapse_shape.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "mlc/Conversion/MLCToLinalg/MLCToLinalg.h"
+#include "mlc/Dialect/MLC/IR/MLCOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlc;
+
+/// Pads the H and W dims of an NCHW tensor by `pads` = [top, left, bottom,
+/// right] with the scalar `padValue`.
+static Value padSpatial(OpBuilder &b, Location loc, Value input,
+                        ArrayRef<int64_t> pads, TypedAttr padValue) {
+  if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[2] += pads[0] + pads[2];
+  shape[3] += pads[1] + pads[3];
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                   b.getIndexAttr(pads[0]),
+                                   b.getIndexAttr(pads[1])};
+  SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                    b.getIndexAttr(pads[2]),
+                                    b.getIndexAttr(pads[3])};
+  Value scalar = arith::ConstantOp::create(b, loc, padValue);
+  return tensor::PadOp::create(b, loc, resultType, input, low, high, scalar);
+}
+
+/// A tensor of `type` holding `bias` broadcast along every dim but `dim`.
+static Value broadcastAlongDim(OpBuilder &b, Location loc, Value bias,
+                               RankedTensorType type, int64_t dim) {
+  Value init =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  SmallVector<int64_t> dims;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    if (i != dim)
+      dims.push_back(i);
+  return linalg::BroadcastOp::create(b, loc, bias, init, dims).getResult()[0];
+}
+
+namespace {
+
+struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getType();
+    Type elementType = resultType.getElementType();
+    Value input = padSpatial(rewriter, loc, op.getInput(), op.getPads(),
+                             rewriter.getZeroAttr(elementType));
+    Attribute strides = rewriter.getI64VectorAttr(op.getStrides());
+    Attribute dilations = rewriter.getI64VectorAttr(op.getDilations());
+    int64_t group = op.getGroup();
+    ArrayRef<int64_t> outShape = resultType.getShape();
+
+    if (group == 1) {
+      // The bias, when present, initializes the accumulator.
+      Value init = op.getBias()
+                       ? broadcastAlongDim(rewriter, loc, op.getBias(),
+                                           resultType, 1)
+                       : createFilledTensor(rewriter, loc, resultType,
+                                            rewriter.getZeroAttr(elementType));
+      Value conv = linalg::Conv2DNchwFchwOp::create(
+                       rewriter, loc, TypeRange{resultType},
+                       ValueRange{input, op.getFilter()}, ValueRange{init},
+                       strides, dilations)
+                       .getResult(0);
+      rewriter.replaceOp(op, conv);
+      return success();
+    }
+
+    // Grouped: [N, G*C, H, W] x [G*F, C, KH, KW] -> [N, G, F, OH, OW].
+    auto inputType = cast<RankedTensorType>(input.getType());
+    RankedTensorType filterType = op.getFilter().getType();
+    int64_t filtersPerGroup = filterType.getDimSize(0) / group;
+    auto groupedInputType = RankedTensorType::get(
+        {inputType.getDimSize(0), group, inputType.getDimSize(1) / group,
+         inputType.getDimSize(2), inputType.getDimSize(3)},
+        elementType);
+    auto groupedFilterType = RankedTensorType::get(
+        {group, filtersPerGroup, filterType.getDimSize(1),
+         filterType.getDimSize(2), filterType.getDimSize(3)},
+        elementType);
+    auto groupedResultType = RankedTensorType::get(
+        {outShape[0], group, filtersPerGroup, outShape[2], outShape[3]},
+        elementType);
+    SmallVector<ReassociationIndices> splitDim1 = {{0}, {1, 2}, {3}, {4}};
+    SmallVector<ReassociationIndices> splitDim0 = {{0, 1}, {2}, {3}, {4}};
+    Value groupedInput = tensor::ExpandShapeOp::create(
+        rewriter, loc, groupedInputType, input, splitDim1);
+    Value groupedFilter = tensor::ExpandShapeOp::create(
+        rewriter, loc, groupedFilterType, op.getFilter(), splitDim0);
+    Value init;
+    if (Value bias = op.getBias()) {
+      auto groupedBiasType =
+          RankedTensorType::get({group, filtersPerGroup}, elementType);
+      Value groupedBias = tensor::ExpandShapeOp::create(
+          rewriter, loc, groupedBiasType, bias,
+          SmallVector<ReassociationIndices>{{0, 1}});
+      Value empty = tensor::EmptyOp::create(
+          rewriter, loc, groupedResultType.getShape(), elementType);
+      int64_t dims[] = {0, 3, 4};
+      init = linalg::BroadcastOp::create(rewriter, loc, groupedBias, empty, dims)
+                 .getResult()[0];
+    } else {
+      init = createFilledTensor(rewriter, loc, groupedResultType,
+                                rewriter.getZeroAttr(elementType));
+    }
+    Value conv = linalg::Conv2DNgchwGfchwOp::create(
+                     rewriter, loc, TypeRange{groupedResultType},
+                     ValueRange{groupedInput, groupedFilter}, ValueRange{init},
+                     strides, dilations)
+                     .getResult(0);
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, resultType, conv,
+                                                         splitDim1);
+    return success();
+  }
+};
+
+struct MaxPool2DLowering : OpRewritePattern<MaxPool2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MaxPool2DOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getType();
+    TypedAttr lowest = getLowestValueAttr(resultType.getElementType());
+    Value input = padSpatial(rewriter, loc, op.getInput(), op.getPads(), lowest);
+    Value window = tensor::EmptyOp::create(rewriter, loc, op.getKernelShape(),
+                                           resultType.getElementType());
+    Value init = createFilledTensor(rewriter, loc, resultType, lowest);
+    Value pool = linalg::PoolingNchwMaxOp::create(
+                     rewriter, loc, TypeRange{resultType},
+                     ValueRange{input, window}, ValueRange{init},
+                     rewriter.getI64VectorAttr(op.getStrides()),
+                     rewriter.getI64VectorAttr(op.getDilations()))
+                     .getResult(0);
+    rewriter.replaceOp(op, pool);
+    return success();
+  }
+};
+
+/// Sum pooling followed by a division by the window size, or, when padding
+/// is excluded from the average, by a compile-time table of per-position
+/// counts of real (unpadded) elements.
+struct AvgPool2DLowering : OpRewritePattern<AvgPool2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AvgPool2DOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getType();
+    Type elementType = resultType.getElementType();
+    ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
+                      pads = op.getPads();
+    Value input = padSpatial(rewriter, loc, op.getInput(), pads,
+                             rewriter.getZeroAttr(elementType));
+    Value window =
+        tensor::EmptyOp::create(rewriter, loc, kernel, elementType);
+    Value init = createFilledTensor(rewriter, loc, resultType,
+                                    rewriter.getZeroAttr(elementType));
+    int64_t unitDilations[] = {1, 1};
+    Value sum = linalg::PoolingNchwSumOp::create(
+                    rewriter, loc, TypeRange{resultType},
+                    ValueRange{input, window}, ValueRange{init},
+                    rewriter.getI64VectorAttr(strides),
+                    rewriter.getI64VectorAttr(unitDilations))
+                    .getResult(0);
+
+    bool hasPads = llvm::any_of(pads, [](int64_t p) { return p != 0; });
+    Value result;
+    if (op.getCountIncludePad() || !hasPads) {
+      double count = kernel[0] * kernel[1];
+      result = createElementwise(
+          rewriter, loc, resultType, {sum},
+          [&](OpBuilder &b, Location nloc, ValueRange args) -> Value {
+            return arith::DivFOp::create(
+                b, nloc, args[0],
+                createScalarConstant(b, nloc, elementType, count));
+          });
+    } else {
+      int64_t inH = op.getInput().getType().getDimSize(2);
+      int64_t inW = op.getInput().getType().getDimSize(3);
+      int64_t outH = resultType.getDimSize(2), outW = resultType.getDimSize(3);
+      auto realCount = [](int64_t out, int64_t stride, int64_t pad,
+                          int64_t k, int64_t in) {
+        int64_t start = out * stride - pad;
+        return std::min(start + k, in) - std::max<int64_t>(start, 0);
+      };
+      SmallVector<Attribute> counts;
+      for (int64_t h = 0; h < outH; ++h)
+        for (int64_t w = 0; w < outW; ++w)
+          counts.push_back(rewriter.getFloatAttr(
+              elementType,
+              realCount(h, strides[0], pads[0], kernel[0], inH) *
+                  realCount(w, strides[1], pads[1], kernel[1], inW)));
+      auto countType = RankedTensorType::get({outH, outW}, elementType);
+      Value countTable = arith::ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(countType, ArrayRef(counts)));
+      result = createElementwise(
+          rewriter, loc, resultType, {sum, countTable},
+          [](OpBuilder &b, Location nloc, ValueRange args) -> Value {
+            return arith::DivFOp::create(b, nloc, args[0], args[1]);
+          });
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlc::populateConvPoolToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<Conv2DLowering, MaxPool2DLowering, AvgPool2DLowering>(
+      patterns.getContext());
+}

@@ -1,0 +1,149 @@
+//===- ElementwiseToLinalg.cpp - mlc elementwise ops to linalg.generic ----===//
+//
+// Binary arithmetic with broadcasting, activations, clip, batch_norm and
+// constants.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "mlc/Conversion/MLCToLinalg/MLCToLinalg.h"
+#include "mlc/Dialect/MLC/IR/MLCOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+using namespace mlir;
+using namespace mlc;
+
+namespace {
+
+/// Emits the scalar op of a binary mlc op for float or integer elements.
+template <typename SrcOp, typename FloatOp, typename IntOp>
+struct BinaryOpLowering : OpRewritePattern<SrcOp> {
+  using OpRewritePattern<SrcOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(SrcOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    bool isFloat = isa<FloatType>(op.getType().getElementType());
+    Value result = createElementwise(
+        rewriter, op.getLoc(), op.getType(), {op.getLhs(), op.getRhs()},
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          if (isFloat)
+            return FloatOp::create(b, loc, args[0], args[1]);
+          return IntOp::create(b, loc, args[0], args[1]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Unary float ops whose scalar body is given by `build`.
+template <typename SrcOp>
+struct UnaryOpLowering : OpRewritePattern<SrcOp> {
+  using OpRewritePattern<SrcOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(SrcOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Value result = createElementwise(
+        rewriter, op.getLoc(), op.getType(), {op.getInput()},
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          return buildScalar(op, b, loc, args[0]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+  static Value buildScalar(SrcOp op, OpBuilder &b, Location loc, Value x);
+};
+
+template <>
+Value UnaryOpLowering<ReluOp>::buildScalar(ReluOp, OpBuilder &b, Location loc,
+                                           Value x) {
+  Value zero = createScalarConstant(b, loc, x.getType(), 0.0);
+  return arith::MaximumFOp::create(b, loc, x, zero);
+}
+
+template <>
+Value UnaryOpLowering<SigmoidOp>::buildScalar(SigmoidOp, OpBuilder &b,
+                                              Location loc, Value x) {
+  Value one = createScalarConstant(b, loc, x.getType(), 1.0);
+  Value negExp = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+  return arith::DivFOp::create(b, loc, one,
+                               arith::AddFOp::create(b, loc, one, negExp));
+}
+
+template <>
+Value UnaryOpLowering<TanhOp>::buildScalar(TanhOp, OpBuilder &b, Location loc,
+                                           Value x) {
+  return math::TanhOp::create(b, loc, x);
+}
+
+template <>
+Value UnaryOpLowering<ClipOp>::buildScalar(ClipOp op, OpBuilder &b,
+                                           Location loc, Value x) {
+  if (std::optional<APFloat> min = op.getMin())
+    x = arith::MaximumFOp::create(
+        b, loc, x,
+        createScalarConstant(b, loc, x.getType(), min->convertToDouble()));
+  if (std::optional<APFloat> max = op.getMax())
+    x = arith::MinimumFOp::create(
+        b, loc, x,
+        createScalarConstant(b, loc, x.getType(), max->convertToDouble()));
+  return x;
+}
+
+/// y = (x - mean) * scale / sqrt(var + eps) + bias, parameters indexed by the
+/// channel dimension 1.
+struct BatchNormLowering : OpRewritePattern<BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BatchNormOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    RankedTensorType type = op.getType();
+    unsigned rank = type.getRank();
+    MLIRContext *ctx = rewriter.getContext();
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap channel =
+        AffineMap::get(rank, 0, rewriter.getAffineDimExpr(1), ctx);
+    double epsilon = op.getEpsilon().convertToDouble();
+    Value result = createParallelGeneric(
+        rewriter, op.getLoc(), type,
+        {op.getInput(), op.getScale(), op.getBias(), op.getMean(),
+         op.getVariance()},
+        {identity, channel, channel, channel, channel},
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          Value eps = createScalarConstant(b, loc, args[0].getType(), epsilon);
+          Value stddev = math::SqrtOp::create(
+              b, loc, arith::AddFOp::create(b, loc, args[4], eps));
+          Value centered = arith::SubFOp::create(b, loc, args[0], args[3]);
+          Value scaled = arith::MulFOp::create(b, loc, centered, args[1]);
+          Value normalized = arith::DivFOp::create(b, loc, scaled, stddev);
+          return arith::AddFOp::create(b, loc, normalized, args[2]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct ConstantLowering : OpRewritePattern<ConstantOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConstantOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, op.getValue());
+    return success();
+  }
+};
+
+} // namespace
+
+void mlc::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<BinaryOpLowering<AddOp, arith::AddFOp, arith::AddIOp>,
+               BinaryOpLowering<SubOp, arith::SubFOp, arith::SubIOp>,
+               BinaryOpLowering<MulOp, arith::MulFOp, arith::MulIOp>,
+               BinaryOpLowering<DivOp, arith::DivFOp, arith::DivSIOp>,
+               UnaryOpLowering<ReluOp>, UnaryOpLowering<SigmoidOp>,
+               UnaryOpLowering<TanhOp>, UnaryOpLowering<ClipOp>,
+               BatchNormLowering, ConstantLowering>(patterns.getContext());
+}

@@ -1,0 +1,59 @@
+//===- LoweringUtils.h - Builders shared by mlc-to-linalg patterns -*- C++ -*-===//
+//
+// Small builders for linalg-on-tensors IR: elementwise generics with numpy
+// broadcasting, filled init tensors, static reshapes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLC_LIB_CONVERSION_MLCTOLINALG_LOWERINGUTILS_H
+#define MLC_LIB_CONVERSION_MLCTOLINALG_LOWERINGUTILS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlc {
+
+using ScalarBodyBuilder = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+
+/// A `linalg.generic` with all-parallel loops over `resultType`, reading each
+/// of `inputs` through the matching map of `inputMaps`. `body` computes one
+/// result element from one element of each input.
+mlir::Value createParallelGeneric(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::RankedTensorType resultType,
+                                  mlir::ValueRange inputs,
+                                  llvm::ArrayRef<mlir::AffineMap> inputMaps,
+                                  ScalarBodyBuilder body);
+
+/// An elementwise `linalg.generic` whose inputs are broadcast to
+/// `resultType` by numpy rules.
+mlir::Value createElementwise(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::RankedTensorType resultType,
+                              mlir::ValueRange inputs, ScalarBodyBuilder body);
+
+/// A tensor of `type` filled with `value` (tensor.empty + linalg.fill).
+mlir::Value createFilledTensor(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::RankedTensorType type,
+                               mlir::TypedAttr value);
+
+/// Reshapes a statically shaped tensor to `shape` with collapse/expand_shape.
+mlir::Value createStaticReshape(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::Value input,
+                                llvm::ArrayRef<int64_t> shape);
+
+/// A scalar constant of `type` (float or integer) holding `value`.
+mlir::Value createScalarConstant(mlir::OpBuilder &b, mlir::Location loc,
+                                 mlir::Type type, double value);
+
+/// The smallest value of a float type (-inf) or integer type (min).
+mlir::TypedAttr getLowestValueAttr(mlir::Type type);
+
+/// Fails the match unless every operand and result of `op` is statically
+/// shaped: the foundation lowering handles static shapes only.
+mlir::LogicalResult requireStaticShapes(mlir::Operation *op,
+                                        mlir::PatternRewriter &rewriter);
+
+} // namespace mlc
+
+#endif // MLC_LIB_CONVERSION_MLCTOLINALG_LOWERINGUTILS_H

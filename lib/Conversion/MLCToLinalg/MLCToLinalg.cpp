@@ -1,0 +1,45 @@
+//===- MLCToLinalg.cpp - The convert-mlc-to-linalg pass --------------------===//
+
+#include "mlc/Conversion/MLCToLinalg/MLCToLinalg.h"
+#include "mlc/Dialect/MLC/IR/MLCDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlc {
+#define GEN_PASS_DEF_CONVERTMLCTOLINALG
+#include "mlc/Conversion/Passes.h.inc"
+} // namespace mlc
+
+using namespace mlir;
+using namespace mlc;
+
+void mlc::populateMLCToLinalgPatterns(RewritePatternSet &patterns) {
+  populateElementwiseToLinalgPatterns(patterns);
+  populateContractionToLinalgPatterns(patterns);
+  populateConvPoolToLinalgPatterns(patterns);
+  populateReductionToLinalgPatterns(patterns);
+  populateShapeOpsToLinalgPatterns(patterns);
+}
+
+namespace {
+struct ConvertMLCToLinalgPass
+    : mlc::impl::ConvertMLCToLinalgBase<ConvertMLCToLinalgPass> {
+  void runOnOperation() override {
+    ConversionTarget target(getContext());
+    target.addIllegalDialect<MLCDialect>();
+    target.addLegalDialect<arith::ArithDialect, func::FuncDialect,
+                           linalg::LinalgDialect, math::MathDialect,
+                           tensor::TensorDialect>();
+    RewritePatternSet patterns(&getContext());
+    populateMLCToLinalgPatterns(patterns);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,86 @@
+//===- ShapeOpsToLinalg.cpp - mlc data movement ops to tensor/linalg ------===//
+//
+// reshape and flatten become collapse/expand_shape, transpose a
+// linalg.transpose, concat a chain of tensor.insert_slice.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "mlc/Conversion/MLCToLinalg/MLCToLinalg.h"
+#include "mlc/Dialect/MLC/IR/MLCOps.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlc;
+
+namespace {
+
+template <typename SrcOp>
+struct ReshapeLikeLowering : OpRewritePattern<SrcOp> {
+  using OpRewritePattern<SrcOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(SrcOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    rewriter.replaceOp(op, createStaticReshape(rewriter, op.getLoc(),
+                                               op.getInput(),
+                                               op.getType().getShape()));
+    return success();
+  }
+};
+
+struct TransposeLowering : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    RankedTensorType type = op.getType();
+    Value init = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
+                                         type.getElementType());
+    rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(),
+                                                       op.getInput(), init,
+                                                       op.getPerm())
+                               .getResult()[0]);
+    return success();
+  }
+};
+
+struct ConcatLowering : OpRewritePattern<ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConcatOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    Value result = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                           type.getElementType());
+    int64_t offset = 0;
+    for (Value input : op.getInputs()) {
+      auto inputType = cast<RankedTensorType>(input.getType());
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      SmallVector<OpFoldResult> sizes = llvm::map_to_vector(
+          inputType.getShape(),
+          [&](int64_t d) -> OpFoldResult { return rewriter.getIndexAttr(d); });
+      SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+      result = tensor::InsertSliceOp::create(rewriter, loc, input, result,
+                                             offsets, sizes, strides);
+      offset += inputType.getDimSize(axis);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlc::populateShapeOpsToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<ReshapeLikeLowering<ReshapeOp>, ReshapeLikeLowering<FlattenOp>,
+               TransposeLowering, ConcatLowering>(patterns.getContext());
+}

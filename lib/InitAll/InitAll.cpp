@@ -1,0 +1,14 @@
+//===- InitAll.cpp - Registration of everything MLC provides --------------===//
+
+#include "mlc/InitAll.h"
+
+#include "mlc/Conversion/Passes.h"
+#include "mlc/Dialect/MLC/IR/MLCDialect.h"
+
+#include "mlir/IR/DialectRegistry.h"
+
+void mlc::registerAllDialects(mlir::DialectRegistry &registry) {
+  registry.insert<mlc::MLCDialect>();
+}
+
+void mlc::registerAllPasses() { registerMLCConversionPasses(); }

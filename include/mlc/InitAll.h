@@ -13,6 +13,7 @@ class DialectRegistry;
 } // namespace mlir
 
 namespace mlc {
+class BackendRegistry;
 
 /// Registers the mlc dialect and the upstream dialects MLC's pipelines use.
 void registerAllDialects(mlir::DialectRegistry &registry);
@@ -20,6 +21,9 @@ void registerAllDialects(mlir::DialectRegistry &registry);
 /// Registers MLC's passes and named pipelines (including each in-tree
 /// backend's pipeline) with the global pass registry.
 void registerAllPasses();
+
+/// Registers the in-tree backends with `registry`.
+void registerAllBackends(BackendRegistry &registry);
 
 } // namespace mlc
 

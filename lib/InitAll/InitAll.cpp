@@ -2,6 +2,8 @@
 
 #include "mlc/InitAll.h"
 
+#include "CPUBackend.h"
+#include "mlc/Backend/Passes.h"
 #include "mlc/Conversion/Passes.h"
 #include "mlc/Dialect/MLC/IR/MLCDialect.h"
 
@@ -11,4 +13,12 @@ void mlc::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<mlc::MLCDialect>();
 }
 
-void mlc::registerAllPasses() { registerMLCConversionPasses(); }
+void mlc::registerAllPasses() {
+  registerMLCConversionPasses();
+  registerMLCBackendPasses();
+  cpu::registerCPUPipeline();
+}
+
+void mlc::registerAllBackends(BackendRegistry &registry) {
+  cpu::registerCPUBackend(registry);
+}

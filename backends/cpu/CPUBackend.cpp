@@ -1,0 +1,87 @@
+//===- CPUBackend.cpp - The in-tree CPU backend ----------------------------===//
+
+#include "CPUBackend.h"
+#include "CPUPipeline.h"
+
+#include "mlc/Backend/Emit.h"
+
+#include "llvm/Support/Program.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace mlir;
+using namespace mlc;
+
+namespace {
+class CPUBackend : public Backend {
+public:
+  StringRef getName() const override { return "cpu"; }
+  StringRef getDescription() const override {
+    return "x86-64 and AArch64 CPUs through LLVM";
+  }
+
+  void buildLoweringPipeline(OpPassManager &pm,
+                             const TargetOptions &options) const override {
+    if (failed(cpu::buildCPULoweringPipeline(pm, options.optLevel)))
+      llvm::report_fatal_error("invalid built-in CPU pipeline");
+  }
+
+  LogicalResult serialize(ModuleOp module, const TargetOptions &options,
+                          ArtifactKind kind,
+                          llvm::raw_pwrite_stream &os) const override {
+    FailureOr<std::unique_ptr<llvm::TargetMachine>> tm =
+        createTargetMachine(options, module.getLoc());
+    if (failed(tm))
+      return failure();
+    llvm::LLVMContext llvmContext;
+    FailureOr<std::unique_ptr<llvm::Module>> llvmModule = translateAndOptimize(
+        module, llvmContext, **tm, options.optLevel);
+    if (failed(llvmModule))
+      return failure();
+    return emitLLVMModule(**llvmModule, **tm, kind, os, module.getLoc());
+  }
+
+  LogicalResult linkSharedLibrary(StringRef objectPath, StringRef outputPath,
+                                  const TargetOptions &options,
+                                  Location loc) const override {
+    llvm::Triple triple(options.triple.empty()
+                            ? llvm::sys::getDefaultTargetTriple()
+                            : options.triple);
+    if (triple.isAArch64() &&
+        llvm::Triple(llvm::sys::getDefaultTargetTriple()).getArch() !=
+            triple.getArch())
+      return linkWithCompilerDriver("aarch64-linux-gnu-gcc", objectPath,
+                                    outputPath, loc);
+    for (StringRef driver : {"cc", "gcc", "clang", "clang-22"})
+      if (llvm::sys::findProgramByName(driver))
+        return linkWithCompilerDriver(driver, objectPath, outputPath, loc);
+    return emitError(loc) << "no C compiler driver (cc, gcc, clang) found to "
+                             "link the shared library";
+  }
+};
+} // namespace
+
+void mlc::cpu::registerCPUBackend(BackendRegistry &registry) {
+  llvm::cantFail(registry.registerBackend(std::make_unique<CPUBackend>()));
+}
+
+FailureOr<TargetOptions> mlc::cpu::getCPUTargetOptions(StringRef target) {
+  TargetOptions options;
+  if (target == "host")
+    return options;
+  if (target == "x86_64") {
+    options.triple = "x86_64-unknown-linux-gnu";
+    // Without a CPU, the host's is used when it is x86-64.
+    if (llvm::Triple(llvm::sys::getDefaultTargetTriple()).getArch() !=
+        llvm::Triple::x86_64)
+      options.cpu = "x86-64-v3";
+    return options;
+  }
+  if (target == "aarch64") {
+    options.triple = "aarch64-unknown-linux-gnu";
+    options.cpu = "generic";
+    options.features = "+neon";
+    return options;
+  }
+  return failure();
+}

@@ -1,0 +1,58 @@
+//===- CPUPipeline.cpp - Lowering pipeline of the CPU backend -------------===//
+//
+// linalg on tensors -> (elementwise fusion) -> one-shot bufferization ->
+// loops -> LLVM dialect with bare-pointer entry -> runtime ABI.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CPUPipeline.h"
+#include "CPUPasses.h"
+
+#include "mlc/Backend/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel) {
+  std::string pipeline;
+  if (optLevel >= 2)
+    pipeline += "func.func(linalg-fuse-elementwise-ops),";
+  pipeline +=
+      "canonicalize,cse,"
+      "eliminate-empty-tensors,empty-tensor-to-alloc-tensor,"
+      "one-shot-bufferize,"
+      "mlc-cpu-strided-copy-to-linalg,"
+      "func.func(convert-linalg-to-loops),"
+      "buffer-deallocation-pipeline,"
+      "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+      "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
+      "convert-arith-to-llvm,convert-cf-to-llvm,"
+      "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
+      "reconcile-unrealized-casts,mlc-emit-runtime-abi";
+  return pipeline;
+}
+
+LogicalResult mlc::cpu::buildCPULoweringPipeline(OpPassManager &pm,
+                                                 unsigned optLevel) {
+  return parsePassPipeline(getCPULoweringPipeline(optLevel), pm);
+}
+
+void mlc::cpu::registerCPUPipeline() {
+  registerMLCCPUPasses();
+  struct Options : PassPipelineOptions<Options> {
+    Option<unsigned> optLevel{*this, "opt-level",
+                              llvm::cl::desc("Optimization level 0-3"),
+                              llvm::cl::init(2)};
+  };
+  PassPipelineRegistration<Options>(
+      "mlc-cpu-pipeline",
+      "Lower linalg on tensors to the LLVM dialect with the MLC runtime ABI "
+      "(CPU backend)",
+      [](OpPassManager &pm, const Options &options) {
+        pm.addPass(createExposeEntry());
+        if (failed(buildCPULoweringPipeline(pm, options.optLevel)))
+          llvm::report_fatal_error("invalid built-in CPU pipeline");
+      });
+}

@@ -1,0 +1,79 @@
+//===- Backend.h - The MLC backend plug-in interface ------------*- C++ -*-===//
+//
+// A backend turns linalg-on-tensors IR (as produced by convert-mlc-to-linalg
+// and the entry-point pass) into an artifact for one kind of hardware. In-tree
+// backends (backends/cpu) and out-of-tree plug-ins implement this class and
+// register an instance with a BackendRegistry.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLC_BACKEND_BACKEND_H
+#define MLC_BACKEND_BACKEND_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+
+namespace mlc {
+
+/// What the backend is asked to produce for a target.
+struct TargetOptions {
+  /// LLVM target triple; empty means the host.
+  std::string triple;
+  /// CPU name (e.g. "znver4", "cortex-a76"); empty means generic, or the
+  /// host CPU when the triple is the host's.
+  std::string cpu;
+  /// Comma-separated LLVM target features ("+avx2,+fma").
+  std::string features;
+  /// 0..3, as -O0..-O3.
+  unsigned optLevel = 2;
+};
+
+/// Tensor layout a backend prefers for spatial ops; layout conversion
+/// rewrites the graph to it.
+enum class DataLayoutPreference { NCHW, NHWC };
+
+/// The forms of output a backend can serialize a lowered module to.
+enum class ArtifactKind { LLVMIR, Assembly, Object };
+
+class Backend {
+public:
+  virtual ~Backend();
+
+  /// Short unique name, used by `--backend=` and in diagnostics.
+  virtual llvm::StringRef getName() const = 0;
+  virtual llvm::StringRef getDescription() const = 0;
+
+  virtual DataLayoutPreference getPreferredLayout() const {
+    return DataLayoutPreference::NCHW;
+  }
+
+  /// Whether this backend can run `op` (an mlc op); ops it cannot run are
+  /// left to the CPU backend by the partitioner.
+  virtual bool isOpSupported(mlir::Operation *op) const { return true; }
+
+  /// Adds the passes that lower a module of linalg on tensors, whose entry
+  /// point was exposed by `mlc-expose-entry`, to the backend's final form
+  /// (the LLVM dialect with the runtime ABI, for LLVM-based backends).
+  virtual void buildLoweringPipeline(mlir::OpPassManager &pm,
+                                     const TargetOptions &options) const = 0;
+
+  /// Writes the lowered module as `kind` to `os`.
+  virtual mlir::LogicalResult serialize(mlir::ModuleOp module,
+                                        const TargetOptions &options,
+                                        ArtifactKind kind,
+                                        llvm::raw_pwrite_stream &os) const = 0;
+
+  /// Links the serialized object file `objectPath` into the shared library
+  /// `outputPath` that implements include/mlc/Runtime/mlc_runtime.h.
+  virtual mlir::LogicalResult linkSharedLibrary(
+      llvm::StringRef objectPath, llvm::StringRef outputPath,
+      const TargetOptions &options, mlir::Location loc) const = 0;
+};
+
+} // namespace mlc
+
+#endif // MLC_BACKEND_BACKEND_H

@@ -1,0 +1,48 @@
+//===- Emit.h - LLVM code emission shared by LLVM-based backends -*- C++ -*-===//
+//
+// From a module in the LLVM dialect to LLVM IR, optimized LLVM IR, assembly
+// or an object file, through llvm::TargetMachine; and linking an object file
+// into a shared library with the system's C compiler driver.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLC_BACKEND_EMIT_H
+#define MLC_BACKEND_EMIT_H
+
+#include "mlc/Backend/Backend.h"
+
+#include "llvm/IR/Module.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <memory>
+
+namespace mlc {
+
+/// Creates the TargetMachine for `options` (host triple, CPU and features
+/// when the triple is empty or the host's and no CPU is given).
+mlir::FailureOr<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const TargetOptions &options, mlir::Location loc);
+
+/// Translates `module` (LLVM dialect) to LLVM IR, and runs LLVM's default
+/// optimization pipeline for `options.optLevel` for the target machine `tm`.
+mlir::FailureOr<std::unique_ptr<llvm::Module>>
+translateAndOptimize(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
+                     llvm::TargetMachine &tm, unsigned optLevel);
+
+/// Writes `module` as `kind` (LLVM IR text, assembly or object code).
+mlir::LogicalResult emitLLVMModule(llvm::Module &module,
+                                   llvm::TargetMachine &tm, ArtifactKind kind,
+                                   llvm::raw_pwrite_stream &os,
+                                   mlir::Location loc);
+
+/// Links `objectPath` into the shared library `outputPath` with `driver`
+/// (a C compiler driver such as `cc` or `aarch64-linux-gnu-gcc`), adding
+/// libm. Fails with a diagnostic at `loc` carrying the driver's output.
+mlir::LogicalResult linkWithCompilerDriver(llvm::StringRef driver,
+                                           llvm::StringRef objectPath,
+                                           llvm::StringRef outputPath,
+                                           mlir::Location loc);
+
+} // namespace mlc
+
+#endif // MLC_BACKEND_EMIT_H

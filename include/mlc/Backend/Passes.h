@@ -1,0 +1,24 @@
+//===- Passes.h - Passes shared by MLC backends -----------------*- C++ -*-===//
+#ifndef MLC_BACKEND_PASSES_H
+#define MLC_BACKEND_PASSES_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlc {
+
+/// Name of the module attribute holding the model's ABI description.
+inline constexpr llvm::StringLiteral kABIAttrName = "mlc.abi";
+/// Name of the argument/result attribute holding an ONNX tensor name.
+inline constexpr llvm::StringLiteral kNameAttrName = "mlc.name";
+/// Symbol of the destination-passing entry point.
+inline constexpr llvm::StringLiteral kEntryFuncName = "mlc_entry";
+
+#define GEN_PASS_DECL
+#include "mlc/Backend/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "mlc/Backend/Passes.h.inc"
+
+} // namespace mlc
+
+#endif // MLC_BACKEND_PASSES_H

@@ -1,0 +1,46 @@
+//===- Compile.h - The whole compilation chain in one process ---*- C++ -*-===//
+//
+// What mlc-compile does: import (ONNX or mlc MLIR), lower to linalg, run a
+// backend's pipeline, serialize, link. Each stage is also reachable with
+// mlc-translate and mlc-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLC_DRIVER_COMPILE_H
+#define MLC_DRIVER_COMPILE_H
+
+#include "mlc/Backend/Registry.h"
+
+#include "mlir/IR/MLIRContext.h"
+
+namespace mlc {
+
+/// What to write to the output path.
+enum class EmitKind {
+  MLIR,   ///< the mlc-dialect module after graph-level passes
+  LLVMIR, ///< optimized LLVM IR
+  Asm,    ///< target assembly
+  Obj,    ///< relocatable object file
+  SharedLib ///< the runtime artifact (default)
+};
+
+struct CompileOptions {
+  std::string inputPath;
+  std::string outputPath;
+  std::string backend = "cpu";
+  TargetOptions target;
+  EmitKind emit = EmitKind::SharedLib;
+};
+
+/// Adds the passes from the mlc dialect to linalg on tensors with the
+/// entry point exposed: what every backend pipeline starts from.
+void buildMLCToBackendInputPipeline(mlir::OpPassManager &pm);
+
+/// Runs the chain. Diagnostics go to the context's handler.
+mlir::LogicalResult compileModel(mlir::MLIRContext &context,
+                                 const BackendRegistry &registry,
+                                 const CompileOptions &options);
+
+} // namespace mlc
+
+#endif // MLC_DRIVER_COMPILE_H

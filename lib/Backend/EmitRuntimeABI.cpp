@@ -1,0 +1,316 @@
+//===- EmitRuntimeABI.cpp - The mlc-emit-runtime-abi pass ------------------===//
+//
+// Emits, in the LLVM dialect, the C functions of mlc_runtime.h around the
+// lowered `@mlc_entry`, and the constant mlc_tensor_info tables they return.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlc/Backend/Passes.h"
+#include "mlc/Runtime/mlc_runtime.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlc {
+#define GEN_PASS_DEF_EMITRUNTIMEABI
+#include "mlc/Backend/Passes.h.inc"
+} // namespace mlc
+
+using namespace mlir;
+using namespace mlc;
+
+/// The mlc_dtype code of an MLIR element type, or failure.
+static FailureOr<int32_t> getDTypeCode(Type type) {
+  if (type.isF32())
+    return MLC_DTYPE_F32;
+  if (type.isF16())
+    return MLC_DTYPE_F16;
+  if (type.isBF16())
+    return MLC_DTYPE_BF16;
+  if (type.isF64())
+    return MLC_DTYPE_F64;
+  if (type.isInteger(1))
+    return MLC_DTYPE_BOOL;
+  if (auto intType = dyn_cast<IntegerType>(type)) {
+    bool isUnsigned = intType.isUnsigned();
+    switch (intType.getWidth()) {
+    case 8:
+      return isUnsigned ? MLC_DTYPE_U8 : MLC_DTYPE_I8;
+    case 16:
+      return isUnsigned ? MLC_DTYPE_U16 : MLC_DTYPE_I16;
+    case 32:
+      return isUnsigned ? MLC_DTYPE_U32 : MLC_DTYPE_I32;
+    case 64:
+      return isUnsigned ? MLC_DTYPE_U64 : MLC_DTYPE_I64;
+    default:
+      break;
+    }
+  }
+  return failure();
+}
+
+namespace {
+
+/// Builds the ABI into one module; keeps the builder and common types.
+class ABIEmitter {
+public:
+  ABIEmitter(ModuleOp module)
+      : module(module), b(module.getContext()), loc(module.getLoc()),
+        ptrType(LLVM::LLVMPointerType::get(module.getContext())),
+        i32Type(b.getI32Type()), i64Type(b.getI64Type()),
+        infoType(LLVM::LLVMStructType::getLiteral(
+            module.getContext(), {ptrType, i32Type, i32Type, ptrType})) {
+    b.setInsertionPointToEnd(module.getBody());
+  }
+
+  LogicalResult emit(ArrayAttr inputs, ArrayAttr outputs);
+
+private:
+  FailureOr<LLVM::GlobalOp> emitInfoTable(StringRef prefix, ArrayAttr tensors);
+  void emitConstantFunction(StringRef name, int32_t value);
+  void emitInfoAccessor(StringRef name, LLVM::GlobalOp table, size_t count);
+  void emitContextFunctions();
+  LogicalResult emitRun(size_t numInputs, size_t numOutputs);
+  LLVM::LLVMFuncOp getOrDeclare(StringRef name, Type result,
+                                ArrayRef<Type> params);
+  LLVM::LLVMFuncOp createFunction(StringRef name, Type result,
+                                  ArrayRef<Type> params);
+  Value constI32(OpBuilder &ob, int64_t v) {
+    return LLVM::ConstantOp::create(ob, loc, i32Type, v);
+  }
+  Value constI64(OpBuilder &ob, int64_t v) {
+    return LLVM::ConstantOp::create(ob, loc, i64Type, v);
+  }
+
+  ModuleOp module;
+  OpBuilder b;
+  Location loc;
+  Type ptrType, i32Type, i64Type;
+  LLVM::LLVMStructType infoType;
+};
+
+} // namespace
+
+LLVM::LLVMFuncOp ABIEmitter::getOrDeclare(StringRef name, Type result,
+                                          ArrayRef<Type> params) {
+  if (auto existing = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+    return existing;
+  return LLVM::LLVMFuncOp::create(
+      b, loc, name, LLVM::LLVMFunctionType::get(result, params));
+}
+
+LLVM::LLVMFuncOp ABIEmitter::createFunction(StringRef name, Type result,
+                                            ArrayRef<Type> params) {
+  auto func = LLVM::LLVMFuncOp::create(
+      b, loc, name, LLVM::LLVMFunctionType::get(result, params));
+  func.addEntryBlock(b);
+  return func;
+}
+
+FailureOr<LLVM::GlobalOp> ABIEmitter::emitInfoTable(StringRef prefix,
+                                                    ArrayAttr tensors) {
+  if (tensors.empty())
+    return LLVM::GlobalOp();
+  struct Entry {
+    LLVM::GlobalOp name, shape;
+    int32_t dtype, rank;
+  };
+  SmallVector<Entry> entries;
+  for (auto [i, attr] : llvm::enumerate(tensors)) {
+    auto dict = dyn_cast<DictionaryAttr>(attr);
+    StringAttr name = dict ? dict.getAs<StringAttr>("name") : nullptr;
+    TypeAttr typeAttr = dict ? dict.getAs<TypeAttr>("type") : nullptr;
+    auto type = typeAttr ? dyn_cast<RankedTensorType>(typeAttr.getValue())
+                         : RankedTensorType();
+    if (!name || !type)
+      return module.emitError("malformed '") << kABIAttrName << "' attribute";
+    FailureOr<int32_t> dtype = getDTypeCode(type.getElementType());
+    if (failed(dtype))
+      return module.emitError("unsupported element type ")
+             << type.getElementType() << " at the model boundary";
+    std::string base = (prefix + "_" + Twine(i)).str();
+    std::string text = name.getValue().str();
+    text.push_back('\0');
+    auto nameGlobal = LLVM::GlobalOp::create(
+        b, loc, LLVM::LLVMArrayType::get(b.getI8Type(), text.size()),
+        /*isConstant=*/true, LLVM::Linkage::Internal, base + "_name",
+        b.getStringAttr(text));
+    // A zero-length array cannot be addressed usefully; scalars get [0].
+    SmallVector<int64_t> dims(type.getShape());
+    if (dims.empty())
+      dims.push_back(0);
+    auto shapeGlobal = LLVM::GlobalOp::create(
+        b, loc, LLVM::LLVMArrayType::get(i64Type, dims.size()),
+        /*isConstant=*/true, LLVM::Linkage::Internal, base + "_shape",
+        b.getI64TensorAttr(dims));
+    entries.push_back({nameGlobal, shapeGlobal, *dtype,
+                       static_cast<int32_t>(type.getRank())});
+  }
+
+  auto tableType = LLVM::LLVMArrayType::get(infoType, entries.size());
+  auto table = LLVM::GlobalOp::create(b, loc, tableType, /*isConstant=*/true,
+                                      LLVM::Linkage::Internal,
+                                      (prefix + "_info").str(), Attribute());
+  Block *init = b.createBlock(&table.getInitializerRegion());
+  OpBuilder ib = OpBuilder::atBlockEnd(init);
+  Value value = LLVM::UndefOp::create(ib, loc, tableType);
+  for (auto [i, entry] : llvm::enumerate(entries)) {
+    int64_t idx = i;
+    Value fields[] = {LLVM::AddressOfOp::create(ib, loc, entry.name),
+                      constI32(ib, entry.dtype), constI32(ib, entry.rank),
+                      LLVM::AddressOfOp::create(ib, loc, entry.shape)};
+    for (auto [f, field] : llvm::enumerate(fields))
+      value = LLVM::InsertValueOp::create(
+          ib, loc, value, field,
+          ArrayRef<int64_t>{idx, static_cast<int64_t>(f)});
+  }
+  LLVM::ReturnOp::create(ib, loc, value);
+  b.setInsertionPointToEnd(module.getBody());
+  return table;
+}
+
+void ABIEmitter::emitConstantFunction(StringRef name, int32_t value) {
+  auto func = createFunction(name, i32Type, {});
+  OpBuilder fb = OpBuilder::atBlockEnd(&func.front());
+  LLVM::ReturnOp::create(fb, loc, constI32(fb, value));
+}
+
+/// `const mlc_tensor_info *name(int32_t index)`: null when out of range.
+void ABIEmitter::emitInfoAccessor(StringRef name, LLVM::GlobalOp table,
+                                  size_t count) {
+  auto func = createFunction(name, ptrType, {i32Type});
+  OpBuilder fb = OpBuilder::atBlockEnd(&func.front());
+  Value null = LLVM::ZeroOp::create(fb, loc, ptrType);
+  if (!table) {
+    LLVM::ReturnOp::create(fb, loc, null);
+    return;
+  }
+  Value index = func.getArgument(0);
+  Value inRange = LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ult,
+                                       index, constI32(fb, count));
+  Value base = LLVM::AddressOfOp::create(fb, loc, table);
+  Value element = LLVM::GEPOp::create(
+      fb, loc, ptrType, table.getGlobalType(), base,
+      ArrayRef<LLVM::GEPArg>{0, index});
+  LLVM::ReturnOp::create(
+      fb, loc, LLVM::SelectOp::create(fb, loc, inRange, element, null));
+}
+
+/// The context holds the requested thread count; generated code is
+/// single-threaded for now, so it is only recorded.
+void ABIEmitter::emitContextFunctions() {
+  auto malloc = getOrDeclare("malloc", ptrType, {i64Type});
+  auto free = getOrDeclare("free", LLVM::LLVMVoidType::get(b.getContext()),
+                           {ptrType});
+  auto create = createFunction("mlc_context_create", ptrType, {i32Type});
+  {
+    OpBuilder fb = OpBuilder::atBlockEnd(&create.front());
+    Value ctx = LLVM::CallOp::create(fb, loc, malloc,
+                                     ValueRange{constI64(fb, 8)})
+                    .getResult();
+    Value isNull = LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::eq, ctx,
+                                        LLVM::ZeroOp::create(fb, loc, ptrType));
+    Block *store = fb.createBlock(&create.getBody());
+    Block *exit = fb.createBlock(&create.getBody());
+    fb.setInsertionPointToEnd(&create.front());
+    LLVM::CondBrOp::create(fb, loc, isNull, exit, store);
+    fb.setInsertionPointToEnd(store);
+    LLVM::StoreOp::create(fb, loc, create.getArgument(0), ctx);
+    LLVM::BrOp::create(fb, loc, exit);
+    fb.setInsertionPointToEnd(exit);
+    LLVM::ReturnOp::create(fb, loc, ctx);
+  }
+  auto destroy = createFunction("mlc_context_destroy",
+                                LLVM::LLVMVoidType::get(b.getContext()),
+                                {ptrType});
+  OpBuilder fb = OpBuilder::atBlockEnd(&destroy.front());
+  LLVM::CallOp::create(fb, loc, free, ValueRange{destroy.getArgument(0)});
+  LLVM::ReturnOp::create(fb, loc, ValueRange{});
+}
+
+/// `int32_t mlc_run(ctx, inputs, outputs)`: MLC_ERROR_INVALID_ARGUMENT when
+/// the context, an array or any data pointer is null, else calls the entry.
+LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
+  auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(kEntryFuncName);
+  if (!entry)
+    return module.emitError("no lowered '") << kEntryFuncName << "' function";
+  LLVM::LLVMFunctionType entryType = entry.getFunctionType();
+  if (entryType.getNumParams() != numInputs + numOutputs ||
+      !llvm::all_of(entryType.getParams(),
+                    [&](Type t) { return t == ptrType; }))
+    return entry.emitError("entry must take one bare pointer per input and "
+                           "output (lower with use-bare-ptr-memref-call-conv)");
+
+  auto run = createFunction("mlc_run", i32Type, {ptrType, ptrType, ptrType});
+  OpBuilder fb = OpBuilder::atBlockEnd(&run.front());
+  Value null = LLVM::ZeroOp::create(fb, loc, ptrType);
+  auto isNull = [&](Value p) -> Value {
+    return LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::eq, p, null);
+  };
+  Value anyNull = isNull(run.getArgument(0));
+  anyNull = LLVM::OrOp::create(fb, loc, anyNull, isNull(run.getArgument(1)));
+  anyNull = LLVM::OrOp::create(fb, loc, anyNull, isNull(run.getArgument(2)));
+  Block *loadBlock = fb.createBlock(&run.getBody());
+  Block *callBlock = fb.createBlock(&run.getBody());
+  Block *errorBlock = fb.createBlock(&run.getBody());
+  fb.setInsertionPointToEnd(&run.front());
+  LLVM::CondBrOp::create(fb, loc, anyNull, errorBlock, loadBlock);
+
+  fb.setInsertionPointToEnd(loadBlock);
+  SmallVector<Value> pointers;
+  Value anyDataNull = LLVM::ConstantOp::create(fb, loc, b.getI1Type(), 0);
+  auto loadPointers = [&](Value array, size_t count) {
+    for (size_t i = 0; i < count; ++i) {
+      Value slot = LLVM::GEPOp::create(fb, loc, ptrType, ptrType, array,
+                                       ArrayRef<LLVM::GEPArg>{int32_t(i)});
+      Value p = LLVM::LoadOp::create(fb, loc, ptrType, slot);
+      anyDataNull = LLVM::OrOp::create(fb, loc, anyDataNull, isNull(p));
+      pointers.push_back(p);
+    }
+  };
+  loadPointers(run.getArgument(1), numInputs);
+  loadPointers(run.getArgument(2), numOutputs);
+  LLVM::CondBrOp::create(fb, loc, anyDataNull, errorBlock, callBlock);
+
+  fb.setInsertionPointToEnd(callBlock);
+  LLVM::CallOp::create(fb, loc, entry, pointers);
+  LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_OK));
+
+  fb.setInsertionPointToEnd(errorBlock);
+  LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_INVALID_ARGUMENT));
+  return success();
+}
+
+LogicalResult ABIEmitter::emit(ArrayAttr inputs, ArrayAttr outputs) {
+  FailureOr<LLVM::GlobalOp> inputTable = emitInfoTable("mlc_abi_input", inputs);
+  FailureOr<LLVM::GlobalOp> outputTable = emitInfoTable("mlc_abi_output", outputs);
+  if (failed(inputTable) || failed(outputTable))
+    return failure();
+  emitConstantFunction("mlc_abi_version", MLC_ABI_VERSION);
+  emitConstantFunction("mlc_num_inputs", inputs.size());
+  emitConstantFunction("mlc_num_outputs", outputs.size());
+  emitInfoAccessor("mlc_input_info", *inputTable, inputs.size());
+  emitInfoAccessor("mlc_output_info", *outputTable, outputs.size());
+  emitContextFunctions();
+  return emitRun(inputs.size(), outputs.size());
+}
+
+namespace {
+struct EmitRuntimeABIPass
+    : mlc::impl::EmitRuntimeABIBase<EmitRuntimeABIPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto abi = module->getAttrOfType<DictionaryAttr>(kABIAttrName);
+    ArrayAttr inputs = abi ? abi.getAs<ArrayAttr>("inputs") : nullptr;
+    ArrayAttr outputs = abi ? abi.getAs<ArrayAttr>("outputs") : nullptr;
+    if (!inputs || !outputs) {
+      module.emitError("missing '")
+          << kABIAttrName << "' attribute (run mlc-expose-entry first)";
+      return signalPassFailure();
+    }
+    if (failed(ABIEmitter(module).emit(inputs, outputs)))
+      return signalPassFailure();
+    module->removeAttr(kABIAttrName);
+  }
+};
+} // namespace

@@ -274,16 +274,22 @@ def check_model(model_path: Path, workdir: Path, args: argparse.Namespace) -> Co
 
     acc = Comparison()
     for i, ref in enumerate(refs):
+        # mlc-run writes TensorProto; the dependency-free mlc-run-lite
+        # (used on cross targets) writes .npy.
         pb = out_dir / f"output_{i}.pb"
-        if not pb.is_file():
+        npy = out_dir / f"output_{i}.npy"
+        if not pb.is_file() and not npy.is_file():
             raise CheckFailure(f"runner wrote no {pb.name} (model has {len(refs)} outputs)")
         try:
-            actual = numpy_helper.to_array(onnx.load_tensor(str(pb)))
+            if pb.is_file():
+                actual = numpy_helper.to_array(onnx.load_tensor(str(pb)))
+            else:
+                actual = np.load(npy)
         except Exception as e:  # noqa: BLE001
-            raise CheckFailure(f"cannot read {pb.name}: {e}") from e
+            raise CheckFailure(f"cannot read output {i}: {e}") from e
         compare(i, actual, ref, args.rtol, args.atol, acc)
     extra = out_dir / f"output_{len(refs)}.pb"
-    if extra.exists():
+    if extra.exists() or extra.with_suffix(".npy").exists():
         raise CheckFailure(f"runner wrote {extra.name} but the model has {len(refs)} outputs")
     return acc
 

@@ -1,0 +1,125 @@
+//===- CompiledModel.h - A loaded model.so and its C ABI --------*- C++ -*-===//
+//
+// Loads a shared library produced by MLC, checks that it exports the C ABI of
+// mlc_runtime.h at the expected version, and runs it on host tensors.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLC_RUNTIME_COMPILEDMODEL_H
+#define MLC_RUNTIME_COMPILEDMODEL_H
+
+#include "mlc/Runtime/TensorIO.h"
+#include "mlc/Runtime/mlc_runtime.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlc {
+
+/// One model input or output, copied out of the artifact's mlc_tensor_info so
+/// that it stays valid and checked independently of the library.
+struct TensorInfo {
+  std::string name;
+  mlc_dtype dtype = MLC_DTYPE_F32;
+  /// A dimension of -1 is dynamic.
+  llvm::SmallVector<int64_t> shape;
+
+  bool hasDynamicShape() const;
+};
+
+/// An execution context created by the artifact. It is destroyed through the
+/// artifact's mlc_context_destroy, so it must not outlive its CompiledModel.
+class ModelContext {
+public:
+  ModelContext(ModelContext &&other);
+  ModelContext &operator=(ModelContext &&other);
+  ModelContext(const ModelContext &) = delete;
+  ModelContext &operator=(const ModelContext &) = delete;
+  ~ModelContext();
+
+  mlc_context *get() const { return context; }
+
+private:
+  friend class CompiledModel;
+  using DestroyFn = void (*)(mlc_context *);
+  ModelContext(mlc_context *context, DestroyFn destroy)
+      : context(context), destroy(destroy) {}
+
+  mlc_context *context;
+  DestroyFn destroy;
+};
+
+/// A model.so loaded with dlopen; dlclose'd when destroyed.
+class CompiledModel {
+public:
+  /// Loads `path`, resolves every function of the ABI and checks that
+  /// mlc_abi_version() == MLC_ABI_VERSION and that the tensor infos are sane.
+  static llvm::Expected<std::unique_ptr<CompiledModel>>
+  load(llvm::StringRef path);
+
+  CompiledModel(const CompiledModel &) = delete;
+  CompiledModel &operator=(const CompiledModel &) = delete;
+  ~CompiledModel();
+
+  llvm::StringRef getPath() const { return path; }
+  llvm::ArrayRef<TensorInfo> getInputInfos() const { return inputInfos; }
+  llvm::ArrayRef<TensorInfo> getOutputInfos() const { return outputInfos; }
+
+  /// Calls mlc_context_create(numThreads).
+  llvm::Expected<ModelContext> createContext(int32_t numThreads) const;
+
+  /// Checks that `tensor` fits input `index`: same dtype, same rank, equal
+  /// static dimensions, and a buffer of the right size. The message names the
+  /// input by index and name.
+  llvm::Error checkInput(size_t index, const HostTensor &tensor) const;
+
+  /// Checks the input count, then every input with checkInput.
+  llvm::Error checkInputs(llvm::ArrayRef<HostTensor> inputs) const;
+
+  /// Returns zero-filled, named output tensors of the shapes the artifact
+  /// declares. Fails for a dynamic output shape, which the ABI cannot size.
+  llvm::Expected<std::vector<HostTensor>> allocateOutputs() const;
+
+  /// Calls mlc_run on raw buffers. Only the counts are checked: this is the
+  /// call to time.
+  llvm::Error run(ModelContext &context, llvm::ArrayRef<const void *> inputs,
+                  llvm::ArrayRef<void *> outputs) const;
+
+  /// Checks `inputs` and `outputs` against the infos, then calls mlc_run.
+  llvm::Error run(ModelContext &context, llvm::ArrayRef<HostTensor> inputs,
+                  llvm::MutableArrayRef<HostTensor> outputs) const;
+
+private:
+  /// The functions of mlc_runtime.h, resolved with dlsym.
+  struct AbiFunctions {
+    int32_t (*abiVersion)(void);
+    int32_t (*numInputs)(void);
+    int32_t (*numOutputs)(void);
+    const mlc_tensor_info *(*inputInfo)(int32_t);
+    const mlc_tensor_info *(*outputInfo)(int32_t);
+    mlc_context *(*contextCreate)(int32_t);
+    int32_t (*run)(mlc_context *, const void *const *, void *const *);
+    void (*contextDestroy)(mlc_context *);
+  };
+
+  CompiledModel() = default;
+  llvm::Error resolveFunctions();
+  llvm::Error readTensorInfos();
+
+  void *handle = nullptr;
+  std::string path;
+  AbiFunctions abi = {};
+  llvm::SmallVector<TensorInfo> inputInfos;
+  llvm::SmallVector<TensorInfo> outputInfos;
+};
+
+} // namespace mlc
+
+#endif // MLC_RUNTIME_COMPILEDMODEL_H

@@ -1,0 +1,75 @@
+//===- TensorIO.h - Host tensors and their file formats ---------*- C++ -*-===//
+//
+// A dense host tensor as the runtime tools see it, and reading/writing it as
+// an ONNX TensorProto (`.pb`) or a numpy array (`.npy`) file.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLC_RUNTIME_TENSORIO_H
+#define MLC_RUNTIME_TENSORIO_H
+
+#include "mlc/Runtime/mlc_runtime.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class raw_ostream;
+} // namespace llvm
+
+namespace mlc {
+
+/// Returns true when `code` is one of the mlc_dtype values. Codes come from
+/// files and artifacts, so they are checked before being cast to the enum.
+bool isSupportedDType(int32_t code);
+
+/// Returns the size in bytes of one element, or 0 for an unsupported dtype.
+size_t getDTypeSize(mlc_dtype dtype);
+
+/// Returns the short name used in messages: f32, f16, bf16, f64, i8, i16,
+/// i32, i64, u8, u16, u32, u64, bool; "unknown" otherwise.
+llvm::StringRef getDTypeName(mlc_dtype dtype);
+
+/// A dense, row-major tensor in host memory. `data` holds numBytes() bytes in
+/// little-endian element order.
+struct HostTensor {
+  std::string name;
+  mlc_dtype dtype = MLC_DTYPE_F32;
+  llvm::SmallVector<int64_t> shape;
+  std::vector<char> data;
+
+  /// Product of the dimensions (1 for a scalar).
+  size_t numElements() const;
+  size_t numBytes() const { return numElements() * getDTypeSize(dtype); }
+};
+
+/// Reads a `.npy` file (recognized by its magic bytes, whatever its name) or
+/// else an ONNX TensorProto file. `.npy` files carry no name: it stays empty.
+llvm::Expected<HostTensor> readTensorFile(llvm::StringRef path);
+
+/// Writes `tensor` as an ONNX TensorProto with its name and raw_data set.
+llvm::Error writeTensorProtoFile(llvm::StringRef path,
+                                 const HostTensor &tensor);
+
+/// Writes `tensor` as a version 1.0 `.npy` file (2.0 if the header needs it).
+/// bf16 has no numpy dtype and is rejected.
+llvm::Error writeNpyFile(llvm::StringRef path, const HostTensor &tensor);
+
+/// Formats a shape as `[1,10]` (`[]` for a scalar).
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
+/// Prints up to `maxValues` elements separated by spaces, followed by ` ...`
+/// when some were left out. Floats print with %g, bools as 0/1.
+void printTensorValues(llvm::raw_ostream &os, const HostTensor &tensor,
+                       size_t maxValues);
+
+} // namespace mlc
+
+#endif // MLC_RUNTIME_TENSORIO_H

@@ -1,0 +1,258 @@
+//===- ImporterContext.cpp - State of one ONNX graph import ---------------===//
+
+#include "ImporterContext.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+using namespace mlir;
+using namespace mlc;
+using namespace mlc::onnx_import;
+
+/// Tensors up to this many elements are kept as inline dense attributes;
+/// bigger ones become dense_resource blobs.
+static constexpr int64_t kInlineElementLimit = 64;
+
+Location ImporterContext::getNodeLoc(const onnx::NodeProto &node, int index) {
+  std::string name = node.name().empty()
+                         ? node.op_type() + "_" + std::to_string(index)
+                         : node.name();
+  MLIRContext *ctx = builder.getContext();
+  return NameLoc::get(StringAttr::get(ctx, name),
+                      FileLineColLoc::get(ctx, sourceName, 0, 0));
+}
+
+FailureOr<Value> ImporterContext::getInput(const onnx::NodeProto &node, int i,
+                                           Location loc) {
+  if (i >= node.input_size() || node.input(i).empty())
+    return Value();
+  auto it = values.find(node.input(i));
+  if (it == values.end())
+    return emitError(loc) << "input '" << node.input(i) << "' of "
+                          << node.op_type() << " is not defined";
+  return it->second;
+}
+
+FailureOr<Value> ImporterContext::getRequiredInput(const onnx::NodeProto &node,
+                                                   int i, Location loc) {
+  FailureOr<Value> value = getInput(node, i, loc);
+  if (succeeded(value) && !*value)
+    return emitError(loc) << node.op_type() << " is missing input " << i;
+  return value;
+}
+
+FailureOr<SmallVector<int64_t>>
+ImporterContext::getConstantInts(Value value, Location loc, StringRef what) {
+  auto constant = value ? value.getDefiningOp<ConstantOp>() : ConstantOp();
+  auto dense = constant ? dyn_cast<DenseIntElementsAttr>(constant.getValue())
+                        : DenseIntElementsAttr();
+  if (!dense)
+    return emitError(loc) << what << " must be a constant integer tensor";
+  return llvm::map_to_vector(dense.getValues<APInt>(),
+                             [](const APInt &v) { return v.getSExtValue(); });
+}
+
+FailureOr<double> ImporterContext::getConstantScalar(Value value, Location loc,
+                                                     StringRef what) {
+  auto constant = value ? value.getDefiningOp<ConstantOp>() : ConstantOp();
+  auto dense = constant ? dyn_cast<DenseFPElementsAttr>(constant.getValue())
+                        : DenseFPElementsAttr();
+  if (!dense || dense.getNumElements() != 1)
+    return emitError(loc) << what << " must be a constant float scalar";
+  return (*dense.getValues<APFloat>().begin()).convertToDouble();
+}
+
+FailureOr<Type> ImporterContext::convertElementType(int32_t onnxType,
+                                                    Location loc) {
+  Builder &b = builder;
+  switch (onnxType) {
+  case onnx::TensorProto::FLOAT:
+    return b.getF32Type();
+  case onnx::TensorProto::FLOAT16:
+    return b.getF16Type();
+  case onnx::TensorProto::BFLOAT16:
+    return b.getBF16Type();
+  case onnx::TensorProto::DOUBLE:
+    return b.getF64Type();
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT8:
+    return b.getIntegerType(8);
+  case onnx::TensorProto::INT16:
+  case onnx::TensorProto::UINT16:
+    return b.getIntegerType(16);
+  case onnx::TensorProto::INT32:
+  case onnx::TensorProto::UINT32:
+    return b.getIntegerType(32);
+  case onnx::TensorProto::INT64:
+  case onnx::TensorProto::UINT64:
+    return b.getIntegerType(64);
+  case onnx::TensorProto::BOOL:
+    return b.getI1Type();
+  default:
+    return emitError(loc) << "unsupported ONNX element type " << onnxType;
+  }
+}
+
+/// Reads a tensor's external data file, which must lie under `modelDir`.
+static FailureOr<std::string> readExternalData(const onnx::TensorProto &tensor,
+                                               StringRef modelDir,
+                                               Location loc) {
+  std::string location;
+  int64_t offset = 0, length = -1;
+  for (const auto &entry : tensor.external_data()) {
+    if (entry.key() == "location")
+      location = entry.value();
+    else if (entry.key() == "offset" &&
+             StringRef(entry.value()).getAsInteger(10, offset))
+      return emitError(loc) << "bad external data offset";
+    else if (entry.key() == "length" &&
+             StringRef(entry.value()).getAsInteger(10, length))
+      return emitError(loc) << "bad external data length";
+  }
+  bool escapes = location.empty() || llvm::sys::path::is_absolute(location);
+  for (auto it = llvm::sys::path::begin(location),
+            end = llvm::sys::path::end(location);
+       it != end; ++it)
+    escapes |= *it == "..";
+  if (escapes)
+    return emitError(loc) << "external data path '" << location
+                          << "' of tensor '" << tensor.name()
+                          << "' escapes the model's directory";
+  SmallString<256> path(modelDir);
+  llvm::sys::path::append(path, location);
+  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+  if (!file)
+    return emitError(loc) << "cannot read external data '" << path << "'";
+  StringRef data = (*file)->getBuffer();
+  if (offset < 0 || static_cast<size_t>(offset) > data.size() ||
+      (length >= 0 && static_cast<size_t>(offset + length) > data.size()))
+    return emitError(loc) << "external data of '" << tensor.name()
+                          << "' lies outside its file";
+  data = data.drop_front(offset);
+  if (length >= 0)
+    data = data.take_front(length);
+  return data.str();
+}
+
+/// Serializes the typed fields of `tensor` to little-endian bytes of
+/// `elementType`.
+static std::string packTypedData(const onnx::TensorProto &tensor,
+                                 Type elementType) {
+  std::string bytes;
+  auto append = [&](const void *p, size_t n) {
+    bytes.append(static_cast<const char *>(p), n);
+  };
+  unsigned width = elementType.isInteger(1)
+                       ? 8
+                       : elementType.getIntOrFloatBitWidth();
+  if (tensor.float_data_size())
+    for (float v : tensor.float_data())
+      append(&v, 4);
+  else if (tensor.double_data_size())
+    for (double v : tensor.double_data())
+      append(&v, 8);
+  else if (tensor.int64_data_size())
+    for (int64_t v : tensor.int64_data())
+      append(&v, 8);
+  else if (tensor.uint64_data_size())
+    for (uint64_t v : tensor.uint64_data())
+      append(&v, 8);
+  else
+    for (int32_t v : tensor.int32_data()) // int8..uint16, bool, f16, bf16
+      append(&v, width / 8);
+  return bytes;
+}
+
+FailureOr<ElementsAttr>
+ImporterContext::convertTensor(const onnx::TensorProto &tensor, Location loc) {
+  FailureOr<Type> elementType = convertElementType(tensor.data_type(), loc);
+  if (failed(elementType))
+    return failure();
+  SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+  if (llvm::any_of(shape, [](int64_t d) { return d < 0; }))
+    return emitError(loc) << "tensor '" << tensor.name()
+                          << "' has a negative dimension";
+  auto type = RankedTensorType::get(shape, *elementType);
+  int64_t numElements = type.getNumElements();
+
+  std::string bytes;
+  if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
+    FailureOr<std::string> external =
+        readExternalData(tensor, modelDir, loc);
+    if (failed(external))
+      return failure();
+    bytes = std::move(*external);
+  } else if (tensor.has_raw_data()) {
+    bytes = tensor.raw_data();
+  } else {
+    bytes = packTypedData(tensor, *elementType);
+  }
+  // i1 is stored one byte per element, as in ONNX.
+  size_t elementBytes = elementType->isInteger(1)
+                            ? 1
+                            : elementType->getIntOrFloatBitWidth() / 8;
+  if (bytes.size() != numElements * elementBytes)
+    return emitError(loc) << "tensor '" << tensor.name() << "' holds "
+                          << bytes.size() << " bytes, expected "
+                          << numElements * elementBytes;
+
+  if (numElements > kInlineElementLimit && !elementType->isInteger(1)) {
+    std::string blobName = tensor.name().empty() ? "tensor" : tensor.name();
+    auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+        ArrayRef<char>(bytes.data(), bytes.size()), alignof(uint64_t));
+    return cast<ElementsAttr>(
+        DenseResourceElementsAttr::get(type, blobName, std::move(blob)));
+  }
+  if (elementType->isInteger(1)) {
+    SmallVector<bool> bools;
+    for (char c : bytes)
+      bools.push_back(c != 0);
+    return cast<ElementsAttr>(DenseElementsAttr::get(type, bools));
+  }
+  bool isSplat = false;
+  if (!DenseElementsAttr::isValidRawBuffer(
+          type, ArrayRef<char>(bytes.data(), bytes.size()), isSplat))
+    return emitError(loc) << "tensor '" << tensor.name()
+                          << "' has malformed data";
+  return cast<ElementsAttr>(DenseElementsAttr::getFromRawBuffer(
+      type, ArrayRef<char>(bytes.data(), bytes.size())));
+}
+
+const onnx::AttributeProto *
+mlc::onnx_import::findAttr(const onnx::NodeProto &node, StringRef name) {
+  for (const auto &attr : node.attribute())
+    if (attr.name() == name)
+      return &attr;
+  return nullptr;
+}
+
+int64_t mlc::onnx_import::getIntAttr(const onnx::NodeProto &node,
+                                     StringRef name, int64_t defaultValue) {
+  const onnx::AttributeProto *attr = findAttr(node, name);
+  return attr ? attr->i() : defaultValue;
+}
+
+float mlc::onnx_import::getFloatAttr(const onnx::NodeProto &node,
+                                     StringRef name, float defaultValue) {
+  const onnx::AttributeProto *attr = findAttr(node, name);
+  return attr ? attr->f() : defaultValue;
+}
+
+std::string mlc::onnx_import::getStringAttr(const onnx::NodeProto &node,
+                                            StringRef name,
+                                            StringRef defaultValue) {
+  const onnx::AttributeProto *attr = findAttr(node, name);
+  return attr ? attr->s() : defaultValue.str();
+}
+
+SmallVector<int64_t>
+mlc::onnx_import::getIntsAttr(const onnx::NodeProto &node, StringRef name,
+                              ArrayRef<int64_t> defaultValue) {
+  const onnx::AttributeProto *attr = findAttr(node, name);
+  if (!attr)
+    return SmallVector<int64_t>(defaultValue);
+  return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());
+}

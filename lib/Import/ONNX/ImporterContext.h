@@ -1,0 +1,102 @@
+//===- ImporterContext.h - State of one ONNX graph import -------*- C++ -*-===//
+//
+// The value map, the builder and attribute/constant helpers shared by the
+// per-family operator importers (MathOps.cpp, NNOps.cpp, TensorOps.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLC_LIB_IMPORT_ONNX_IMPORTERCONTEXT_H
+#define MLC_LIB_IMPORT_ONNX_IMPORTERCONTEXT_H
+
+#include "mlc/Dialect/MLC/IR/MLCOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringMap.h"
+
+#include "onnx/onnx_pb.h"
+
+#include <functional>
+
+namespace mlc::onnx_import {
+
+class ImporterContext {
+public:
+  ImporterContext(mlir::MLIRContext *context, llvm::StringRef sourceName,
+                  llvm::StringRef modelDir, int64_t opset)
+      : builder(context), sourceName(sourceName), modelDir(modelDir),
+        opset(opset) {}
+
+  mlir::OpBuilder builder;
+  std::string sourceName;
+  std::string modelDir;
+  int64_t opset;
+  llvm::StringMap<mlir::Value> values;
+
+  /// Location of a graph node: its name (or op type and index) in the file.
+  mlir::Location getNodeLoc(const onnx::NodeProto &node, int index);
+
+  /// Input `i` of `node`, or a null Value when absent or named "".
+  /// Errors when the name is not produced by anything.
+  mlir::FailureOr<mlir::Value> getInput(const onnx::NodeProto &node, int i,
+                                        mlir::Location loc);
+  /// Like getInput but the input must be present.
+  mlir::FailureOr<mlir::Value> getRequiredInput(const onnx::NodeProto &node,
+                                                int i, mlir::Location loc);
+
+  /// Constant integer contents of an input produced by mlc.constant.
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  getConstantInts(mlir::Value value, mlir::Location loc, llvm::StringRef what);
+  /// Constant scalar float contents of an input produced by mlc.constant.
+  mlir::FailureOr<double> getConstantScalar(mlir::Value value,
+                                            mlir::Location loc,
+                                            llvm::StringRef what);
+
+  /// Converts a TensorProto (raw or typed data, or external data under the
+  /// model's directory) to an elements attribute.
+  mlir::FailureOr<mlir::ElementsAttr>
+  convertTensor(const onnx::TensorProto &tensor, mlir::Location loc);
+
+  /// Maps an ONNX element type to an MLIR type; failure when unsupported.
+  mlir::FailureOr<mlir::Type> convertElementType(int32_t onnxType,
+                                                 mlir::Location loc);
+
+  /// Binds output `i` of `node` to `value`.
+  void setOutput(const onnx::NodeProto &node, int i, mlir::Value value) {
+    if (i < node.output_size() && !node.output(i).empty())
+      values[node.output(i)] = value;
+  }
+};
+
+/// Attribute accessors with defaults.
+const onnx::AttributeProto *findAttr(const onnx::NodeProto &node,
+                                     llvm::StringRef name);
+int64_t getIntAttr(const onnx::NodeProto &node, llvm::StringRef name,
+                   int64_t defaultValue);
+float getFloatAttr(const onnx::NodeProto &node, llvm::StringRef name,
+                   float defaultValue);
+std::string getStringAttr(const onnx::NodeProto &node, llvm::StringRef name,
+                          llvm::StringRef defaultValue);
+llvm::SmallVector<int64_t> getIntsAttr(const onnx::NodeProto &node,
+                                       llvm::StringRef name,
+                                       llvm::ArrayRef<int64_t> defaultValue);
+
+/// Imports one node; the handler of an (op type, opset range) entry.
+using OpImporter = std::function<mlir::LogicalResult(
+    ImporterContext &, const onnx::NodeProto &, mlir::Location)>;
+
+struct OpImporterEntry {
+  std::string opType;
+  int64_t sinceVersion; ///< first opset the entry handles
+  int64_t untilVersion; ///< last opset the entry handles
+  OpImporter importer;
+};
+
+using OpImporterTable = std::vector<OpImporterEntry>;
+
+void registerMathOpImporters(OpImporterTable &table);
+void registerNNOpImporters(OpImporterTable &table);
+void registerTensorOpImporters(OpImporterTable &table);
+
+} // namespace mlc::onnx_import
+
+#endif // MLC_LIB_IMPORT_ONNX_IMPORTERCONTEXT_H

@@ -1,0 +1,185 @@
+//===- ONNXImporter.cpp - ONNX model to the mlc dialect --------------------===//
+//
+// Parses the ModelProto, checks the opset, turns graph inputs into @main's
+// arguments and initializers into mlc.constant, and dispatches every node to
+// the importer registered for its op type and opset version.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlc/Import/ONNX/ONNXImporter.h"
+#include "ImporterContext.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+using namespace mlir;
+using namespace mlc;
+using namespace mlc::onnx_import;
+
+static constexpr int64_t kMinOpset = 7;
+static constexpr int64_t kMaxOpset = 22;
+
+static const OpImporterTable &getOpImporters() {
+  static const OpImporterTable table = [] {
+    OpImporterTable t;
+    registerMathOpImporters(t);
+    registerNNOpImporters(t);
+    registerTensorOpImporters(t);
+    return t;
+  }();
+  return table;
+}
+
+static const OpImporterEntry *lookupOpImporter(StringRef opType,
+                                               int64_t opset) {
+  for (const OpImporterEntry &entry : getOpImporters())
+    if (entry.opType == opType && entry.sinceVersion <= opset &&
+        opset <= entry.untilVersion)
+      return &entry;
+  return nullptr;
+}
+
+/// Type of a graph input/output from its ValueInfo; unknown dims are dynamic.
+static FailureOr<RankedTensorType> convertValueInfo(ImporterContext &ic,
+                                                    const onnx::ValueInfoProto &info,
+                                                    Location loc) {
+  if (!info.type().has_tensor_type())
+    return emitError(loc) << "graph value '" << info.name()
+                          << "' is not a tensor (sequences, maps and "
+                             "optionals are not supported)";
+  const auto &tensorType = info.type().tensor_type();
+  FailureOr<Type> elementType =
+      ic.convertElementType(tensorType.elem_type(), loc);
+  if (failed(elementType))
+    return failure();
+  if (!tensorType.has_shape())
+    return emitError(loc) << "graph value '" << info.name()
+                          << "' has no shape (unranked tensors are not "
+                             "supported)";
+  SmallVector<int64_t> shape;
+  for (const auto &dim : tensorType.shape().dim())
+    shape.push_back(dim.has_dim_value() && dim.dim_value() >= 0
+                        ? dim.dim_value()
+                        : ShapedType::kDynamic);
+  return RankedTensorType::get(shape, *elementType);
+}
+
+static LogicalResult importGraph(ImporterContext &ic,
+                                 const onnx::GraphProto &graph,
+                                 ModuleOp module, Location fileLoc) {
+  OpBuilder &b = ic.builder;
+  MLIRContext *ctx = b.getContext();
+  llvm::StringSet<llvm::MallocAllocator> initializerNames;
+  for (const auto &init : graph.initializer())
+    initializerNames.insert(init.name());
+
+  SmallVector<Type> argTypes;
+  SmallVector<std::string> argNames;
+  for (const auto &input : graph.input()) {
+    if (initializerNames.contains(input.name()))
+      continue;
+    FailureOr<RankedTensorType> type = convertValueInfo(ic, input, fileLoc);
+    if (failed(type))
+      return failure();
+    argTypes.push_back(*type);
+    argNames.push_back(input.name());
+  }
+
+  b.setInsertionPointToEnd(module.getBody());
+  auto func = func::FuncOp::create(b, fileLoc, "main",
+                                   FunctionType::get(ctx, argTypes, {}));
+  Block *body = func.addEntryBlock();
+  for (auto [i, name] : llvm::enumerate(argNames)) {
+    func.setArgAttr(i, "mlc.name", b.getStringAttr(name));
+    ic.values[name] = body->getArgument(i);
+  }
+  b.setInsertionPointToStart(body);
+
+  for (const auto &init : graph.initializer()) {
+    Location loc = NameLoc::get(b.getStringAttr(init.name()), fileLoc);
+    FailureOr<ElementsAttr> value = ic.convertTensor(init, loc);
+    if (failed(value))
+      return failure();
+    ic.values[init.name()] = ConstantOp::create(b, loc, cast<TypedAttr>(*value));
+  }
+
+  for (auto [index, node] : llvm::enumerate(graph.node())) {
+    Location loc = ic.getNodeLoc(node, index);
+    bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
+    const OpImporterEntry *entry =
+        defaultDomain ? lookupOpImporter(node.op_type(), ic.opset) : nullptr;
+    if (!entry)
+      return emitError(loc) << "unsupported ONNX operator '" << node.op_type()
+                            << "' (domain '" << node.domain() << "', opset "
+                            << ic.opset << ")";
+    if (failed(entry->importer(ic, node, loc)))
+      return failure();
+    for (const std::string &output : node.output())
+      if (!output.empty() && !ic.values.count(output))
+        return emitError(loc) << node.op_type() << " output '" << output
+                              << "' is not supported";
+  }
+
+  SmallVector<Value> results;
+  for (const auto &output : graph.output()) {
+    auto it = ic.values.find(output.name());
+    if (it == ic.values.end())
+      return emitError(fileLoc)
+             << "graph output '" << output.name() << "' is never produced";
+    results.push_back(it->second);
+  }
+  func::ReturnOp::create(b, fileLoc, results);
+  func.setFunctionType(
+      FunctionType::get(ctx, argTypes, ValueRange(results).getTypes()));
+  for (auto [i, output] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "mlc.name", b.getStringAttr(output.name()));
+  return success();
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+mlc::importONNXModel(MLIRContext *context, StringRef buffer,
+                     StringRef sourceName) {
+  context->loadDialect<MLCDialect, func::FuncDialect>();
+  Location fileLoc = FileLineColLoc::get(context, sourceName, 0, 0);
+  onnx::ModelProto model;
+  if (buffer.size() > static_cast<size_t>(INT32_MAX) ||
+      !model.ParseFromArray(buffer.data(), static_cast<int>(buffer.size())))
+    return emitError(fileLoc) << "failed to parse ONNX model from '"
+                              << sourceName
+                              << "' (not an ONNX file, or truncated)";
+  if (!model.has_graph())
+    return emitError(fileLoc) << "ONNX model has no graph";
+
+  int64_t opset = -1;
+  for (const auto &import : model.opset_import())
+    if (import.domain().empty() || import.domain() == "ai.onnx")
+      opset = import.version();
+  if (opset < 0)
+    opset = 1; // ONNX: a model without a default-domain import is opset 1.
+  if (opset < kMinOpset || opset > kMaxOpset)
+    return emitError(fileLoc) << "unsupported ONNX opset " << opset
+                              << " (supported: " << kMinOpset << " to "
+                              << kMaxOpset << ")";
+
+  StringRef modelDir = llvm::sys::path::parent_path(sourceName);
+  ImporterContext ic(context, sourceName, modelDir.empty() ? "." : modelDir,
+                     opset);
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  if (failed(importGraph(ic, model.graph(), *module, fileLoc)))
+    return failure();
+  if (failed(verify(*module)))
+    return failure();
+  return module;
+}
+
+FailureOr<OwningOpRef<ModuleOp>> mlc::importONNXFile(MLIRContext *context,
+                                                     StringRef path) {
+  auto file = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false);
+  if (!file)
+    return emitError(FileLineColLoc::get(context, path, 0, 0))
+           << "cannot read '" << path << "': " << file.getError().message();
+  return importONNXModel(context, (*file)->getBuffer(), path);
+}

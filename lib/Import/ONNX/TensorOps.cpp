@@ -1,0 +1,236 @@
+//===- TensorOps.cpp - Importers of ONNX data-movement operators ----------===//
+//
+// Reshape, Transpose, Concat, Flatten, Identity, Dropout, Constant and
+// ReduceMean (axes as attribute before opset 18, as input from 18 on).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterContext.h"
+
+using namespace mlir;
+using namespace mlc;
+using namespace mlc::onnx_import;
+
+static RankedTensorType getType(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+/// Reshape's shape input must be constant; 0 copies the input dim (unless
+/// allowzero) and one -1 is inferred.
+static LogicalResult importReshape(ImporterContext &ic,
+                                   const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> shapeInput = ic.getRequiredInput(node, 1, loc);
+  if (failed(input) || failed(shapeInput))
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape =
+      ic.getConstantInts(*shapeInput, loc, "Reshape's shape");
+  if (failed(shape))
+    return failure();
+  RankedTensorType inputType = getType(*input);
+  if (!inputType.hasStaticShape())
+    return emitError(loc) << "Reshape of a dynamically shaped tensor is not "
+                             "supported";
+  bool allowZero = getIntAttr(node, "allowzero", 0) != 0;
+  int64_t known = 1, inferIndex = -1;
+  for (auto [i, d] : llvm::enumerate(*shape)) {
+    if (d == 0 && !allowZero) {
+      if (i >= static_cast<size_t>(inputType.getRank()))
+        return emitError(loc) << "Reshape: 0 at position " << i
+                              << " has no input dimension to copy";
+      d = inputType.getDimSize(i);
+    }
+    if (d == -1) {
+      if (inferIndex >= 0)
+        return emitError(loc) << "Reshape: more than one -1 in the shape";
+      inferIndex = i;
+      continue;
+    }
+    if (d < 0)
+      return emitError(loc) << "Reshape: invalid dimension " << d;
+    known *= d;
+  }
+  int64_t total = inputType.getNumElements();
+  if (inferIndex >= 0) {
+    if (known == 0 || total % known != 0)
+      return emitError(loc) << "Reshape: cannot infer the -1 dimension";
+    (*shape)[inferIndex] = total / known;
+  } else if (known != total) {
+    return emitError(loc) << "Reshape: shape has " << known
+                          << " elements, the input " << total;
+  }
+  ic.setOutput(node, 0,
+               ReshapeOp::create(ic.builder, loc, *input,
+                                 ic.builder.getDenseI64ArrayAttr(*shape)));
+  return success();
+}
+
+static LogicalResult importTranspose(ImporterContext &ic,
+                                     const onnx::NodeProto &node,
+                                     Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  int64_t rank = getType(*input).getRank();
+  SmallVector<int64_t> reversed;
+  for (int64_t i = rank - 1; i >= 0; --i)
+    reversed.push_back(i);
+  SmallVector<int64_t> perm = getIntsAttr(node, "perm", reversed);
+  SmallVector<int64_t> sorted(perm);
+  llvm::sort(sorted);
+  if (sorted != llvm::to_vector(llvm::seq<int64_t>(0, rank)))
+    return emitError(loc) << "Transpose perm is not a permutation of the "
+                             "input's dimensions";
+  ic.setOutput(node, 0,
+               TransposeOp::create(ic.builder, loc, *input,
+                                   ic.builder.getDenseI64ArrayAttr(perm)));
+  return success();
+}
+
+static LogicalResult importConcat(ImporterContext &ic,
+                                  const onnx::NodeProto &node, Location loc) {
+  SmallVector<Value> inputs;
+  for (int i = 0; i < node.input_size(); ++i) {
+    FailureOr<Value> v = ic.getRequiredInput(node, i, loc);
+    if (failed(v))
+      return failure();
+    inputs.push_back(*v);
+  }
+  if (inputs.empty())
+    return emitError(loc) << "Concat needs at least one input";
+  RankedTensorType first = getType(inputs.front());
+  int64_t rank = first.getRank();
+  int64_t axis = getIntAttr(node, "axis", 0);
+  if (axis < -rank || axis >= rank)
+    return emitError(loc) << "Concat axis " << axis << " out of range";
+  if (axis < 0)
+    axis += rank;
+  for (Value v : inputs) {
+    RankedTensorType type = getType(v);
+    bool ok = type.getRank() == rank &&
+              type.getElementType() == first.getElementType();
+    for (int64_t d = 0; ok && d < rank; ++d)
+      ok = d == axis || type.getDimSize(d) == first.getDimSize(d);
+    if (!ok)
+      return emitError(loc) << "Concat inputs " << first << " and " << type
+                            << " do not match outside axis " << axis;
+  }
+  ic.setOutput(node, 0,
+               ConcatOp::create(ic.builder, loc, inputs,
+                                ic.builder.getI64IntegerAttr(axis)));
+  return success();
+}
+
+static LogicalResult importFlatten(ImporterContext &ic,
+                                   const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  int64_t rank = getType(*input).getRank();
+  int64_t axis = getIntAttr(node, "axis", 1);
+  if (axis < -rank || axis > rank)
+    return emitError(loc) << "Flatten axis " << axis << " out of range";
+  ic.setOutput(node, 0,
+               FlattenOp::create(ic.builder, loc, *input,
+                                 ic.builder.getI64IntegerAttr(axis)));
+  return success();
+}
+
+/// Identity, and Dropout at inference: output 0 is the input.
+static LogicalResult importForward(ImporterContext &ic,
+                                   const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  ic.setOutput(node, 0, *input);
+  return success();
+}
+
+static LogicalResult importConstant(ImporterContext &ic,
+                                    const onnx::NodeProto &node,
+                                    Location loc) {
+  if (node.attribute_size() != 1)
+    return emitError(loc) << "Constant needs exactly one value attribute";
+  const onnx::AttributeProto &attr = node.attribute(0);
+  OpBuilder &b = ic.builder;
+  TypedAttr value;
+  if (attr.name() == "value") {
+    FailureOr<ElementsAttr> tensor = ic.convertTensor(attr.t(), loc);
+    if (failed(tensor))
+      return failure();
+    value = cast<TypedAttr>(*tensor);
+  } else if (attr.name() == "value_float") {
+    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
+                                   attr.f());
+  } else if (attr.name() == "value_int") {
+    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
+                                   static_cast<int64_t>(attr.i()));
+  } else if (attr.name() == "value_floats") {
+    SmallVector<float> v(attr.floats().begin(), attr.floats().end());
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({static_cast<int64_t>(v.size())}, b.getF32Type()),
+        ArrayRef(v));
+  } else if (attr.name() == "value_ints") {
+    SmallVector<int64_t> v(attr.ints().begin(), attr.ints().end());
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({static_cast<int64_t>(v.size())}, b.getI64Type()),
+        ArrayRef(v));
+  } else {
+    return emitError(loc) << "Constant attribute '" << attr.name()
+                          << "' is not supported";
+  }
+  ic.setOutput(node, 0, ConstantOp::create(b, loc, value));
+  return success();
+}
+
+static LogicalResult importReduceMean(ImporterContext &ic,
+                                      const onnx::NodeProto &node,
+                                      Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  SmallVector<int64_t> axes;
+  if (ic.opset < 18) {
+    axes = getIntsAttr(node, "axes", {});
+  } else {
+    FailureOr<Value> axesInput = ic.getInput(node, 1, loc);
+    if (failed(axesInput))
+      return failure();
+    if (*axesInput) {
+      FailureOr<SmallVector<int64_t>> values =
+          ic.getConstantInts(*axesInput, loc, "ReduceMean's axes");
+      if (failed(values))
+        return failure();
+      axes = *values;
+    }
+    if (axes.empty() && getIntAttr(node, "noop_with_empty_axes", 0)) {
+      ic.setOutput(node, 0, *input);
+      return success();
+    }
+  }
+  RankedTensorType type = getType(*input);
+  int64_t rank = type.getRank();
+  if (!isa<FloatType>(type.getElementType()))
+    return emitError(loc) << "ReduceMean needs a float input";
+  for (int64_t axis : axes)
+    if (axis < -rank || axis >= rank)
+      return emitError(loc) << "ReduceMean axis " << axis << " out of range";
+  OpBuilder &b = ic.builder;
+  ic.setOutput(node, 0,
+               ReduceMeanOp::create(
+                   b, loc, *input, b.getDenseI64ArrayAttr(axes),
+                   b.getBoolAttr(getIntAttr(node, "keepdims", 1) != 0)));
+  return success();
+}
+
+void mlc::onnx_import::registerTensorOpImporters(OpImporterTable &table) {
+  table.push_back({"Reshape", 5, 22, importReshape});
+  table.push_back({"Transpose", 1, 22, importTranspose});
+  table.push_back({"Concat", 4, 22, importConcat});
+  table.push_back({"Flatten", 1, 22, importFlatten});
+  table.push_back({"Identity", 1, 22, importForward});
+  table.push_back({"Dropout", 1, 22, importForward});
+  table.push_back({"Constant", 1, 22, importConstant});
+  table.push_back({"ReduceMean", 1, 17, importReduceMean});
+  table.push_back({"ReduceMean", 18, 22, importReduceMean});
+}

@@ -1,0 +1,282 @@
+//===- CompiledModel.cpp - A loaded model.so and its C ABI ----------------===//
+//
+// dlopen/dlsym loading of an MLC artifact and checked calls into its ABI.
+// Everything the artifact reports is validated once at load time, so callers
+// can trust the TensorInfos.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlc/Runtime/CompiledModel.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/FileSystem.h"
+
+#include <dlfcn.h>
+
+using namespace llvm;
+
+namespace mlc {
+
+bool TensorInfo::hasDynamicShape() const {
+  return llvm::is_contained(shape, -1);
+}
+
+//===----------------------------------------------------------------------===//
+// ModelContext
+//===----------------------------------------------------------------------===//
+
+ModelContext::ModelContext(ModelContext &&other)
+    : context(other.context), destroy(other.destroy) {
+  other.context = nullptr;
+}
+
+ModelContext &ModelContext::operator=(ModelContext &&other) {
+  if (this == &other)
+    return *this;
+  if (context)
+    destroy(context);
+  context = other.context;
+  destroy = other.destroy;
+  other.context = nullptr;
+  return *this;
+}
+
+ModelContext::~ModelContext() {
+  if (context)
+    destroy(context);
+}
+
+//===----------------------------------------------------------------------===//
+// Loading
+//===----------------------------------------------------------------------===//
+
+CompiledModel::~CompiledModel() {
+  if (handle)
+    dlclose(handle);
+}
+
+Expected<std::unique_ptr<CompiledModel>> CompiledModel::load(StringRef path) {
+  // dlopen searches the library path for a name without a slash; a model
+  // path always means a file, so make it absolute first.
+  SmallString<256> absolute(path);
+  if (std::error_code ec = sys::fs::make_absolute(absolute))
+    return createStringError("cannot load '" + path + "': " + ec.message());
+  if (!sys::fs::exists(absolute))
+    return createStringError("cannot load '" + path + "': no such file");
+  if (sys::fs::is_directory(absolute))
+    return createStringError("cannot load '" + path + "': is a directory");
+
+  std::unique_ptr<CompiledModel> model(new CompiledModel());
+  model->path = path.str();
+  model->handle = dlopen(absolute.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!model->handle) {
+    const char *reason = dlerror();
+    return createStringError(
+        "cannot load '" + path +
+        "' as a shared library: " + (reason ? reason : "unknown dlopen error"));
+  }
+  if (Error err = model->resolveFunctions())
+    return std::move(err);
+  int32_t version = model->abi.abiVersion();
+  if (version != MLC_ABI_VERSION)
+    return createStringError(
+        "'" + path + "' has MLC ABI version " + Twine(version) + ", expected " +
+        Twine(MLC_ABI_VERSION) + "; recompile it with this MLC");
+  if (Error err = model->readTensorInfos())
+    return std::move(err);
+  return std::move(model);
+}
+
+Error CompiledModel::resolveFunctions() {
+  auto resolve = [&](auto &fn, const char *symbol) -> Error {
+    dlerror();
+    void *address = dlsym(handle, symbol);
+    if (!address)
+      return createStringError("'" + path +
+                               "' is not an MLC model: missing ABI symbol '" +
+                               symbol + "'");
+    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(address);
+    return Error::success();
+  };
+  if (Error err = resolve(abi.abiVersion, "mlc_abi_version"))
+    return err;
+  if (Error err = resolve(abi.numInputs, "mlc_num_inputs"))
+    return err;
+  if (Error err = resolve(abi.numOutputs, "mlc_num_outputs"))
+    return err;
+  if (Error err = resolve(abi.inputInfo, "mlc_input_info"))
+    return err;
+  if (Error err = resolve(abi.outputInfo, "mlc_output_info"))
+    return err;
+  if (Error err = resolve(abi.contextCreate, "mlc_context_create"))
+    return err;
+  if (Error err = resolve(abi.run, "mlc_run"))
+    return err;
+  return resolve(abi.contextDestroy, "mlc_context_destroy");
+}
+
+/// Copies and validates one mlc_tensor_info; `kind` is "input" or "output".
+static Expected<TensorInfo> convertTensorInfo(StringRef path, StringRef kind,
+                                              int32_t index,
+                                              const mlc_tensor_info *info) {
+  auto fail = [&](const Twine &message) {
+    return createStringError("'" + path + "': " + kind + " " + Twine(index) +
+                             " " + message);
+  };
+  if (!info)
+    return fail("has no mlc_tensor_info");
+  if (!isSupportedDType(info->dtype))
+    return fail("has unsupported dtype " + Twine(info->dtype));
+  if (info->rank < 0 || (info->rank > 0 && !info->shape))
+    return fail("has an invalid shape");
+  TensorInfo result;
+  result.name = info->name ? info->name : "";
+  result.dtype = static_cast<mlc_dtype>(info->dtype);
+  result.shape.assign(info->shape, info->shape + info->rank);
+  if (llvm::any_of(result.shape, [](int64_t dim) { return dim < -1; }))
+    return fail("has a negative dimension other than -1");
+  return result;
+}
+
+Error CompiledModel::readTensorInfos() {
+  int32_t numInputs = abi.numInputs();
+  int32_t numOutputs = abi.numOutputs();
+  if (numInputs < 0 || numOutputs < 0)
+    return createStringError("'" + path +
+                             "' reports a negative number of inputs or "
+                             "outputs");
+  for (int32_t i = 0; i < numInputs; ++i) {
+    Expected<TensorInfo> info =
+        convertTensorInfo(path, "input", i, abi.inputInfo(i));
+    if (!info)
+      return info.takeError();
+    inputInfos.push_back(std::move(*info));
+  }
+  for (int32_t i = 0; i < numOutputs; ++i) {
+    Expected<TensorInfo> info =
+        convertTensorInfo(path, "output", i, abi.outputInfo(i));
+    if (!info)
+      return info.takeError();
+    outputInfos.push_back(std::move(*info));
+  }
+  return Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Running
+//===----------------------------------------------------------------------===//
+
+Expected<ModelContext> CompiledModel::createContext(int32_t numThreads) const {
+  mlc_context *context = abi.contextCreate(numThreads);
+  if (!context)
+    return createStringError("mlc_context_create(" + Twine(numThreads) +
+                             ") failed (out of memory?)");
+  return ModelContext(context, abi.contextDestroy);
+}
+
+static std::string describe(StringRef kind, size_t index,
+                            const TensorInfo &info) {
+  return (kind + " " + Twine(index) + " '" + info.name + "'").str();
+}
+
+Error CompiledModel::checkInput(size_t index, const HostTensor &tensor) const {
+  if (index >= inputInfos.size())
+    return createStringError("the model has no input " + Twine(index) +
+                             " (it has " + Twine(inputInfos.size()) + ")");
+  const TensorInfo &info = inputInfos[index];
+  if (tensor.dtype != info.dtype)
+    return createStringError(describe("input", index, info) + ": expected " +
+                             getDTypeName(info.dtype) + ", got " +
+                             getDTypeName(tensor.dtype));
+  bool shapeMatches = tensor.shape.size() == info.shape.size();
+  for (size_t d = 0; shapeMatches && d < info.shape.size(); ++d)
+    shapeMatches = info.shape[d] == -1 || info.shape[d] == tensor.shape[d];
+  if (!shapeMatches)
+    return createStringError(describe("input", index, info) +
+                             ": expected shape " + formatShape(info.shape) +
+                             ", got " + formatShape(tensor.shape));
+  if (tensor.data.size() != tensor.numBytes())
+    return createStringError(describe("input", index, info) + ": holds " +
+                             Twine(tensor.data.size()) + " bytes, shape " +
+                             formatShape(tensor.shape) + " needs " +
+                             Twine(tensor.numBytes()));
+  return Error::success();
+}
+
+Error CompiledModel::checkInputs(ArrayRef<HostTensor> inputs) const {
+  if (inputs.size() != inputInfos.size())
+    return createStringError("the model has " + Twine(inputInfos.size()) +
+                             " input(s), got " + Twine(inputs.size()));
+  for (auto [index, tensor] : llvm::enumerate(inputs))
+    if (Error err = checkInput(index, tensor))
+      return err;
+  return Error::success();
+}
+
+Expected<std::vector<HostTensor>> CompiledModel::allocateOutputs() const {
+  std::vector<HostTensor> outputs;
+  for (auto [index, info] : llvm::enumerate(outputInfos)) {
+    if (info.hasDynamicShape())
+      return createStringError(describe("output", index, info) +
+                               " has dynamic shape " + formatShape(info.shape) +
+                               ", which the MLC ABI cannot allocate");
+    HostTensor tensor;
+    tensor.name = info.name;
+    tensor.dtype = info.dtype;
+    tensor.shape = info.shape;
+    tensor.data.assign(tensor.numBytes(), 0);
+    outputs.push_back(std::move(tensor));
+  }
+  return outputs;
+}
+
+Error CompiledModel::run(ModelContext &context, ArrayRef<const void *> inputs,
+                         ArrayRef<void *> outputs) const {
+  if (inputs.size() != inputInfos.size() ||
+      outputs.size() != outputInfos.size())
+    return createStringError("mlc_run needs " + Twine(inputInfos.size()) +
+                             " input and " + Twine(outputInfos.size()) +
+                             " output buffers, got " + Twine(inputs.size()) +
+                             " and " + Twine(outputs.size()));
+  int32_t status = abi.run(context.get(), inputs.data(), outputs.data());
+  switch (status) {
+  case MLC_OK:
+    return Error::success();
+  case MLC_ERROR_INVALID_ARGUMENT:
+    return createStringError("mlc_run failed: invalid argument");
+  case MLC_ERROR_OUT_OF_MEMORY:
+    return createStringError("mlc_run failed: out of memory");
+  }
+  return createStringError("mlc_run failed with status " + Twine(status));
+}
+
+Error CompiledModel::run(ModelContext &context, ArrayRef<HostTensor> inputs,
+                         MutableArrayRef<HostTensor> outputs) const {
+  if (Error err = checkInputs(inputs))
+    return err;
+  if (outputs.size() != outputInfos.size())
+    return createStringError("the model has " + Twine(outputInfos.size()) +
+                             " output(s), got " + Twine(outputs.size()));
+  SmallVector<const void *> inputPtrs;
+  for (const HostTensor &tensor : inputs)
+    inputPtrs.push_back(tensor.data.data());
+  SmallVector<void *> outputPtrs;
+  for (auto [index, tensor] : llvm::enumerate(outputs)) {
+    const TensorInfo &info = outputInfos[index];
+    if (info.hasDynamicShape())
+      return createStringError(describe("output", index, info) +
+                               " has a dynamic shape");
+    if (tensor.dtype != info.dtype ||
+        ArrayRef<int64_t>(tensor.shape) != ArrayRef<int64_t>(info.shape) ||
+        tensor.data.size() != tensor.numBytes())
+      return createStringError(
+          describe("output", index, info) + ": buffer does not match " +
+          getDTypeName(info.dtype) + " " + formatShape(info.shape));
+    outputPtrs.push_back(tensor.data.data());
+  }
+  return run(context, ArrayRef<const void *>(inputPtrs),
+             ArrayRef<void *>(outputPtrs));
+}
+
+} // namespace mlc

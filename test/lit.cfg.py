@@ -18,7 +18,8 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.mlc_tools_dir, append_path=True)
 config.environment["PYTHONDONTWRITEBYTECODE"] = "1"
 
-config.substitutions.append(("%python", config.mlc_python))
+# Before lit.llvm's own %python, which names the interpreter running lit.
+config.substitutions.insert(0, ("%python", config.mlc_python))
 config.substitutions.append(("%utils", os.path.join(config.mlc_src_root, "utils")))
 config.substitutions.append(("%mlc_src", config.mlc_src_root))
 

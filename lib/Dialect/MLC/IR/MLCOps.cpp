@@ -331,8 +331,10 @@ LogicalResult BatchNormOp::verify() {
 }
 
 LogicalResult SoftmaxOp::verify() {
-  if (failed(normalizeAxis(getAxis(), getInput().getType().getRank())))
-    return emitOpError("axis ") << getAxis() << " out of range";
+  if (failed(normalizeAxis(static_cast<int64_t>(getAxis()),
+                           getInput().getType().getRank())))
+    return emitOpError("axis ") << static_cast<int64_t>(getAxis())
+                                << " out of range";
   return success();
 }
 

@@ -7,7 +7,7 @@ from lit.llvm import llvm_config
 
 config.name = "MLC"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".test"]
+config.suffixes = [".mlir", ".test", ".onnxtxt"]
 config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
                    "unittests"]
 config.test_source_root = os.path.dirname(__file__)

@@ -54,6 +54,31 @@ mlir::TypedAttr getLowestValueAttr(mlir::Type type);
 mlir::LogicalResult requireStaticShapes(mlir::Operation *op,
                                         mlir::PatternRewriter &rewriter);
 
+/// The common pattern of elementwise ops: one generic over the result type
+/// whose inputs are all operands of `op`, broadcast by numpy rules; the body
+/// is `buildScalar`, specialized per op.
+template <typename SrcOp>
+struct ElementwiseLowering : mlir::OpRewritePattern<SrcOp> {
+  using mlir::OpRewritePattern<SrcOp>::OpRewritePattern;
+  mlir::LogicalResult
+  matchAndRewrite(SrcOp op, mlir::PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return mlir::failure();
+    auto resultType = llvm::cast<mlir::RankedTensorType>(op.getType());
+    mlir::Value result = createElementwise(
+        rewriter, op.getLoc(), resultType, op->getOperands(),
+        [&](mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange args) {
+          return buildScalar(op, b, loc, args, resultType.getElementType());
+        });
+    rewriter.replaceOp(op, result);
+    return mlir::success();
+  }
+  /// Defined (specialized) next to the registration of each op's pattern.
+  static mlir::Value buildScalar(SrcOp op, mlir::OpBuilder &b,
+                                 mlir::Location loc, mlir::ValueRange args,
+                                 mlir::Type elementType);
+};
+
 } // namespace mlc
 
 #endif // MLC_LIB_CONVERSION_MLCTOLINALG_LOWERINGUTILS_H

@@ -24,6 +24,9 @@ void mlc::populateMLCToLinalgPatterns(RewritePatternSet &patterns) {
   populateConvPoolToLinalgPatterns(patterns);
   populateReductionToLinalgPatterns(patterns);
   populateShapeOpsToLinalgPatterns(patterns);
+  populateMathToLinalgPatterns(patterns);
+  populateLogicToLinalgPatterns(patterns);
+  populateCastToLinalgPatterns(patterns);
 }
 
 namespace {

@@ -4,6 +4,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -93,6 +94,42 @@ FailureOr<Type> ImporterContext::convertElementType(int32_t onnxType,
     return b.getI1Type();
   default:
     return emitError(loc) << "unsupported ONNX element type " << onnxType;
+  }
+}
+
+bool ImporterContext::isUnsignedElementType(int32_t onnxType) {
+  return onnxType == onnx::TensorProto::UINT8 ||
+         onnxType == onnx::TensorProto::UINT16 ||
+         onnxType == onnx::TensorProto::UINT32 ||
+         onnxType == onnx::TensorProto::UINT64;
+}
+
+void ImporterContext::propagateUnsigned(const onnx::NodeProto &node) {
+  if (node.op_type() == "Cast" || node.op_type() == "CastLike")
+    return;
+  if (node.op_type() == "Constant" && node.output_size() == 1) {
+    const onnx::AttributeProto *value = findAttr(node, "value");
+    auto it = values.find(node.output(0));
+    if (value && value->has_t() && it != values.end() &&
+        isUnsignedElementType(value->t().data_type()))
+      unsignedValues.insert(it->second);
+    return;
+  }
+  llvm::SmallDenseSet<Type> unsignedTypes;
+  for (const std::string &name : node.input()) {
+    auto it = values.find(name);
+    if (!name.empty() && it != values.end() && isUnsigned(it->second))
+      unsignedTypes.insert(getElementTypeOrSelf(it->second.getType()));
+  }
+  if (unsignedTypes.empty())
+    return;
+  for (const std::string &name : node.output()) {
+    auto it = values.find(name);
+    if (name.empty() || it == values.end())
+      continue;
+    Type elementType = getElementTypeOrSelf(it->second.getType());
+    if (!elementType.isInteger(1) && unsignedTypes.contains(elementType))
+      unsignedValues.insert(it->second);
   }
 }
 

@@ -11,6 +11,7 @@
 #include "mlc/Dialect/MLC/IR/MLCOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 
 #include "onnx/onnx_pb.h"
@@ -31,6 +32,21 @@ public:
   std::string modelDir;
   int64_t opset;
   llvm::StringMap<mlir::Value> values;
+  /// Integer values that hold ONNX unsigned integers (uint8..uint64). MLIR
+  /// integers are signless: ops whose semantics depend on signedness read
+  /// this to pick unsigned arithmetic.
+  llvm::DenseSet<mlir::Value> unsignedValues;
+
+  bool isUnsigned(mlir::Value value) const {
+    return unsignedValues.contains(value);
+  }
+  /// Marks the outputs of `node` unsigned when they carry the element type of
+  /// an unsigned input: every ONNX op whose output type is one of its input
+  /// types keeps that type's signedness. Ops with other output types (Cast,
+  /// CastLike, comparisons) mark their outputs themselves. This may
+  /// over-approximate (Shape of a uint64 tensor), which only matters for
+  /// values beyond the signed range.
+  void propagateUnsigned(const onnx::NodeProto &node);
 
   /// Location of a graph node: its name (or op type and index) in the file.
   mlir::Location getNodeLoc(const onnx::NodeProto &node, int index);
@@ -59,6 +75,9 @@ public:
   /// Maps an ONNX element type to an MLIR type; failure when unsupported.
   mlir::FailureOr<mlir::Type> convertElementType(int32_t onnxType,
                                                  mlir::Location loc);
+
+  /// True for the ONNX unsigned integer element types.
+  static bool isUnsignedElementType(int32_t onnxType);
 
   /// Binds output `i` of `node` to `value`.
   void setOutput(const onnx::NodeProto &node, int i, mlir::Value value) {
@@ -96,6 +115,7 @@ using OpImporterTable = std::vector<OpImporterEntry>;
 void registerMathOpImporters(OpImporterTable &table);
 void registerNNOpImporters(OpImporterTable &table);
 void registerTensorOpImporters(OpImporterTable &table);
+void registerLogicOpImporters(OpImporterTable &table);
 
 } // namespace mlc::onnx_import
 

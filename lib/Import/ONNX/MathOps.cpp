@@ -1,12 +1,73 @@
 //===- MathOps.cpp - Importers of ONNX elementwise math and activations ---===//
+//
+// Arithmetic, unary math, activations, Pow/Mod and the variadic
+// Max/Min/Sum/Mean (folded into chains of binary mlc ops).
+//
+//===----------------------------------------------------------------------===//
 
 #include "ImporterContext.h"
 
 #include "mlir/IR/TypeUtilities.h"
+#include "mlir/IR/Verifier.h"
+
+#include <type_traits>
 
 using namespace mlir;
 using namespace mlc;
 using namespace mlc::onnx_import;
+
+static Type getElementType(Value value) {
+  return getElementTypeOrSelf(value.getType());
+}
+
+static bool isSignedInteger(ImporterContext &ic, Value value) {
+  Type type = getElementType(value);
+  return isa<IntegerType>(type) && !type.isInteger(1) && !ic.isUnsigned(value);
+}
+
+/// Errors unless all `operands` broadcast together (op builders treat an
+/// inference failure as fatal, so it is checked here).
+static LogicalResult checkBroadcast(const onnx::NodeProto &node, Location loc,
+                                    ValueRange operands) {
+  SmallVector<int64_t> shape;
+  for (Value operand : operands) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    FailureOr<SmallVector<int64_t>> next =
+        getBroadcastShape(shape, type.getShape());
+    if (failed(next))
+      return emitError(loc) << node.op_type() << " operands "
+                            << operands.getTypes() << " do not broadcast";
+    shape = std::move(*next);
+  }
+  return success();
+}
+
+/// All inputs of `node`, each required; at least `minCount` of them.
+static FailureOr<SmallVector<Value>>
+getRequiredInputs(ImporterContext &ic, const onnx::NodeProto &node,
+                  Location loc, int minCount) {
+  if (node.input_size() < minCount)
+    return emitError(loc) << node.op_type() << " needs at least " << minCount
+                          << " input(s)";
+  SmallVector<Value> inputs;
+  for (int i = 0; i < node.input_size(); ++i) {
+    FailureOr<Value> input = ic.getRequiredInput(node, i, loc);
+    if (failed(input))
+      return failure();
+    inputs.push_back(*input);
+  }
+  return inputs;
+}
+
+/// Errors unless all `values` share one element type.
+static LogicalResult checkSameElementType(const onnx::NodeProto &node,
+                                          Location loc, ValueRange values) {
+  for (Value value : values)
+    if (getElementType(value) != getElementType(values.front()))
+      return emitError(loc) << node.op_type()
+                            << " operands have different element types";
+  return success();
+}
 
 template <typename Op>
 static LogicalResult importBinary(ImporterContext &ic,
@@ -15,16 +76,17 @@ static LogicalResult importBinary(ImporterContext &ic,
   FailureOr<Value> rhs = ic.getRequiredInput(node, 1, loc);
   if (failed(lhs) || failed(rhs))
     return failure();
-  if (getElementTypeOrSelf(lhs->getType()) !=
-      getElementTypeOrSelf(rhs->getType()))
-    return emitError(loc) << node.op_type()
-                          << " operands have different element types";
+  if (failed(checkSameElementType(node, loc, {*lhs, *rhs})))
+    return failure();
   // Checked here: the op's builder treats an inference failure as fatal.
   auto lhsType = cast<RankedTensorType>(lhs->getType());
   auto rhsType = cast<RankedTensorType>(rhs->getType());
   if (failed(getBroadcastShape(lhsType.getShape(), rhsType.getShape())))
     return emitError(loc) << node.op_type() << " operands " << lhsType
                           << " and " << rhsType << " do not broadcast";
+  // mlc.div divides signed: unsigned division would be silently wrong.
+  if (std::is_same_v<Op, DivOp> && (ic.isUnsigned(*lhs) || ic.isUnsigned(*rhs)))
+    return emitError(loc) << "Div of unsigned integers is not supported";
   ic.setOutput(node, 0, Op::create(ic.builder, loc, *lhs, *rhs));
   return success();
 }
@@ -75,14 +137,293 @@ static LogicalResult importClip(ImporterContext &ic,
   return success();
 }
 
+/// Abs, Neg, Sign: floats and integers. On unsigned integers Abs is the
+/// identity and Sign is x != 0; ONNX has no unsigned Neg.
+template <typename Op>
+static LogicalResult importNumericUnary(ImporterContext &ic,
+                                        const onnx::NodeProto &node,
+                                        Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  Type elementType = getElementType(*input);
+  if (elementType.isInteger(1))
+    return emitError(loc) << node.op_type() << " needs a numeric input";
+  if (!ic.isUnsigned(*input)) {
+    ic.setOutput(node, 0, Op::create(ic.builder, loc, *input));
+    return success();
+  }
+  if (std::is_same_v<Op, AbsOp>) {
+    ic.setOutput(node, 0, *input);
+    return success();
+  }
+  if (std::is_same_v<Op, SignOp>) {
+    auto type = cast<RankedTensorType>(input->getType());
+    Value nonZero = CastOp::create(ic.builder, loc,
+                                   type.clone(ic.builder.getI1Type()), *input);
+    ic.setOutput(node, 0, CastOp::create(ic.builder, loc, type, nonZero));
+    return success();
+  }
+  return emitError(loc) << node.op_type()
+                        << " of unsigned integers is not supported";
+}
+
+/// A scalar (rank-0) constant of `elementType`.
+static Value createScalar(ImporterContext &ic, Location loc, Type elementType,
+                          double value) {
+  auto type = RankedTensorType::get({}, elementType);
+  Attribute element =
+      isa<FloatType>(elementType)
+          ? Attribute(ic.builder.getFloatAttr(elementType, value))
+          : Attribute(ic.builder.getIntegerAttr(elementType,
+                                                static_cast<int64_t>(value)));
+  return ConstantOp::create(ic.builder, loc,
+                            DenseElementsAttr::get(type, element));
+}
+
+/// Relu: floats map to mlc.relu; signed integers (opset 14) to max(x, 0);
+/// unsigned integers are already non-negative.
+static LogicalResult importRelu(ImporterContext &ic,
+                                const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  Type elementType = getElementType(*input);
+  if (isa<FloatType>(elementType)) {
+    ic.setOutput(node, 0, ReluOp::create(ic.builder, loc, *input));
+    return success();
+  }
+  if (elementType.isInteger(1))
+    return emitError(loc) << "Relu needs a numeric input";
+  if (ic.isUnsigned(*input)) {
+    ic.setOutput(node, 0, *input);
+    return success();
+  }
+  Value zero = createScalar(ic, loc, elementType, 0);
+  ic.setOutput(node, 0, MaxOp::create(ic.builder, loc, *input, zero));
+  return success();
+}
+
+/// Float activations whose ONNX attributes map 1:1 to f32 attributes of the
+/// mlc op (same names, ONNX's defaults).
+template <typename Op>
+static LogicalResult
+importActivation(ImporterContext &ic, const onnx::NodeProto &node, Location loc,
+                 ArrayRef<std::pair<StringRef, float>> attrDefaults) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  if (!isa<FloatType>(getElementType(*input)))
+    return emitError(loc) << node.op_type() << " needs a float input";
+  SmallVector<NamedAttribute> attrs;
+  for (auto [name, defaultValue] : attrDefaults)
+    attrs.push_back(ic.builder.getNamedAttr(
+        name, ic.builder.getF32FloatAttr(getFloatAttr(node, name, defaultValue))));
+  Operation *op = Op::create(ic.builder, loc, input->getType(),
+                             ValueRange{*input}, attrs);
+  if (failed(mlir::verify(op)))
+    return failure();
+  ic.setOutput(node, 0, op->getResult(0));
+  return success();
+}
+
+template <typename Op>
+static OpImporter
+activation(std::initializer_list<std::pair<StringRef, float>> attrDefaults) {
+  SmallVector<std::pair<StringRef, float>> defaults(attrDefaults);
+  return [defaults](ImporterContext &ic, const onnx::NodeProto &node,
+                    Location loc) {
+    return importActivation<Op>(ic, node, loc, defaults);
+  };
+}
+
+static LogicalResult importGelu(ImporterContext &ic,
+                                const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  if (!isa<FloatType>(getElementType(*input)))
+    return emitError(loc) << "Gelu needs a float input";
+  std::string approximate = getStringAttr(node, "approximate", "none");
+  if (approximate != "none" && approximate != "tanh")
+    return emitError(loc) << "Gelu approximate must be 'none' or 'tanh', got '"
+                          << approximate << "'";
+  ic.setOutput(node, 0,
+               GeluOp::create(ic.builder, loc, *input,
+                              ic.builder.getStringAttr(approximate)));
+  return success();
+}
+
+/// PRelu from opset 7: the slope broadcasts to the input's shape.
+static LogicalResult importPRelu(ImporterContext &ic,
+                                 const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> slope = ic.getRequiredInput(node, 1, loc);
+  if (failed(input) || failed(slope))
+    return failure();
+  if (!isa<FloatType>(getElementType(*input)))
+    return emitError(loc) << "PRelu needs float inputs";
+  if (failed(checkSameElementType(node, loc, {*input, *slope})))
+    return failure();
+  auto inputType = cast<RankedTensorType>(input->getType());
+  auto slopeType = cast<RankedTensorType>(slope->getType());
+  FailureOr<SmallVector<int64_t>> shape =
+      getBroadcastShape(inputType.getShape(), slopeType.getShape());
+  if (failed(shape) || ArrayRef<int64_t>(*shape) != inputType.getShape())
+    return emitError(loc) << "PRelu slope " << slopeType
+                          << " does not broadcast to the input " << inputType;
+  ic.setOutput(node, 0, PReluOp::create(ic.builder, loc, *input, *slope));
+  return success();
+}
+
+/// Pow: float or integer base, any numeric exponent (opset 12 on). An
+/// unsigned exponent of a float base is converted first, as unsigned.
+static LogicalResult importPow(ImporterContext &ic,
+                               const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> base = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> exponent = ic.getRequiredInput(node, 1, loc);
+  if (failed(base) || failed(exponent))
+    return failure();
+  Type baseType = getElementType(*base);
+  if (baseType.isInteger(1) || getElementType(*exponent).isInteger(1))
+    return emitError(loc) << "Pow needs numeric inputs";
+  if (failed(checkBroadcast(node, loc, {*base, *exponent})))
+    return failure();
+  Value e = *exponent;
+  if (ic.isUnsigned(e) && isa<FloatType>(baseType)) {
+    auto type = cast<RankedTensorType>(e.getType()).clone(baseType);
+    e = CastOp::create(ic.builder, loc, type, e, /*unsigned_input=*/true,
+                       /*unsigned_result=*/false);
+  }
+  ic.setOutput(node, 0, PowOp::create(ic.builder, loc, *base, e));
+  return success();
+}
+
+/// Mod (opset 10): fmod = 0 is floored (Python) modulo and needs integers.
+static LogicalResult importMod(ImporterContext &ic,
+                               const onnx::NodeProto &node, Location loc) {
+  FailureOr<SmallVector<Value>> inputs = getRequiredInputs(ic, node, loc, 2);
+  if (failed(inputs))
+    return failure();
+  if (inputs->size() != 2)
+    return emitError(loc) << "Mod needs 2 inputs";
+  Value lhs = (*inputs)[0], rhs = (*inputs)[1];
+  Type elementType = getElementType(lhs);
+  if (failed(checkSameElementType(node, loc, *inputs)) ||
+      failed(checkBroadcast(node, loc, *inputs)))
+    return failure();
+  if (elementType.isInteger(1))
+    return emitError(loc) << "Mod needs numeric inputs";
+  bool fmod = getIntAttr(node, "fmod", 0) != 0;
+  if (isa<FloatType>(elementType) && !fmod)
+    return emitError(loc) << "Mod of floats needs fmod = 1";
+  bool isUnsigned = ic.isUnsigned(lhs) || ic.isUnsigned(rhs);
+  ic.setOutput(node, 0,
+               ModOp::create(ic.builder, loc, lhs, rhs, fmod, isUnsigned));
+  return success();
+}
+
+/// Max and Min (opset 8 on: variadic with broadcasting) as a chain of
+/// binary ops.
+template <typename Op>
+static LogicalResult importMaxMin(ImporterContext &ic,
+                                  const onnx::NodeProto &node, Location loc) {
+  FailureOr<SmallVector<Value>> inputs = getRequiredInputs(ic, node, loc, 1);
+  if (failed(inputs) || failed(checkSameElementType(node, loc, *inputs)) ||
+      failed(checkBroadcast(node, loc, *inputs)))
+    return failure();
+  if (getElementType(inputs->front()).isInteger(1))
+    return emitError(loc) << node.op_type() << " needs numeric inputs";
+  bool isUnsigned = llvm::any_of(*inputs, [&](Value v) { return ic.isUnsigned(v); });
+  Value result = inputs->front();
+  for (Value next : ArrayRef(*inputs).drop_front())
+    result = Op::create(ic.builder, loc, result, next, isUnsigned);
+  ic.setOutput(node, 0, result);
+  return success();
+}
+
+/// Sum and Mean (opset 8 on: variadic float with broadcasting) as chains of
+/// mlc.add, Mean then divided by the input count.
+static LogicalResult importSumMean(ImporterContext &ic,
+                                   const onnx::NodeProto &node, Location loc) {
+  FailureOr<SmallVector<Value>> inputs = getRequiredInputs(ic, node, loc, 1);
+  if (failed(inputs) || failed(checkSameElementType(node, loc, *inputs)) ||
+      failed(checkBroadcast(node, loc, *inputs)))
+    return failure();
+  Type elementType = getElementType(inputs->front());
+  if (!isa<FloatType>(elementType))
+    return emitError(loc) << node.op_type() << " needs float inputs";
+  Value result = inputs->front();
+  for (Value next : ArrayRef(*inputs).drop_front())
+    result = AddOp::create(ic.builder, loc, result, next);
+  if (node.op_type() == "Mean" && inputs->size() > 1)
+    result = DivOp::create(ic.builder, loc, result,
+                           createScalar(ic, loc, elementType, inputs->size()));
+  ic.setOutput(node, 0, result);
+  return success();
+}
+
 void mlc::onnx_import::registerMathOpImporters(OpImporterTable &table) {
   table.push_back({"Add", 7, 22, importBinary<AddOp>});
   table.push_back({"Sub", 7, 22, importBinary<SubOp>});
   table.push_back({"Mul", 7, 22, importBinary<MulOp>});
   table.push_back({"Div", 7, 22, importBinary<DivOp>});
-  table.push_back({"Relu", 1, 22, importUnary<ReluOp>});
+  table.push_back({"Relu", 1, 22, importRelu});
   table.push_back({"Sigmoid", 1, 22, importUnary<SigmoidOp>});
   table.push_back({"Tanh", 1, 22, importUnary<TanhOp>});
   table.push_back({"Clip", 1, 10, importClip});
   table.push_back({"Clip", 11, 22, importClip});
+
+  // Unary float math. Later versions of these only add element types.
+  table.push_back({"Exp", 1, 22, importUnary<ExpOp>});
+  table.push_back({"Log", 1, 22, importUnary<LogOp>});
+  table.push_back({"Sqrt", 1, 22, importUnary<SqrtOp>});
+  table.push_back({"Reciprocal", 1, 22, importUnary<ReciprocalOp>});
+  table.push_back({"Floor", 1, 22, importUnary<FloorOp>});
+  table.push_back({"Ceil", 1, 22, importUnary<CeilOp>});
+  table.push_back({"Round", 11, 22, importUnary<RoundOp>});
+  table.push_back({"Erf", 9, 22, importUnary<ErfOp>});
+  table.push_back({"Sin", 7, 22, importUnary<SinOp>});
+  table.push_back({"Cos", 7, 22, importUnary<CosOp>});
+  table.push_back({"Tan", 7, 22, importUnary<TanOp>});
+  table.push_back({"Asin", 7, 22, importUnary<AsinOp>});
+  table.push_back({"Acos", 7, 22, importUnary<AcosOp>});
+  table.push_back({"Atan", 7, 22, importUnary<AtanOp>});
+  table.push_back({"Sinh", 9, 22, importUnary<SinhOp>});
+  table.push_back({"Cosh", 9, 22, importUnary<CoshOp>});
+  table.push_back({"Asinh", 9, 22, importUnary<AsinhOp>});
+  table.push_back({"Acosh", 9, 22, importUnary<AcoshOp>});
+  table.push_back({"Atanh", 9, 22, importUnary<AtanhOp>});
+  table.push_back({"Softplus", 1, 22, importUnary<SoftplusOp>});
+  table.push_back({"Softsign", 1, 22, importUnary<SoftsignOp>});
+  table.push_back({"Mish", 18, 22, importUnary<MishOp>});
+  table.push_back({"HardSwish", 14, 22, importUnary<HardSwishOp>});
+  table.push_back({"Abs", 1, 22, importNumericUnary<AbsOp>});
+  table.push_back({"Neg", 1, 22, importNumericUnary<NegOp>});
+  table.push_back({"Sign", 9, 22, importNumericUnary<SignOp>});
+
+  // Activations with attributes.
+  table.push_back(
+      {"LeakyRelu", 1, 22, activation<LeakyReluOp>({{"alpha", 0.01f}})});
+  table.push_back({"Elu", 1, 22, activation<EluOp>({{"alpha", 1.0f}})});
+  table.push_back({"Selu", 1, 22,
+                   activation<SeluOp>({{"alpha", 1.67326319217681884765625f},
+                                       {"gamma", 1.05070102214813232421875f}})});
+  table.push_back({"Celu", 12, 22, activation<CeluOp>({{"alpha", 1.0f}})});
+  table.push_back({"ThresholdedRelu", 10, 22,
+                   activation<ThresholdedReluOp>({{"alpha", 1.0f}})});
+  table.push_back({"HardSigmoid", 1, 22,
+                   activation<HardSigmoidOp>({{"alpha", 0.2f}, {"beta", 0.5f}})});
+  table.push_back({"Gelu", 20, 22, importGelu});
+  // Before opset 7 the slope did not broadcast by numpy rules.
+  table.push_back({"PRelu", 7, 22, importPRelu});
+
+  // Binary and variadic. Before opset 8 Max/Min/Sum/Mean did not broadcast;
+  // Pow before 7 had a broadcast attribute.
+  table.push_back({"Pow", 7, 22, importPow});
+  table.push_back({"Mod", 10, 22, importMod});
+  table.push_back({"Max", 8, 22, importMaxMin<MaxOp>});
+  table.push_back({"Min", 8, 22, importMaxMin<MinOp>});
+  table.push_back({"Sum", 8, 22, importSumMean});
+  table.push_back({"Mean", 8, 22, importSumMean});
 }

@@ -28,6 +28,7 @@ static const OpImporterTable &getOpImporters() {
     registerMathOpImporters(t);
     registerNNOpImporters(t);
     registerTensorOpImporters(t);
+    registerLogicOpImporters(t);
     return t;
   }();
   return table;
@@ -78,6 +79,7 @@ static LogicalResult importGraph(ImporterContext &ic,
 
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
+  SmallVector<bool> argUnsigned;
   for (const auto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue;
@@ -86,6 +88,8 @@ static LogicalResult importGraph(ImporterContext &ic,
       return failure();
     argTypes.push_back(*type);
     argNames.push_back(input.name());
+    argUnsigned.push_back(ImporterContext::isUnsignedElementType(
+        input.type().tensor_type().elem_type()));
   }
 
   b.setInsertionPointToEnd(module.getBody());
@@ -95,6 +99,8 @@ static LogicalResult importGraph(ImporterContext &ic,
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, "mlc.name", b.getStringAttr(name));
     ic.values[name] = body->getArgument(i);
+    if (argUnsigned[i])
+      ic.unsignedValues.insert(body->getArgument(i));
   }
   b.setInsertionPointToStart(body);
 
@@ -103,7 +109,10 @@ static LogicalResult importGraph(ImporterContext &ic,
     FailureOr<ElementsAttr> value = ic.convertTensor(init, loc);
     if (failed(value))
       return failure();
-    ic.values[init.name()] = ConstantOp::create(b, loc, cast<TypedAttr>(*value));
+    Value constant = ConstantOp::create(b, loc, cast<TypedAttr>(*value));
+    ic.values[init.name()] = constant;
+    if (ImporterContext::isUnsignedElementType(init.data_type()))
+      ic.unsignedValues.insert(constant);
   }
 
   for (auto [index, node] : llvm::enumerate(graph.node())) {
@@ -117,6 +126,7 @@ static LogicalResult importGraph(ImporterContext &ic,
                             << ic.opset << ")";
     if (failed(entry->importer(ic, node, loc)))
       return failure();
+    ic.propagateUnsigned(node);
     for (const std::string &output : node.output())
       if (!output.empty() && !ic.values.count(output))
         return emitError(loc) << node.op_type() << " output '" << output

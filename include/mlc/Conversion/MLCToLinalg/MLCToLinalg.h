@@ -18,6 +18,9 @@ void populateContractionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateConvPoolToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateShapeOpsToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateMathToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateLogicToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateCastToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// All of the above.
 void populateMLCToLinalgPatterns(mlir::RewritePatternSet &patterns);

@@ -27,7 +27,8 @@ std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel) {
       "func.func(convert-linalg-to-loops),"
       "buffer-deallocation-pipeline,"
       "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-      "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
+      "finalize-memref-to-llvm,convert-math-to-funcs,convert-math-to-llvm,"
+      "convert-math-to-libm,"
       "convert-arith-to-llvm,convert-cf-to-llvm,"
       "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
       "reconcile-unrealized-casts,mlc-emit-runtime-abi";

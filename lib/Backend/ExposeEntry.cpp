@@ -21,9 +21,15 @@ using namespace mlir;
 using namespace mlc;
 
 /// {name, type} of one input or output; the name defaults to `fallback`.
+/// Integers marked `mlc.unsigned` are recorded with an unsigned type.
 static DictionaryAttr describeTensor(Builder &b, DictionaryAttr attrs,
                                      Type type, const std::string &fallback) {
   StringAttr name = attrs ? attrs.getAs<StringAttr>(kNameAttrName) : nullptr;
+  auto tensor = cast<RankedTensorType>(type);
+  auto intType = dyn_cast<IntegerType>(tensor.getElementType());
+  if (attrs && attrs.get(kUnsignedAttrName) && intType && intType.getWidth() > 1)
+    type = tensor.clone(
+        IntegerType::get(b.getContext(), intType.getWidth(), IntegerType::Unsigned));
   return b.getDictionaryAttr(
       {b.getNamedAttr("name", name ? name : b.getStringAttr(fallback)),
        b.getNamedAttr("type", TypeAttr::get(type))});

@@ -10,6 +10,10 @@ namespace mlc {
 inline constexpr llvm::StringLiteral kABIAttrName = "mlc.abi";
 /// Name of the argument/result attribute holding an ONNX tensor name.
 inline constexpr llvm::StringLiteral kNameAttrName = "mlc.name";
+/// Unit attribute of a model function argument or result whose signless
+/// integers are unsigned (ONNX uint8..uint64); the runtime ABI reports them
+/// as MLC_DTYPE_U*.
+inline constexpr llvm::StringLiteral kUnsignedAttrName = "mlc.unsigned";
 /// Symbol of the destination-passing entry point.
 inline constexpr llvm::StringLiteral kEntryFuncName = "mlc_entry";
 

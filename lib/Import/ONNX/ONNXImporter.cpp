@@ -16,6 +16,10 @@
 #include "llvm/Support/Path.h"
 
 using namespace mlir;
+
+/// Marks model arguments and results holding unsigned integers; read by
+/// mlc-expose-entry (mlc/Backend/Passes.h spells the same name).
+static constexpr llvm::StringLiteral kUnsignedAttrName = "mlc.unsigned";
 using namespace mlc;
 using namespace mlc::onnx_import;
 
@@ -99,8 +103,10 @@ static LogicalResult importGraph(ImporterContext &ic,
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, "mlc.name", b.getStringAttr(name));
     ic.values[name] = body->getArgument(i);
-    if (argUnsigned[i])
+    if (argUnsigned[i]) {
       ic.unsignedValues.insert(body->getArgument(i));
+      func.setArgAttr(i, kUnsignedAttrName, b.getUnitAttr());
+    }
   }
   b.setInsertionPointToStart(body);
 
@@ -144,8 +150,11 @@ static LogicalResult importGraph(ImporterContext &ic,
   func::ReturnOp::create(b, fileLoc, results);
   func.setFunctionType(
       FunctionType::get(ctx, argTypes, ValueRange(results).getTypes()));
-  for (auto [i, output] : llvm::enumerate(graph.output()))
+  for (auto [i, output] : llvm::enumerate(graph.output())) {
     func.setResultAttr(i, "mlc.name", b.getStringAttr(output.name()));
+    if (ic.isUnsigned(results[i]))
+      func.setResultAttr(i, kUnsignedAttrName, b.getUnitAttr());
+  }
   return success();
 }
 

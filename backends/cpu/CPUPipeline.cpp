@@ -29,6 +29,7 @@ std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel) {
       "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
       "finalize-memref-to-llvm,convert-math-to-funcs,convert-math-to-llvm,"
       "convert-math-to-libm,"
+      "func.func(arith-expand{include-bf16=true}),"
       "convert-arith-to-llvm,convert-cf-to-llvm,"
       "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
       "reconcile-unrealized-casts,mlc-emit-runtime-abi";

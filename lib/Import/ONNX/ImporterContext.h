@@ -30,6 +30,8 @@ public:
   std::string sourceName;
   std::string modelDir;
   int64_t opset;
+  /// Opset version of every imported domain ("" is the default domain).
+  llvm::StringMap<int64_t> domainOpsets;
   llvm::StringMap<mlir::Value> values;
 
   /// Location of a graph node: its name (or op type and index) in the file.

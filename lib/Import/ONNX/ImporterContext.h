@@ -31,6 +31,8 @@ public:
   std::string sourceName;
   std::string modelDir;
   int64_t opset;
+  /// Opset version of every imported domain ("" is the default domain).
+  llvm::StringMap<int64_t> domainOpsets;
   llvm::StringMap<mlir::Value> values;
   /// Integer values that hold ONNX unsigned integers (uint8..uint64). MLIR
   /// integers are signless: ops whose semantics depend on signedness read

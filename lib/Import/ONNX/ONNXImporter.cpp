@@ -129,7 +129,10 @@ static LogicalResult importGraph(ImporterContext &ic,
     if (!entry)
       return emitError(loc) << "unsupported ONNX operator '" << node.op_type()
                             << "' (domain '" << node.domain() << "', opset "
-                            << ic.opset << ")";
+                            << (defaultDomain
+                                    ? ic.opset
+                                    : ic.domainOpsets.lookup(node.domain()))
+                            << ")";
     if (failed(entry->importer(ic, node, loc)))
       return failure();
     ic.propagateUnsigned(node);
@@ -186,6 +189,8 @@ mlc::importONNXModel(MLIRContext *context, StringRef buffer,
   StringRef modelDir = llvm::sys::path::parent_path(sourceName);
   ImporterContext ic(context, sourceName, modelDir.empty() ? "." : modelDir,
                      opset);
+  for (const auto &import : model.opset_import())
+    ic.domainOpsets[import.domain()] = import.version();
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   if (failed(importGraph(ic, model.graph(), *module, fileLoc)))
     return failure();

@@ -1,0 +1,76 @@
+// RUN: mlc-opt %s -split-input-file -verify-diagnostics --mlc-emit-runtime-abi | FileCheck %s
+
+// The tables describe every input and output (name, mlc_dtype code, rank,
+// shape), the counts are constants, and mlc_run checks its pointers before it
+// calls the entry with the data pointers in input-then-output order.
+// CHECK-LABEL: module
+// CHECK-NOT: mlc.abi
+// CHECK-DAG: llvm.mlir.global internal constant @mlc_abi_input_0_name("x\00")
+// CHECK-DAG: llvm.mlir.global internal constant @mlc_abi_input_0_shape(dense<4> : tensor<1xi64>)
+// CHECK-DAG: llvm.mlir.global internal constant @mlc_abi_input_1_name("ids\00")
+// CHECK-DAG: llvm.mlir.global internal constant @mlc_abi_input_1_shape(dense<[2, 3]> : tensor<2xi64>)
+// CHECK-LABEL: llvm.mlir.global internal constant @mlc_abi_input_info()
+// MLC_DTYPE_F32 = 1, rank 1; MLC_DTYPE_I64 = 7, rank 2.
+// CHECK: llvm.mlir.constant(1 : i32)
+// CHECK-NEXT: llvm.mlir.constant(1 : i32)
+// CHECK: llvm.mlir.constant(7 : i32)
+// CHECK-NEXT: llvm.mlir.constant(2 : i32)
+// CHECK: llvm.mlir.global internal constant @mlc_abi_output_0_shape(dense<2> : tensor<2xi64>)
+// CHECK-LABEL: llvm.mlir.global internal constant @mlc_abi_output_info()
+// MLC_DTYPE_I8 = 3.
+// CHECK: llvm.mlir.constant(3 : i32)
+// CHECK-LABEL: llvm.func @mlc_abi_version() -> i32
+// CHECK-LABEL: llvm.func @mlc_num_inputs() -> i32
+// CHECK-NEXT: llvm.mlir.constant(2 : i32)
+// CHECK-LABEL: llvm.func @mlc_num_outputs() -> i32
+// CHECK-NEXT: llvm.mlir.constant(1 : i32)
+// CHECK-LABEL: llvm.func @mlc_input_info(%{{.*}}: i32) -> !llvm.ptr
+// CHECK: llvm.icmp "ult"
+// CHECK-LABEL: llvm.func @mlc_output_info(%{{.*}}: i32) -> !llvm.ptr
+// CHECK-LABEL: llvm.func @mlc_context_create(%{{.*}}: i32) -> !llvm.ptr
+// CHECK: llvm.call @malloc
+// CHECK-LABEL: llvm.func @mlc_context_destroy(%{{.*}}: !llvm.ptr)
+// CHECK: llvm.call @free
+// CHECK-LABEL: llvm.func @mlc_run(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32
+// CHECK: %[[IN0:.*]] = llvm.load
+// CHECK: %[[IN1:.*]] = llvm.load
+// CHECK: %[[OUT0:.*]] = llvm.load
+// CHECK: llvm.call @mlc_entry(%[[IN0]], %[[IN1]], %[[OUT0]])
+module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xf32>}, {name = "ids", type = tensor<2x3xi64>}], outputs = [{name = "y", type = tensor<2x2xi8>}]}} {
+  llvm.func @mlc_entry(%a: !llvm.ptr, %b: !llvm.ptr, %c: !llvm.ptr) {
+    llvm.return
+  }
+}
+
+// -----
+
+// expected-error @+1 {{no lowered 'mlc_entry' function}}
+module attributes {mlc.abi = {inputs = [], outputs = [{name = "y", type = tensor<2xf32>}]}} {
+}
+
+// -----
+
+module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xf32>}], outputs = [{name = "y", type = tensor<4xf32>}]}} {
+  // expected-error @+1 {{entry must take one bare pointer per input and}}
+  llvm.func @mlc_entry(%a: !llvm.ptr) {
+    llvm.return
+  }
+}
+
+// -----
+
+// expected-error @+1 {{unsupported element type}}
+module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xf8E4M3FN>}], outputs = [{name = "y", type = tensor<4xf32>}]}} {
+  llvm.func @mlc_entry(%a: !llvm.ptr, %b: !llvm.ptr) {
+    llvm.return
+  }
+}
+
+// -----
+
+// expected-error @+1 {{missing 'mlc.abi'}}
+module {
+  llvm.func @mlc_entry(%a: !llvm.ptr, %b: !llvm.ptr) {
+    llvm.return
+  }
+}

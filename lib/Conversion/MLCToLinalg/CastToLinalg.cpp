@@ -32,14 +32,11 @@ static Value convertScalar(OpBuilder &b, Location loc, Value x, Type to,
   auto fromFloat = dyn_cast<FloatType>(from);
   auto toFloat = dyn_cast<FloatType>(to);
   if (fromFloat && toFloat) {
-    if (fromFloat.getWidth() < toFloat.getWidth() ||
-        (fromFloat.getWidth() == toFloat.getWidth() &&
-         APFloat::semanticsPrecision(fromFloat.getFloatSemantics()) <
-             APFloat::semanticsPrecision(toFloat.getFloatSemantics())))
-      return arith::ExtFOp::create(b, loc, to, x);
     if (fromFloat.getWidth() == toFloat.getWidth()) // bf16 <-> f16
       return arith::TruncFOp::create(
           b, loc, to, arith::ExtFOp::create(b, loc, b.getF32Type(), x));
+    if (fromFloat.getWidth() < toFloat.getWidth())
+      return arith::ExtFOp::create(b, loc, to, x);
     return arith::TruncFOp::create(b, loc, to, x);
   }
   if (fromFloat) {

@@ -286,10 +286,23 @@ Value ElementwiseLowering<ModOp>::buildScalar(ModOp op, OpBuilder &b,
                             [&](ScalarBuilder &, ValueRange v) -> Value {
                               return arith::RemFOp::create(b, loc, v[0], v[1]);
                             });
+  // A zero divisor gives 0 (as numpy does) instead of a trap, and so does
+  // -1, whose remainder is always 0 but traps for the minimum value.
   Value x = args[0], y = args[1];
+  Value one = createScalarConstant(b, loc, elementType, 1);
+  Value isZero = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq, y,
+      createScalarConstant(b, loc, elementType, 0));
+  Value trapping = isZero;
+  if (!op.getUnsignedInts())
+    trapping = arith::OrIOp::create(
+        b, loc, isZero,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y,
+                              createScalarConstant(b, loc, elementType, -1)));
+  Value safeY = arith::SelectOp::create(b, loc, trapping, one, y);
   if (op.getUnsignedInts())
-    return arith::RemUIOp::create(b, loc, x, y);
-  Value rem = arith::RemSIOp::create(b, loc, x, y);
+    return arith::RemUIOp::create(b, loc, x, safeY);
+  Value rem = arith::RemSIOp::create(b, loc, x, safeY);
   if (op.getFmod())
     return rem;
   Value zero = createScalarConstant(b, loc, elementType, 0);
@@ -303,7 +316,7 @@ Value ElementwiseLowering<ModOp>::buildScalar(ModOp op, OpBuilder &b,
       arith::XOrIOp::create(b, loc, remNegative, divisorNegative);
   Value adjust = arith::AndIOp::create(b, loc, nonZero, signsDiffer);
   return arith::SelectOp::create(b, loc, adjust,
-                                 arith::AddIOp::create(b, loc, rem, y), rem);
+                                 arith::AddIOp::create(b, loc, rem, safeY), rem);
 }
 
 /// Float base: powf with the exponent converted to the base's type. Integer

@@ -194,9 +194,9 @@ static std::string packTypedData(const onnx::TensorProto &tensor,
   else if (tensor.int64_data_size())
     for (int64_t v : tensor.int64_data())
       append(&v, 8);
-  else if (tensor.uint64_data_size())
+  else if (tensor.uint64_data_size()) // uint32 and uint64
     for (uint64_t v : tensor.uint64_data())
-      append(&v, 8);
+      append(&v, width / 8);
   else
     for (int32_t v : tensor.int32_data()) // int8..uint16, bool, f16, bf16
       append(&v, width / 8);

@@ -175,7 +175,8 @@ def MLC_MinOp : MLC_BroadcastOp<"min",
     "Elementwise minimum (NaN propagates).", MLC_NumericTensor,
     (ins UnitAttr:$unsigned_ints)>;
 def MLC_ModOp : MLC_BroadcastOp<"mod",
-    "Remainder: with the divisor's sign, or the dividend's when `fmod`.",
+    "Remainder: with the divisor's sign, or the dividend's when `fmod`; an "
+    "integer remainder by 0 is 0.",
     MLC_NumericTensor,
     (ins DefaultValuedAttr<BoolAttr, "false">:$fmod, UnitAttr:$unsigned_ints),
     "i32"> {

@@ -363,6 +363,24 @@ static LogicalResult importSumMean(ImporterContext &ic,
   return success();
 }
 
+/// Max/Min/Sum/Mean before opset 8 take inputs of one shape (no
+/// broadcasting); otherwise imported as from opset 8.
+static OpImporter withoutBroadcast(OpImporter importer) {
+  return [importer](ImporterContext &ic, const onnx::NodeProto &node,
+                    Location loc) -> LogicalResult {
+    FailureOr<SmallVector<Value>> inputs = getRequiredInputs(ic, node, loc, 1);
+    if (failed(inputs))
+      return failure();
+    for (Value input : *inputs)
+      if (input.getType() != inputs->front().getType() &&
+          cast<RankedTensorType>(input.getType()).getShape() !=
+              cast<RankedTensorType>(inputs->front().getType()).getShape())
+        return emitError(loc)
+               << node.op_type() << " before opset 8 needs inputs of one shape";
+    return importer(ic, node, loc);
+  };
+}
+
 void mlc::onnx_import::registerMathOpImporters(OpImporterTable &table) {
   table.push_back({"Add", 7, 22, importBinary<AddOp>});
   table.push_back({"Sub", 7, 22, importBinary<SubOp>});
@@ -418,10 +436,13 @@ void mlc::onnx_import::registerMathOpImporters(OpImporterTable &table) {
   // Before opset 7 the slope did not broadcast by numpy rules.
   table.push_back({"PRelu", 7, 22, importPRelu});
 
-  // Binary and variadic. Before opset 8 Max/Min/Sum/Mean did not broadcast;
-  // Pow before 7 had a broadcast attribute.
+  // Binary and variadic. Pow before 7 had a broadcast attribute.
   table.push_back({"Pow", 7, 22, importPow});
   table.push_back({"Mod", 10, 22, importMod});
+  table.push_back({"Max", 6, 7, withoutBroadcast(importMaxMin<MaxOp>)});
+  table.push_back({"Min", 6, 7, withoutBroadcast(importMaxMin<MinOp>)});
+  table.push_back({"Sum", 6, 7, withoutBroadcast(importSumMean)});
+  table.push_back({"Mean", 6, 7, withoutBroadcast(importSumMean)});
   table.push_back({"Max", 8, 22, importMaxMin<MaxOp>});
   table.push_back({"Min", 8, 22, importMaxMin<MinOp>});
   table.push_back({"Sum", 8, 22, importSumMean});

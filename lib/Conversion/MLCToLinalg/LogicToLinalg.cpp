@@ -29,10 +29,9 @@ Value buildCompare(CompareOp op, OpBuilder &b, Location loc, ValueRange args,
     return arith::CmpFOp::create(b, loc, preds.floatPred, args[0], args[1]);
   // Booleans are unsigned: true (1) > false (0).
   bool isUnsigned = op.getUnsignedInts() || args[0].getType().isInteger(1);
-  return arith::CmpIOp::create(b, loc,
-                               isUnsigned ? preds.unsignedPred
-                                          : preds.signedPred,
-                               args[0], args[1]);
+  return arith::CmpIOp::create(
+      b, loc, isUnsigned ? preds.unsignedPred : preds.signedPred, args[0],
+      args[1]);
 }
 
 } // namespace
@@ -41,9 +40,8 @@ namespace mlc {
 
 #define MLC_COMPARE(OP, FPRED, SPRED, UPRED)                                   \
   template <>                                                                  \
-  Value ElementwiseLowering<OP>::buildScalar(OP op, OpBuilder &b,              \
-                                             Location loc, ValueRange args,    \
-                                             Type) {                           \
+  Value ElementwiseLowering<OP>::buildScalar(                                  \
+      OP op, OpBuilder &b, Location loc, ValueRange args, Type) {              \
     return buildCompare(op, b, loc, args,                                      \
                         {arith::CmpFPredicate::FPRED,                          \
                          arith::CmpIPredicate::SPRED,                          \
@@ -82,14 +80,13 @@ Value ElementwiseLowering<BitShiftOp>::buildScalar(BitShiftOp op, OpBuilder &b,
                                                    ValueRange args,
                                                    Type elementType) {
   Value x = args[0], amount = args[1];
-  Value shifted =
-      op.getDirection() == "left"
-          ? Value(arith::ShLIOp::create(b, loc, x, amount))
-          : Value(arith::ShRUIOp::create(b, loc, x, amount));
+  Value shifted = op.getDirection() == "left"
+                      ? Value(arith::ShLIOp::create(b, loc, x, amount))
+                      : Value(arith::ShRUIOp::create(b, loc, x, amount));
   Value width = createScalarConstant(b, loc, elementType,
                                      elementType.getIntOrFloatBitWidth());
-  Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                        amount, width);
+  Value inRange =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, amount, width);
   return arith::SelectOp::create(b, loc, inRange, shifted,
                                  createScalarConstant(b, loc, elementType, 0));
 }
@@ -111,15 +108,16 @@ Value ElementwiseLowering<IsInfOp>::buildScalar(IsInfOp op, OpBuilder &b,
   auto isInfinity = [&](bool negative) -> Value {
     Value inf = arith::ConstantOp::create(
         b, loc,
-        b.getFloatAttr(floatType,
-                       APFloat::getInf(floatType.getFloatSemantics(), negative)));
+        b.getFloatAttr(floatType, APFloat::getInf(floatType.getFloatSemantics(),
+                                                  negative)));
     return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x, inf);
   };
   Value result = arith::ConstantOp::create(b, loc, b.getBoolAttr(false));
   if (op.getDetectPositive())
     result = isInfinity(/*negative=*/false);
   if (op.getDetectNegative())
-    result = arith::OrIOp::create(b, loc, result, isInfinity(/*negative=*/true));
+    result =
+        arith::OrIOp::create(b, loc, result, isInfinity(/*negative=*/true));
   return result;
 }
 

@@ -65,9 +65,9 @@ bool isNarrowFloat(Type type) {
 }
 
 /// Lowers a float op through `compute`, which sees f32 in place of f16/bf16.
-Value buildFloatScalar(OpBuilder &b, Location loc, ValueRange args,
-                       Type resultType,
-                       function_ref<Value(ScalarBuilder &, ValueRange)> compute) {
+Value buildFloatScalar(
+    OpBuilder &b, Location loc, ValueRange args, Type resultType,
+    function_ref<Value(ScalarBuilder &, ValueRange)> compute) {
   ScalarBuilder sb{b, loc};
   SmallVector<Value> promoted(args);
   bool narrow = isNarrowFloat(resultType);
@@ -100,15 +100,12 @@ namespace mlc {
 /// Float ops whose body is `compute(x)` on f32 or f64.
 #define MLC_FLOAT_UNARY(OP, EXPR)                                              \
   template <>                                                                  \
-  Value ElementwiseLowering<OP>::buildScalar(OP op, OpBuilder &b,              \
-                                             Location loc, ValueRange args,    \
-                                             Type elementType) {               \
-    (void)op;                                                                  \
+  Value ElementwiseLowering<OP>::buildScalar(                                  \
+      OP op, OpBuilder &b, Location loc, ValueRange args, Type elementType) {  \
     return buildFloatScalar(b, loc, args, elementType,                         \
                             [&](ScalarBuilder &s, ValueRange v) -> Value {     \
                               Value x = v[0];                                  \
-                              Type t = x.getType();                            \
-                              (void)t;                                         \
+                              [[maybe_unused]] Type t = x.getType();           \
                               return EXPR;                                     \
                             });                                                \
   }
@@ -133,14 +130,14 @@ MLC_FLOAT_UNARY(AsinhOp, math::AsinhOp::create(b, loc, x))
 MLC_FLOAT_UNARY(AcoshOp, math::AcoshOp::create(b, loc, x))
 MLC_FLOAT_UNARY(AtanhOp, math::AtanhOp::create(b, loc, x))
 MLC_FLOAT_UNARY(SoftplusOp, s.softplus(x))
-MLC_FLOAT_UNARY(SoftsignOp,
-                s.div(x, s.add(s.constant(t, 1), math::AbsFOp::create(b, loc, x))))
+MLC_FLOAT_UNARY(SoftsignOp, s.div(x, s.add(s.constant(t, 1),
+                                           math::AbsFOp::create(b, loc, x))))
 MLC_FLOAT_UNARY(MishOp, s.mul(x, math::TanhOp::create(b, loc, s.softplus(x))))
 MLC_FLOAT_UNARY(HardSwishOp, s.mul(x, s.hardSigmoid(x, 1.0 / 6.0, 0.5)))
-MLC_FLOAT_UNARY(LeakyReluOp,
-                s.select(s.cmp(arith::CmpFPredicate::OLT, x, s.constant(t, 0)),
-                         s.mul(x, s.constant(t, op.getAlpha().convertToDouble())),
-                         x))
+MLC_FLOAT_UNARY(
+    LeakyReluOp,
+    s.select(s.cmp(arith::CmpFPredicate::OLT, x, s.constant(t, 0)),
+             s.mul(x, s.constant(t, op.getAlpha().convertToDouble())), x))
 MLC_FLOAT_UNARY(EluOp,
                 s.select(s.cmp(arith::CmpFPredicate::OLT, x, s.constant(t, 0)),
                          s.mul(s.constant(t, op.getAlpha().convertToDouble()),
@@ -159,15 +156,14 @@ MLC_FLOAT_UNARY(
           s.min(s.constant(t, 0),
                 s.mul(s.constant(t, op.getAlpha().convertToDouble()),
                       s.expMinusOne(s.div(
-                          x, s.constant(t, op.getAlpha().convertToDouble())))))))
-MLC_FLOAT_UNARY(
-    ThresholdedReluOp,
-    s.select(s.cmp(arith::CmpFPredicate::OGT, x,
-                   s.constant(t, op.getAlpha().convertToDouble())),
-             x, s.constant(t, 0)))
-MLC_FLOAT_UNARY(HardSigmoidOp,
-                s.hardSigmoid(x, op.getAlpha().convertToDouble(),
-                              op.getBeta().convertToDouble()))
+                          x,
+                          s.constant(t, op.getAlpha().convertToDouble())))))))
+MLC_FLOAT_UNARY(ThresholdedReluOp,
+                s.select(s.cmp(arith::CmpFPredicate::OGT, x,
+                               s.constant(t, op.getAlpha().convertToDouble())),
+                         x, s.constant(t, 0)))
+MLC_FLOAT_UNARY(HardSigmoidOp, s.hardSigmoid(x, op.getAlpha().convertToDouble(),
+                                             op.getBeta().convertToDouble()))
 #undef MLC_FLOAT_UNARY
 
 template <>
@@ -187,7 +183,8 @@ Value ElementwiseLowering<GeluOp>::buildScalar(GeluOp op, OpBuilder &b,
                             s.add(x, s.mul(s.constant(t, 0.044715), cube)));
           inner = math::TanhOp::create(b, loc, arg);
         } else {
-          inner = math::ErfOp::create(b, loc, s.mul(x, s.constant(t, M_SQRT1_2)));
+          inner =
+              math::ErfOp::create(b, loc, s.mul(x, s.constant(t, M_SQRT1_2)));
         }
         return s.mul(s.mul(s.constant(t, 0.5), x),
                      s.add(s.constant(t, 1), inner));
@@ -225,8 +222,8 @@ Value ElementwiseLowering<NegOp>::buildScalar(NegOp, OpBuilder &b, Location loc,
   Value x = args[0];
   if (isa<FloatType>(x.getType()))
     return arith::NegFOp::create(b, loc, x);
-  return arith::SubIOp::create(b, loc, createScalarConstant(b, loc, x.getType(), 0),
-                               x);
+  return arith::SubIOp::create(b, loc,
+                               createScalarConstant(b, loc, x.getType(), 0), x);
 }
 
 template <>
@@ -240,12 +237,16 @@ Value ElementwiseLowering<SignOp>::buildScalar(SignOp, OpBuilder &b,
   Value minusOne = createScalarConstant(b, loc, t, -1);
   Value positive, negative, otherwise;
   if (isa<FloatType>(t)) {
-    positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
-    negative = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+    positive =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
+    negative =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
     otherwise = x; // keeps 0, -0 and NaN
   } else {
-    positive = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, zero);
-    negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
+    positive =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, zero);
+    negative =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
     otherwise = zero;
   }
   return arith::SelectOp::create(
@@ -290,9 +291,9 @@ Value ElementwiseLowering<ModOp>::buildScalar(ModOp op, OpBuilder &b,
   // -1, whose remainder is always 0 but traps for the minimum value.
   Value x = args[0], y = args[1];
   Value one = createScalarConstant(b, loc, elementType, 1);
-  Value isZero = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::eq, y,
-      createScalarConstant(b, loc, elementType, 0));
+  Value isZero =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y,
+                            createScalarConstant(b, loc, elementType, 0));
   Value trapping = isZero;
   if (!op.getUnsignedInts())
     trapping = arith::OrIOp::create(
@@ -315,8 +316,8 @@ Value ElementwiseLowering<ModOp>::buildScalar(ModOp op, OpBuilder &b,
   Value signsDiffer =
       arith::XOrIOp::create(b, loc, remNegative, divisorNegative);
   Value adjust = arith::AndIOp::create(b, loc, nonZero, signsDiffer);
-  return arith::SelectOp::create(b, loc, adjust,
-                                 arith::AddIOp::create(b, loc, rem, safeY), rem);
+  return arith::SelectOp::create(
+      b, loc, adjust, arith::AddIOp::create(b, loc, rem, safeY), rem);
 }
 
 /// Float base: powf with the exponent converted to the base's type. Integer
@@ -328,49 +329,51 @@ Value ElementwiseLowering<PowOp>::buildScalar(PowOp, OpBuilder &b, Location loc,
                                               Type elementType) {
   Value base = args[0], exponent = args[1];
   if (isa<FloatType>(elementType))
-    return buildFloatScalar(
-        b, loc, {base}, elementType, [&](ScalarBuilder &, ValueRange v) -> Value {
-          Value e = toFloat(b, loc, exponent, v[0].getType());
-          return math::PowFOp::create(b, loc, v[0], e);
-        });
+    return buildFloatScalar(b, loc, {base}, elementType,
+                            [&](ScalarBuilder &, ValueRange v) -> Value {
+                              Value e =
+                                  toFloat(b, loc, exponent, v[0].getType());
+                              return math::PowFOp::create(b, loc, v[0], e);
+                            });
   Type exponentType = exponent.getType();
   if (!isa<FloatType>(exponentType)) {
     if (exponentType != elementType)
-      exponent = cast<IntegerType>(exponentType).getWidth() <
-                         cast<IntegerType>(elementType).getWidth()
-                     ? Value(arith::ExtSIOp::create(b, loc, elementType, exponent))
-                     : Value(arith::TruncIOp::create(b, loc, elementType, exponent));
+      exponent =
+          cast<IntegerType>(exponentType).getWidth() <
+                  cast<IntegerType>(elementType).getWidth()
+              ? Value(arith::ExtSIOp::create(b, loc, elementType, exponent))
+              : Value(arith::TruncIOp::create(b, loc, elementType, exponent));
     return math::IPowIOp::create(b, loc, base, exponent);
   }
-  Type computeType = isNarrowFloat(exponentType) ? b.getF32Type() : exponentType;
-  Value power =
-      math::PowFOp::create(b, loc, toFloat(b, loc, base, computeType),
-                           toFloat(b, loc, exponent, computeType));
+  Type computeType =
+      isNarrowFloat(exponentType) ? b.getF32Type() : exponentType;
+  Value power = math::PowFOp::create(b, loc, toFloat(b, loc, base, computeType),
+                                     toFloat(b, loc, exponent, computeType));
   return arith::FPToSIOp::create(b, loc, elementType, power);
 }
 
 } // namespace mlc
 
 void mlc::populateMathToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<
-      ElementwiseLowering<ExpOp>, ElementwiseLowering<LogOp>,
-      ElementwiseLowering<SqrtOp>, ElementwiseLowering<ReciprocalOp>,
-      ElementwiseLowering<FloorOp>, ElementwiseLowering<CeilOp>,
-      ElementwiseLowering<RoundOp>, ElementwiseLowering<ErfOp>,
-      ElementwiseLowering<SinOp>, ElementwiseLowering<CosOp>,
-      ElementwiseLowering<TanOp>, ElementwiseLowering<AsinOp>,
-      ElementwiseLowering<AcosOp>, ElementwiseLowering<AtanOp>,
-      ElementwiseLowering<SinhOp>, ElementwiseLowering<CoshOp>,
-      ElementwiseLowering<AsinhOp>, ElementwiseLowering<AcoshOp>,
-      ElementwiseLowering<AtanhOp>, ElementwiseLowering<SoftplusOp>,
-      ElementwiseLowering<SoftsignOp>, ElementwiseLowering<MishOp>,
-      ElementwiseLowering<HardSwishOp>, ElementwiseLowering<LeakyReluOp>,
-      ElementwiseLowering<EluOp>, ElementwiseLowering<SeluOp>,
-      ElementwiseLowering<CeluOp>, ElementwiseLowering<ThresholdedReluOp>,
-      ElementwiseLowering<HardSigmoidOp>, ElementwiseLowering<GeluOp>,
-      ElementwiseLowering<PReluOp>, ElementwiseLowering<AbsOp>,
-      ElementwiseLowering<NegOp>, ElementwiseLowering<SignOp>,
-      ElementwiseLowering<MaxOp>, ElementwiseLowering<MinOp>,
-      ElementwiseLowering<ModOp>, ElementwiseLowering<PowOp>>(
-      patterns.getContext());
+  patterns
+      .add<ElementwiseLowering<ExpOp>, ElementwiseLowering<LogOp>,
+           ElementwiseLowering<SqrtOp>, ElementwiseLowering<ReciprocalOp>,
+           ElementwiseLowering<FloorOp>, ElementwiseLowering<CeilOp>,
+           ElementwiseLowering<RoundOp>, ElementwiseLowering<ErfOp>,
+           ElementwiseLowering<SinOp>, ElementwiseLowering<CosOp>,
+           ElementwiseLowering<TanOp>, ElementwiseLowering<AsinOp>,
+           ElementwiseLowering<AcosOp>, ElementwiseLowering<AtanOp>,
+           ElementwiseLowering<SinhOp>, ElementwiseLowering<CoshOp>,
+           ElementwiseLowering<AsinhOp>, ElementwiseLowering<AcoshOp>,
+           ElementwiseLowering<AtanhOp>, ElementwiseLowering<SoftplusOp>,
+           ElementwiseLowering<SoftsignOp>, ElementwiseLowering<MishOp>,
+           ElementwiseLowering<HardSwishOp>, ElementwiseLowering<LeakyReluOp>,
+           ElementwiseLowering<EluOp>, ElementwiseLowering<SeluOp>,
+           ElementwiseLowering<CeluOp>, ElementwiseLowering<ThresholdedReluOp>,
+           ElementwiseLowering<HardSigmoidOp>, ElementwiseLowering<GeluOp>,
+           ElementwiseLowering<PReluOp>, ElementwiseLowering<AbsOp>,
+           ElementwiseLowering<NegOp>, ElementwiseLowering<SignOp>,
+           ElementwiseLowering<MaxOp>, ElementwiseLowering<MinOp>,
+           ElementwiseLowering<ModOp>, ElementwiseLowering<PowOp>>(
+          patterns.getContext());
 }

@@ -66,8 +66,8 @@ static LogicalResult importLogic(ImporterContext &ic,
   return success();
 }
 
-static LogicalResult importNot(ImporterContext &ic,
-                               const onnx::NodeProto &node, Location loc) {
+static LogicalResult importNot(ImporterContext &ic, const onnx::NodeProto &node,
+                               Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   if (failed(input))
     return failure();

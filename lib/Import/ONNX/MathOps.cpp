@@ -20,11 +20,6 @@ static Type getElementType(Value value) {
   return getElementTypeOrSelf(value.getType());
 }
 
-static bool isSignedInteger(ImporterContext &ic, Value value) {
-  Type type = getElementType(value);
-  return isa<IntegerType>(type) && !type.isInteger(1) && !ic.isUnsigned(value);
-}
-
 /// Errors unless all `operands` broadcast together (op builders treat an
 /// inference failure as fatal, so it is checked here).
 static LogicalResult checkBroadcast(const onnx::NodeProto &node, Location loc,
@@ -64,8 +59,8 @@ static LogicalResult checkSameElementType(const onnx::NodeProto &node,
                                           Location loc, ValueRange values) {
   for (Value value : values)
     if (getElementType(value) != getElementType(values.front()))
-      return emitError(loc) << node.op_type()
-                            << " operands have different element types";
+      return emitError(loc)
+             << node.op_type() << " operands have different element types";
   return success();
 }
 
@@ -218,9 +213,10 @@ importActivation(ImporterContext &ic, const onnx::NodeProto &node, Location loc,
   SmallVector<NamedAttribute> attrs;
   for (auto [name, defaultValue] : attrDefaults)
     attrs.push_back(ic.builder.getNamedAttr(
-        name, ic.builder.getF32FloatAttr(getFloatAttr(node, name, defaultValue))));
-  Operation *op = Op::create(ic.builder, loc, input->getType(),
-                             ValueRange{*input}, attrs);
+        name,
+        ic.builder.getF32FloatAttr(getFloatAttr(node, name, defaultValue))));
+  Operation *op =
+      Op::create(ic.builder, loc, input->getType(), ValueRange{*input}, attrs);
   if (failed(mlir::verify(op)))
     return failure();
   ic.setOutput(node, 0, op->getResult(0));
@@ -278,8 +274,8 @@ static LogicalResult importPRelu(ImporterContext &ic,
 
 /// Pow: float or integer base, any numeric exponent (opset 12 on). An
 /// unsigned exponent of a float base is converted first, as unsigned.
-static LogicalResult importPow(ImporterContext &ic,
-                               const onnx::NodeProto &node, Location loc) {
+static LogicalResult importPow(ImporterContext &ic, const onnx::NodeProto &node,
+                               Location loc) {
   FailureOr<Value> base = ic.getRequiredInput(node, 0, loc);
   FailureOr<Value> exponent = ic.getRequiredInput(node, 1, loc);
   if (failed(base) || failed(exponent))
@@ -300,8 +296,8 @@ static LogicalResult importPow(ImporterContext &ic,
 }
 
 /// Mod (opset 10): fmod = 0 is floored (Python) modulo and needs integers.
-static LogicalResult importMod(ImporterContext &ic,
-                               const onnx::NodeProto &node, Location loc) {
+static LogicalResult importMod(ImporterContext &ic, const onnx::NodeProto &node,
+                               Location loc) {
   FailureOr<SmallVector<Value>> inputs = getRequiredInputs(ic, node, loc, 2);
   if (failed(inputs))
     return failure();
@@ -334,7 +330,8 @@ static LogicalResult importMaxMin(ImporterContext &ic,
     return failure();
   if (getElementType(inputs->front()).isInteger(1))
     return emitError(loc) << node.op_type() << " needs numeric inputs";
-  bool isUnsigned = llvm::any_of(*inputs, [&](Value v) { return ic.isUnsigned(v); });
+  bool isUnsigned =
+      llvm::any_of(*inputs, [&](Value v) { return ic.isUnsigned(v); });
   Value result = inputs->front();
   for (Value next : ArrayRef(*inputs).drop_front())
     result = Op::create(ic.builder, loc, result, next, isUnsigned);
@@ -424,14 +421,16 @@ void mlc::onnx_import::registerMathOpImporters(OpImporterTable &table) {
   table.push_back(
       {"LeakyRelu", 1, 22, activation<LeakyReluOp>({{"alpha", 0.01f}})});
   table.push_back({"Elu", 1, 22, activation<EluOp>({{"alpha", 1.0f}})});
-  table.push_back({"Selu", 1, 22,
-                   activation<SeluOp>({{"alpha", 1.67326319217681884765625f},
-                                       {"gamma", 1.05070102214813232421875f}})});
+  table.push_back(
+      {"Selu", 1, 22,
+       activation<SeluOp>({{"alpha", 1.67326319217681884765625f},
+                           {"gamma", 1.05070102214813232421875f}})});
   table.push_back({"Celu", 12, 22, activation<CeluOp>({{"alpha", 1.0f}})});
   table.push_back({"ThresholdedRelu", 10, 22,
                    activation<ThresholdedReluOp>({{"alpha", 1.0f}})});
-  table.push_back({"HardSigmoid", 1, 22,
-                   activation<HardSigmoidOp>({{"alpha", 0.2f}, {"beta", 0.5f}})});
+  table.push_back(
+      {"HardSigmoid", 1, 22,
+       activation<HardSigmoidOp>({{"alpha", 0.2f}, {"beta", 0.5f}})});
   table.push_back({"Gelu", 20, 22, importGelu});
   // Before opset 7 the slope did not broadcast by numpy rules.
   table.push_back({"PRelu", 7, 22, importPRelu});

@@ -22,8 +22,8 @@ inferBroadcastShape(std::optional<Location> loc, ValueRange operands) {
     FailureOr<SmallVector<int64_t>> next =
         getBroadcastShape(shape, type.getShape());
     if (failed(next)) {
-      (void)emitOptionalError(loc, "operands are not broadcast-compatible: ",
-                              operands.getTypes());
+      (void)emitOptionalError(
+          loc, "operands are not broadcast-compatible: ", operands.getTypes());
       return failure();
     }
     shape = std::move(*next);
@@ -46,10 +46,9 @@ static LogicalResult inferBroadcastType(std::optional<Location> loc,
 }
 
 #define MLC_BROADCAST_INFER(OP, ELEMENT_TYPE)                                  \
-  LogicalResult OP::inferReturnTypes(MLIRContext *context,                     \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &inferred) {        \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *context, std::optional<Location> loc, Adaptor adaptor,      \
+      SmallVectorImpl<Type> &inferred) {                                       \
     (void)context;                                                             \
     return inferBroadcastType(loc, adaptor.getOperands(), ELEMENT_TYPE,        \
                               inferred);                                       \

@@ -59,7 +59,8 @@ def MLC_HardSwishOp : MLC_UnaryOp<"hard_swish",
 class MLC_NumericUnaryOp<string mnemonic, string desc>
     : MLC_SameTypeOp<mnemonic> {
   let summary = desc;
-  let description = desc # [{ Applied elementwise to floats or signed
+  let description = [{
+    }] # desc # [{ Applied elementwise to floats or signed
     integers.
 
     ```mlir
@@ -83,7 +84,8 @@ class MLC_ActivationOp<string mnemonic, string desc, dag attrs,
                        string exampleAttrs>
     : MLC_SameTypeOp<mnemonic> {
   let summary = desc;
-  let description = desc # [{ Applied elementwise; the parameters are f32
+  let description = [{
+    }] # desc # [{ Applied elementwise; the parameters are f32
     attributes with ONNX's defaults.
 
     ```mlir
@@ -155,7 +157,8 @@ class MLC_BroadcastOp<string mnemonic, string desc, Type operandType,
                       dag attrs = (ins), string exampleType = "f32">
     : MLC_InferOp<mnemonic, [SameOperandsElementType]> {
   let summary = desc;
-  let description = desc # [{ Operands are broadcast to a common shape by
+  let description = [{
+    }] # desc # [{ Operands are broadcast to a common shape by
     numpy rules.
 
     ```mlir

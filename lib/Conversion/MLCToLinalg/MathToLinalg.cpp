@@ -48,8 +48,14 @@ struct ScalarBuilder {
   Value exp(Value x) { return math::ExpOp::create(b, loc, x); }
   /// exp(x) - 1 for the negative branch of ELU-like activations.
   Value expMinusOne(Value x) { return sub(exp(x), constant(x.getType(), 1)); }
+  /// log(exp(x) + 1) as max(x, 0) + log1p(exp(-|x|)), which neither
+  /// overflows for large x nor loses the small values of very negative x.
   Value softplus(Value x) {
-    return math::LogOp::create(b, loc, add(exp(x), constant(x.getType(), 1)));
+    Type t = x.getType();
+    Value negAbs =
+        arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x));
+    return add(max(x, constant(t, 0)),
+               math::Log1pOp::create(b, loc, exp(negAbs)));
   }
   /// max(0, min(1, alpha * x + beta)).
   Value hardSigmoid(Value x, double alpha, double beta) {

@@ -141,3 +141,18 @@ func.func @pow(%x: tensor<4xf32>, %e: tensor<i64>, %i: tensor<4xi64>, %j: tensor
   %2 = mlc.pow %j, %f : (tensor<4xi32>, tensor<4xf32>) -> tensor<4xi32>
   return %0, %1, %2 : tensor<4xf32>, tensor<4xi64>, tensor<4xi32>
 }
+
+// -----
+
+// Softplus in its overflow-free form max(x, 0) + log1p(exp(-|x|)).
+// CHECK-LABEL: func.func @softplus
+// CHECK: math.absf
+// CHECK: arith.negf
+// CHECK: arith.maximumf
+// CHECK: math.exp
+// CHECK: math.log1p
+// CHECK: arith.addf
+func.func @softplus(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = mlc.softplus %x : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

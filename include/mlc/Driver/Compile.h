@@ -32,6 +32,11 @@ struct CompileOptions {
   EmitKind emit = EmitKind::SharedLib;
 };
 
+/// Adds the graph passes that `optLevel` asks for (`mlc-graph-opt` from -O1
+/// on, in the backend's preferred layout).
+void buildGraphPipeline(mlir::OpPassManager &pm, const Backend &backend,
+                        unsigned optLevel);
+
 /// Adds the passes from the mlc dialect to linalg on tensors with the
 /// entry point exposed: what every backend pipeline starts from.
 void buildMLCToBackendInputPipeline(mlir::OpPassManager &pm);

@@ -24,6 +24,7 @@ void mlc::populateMLCToLinalgPatterns(RewritePatternSet &patterns) {
   populateConvPoolToLinalgPatterns(patterns);
   populateReductionToLinalgPatterns(patterns);
   populateShapeOpsToLinalgPatterns(patterns);
+  populateFusedToLinalgPatterns(patterns);
 }
 
 namespace {

@@ -18,6 +18,7 @@ void populateContractionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateConvPoolToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateShapeOpsToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateFusedToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// All of the above.
 void populateMLCToLinalgPatterns(mlir::RewritePatternSet &patterns);

@@ -20,14 +20,15 @@ using namespace mlir;
 using namespace mlc;
 
 void mlc::buildGraphPipeline(OpPassManager &pm, const Backend &backend,
-                             unsigned optLevel) {
-  if (optLevel == 0)
+                             const CompileOptions &options) {
+  if (options.target.optLevel == 0)
     return;
-  GraphOptOptions options;
-  options.layout = backend.getPreferredLayout() == DataLayoutPreference::NHWC
-                       ? "nhwc"
-                       : "";
-  buildGraphOptPipeline(pm, options);
+  GraphOptOptions graphOptions;
+  if (options.layout != "auto")
+    graphOptions.layout = options.layout;
+  else if (backend.getPreferredLayout() == DataLayoutPreference::NHWC)
+    graphOptions.layout = "nhwc";
+  buildGraphOptPipeline(pm, graphOptions);
 }
 
 void mlc::buildMLCToBackendInputPipeline(OpPassManager &pm) {
@@ -72,7 +73,7 @@ LogicalResult mlc::compileModel(MLIRContext &context,
     return failure();
 
   PassManager graphPM(&context);
-  buildGraphPipeline(graphPM, *backend, options.target.optLevel);
+  buildGraphPipeline(graphPM, *backend, options);
   if (failed(graphPM.run(**module)))
     return failure();
 

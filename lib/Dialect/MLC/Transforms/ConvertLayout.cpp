@@ -139,12 +139,29 @@ struct SinkTransposeThroughUnary : OpRewritePattern<Op> {
 };
 
 /// Binary elementwise op(transpose(a, p), b) -> transpose(op(a, b'), p) where
-/// b is transpose(b', p) or a constant (reshaped to full rank and transposed
-/// back by the inverse of p, which the constant patterns fold). The
-/// transposed operands must not be broadcast by the op.
+/// b is transpose(b', p), a constant (reshaped to full rank and transposed
+/// back by the inverse of p, which the constant patterns fold), or a value
+/// already transposed by the inverse of p earlier in the block (a graph
+/// input feeding both a converted conv and a residual add). The transposed
+/// operands must not be broadcast by the op.
 template <typename Op>
 struct SinkTransposeThroughBinary : OpRewritePattern<Op> {
   using OpRewritePattern<Op>::OpRewritePattern;
+
+  /// A transpose of `value` by `perm` placed before `op`, if there is one.
+  static TransposeOp findTransposeBefore(Value value, ArrayRef<int64_t> perm,
+                                         Operation *op) {
+    for (Operation *user : value.getUsers()) {
+      auto transpose = dyn_cast<TransposeOp>(user);
+      if (transpose && !transpose->use_empty() &&
+          transpose.getPerm() == perm &&
+          transpose->getBlock() == op->getBlock() &&
+          transpose->isBeforeInBlock(op))
+        return transpose;
+    }
+    return {};
+  }
+
   LogicalResult matchAndRewrite(Op op,
                                 PatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
@@ -165,15 +182,35 @@ struct SinkTransposeThroughBinary : OpRewritePattern<Op> {
     if (!perm)
       return rewriter.notifyMatchFailure(op, "no transposed operand");
     SmallVector<int64_t> inverse = invertPermutation(*perm);
+
+    // Check every operand before creating anything. Reusing an existing
+    // transpose only pays when the transposed operands die with the op;
+    // otherwise the rewrite could be undone by the same pattern forever.
+    SmallVector<TransposeOp> existing(op->getNumOperands());
+    bool transposedOperandsDie = llvm::all_of(op->getOperands(), [](Value v) {
+      return !v.getDefiningOp<TransposeOp>() || v.hasOneUse();
+    });
+    for (auto [i, operand] : llvm::enumerate(op->getOperands())) {
+      if (operand.template getDefiningOp<TransposeOp>() ||
+          operand.template getDefiningOp<ConstantOp>())
+        continue;
+      if (transposedOperandsDie)
+        existing[i] = findTransposeBefore(operand, inverse, op);
+      if (!existing[i] || operand.getType() != type)
+        return rewriter.notifyMatchFailure(op, "operand cannot be moved");
+    }
+
     Location loc = op.getLoc();
     SmallVector<Value> operands;
-    for (Value operand : op->getOperands()) {
-      if (auto transpose = operand.getDefiningOp<TransposeOp>()) {
+    for (auto [i, operand] : llvm::enumerate(op->getOperands())) {
+      if (auto transpose = operand.template getDefiningOp<TransposeOp>()) {
         operands.push_back(transpose.getInput());
         continue;
       }
-      if (!operand.getDefiningOp<ConstantOp>())
-        return rewriter.notifyMatchFailure(op, "other operand not constant");
+      if (existing[i]) {
+        operands.push_back(existing[i].getResult());
+        continue;
+      }
       auto operandType = cast<RankedTensorType>(operand.getType());
       SmallVector<int64_t> fullShape(type.getRank() - operandType.getRank(), 1);
       llvm::append_range(fullShape, operandType.getShape());

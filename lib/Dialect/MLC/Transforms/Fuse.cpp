@@ -50,9 +50,13 @@ bool isInsideFusedOp(Operation *op) {
 /// recompute it).
 Operation *getEpilogueUser(Operation *last) {
   Value value = last->getResult(0);
-  if (!value.hasOneUse())
+  if (value.use_empty())
     return nullptr;
+  // One user, possibly through several operands (x * x).
   Operation *user = *value.getUsers().begin();
+  if (llvm::any_of(value.getUsers(),
+                   [&](Operation *other) { return other != user; }))
+    return nullptr;
   if (!isElementwise(user) || user->getBlock() != last->getBlock() ||
       user->getResult(0).getType() != value.getType() ||
       !hasStaticResult(user))

@@ -320,6 +320,7 @@ def MLC_FlattenOp : MLC_InferOp<"flatten", [SameOperandsAndResultElementType]> {
   }];
   let arguments = (ins MLC_Tensor:$input, DefaultValuedAttr<I64Attr, "1">:$axis);
   let results = (outs MLC_Tensor:$result);
+  let hasFolder = 1;
 }
 
 include "mlc/Dialect/MLC/IR/MLCFusedOps.td"

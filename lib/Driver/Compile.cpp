@@ -4,6 +4,7 @@
 
 #include "mlc/Backend/Passes.h"
 #include "mlc/Conversion/Passes.h"
+#include "mlc/Dialect/MLC/Transforms/Passes.h"
 #include "mlc/Import/ONNX/ONNXImporter.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -17,6 +18,18 @@
 
 using namespace mlir;
 using namespace mlc;
+
+void mlc::buildGraphPipeline(OpPassManager &pm, const Backend &backend,
+                             const CompileOptions &options) {
+  if (options.target.optLevel == 0)
+    return;
+  GraphOptOptions graphOptions;
+  if (options.layout != "auto")
+    graphOptions.layout = options.layout;
+  else if (backend.getPreferredLayout() == DataLayoutPreference::NHWC)
+    graphOptions.layout = "nhwc";
+  buildGraphOptPipeline(pm, graphOptions);
+}
 
 void mlc::buildMLCToBackendInputPipeline(OpPassManager &pm) {
   pm.addPass(createConvertMLCToLinalg());
@@ -57,6 +70,11 @@ LogicalResult mlc::compileModel(MLIRContext &context,
   FailureOr<OwningOpRef<ModuleOp>> module =
       loadModel(context, options.inputPath);
   if (failed(module))
+    return failure();
+
+  PassManager graphPM(&context);
+  buildGraphPipeline(graphPM, *backend, options);
+  if (failed(graphPM.run(**module)))
     return failure();
 
   if (options.emit == EmitKind::MLIR) {

@@ -6,6 +6,7 @@
 #include "mlc/Backend/Passes.h"
 #include "mlc/Conversion/Passes.h"
 #include "mlc/Dialect/MLC/IR/MLCDialect.h"
+#include "mlc/Dialect/MLC/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -14,6 +15,7 @@ void mlc::registerAllDialects(mlir::DialectRegistry &registry) {
 }
 
 void mlc::registerAllPasses() {
+  registerGraphPasses();
   registerMLCConversionPasses();
   registerMLCBackendPasses();
   cpu::registerCPUPipeline();

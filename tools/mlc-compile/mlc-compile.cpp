@@ -1,7 +1,7 @@
 //===- mlc-compile.cpp - ONNX model to native artifact in one process -----===//
 //
 //   mlc-compile MODEL.onnx -o OUT.so [--target=host|x86_64|aarch64] [-O0..-O3]
-//               [--emit=mlir|llvm|asm|obj|so]
+//               [--emit=mlir|llvm|asm|obj|so] [--layout=auto|nchw|nhwc]
 //
 // Exit code 0 on success, 1 on any error (reported as one located line).
 //
@@ -35,6 +35,11 @@ static cl::opt<std::string>
 static cl::opt<unsigned> optLevel("O", cl::Prefix,
                                   cl::desc("Optimization level 0-3"),
                                   cl::init(2), cl::cat(category));
+static cl::opt<std::string>
+    layout("layout",
+           cl::desc("Layout of conv/pooling after graph optimization (-O1 "
+                    "and up): auto (the backend's preference), nchw or nhwc"),
+           cl::init("auto"), cl::cat(category));
 static cl::opt<mlc::EmitKind> emit(
     "emit", cl::desc("What to write"), cl::init(mlc::EmitKind::SharedLib),
     cl::values(clEnumValN(mlc::EmitKind::MLIR, "mlir",
@@ -63,7 +68,13 @@ int main(int argc, char **argv) {
         << "' (expected host, x86_64 or aarch64)\n";
     return 1;
   }
+  if (layout != "auto" && layout != "nchw" && layout != "nhwc") {
+    WithColor::error(errs(), "mlc-compile")
+        << "unknown --layout '" << layout << "' (expected auto, nchw or nhwc)\n";
+    return 1;
+  }
   mlc::CompileOptions options;
+  options.layout = layout;
   options.inputPath = inputPath;
   options.outputPath = outputPath;
   options.target = *targetOptions;

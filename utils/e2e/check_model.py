@@ -5,6 +5,7 @@ Usage:
     python check_model.py MODEL.onnx [MODEL.onnx ...]
         [--mlc-compile PATH] [--mlc-run PATH] [--runner "CMD PREFIX"]
         [--target host|x86_64|aarch64] [-O N] [--compile-arg ARG ...]
+        [--reference onnxruntime|mlc [--reference-arg ARG ...]]
         [--rtol 1e-4] [--atol 1e-5] [--seed S] [--dim NAME=N ...]
         [--workdir DIR] [--keep] [--timeout SECONDS]
 
@@ -14,7 +15,9 @@ For each model:
      If a manifest.json written by utils/models/build_models.py sits next to the model
      and gives an input a "range": [lo, hi], that input is drawn uniformly from it
      instead. Symbolic dims take the value from --dim NAME=N, else 1;
-  2. onnxruntime (CPU EP, graph optimizations off) computes the reference outputs;
+  2. onnxruntime (CPU EP, graph optimizations off) computes the reference outputs,
+     or with --reference=mlc, MLC itself compiled with the --reference-arg flags
+     (in WORK/reference), so that two MLC builds (say -O0 and -O2) can be compared;
   3. the inputs are saved as input_<i>.npy in the work dir (model input order), then
          mlc-compile MODEL -o WORK/model.so --target=T [-ON] [compile args]
          RUNNER WORK/model.so --input WORK/input_0.npy ... --output-dir WORK/outputs
@@ -238,7 +241,7 @@ def check_model(model_path: Path, workdir: Path, args: argparse.Namespace) -> Co
 
     rng = np.random.RandomState(args.seed)
     feeds = make_inputs(model, rng, args.dims, load_manifest_ranges(model_path))
-    refs = reference_outputs(model_path, feeds)
+    refs = reference_outputs(model_path, feeds) if args.reference == "onnxruntime" else []
 
     workdir.mkdir(parents=True, exist_ok=True)
     input_files = []
@@ -246,6 +249,30 @@ def check_model(model_path: Path, workdir: Path, args: argparse.Namespace) -> Co
         path = workdir / f"input_{i}.npy"
         np.save(path, value)
         input_files.append(path)
+    if args.reference == "mlc":
+        refs = compile_and_run(model_path, workdir / "reference", input_files,
+                               args.reference_args, args)
+    actual_outputs = compile_and_run(model_path, workdir, input_files,
+                                     opt_args(args) + args.compile_args, args)
+    for outputs in (actual_outputs, refs):
+        if len(outputs) != len(model.graph.output):
+            raise CheckFailure(f"runner wrote {len(outputs)} outputs, "
+                               f"the model has {len(model.graph.output)}")
+    acc = Comparison()
+    for i, (actual, ref) in enumerate(zip(actual_outputs, refs)):
+        compare(i, actual, ref, args.rtol, args.atol, acc)
+    return acc
+
+
+def opt_args(args: argparse.Namespace) -> list[str]:
+    return [f"-O{args.opt_level}"] if args.opt_level is not None else []
+
+
+def compile_and_run(model_path: Path, workdir: Path, input_files: list[Path],
+                    compile_args: list[str], args: argparse.Namespace) -> list[np.ndarray]:
+    """Compiles the model into WORKDIR/model.so with `compile_args`, runs it on
+    `input_files` and returns its outputs in order."""
+    workdir.mkdir(parents=True, exist_ok=True)
     out_dir = workdir / "outputs"
     if out_dir.exists():
         shutil.rmtree(out_dir)  # never compare against a previous run's outputs
@@ -259,9 +286,7 @@ def check_model(model_path: Path, workdir: Path, args: argparse.Namespace) -> Co
     if so_path.exists():
         so_path.unlink()
     compile_cmd = [mlc_compile, str(model_path), "-o", str(so_path), f"--target={args.target}"]
-    if args.opt_level is not None:
-        compile_cmd.append(f"-O{args.opt_level}")
-    compile_cmd += args.compile_args
+    compile_cmd += compile_args
     run_tool("mlc-compile", compile_cmd, args.timeout)
     if not so_path.is_file():
         raise CheckFailure(f"mlc-compile succeeded but wrote no {so_path}")
@@ -272,26 +297,23 @@ def check_model(model_path: Path, workdir: Path, args: argparse.Namespace) -> Co
     run_cmd += ["--output-dir", str(out_dir)]
     run_tool("runner", run_cmd, args.timeout)
 
-    acc = Comparison()
-    for i, ref in enumerate(refs):
+    outputs = []
+    while True:
         # mlc-run writes TensorProto; the dependency-free mlc-run-lite
         # (used on cross targets) writes .npy.
+        i = len(outputs)
         pb = out_dir / f"output_{i}.pb"
         npy = out_dir / f"output_{i}.npy"
         if not pb.is_file() and not npy.is_file():
-            raise CheckFailure(f"runner wrote no {pb.name} (model has {len(refs)} outputs)")
+            break
         try:
             if pb.is_file():
-                actual = numpy_helper.to_array(onnx.load_tensor(str(pb)))
+                outputs.append(numpy_helper.to_array(onnx.load_tensor(str(pb))))
             else:
-                actual = np.load(npy)
+                outputs.append(np.load(npy))
         except Exception as e:  # noqa: BLE001
             raise CheckFailure(f"cannot read output {i}: {e}") from e
-        compare(i, actual, ref, args.rtol, args.atol, acc)
-    extra = out_dir / f"output_{len(refs)}.pb"
-    if extra.exists() or extra.with_suffix(".npy").exists():
-        raise CheckFailure(f"runner wrote {extra.name} but the model has {len(refs)} outputs")
-    return acc
+    return outputs
 
 
 def parse_dims(values: list[str]) -> dict[str, int]:
@@ -318,6 +340,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="optimization level passed to mlc-compile (0-3)")
     parser.add_argument("--compile-arg", dest="compile_args", action="append", default=[],
                         metavar="ARG", help="extra argument for mlc-compile (repeatable)")
+    parser.add_argument("--reference", choices=["onnxruntime", "mlc"], default="onnxruntime",
+                        help="what computes the expected outputs: onnxruntime (default), or "
+                             "MLC itself compiled with --reference-arg flags (e.g. -O0)")
+    parser.add_argument("--reference-arg", dest="reference_args", action="append",
+                        default=[], help="mlc-compile flag of the reference build "
+                                         "(repeatable; with --reference=mlc)")
     parser.add_argument("--rtol", type=float, default=1e-4)
     parser.add_argument("--atol", type=float, default=1e-5)
     parser.add_argument("--seed", type=int, default=0, help="input RNG seed (default 0)")

@@ -30,7 +30,16 @@ struct CompileOptions {
   std::string backend = "cpu";
   TargetOptions target;
   EmitKind emit = EmitKind::SharedLib;
+  /// Layout of spatial ops after graph optimization: "auto" (the backend's
+  /// preference), "nchw" or "nhwc".
+  std::string layout = "auto";
 };
+
+/// Adds the graph passes that `options` ask for: `mlc-graph-opt` from -O1
+/// on, converting spatial ops to `options.layout` (for "auto", to the
+/// backend's preferred layout when it is not NCHW).
+void buildGraphPipeline(mlir::OpPassManager &pm, const Backend &backend,
+                        const CompileOptions &options);
 
 /// Adds the passes from the mlc dialect to linalg on tensors with the
 /// entry point exposed: what every backend pipeline starts from.

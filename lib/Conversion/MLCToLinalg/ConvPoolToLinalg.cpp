@@ -17,23 +17,29 @@
 using namespace mlir;
 using namespace mlc;
 
-/// Pads the H and W dims of an NCHW tensor by `pads` = [top, left, bottom,
-/// right] with the scalar `padValue`.
+/// Index of the H dimension of a 4-D tensor in `layout` (W follows it).
+static int64_t getHeightDim(StringRef layout) {
+  return layout == "NHWC" ? 1 : 2;
+}
+
+/// Pads the H and W dims (H at `heightDim`, W after it) of a 4-D tensor by
+/// `pads` = [top, left, bottom, right] with the scalar `padValue`.
 static Value padSpatial(OpBuilder &b, Location loc, Value input,
-                        ArrayRef<int64_t> pads, TypedAttr padValue) {
+                        ArrayRef<int64_t> pads, TypedAttr padValue,
+                        int64_t heightDim) {
   if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
     return input;
   auto type = cast<RankedTensorType>(input.getType());
   SmallVector<int64_t> shape(type.getShape());
-  shape[2] += pads[0] + pads[2];
-  shape[3] += pads[1] + pads[3];
+  shape[heightDim] += pads[0] + pads[2];
+  shape[heightDim + 1] += pads[1] + pads[3];
   auto resultType = RankedTensorType::get(shape, type.getElementType());
-  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                   b.getIndexAttr(pads[0]),
-                                   b.getIndexAttr(pads[1])};
-  SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                    b.getIndexAttr(pads[2]),
-                                    b.getIndexAttr(pads[3])};
+  SmallVector<OpFoldResult> low(4, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> high(4, b.getIndexAttr(0));
+  low[heightDim] = b.getIndexAttr(pads[0]);
+  low[heightDim + 1] = b.getIndexAttr(pads[1]);
+  high[heightDim] = b.getIndexAttr(pads[2]);
+  high[heightDim + 1] = b.getIndexAttr(pads[3]);
   Value scalar = arith::ConstantOp::create(b, loc, padValue);
   return tensor::PadOp::create(b, loc, resultType, input, low, high, scalar);
 }
@@ -54,6 +60,73 @@ namespace {
 
 struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
   using OpRewritePattern::OpRewritePattern;
+
+  /// NHWC x FHWC: linalg.conv_2d_nhwc_fhwc, or for groups the
+  /// [N, H, W, G, C] x [G, F, KH, KW, C] form through expand/collapse_shape.
+  static Value lowerNHWC(PatternRewriter &rewriter, Conv2DOp op, Value input,
+                         Attribute strides, Attribute dilations) {
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getType();
+    Type elementType = resultType.getElementType();
+    int64_t group = op.getGroup();
+    if (group == 1) {
+      Value init = op.getBias()
+                       ? broadcastAlongDim(rewriter, loc, op.getBias(),
+                                           resultType, 3)
+                       : createFilledTensor(rewriter, loc, resultType,
+                                            rewriter.getZeroAttr(elementType));
+      return linalg::Conv2DNhwcFhwcOp::create(
+                 rewriter, loc, TypeRange{resultType},
+                 ValueRange{input, op.getFilter()}, ValueRange{init}, strides,
+                 dilations)
+          .getResult(0);
+    }
+    auto inputType = cast<RankedTensorType>(input.getType());
+    RankedTensorType filterType = op.getFilter().getType();
+    ArrayRef<int64_t> outShape = resultType.getShape();
+    int64_t filtersPerGroup = filterType.getDimSize(0) / group;
+    auto groupedInputType = RankedTensorType::get(
+        {inputType.getDimSize(0), inputType.getDimSize(1),
+         inputType.getDimSize(2), group, inputType.getDimSize(3) / group},
+        elementType);
+    auto groupedFilterType = RankedTensorType::get(
+        {group, filtersPerGroup, filterType.getDimSize(1),
+         filterType.getDimSize(2), filterType.getDimSize(3)},
+        elementType);
+    auto groupedResultType = RankedTensorType::get(
+        {outShape[0], outShape[1], outShape[2], group, filtersPerGroup},
+        elementType);
+    SmallVector<ReassociationIndices> splitDim3 = {{0}, {1}, {2}, {3, 4}};
+    SmallVector<ReassociationIndices> splitDim0 = {{0, 1}, {2}, {3}, {4}};
+    Value groupedInput = tensor::ExpandShapeOp::create(
+        rewriter, loc, groupedInputType, input, splitDim3);
+    Value groupedFilter = tensor::ExpandShapeOp::create(
+        rewriter, loc, groupedFilterType, op.getFilter(), splitDim0);
+    Value init;
+    if (Value bias = op.getBias()) {
+      auto groupedBiasType =
+          RankedTensorType::get({group, filtersPerGroup}, elementType);
+      Value groupedBias = tensor::ExpandShapeOp::create(
+          rewriter, loc, groupedBiasType, bias,
+          SmallVector<ReassociationIndices>{{0, 1}});
+      Value empty = tensor::EmptyOp::create(
+          rewriter, loc, groupedResultType.getShape(), elementType);
+      int64_t dims[] = {0, 1, 2};
+      init = linalg::BroadcastOp::create(rewriter, loc, groupedBias, empty, dims)
+                 .getResult()[0];
+    } else {
+      init = createFilledTensor(rewriter, loc, groupedResultType,
+                                rewriter.getZeroAttr(elementType));
+    }
+    Value conv = linalg::Conv2DNhwgcGfhwcOp::create(
+                     rewriter, loc, TypeRange{groupedResultType},
+                     ValueRange{groupedInput, groupedFilter}, ValueRange{init},
+                     strides, dilations)
+                     .getResult(0);
+    return tensor::CollapseShapeOp::create(rewriter, loc, resultType, conv,
+                                           splitDim3);
+  }
+
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
     if (failed(requireStaticShapes(op, rewriter)))
@@ -62,11 +135,16 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
     RankedTensorType resultType = op.getType();
     Type elementType = resultType.getElementType();
     Value input = padSpatial(rewriter, loc, op.getInput(), op.getPads(),
-                             rewriter.getZeroAttr(elementType));
+                             rewriter.getZeroAttr(elementType),
+                             getHeightDim(op.getLayout()));
     Attribute strides = rewriter.getI64VectorAttr(op.getStrides());
     Attribute dilations = rewriter.getI64VectorAttr(op.getDilations());
     int64_t group = op.getGroup();
     ArrayRef<int64_t> outShape = resultType.getShape();
+    if (op.getLayout() == "NHWC") {
+      rewriter.replaceOp(op, lowerNHWC(rewriter, op, input, strides, dilations));
+      return success();
+    }
 
     if (group == 1) {
       // The bias, when present, initializes the accumulator.
@@ -141,16 +219,25 @@ struct MaxPool2DLowering : OpRewritePattern<MaxPool2DOp> {
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
     TypedAttr lowest = getLowestValueAttr(resultType.getElementType());
-    Value input = padSpatial(rewriter, loc, op.getInput(), op.getPads(), lowest);
+    Value input = padSpatial(rewriter, loc, op.getInput(), op.getPads(), lowest,
+                             getHeightDim(op.getLayout()));
     Value window = tensor::EmptyOp::create(rewriter, loc, op.getKernelShape(),
                                            resultType.getElementType());
     Value init = createFilledTensor(rewriter, loc, resultType, lowest);
-    Value pool = linalg::PoolingNchwMaxOp::create(
-                     rewriter, loc, TypeRange{resultType},
-                     ValueRange{input, window}, ValueRange{init},
-                     rewriter.getI64VectorAttr(op.getStrides()),
-                     rewriter.getI64VectorAttr(op.getDilations()))
-                     .getResult(0);
+    Attribute strides = rewriter.getI64VectorAttr(op.getStrides());
+    Attribute dilations = rewriter.getI64VectorAttr(op.getDilations());
+    Value pool =
+        op.getLayout() == "NHWC"
+            ? linalg::PoolingNhwcMaxOp::create(
+                  rewriter, loc, TypeRange{resultType},
+                  ValueRange{input, window}, ValueRange{init}, strides,
+                  dilations)
+                  .getResult(0)
+            : linalg::PoolingNchwMaxOp::create(
+                  rewriter, loc, TypeRange{resultType},
+                  ValueRange{input, window}, ValueRange{init}, strides,
+                  dilations)
+                  .getResult(0);
     rewriter.replaceOp(op, pool);
     return success();
   }
@@ -170,19 +257,27 @@ struct AvgPool2DLowering : OpRewritePattern<AvgPool2DOp> {
     Type elementType = resultType.getElementType();
     ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
                       pads = op.getPads();
+    int64_t heightDim = getHeightDim(op.getLayout());
+    bool nhwc = op.getLayout() == "NHWC";
     Value input = padSpatial(rewriter, loc, op.getInput(), pads,
-                             rewriter.getZeroAttr(elementType));
+                             rewriter.getZeroAttr(elementType), heightDim);
     Value window =
         tensor::EmptyOp::create(rewriter, loc, kernel, elementType);
     Value init = createFilledTensor(rewriter, loc, resultType,
                                     rewriter.getZeroAttr(elementType));
     int64_t unitDilations[] = {1, 1};
-    Value sum = linalg::PoolingNchwSumOp::create(
-                    rewriter, loc, TypeRange{resultType},
-                    ValueRange{input, window}, ValueRange{init},
-                    rewriter.getI64VectorAttr(strides),
-                    rewriter.getI64VectorAttr(unitDilations))
-                    .getResult(0);
+    Attribute stridesAttr = rewriter.getI64VectorAttr(strides);
+    Attribute dilationsAttr = rewriter.getI64VectorAttr(unitDilations);
+    Value sum = nhwc ? linalg::PoolingNhwcSumOp::create(
+                           rewriter, loc, TypeRange{resultType},
+                           ValueRange{input, window}, ValueRange{init},
+                           stridesAttr, dilationsAttr)
+                           .getResult(0)
+                     : linalg::PoolingNchwSumOp::create(
+                           rewriter, loc, TypeRange{resultType},
+                           ValueRange{input, window}, ValueRange{init},
+                           stridesAttr, dilationsAttr)
+                           .getResult(0);
 
     bool hasPads = llvm::any_of(pads, [](int64_t p) { return p != 0; });
     Value result;
@@ -196,9 +291,10 @@ struct AvgPool2DLowering : OpRewritePattern<AvgPool2DOp> {
                 createScalarConstant(b, nloc, elementType, count));
           });
     } else {
-      int64_t inH = op.getInput().getType().getDimSize(2);
-      int64_t inW = op.getInput().getType().getDimSize(3);
-      int64_t outH = resultType.getDimSize(2), outW = resultType.getDimSize(3);
+      int64_t inH = op.getInput().getType().getDimSize(heightDim);
+      int64_t inW = op.getInput().getType().getDimSize(heightDim + 1);
+      int64_t outH = resultType.getDimSize(heightDim);
+      int64_t outW = resultType.getDimSize(heightDim + 1);
       auto realCount = [](int64_t out, int64_t stride, int64_t pad,
                           int64_t k, int64_t in) {
         int64_t start = out * stride - pad;
@@ -211,7 +307,11 @@ struct AvgPool2DLowering : OpRewritePattern<AvgPool2DOp> {
               elementType,
               realCount(h, strides[0], pads[0], kernel[0], inH) *
                   realCount(w, strides[1], pads[1], kernel[1], inW)));
-      auto countType = RankedTensorType::get({outH, outW}, elementType);
+      // [OH, OW] broadcasts over NCHW; NHWC needs a trailing unit C dim.
+      SmallVector<int64_t> countShape = {outH, outW};
+      if (nhwc)
+        countShape.push_back(1);
+      auto countType = RankedTensorType::get(countShape, elementType);
       Value countTable = arith::ConstantOp::create(
           rewriter, loc, DenseElementsAttr::get(countType, ArrayRef(counts)));
       result = createElementwise(

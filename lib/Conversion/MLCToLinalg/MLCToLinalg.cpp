@@ -27,6 +27,7 @@ void mlc::populateMLCToLinalgPatterns(RewritePatternSet &patterns) {
   populateMathToLinalgPatterns(patterns);
   populateLogicToLinalgPatterns(patterns);
   populateCastToLinalgPatterns(patterns);
+  populateFusedToLinalgPatterns(patterns);
 }
 
 namespace {

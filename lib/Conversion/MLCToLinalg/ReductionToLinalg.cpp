@@ -93,7 +93,10 @@ struct GlobalAvgPoolLowering : OpRewritePattern<GlobalAvgPoolOp> {
     if (failed(requireStaticShapes(op, rewriter)))
       return failure();
     int64_t rank = op.getInput().getType().getRank();
-    SmallVector<int64_t> dims = llvm::to_vector(llvm::seq<int64_t>(2, rank));
+    SmallVector<int64_t> dims =
+        op.getLayout() == "NHWC"
+            ? SmallVector<int64_t>{1, 2}
+            : llvm::to_vector(llvm::seq<int64_t>(2, rank));
     rewriter.replaceOp(op, createMean(rewriter, op.getLoc(), op.getInput(),
                                       dims, op.getType()));
     return success();

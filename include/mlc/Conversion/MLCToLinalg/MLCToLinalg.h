@@ -21,6 +21,7 @@ void populateShapeOpsToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateMathToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateLogicToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateCastToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateFusedToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// All of the above.
 void populateMLCToLinalgPatterns(mlir::RewritePatternSet &patterns);

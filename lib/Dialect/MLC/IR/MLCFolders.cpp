@@ -76,3 +76,27 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
       return {};
   return getInput();
 }
+
+OpFoldResult FlattenOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
+    return dense.reshape(getType());
+  // flatten(reshape(x)) == flatten(x) when x flattens to the same shape.
+  auto producer = getInput().getDefiningOp<ReshapeOp>();
+  if (!producer)
+    return {};
+  RankedTensorType source = producer.getInput().getType();
+  int64_t axis = static_cast<int64_t>(getAxis());
+  if (axis < 0)
+    axis += source.getRank();
+  if (!source.hasStaticShape() || axis < 0 || axis > source.getRank())
+    return {};
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= source.getDimSize(d);
+  if (getType().getDimSize(0) != outer)
+    return {};
+  getInputMutable().assign(producer.getInput());
+  return getResult();
+}

@@ -194,6 +194,41 @@ static LogicalResult verifyWindowAttrs(std::optional<Location> loc,
   return success();
 }
 
+/// Positions of the channel, height and width dimensions of a 4-D tensor in
+/// `layout`; the filter of an NHWC conv2d (FHWC) has them in the same places.
+struct SpatialDims {
+  int64_t c, h, w;
+};
+
+static FailureOr<SpatialDims> getSpatialDims(std::optional<Location> loc,
+                                             StringRef layout) {
+  // Type inference runs inside build(), before a missing default-valued
+  // layout attribute is filled in.
+  if (layout.empty())
+    layout = "NCHW";
+  if (layout == "NCHW")
+    return SpatialDims{1, 2, 3};
+  if (layout == "NHWC")
+    return SpatialDims{3, 1, 2};
+  return emitOptionalError(loc, "unknown layout '", layout,
+                           "' (expected NCHW or NHWC)");
+}
+
+static StringRef getLayoutOrEmpty(StringAttr layout) {
+  return layout ? layout.getValue() : StringRef();
+}
+
+/// [N, C, H, W] or [N, H, W, C] as `dims` say.
+static SmallVector<int64_t> makeSpatialShape(SpatialDims dims, int64_t n,
+                                             int64_t c, int64_t h, int64_t w) {
+  SmallVector<int64_t> shape(4);
+  shape[0] = n;
+  shape[dims.c] = c;
+  shape[dims.h] = h;
+  shape[dims.w] = w;
+  return shape;
+}
+
 LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,
@@ -202,28 +237,36 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
   RankedTensorType filter = getTensorType(adaptor.getFilter());
   if (input.getRank() != 4 || filter.getRank() != 4)
     return emitOptionalError(loc, "conv2d expects 4-D input and filter");
+  FailureOr<SpatialDims> dims = getSpatialDims(loc, getLayoutOrEmpty(adaptor.getLayoutAttr()));
+  if (failed(dims))
+    return failure();
   ArrayRef<int64_t> strides = adaptor.getStrides(), pads = adaptor.getPads(),
                     dilations = adaptor.getDilations();
   if (failed(verifyWindowAttrs(loc, strides, pads, dilations)))
     return failure();
-  SmallVector<int64_t> shape = {input.getDimSize(0), filter.getDimSize(0)};
+  int64_t spatial[2];
+  int64_t inDims[2] = {dims->h, dims->w};
   for (int i = 0; i < 2; ++i) {
-    int64_t size = getWindowOutputSize(input.getDimSize(2 + i),
-                                       filter.getDimSize(2 + i), strides[i],
-                                       pads[i], pads[i + 2], dilations[i]);
+    int64_t size = getWindowOutputSize(
+        input.getDimSize(inDims[i]), filter.getDimSize(inDims[i]), strides[i],
+        pads[i], pads[i + 2], dilations[i]);
     if (!ShapedType::isDynamic(size) && size <= 0)
       return emitOptionalError(loc, "conv2d window larger than padded input");
-    shape.push_back(size);
+    spatial[i] = size;
   }
-  inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
+  inferred.push_back(RankedTensorType::get(
+      makeSpatialShape(*dims, input.getDimSize(0), filter.getDimSize(0),
+                       spatial[0], spatial[1]),
+      input.getElementType()));
   return success();
 }
 
 LogicalResult Conv2DOp::verify() {
   int64_t group = getGroup();
-  int64_t channels = getInput().getType().getDimSize(1);
+  int64_t channelDim = getLayout() == "NHWC" ? 3 : 1;
+  int64_t channels = getInput().getType().getDimSize(channelDim);
   int64_t filters = getFilter().getType().getDimSize(0);
-  int64_t filterChannels = getFilter().getType().getDimSize(1);
+  int64_t filterChannels = getFilter().getType().getDimSize(channelDim);
   if (group <= 0)
     return emitOpError("group must be positive");
   if (!ShapedType::isDynamic(channels) &&
@@ -251,23 +294,30 @@ static LogicalResult inferPool(std::optional<Location> loc, Adaptor adaptor,
                                SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = getTensorType(adaptor.getInput());
   if (input.getRank() != 4)
-    return emitOptionalError(loc, "2-D pooling expects a 4-D NCHW input");
+    return emitOptionalError(loc, "2-D pooling expects a 4-D input");
+  FailureOr<SpatialDims> dims = getSpatialDims(loc, getLayoutOrEmpty(adaptor.getLayoutAttr()));
+  if (failed(dims))
+    return failure();
   ArrayRef<int64_t> kernel = adaptor.getKernelShape();
   ArrayRef<int64_t> strides = adaptor.getStrides(), pads = adaptor.getPads();
   if (kernel.size() != 2 || llvm::any_of(kernel, [](int64_t k) { return k <= 0; }))
     return emitOptionalError(loc, "expected 2 positive kernel sizes");
   if (failed(verifyWindowAttrs(loc, strides, pads, dilations)))
     return failure();
-  SmallVector<int64_t> shape = {input.getDimSize(0), input.getDimSize(1)};
+  int64_t spatial[2];
+  int64_t inDims[2] = {dims->h, dims->w};
   for (int i = 0; i < 2; ++i) {
-    int64_t size = getWindowOutputSize(input.getDimSize(2 + i), kernel[i],
+    int64_t size = getWindowOutputSize(input.getDimSize(inDims[i]), kernel[i],
                                        strides[i], pads[i], pads[i + 2],
                                        dilations[i]);
     if (!ShapedType::isDynamic(size) && size <= 0)
       return emitOptionalError(loc, "pooling window larger than padded input");
-    shape.push_back(size);
+    spatial[i] = size;
   }
-  inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
+  inferred.push_back(RankedTensorType::get(
+      makeSpatialShape(*dims, input.getDimSize(0), input.getDimSize(dims->c),
+                       spatial[0], spatial[1]),
+      input.getElementType()));
   return success();
 }
 
@@ -307,9 +357,19 @@ LogicalResult GlobalAvgPoolOp::inferReturnTypes(
   if (input.getRank() < 3)
     return emitOptionalError(loc, "global_avg_pool expects rank >= 3");
   SmallVector<int64_t> shape(input.getShape());
-  std::fill(shape.begin() + 2, shape.end(), 1);
+  if (getLayoutOrEmpty(adaptor.getLayoutAttr()) == "NHWC") {
+    if (input.getRank() != 4)
+      return emitOptionalError(loc, "NHWC global_avg_pool expects rank 4");
+    shape[1] = shape[2] = 1;
+  } else {
+    std::fill(shape.begin() + 2, shape.end(), 1);
+  }
   inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();
+}
+
+LogicalResult GlobalAvgPoolOp::verify() {
+  return getSpatialDims(getLoc(), getLayout());
 }
 
 //===----------------------------------------------------------------------===//

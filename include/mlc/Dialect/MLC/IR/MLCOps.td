@@ -17,6 +17,10 @@ include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def MLC_Tensor : RankedTensorOf<[AnyFloat, AnySignlessInteger, I1]>;
+
+// Data layout of a spatial op: "NCHW" (as imported from ONNX) or "NHWC" (what
+// mlc-convert-layout produces for backends that prefer it).
+def MLC_LayoutAttr : DefaultValuedStrAttr<StrAttr, "NCHW">;
 def MLC_FloatTensor : RankedTensorOf<[AnyFloat]>;
 
 class MLC_InferOp<string mnemonic, list<Trait> traits = []>
@@ -154,9 +158,11 @@ def MLC_GemmOp : MLC_InferOp<"gemm"> {
 //===----------------------------------------------------------------------===//
 
 def MLC_Conv2DOp : MLC_InferOp<"conv2d"> {
-  let summary = "2-D convolution in NCHW layout with FCHW filters.";
+  let summary = "2-D convolution, NCHW with FCHW filters or NHWC with FHWC.";
   let description = [{
-    `input` is `[N, C, H, W]`, `filter` is `[F, C / group, KH, KW]` and the
+    With `layout = "NCHW"` (the default) `input` is `[N, C, H, W]` and
+    `filter` is `[F, C / group, KH, KW]`; with `layout = "NHWC"` they are
+    `[N, H, W, C]` and `[F, KH, KW, C / group]` and the result is NHWC. The
     optional `bias` is `[F]`. `pads` is `[top, left, bottom, right]`.
 
     ```mlir
@@ -169,7 +175,8 @@ def MLC_Conv2DOp : MLC_InferOp<"conv2d"> {
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
-                       DefaultValuedAttr<I64Attr, "1">:$group);
+                       DefaultValuedAttr<I64Attr, "1">:$group,
+                       MLC_LayoutAttr:$layout);
   let results = (outs MLC_FloatTensor:$result);
   let hasVerifier = 1;
 }
@@ -178,7 +185,8 @@ class MLC_Pool2DOp<string mnemonic, string desc, dag extraArgs>
     : MLC_InferOp<mnemonic> {
   let summary = desc;
   let description = desc # [{ Window over the H and W dimensions of an NCHW
-    tensor; `pads` is `[top, left, bottom, right]`.
+    tensor (or NHWC with `layout = "NHWC"`); `pads` is
+    `[top, left, bottom, right]`.
 
     ```mlir
     %y = mlc.}] # mnemonic # [{ %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>}
@@ -189,7 +197,7 @@ class MLC_Pool2DOp<string mnemonic, string desc, dag extraArgs>
                        DenseI64ArrayAttr:$kernel_shape,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads),
-                       extraArgs);
+                       extraArgs, (ins MLC_LayoutAttr:$layout));
   let results = (outs MLC_FloatTensor:$result);
   let hasVerifier = 1;
 }
@@ -202,12 +210,16 @@ def MLC_AvgPool2DOp : MLC_Pool2DOp<"avg_pool2d", "2-D average pooling.",
 def MLC_GlobalAvgPoolOp : MLC_InferOp<"global_avg_pool"> {
   let summary = "Mean over all spatial dimensions, which are kept with size 1.";
   let description = [{
+    Spatial dimensions are 2.. for `layout = "NCHW"` (the default, any rank
+    >= 3) and 1 and 2 for a 4-D `layout = "NHWC"` input.
+
     ```mlir
     %y = mlc.global_avg_pool %x : (tensor<1x16x8x8xf32>) -> tensor<1x16x1x1xf32>
     ```
   }];
-  let arguments = (ins MLC_FloatTensor:$input);
+  let arguments = (ins MLC_FloatTensor:$input, MLC_LayoutAttr:$layout);
   let results = (outs MLC_FloatTensor:$result);
+  let hasVerifier = 1;
 }
 
 def MLC_BatchNormOp : MLC_InferOp<"batch_norm"> {
@@ -308,8 +320,10 @@ def MLC_FlattenOp : MLC_InferOp<"flatten", [SameOperandsAndResultElementType]> {
   }];
   let arguments = (ins MLC_Tensor:$input, DefaultValuedAttr<I64Attr, "1">:$axis);
   let results = (outs MLC_Tensor:$result);
+  let hasFolder = 1;
 }
 
 include "mlc/Dialect/MLC/IR/MLCMathOps.td"
+include "mlc/Dialect/MLC/IR/MLCFusedOps.td"
 
 #endif // MLC_DIALECT_MLC_IR_MLCOPS_TD

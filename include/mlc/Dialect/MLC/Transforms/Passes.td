@@ -1,0 +1,122 @@
+//===- Passes.td - Graph passes on the mlc dialect ---------*- tablegen -*-===//
+
+#ifndef MLC_DIALECT_MLC_TRANSFORMS_PASSES_TD
+#define MLC_DIALECT_MLC_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def FoldConstants : Pass<"mlc-fold-constants", "mlir::ModuleOp"> {
+  let summary = "Evaluate mlc ops whose operands are all constants.";
+  let description = [{
+    Replaces every mlc op whose operands are all `mlc.constant` by a constant
+    holding its result, evaluated at compile time: shape arithmetic,
+    transposes, reshapes and concatenations of weights, elementwise math
+    (with broadcasting). Repeats until nothing changes, so whole constant
+    subgraphs collapse. Results with more than `max-elements` elements are
+    not materialized (the op stays), which keeps a broadcast of a scalar to
+    a huge shape from bloating the artifact. Results above 64 elements
+    become `dense_resource` blobs.
+
+    ```mlir
+    %w = mlc.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+    %t = mlc.transpose %w {perm = array<i64: 1, 0>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
+    // becomes
+    %t = mlc.constant dense<[[1.0, 3.0], [2.0, 4.0]]> : tensor<2x2xf32>
+    ```
+  }];
+  let options = [
+    Option<"maxElements", "max-elements", "int64_t", "1 << 22",
+           "Largest result (in elements) that is folded into a constant">
+  ];
+}
+
+def FoldBatchNorm : Pass<"mlc-fold-batchnorm", "mlir::ModuleOp"> {
+  let summary = "Fold inference batch normalization into the preceding "
+                "conv2d / gemm / matmul, or into a scale and shift.";
+  let description = [{
+    `batch_norm(conv2d(x, W, b))` with constant `W`, `b` and batch-norm
+    parameters, where the convolution has no other user, becomes
+    `conv2d(x, W', b')` with `W'[f] = W[f] * s[f]` and
+    `b' = (b - mean) * s + beta`, `s = gamma / sqrt(var + eps)`. The same
+    holds for `gemm` and 2-D `matmul` producers whose output columns are the
+    channels. A batch norm that cannot be folded becomes `x * s + t` with
+    constant `s` and `t` of shape `[C, 1, ..., 1]`.
+
+    ```mlir
+    %c = mlc.conv2d %x, %w, %b : ... -> tensor<1x8x4x4xf32>
+    %y = mlc.batch_norm %c, %g, %beta, %m, %v {epsilon = 1.0e-05 : f32} : ...
+    // becomes
+    %y = mlc.conv2d %x, %w_folded, %b_folded : ... -> tensor<1x8x4x4xf32>
+    ```
+  }];
+}
+
+def ConvertLayout : Pass<"mlc-convert-layout", "mlir::ModuleOp"> {
+  let summary = "Rewrite spatial ops to NHWC or NCHW and cancel transposes.";
+  let description = [{
+    Rewrites `conv2d`, pooling and `batch_norm` to the requested layout:
+    activations are transposed in and out, filters are transposed at compile
+    time (`FCHW` to `FHWC`). Then transposes are pushed through elementwise
+    ops, constants absorb them, and pairs that meet cancel, so that a chain
+    of spatial ops keeps one layout and transposes remain only at the graph's
+    inputs and outputs.
+
+    ```mlir
+    %y = mlc.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+    // with layout=nhwc becomes
+    %t = mlc.transpose %x {perm = array<i64: 0, 2, 3, 1>} : ... -> tensor<1x8x8x3xf32>
+    %c = mlc.conv2d %t, %w_fhwc {layout = "NHWC"} : ... -> tensor<1x6x6x4xf32>
+    %y = mlc.transpose %c {perm = array<i64: 0, 3, 1, 2>} : ... -> tensor<1x4x6x6xf32>
+    ```
+  }];
+  let options = [
+    Option<"layout", "layout", "std::string", "\"nhwc\"",
+           "Target layout of spatial ops: nhwc or nchw">
+  ];
+}
+
+def Fuse : Pass<"mlc-fuse", "mlir::ModuleOp"> {
+  let summary = "Group producer-consumer chains into mlc.fused regions.";
+  let description = [{
+    Forms `mlc.fused` regions that a backend lowers as one kernel:
+    a conv2d / matmul / gemm root followed by its epilogue (bias add,
+    activation, residual add, clip, ...), and chains of elementwise ops.
+    An op joins a group only when the value it consumes has no other user,
+    so nothing is computed twice; ops of dynamic shape are left alone.
+
+    ```mlir
+    %c = mlc.conv2d %x, %w, %b : ...
+    %r = mlc.relu %c : ...
+    // becomes
+    %r = mlc.fused "conv2d_relu" (%x, %w, %b) : ... {
+    ^bb0(%a: tensor<...>, %b: tensor<...>, %c: tensor<...>):
+      %0 = mlc.conv2d %a, %b, %c : ...
+      %1 = mlc.relu %0 : ...
+      mlc.yield %1 : ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"fuseElementwiseChains", "elementwise-chains", "bool", "true",
+           "Also fuse chains of elementwise ops without a contraction root">
+  ];
+}
+
+def PrintOpStats : Pass<"mlc-print-op-stats", "mlir::ModuleOp"> {
+  let summary = "Print an op histogram of the module as JSON.";
+  let description = [{
+    Writes `{"total": N, "ops": {"mlc.conv2d": 53, ...}}` (ops inside
+    `mlc.fused` regions are counted as the fused op, and separately under
+    `"fused_ops"`) to stderr, or to the file given by `output`. Build
+    pipelines run it before and after `--mlc-graph-opt` to see what the graph
+    passes did. The module is not changed.
+  }];
+  let options = [
+    Option<"output", "output", "std::string", "\"-\"",
+           "File to write the JSON to ('-' for stderr)">,
+    Option<"label", "label", "std::string", "\"\"",
+           "A label recorded in the JSON (e.g. before / after)">
+  ];
+}
+
+#endif // MLC_DIALECT_MLC_TRANSFORMS_PASSES_TD

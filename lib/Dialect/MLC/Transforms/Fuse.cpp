@@ -31,8 +31,12 @@ bool isContractionRoot(Operation *op) {
 
 /// Elementwise mlc ops that may follow a root or each other in a group.
 bool isElementwise(Operation *op) {
-  return isa<AddOp, SubOp, MulOp, DivOp, ReluOp, SigmoidOp, TanhOp, ClipOp>(
-      op);
+  return isa<AddOp, SubOp, MulOp, DivOp, ReluOp, SigmoidOp, TanhOp, ClipOp,
+             // Activations and math of MLCMathOps.td.
+             LeakyReluOp, EluOp, SeluOp, CeluOp, ThresholdedReluOp,
+             HardSigmoidOp, HardSwishOp, GeluOp, MishOp, SoftplusOp,
+             SoftsignOp, PReluOp, MaxOp, MinOp, ExpOp, ErfOp, SqrtOp, AbsOp,
+             NegOp>(op);
 }
 
 bool hasStaticResult(Operation *op) {

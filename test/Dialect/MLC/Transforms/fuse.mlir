@@ -36,6 +36,25 @@ func.func @contractions(%a: tensor<2x3xf32>, %b: tensor<4x3xf32>, %w: tensor<3x4
 
 // -----
 
+// Activations of MLCMathOps.td join epilogues: matmul + bias + gelu, conv +
+// leaky_relu + hard_swish; a comparison (i1 result) ends the group.
+// CHECK-LABEL: func.func @math_epilogues
+// CHECK: mlc.fused "matmul_add_gelu"
+// CHECK: %[[F:.*]] = mlc.fused "conv2d_leaky_relu_hard_swish"
+// CHECK: mlc.less %[[F]]
+func.func @math_epilogues(%a: tensor<2x3xf32>, %w: tensor<3x4xf32>, %bias: tensor<4xf32>, %x: tensor<1x2x4x4xf32>, %k: tensor<2x2x1x1xf32>) -> (tensor<2x4xf32>, tensor<1x2x4x4xi1>) {
+  %m = mlc.matmul %a, %w : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  %ab = mlc.add %m, %bias : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  %g = mlc.gelu %ab : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  %c = mlc.conv2d %x, %k : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %l = mlc.leaky_relu %c : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %h = mlc.hard_swish %l : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %lt = mlc.less %h, %x : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xi1>
+  return %g, %lt : tensor<2x4xf32>, tensor<1x2x4x4xi1>
+}
+
+// -----
+
 // A conv2d whose result has two users is not fused (the epilogue would
 // have to be computed next to a second copy of the conv).
 // CHECK-LABEL: func.func @multiple_uses

@@ -68,3 +68,27 @@ func.func @boundary(%x: tensor<1x2x4x4xf32>, %w: tensor<2x2x1x1xf32>) -> tensor<
 func.func @bad_option(%x: tensor<1xf32>) -> tensor<1xf32> {
   return %x : tensor<1xf32>
 }
+
+// -----
+
+// Transposes sink through the activations of MLCMathOps.td like through
+// relu: two NHWC convs with leaky_relu and hard_swish between them need no
+// transpose in between.
+// CHECK-LABEL: func.func @math_activations
+// CHECK: mlc.transpose %arg0 {perm = array<i64: 0, 2, 3, 1>}
+// CHECK-NOT: mlc.transpose
+// CHECK: mlc.conv2d {{.*}}layout = "NHWC"
+// CHECK-NEXT: mlc.leaky_relu %{{.*}} {alpha = 2.000000e-01 : f32} : (tensor<1x4x4x2xf32>)
+// CHECK-NEXT: mlc.hard_swish %{{.*}} : (tensor<1x4x4x2xf32>)
+// CHECK-NEXT: mlc.conv2d {{.*}}layout = "NHWC"
+// CHECK-NEXT: mlc.gelu %{{.*}} : (tensor<1x4x4x2xf32>)
+// CHECK-NEXT: mlc.transpose %{{.*}} {perm = array<i64: 0, 3, 1, 2>}
+func.func @math_activations(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = mlc.constant dense<0.5> : tensor<2x2x1x1xf32>
+  %c1 = mlc.conv2d %x, %w : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %l = mlc.leaky_relu %c1 {alpha = 0.2 : f32} : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %h = mlc.hard_swish %l : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %c2 = mlc.conv2d %h, %w : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %g = mlc.gelu %c2 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %g : tensor<1x2x4x4xf32>
+}

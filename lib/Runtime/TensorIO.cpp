@@ -116,10 +116,8 @@ size_t HostTensor::numElements() const {
   return n;
 }
 
-/// Returns the byte size of a tensor read from a file, or nullopt when a
-/// dimension is negative or the size does not fit in size_t.
-static std::optional<size_t> getCheckedByteSize(ArrayRef<int64_t> shape,
-                                                mlc_dtype dtype) {
+std::optional<size_t> getCheckedByteSize(ArrayRef<int64_t> shape,
+                                         mlc_dtype dtype) {
   uint64_t bytes = getDTypeSize(dtype);
   for (int64_t dim : shape) {
     if (dim < 0)

@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,11 @@ size_t getDTypeSize(mlc_dtype dtype);
 /// Returns the short name used in messages: f32, f16, bf16, f64, i8, i16,
 /// i32, i64, u8, u16, u32, u64, bool; "unknown" otherwise.
 llvm::StringRef getDTypeName(mlc_dtype dtype);
+
+/// Returns the byte size of a tensor of `shape` and `dtype`, or nullopt when a
+/// dimension is negative or the size does not fit in size_t.
+std::optional<size_t> getCheckedByteSize(llvm::ArrayRef<int64_t> shape,
+                                         mlc_dtype dtype);
 
 /// A dense, row-major tensor in host memory. `data` holds numBytes() bytes in
 /// little-endian element order.

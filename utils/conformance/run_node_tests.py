@@ -229,9 +229,10 @@ def read_tensor(path: Path) -> np.ndarray:
 
 
 def as_comparable(a: np.ndarray) -> np.ndarray:
-    # bfloat16 and float8 come back as ml_dtypes arrays: compare as float32.
-    if a.dtype.kind not in "biufc":
-        return a.astype(np.float32)
+    # Tolerances are applied in float64 so that float16 rounding does not
+    # blur them; bfloat16 and float8 come back as ml_dtypes arrays (kind V).
+    if a.dtype.kind == "f" or a.dtype.kind not in "biuc":
+        return a.astype(np.float64)
     return a
 
 

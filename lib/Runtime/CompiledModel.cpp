@@ -283,7 +283,7 @@ Error CompiledModel::run(ModelContext &context, ArrayRef<HostTensor> inputs,
                              " output(s), got " + Twine(outputs.size()));
   SmallVector<const void *> inputPtrs;
   for (const HostTensor &tensor : inputs)
-    inputPtrs.push_back(tensor.data.data());
+    inputPtrs.push_back(tensor.getDataPointer());
   SmallVector<void *> outputPtrs;
   for (auto [index, tensor] : llvm::enumerate(outputs)) {
     const TensorInfo &info = outputInfos[index];
@@ -296,7 +296,7 @@ Error CompiledModel::run(ModelContext &context, ArrayRef<HostTensor> inputs,
       return createStringError(
           describe("output", index, info) + ": buffer does not match " +
           getDTypeName(info.dtype) + " " + formatShape(info.shape));
-    outputPtrs.push_back(tensor.data.data());
+    outputPtrs.push_back(tensor.getDataPointer());
   }
   return run(context, ArrayRef<const void *>(inputPtrs),
              ArrayRef<void *>(outputPtrs));

@@ -109,6 +109,17 @@ StringRef getDTypeName(mlc_dtype dtype) {
   return "unknown";
 }
 
+/// What zero-size tensors point at; never read or written through.
+static char emptyTensorData[8];
+
+const void *HostTensor::getDataPointer() const {
+  return data.empty() ? emptyTensorData : data.data();
+}
+
+void *HostTensor::getDataPointer() {
+  return data.empty() ? emptyTensorData : data.data();
+}
+
 size_t HostTensor::numElements() const {
   size_t n = 1;
   for (int64_t dim : shape)

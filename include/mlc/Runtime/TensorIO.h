@@ -51,6 +51,11 @@ struct HostTensor {
   llvm::SmallVector<int64_t> shape;
   std::vector<char> data;
 
+  /// The buffer to hand to mlc_run, which rejects null pointers: never null,
+  /// even for a zero-size tensor, whose empty vector may hold none.
+  const void *getDataPointer() const;
+  void *getDataPointer();
+
   /// Product of the dimensions (1 for a scalar).
   size_t numElements() const;
   size_t numBytes() const { return numElements() * getDTypeSize(dtype); }

@@ -24,6 +24,9 @@ void mlc::populateMLCToLinalgPatterns(RewritePatternSet &patterns) {
   populateConvPoolToLinalgPatterns(patterns);
   populateReductionToLinalgPatterns(patterns);
   populateShapeOpsToLinalgPatterns(patterns);
+  populateTensorOpsToLinalgPatterns(patterns);
+  populateGatherToLinalgPatterns(patterns);
+  populateNormalizationToLinalgPatterns(patterns);
 }
 
 namespace {

@@ -18,6 +18,9 @@ void populateContractionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateConvPoolToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateShapeOpsToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateTensorOpsToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateGatherToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateNormalizationToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// All of the above.
 void populateMLCToLinalgPatterns(mlir::RewritePatternSet &patterns);

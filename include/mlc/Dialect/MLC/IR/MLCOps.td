@@ -310,4 +310,6 @@ def MLC_FlattenOp : MLC_InferOp<"flatten", [SameOperandsAndResultElementType]> {
   let results = (outs MLC_Tensor:$result);
 }
 
+include "mlc/Dialect/MLC/IR/MLCTensorOps.td"
+
 #endif // MLC_DIALECT_MLC_IR_MLCOPS_TD

@@ -1,4 +1,4 @@
-//===- GatherToLinalg.cpp - gather, gather_elements, one_hot to linalg ----===//
+//===- GatherToLinalg.cpp - gather ops and one_hot to linalg --------------===//
 //
 // Data-dependent indexing: a linalg.generic over the result reads the
 // indices as an input and the data through tensor.extract in its body
@@ -106,6 +106,45 @@ struct GatherElementsLowering : OpRewritePattern<GatherElementsOp> {
   }
 };
 
+/// r[b.., i.., j..] = input[b.., indices[b.., i.., 0..k), j..]: both the
+/// index tuple and the data are read with tensor.extract.
+struct GatherNDLowering : OpRewritePattern<GatherNDOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GatherNDOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    RankedTensorType inputType = op.getInput().getType();
+    RankedTensorType indicesType = op.getIndices().getType();
+    int64_t batchDims = static_cast<int64_t>(op.getBatchDims());
+    int64_t q = indicesType.getRank();
+    int64_t k = indicesType.getDimSize(q - 1);
+    Value input = op.getInput(), indicesTensor = op.getIndices();
+    Value result = createParallelGeneric(
+        rewriter, op.getLoc(), op.getType(), {}, {},
+        [&](OpBuilder &b, Location loc, ValueRange) -> Value {
+          SmallVector<Value> tuplePrefix;
+          for (int64_t d = 0; d < q - 1; ++d)
+            tuplePrefix.push_back(linalg::IndexOp::create(b, loc, d));
+          SmallVector<Value> indices(tuplePrefix.begin(),
+                                     tuplePrefix.begin() + batchDims);
+          for (int64_t t = 0; t < k; ++t) {
+            SmallVector<Value> at(tuplePrefix);
+            at.push_back(arith::ConstantIndexOp::create(b, loc, t));
+            Value element = tensor::ExtractOp::create(b, loc, indicesTensor, at);
+            indices.push_back(createWrappedIndex(
+                b, loc, element, inputType.getDimSize(batchDims + t)));
+          }
+          for (int64_t d = batchDims + k; d < inputType.getRank(); ++d)
+            indices.push_back(
+                linalg::IndexOp::create(b, loc, q - 1 + d - batchDims - k));
+          return tensor::ExtractOp::create(b, loc, input, indices);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// r[.., i_axis, ..] = i_axis == wrap(indices[..]) ? values[1] : values[0].
 struct OneHotLowering : OpRewritePattern<OneHotOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -143,6 +182,7 @@ struct OneHotLowering : OpRewritePattern<OneHotOp> {
 } // namespace
 
 void mlc::populateGatherToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<GatherLowering, GatherElementsLowering, OneHotLowering>(
+  patterns.add<GatherLowering, GatherElementsLowering, GatherNDLowering,
+               OneHotLowering>(
       patterns.getContext());
 }

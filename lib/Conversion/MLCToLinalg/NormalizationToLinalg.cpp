@@ -49,7 +49,9 @@ struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
     SmallVector<int64_t> dims = llvm::to_vector(llvm::seq<int64_t>(axis, rank));
     double count = ShapedType::getNumElements(type.getShape().drop_front(axis));
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
-    AffineMap reduced = identity.getMajorSubMap(axis);
+    // Not getMajorSubMap: it returns a null map for axis 0.
+    AffineMap reduced = AffineMap::get(
+        rank, 0, identity.getResults().take_front(axis), rewriter.getContext());
 
     auto add = [](OpBuilder &b, Location nloc, Value x, Value acc) -> Value {
       return arith::AddFOp::create(b, nloc, x, acc);

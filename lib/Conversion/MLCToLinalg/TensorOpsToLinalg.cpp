@@ -34,6 +34,13 @@ struct SliceLowering : OpRewritePattern<SliceOp> {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
     int64_t rank = type.getRank();
+    // An empty slice reads nothing (and any offset would be out of bounds
+    // of an empty input).
+    if (type.getNumElements() == 0) {
+      rewriter.replaceOpWithNewOp<tensor::EmptyOp>(op, type.getShape(),
+                                                   type.getElementType());
+      return success();
+    }
     SmallVector<OpFoldResult> offsets, sizes, strides;
     SmallVector<bool> reversed(rank, false);
     for (int64_t d = 0; d < rank; ++d) {
@@ -218,7 +225,11 @@ struct CumSumLowering : OpRewritePattern<CumSumOp> {
     MLIRContext *ctx = rewriter.getContext();
     SmallVector<AffineMap> maps = {
         AffineMap::get(rank + 1, 0, inputExprs, ctx),
-        AffineMap::getMultiDimIdentityMap(rank + 1, ctx).getMajorSubMap(rank)};
+        AffineMap::get(rank + 1, 0,
+                       AffineMap::getMultiDimIdentityMap(rank + 1, ctx)
+                           .getResults()
+                           .take_front(rank),
+                       ctx)};
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);
     iterators.push_back(utils::IteratorType::reduction);

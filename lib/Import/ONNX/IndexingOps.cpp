@@ -1,7 +1,8 @@
 //===- IndexingOps.cpp - Importers of ONNX indexing operators -------------===//
 //
-// Gather, GatherElements, OneHot, Trilu and CumSum. Indices may be runtime
-// tensors; depth, k and axis inputs must be constants.
+// Gather, GatherElements, GatherND, ScatterElements (Scatter), ScatterND,
+// OneHot, Trilu and CumSum. Indices may be runtime tensors; depth, k and
+// axis inputs must be constants.
 //
 //===----------------------------------------------------------------------===//
 
@@ -65,6 +66,96 @@ static LogicalResult importGatherLike(ImporterContext &ic,
   ic.setOutput(node, 0,
                OpTy::create(ic.builder, loc, *input, *indices,
                             ic.builder.getI64IntegerAttr(axis)));
+  return success();
+}
+
+static LogicalResult importGatherND(ImporterContext &ic,
+                                    const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> indices = ic.getRequiredInput(node, 1, loc);
+  if (failed(input) || failed(indices))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  RankedTensorType indicesType = getRankedType(*indices);
+  int64_t batchDims = getIntAttr(node, "batch_dims", 0);
+  int64_t q = indicesType.getRank(), r = type.getRank();
+  if (!isa<IntegerType>(indicesType.getElementType()) ||
+      indicesType.getElementType().isInteger(1))
+    return emitError(loc) << "GatherND indices must be integers";
+  if (q < 1 || batchDims < 0 || batchDims >= std::min(q, r))
+    return emitError(loc) << "GatherND batch_dims " << batchDims
+                          << " out of range";
+  int64_t k = indicesType.getDimSize(q - 1);
+  if (ShapedType::isDynamic(k) || batchDims + k > r)
+    return emitError(loc) << "GatherND index tuples of length " << k
+                          << " do not fit " << type;
+  for (int64_t d = 0; d < batchDims; ++d)
+    if (indicesType.getDimSize(d) != type.getDimSize(d))
+      return emitError(loc) << "GatherND batch dimension " << d
+                            << " differs between data and indices";
+  ic.setOutput(node, 0,
+               GatherNDOp::create(ic.builder, loc, *input, *indices,
+                                  ic.builder.getI64IntegerAttr(batchDims)));
+  return success();
+}
+
+/// ScatterElements (and its opset 9-10 name Scatter) and ScatterND.
+template <typename OpTy>
+static LogicalResult importScatter(ImporterContext &ic,
+                                   const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> indices = ic.getRequiredInput(node, 1, loc);
+  FailureOr<Value> updates = ic.getRequiredInput(node, 2, loc);
+  if (failed(input) || failed(indices) || failed(updates))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  RankedTensorType indicesType = getRankedType(*indices);
+  RankedTensorType updatesType = getRankedType(*updates);
+  std::string reductionName = getStringAttr(node, "reduction", "none");
+  std::optional<ScatterReduction> reduction =
+      symbolizeScatterReduction(reductionName);
+  if (!reduction)
+    return emitError(loc) << node.op_type() << " reduction '" << reductionName
+                          << "' is not supported";
+  if (!isa<IntegerType>(indicesType.getElementType()) ||
+      indicesType.getElementType().isInteger(1))
+    return emitError(loc) << node.op_type() << " indices must be integers";
+  if (updatesType.getElementType() != type.getElementType())
+    return emitError(loc) << node.op_type()
+                          << " updates must have the data's element type";
+  OpBuilder &b = ic.builder;
+  if constexpr (std::is_same_v<OpTy, ScatterElementsOp>) {
+    int64_t rank = type.getRank();
+    int64_t axis = getIntAttr(node, "axis", 0);
+    if (axis < -rank || axis >= rank)
+      return emitError(loc) << node.op_type() << " axis " << axis
+                            << " out of range";
+    if (indicesType.getShape() != updatesType.getShape() ||
+        indicesType.getRank() != rank)
+      return emitError(loc) << node.op_type()
+                            << " indices and updates must have one shape and "
+                               "the data's rank";
+    if (failed(checkConstantIndices(
+            node, *indices, type.getDimSize(axis < 0 ? axis + rank : axis),
+            loc)))
+      return failure();
+    ic.setOutput(node, 0,
+                 ScatterElementsOp::create(b, loc, *reduction, *input,
+                                           *indices, *updates, axis));
+  } else {
+    int64_t q = indicesType.getRank();
+    int64_t k = q ? indicesType.getDimSize(q - 1) : -1;
+    if (q < 1 || k < 0 || k > type.getRank())
+      return emitError(loc) << "ScatterND index tuples do not fit " << type;
+    SmallVector<int64_t> expected(indicesType.getShape().drop_back());
+    llvm::append_range(expected, type.getShape().drop_front(k));
+    if (updatesType.getShape() != ArrayRef<int64_t>(expected))
+      return emitError(loc) << "ScatterND updates " << updatesType
+                            << " do not match indices and data";
+    ic.setOutput(node, 0,
+                 ScatterNDOp::create(b, loc, *reduction, *input, *indices,
+                                     *updates));
+  }
   return success();
 }
 
@@ -153,7 +244,12 @@ void mlc::onnx_import::registerIndexingOpImporters(OpImporterTable &table) {
   table.push_back({"Gather", 1, 22, importGatherLike<GatherOp>});
   table.push_back({"GatherElements", 11, 22,
                    importGatherLike<GatherElementsOp>});
+  table.push_back({"GatherND", 11, 22, importGatherND});
   table.push_back({"OneHot", 9, 22, importOneHot});
+  table.push_back({"Scatter", 9, 10, importScatter<ScatterElementsOp>});
+  table.push_back(
+      {"ScatterElements", 11, 22, importScatter<ScatterElementsOp>});
+  table.push_back({"ScatterND", 11, 22, importScatter<ScatterNDOp>});
   table.push_back({"Trilu", 14, 22, importTrilu});
   table.push_back({"CumSum", 11, 22, importCumSum});
 }

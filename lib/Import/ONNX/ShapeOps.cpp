@@ -96,6 +96,8 @@ static DimSlice resolveSlice(int64_t dim, int64_t start, int64_t end,
   auto clamp = [](int64_t v, int64_t lo, int64_t hi) {
     return std::max(lo, std::min(v, hi));
   };
+  if (dim == 0)
+    return {0, 0, step};
   if (start < 0)
     start += dim;
   if (end < 0)

@@ -21,6 +21,7 @@ void populateShapeOpsToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateTensorOpsToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateGatherToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateNormalizationToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateScatterToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// All of the above.
 void populateMLCToLinalgPatterns(mlir::RewritePatternSet &patterns);

@@ -106,6 +106,78 @@ LogicalResult GatherElementsOp::inferReturnTypes(
   return success();
 }
 
+LogicalResult GatherNDOp::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location> loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &inferred) {
+  RankedTensorType input = getTensorType(adaptor.getInput());
+  RankedTensorType indices = getTensorType(adaptor.getIndices());
+  int64_t batchDims = static_cast<int64_t>(adaptor.getBatchDims());
+  int64_t q = indices.getRank(), r = input.getRank();
+  if (q < 1 || batchDims < 0 || batchDims >= std::min(q, r))
+    return emitOptionalError(loc, "gather_nd batch_dims out of range");
+  int64_t k = indices.getDimSize(q - 1);
+  if (ShapedType::isDynamic(k) || batchDims + k > r)
+    return emitOptionalError(
+        loc, "gather_nd index tuples must be static and fit the input rank");
+  for (int64_t d = 0; d < batchDims; ++d)
+    if (indices.getDimSize(d) != input.getDimSize(d))
+      return emitOptionalError(loc, "gather_nd batch dimension ", d,
+                               " differs between input and indices");
+  SmallVector<int64_t> shape(indices.getShape().drop_back());
+  llvm::append_range(shape, input.getShape().drop_front(batchDims + k));
+  inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ScatterElementsOp, ScatterNDOp
+//===----------------------------------------------------------------------===//
+
+#define MLC_SCATTER_INFER(OP)                                                  \
+  LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location>,   \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &inferred) {        \
+    inferred.push_back(adaptor.getInput().getType());                          \
+    return success();                                                          \
+  }
+MLC_SCATTER_INFER(ScatterElementsOp)
+MLC_SCATTER_INFER(ScatterNDOp)
+#undef MLC_SCATTER_INFER
+
+LogicalResult ScatterElementsOp::verify() {
+  RankedTensorType input = getInput().getType();
+  RankedTensorType indices = getIndices().getType();
+  RankedTensorType updates = getUpdates().getType();
+  if (updates.getElementType() != input.getElementType())
+    return emitOpError("updates must have the input's element type");
+  if (indices.getShape() != updates.getShape() ||
+      indices.getRank() != input.getRank())
+    return emitOpError("indices and updates must have one shape and the "
+                       "input's rank");
+  if (failed(normalizeAxis(static_cast<int64_t>(getAxis()), input.getRank())))
+    return emitOpError("axis out of range");
+  return success();
+}
+
+LogicalResult ScatterNDOp::verify() {
+  RankedTensorType input = getInput().getType();
+  RankedTensorType indices = getIndices().getType();
+  RankedTensorType updates = getUpdates().getType();
+  if (updates.getElementType() != input.getElementType())
+    return emitOpError("updates must have the input's element type");
+  int64_t q = indices.getRank();
+  int64_t k = q ? indices.getDimSize(q - 1) : ShapedType::kDynamic;
+  if (q < 1 || ShapedType::isDynamic(k) || k > input.getRank())
+    return emitOpError("index tuples must be static and fit the input rank");
+  SmallVector<int64_t> expected(indices.getShape().drop_back());
+  llvm::append_range(expected, input.getShape().drop_front(k));
+  if (updates.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError("updates must have shape indices.shape[:-1] + "
+                       "input.shape[k:]");
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // ExpandOp, PadOp, OneHotOp
 //===----------------------------------------------------------------------===//

@@ -38,4 +38,14 @@ def MLC_PadMode : I32EnumAttr<"PadMode", "border mode of mlc.pad", [
   let cppNamespace = "::mlc";
 }
 
+def MLC_ScatterReduction : I32EnumAttr<"ScatterReduction",
+    "how mlc.scatter_* combines an update with the existing element", [
+    I32EnumAttrCase<"None", 0, "none">,
+    I32EnumAttrCase<"Add", 1, "add">,
+    I32EnumAttrCase<"Mul", 2, "mul">,
+    I32EnumAttrCase<"Max", 3, "max">,
+    I32EnumAttrCase<"Min", 4, "min">]> {
+  let cppNamespace = "::mlc";
+}
+
 #endif // MLC_DIALECT_MLC_IR_MLCTENSORENUMS_TD

@@ -68,6 +68,67 @@ def MLC_GatherElementsOp : MLC_InferOp<"gather_elements"> {
   let results = (outs MLC_Tensor:$result);
 }
 
+def MLC_GatherNDOp : MLC_InferOp<"gather_nd"> {
+  let summary = "Gathers slices addressed by index tuples (ONNX GatherND).";
+  let description = [{
+    The last dimension of `indices` (size `k`) holds tuples indexing
+    dimensions `[batch_dims, batch_dims + k)` of `input`; the first
+    `batch_dims` dimensions of both are shared. The result shape is
+    `indices.shape[:-1] + input.shape[batch_dims + k:]`. Negative indices
+    count from the end.
+
+    ```mlir
+    %y = mlc.gather_nd %x, %i : (tensor<2x2xf32>, tensor<2x2xi64>) -> tensor<2xf32>
+    ```
+  }];
+  let arguments = (ins MLC_Tensor:$input, MLC_IntTensor:$indices,
+                       DefaultValuedAttr<I64Attr, "0">:$batch_dims);
+  let results = (outs MLC_Tensor:$result);
+}
+
+def MLC_ScatterElementsOp : MLC_InferOp<"scatter_elements"> {
+  let summary = "Writes updates at per-element indices along `axis`.";
+  let description = [{
+    ONNX ScatterElements: a copy of `input` where, for every position `p` of
+    `updates`, the element at `p` with `p[axis]` replaced by `indices[p]` is
+    set to (or, by `reduction`, combined with) `updates[p]`. Updates apply
+    in row-major order, so with `none` the last duplicate wins.
+
+    ```mlir
+    %y = mlc.scatter_elements none %x, %i, %u {axis = 1 : i64}
+        : (tensor<3x3xf32>, tensor<2x2xi64>, tensor<2x2xf32>) -> tensor<3x3xf32>
+    ```
+  }];
+  let arguments = (ins MLC_ScatterReduction:$reduction, MLC_Tensor:$input,
+                       MLC_IntTensor:$indices, MLC_Tensor:$updates,
+                       DefaultValuedAttr<I64Attr, "0">:$axis);
+  let results = (outs MLC_Tensor:$result);
+  let assemblyFormat =
+      "$reduction operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def MLC_ScatterNDOp : MLC_InferOp<"scatter_nd"> {
+  let summary = "Writes update slices at index tuples (ONNX ScatterND).";
+  let description = [{
+    The last dimension of `indices` (size `k`) holds tuples addressing the
+    first `k` dimensions of `input`; `updates` has shape
+    `indices.shape[:-1] + input.shape[k:]`. Updates apply in row-major
+    order, combined with the existing element by `reduction`.
+
+    ```mlir
+    %y = mlc.scatter_nd add %x, %i, %u
+        : (tensor<8xf32>, tensor<4x1xi64>, tensor<4xf32>) -> tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins MLC_ScatterReduction:$reduction, MLC_Tensor:$input,
+                       MLC_IntTensor:$indices, MLC_Tensor:$updates);
+  let results = (outs MLC_Tensor:$result);
+  let assemblyFormat =
+      "$reduction operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def MLC_ExpandOp : MLC_InferOp<"expand", [SameOperandsAndResultElementType]> {
   let summary = "Broadcasts a tensor to `shape` by numpy rules.";
   let description = [{

@@ -57,8 +57,8 @@ struct GatherLowering : OpRewritePattern<GatherOp> {
     SmallVector<AffineExpr> indexExprs;
     for (int64_t j = 0; j < indicesRank; ++j)
       indexExprs.push_back(rewriter.getAffineDimExpr(axis + j));
-    AffineMap indexMap = AffineMap::get(type.getRank(), 0, indexExprs,
-                                        rewriter.getContext());
+    AffineMap indexMap =
+        AffineMap::get(type.getRank(), 0, indexExprs, rewriter.getContext());
     Value input = op.getInput();
     Value result = createParallelGeneric(
         rewriter, op.getLoc(), type, {op.getIndices()}, {indexMap},
@@ -66,8 +66,8 @@ struct GatherLowering : OpRewritePattern<GatherOp> {
           SmallVector<Value> indices;
           for (int64_t d = 0; d < axis; ++d)
             indices.push_back(linalg::IndexOp::create(b, loc, d));
-          indices.push_back(createWrappedIndex(b, loc, args[0],
-                                               inputType.getDimSize(axis)));
+          indices.push_back(
+              createWrappedIndex(b, loc, args[0], inputType.getDimSize(axis)));
           for (int64_t d = axis + 1; d < inputType.getRank(); ++d)
             indices.push_back(
                 linalg::IndexOp::create(b, loc, d - 1 + indicesRank));
@@ -131,7 +131,8 @@ struct GatherNDLowering : OpRewritePattern<GatherNDOp> {
           for (int64_t t = 0; t < k; ++t) {
             SmallVector<Value> at(tuplePrefix);
             at.push_back(arith::ConstantIndexOp::create(b, loc, t));
-            Value element = tensor::ExtractOp::create(b, loc, indicesTensor, at);
+            Value element =
+                tensor::ExtractOp::create(b, loc, indicesTensor, at);
             indices.push_back(createWrappedIndex(
                 b, loc, element, inputType.getDimSize(batchDims + t)));
           }
@@ -163,8 +164,7 @@ struct OneHotLowering : OpRewritePattern<OneHotOp> {
     Value on = tensor::ExtractOp::create(
         rewriter, loc, op.getValues(),
         ValueRange{arith::ConstantIndexOp::create(rewriter, loc, 1)});
-    AffineMap indexMap =
-        rewriter.getMultiDimIdentityMap(rank).dropResult(axis);
+    AffineMap indexMap = rewriter.getMultiDimIdentityMap(rank).dropResult(axis);
     Value result = createParallelGeneric(
         rewriter, loc, type, {op.getIndices()}, {indexMap},
         [&](OpBuilder &b, Location nloc, ValueRange args) -> Value {
@@ -183,6 +183,5 @@ struct OneHotLowering : OpRewritePattern<OneHotOp> {
 
 void mlc::populateGatherToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<GatherLowering, GatherElementsLowering, GatherNDLowering,
-               OneHotLowering>(
-      patterns.getContext());
+               OneHotLowering>(patterns.getContext());
 }

@@ -63,7 +63,8 @@ struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
         rewriter, loc, statType, {sum},
         [&](OpBuilder &b, Location nloc, ValueRange args) -> Value {
           return arith::DivFOp::create(
-              b, nloc, args[0], createScalarConstant(b, nloc, elementType, count));
+              b, nloc, args[0],
+              createScalarConstant(b, nloc, elementType, count));
         });
     Value squares = createParallelGeneric(
         rewriter, loc, type, {input, mean}, {identity, reduced},
@@ -78,7 +79,8 @@ struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
         rewriter, loc, statType, {squareSum},
         [&](OpBuilder &b, Location nloc, ValueRange args) -> Value {
           Value variance = arith::DivFOp::create(
-              b, nloc, args[0], createScalarConstant(b, nloc, elementType, count));
+              b, nloc, args[0],
+              createScalarConstant(b, nloc, elementType, count));
           Value shifted = arith::AddFOp::create(
               b, nloc, variance,
               createScalarConstant(b, nloc, elementType, epsilon));
@@ -112,10 +114,9 @@ struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
           return y;
         });
     ArrayRef<int64_t> statShape = op.getMean().getType().getShape();
-    rewriter.replaceOp(op, {result,
-                            createStaticReshape(rewriter, loc, mean, statShape),
-                            createStaticReshape(rewriter, loc, invStdDev,
-                                                statShape)});
+    rewriter.replaceOp(
+        op, {result, createStaticReshape(rewriter, loc, mean, statShape),
+             createStaticReshape(rewriter, loc, invStdDev, statShape)});
     return success();
   }
 };

@@ -56,9 +56,8 @@ struct SliceLowering : OpRewritePattern<SliceOp> {
       sizes.push_back(rewriter.getIndexAttr(size));
       strides.push_back(rewriter.getIndexAttr(std::abs(stride)));
     }
-    Value slice = tensor::ExtractSliceOp::create(rewriter, loc, type,
-                                                 op.getInput(), offsets, sizes,
-                                                 strides);
+    Value slice = tensor::ExtractSliceOp::create(
+        rewriter, loc, type, op.getInput(), offsets, sizes, strides);
     if (llvm::none_of(reversed, [](bool r) { return r; })) {
       rewriter.replaceOp(op, slice);
       return success();
@@ -70,9 +69,10 @@ struct SliceLowering : OpRewritePattern<SliceOp> {
     }
     AffineMap map = AffineMap::get(rank, 0, exprs, rewriter.getContext());
     rewriter.replaceOp(
-        op, createParallelGeneric(
-                rewriter, loc, type, {slice}, {map},
-                [](OpBuilder &, Location, ValueRange args) { return args[0]; }));
+        op, createParallelGeneric(rewriter, loc, type, {slice}, {map},
+                                  [](OpBuilder &, Location, ValueRange args) {
+                                    return args[0];
+                                  }));
     return success();
   }
 };
@@ -84,9 +84,10 @@ struct ExpandLowering : OpRewritePattern<ExpandOp> {
     if (failed(requireStaticShapes(op, rewriter)))
       return failure();
     rewriter.replaceOp(
-        op, createElementwise(
-                rewriter, op.getLoc(), op.getType(), {op.getInput()},
-                [](OpBuilder &, Location, ValueRange args) { return args[0]; }));
+        op,
+        createElementwise(
+            rewriter, op.getLoc(), op.getType(), {op.getInput()},
+            [](OpBuilder &, Location, ValueRange args) { return args[0]; }));
     return success();
   }
 };
@@ -95,7 +96,8 @@ struct ExpandLowering : OpRewritePattern<ExpandOp> {
 /// the padded index `i` shifted by `low`.
 static Value createBorderIndex(OpBuilder &b, Location loc, PadMode mode,
                                Value i, int64_t low, int64_t size) {
-  Value shifted = arith::SubIOp::create(b, loc, i, createIndexConstant(b, loc, low));
+  Value shifted =
+      arith::SubIOp::create(b, loc, i, createIndexConstant(b, loc, low));
   auto positiveMod = [&](Value v, int64_t m) -> Value {
     Value mv = createIndexConstant(b, loc, m);
     Value r = arith::RemSIOp::create(b, loc, v, mv);
@@ -104,8 +106,8 @@ static Value createBorderIndex(OpBuilder &b, Location loc, PadMode mode,
   };
   switch (mode) {
   case PadMode::Edge: {
-    Value clampedLow = arith::MaxSIOp::create(b, loc, shifted,
-                                              createIndexConstant(b, loc, 0));
+    Value clampedLow =
+        arith::MaxSIOp::create(b, loc, shifted, createIndexConstant(b, loc, 0));
     return arith::MinSIOp::create(b, loc, clampedLow,
                                   createIndexConstant(b, loc, size - 1));
   }
@@ -119,8 +121,9 @@ static Value createBorderIndex(OpBuilder &b, Location loc, PadMode mode,
     Value j = positiveMod(shifted, period);
     Value mirrored =
         arith::SubIOp::create(b, loc, createIndexConstant(b, loc, period), j);
-    Value inSecondHalf = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::sge, j, createIndexConstant(b, loc, size));
+    Value inSecondHalf =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, j,
+                              createIndexConstant(b, loc, size));
     return arith::SelectOp::create(b, loc, inSecondHalf, mirrored, j);
   }
   case PadMode::Constant:
@@ -234,14 +237,13 @@ struct CumSumLowering : OpRewritePattern<CumSumOp> {
                                                utils::IteratorType::parallel);
     iterators.push_back(utils::IteratorType::reduction);
     arith::CmpIPredicate predicate =
-        op.getReverse()
-            ? (op.getExclusive() ? arith::CmpIPredicate::sgt
-                                 : arith::CmpIPredicate::sge)
-            : (op.getExclusive() ? arith::CmpIPredicate::slt
-                                 : arith::CmpIPredicate::sle);
+        op.getReverse() ? (op.getExclusive() ? arith::CmpIPredicate::sgt
+                                             : arith::CmpIPredicate::sge)
+                        : (op.getExclusive() ? arith::CmpIPredicate::slt
+                                             : arith::CmpIPredicate::sle);
     bool isFloat = isa<FloatType>(elementType);
-    Value init =
-        createFilledTensor(rewriter, loc, type, rewriter.getZeroAttr(elementType));
+    Value init = createFilledTensor(rewriter, loc, type,
+                                    rewriter.getZeroAttr(elementType));
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{op.getInput()},
         ValueRange{init}, maps, iterators,
@@ -251,8 +253,9 @@ struct CumSumLowering : OpRewritePattern<CumSumOp> {
           Value take = arith::CmpIOp::create(b, nloc, predicate, k, i);
           Value zero = createScalarConstant(b, nloc, elementType, 0);
           Value term = arith::SelectOp::create(b, nloc, take, args[0], zero);
-          Value sum = isFloat ? Value(arith::AddFOp::create(b, nloc, args[1], term))
-                              : Value(arith::AddIOp::create(b, nloc, args[1], term));
+          Value sum =
+              isFloat ? Value(arith::AddFOp::create(b, nloc, args[1], term))
+                      : Value(arith::AddIOp::create(b, nloc, args[1], term));
           linalg::YieldOp::create(b, nloc, sum);
         });
     rewriter.replaceOp(op, generic.getResult(0));

@@ -59,9 +59,8 @@ static LogicalResult importGatherLike(ImporterContext &ic,
                                  "dimension "
                               << d;
   }
-  if (failed(checkConstantIndices(node, *indices,
-                                  type.getDimSize(axis < 0 ? axis + rank : axis),
-                                  loc)))
+  if (failed(checkConstantIndices(
+          node, *indices, type.getDimSize(axis < 0 ? axis + rank : axis), loc)))
     return failure();
   ic.setOutput(node, 0,
                OpTy::create(ic.builder, loc, *input, *indices,
@@ -128,8 +127,8 @@ static LogicalResult importScatter(ImporterContext &ic,
     int64_t rank = type.getRank();
     int64_t axis = getIntAttr(node, "axis", 0);
     if (axis < -rank || axis >= rank)
-      return emitError(loc) << node.op_type() << " axis " << axis
-                            << " out of range";
+      return emitError(loc)
+             << node.op_type() << " axis " << axis << " out of range";
     if (indicesType.getShape() != updatesType.getShape() ||
         indicesType.getRank() != rank)
       return emitError(loc) << node.op_type()
@@ -140,8 +139,8 @@ static LogicalResult importScatter(ImporterContext &ic,
             loc)))
       return failure();
     ic.setOutput(node, 0,
-                 ScatterElementsOp::create(b, loc, *reduction, *input,
-                                           *indices, *updates, axis));
+                 ScatterElementsOp::create(b, loc, *reduction, *input, *indices,
+                                           *updates, axis));
   } else {
     int64_t q = indicesType.getRank();
     int64_t k = q ? indicesType.getDimSize(q - 1) : -1;
@@ -152,9 +151,9 @@ static LogicalResult importScatter(ImporterContext &ic,
     if (updatesType.getShape() != ArrayRef<int64_t>(expected))
       return emitError(loc) << "ScatterND updates " << updatesType
                             << " do not match indices and data";
-    ic.setOutput(node, 0,
-                 ScatterNDOp::create(b, loc, *reduction, *input, *indices,
-                                     *updates));
+    ic.setOutput(
+        node, 0,
+        ScatterNDOp::create(b, loc, *reduction, *input, *indices, *updates));
   }
   return success();
 }
@@ -183,10 +182,10 @@ static LogicalResult importOneHot(ImporterContext &ic,
     return emitError(loc) << "OneHot axis " << axis << " out of range";
   OpBuilder &b = ic.builder;
   ic.setOutput(node, 0,
-               OneHotOp::create(b, loc, *indices, *values,
-                                b.getI64IntegerAttr(
-                                    static_cast<int64_t>(depth->front())),
-                                b.getI64IntegerAttr(axis)));
+               OneHotOp::create(
+                   b, loc, *indices, *values,
+                   b.getI64IntegerAttr(static_cast<int64_t>(depth->front())),
+                   b.getI64IntegerAttr(axis)));
   return success();
 }
 
@@ -242,8 +241,8 @@ static LogicalResult importCumSum(ImporterContext &ic,
 
 void mlc::onnx_import::registerIndexingOpImporters(OpImporterTable &table) {
   table.push_back({"Gather", 1, 22, importGatherLike<GatherOp>});
-  table.push_back({"GatherElements", 11, 22,
-                   importGatherLike<GatherElementsOp>});
+  table.push_back(
+      {"GatherElements", 11, 22, importGatherLike<GatherElementsOp>});
   table.push_back({"GatherND", 11, 22, importGatherND});
   table.push_back({"OneHot", 9, 22, importOneHot});
   table.push_back({"Scatter", 9, 10, importScatter<ScatterElementsOp>});

@@ -40,9 +40,9 @@ static LogicalResult importLayerNorm(ImporterContext &ic,
     if (paramType.getElementType() != type.getElementType() ||
         paramType.getRank() > static_cast<int64_t>(normalized.size()) ||
         failed(shape) || ArrayRef<int64_t>(*shape) != normalized)
-      return emitError(loc) << "LayerNormalization parameter " << paramType
-                            << " does not match the normalized dimensions of "
-                            << type;
+      return emitError(loc)
+             << "LayerNormalization parameter " << paramType
+             << " does not match the normalized dimensions of " << type;
   }
   OpBuilder &b = ic.builder;
   auto op = LayerNormOp::create(
@@ -84,9 +84,9 @@ static LogicalResult importInstanceNorm(ImporterContext &ic,
   paramShape[0] = channels;
   Value scaled = MulOp::create(b, loc, norm.getResult(),
                                createReshape(ic, loc, *scale, paramShape));
-  ic.setOutput(node, 0,
-               AddOp::create(b, loc, scaled,
-                             createReshape(ic, loc, *bias, paramShape)));
+  ic.setOutput(
+      node, 0,
+      AddOp::create(b, loc, scaled, createReshape(ic, loc, *bias, paramShape)));
   return success();
 }
 

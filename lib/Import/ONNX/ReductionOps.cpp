@@ -88,11 +88,11 @@ static LogicalResult importArgReduce(ImporterContext &ic,
     return emitError(loc) << node.op_type() << " of booleans is not supported";
   if (type.getDimSize(axis < 0 ? axis + rank : axis) == 0)
     return emitError(loc) << node.op_type() << " over an empty axis";
-  ic.setOutput(node, 0,
-               ArgReduceOp::create(
-                   ic.builder, loc, kind, *input, axis,
-                   getIntAttr(node, "keepdims", 1) != 0,
-                   getIntAttr(node, "select_last_index", 0) != 0));
+  ic.setOutput(
+      node, 0,
+      ArgReduceOp::create(ic.builder, loc, kind, *input, axis,
+                          getIntAttr(node, "keepdims", 1) != 0,
+                          getIntAttr(node, "select_last_index", 0) != 0));
   return success();
 }
 
@@ -111,7 +111,8 @@ static LogicalResult importSoftmaxLike(ImporterContext &ic,
   int64_t axis = getIntAttr(node, "axis", legacy ? 1 : -1);
   FailureOr<Value> result = applyOnCoercedAxis(
       ic, node, loc, *input, axis, legacy, [&](Value x, int64_t a) -> Value {
-        return OpTy::create(ic.builder, loc, x, ic.builder.getI64IntegerAttr(a));
+        return OpTy::create(ic.builder, loc, x,
+                            ic.builder.getI64IntegerAttr(a));
       });
   if (failed(result))
     return failure();
@@ -122,10 +123,8 @@ static LogicalResult importSoftmaxLike(ImporterContext &ic,
 void mlc::onnx_import::registerReductionOpImporters(OpImporterTable &table) {
   table.push_back({"ReduceMean", 1, 17, importReduceMean});
   table.push_back({"ReduceMean", 18, 22, importReduceMean});
-  table.push_back(
-      {"ReduceSum", 1, 12, importReduceKind<ReduceKind::Sum, 13>});
-  table.push_back(
-      {"ReduceSum", 13, 22, importReduceKind<ReduceKind::Sum, 13>});
+  table.push_back({"ReduceSum", 1, 12, importReduceKind<ReduceKind::Sum, 13>});
+  table.push_back({"ReduceSum", 13, 22, importReduceKind<ReduceKind::Sum, 13>});
 #define MLC_REDUCE_18(NAME, KIND)                                              \
   table.push_back({NAME, 1, 17, importReduceKind<ReduceKind::KIND, 18>});      \
   table.push_back({NAME, 18, 22, importReduceKind<ReduceKind::KIND, 18>});

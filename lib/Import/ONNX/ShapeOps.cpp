@@ -46,8 +46,8 @@ static LogicalResult importSqueeze(ImporterContext &ic,
       continue;
     }
     if (type.getDimSize(d) != 1)
-      return emitError(loc) << "Squeeze: dimension " << d << " of " << type
-                            << " is not 1";
+      return emitError(loc)
+             << "Squeeze: dimension " << d << " of " << type << " is not 1";
   }
   ic.setOutput(node, 0, createReshape(ic, loc, *input, shape));
   return success();
@@ -122,13 +122,21 @@ static LogicalResult importSlice(ImporterContext &ic,
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   if (failed(input) || failed(requireStaticShape(node, *input, loc)))
     return failure();
+  // Reported one at a time: the first non-constant operand is the news.
   auto starts = getIntsAttrOrInput(ic, node, "starts", 1, 10, loc);
+  if (failed(starts))
+    return failure();
   auto ends = getIntsAttrOrInput(ic, node, "ends", 2, 10, loc);
+  if (failed(ends))
+    return failure();
   auto axesOr = getIntsAttrOrInput(ic, node, "axes", 3, 10, loc);
-  auto steps = ic.opset < 10 ? FailureOr<std::optional<SmallVector<int64_t>>>(
-                                   std::optional<SmallVector<int64_t>>())
-                             : getIntsAttrOrInput(ic, node, "steps", 4, 10, loc);
-  if (failed(starts) || failed(ends) || failed(axesOr) || failed(steps))
+  if (failed(axesOr))
+    return failure();
+  FailureOr<std::optional<SmallVector<int64_t>>> steps =
+      std::optional<SmallVector<int64_t>>();
+  if (ic.opset >= 10)
+    steps = getIntsAttrOrInput(ic, node, "steps", 4, 10, loc);
+  if (failed(steps))
     return failure();
   if (!*starts || !*ends || (*starts)->size() != (*ends)->size())
     return emitError(loc) << "Slice needs starts and ends of equal length";
@@ -159,8 +167,7 @@ static LogicalResult importSlice(ImporterContext &ic,
   }
   OpBuilder &b = ic.builder;
   ic.setOutput(node, 0,
-               SliceOp::create(b, loc, *input,
-                               b.getDenseI64ArrayAttr(offsets),
+               SliceOp::create(b, loc, *input, b.getDenseI64ArrayAttr(offsets),
                                b.getDenseI64ArrayAttr(sizes),
                                b.getDenseI64ArrayAttr(strides)));
   return success();
@@ -187,8 +194,8 @@ static LogicalResult importSplit(ImporterContext &ic,
   if (*splitOr) {
     split = **splitOr;
   } else {
-    int64_t parts = ic.opset >= 18 ? getIntAttr(node, "num_outputs", outputs)
-                                   : outputs;
+    int64_t parts =
+        ic.opset >= 18 ? getIntAttr(node, "num_outputs", outputs) : outputs;
     if (parts <= 0)
       return emitError(loc) << "Split needs a positive number of outputs";
     // From opset 18 an uneven split makes the last chunk smaller.
@@ -317,9 +324,9 @@ static LogicalResult importShape(ImporterContext &ic,
   SmallVector<int64_t> dims;
   for (int64_t i = start; i < end; ++i)
     dims.push_back(shape[i]);
-  ic.setOutput(node, 0,
-               createI64Constant(ic, loc, {static_cast<int64_t>(dims.size())},
-                                 dims));
+  ic.setOutput(
+      node, 0,
+      createI64Constant(ic, loc, {static_cast<int64_t>(dims.size())}, dims));
   return success();
 }
 
@@ -328,9 +335,9 @@ static LogicalResult importSize(ImporterContext &ic,
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   if (failed(input) || failed(requireStaticShape(node, *input, loc)))
     return failure();
-  ic.setOutput(node, 0,
-               createI64Constant(ic, loc, {},
-                                 {getRankedType(*input).getNumElements()}));
+  ic.setOutput(
+      node, 0,
+      createI64Constant(ic, loc, {}, {getRankedType(*input).getNumElements()}));
   return success();
 }
 
@@ -359,8 +366,9 @@ static LogicalResult importConstantOfShape(ImporterContext &ic,
     element = *value->getValues<Attribute>().begin();
   }
   auto type = RankedTensorType::get(*shape, elementType);
-  ic.setOutput(node, 0,
-               ConstantOp::create(b, loc, DenseElementsAttr::get(type, element)));
+  ic.setOutput(
+      node, 0,
+      ConstantOp::create(b, loc, DenseElementsAttr::get(type, element)));
   return success();
 }
 
@@ -384,8 +392,8 @@ static LogicalResult importRange(ImporterContext &ic,
   double start = scalars[0], limit = scalars[1], delta = scalars[2];
   if (delta == 0)
     return emitError(loc) << "Range delta must not be 0";
-  int64_t count =
-      std::max<int64_t>(0, static_cast<int64_t>(std::ceil((limit - start) / delta)));
+  int64_t count = std::max<int64_t>(
+      0, static_cast<int64_t>(std::ceil((limit - start) / delta)));
   auto type = RankedTensorType::get({count}, elementType);
   SmallVector<Attribute> values;
   OpBuilder &b = ic.builder;
@@ -393,19 +401,20 @@ static LogicalResult importRange(ImporterContext &ic,
     if (auto floatType = dyn_cast<FloatType>(elementType))
       values.push_back(b.getFloatAttr(floatType, start + i * delta));
     else
-      values.push_back(b.getIntegerAttr(
-          elementType, static_cast<int64_t>(start) +
-                           i * static_cast<int64_t>(delta)));
+      values.push_back(
+          b.getIntegerAttr(elementType, static_cast<int64_t>(start) +
+                                            i * static_cast<int64_t>(delta)));
   }
-  ic.setOutput(node, 0,
-               ConstantOp::create(b, loc, DenseElementsAttr::get(type, values)));
+  ic.setOutput(
+      node, 0,
+      ConstantOp::create(b, loc, DenseElementsAttr::get(type, values)));
   return success();
 }
 
 /// Pad: attributes before opset 11, inputs (pads, constant_value, axes from
 /// 18) after. Negative pads crop, which becomes a slice before the pad.
-static LogicalResult importPad(ImporterContext &ic,
-                               const onnx::NodeProto &node, Location loc) {
+static LogicalResult importPad(ImporterContext &ic, const onnx::NodeProto &node,
+                               Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   if (failed(input) || failed(requireStaticShape(node, *input, loc)))
     return failure();
@@ -491,8 +500,8 @@ static LogicalResult importPad(ImporterContext &ic,
   if (*mode != PadMode::Constant)
     for (int64_t d = 0; d < rank; ++d)
       if ((low[d] || high[d]) && getRankedType(x).getDimSize(d) == 0)
-        return emitError(loc) << "Pad: cannot " << modeName
-                              << "-pad empty dimension " << d;
+        return emitError(loc)
+               << "Pad: cannot " << modeName << "-pad empty dimension " << d;
   SmallVector<int64_t> allPads(low);
   allPads.append(high);
   ic.setOutput(node, 0,

@@ -93,8 +93,8 @@ Value mlc::onnx_import::createTranspose(ImporterContext &ic, Location loc,
 }
 
 FailureOr<Value> mlc::onnx_import::applyOnCoercedAxis(
-    ImporterContext &ic, const onnx::NodeProto &node, Location loc,
-    Value input, int64_t axis, bool flattenLegacy,
+    ImporterContext &ic, const onnx::NodeProto &node, Location loc, Value input,
+    int64_t axis, bool flattenLegacy,
     function_ref<Value(Value, int64_t)> build) {
   RankedTensorType type = getRankedType(input);
   int64_t rank = type.getRank();

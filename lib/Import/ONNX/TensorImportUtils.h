@@ -50,10 +50,11 @@ mlir::Value createTranspose(ImporterContext &ic, mlir::Location loc,
 /// ONNX ops whose pre-13 form flattens the input to 2-D at `axis` (Softmax
 /// family): reshapes to [outer, inner], applies `build` over axis 1 and
 /// reshapes back. `build` takes the (possibly reshaped) input and the axis.
-mlir::FailureOr<mlir::Value> applyOnCoercedAxis(
-    ImporterContext &ic, const onnx::NodeProto &node, mlir::Location loc,
-    mlir::Value input, int64_t axis, bool flattenLegacy,
-    llvm::function_ref<mlir::Value(mlir::Value, int64_t)> build);
+mlir::FailureOr<mlir::Value>
+applyOnCoercedAxis(ImporterContext &ic, const onnx::NodeProto &node,
+                   mlir::Location loc, mlir::Value input, int64_t axis,
+                   bool flattenLegacy,
+                   llvm::function_ref<mlir::Value(mlir::Value, int64_t)> build);
 
 void registerShapeOpImporters(OpImporterTable &table);
 void registerIndexingOpImporters(OpImporterTable &table);

@@ -90,14 +90,15 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-LogicalResult GatherElementsOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+LogicalResult
+GatherElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                   Adaptor adaptor,
+                                   SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = getTensorType(adaptor.getInput());
   RankedTensorType indices = getTensorType(adaptor.getIndices());
   if (input.getRank() != indices.getRank())
-    return emitOptionalError(loc,
-                             "gather_elements indices must have the input's rank");
+    return emitOptionalError(
+        loc, "gather_elements indices must have the input's rank");
   if (failed(normalizeAxis(static_cast<int64_t>(adaptor.getAxis()),
                            input.getRank())))
     return emitOptionalError(loc, "gather_elements axis out of range");
@@ -211,8 +212,8 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
   SmallVector<int64_t> shape;
   for (int64_t d = 0; d < rank; ++d) {
     int64_t dim = input.getDimSize(d);
-    shape.push_back(ShapedType::isDynamic(dim) ? dim
-                                               : dim + pads[d] + pads[d + rank]);
+    shape.push_back(
+        ShapedType::isDynamic(dim) ? dim : dim + pads[d] + pads[d + rank]);
   }
   inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();
@@ -266,8 +267,8 @@ LogicalResult TriluOp::verify() {
 LogicalResult CumSumOp::verify() {
   if (failed(normalizeAxis(static_cast<int64_t>(getAxis()),
                            getInput().getType().getRank())))
-    return emitOpError("axis ") << static_cast<int64_t>(getAxis())
-                                << " out of range";
+    return emitOpError("axis ")
+           << static_cast<int64_t>(getAxis()) << " out of range";
   return success();
 }
 
@@ -341,16 +342,16 @@ LogicalResult ArgReduceOp::inferReturnTypes(MLIRContext *ctx,
 LogicalResult LogSoftmaxOp::verify() {
   if (failed(normalizeAxis(static_cast<int64_t>(getAxis()),
                            getInput().getType().getRank())))
-    return emitOpError("axis ") << static_cast<int64_t>(getAxis())
-                                << " out of range";
+    return emitOpError("axis ")
+           << static_cast<int64_t>(getAxis()) << " out of range";
   return success();
 }
 
 LogicalResult HardmaxOp::verify() {
   if (failed(normalizeAxis(static_cast<int64_t>(getAxis()),
                            getInput().getType().getRank())))
-    return emitOpError("axis ") << static_cast<int64_t>(getAxis())
-                                << " out of range";
+    return emitOpError("axis ")
+           << static_cast<int64_t>(getAxis()) << " out of range";
   return success();
 }
 

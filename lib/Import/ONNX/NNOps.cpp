@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ImporterContext.h"
+#include "TensorImportUtils.h"
 
 #include "llvm/Support/CheckedArithmetic.h"
 
@@ -221,26 +222,23 @@ static LogicalResult importBatchNorm(ImporterContext &ic,
   return success();
 }
 
-/// Before opset 13, Softmax flattens the input to 2-D at `axis` (default 1);
-/// that equals a softmax over one axis only when axis is the last one.
+/// Before opset 13, Softmax works on the input flattened to 2-D at `axis`
+/// (default 1): a reshape around a softmax over the last axis.
 static LogicalResult importSoftmax(ImporterContext &ic,
                                    const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   if (failed(input))
     return failure();
-  int64_t rank = getType(*input).getRank();
-  int64_t axis = getIntAttr(node, "axis", ic.opset < 13 ? 1 : -1);
-  if (axis < -rank || axis >= rank)
-    return emitError(loc) << "Softmax axis " << axis << " out of range";
-  if (axis < 0)
-    axis += rank;
-  if (ic.opset < 13 && axis != rank - 1)
-    return emitError(loc) << "Softmax (opset " << ic.opset
-                          << ") over the flattened axes [" << axis
-                          << ", rank) is not supported";
-  ic.setOutput(node, 0,
-               SoftmaxOp::create(ic.builder, loc, *input,
-                                 ic.builder.getI64IntegerAttr(axis)));
+  bool legacy = ic.opset < 13;
+  FailureOr<Value> result = applyOnCoercedAxis(
+      ic, node, loc, *input, getIntAttr(node, "axis", legacy ? 1 : -1), legacy,
+      [&](Value x, int64_t axis) -> Value {
+        return SoftmaxOp::create(ic.builder, loc, x,
+                                 ic.builder.getI64IntegerAttr(axis));
+      });
+  if (failed(result))
+    return failure();
+  ic.setOutput(node, 0, *result);
   return success();
 }
 

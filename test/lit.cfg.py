@@ -1,6 +1,7 @@
 # lit configuration of the MLC test suite.
 import os
 import shutil
+import subprocess
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -29,3 +30,25 @@ llvm_config.add_tool_substitutions(tools, [config.mlc_tools_dir])
 # Cross-compilation checks need the AArch64 toolchain and qemu.
 if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
     config.available_features.add("aarch64-qemu")
+
+# The ONNX backend node tests. Debian's copy (libonnx-testdata, installed by
+# utils/bootstrap.sh) gates test/conformance/node-tests.test. The copy in the
+# venv's onnx package is located without importing onnx (which takes ~1 s);
+# a missing one is not a feature: the test then fails, naming the path.
+config.substitutions.append(("%mlc_tools_dir", config.mlc_tools_dir))
+libonnx_node_tests = "/usr/share/libonnx-testdata/data/node"
+if os.path.isdir(libonnx_node_tests):
+    config.available_features.add("libonnx-testdata")
+config.substitutions.append(("%libonnx_node_tests", libonnx_node_tests))
+onnx_package = "<onnx not found by %s>" % config.mlc_python
+try:
+    onnx_package = subprocess.run(
+        [config.mlc_python, "-c",
+         "import importlib.util; "
+         "print(importlib.util.find_spec('onnx').submodule_search_locations[0])"],
+        capture_output=True, text=True, check=True).stdout.strip()
+except (OSError, subprocess.CalledProcessError):
+    pass
+config.substitutions.append(
+    ("%onnx_pip_node_tests",
+     os.path.join(onnx_package, "backend", "test", "data", "node")))

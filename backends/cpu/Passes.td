@@ -24,4 +24,33 @@ def StridedCopyToLinalg : Pass<"mlc-cpu-strided-copy-to-linalg"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def FuseEpilogues : Pass<"mlc-cpu-fuse-epilogues", "mlir::func::FuncOp"> {
+  let summary = "Tile elementwise epilogues and fuse their convolution or "
+                "matmul producer into the same loop nest.";
+  let description = [{
+    For every all-parallel `linalg` op (the epilogue of an `mlc.fused`
+    group after `linalg-fuse-elementwise-ops` merged it into one generic)
+    that consumes the result of a convolution, pooling or matmul with no
+    other user, tiles the epilogue's outer parallel loops (tile size 1,
+    the innermost loop left whole) and fuses the producer and the ops that
+    initialize its accumulator (fill, bias broadcast) into the tile loop:
+    each tile computes its slice of the contraction and applies the
+    epilogue while the slice is in cache, and the full-size intermediate
+    tensor disappears. Producers of the contraction's inputs (padding, the
+    previous layer) are not fused, so nothing is recomputed.
+
+    ```mlir
+    %c = linalg.conv_2d_nchw_fchw ins(%x, %w) outs(%init) -> tensor<1x8x16x16xf32>
+    %r = linalg.generic {relu} ins(%c) outs(%e) -> tensor<1x8x16x16xf32>
+    // becomes
+    scf.for %n ... scf.for %f ... scf.for %h ... {
+      %cs = linalg.conv_2d_nchw_fchw ins(slices) outs(slice) -> tensor<1x1x1x16xf32>
+      %rs = linalg.generic {relu} ins(%cs) ... -> tensor<1x1x1x16xf32>
+      tensor.insert_slice %rs ...
+    }
+    ```
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::tensor::TensorDialect"];
+}
+
 #endif // MLC_BACKENDS_CPU_PASSES_TD

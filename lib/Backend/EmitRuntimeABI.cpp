@@ -228,8 +228,65 @@ void ABIEmitter::emitContextFunctions() {
   LLVM::ReturnOp::create(fb, loc, ValueRange{});
 }
 
+/// Makes the lowered entry report allocation failure instead of writing
+/// through a null pointer (a model whose buffers do not fit in memory would
+/// otherwise kill the process running it): the entry now returns i1, true
+/// when a malloc or aligned_alloc of a non-zero size returned null, in which
+/// case it returns at once. The buffers it allocated before that one are not
+/// freed; a run that failed for lack of memory leaks them.
+static void addAllocationChecks(LLVM::LLVMFuncOp entry) {
+  MLIRContext *ctx = entry.getContext();
+  Location loc = entry.getLoc();
+  Type i1Type = IntegerType::get(ctx, 1);
+  Type ptrType = LLVM::LLVMPointerType::get(ctx);
+  entry.setFunctionType(LLVM::LLVMFunctionType::get(
+      i1Type, entry.getFunctionType().getParams()));
+  auto returnFlag = [&](OpBuilder &b, bool failed) {
+    LLVM::ReturnOp::create(
+        b, loc, ValueRange{LLVM::ConstantOp::create(b, loc, i1Type, failed)});
+  };
+  SmallVector<LLVM::ReturnOp> returns;
+  SmallVector<std::pair<LLVM::CallOp, Value>> allocations;
+  entry.walk([&](Operation *op) {
+    if (auto ret = dyn_cast<LLVM::ReturnOp>(op))
+      returns.push_back(ret);
+    auto call = dyn_cast<LLVM::CallOp>(op);
+    std::optional<StringRef> callee = call ? call.getCallee() : std::nullopt;
+    if (callee == "malloc" && call.getArgOperands().size() == 1)
+      allocations.push_back({call, call.getArgOperands()[0]});
+    else if (callee == "aligned_alloc" && call.getArgOperands().size() == 2)
+      allocations.push_back({call, call.getArgOperands()[1]});
+  });
+  for (LLVM::ReturnOp ret : returns) {
+    OpBuilder b(ret);
+    returnFlag(b, false);
+    ret.erase();
+  }
+  if (allocations.empty())
+    return;
+  Block *failBlock = new Block();
+  entry.getBody().push_back(failBlock);
+  OpBuilder fb = OpBuilder::atBlockEnd(failBlock);
+  returnFlag(fb, true);
+  for (auto [call, size] : allocations) {
+    Block *before = call->getBlock();
+    Block *after = before->splitBlock(std::next(Block::iterator(call)));
+    OpBuilder b = OpBuilder::atBlockEnd(before);
+    Value isNull =
+        LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq, call.getResult(),
+                             LLVM::ZeroOp::create(b, loc, ptrType));
+    // malloc(0) may return null; that is no failure.
+    Value nonZero = LLVM::ICmpOp::create(
+        b, loc, LLVM::ICmpPredicate::ne, size,
+        LLVM::ConstantOp::create(b, loc, size.getType(), 0));
+    LLVM::CondBrOp::create(b, loc, LLVM::AndOp::create(b, loc, isNull, nonZero),
+                           failBlock, after);
+  }
+}
+
 /// `int32_t mlc_run(ctx, inputs, outputs)`: MLC_ERROR_INVALID_ARGUMENT when
-/// the context, an array or any data pointer is null, else calls the entry.
+/// the context, an array or any data pointer is null, else calls the entry:
+/// MLC_ERROR_OUT_OF_MEMORY when one of its allocations failed, else MLC_OK.
 LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
   auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(kEntryFuncName);
   if (!entry)
@@ -240,6 +297,9 @@ LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
                     [&](Type t) { return t == ptrType; }))
     return entry.emitError("entry must take one bare pointer per input and "
                            "output (lower with use-bare-ptr-memref-call-conv)");
+  if (!isa<LLVM::LLVMVoidType>(entryType.getReturnType()))
+    return entry.emitError("entry must not return a value");
+  addAllocationChecks(entry);
 
   auto run = createFunction("mlc_run", i32Type, {ptrType, ptrType, ptrType});
   OpBuilder fb = OpBuilder::atBlockEnd(&run.front());
@@ -273,8 +333,12 @@ LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
   LLVM::CondBrOp::create(fb, loc, anyDataNull, errorBlock, callBlock);
 
   fb.setInsertionPointToEnd(callBlock);
-  LLVM::CallOp::create(fb, loc, entry, pointers);
-  LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_OK));
+  Value outOfMemory = LLVM::CallOp::create(fb, loc, entry, pointers).getResult();
+  LLVM::ReturnOp::create(
+      fb, loc,
+      ValueRange{LLVM::SelectOp::create(fb, loc, outOfMemory,
+                                        constI32(fb, MLC_ERROR_OUT_OF_MEMORY),
+                                        constI32(fb, MLC_OK))});
 
   fb.setInsertionPointToEnd(errorBlock);
   LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_INVALID_ARGUMENT));

@@ -13,6 +13,7 @@
 #include "llvm/Support/FileSystem.h"
 
 #include <dlfcn.h>
+#include <unistd.h>
 
 using namespace llvm;
 
@@ -214,6 +215,18 @@ Error CompiledModel::checkInputs(ArrayRef<HostTensor> inputs) const {
   return Error::success();
 }
 
+/// Bytes of physical memory, or SIZE_MAX where the system does not say.
+static size_t getPhysicalMemorySize() {
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long pageSize = sysconf(_SC_PAGESIZE);
+  if (pages > 0 && pageSize > 0 &&
+      static_cast<uint64_t>(pages) <= SIZE_MAX / static_cast<uint64_t>(pageSize))
+    return static_cast<size_t>(pages) * static_cast<size_t>(pageSize);
+#endif
+  return SIZE_MAX;
+}
+
 Expected<std::vector<HostTensor>> CompiledModel::allocateOutputs() const {
   std::vector<HostTensor> outputs;
   for (auto [index, info] : llvm::enumerate(outputInfos)) {
@@ -221,6 +234,16 @@ Expected<std::vector<HostTensor>> CompiledModel::allocateOutputs() const {
       return createStringError(describe("output", index, info) +
                                " has dynamic shape " + formatShape(info.shape) +
                                ", which the MLC ABI cannot allocate");
+    // std::vector would end the process through LLVM's out-of-memory
+    // handler: an output that cannot fit is an error instead.
+    std::optional<size_t> bytes = getCheckedByteSize(info.shape, info.dtype);
+    if (!bytes || *bytes > getPhysicalMemorySize())
+      return createStringError(
+          describe("output", index, info) + " of shape " +
+          formatShape(info.shape) + " needs " +
+          (bytes ? std::to_string(*bytes) + " bytes"
+                 : std::string("more than SIZE_MAX bytes")) +
+          ", more than this machine's memory");
     HostTensor tensor;
     tensor.name = info.name;
     tensor.dtype = info.dtype;
@@ -260,7 +283,7 @@ Error CompiledModel::run(ModelContext &context, ArrayRef<HostTensor> inputs,
                              " output(s), got " + Twine(outputs.size()));
   SmallVector<const void *> inputPtrs;
   for (const HostTensor &tensor : inputs)
-    inputPtrs.push_back(tensor.data.data());
+    inputPtrs.push_back(tensor.getDataPointer());
   SmallVector<void *> outputPtrs;
   for (auto [index, tensor] : llvm::enumerate(outputs)) {
     const TensorInfo &info = outputInfos[index];
@@ -273,7 +296,7 @@ Error CompiledModel::run(ModelContext &context, ArrayRef<HostTensor> inputs,
       return createStringError(
           describe("output", index, info) + ": buffer does not match " +
           getDTypeName(info.dtype) + " " + formatShape(info.shape));
-    outputPtrs.push_back(tensor.data.data());
+    outputPtrs.push_back(tensor.getDataPointer());
   }
   return run(context, ArrayRef<const void *>(inputPtrs),
              ArrayRef<void *>(outputPtrs));

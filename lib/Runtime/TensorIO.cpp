@@ -109,6 +109,17 @@ StringRef getDTypeName(mlc_dtype dtype) {
   return "unknown";
 }
 
+/// What zero-size tensors point at; never read or written through.
+static char emptyTensorData[8];
+
+const void *HostTensor::getDataPointer() const {
+  return data.empty() ? emptyTensorData : data.data();
+}
+
+void *HostTensor::getDataPointer() {
+  return data.empty() ? emptyTensorData : data.data();
+}
+
 size_t HostTensor::numElements() const {
   size_t n = 1;
   for (int64_t dim : shape)
@@ -116,10 +127,8 @@ size_t HostTensor::numElements() const {
   return n;
 }
 
-/// Returns the byte size of a tensor read from a file, or nullopt when a
-/// dimension is negative or the size does not fit in size_t.
-static std::optional<size_t> getCheckedByteSize(ArrayRef<int64_t> shape,
-                                                mlc_dtype dtype) {
+std::optional<size_t> getCheckedByteSize(ArrayRef<int64_t> shape,
+                                         mlc_dtype dtype) {
   uint64_t bytes = getDTypeSize(dtype);
   for (int64_t dim : shape) {
     if (dim < 0)

@@ -149,10 +149,10 @@ int main(int argc, char **argv) {
   // model itself is timed.
   SmallVector<const void *> inputPtrs;
   for (const HostTensor &tensor : *inputs)
-    inputPtrs.push_back(tensor.data.data());
+    inputPtrs.push_back(tensor.getDataPointer());
   SmallVector<void *> outputPtrs;
   for (HostTensor &tensor : *outputs)
-    outputPtrs.push_back(tensor.data.data());
+    outputPtrs.push_back(tensor.getDataPointer());
 
   unsigned benchRuns = options.benchRuns;
   unsigned untimedRuns = benchRuns == 0 ? 0 : unsigned(options.warmupRuns);

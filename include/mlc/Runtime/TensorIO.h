@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,11 @@ size_t getDTypeSize(mlc_dtype dtype);
 /// i32, i64, u8, u16, u32, u64, bool; "unknown" otherwise.
 llvm::StringRef getDTypeName(mlc_dtype dtype);
 
+/// Returns the byte size of a tensor of `shape` and `dtype`, or nullopt when a
+/// dimension is negative or the size does not fit in size_t.
+std::optional<size_t> getCheckedByteSize(llvm::ArrayRef<int64_t> shape,
+                                         mlc_dtype dtype);
+
 /// A dense, row-major tensor in host memory. `data` holds numBytes() bytes in
 /// little-endian element order.
 struct HostTensor {
@@ -44,6 +50,11 @@ struct HostTensor {
   mlc_dtype dtype = MLC_DTYPE_F32;
   llvm::SmallVector<int64_t> shape;
   std::vector<char> data;
+
+  /// The buffer to hand to mlc_run, which rejects null pointers: never null,
+  /// even for a zero-size tensor, whose empty vector may hold none.
+  const void *getDataPointer() const;
+  void *getDataPointer();
 
   /// Product of the dimensions (1 for a scalar).
   size_t numElements() const;

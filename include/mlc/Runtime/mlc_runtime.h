@@ -76,7 +76,9 @@ mlc_context *mlc_context_create(int32_t num_threads);
 
 /* Runs the model: `inputs[i]` points to the data of input i, `outputs[i]` to
  * caller-allocated storage for output i (sizes from mlc_output_info).
- * Returns an mlc_status. */
+ * Returns an mlc_status: MLC_ERROR_INVALID_ARGUMENT for a null pointer,
+ * MLC_ERROR_OUT_OF_MEMORY when a buffer the model needs cannot be allocated
+ * (the buffers of that run allocated before it are then not freed). */
 int32_t mlc_run(mlc_context *ctx, const void *const *inputs,
                 void *const *outputs);
 

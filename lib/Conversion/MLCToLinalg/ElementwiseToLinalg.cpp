@@ -17,6 +17,32 @@ using namespace mlc;
 
 namespace {
 
+/// Signed integer division that cannot trap. ONNX leaves x / 0 undefined and
+/// x86's idiv raises SIGFPE on it and on INT_MIN / -1, which would kill the
+/// process running the model, so: x / 0 is 0 (as numpy's integer division)
+/// and x / -1 is the wrapping negation of x (INT_MIN / -1 is INT_MIN).
+struct SafeDivSIOp {
+  static Value create(OpBuilder &b, Location loc, Value x, Value d) {
+    Type type = d.getType();
+    auto constant = [&](int64_t v) -> Value {
+      return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, v));
+    };
+    Value zero = constant(0);
+    Value isZero =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, d, zero);
+    Value isMinusOne = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::eq, d, constant(-1));
+    Value safeDivisor = arith::SelectOp::create(
+        b, loc, arith::OrIOp::create(b, loc, isZero, isMinusOne), constant(1),
+        d);
+    Value quotient = arith::DivSIOp::create(b, loc, x, safeDivisor);
+    Value negated = arith::SubIOp::create(b, loc, zero, x);
+    Value result =
+        arith::SelectOp::create(b, loc, isMinusOne, negated, quotient);
+    return arith::SelectOp::create(b, loc, isZero, zero, result);
+  }
+};
+
 /// Emits the scalar op of a binary mlc op for float or integer elements.
 template <typename SrcOp, typename FloatOp, typename IntOp>
 struct BinaryOpLowering : OpRewritePattern<SrcOp> {
@@ -142,7 +168,7 @@ void mlc::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<BinaryOpLowering<AddOp, arith::AddFOp, arith::AddIOp>,
                BinaryOpLowering<SubOp, arith::SubFOp, arith::SubIOp>,
                BinaryOpLowering<MulOp, arith::MulFOp, arith::MulIOp>,
-               BinaryOpLowering<DivOp, arith::DivFOp, arith::DivSIOp>,
+               BinaryOpLowering<DivOp, arith::DivFOp, SafeDivSIOp>,
                UnaryOpLowering<ReluOp>, UnaryOpLowering<SigmoidOp>,
                UnaryOpLowering<TanhOp>, UnaryOpLowering<ClipOp>,
                BatchNormLowering, ConstantLowering>(patterns.getContext());

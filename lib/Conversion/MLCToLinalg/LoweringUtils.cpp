@@ -94,11 +94,42 @@ Value mlc::createScalarConstant(OpBuilder &b, Location loc, Type type,
       b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
 }
 
+Value mlc::createReduction(OpBuilder &b, Location loc, Value input,
+                           ArrayRef<int64_t> dims, TypedAttr initValue,
+                           CombinerBuilder combine) {
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    if (!llvm::is_contained(dims, i))
+      shape.push_back(type.getDimSize(i));
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  Value init = createFilledTensor(b, loc, resultType, initValue);
+  auto reduce = linalg::ReduceOp::create(
+      b, loc, ValueRange{input}, ValueRange{init}, dims,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc, combine(nb, nloc, args[0], args[1]));
+      });
+  return reduce.getResult(0);
+}
+
+TypedAttr mlc::getHighestValueAttr(Type type) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return FloatAttr::get(
+        floatType, APFloat::getInf(floatType.getFloatSemantics(), false));
+  auto intType = cast<IntegerType>(type);
+  if (intType.getWidth() == 1)
+    return IntegerAttr::get(intType, APInt(1, 1));
+  return IntegerAttr::get(intType,
+                          APInt::getSignedMaxValue(intType.getWidth()));
+}
+
 TypedAttr mlc::getLowestValueAttr(Type type) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return FloatAttr::get(
         floatType, APFloat::getInf(floatType.getFloatSemantics(), true));
   auto intType = cast<IntegerType>(type);
+  if (intType.getWidth() == 1)
+    return IntegerAttr::get(intType, APInt(1, 0));
   return IntegerAttr::get(intType,
                           APInt::getSignedMinValue(intType.getWidth()));
 }

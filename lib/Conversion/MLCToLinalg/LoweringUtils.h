@@ -46,8 +46,21 @@ mlir::Value createStaticReshape(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value createScalarConstant(mlir::OpBuilder &b, mlir::Location loc,
                                  mlir::Type type, double value);
 
-/// The smallest value of a float type (-inf) or integer type (min).
+/// The smallest value of a float type (-inf) or integer type (min; false
+/// for i1).
 mlir::TypedAttr getLowestValueAttr(mlir::Type type);
+
+using CombinerBuilder = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::Value, mlir::Value)>;
+
+/// Reduces `input` over the sorted `dims` with `linalg.reduce`, dropping them
+/// from the shape; the accumulator starts at `initValue`.
+mlir::Value createReduction(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value input, llvm::ArrayRef<int64_t> dims,
+                            mlir::TypedAttr initValue, CombinerBuilder combine);
+
+/// The largest value of a float type (+inf) or integer type (max; true for i1).
+mlir::TypedAttr getHighestValueAttr(mlir::Type type);
 
 /// Fails the match unless every operand and result of `op` is statically
 /// shaped: the foundation lowering handles static shapes only.

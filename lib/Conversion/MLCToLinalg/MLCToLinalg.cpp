@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -28,6 +29,10 @@ void mlc::populateMLCToLinalgPatterns(RewritePatternSet &patterns) {
   populateLogicToLinalgPatterns(patterns);
   populateCastToLinalgPatterns(patterns);
   populateFusedToLinalgPatterns(patterns);
+  populateTensorOpsToLinalgPatterns(patterns);
+  populateGatherToLinalgPatterns(patterns);
+  populateNormalizationToLinalgPatterns(patterns);
+  populateScatterToLinalgPatterns(patterns);
 }
 
 namespace {
@@ -38,7 +43,7 @@ struct ConvertMLCToLinalgPass
     target.addIllegalDialect<MLCDialect>();
     target.addLegalDialect<arith::ArithDialect, func::FuncDialect,
                            linalg::LinalgDialect, math::MathDialect,
-                           tensor::TensorDialect>();
+                           scf::SCFDialect, tensor::TensorDialect>();
     RewritePatternSet patterns(&getContext());
     populateMLCToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,

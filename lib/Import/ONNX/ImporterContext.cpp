@@ -6,6 +6,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -212,8 +213,21 @@ ImporterContext::convertTensor(const onnx::TensorProto &tensor, Location loc) {
   if (llvm::any_of(shape, [](int64_t d) { return d < 0; }))
     return emitError(loc) << "tensor '" << tensor.name()
                           << "' has a negative dimension";
+  // The size must be computed with overflow checks: getNumElements() would
+  // wrap, and a wrapped size can match the byte count of a truncated tensor.
+  // i1 is stored one byte per element, as in ONNX.
+  size_t elementBytes = elementType->isInteger(1)
+                            ? 1
+                            : elementType->getIntOrFloatBitWidth() / 8;
+  std::optional<int64_t> numElements = 1;
+  for (int64_t dim : shape)
+    if (numElements)
+      numElements = llvm::checkedMul(*numElements, dim);
+  if (!numElements || !llvm::checkedMul(*numElements,
+                                        static_cast<int64_t>(elementBytes)))
+    return emitError(loc) << "tensor '" << tensor.name()
+                          << "' is too large (its size overflows 64 bits)";
   auto type = RankedTensorType::get(shape, *elementType);
-  int64_t numElements = type.getNumElements();
 
   std::string bytes;
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
@@ -227,16 +241,12 @@ ImporterContext::convertTensor(const onnx::TensorProto &tensor, Location loc) {
   } else {
     bytes = packTypedData(tensor, *elementType);
   }
-  // i1 is stored one byte per element, as in ONNX.
-  size_t elementBytes = elementType->isInteger(1)
-                            ? 1
-                            : elementType->getIntOrFloatBitWidth() / 8;
-  if (bytes.size() != numElements * elementBytes)
+  if (bytes.size() != *numElements * elementBytes)
     return emitError(loc) << "tensor '" << tensor.name() << "' holds "
                           << bytes.size() << " bytes, expected "
-                          << numElements * elementBytes;
+                          << *numElements * elementBytes;
 
-  if (numElements > kInlineElementLimit && !elementType->isInteger(1)) {
+  if (*numElements > kInlineElementLimit && !elementType->isInteger(1)) {
     std::string blobName = tensor.name().empty() ? "tensor" : tensor.name();
     auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
         ArrayRef<char>(bytes.data(), bytes.size()), alignof(uint64_t));

@@ -114,6 +114,29 @@ struct OpImporterEntry {
 
 using OpImporterTable = std::vector<OpImporterEntry>;
 
+/// Creates a single-result op of type OpTy whose result type OpTy infers, or
+/// fails with the inference's diagnostic at `loc`. ODS's inferring builders
+/// (`OpTy::create(b, loc, operands...)`) end the process with "Failed to infer
+/// result type(s)" instead, so any model the importer's own checks let through
+/// would crash the tool. `args` are those that follow the result type in
+/// OpTy's builder.
+template <typename OpTy, typename... Args>
+mlir::FailureOr<OpTy> createInferred(mlir::OpBuilder &b, mlir::Location loc,
+                                     Args &&...args) {
+  OpTy op = OpTy::create(b, loc, mlir::Type(b.getNoneType()),
+                         std::forward<Args>(args)...);
+  llvm::SmallVector<mlir::Type, 1> types;
+  if (mlir::failed(OpTy::inferReturnTypes(
+          b.getContext(), loc, op->getOperands(), op->getRawDictionaryAttrs(),
+          op->getPropertiesStorage(), op->getRegions(), types)) ||
+      types.size() != 1) {
+    op->erase();
+    return mlir::failure();
+  }
+  op->getResult(0).setType(types.front());
+  return op;
+}
+
 void registerMathOpImporters(OpImporterTable &table);
 void registerNNOpImporters(OpImporterTable &table);
 void registerTensorOpImporters(OpImporterTable &table);

@@ -6,6 +6,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "ImporterContext.h"
+#include "TensorImportUtils.h"
+
+#include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
 using namespace mlc;
@@ -64,9 +67,17 @@ static LogicalResult checkWindow(const onnx::NodeProto &node,
     return emitError(loc) << node.op_type()
                           << ": kernel, strides and dilations must be positive";
   for (int i = 0; i < 2; ++i) {
+    // Attributes come from the file: a product that overflows is an error,
+    // not a wrapped size that passes the check.
+    std::optional<int64_t> window = llvm::checkedMulAdd<int64_t>(
+        kernel[i] - 1, dilations[i], 1);
+    std::optional<int64_t> padded =
+        llvm::checkedAdd<int64_t>(pads[i], pads[i + 2]);
+    if (!window || !padded)
+      return emitError(loc) << node.op_type()
+                            << ": window or padding too large";
     int64_t in = input.getDimSize(2 + i);
-    if (!ShapedType::isDynamic(in) &&
-        in + pads[i] + pads[i + 2] < (kernel[i] - 1) * dilations[i] + 1)
+    if (!ShapedType::isDynamic(in) && in + *padded < *window)
       return emitError(loc) << node.op_type()
                             << ": window larger than the padded input";
   }
@@ -94,6 +105,12 @@ static LogicalResult importConv(ImporterContext &ic,
   int64_t group = getIntAttr(node, "group", 1);
   if (kernel.size() != 2 || strides.size() != 2 || dilations.size() != 2)
     return emitError(loc) << "Conv: only 2-D windows are supported";
+  for (int i = 0; i < 2; ++i)
+    if (!ShapedType::isDynamic(filterType.getDimSize(2 + i)) &&
+        kernel[i] != filterType.getDimSize(2 + i))
+      return emitError(loc) << "Conv: kernel_shape [" << kernel[0] << ", "
+                            << kernel[1] << "] does not match the filter "
+                            << filterType;
   FailureOr<SmallVector<int64_t>> pads =
       getSpatialPads(node, inputType, kernel, strides, dilations, loc);
   if (failed(pads) || failed(checkWindow(node, inputType, kernel, strides,
@@ -106,12 +123,13 @@ static LogicalResult importConv(ImporterContext &ic,
                           << " do not match group " << group
                           << " x filter channels " << filterType.getDimSize(1);
   OpBuilder &b = ic.builder;
-  ic.setOutput(node, 0,
-               Conv2DOp::create(b, loc, *input, *filter, *bias,
-                                b.getDenseI64ArrayAttr(strides),
-                                b.getDenseI64ArrayAttr(*pads),
-                                b.getDenseI64ArrayAttr(dilations),
-                                b.getI64IntegerAttr(group)));
+  FailureOr<Conv2DOp> conv = createInferred<Conv2DOp>(
+      b, loc, *input, *filter, *bias, b.getDenseI64ArrayAttr(strides),
+      b.getDenseI64ArrayAttr(*pads), b.getDenseI64ArrayAttr(dilations),
+      b.getI64IntegerAttr(group));
+  if (failed(conv))
+    return failure();
+  ic.setOutput(node, 0, *conv);
   return success();
 }
 
@@ -147,21 +165,24 @@ static LogicalResult importPool(ImporterContext &ic,
     return emitError(loc) << node.op_type()
                           << ": pads must be smaller than the kernel";
   OpBuilder &b = ic.builder;
-  Value result;
+  FailureOr<PoolOp> pool;
   if constexpr (std::is_same_v<PoolOp, MaxPool2DOp>) {
-    result = MaxPool2DOp::create(b, loc, *input, b.getDenseI64ArrayAttr(kernel),
-                                 b.getDenseI64ArrayAttr(strides),
-                                 b.getDenseI64ArrayAttr(*pads),
-                                 b.getDenseI64ArrayAttr(dilations));
+    pool = createInferred<MaxPool2DOp>(b, loc, *input,
+                                       b.getDenseI64ArrayAttr(kernel),
+                                       b.getDenseI64ArrayAttr(strides),
+                                       b.getDenseI64ArrayAttr(*pads),
+                                       b.getDenseI64ArrayAttr(dilations));
   } else {
     if (dilations != SmallVector<int64_t>{1, 1})
       return emitError(loc) << "AveragePool: dilations are not supported";
-    result = AvgPool2DOp::create(
+    pool = createInferred<AvgPool2DOp>(
         b, loc, *input, b.getDenseI64ArrayAttr(kernel),
         b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(*pads),
         b.getBoolAttr(getIntAttr(node, "count_include_pad", 0) != 0));
   }
-  ic.setOutput(node, 0, result);
+  if (failed(pool))
+    return failure();
+  ic.setOutput(node, 0, *pool);
   return success();
 }
 
@@ -201,26 +222,23 @@ static LogicalResult importBatchNorm(ImporterContext &ic,
   return success();
 }
 
-/// Before opset 13, Softmax flattens the input to 2-D at `axis` (default 1);
-/// that equals a softmax over one axis only when axis is the last one.
+/// Before opset 13, Softmax works on the input flattened to 2-D at `axis`
+/// (default 1): a reshape around a softmax over the last axis.
 static LogicalResult importSoftmax(ImporterContext &ic,
                                    const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   if (failed(input))
     return failure();
-  int64_t rank = getType(*input).getRank();
-  int64_t axis = getIntAttr(node, "axis", ic.opset < 13 ? 1 : -1);
-  if (axis < -rank || axis >= rank)
-    return emitError(loc) << "Softmax axis " << axis << " out of range";
-  if (axis < 0)
-    axis += rank;
-  if (ic.opset < 13 && axis != rank - 1)
-    return emitError(loc) << "Softmax (opset " << ic.opset
-                          << ") over the flattened axes [" << axis
-                          << ", rank) is not supported";
-  ic.setOutput(node, 0,
-               SoftmaxOp::create(ic.builder, loc, *input,
-                                 ic.builder.getI64IntegerAttr(axis)));
+  bool legacy = ic.opset < 13;
+  FailureOr<Value> result = applyOnCoercedAxis(
+      ic, node, loc, *input, getIntAttr(node, "axis", legacy ? 1 : -1), legacy,
+      [&](Value x, int64_t axis) -> Value {
+        return SoftmaxOp::create(ic.builder, loc, x,
+                                 ic.builder.getI64IntegerAttr(axis));
+      });
+  if (failed(result))
+    return failure();
+  ic.setOutput(node, 0, *result);
   return success();
 }
 
@@ -234,13 +252,15 @@ static LogicalResult importGemm(ImporterContext &ic,
   if (getType(*a).getRank() != 2 || getType(*b).getRank() != 2)
     return emitError(loc) << "Gemm needs 2-D A and B";
   OpBuilder &builder = ic.builder;
-  ic.setOutput(node, 0,
-               GemmOp::create(
-                   builder, loc, *a, *b, *c,
-                   builder.getF32FloatAttr(getFloatAttr(node, "alpha", 1.0f)),
-                   builder.getF32FloatAttr(getFloatAttr(node, "beta", 1.0f)),
-                   builder.getBoolAttr(getIntAttr(node, "transA", 0) != 0),
-                   builder.getBoolAttr(getIntAttr(node, "transB", 0) != 0)));
+  FailureOr<GemmOp> gemm = createInferred<GemmOp>(
+      builder, loc, *a, *b, *c,
+      builder.getF32FloatAttr(getFloatAttr(node, "alpha", 1.0f)),
+      builder.getF32FloatAttr(getFloatAttr(node, "beta", 1.0f)),
+      builder.getBoolAttr(getIntAttr(node, "transA", 0) != 0),
+      builder.getBoolAttr(getIntAttr(node, "transB", 0) != 0));
+  if (failed(gemm))
+    return failure();
+  ic.setOutput(node, 0, *gemm);
   return success();
 }
 
@@ -263,7 +283,11 @@ static LogicalResult importMatMul(ImporterContext &ic,
                           << getType(*rhs) << " are incompatible";
   if (getType(*lhs).getElementType() != getType(*rhs).getElementType())
     return emitError(loc) << "MatMul operands have different element types";
-  ic.setOutput(node, 0, MatMulOp::create(ic.builder, loc, *lhs, *rhs));
+  FailureOr<MatMulOp> matmul =
+      createInferred<MatMulOp>(ic.builder, loc, *lhs, *rhs);
+  if (failed(matmul))
+    return failure();
+  ic.setOutput(node, 0, *matmul);
   return success();
 }
 

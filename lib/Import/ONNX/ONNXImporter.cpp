@@ -8,6 +8,7 @@
 
 #include "mlc/Import/ONNX/ONNXImporter.h"
 #include "ImporterContext.h"
+#include "TensorImportUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Verifier.h"
@@ -32,6 +33,10 @@ static const OpImporterTable &getOpImporters() {
     registerMathOpImporters(t);
     registerNNOpImporters(t);
     registerTensorOpImporters(t);
+    registerShapeOpImporters(t);
+    registerIndexingOpImporters(t);
+    registerReductionOpImporters(t);
+    registerNormalizationOpImporters(t);
     registerLogicOpImporters(t);
     return t;
   }();

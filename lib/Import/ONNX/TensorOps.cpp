@@ -1,7 +1,7 @@
 //===- TensorOps.cpp - Importers of ONNX data-movement operators ----------===//
 //
-// Reshape, Transpose, Concat, Flatten, Identity, Dropout, Constant and
-// ReduceMean (axes as attribute before opset 18, as input from 18 on).
+// Reshape, Transpose, Concat, Flatten, Identity, Dropout and Constant
+// (ReduceMean is imported with the other reductions in ReductionOps.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -183,46 +183,6 @@ static LogicalResult importConstant(ImporterContext &ic,
   return success();
 }
 
-static LogicalResult importReduceMean(ImporterContext &ic,
-                                      const onnx::NodeProto &node,
-                                      Location loc) {
-  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
-  if (failed(input))
-    return failure();
-  SmallVector<int64_t> axes;
-  if (ic.opset < 18) {
-    axes = getIntsAttr(node, "axes", {});
-  } else {
-    FailureOr<Value> axesInput = ic.getInput(node, 1, loc);
-    if (failed(axesInput))
-      return failure();
-    if (*axesInput) {
-      FailureOr<SmallVector<int64_t>> values =
-          ic.getConstantInts(*axesInput, loc, "ReduceMean's axes");
-      if (failed(values))
-        return failure();
-      axes = *values;
-    }
-    if (axes.empty() && getIntAttr(node, "noop_with_empty_axes", 0)) {
-      ic.setOutput(node, 0, *input);
-      return success();
-    }
-  }
-  RankedTensorType type = getType(*input);
-  int64_t rank = type.getRank();
-  if (!isa<FloatType>(type.getElementType()))
-    return emitError(loc) << "ReduceMean needs a float input";
-  for (int64_t axis : axes)
-    if (axis < -rank || axis >= rank)
-      return emitError(loc) << "ReduceMean axis " << axis << " out of range";
-  OpBuilder &b = ic.builder;
-  ic.setOutput(node, 0,
-               ReduceMeanOp::create(
-                   b, loc, *input, b.getDenseI64ArrayAttr(axes),
-                   b.getBoolAttr(getIntAttr(node, "keepdims", 1) != 0)));
-  return success();
-}
-
 void mlc::onnx_import::registerTensorOpImporters(OpImporterTable &table) {
   table.push_back({"Reshape", 5, 22, importReshape});
   table.push_back({"Transpose", 1, 22, importTranspose});
@@ -231,6 +191,4 @@ void mlc::onnx_import::registerTensorOpImporters(OpImporterTable &table) {
   table.push_back({"Identity", 1, 22, importForward});
   table.push_back({"Dropout", 1, 22, importForward});
   table.push_back({"Constant", 1, 22, importConstant});
-  table.push_back({"ReduceMean", 1, 17, importReduceMean});
-  table.push_back({"ReduceMean", 18, 22, importReduceMean});
 }

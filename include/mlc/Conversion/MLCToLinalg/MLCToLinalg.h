@@ -22,6 +22,10 @@ void populateMathToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateLogicToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateCastToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateFusedToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateTensorOpsToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateGatherToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateNormalizationToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateScatterToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// All of the above.
 void populateMLCToLinalgPatterns(mlir::RewritePatternSet &patterns);

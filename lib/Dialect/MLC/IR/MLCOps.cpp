@@ -9,6 +9,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
 using namespace mlc;
@@ -36,14 +37,22 @@ static RankedTensorType getTensorType(Value v) {
   return cast<RankedTensorType>(v.getType());
 }
 
-/// Output size of a strided, padded, dilated window along one dimension.
-static int64_t getWindowOutputSize(int64_t in, int64_t kernel, int64_t stride,
-                                   int64_t padBefore, int64_t padAfter,
-                                   int64_t dilation) {
-  if (ShapedType::isDynamic(in))
+/// Output size of a strided, padded, dilated window along one dimension;
+/// nullopt when the padded input or the dilated window overflows int64
+/// (attributes come from model files). Strides must be positive.
+static std::optional<int64_t>
+getWindowOutputSize(int64_t in, int64_t kernel, int64_t stride,
+                    int64_t padBefore, int64_t padAfter, int64_t dilation) {
+  if (ShapedType::isDynamic(in) || ShapedType::isDynamic(kernel))
     return ShapedType::kDynamic;
-  int64_t effectiveKernel = dilation * (kernel - 1) + 1;
-  return (in + padBefore + padAfter - effectiveKernel) / stride + 1;
+  std::optional<int64_t> effectiveKernel =
+      llvm::checkedMulAdd<int64_t>(dilation, kernel - 1, 1);
+  std::optional<int64_t> padded = llvm::checkedAdd<int64_t>(in, padBefore);
+  if (padded)
+    padded = llvm::checkedAdd<int64_t>(*padded, padAfter);
+  if (!effectiveKernel || !padded)
+    return std::nullopt;
+  return (*padded - *effectiveKernel) / stride + 1;
 }
 
 /// Normalizes a possibly negative axis; failure when out of [-rank, rank).
@@ -247,12 +256,14 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
   int64_t spatial[2];
   int64_t inDims[2] = {dims->h, dims->w};
   for (int i = 0; i < 2; ++i) {
-    int64_t size = getWindowOutputSize(
+    std::optional<int64_t> size = getWindowOutputSize(
         input.getDimSize(inDims[i]), filter.getDimSize(inDims[i]), strides[i],
         pads[i], pads[i + 2], dilations[i]);
-    if (!ShapedType::isDynamic(size) && size <= 0)
+    if (!size)
+      return emitOptionalError(loc, "conv2d window or padding overflows");
+    if (!ShapedType::isDynamic(*size) && *size <= 0)
       return emitOptionalError(loc, "conv2d window larger than padded input");
-    spatial[i] = size;
+    spatial[i] = *size;
   }
   inferred.push_back(RankedTensorType::get(
       makeSpatialShape(*dims, input.getDimSize(0), filter.getDimSize(0),
@@ -307,12 +318,14 @@ static LogicalResult inferPool(std::optional<Location> loc, Adaptor adaptor,
   int64_t spatial[2];
   int64_t inDims[2] = {dims->h, dims->w};
   for (int i = 0; i < 2; ++i) {
-    int64_t size = getWindowOutputSize(input.getDimSize(inDims[i]), kernel[i],
-                                       strides[i], pads[i], pads[i + 2],
-                                       dilations[i]);
-    if (!ShapedType::isDynamic(size) && size <= 0)
+    std::optional<int64_t> size =
+        getWindowOutputSize(input.getDimSize(inDims[i]), kernel[i], strides[i],
+                            pads[i], pads[i + 2], dilations[i]);
+    if (!size)
+      return emitOptionalError(loc, "pooling window or padding overflows");
+    if (!ShapedType::isDynamic(*size) && *size <= 0)
       return emitOptionalError(loc, "pooling window larger than padded input");
-    spatial[i] = size;
+    spatial[i] = *size;
   }
   inferred.push_back(RankedTensorType::get(
       makeSpatialShape(*dims, input.getDimSize(0), input.getDimSize(dims->c),

@@ -13,6 +13,8 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "mlc/Dialect/MLC/IR/MLCTensorEnums.h.inc"
+
 #define GET_OP_CLASSES
 #include "mlc/Dialect/MLC/IR/MLCOps.h.inc"
 

@@ -1,0 +1,254 @@
+//===- IndexingOps.cpp - Importers of ONNX indexing operators -------------===//
+//
+// Gather, GatherElements, GatherND, ScatterElements (Scatter), ScatterND,
+// OneHot, Trilu and CumSum. Indices may be runtime tensors; depth, k and
+// axis inputs must be constants.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TensorImportUtils.h"
+
+using namespace mlir;
+using namespace mlc;
+using namespace mlc::onnx_import;
+
+/// Constant indices are checked against the axis size at import time.
+static LogicalResult checkConstantIndices(const onnx::NodeProto &node,
+                                          Value indices, int64_t dim,
+                                          Location loc) {
+  auto constant = indices.getDefiningOp<ConstantOp>();
+  auto dense = constant ? dyn_cast<DenseIntElementsAttr>(constant.getValue())
+                        : DenseIntElementsAttr();
+  if (!dense || ShapedType::isDynamic(dim))
+    return success();
+  for (const APInt &v : dense.getValues<APInt>()) {
+    int64_t index = v.getSExtValue();
+    if (index < -dim || index >= dim)
+      return emitError(loc) << node.op_type() << " index " << index
+                            << " out of range for dimension of size " << dim;
+  }
+  return success();
+}
+
+template <typename OpTy>
+static LogicalResult importGatherLike(ImporterContext &ic,
+                                      const onnx::NodeProto &node,
+                                      Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> indices = ic.getRequiredInput(node, 1, loc);
+  if (failed(input) || failed(indices))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  RankedTensorType indicesType = getRankedType(*indices);
+  int64_t rank = type.getRank();
+  int64_t axis = getIntAttr(node, "axis", 0);
+  if (axis < -rank || axis >= rank)
+    return emitError(loc) << node.op_type() << " axis " << axis
+                          << " out of range";
+  if (!isa<IntegerType>(indicesType.getElementType()) ||
+      indicesType.getElementType().isInteger(1))
+    return emitError(loc) << node.op_type() << " indices must be integers";
+  if constexpr (std::is_same_v<OpTy, GatherElementsOp>) {
+    if (indicesType.getRank() != rank)
+      return emitError(loc) << "GatherElements indices must have the data's "
+                               "rank";
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != (axis < 0 ? axis + rank : axis) &&
+          indicesType.getDimSize(d) > type.getDimSize(d))
+        return emitError(loc) << "GatherElements indices exceed the data in "
+                                 "dimension "
+                              << d;
+  }
+  if (failed(checkConstantIndices(
+          node, *indices, type.getDimSize(axis < 0 ? axis + rank : axis), loc)))
+    return failure();
+  ic.setOutput(node, 0,
+               OpTy::create(ic.builder, loc, *input, *indices,
+                            ic.builder.getI64IntegerAttr(axis)));
+  return success();
+}
+
+static LogicalResult importGatherND(ImporterContext &ic,
+                                    const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> indices = ic.getRequiredInput(node, 1, loc);
+  if (failed(input) || failed(indices))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  RankedTensorType indicesType = getRankedType(*indices);
+  int64_t batchDims = getIntAttr(node, "batch_dims", 0);
+  int64_t q = indicesType.getRank(), r = type.getRank();
+  if (!isa<IntegerType>(indicesType.getElementType()) ||
+      indicesType.getElementType().isInteger(1))
+    return emitError(loc) << "GatherND indices must be integers";
+  if (q < 1 || batchDims < 0 || batchDims >= std::min(q, r))
+    return emitError(loc) << "GatherND batch_dims " << batchDims
+                          << " out of range";
+  int64_t k = indicesType.getDimSize(q - 1);
+  if (ShapedType::isDynamic(k) || batchDims + k > r)
+    return emitError(loc) << "GatherND index tuples of length " << k
+                          << " do not fit " << type;
+  for (int64_t d = 0; d < batchDims; ++d)
+    if (indicesType.getDimSize(d) != type.getDimSize(d))
+      return emitError(loc) << "GatherND batch dimension " << d
+                            << " differs between data and indices";
+  ic.setOutput(node, 0,
+               GatherNDOp::create(ic.builder, loc, *input, *indices,
+                                  ic.builder.getI64IntegerAttr(batchDims)));
+  return success();
+}
+
+/// ScatterElements (and its opset 9-10 name Scatter) and ScatterND.
+template <typename OpTy>
+static LogicalResult importScatter(ImporterContext &ic,
+                                   const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> indices = ic.getRequiredInput(node, 1, loc);
+  FailureOr<Value> updates = ic.getRequiredInput(node, 2, loc);
+  if (failed(input) || failed(indices) || failed(updates))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  RankedTensorType indicesType = getRankedType(*indices);
+  RankedTensorType updatesType = getRankedType(*updates);
+  std::string reductionName = getStringAttr(node, "reduction", "none");
+  std::optional<ScatterReduction> reduction =
+      symbolizeScatterReduction(reductionName);
+  if (!reduction)
+    return emitError(loc) << node.op_type() << " reduction '" << reductionName
+                          << "' is not supported";
+  if (!isa<IntegerType>(indicesType.getElementType()) ||
+      indicesType.getElementType().isInteger(1))
+    return emitError(loc) << node.op_type() << " indices must be integers";
+  if (updatesType.getElementType() != type.getElementType())
+    return emitError(loc) << node.op_type()
+                          << " updates must have the data's element type";
+  OpBuilder &b = ic.builder;
+  if constexpr (std::is_same_v<OpTy, ScatterElementsOp>) {
+    int64_t rank = type.getRank();
+    int64_t axis = getIntAttr(node, "axis", 0);
+    if (axis < -rank || axis >= rank)
+      return emitError(loc)
+             << node.op_type() << " axis " << axis << " out of range";
+    if (indicesType.getShape() != updatesType.getShape() ||
+        indicesType.getRank() != rank)
+      return emitError(loc) << node.op_type()
+                            << " indices and updates must have one shape and "
+                               "the data's rank";
+    if (failed(checkConstantIndices(
+            node, *indices, type.getDimSize(axis < 0 ? axis + rank : axis),
+            loc)))
+      return failure();
+    ic.setOutput(node, 0,
+                 ScatterElementsOp::create(b, loc, *reduction, *input, *indices,
+                                           *updates, axis));
+  } else {
+    int64_t q = indicesType.getRank();
+    int64_t k = q ? indicesType.getDimSize(q - 1) : -1;
+    if (q < 1 || k < 0 || k > type.getRank())
+      return emitError(loc) << "ScatterND index tuples do not fit " << type;
+    SmallVector<int64_t> expected(indicesType.getShape().drop_back());
+    llvm::append_range(expected, type.getShape().drop_front(k));
+    if (updatesType.getShape() != ArrayRef<int64_t>(expected))
+      return emitError(loc) << "ScatterND updates " << updatesType
+                            << " do not match indices and data";
+    ic.setOutput(
+        node, 0,
+        ScatterNDOp::create(b, loc, *reduction, *input, *indices, *updates));
+  }
+  return success();
+}
+
+static LogicalResult importOneHot(ImporterContext &ic,
+                                  const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> indices = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> depthInput = ic.getRequiredInput(node, 1, loc);
+  FailureOr<Value> values = ic.getRequiredInput(node, 2, loc);
+  if (failed(indices) || failed(depthInput) || failed(values))
+    return failure();
+  FailureOr<SmallVector<double>> depth =
+      getConstantValues(*depthInput, loc, "OneHot's depth");
+  if (failed(depth))
+    return failure();
+  if (depth->size() != 1 || depth->front() < 1)
+    return emitError(loc) << "OneHot depth must be a positive scalar";
+  RankedTensorType valuesType = getRankedType(*values);
+  if (valuesType.getRank() != 1 || valuesType.getDimSize(0) != 2)
+    return emitError(loc) << "OneHot values must be a 2-element vector";
+  if (getRankedType(*indices).getElementType().isInteger(1))
+    return emitError(loc) << "OneHot indices must be numbers";
+  int64_t rank = getRankedType(*indices).getRank() + 1;
+  int64_t axis = getIntAttr(node, "axis", -1);
+  if (axis < -rank || axis >= rank)
+    return emitError(loc) << "OneHot axis " << axis << " out of range";
+  OpBuilder &b = ic.builder;
+  ic.setOutput(node, 0,
+               OneHotOp::create(
+                   b, loc, *indices, *values,
+                   b.getI64IntegerAttr(static_cast<int64_t>(depth->front())),
+                   b.getI64IntegerAttr(axis)));
+  return success();
+}
+
+static LogicalResult importTrilu(ImporterContext &ic,
+                                 const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> kInput = ic.getInput(node, 1, loc);
+  if (failed(input) || failed(kInput))
+    return failure();
+  if (getRankedType(*input).getRank() < 2)
+    return emitError(loc) << "Trilu needs rank >= 2";
+  int64_t k = 0;
+  if (*kInput) {
+    FailureOr<SmallVector<int64_t>> values =
+        ic.getConstantInts(*kInput, loc, "Trilu's k");
+    if (failed(values))
+      return failure();
+    if (values->size() != 1)
+      return emitError(loc) << "Trilu's k must be a scalar";
+    k = values->front();
+  }
+  OpBuilder &b = ic.builder;
+  ic.setOutput(node, 0,
+               TriluOp::create(b, loc, *input,
+                               b.getBoolAttr(getIntAttr(node, "upper", 1) != 0),
+                               b.getI64IntegerAttr(k)));
+  return success();
+}
+
+static LogicalResult importCumSum(ImporterContext &ic,
+                                  const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> axisInput = ic.getRequiredInput(node, 1, loc);
+  if (failed(input) || failed(axisInput))
+    return failure();
+  FailureOr<SmallVector<int64_t>> axis =
+      ic.getConstantInts(*axisInput, loc, "CumSum's axis");
+  if (failed(axis))
+    return failure();
+  int64_t rank = getRankedType(*input).getRank();
+  if (axis->size() != 1 || axis->front() < -rank || axis->front() >= rank)
+    return emitError(loc) << "CumSum axis must be a scalar in range";
+  if (getRankedType(*input).getElementType().isInteger(1))
+    return emitError(loc) << "CumSum of booleans is not supported";
+  OpBuilder &b = ic.builder;
+  ic.setOutput(
+      node, 0,
+      CumSumOp::create(b, loc, *input, b.getI64IntegerAttr(axis->front()),
+                       b.getBoolAttr(getIntAttr(node, "exclusive", 0) != 0),
+                       b.getBoolAttr(getIntAttr(node, "reverse", 0) != 0)));
+  return success();
+}
+
+void mlc::onnx_import::registerIndexingOpImporters(OpImporterTable &table) {
+  table.push_back({"Gather", 1, 22, importGatherLike<GatherOp>});
+  table.push_back(
+      {"GatherElements", 11, 22, importGatherLike<GatherElementsOp>});
+  table.push_back({"GatherND", 11, 22, importGatherND});
+  table.push_back({"OneHot", 9, 22, importOneHot});
+  table.push_back({"Scatter", 9, 10, importScatter<ScatterElementsOp>});
+  table.push_back(
+      {"ScatterElements", 11, 22, importScatter<ScatterElementsOp>});
+  table.push_back({"ScatterND", 11, 22, importScatter<ScatterNDOp>});
+  table.push_back({"Trilu", 14, 22, importTrilu});
+  table.push_back({"CumSum", 11, 22, importCumSum});
+}

@@ -1,0 +1,97 @@
+//===- NormalizationOps.cpp - Importers of ONNX normalization operators ---===//
+//
+// LayerNormalization becomes mlc.layer_norm (a graph pass can recognize it);
+// InstanceNormalization is a layer_norm over the spatial dimensions followed
+// by the per-channel scale and bias.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TensorImportUtils.h"
+
+using namespace mlir;
+using namespace mlc;
+using namespace mlc::onnx_import;
+
+static LogicalResult importLayerNorm(ImporterContext &ic,
+                                     const onnx::NodeProto &node,
+                                     Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> scale = ic.getRequiredInput(node, 1, loc);
+  FailureOr<Value> bias = ic.getInput(node, 2, loc);
+  if (failed(input) || failed(scale) || failed(bias))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  if (!isa<FloatType>(type.getElementType()))
+    return emitError(loc) << "LayerNormalization needs a float input";
+  int64_t rank = type.getRank();
+  int64_t axis = getIntAttr(node, "axis", -1);
+  if (axis < -rank || axis >= rank)
+    return emitError(loc) << "LayerNormalization axis " << axis
+                          << " out of range";
+  if (axis < 0)
+    axis += rank;
+  ArrayRef<int64_t> normalized = type.getShape().drop_front(axis);
+  for (Value param : {*scale, *bias}) {
+    if (!param)
+      continue;
+    RankedTensorType paramType = getRankedType(param);
+    FailureOr<SmallVector<int64_t>> shape =
+        getBroadcastShape(paramType.getShape(), normalized);
+    if (paramType.getElementType() != type.getElementType() ||
+        paramType.getRank() > static_cast<int64_t>(normalized.size()) ||
+        failed(shape) || ArrayRef<int64_t>(*shape) != normalized)
+      return emitError(loc)
+             << "LayerNormalization parameter " << paramType
+             << " does not match the normalized dimensions of " << type;
+  }
+  OpBuilder &b = ic.builder;
+  auto op = LayerNormOp::create(
+      b, loc, *input, *scale, *bias, b.getI64IntegerAttr(axis),
+      b.getF32FloatAttr(getFloatAttr(node, "epsilon", 1e-5f)));
+  ic.setOutput(node, 0, op.getResult());
+  ic.setOutput(node, 1, op.getMean());
+  ic.setOutput(node, 2, op.getInvStdDev());
+  return success();
+}
+
+static LogicalResult importInstanceNorm(ImporterContext &ic,
+                                        const onnx::NodeProto &node,
+                                        Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> scale = ic.getRequiredInput(node, 1, loc);
+  FailureOr<Value> bias = ic.getRequiredInput(node, 2, loc);
+  if (failed(input) || failed(scale) || failed(bias))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  int64_t rank = type.getRank();
+  if (rank < 3 || !isa<FloatType>(type.getElementType()))
+    return emitError(loc) << "InstanceNormalization needs a float input of "
+                             "rank >= 3";
+  int64_t channels = type.getDimSize(1);
+  for (Value param : {*scale, *bias}) {
+    RankedTensorType paramType = getRankedType(param);
+    if (paramType.getRank() != 1 || paramType.getDimSize(0) != channels ||
+        paramType.getElementType() != type.getElementType())
+      return emitError(loc) << "InstanceNormalization scale and B must be "
+                               "1-D with one entry per channel";
+  }
+  OpBuilder &b = ic.builder;
+  auto norm = LayerNormOp::create(
+      b, loc, *input, Value(), Value(), b.getI64IntegerAttr(2),
+      b.getF32FloatAttr(getFloatAttr(node, "epsilon", 1e-5f)));
+  // [C] -> [C, 1, ..., 1] broadcasts against [N, C, spatial...].
+  SmallVector<int64_t> paramShape(rank - 1, 1);
+  paramShape[0] = channels;
+  Value scaled = MulOp::create(b, loc, norm.getResult(),
+                               createReshape(ic, loc, *scale, paramShape));
+  ic.setOutput(
+      node, 0,
+      AddOp::create(b, loc, scaled, createReshape(ic, loc, *bias, paramShape)));
+  return success();
+}
+
+void mlc::onnx_import::registerNormalizationOpImporters(
+    OpImporterTable &table) {
+  table.push_back({"LayerNormalization", 17, 22, importLayerNorm});
+  table.push_back({"InstanceNormalization", 1, 22, importInstanceNorm});
+}

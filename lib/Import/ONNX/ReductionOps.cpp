@@ -1,0 +1,146 @@
+//===- ReductionOps.cpp - Importers of ONNX reductions --------------------===//
+//
+// Reduce{Sum,Mean,Max,Min,Prod,L1,L2,LogSum,LogSumExp,SumSquare} (axes as an
+// attribute before opset 13 for ReduceSum and 18 for the others, as a
+// constant input after), ArgMax/ArgMin, LogSoftmax and Hardmax (flattened
+// 2-D semantics before opset 13).
+//
+//===----------------------------------------------------------------------===//
+
+#include "TensorImportUtils.h"
+
+using namespace mlir;
+using namespace mlc;
+using namespace mlc::onnx_import;
+
+/// Imports Reduce<kind>; `kind` is std::nullopt for ReduceMean, which has
+/// its own op.
+static LogicalResult importReduce(ImporterContext &ic,
+                                  const onnx::NodeProto &node, Location loc,
+                                  std::optional<ReduceKind> kind,
+                                  int64_t axesInputSince) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  auto axesOr = getIntsAttrOrInput(ic, node, "axes", 1, axesInputSince, loc);
+  if (failed(axesOr))
+    return failure();
+  SmallVector<int64_t> axes = *axesOr ? **axesOr : SmallVector<int64_t>();
+  if (ic.opset >= axesInputSince && axes.empty() &&
+      getIntAttr(node, "noop_with_empty_axes", 0)) {
+    ic.setOutput(node, 0, *input);
+    return success();
+  }
+  RankedTensorType type = getRankedType(*input);
+  if (failed(normalizeAxes(node, axes, type.getRank(), loc)))
+    return failure();
+  Type elementType = type.getElementType();
+  bool isFloat = isa<FloatType>(elementType);
+  bool needsFloat = !kind || *kind == ReduceKind::L2 ||
+                    *kind == ReduceKind::LogSum ||
+                    *kind == ReduceKind::LogSumExp;
+  if (needsFloat && !isFloat)
+    return emitError(loc) << node.op_type() << " needs a float input";
+  if (elementType.isInteger(1) && *kind != ReduceKind::Max &&
+      *kind != ReduceKind::Min)
+    return emitError(loc) << node.op_type() << " of booleans is not supported";
+  OpBuilder &b = ic.builder;
+  bool keepdims = getIntAttr(node, "keepdims", 1) != 0;
+  if (!kind) {
+    ic.setOutput(node, 0,
+                 ReduceMeanOp::create(b, loc, *input,
+                                      b.getDenseI64ArrayAttr(axes),
+                                      b.getBoolAttr(keepdims)));
+    return success();
+  }
+  ic.setOutput(node, 0,
+               ReduceOp::create(b, loc, *kind, *input, axes, keepdims));
+  return success();
+}
+
+template <ReduceKind kind, int64_t axesInputSince>
+static LogicalResult importReduceKind(ImporterContext &ic,
+                                      const onnx::NodeProto &node,
+                                      Location loc) {
+  return importReduce(ic, node, loc, kind, axesInputSince);
+}
+
+static LogicalResult importReduceMean(ImporterContext &ic,
+                                      const onnx::NodeProto &node,
+                                      Location loc) {
+  return importReduce(ic, node, loc, std::nullopt, 18);
+}
+
+template <ArgReduceKind kind>
+static LogicalResult importArgReduce(ImporterContext &ic,
+                                     const onnx::NodeProto &node,
+                                     Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  int64_t rank = type.getRank();
+  int64_t axis = getIntAttr(node, "axis", 0);
+  if (axis < -rank || axis >= rank)
+    return emitError(loc) << node.op_type() << " axis " << axis
+                          << " out of range";
+  if (type.getElementType().isInteger(1))
+    return emitError(loc) << node.op_type() << " of booleans is not supported";
+  if (type.getDimSize(axis < 0 ? axis + rank : axis) == 0)
+    return emitError(loc) << node.op_type() << " over an empty axis";
+  ic.setOutput(
+      node, 0,
+      ArgReduceOp::create(ic.builder, loc, kind, *input, axis,
+                          getIntAttr(node, "keepdims", 1) != 0,
+                          getIntAttr(node, "select_last_index", 0) != 0));
+  return success();
+}
+
+/// LogSoftmax and Hardmax: axis over one dimension from opset 13, over the
+/// input flattened to 2-D at `axis` (default 1) before.
+template <typename OpTy>
+static LogicalResult importSoftmaxLike(ImporterContext &ic,
+                                       const onnx::NodeProto &node,
+                                       Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  if (!isa<FloatType>(getRankedType(*input).getElementType()))
+    return emitError(loc) << node.op_type() << " needs a float input";
+  bool legacy = ic.opset < 13;
+  int64_t axis = getIntAttr(node, "axis", legacy ? 1 : -1);
+  FailureOr<Value> result = applyOnCoercedAxis(
+      ic, node, loc, *input, axis, legacy, [&](Value x, int64_t a) -> Value {
+        return OpTy::create(ic.builder, loc, x,
+                            ic.builder.getI64IntegerAttr(a));
+      });
+  if (failed(result))
+    return failure();
+  ic.setOutput(node, 0, *result);
+  return success();
+}
+
+void mlc::onnx_import::registerReductionOpImporters(OpImporterTable &table) {
+  table.push_back({"ReduceMean", 1, 17, importReduceMean});
+  table.push_back({"ReduceMean", 18, 22, importReduceMean});
+  table.push_back({"ReduceSum", 1, 12, importReduceKind<ReduceKind::Sum, 13>});
+  table.push_back({"ReduceSum", 13, 22, importReduceKind<ReduceKind::Sum, 13>});
+#define MLC_REDUCE_18(NAME, KIND)                                              \
+  table.push_back({NAME, 1, 17, importReduceKind<ReduceKind::KIND, 18>});      \
+  table.push_back({NAME, 18, 22, importReduceKind<ReduceKind::KIND, 18>});
+  MLC_REDUCE_18("ReduceMax", Max)
+  MLC_REDUCE_18("ReduceMin", Min)
+  MLC_REDUCE_18("ReduceProd", Prod)
+  MLC_REDUCE_18("ReduceL1", L1)
+  MLC_REDUCE_18("ReduceL2", L2)
+  MLC_REDUCE_18("ReduceLogSum", LogSum)
+  MLC_REDUCE_18("ReduceLogSumExp", LogSumExp)
+  MLC_REDUCE_18("ReduceSumSquare", SumSquare)
+#undef MLC_REDUCE_18
+  table.push_back({"ArgMax", 1, 22, importArgReduce<ArgReduceKind::ArgMax>});
+  table.push_back({"ArgMin", 1, 22, importArgReduce<ArgReduceKind::ArgMin>});
+  table.push_back({"LogSoftmax", 1, 12, importSoftmaxLike<LogSoftmaxOp>});
+  table.push_back({"LogSoftmax", 13, 22, importSoftmaxLike<LogSoftmaxOp>});
+  table.push_back({"Hardmax", 1, 12, importSoftmaxLike<HardmaxOp>});
+  table.push_back({"Hardmax", 13, 22, importSoftmaxLike<HardmaxOp>});
+}

@@ -1,0 +1,116 @@
+//===- TensorImportUtils.cpp - Helpers of the tensor-op importers ---------===//
+
+#include "TensorImportUtils.h"
+
+#include "llvm/ADT/SmallBitVector.h"
+
+using namespace mlir;
+using namespace mlc;
+using namespace mlc::onnx_import;
+
+FailureOr<std::optional<SmallVector<int64_t>>>
+mlc::onnx_import::getIntsAttrOrInput(ImporterContext &ic,
+                                     const onnx::NodeProto &node,
+                                     StringRef name, int inputIndex,
+                                     int64_t inputSince, Location loc) {
+  if (ic.opset < inputSince) {
+    if (!findAttr(node, name))
+      return std::optional<SmallVector<int64_t>>();
+    return std::optional<SmallVector<int64_t>>(getIntsAttr(node, name, {}));
+  }
+  FailureOr<Value> input = ic.getInput(node, inputIndex, loc);
+  if (failed(input))
+    return failure();
+  if (!*input)
+    return std::optional<SmallVector<int64_t>>();
+  FailureOr<SmallVector<int64_t>> values =
+      ic.getConstantInts(*input, loc, node.op_type() + "'s " + name.str());
+  if (failed(values))
+    return failure();
+  return std::optional<SmallVector<int64_t>>(std::move(*values));
+}
+
+FailureOr<SmallVector<double>>
+mlc::onnx_import::getConstantValues(Value value, Location loc, StringRef what) {
+  auto constant = value ? value.getDefiningOp<ConstantOp>() : ConstantOp();
+  auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue())
+                        : DenseElementsAttr();
+  if (!dense)
+    return emitError(loc) << what << " must be a constant";
+  SmallVector<double> result;
+  if (isa<FloatType>(dense.getElementType())) {
+    for (const APFloat &v : dense.getValues<APFloat>())
+      result.push_back(v.convertToDouble());
+  } else if (dense.getElementType().isInteger(1)) {
+    for (bool v : dense.getValues<bool>())
+      result.push_back(v);
+  } else {
+    for (const APInt &v : dense.getValues<APInt>())
+      result.push_back(static_cast<double>(v.getSExtValue()));
+  }
+  return result;
+}
+
+FailureOr<SmallVector<int64_t>>
+mlc::onnx_import::normalizeAxes(const onnx::NodeProto &node,
+                                ArrayRef<int64_t> axes, int64_t rank,
+                                Location loc) {
+  SmallVector<int64_t> result;
+  llvm::SmallBitVector seen(rank);
+  for (int64_t axis : axes) {
+    if (axis < -rank || axis >= rank)
+      return emitError(loc) << node.op_type() << " axis " << axis
+                            << " out of range for rank " << rank;
+    int64_t normalized = axis < 0 ? axis + rank : axis;
+    if (seen.test(normalized))
+      return emitError(loc) << node.op_type() << " repeats axis " << axis;
+    seen.set(normalized);
+    result.push_back(normalized);
+  }
+  return result;
+}
+
+LogicalResult mlc::onnx_import::requireStaticShape(const onnx::NodeProto &node,
+                                                   Value value, Location loc) {
+  if (getRankedType(value).hasStaticShape())
+    return success();
+  return emitError(loc) << node.op_type() << " of a dynamically shaped tensor "
+                        << getRankedType(value) << " is not supported";
+}
+
+Value mlc::onnx_import::createReshape(ImporterContext &ic, Location loc,
+                                      Value input, ArrayRef<int64_t> shape) {
+  if (getRankedType(input).getShape() == shape)
+    return input;
+  return ReshapeOp::create(ic.builder, loc, input,
+                           ic.builder.getDenseI64ArrayAttr(shape));
+}
+
+Value mlc::onnx_import::createTranspose(ImporterContext &ic, Location loc,
+                                        Value input, ArrayRef<int64_t> perm) {
+  return TransposeOp::create(ic.builder, loc, input,
+                             ic.builder.getDenseI64ArrayAttr(perm));
+}
+
+FailureOr<Value> mlc::onnx_import::applyOnCoercedAxis(
+    ImporterContext &ic, const onnx::NodeProto &node, Location loc, Value input,
+    int64_t axis, bool flattenLegacy,
+    function_ref<Value(Value, int64_t)> build) {
+  RankedTensorType type = getRankedType(input);
+  int64_t rank = type.getRank();
+  if (axis < -rank || axis >= rank)
+    return emitError(loc) << node.op_type() << " axis " << axis
+                          << " out of range for rank " << rank;
+  if (axis < 0)
+    axis += rank;
+  if (!flattenLegacy || axis == rank - 1)
+    return build(input, axis);
+  // Before opset 13 the op works on the input flattened to
+  // [prod(dims[:axis]), prod(dims[axis:])].
+  if (failed(requireStaticShape(node, input, loc)))
+    return failure();
+  int64_t outer = ShapedType::getNumElements(type.getShape().take_front(axis));
+  int64_t inner = ShapedType::getNumElements(type.getShape().drop_front(axis));
+  Value flat = createReshape(ic, loc, input, {outer, inner});
+  return createReshape(ic, loc, build(flat, 1), type.getShape());
+}

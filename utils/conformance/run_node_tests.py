@@ -1,0 +1,598 @@
+#!/usr/bin/env python3
+"""Run ONNX backend node tests through mlc-compile and mlc-run.
+
+Usage:
+    run_node_tests.py --suite NAME=DIR [--suite NAME=DIR ...] [--tools-dir DIR]
+                      [--jobs N] [--filter REGEX] [--json OUT]
+                      [--expected NAME=FILE ...] [--write-expected NAME=FILE ...]
+
+Each DIR holds ONNX node tests: test_*/model.onnx plus test_data_set_*/ with
+input_<i>.pb and output_<i>.pb. Every test is compiled once
+(`mlc-compile model.onnx -o model.so`), run on every data set
+(`mlc-run model.so --input input_0.pb ... --output-dir D`) and each
+output_<i>.pb is compared with the expected one: floats at rtol 1e-3 /
+atol 1e-5 (NaN equals NaN), integers and bools exactly; shape and dtype must
+match. Each test gets one class:
+
+    pass           every output of every data set matches
+    mismatch       ran, but an output differs (values, shape, dtype or count)
+    unsupported    mlc-compile failed cleanly saying an operator is unsupported
+    compile-error  mlc-compile failed cleanly (exit 1) for another reason
+    run-error      mlc-run failed cleanly (exit 1)
+    crash          a tool died by a signal, exited with a code other than 0/1,
+                   or printed a crash marker (Stack dump, Assertion, LLVM ERROR,
+                   UNREACHABLE), whatever its exit code
+    timeout        a tool ran past --compile-timeout / --run-timeout
+
+Whether a test is in scope is decided from its model alone: see OUT_OF_SCOPE
+below, the one place that defines it. docs/Conformance.md describes the
+output and how to update the expected lists.
+
+Exit code: 1 when any test crashes or times out, or (with --expected) when a
+listed test does not pass; 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import concurrent.futures
+import dataclasses
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+RTOL = 1e-3
+ATOL = 1e-5
+
+CLASSES = ["pass", "mismatch", "unsupported", "compile-error", "run-error",
+           "crash", "timeout"]
+
+# ----------------------------------------------------------------------------
+# Scope (issue 3, "ONNX importer breadth"). A test is out of scope when its
+# model (main graph or any subgraph) uses one of these operators, a node of a
+# non-default domain, or a value that is not a plain numeric tensor. The
+# reason shown for a test is the first rule that matches.
+# ----------------------------------------------------------------------------
+OUT_OF_SCOPE = {
+    "training op": {
+        "SoftmaxCrossEntropyLoss", "NegativeLogLikelihoodLoss", "Adam",
+        "Adagrad", "Momentum", "Gradient",
+    },
+    # Any op whose name starts with Sequence or Optional is also one of these.
+    "sequence/optional op": {"ConcatFromSequence", "SplitToSequence"},
+    "string op": {
+        "StringNormalizer", "StringConcat", "StringSplit", "RegexFullMatch",
+    },
+    "random op": {
+        "RandomNormal", "RandomNormalLike", "RandomUniform",
+        "RandomUniformLike", "Bernoulli", "Multinomial",
+    },
+}
+OUT_OF_SCOPE_OP_PREFIXES = {"Sequence": "sequence/optional op",
+                            "Optional": "sequence/optional op"}
+# Nodes of any other domain (ai.onnx.ml, ai.onnx.preview.training, local
+# function domains, ...) are out of scope.
+DEFAULT_DOMAINS = {"", "ai.onnx"}
+# Values of string type, and sequence/optional/map values, are out of scope.
+
+CRASH_MARKERS = ("Stack dump", "Assertion", "LLVM ERROR", "UNREACHABLE")
+UNSUPPORTED_OP_RE = re.compile(r"unsupported ONNX operator '([^']+)'")
+
+
+def op_scope_reason(domain: str, op_type: str) -> str | None:
+    if domain not in DEFAULT_DOMAINS:
+        return f"non-default domain '{domain}'"
+    for reason, ops in OUT_OF_SCOPE.items():
+        if op_type in ops:
+            return f"{reason} {op_type}"
+    for prefix, reason in OUT_OF_SCOPE_OP_PREFIXES.items():
+        if op_type.startswith(prefix):
+            return f"{reason} {op_type}"
+    return None
+
+
+def type_scope_reason(type_proto: onnx.TypeProto) -> str | None:
+    kind = type_proto.WhichOneof("value")
+    if kind in ("sequence_type", "optional_type", "map_type"):
+        return f"{kind.split('_')[0]} value"
+    if kind == "tensor_type" and \
+            type_proto.tensor_type.elem_type == onnx.TensorProto.STRING:
+        return "string tensor"
+    return None
+
+
+def walk_graphs(graph: onnx.GraphProto):
+    """Yields `graph` and every subgraph of its nodes' attributes."""
+    yield graph
+    for node in graph.node:
+        for attr in node.attribute:
+            if attr.HasField("g"):
+                yield from walk_graphs(attr.g)
+            for sub in attr.graphs:
+                yield from walk_graphs(sub)
+
+
+def analyze_model(model: onnx.ModelProto) -> tuple[list[str], str | None]:
+    """Returns the sorted op types of a model and why it is out of scope
+    (None when in scope)."""
+    ops: set[str] = set()
+    reasons: list[str] = []
+    for graph in walk_graphs(model.graph):
+        for value in [*graph.input, *graph.output, *graph.value_info]:
+            reason = type_scope_reason(value.type)
+            if reason:
+                reasons.append(reason)
+        for tensor in graph.initializer:
+            if tensor.data_type == onnx.TensorProto.STRING:
+                reasons.append("string tensor")
+        for node in graph.node:
+            ops.add(node.op_type if node.domain in DEFAULT_DOMAINS
+                    else f"{node.domain}.{node.op_type}")
+            reason = op_scope_reason(node.domain, node.op_type)
+            if reason:
+                reasons.append(reason)
+            for attr in node.attribute:
+                if attr.HasField("t") and \
+                        attr.t.data_type == onnx.TensorProto.STRING:
+                    reasons.append("string tensor")
+                if attr.type == onnx.AttributeProto.STRINGS and \
+                        attr.name.startswith("value"):
+                    reasons.append("string tensor")
+    return sorted(ops), (reasons[0] if reasons else None)
+
+
+# ----------------------------------------------------------------------------
+# Running the tools.
+# ----------------------------------------------------------------------------
+@dataclasses.dataclass
+class ToolResult:
+    returncode: int | None  # None on timeout
+    output: str
+    seconds: float
+
+
+def run_tool(cmd: list[str], timeout: float) -> ToolResult:
+    """Runs `cmd` in its own process group, killing the group on timeout."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+        code: int | None = proc.returncode
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        out, _ = proc.communicate()
+        code = None
+    return ToolResult(code, out.decode("utf-8", "replace"),
+                      time.monotonic() - start)
+
+
+FILE_LOC_RE = re.compile(r'\("[^"]*":\d+:\d+\)')
+
+
+def first_line(text: str, pattern: str = "error") -> str:
+    """The first line of `text` containing `pattern` (else the first line),
+    without the model path of MLIR locations, which the test name implies."""
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    chosen = next((l for l in lines if pattern in l), lines[0] if lines else "")
+    return FILE_LOC_RE.sub("", chosen)[:240]
+
+
+def tool_failure(tool: str, result: ToolResult,
+                 timeout: float) -> tuple[str, str] | None:
+    """The (class, detail) of a failed tool run, or None if it succeeded.
+    Classes other than crash/timeout are decided by the caller."""
+    if result.returncode is None:
+        return "timeout", f"{tool} ran past {timeout:g} s"
+    if result.returncode < 0:
+        try:
+            name = signal.Signals(-result.returncode).name
+        except ValueError:
+            name = str(-result.returncode)
+        return "crash", f"{tool} killed by {name}: {first_line(result.output)}"
+    if result.returncode not in (0, 1):
+        return "crash", (f"{tool} exited with {result.returncode}: "
+                         f"{first_line(result.output)}")
+    for marker in CRASH_MARKERS:
+        if marker in result.output:
+            return "crash", (f"{tool} printed '{marker}' (exit "
+                             f"{result.returncode}): "
+                             f"{first_line(result.output, marker)}")
+    if result.returncode == 1:
+        return "error", first_line(result.output)
+    return None
+
+
+# ----------------------------------------------------------------------------
+# Comparing outputs.
+# ----------------------------------------------------------------------------
+def read_tensor(path: Path) -> np.ndarray:
+    tensor = onnx.TensorProto()
+    tensor.ParseFromString(path.read_bytes())
+    return numpy_helper.to_array(tensor)
+
+
+def as_comparable(a: np.ndarray) -> np.ndarray:
+    # Tolerances are applied in float64 so that float16 rounding does not
+    # blur them; bfloat16 and float8 come back as ml_dtypes arrays (kind V).
+    if a.dtype.kind == "f" or a.dtype.kind not in "biuc":
+        return a.astype(np.float64)
+    return a
+
+
+def compare(expected: np.ndarray, actual: np.ndarray) -> str | None:
+    """None when `actual` matches `expected`, else why not."""
+    if expected.dtype != actual.dtype:
+        return f"dtype {actual.dtype}, expected {expected.dtype}"
+    if expected.shape != actual.shape:
+        return f"shape {list(actual.shape)}, expected {list(expected.shape)}"
+    e, a = as_comparable(expected), as_comparable(actual)
+    if e.dtype.kind in "fc":
+        ok = np.isclose(a, e, rtol=RTOL, atol=ATOL, equal_nan=True)
+    else:
+        ok = a == e
+    if np.all(ok):
+        return None
+    bad = np.argwhere(~np.asarray(ok))
+    index = tuple(int(i) for i in bad[0])
+    return (f"{len(bad)}/{e.size} values differ, first at {list(index)}: "
+            f"got {a[index].item()!r}, expected {e[index].item()!r}")
+
+
+def indexed_files(directory: Path, stem: str) -> list[Path]:
+    files = []
+    for path in directory.glob(f"{stem}_*.pb"):
+        suffix = path.stem[len(stem) + 1:]
+        if suffix.isdigit():
+            files.append((int(suffix), path))
+    return [p for _, p in sorted(files)]
+
+
+# ----------------------------------------------------------------------------
+# One test.
+# ----------------------------------------------------------------------------
+@dataclasses.dataclass
+class TestResult:
+    suite: str
+    name: str
+    cls: str = "pass"
+    detail: str = ""
+    in_scope: bool = True
+    scope_reason: str | None = None
+    ops: list[str] = dataclasses.field(default_factory=list)
+    unsupported_op: str | None = None
+    seconds: float = 0.0
+
+
+@dataclasses.dataclass
+class Config:
+    tools_dir: Path
+    workdir: Path
+    compile_timeout: float
+    run_timeout: float
+
+
+def run_test(cfg: Config, suite: str, test_dir: Path) -> TestResult:
+    start = time.monotonic()
+    result = TestResult(suite, test_dir.name)
+    try:
+        model = onnx.load(str(test_dir / "model.onnx"),
+                          load_external_data=False)
+        result.ops, result.scope_reason = analyze_model(model)
+    except Exception as e:  # A model onnx cannot read is still run.
+        result.scope_reason = f"onnx cannot load the model: {e}"[:200]
+    result.in_scope = result.scope_reason is None
+    try:
+        classify(cfg, test_dir, result)
+    finally:
+        result.seconds = time.monotonic() - start
+    return result
+
+
+def classify(cfg: Config, test_dir: Path, result: TestResult) -> None:
+    work = cfg.workdir / result.suite / result.name
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    library = work / "model.so"
+    compiled = run_tool([str(cfg.tools_dir / "mlc-compile"),
+                         str(test_dir / "model.onnx"), "-o", str(library)],
+                        cfg.compile_timeout)
+    failure = tool_failure("mlc-compile", compiled, cfg.compile_timeout)
+    if failure:
+        cls, result.detail = failure
+        if cls == "error":
+            unsupported = UNSUPPORTED_OP_RE.search(compiled.output)
+            if unsupported:
+                cls = "unsupported"
+                result.unsupported_op = unsupported.group(1)
+            else:
+                cls = "compile-error"
+        result.cls = cls
+        return
+
+    data_sets = sorted(test_dir.glob("test_data_set_*"))
+    if not data_sets:
+        result.cls, result.detail = "run-error", "no test_data_set_* directory"
+        return
+    for data_set in data_sets:
+        out_dir = work / data_set.name
+        inputs = indexed_files(data_set, "input")
+        cmd = [str(cfg.tools_dir / "mlc-run"), str(library)]
+        for path in inputs:
+            cmd += ["--input", str(path)]
+        cmd += ["--output-dir", str(out_dir)]
+        ran = run_tool(cmd, cfg.run_timeout)
+        failure = tool_failure("mlc-run", ran, cfg.run_timeout)
+        if failure:
+            cls, detail = failure
+            result.cls = "run-error" if cls == "error" else cls
+            result.detail = f"{data_set.name}: {detail}"
+            return
+        problem = compare_outputs(data_set, out_dir)
+        if problem:
+            result.cls = "mismatch"
+            result.detail = f"{data_set.name}: {problem}"
+            return
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def compare_outputs(data_set: Path, out_dir: Path) -> str | None:
+    expected_files = indexed_files(data_set, "output")
+    actual_files = indexed_files(out_dir, "output")
+    if len(actual_files) != len(expected_files):
+        return (f"{len(actual_files)} output(s), expected "
+                f"{len(expected_files)}")
+    for expected_path, actual_path in zip(expected_files, actual_files):
+        try:
+            expected = read_tensor(expected_path)
+        except Exception as e:
+            return f"cannot read expected {expected_path.name}: {e}"
+        try:
+            actual = read_tensor(actual_path)
+        except Exception as e:
+            return f"cannot read {actual_path.name} written by mlc-run: {e}"
+        problem = compare(expected, actual)
+        if problem:
+            return f"{expected_path.stem}: {problem}"
+    return None
+
+
+# ----------------------------------------------------------------------------
+# Expected lists and the summary.
+# ----------------------------------------------------------------------------
+def read_list(path: Path) -> list[str]:
+    names = []
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            names.append(line)
+    return names
+
+
+def counts_line(results: list[TestResult]) -> str:
+    counts = collections.Counter(r.cls for r in results)
+    return (f"{len(results)} tests: " +
+            ", ".join(f"{counts[c]} {c}" for c in CLASSES))
+
+
+def pass_rate(results: list[TestResult]) -> str:
+    passed = sum(r.cls == "pass" for r in results)
+    pct = 100.0 * passed / len(results) if results else 0.0
+    return f"{pct:.1f}% ({passed}/{len(results)})"
+
+
+def print_summary(by_suite: dict[str, list[TestResult]], top: int) -> None:
+    print("=== summary ===")
+    everything: list[TestResult] = []
+    for suite, results in by_suite.items():
+        scoped = [r for r in results if r.in_scope]
+        print(f"{suite}: all {counts_line(results)}")
+        print(f"{suite}: in-scope {counts_line(scoped)}")
+        print(f"{suite}: in-scope pass rate {pass_rate(scoped)}")
+        everything += results
+    scoped = [r for r in everything if r.in_scope]
+    print(f"total: all {counts_line(everything)}")
+    print(f"total: in-scope {counts_line(scoped)}")
+    print(f"total: in-scope pass rate {pass_rate(scoped)}")
+
+    failing: collections.Counter[str] = collections.Counter()
+    for r in scoped:
+        if r.cls == "pass":
+            continue
+        if r.unsupported_op:
+            failing[r.unsupported_op] += 1
+        else:
+            failing.update(r.ops)
+    print(f"top failing op types (in-scope failing tests that contain the op; "
+          f"for unsupported, the op named):")
+    for op, count in sorted(failing.items(), key=lambda kv: (-kv[1], kv[0]))[:top]:
+        print(f"  {op:32} {count}")
+
+
+def check_expected(by_suite: dict[str, list[TestResult]],
+                   expected: dict[str, Path], pattern: re.Pattern,
+                   suite_dirs: dict[str, Path]) -> int:
+    """Prints regressions and new passes; returns the regression count."""
+    regressions = 0
+    for suite, path in expected.items():
+        listed = set(read_list(path))
+        results = {r.name: r for r in by_suite[suite]}
+        lost = []
+        for name in sorted(listed):
+            if not pattern.search(name):
+                continue
+            r = results.get(name)
+            if r is None:
+                lost.append(f"REGRESSION: {suite}/{name} (listed, but no such "
+                            f"test under {suite_dirs[suite]})")
+            elif r.cls != "pass":
+                lost.append(f"REGRESSION: {suite}/{name} ({r.cls}: "
+                            f"{r.detail})")
+        new = sorted(n for n, r in results.items()
+                     if r.cls == "pass" and n not in listed)
+        for line in lost:
+            print(line)
+        for name in new:
+            print(f"NEW PASS: {suite}/{name}")
+        print(f"expected {suite}: {len(listed)} listed, {len(lost)} "
+              f"regressions, {len(new)} new passes")
+        regressions += len(lost)
+    return regressions
+
+
+def write_expected(by_suite: dict[str, list[TestResult]],
+                   targets: dict[str, Path]) -> None:
+    """Rewrites each list: the passes of this run, plus the entries of the
+    old list for tests this run did not cover (--filter)."""
+    for suite, path in targets.items():
+        ran = {r.name for r in by_suite[suite]}
+        kept = {n for n in read_list(path) if n not in ran} \
+            if path.exists() else set()
+        passes = {r.name for r in by_suite[suite] if r.cls == "pass"}
+        path.write_text("".join(f"{n}\n" for n in sorted(kept | passes)))
+        print(f"wrote {path}: {len(kept | passes)} tests")
+
+
+def parse_pairs(values: list[str], what: str) -> dict[str, Path]:
+    pairs = {}
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not name or not path:
+            raise SystemExit(f"error: {what} expects NAME=PATH, got '{value}'")
+        pairs[name] = Path(path)
+    return pairs
+
+
+def main() -> int:
+    here = Path(__file__).resolve().parent
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--suite", action="append", default=[], required=True,
+                        metavar="NAME=DIR",
+                        help="a directory of test_*/ node tests (repeatable)")
+    parser.add_argument("--tools-dir", type=Path,
+                        default=here.parent.parent / "build" / "bin",
+                        help="where mlc-compile and mlc-run are "
+                             "(default: build/bin of this checkout)")
+    parser.add_argument("--jobs", "-j", type=int, default=2)
+    parser.add_argument("--filter", default="",
+                        help="run only tests whose name matches this regex")
+    parser.add_argument("--compile-timeout", type=float, default=60.0,
+                        help="seconds per mlc-compile (default 60)")
+    parser.add_argument("--run-timeout", type=float, default=30.0,
+                        help="seconds per mlc-run, per data set (default 30)")
+    parser.add_argument("--json", type=Path, help="write all results here")
+    parser.add_argument("--expected", action="append", default=[],
+                        metavar="NAME=FILE",
+                        help="fail when a test listed in FILE does not pass")
+    parser.add_argument("--write-expected", action="append", default=[],
+                        metavar="NAME=FILE",
+                        help="rewrite FILE with the tests of suite NAME that "
+                             "pass")
+    parser.add_argument("--workdir", type=Path,
+                        help="keep artifacts and outputs of failing tests "
+                             "here (default: a temporary directory, removed)")
+    parser.add_argument("--top", type=int, default=20,
+                        help="how many failing op types to list")
+    parser.add_argument("--quiet", action="store_true",
+                        help="print only failing tests and the summary")
+    args = parser.parse_args()
+
+    suites = parse_pairs(args.suite, "--suite")
+    expected = parse_pairs(args.expected, "--expected")
+    write_targets = parse_pairs(args.write_expected, "--write-expected")
+    for name in [*expected, *write_targets]:
+        if name not in suites:
+            parser.error(f"no --suite named '{name}'")
+    for name, path in expected.items():
+        if not path.is_file():
+            parser.error(f"expected list '{path}' of suite {name} not found")
+    for name, directory in suites.items():
+        if not directory.is_dir():
+            parser.error(f"suite {name}: '{directory}' is not a directory")
+    for tool in ("mlc-compile", "mlc-run"):
+        if not os.access(args.tools_dir / tool, os.X_OK):
+            parser.error(f"no executable {tool} in '{args.tools_dir}'")
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    pattern = re.compile(args.filter)
+
+    tasks = []
+    for suite, directory in suites.items():
+        for test_dir in sorted(directory.glob("test_*")):
+            if (test_dir / "model.onnx").is_file() and \
+                    pattern.search(test_dir.name):
+                tasks.append((suite, test_dir))
+
+    temp = None
+    if args.workdir:
+        workdir = args.workdir.resolve()
+    else:
+        temp = tempfile.mkdtemp(prefix="mlc-conformance-")
+        workdir = Path(temp)
+    cfg = Config(args.tools_dir.resolve(), workdir, args.compile_timeout,
+                 args.run_timeout)
+
+    start = time.monotonic()
+    by_suite: dict[str, list[TestResult]] = {s: [] for s in suites}
+    try:
+        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+            # map() yields in submission order: the listing is deterministic.
+            for r in pool.map(lambda t: run_test(cfg, *t), tasks):
+                by_suite[r.suite].append(r)
+                if args.quiet and r.cls == "pass":
+                    continue
+                scope = "" if r.in_scope else f" [out of scope: {r.scope_reason}]"
+                detail = f": {r.detail}" if r.detail else ""
+                print(f"{r.cls:13} {r.suite}/{r.name} ({r.seconds:.1f} s)"
+                      f"{scope}{detail}", flush=True)
+    finally:
+        if temp:
+            shutil.rmtree(temp, ignore_errors=True)
+    elapsed = time.monotonic() - start
+
+    print_summary(by_suite, args.top)
+    slowest = sorted((r for rs in by_suite.values() for r in rs),
+                     key=lambda r: -r.seconds)[:5]
+    print(f"wall time {elapsed:.0f} s with {args.jobs} job(s); slowest: " +
+          ", ".join(f"{r.suite}/{r.name} {r.seconds:.1f} s" for r in slowest))
+    regressions = check_expected(by_suite, expected, pattern, suites)
+    if write_targets:
+        write_expected(by_suite, write_targets)
+
+    everything = [r for rs in by_suite.values() for r in rs]
+    broken = [r for r in everything if r.cls in ("crash", "timeout")]
+    for r in broken:
+        print(f"TOOL FAILURE: {r.suite}/{r.name} ({r.cls}: {r.detail})")
+    print(f"crashes and timeouts: {len(broken)}")
+    if args.json:
+        args.json.write_text(json.dumps(
+            {"rtol": RTOL, "atol": ATOL,
+             "suites": {s: {"dir": str(suites[s]),
+                            "tests": [dataclasses.asdict(r) for r in rs]}
+                        for s, rs in by_suite.items()}},
+            indent=1) + "\n")
+    passed = sum(r.cls == "pass" for r in everything)
+    print(f"{passed} passed, {len(everything) - passed} failed")
+    return 1 if regressions or broken else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -13,7 +13,7 @@
 #ifndef MLC_DIALECT_MLC_IR_MLCMATHOPS_TD
 #define MLC_DIALECT_MLC_IR_MLCMATHOPS_TD
 
-def MLC_IntTensor : RankedTensorOf<[I8, I16, I32, I64]>;
+def MLC_NonBoolIntTensor : RankedTensorOf<[I8, I16, I32, I64]>;
 def MLC_BoolTensor : RankedTensorOf<[I1]>;
 /// Numbers: floats and (non-bool) integers.
 def MLC_NumericTensor : RankedTensorOf<[AnyFloat, I8, I16, I32, I64]>;
@@ -199,7 +199,7 @@ def MLC_BitShiftDirectionAttr : ConfinedAttr<StrAttr, [AttrConstraint<
 
 def MLC_BitShiftOp : MLC_BroadcastOp<"bit_shift",
     "Shifts unsigned integers left or right (logical); shifting by the bit "
-    "width or more gives 0.", MLC_IntTensor,
+    "width or more gives 0.", MLC_NonBoolIntTensor,
     (ins MLC_BitShiftDirectionAttr:$direction), "i32">;
 
 def MLC_PowOp : MLC_InferOp<"pow"> {

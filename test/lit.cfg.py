@@ -52,3 +52,12 @@ except (OSError, subprocess.CalledProcessError):
 config.substitutions.append(
     ("%onnx_pip_node_tests",
      os.path.join(onnx_package, "backend", "test", "data", "node")))
+
+# Debian's torch (python3-torch, installed by utils/bootstrap.sh)
+# exports the torchvision and transformer models of test/e2e/torch-models.test.
+import subprocess
+if os.path.exists("/usr/bin/python3") and subprocess.run(
+        ["/usr/bin/python3", "-c", "import torch, torchvision"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+    config.available_features.add("torch")
+    config.substitutions.append(("%torch_python", "/usr/bin/python3"))

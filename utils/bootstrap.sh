@@ -28,6 +28,9 @@ APT_PACKAGES=(
   libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev libgtest-dev
   qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   libonnx-testdata
+  # torch 1.13 and torchvision for Debian's python3: they export the
+  # reference networks of test/e2e/torch-models.test.
+  python3-torch python3-torchvision
   # Libraries LLVM's CMake exports may name when linking against libLLVM.
   zlib1g-dev libzstd-dev libedit-dev libxml2-dev libcurl4-openssl-dev
 )

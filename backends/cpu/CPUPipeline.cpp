@@ -18,7 +18,7 @@ using namespace mlir;
 std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel) {
   std::string pipeline;
   if (optLevel >= 2)
-    pipeline += "func.func(linalg-fuse-elementwise-ops,mlc-cpu-fuse-epilogues),";
+    pipeline += "func.func(linalg-fuse-elementwise-ops,mlc-cpu-fuse-epilogues,mlc-cpu-innermost-parallel-loop),";
   pipeline +=
       "canonicalize,cse,"
       "eliminate-empty-tensors,empty-tensor-to-alloc-tensor,"

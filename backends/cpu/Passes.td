@@ -53,4 +53,27 @@ def FuseEpilogues : Pass<"mlc-cpu-fuse-epilogues", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::tensor::TensorDialect"];
 }
 
+def InnermostParallelLoop : Pass<"mlc-cpu-innermost-parallel-loop",
+                                  "mlir::func::FuncOp"> {
+  let summary = "Reorder the loops of reductions (convolution, pooling, "
+                "matmul) so that the innermost loop is the output's "
+                "contiguous dimension.";
+  let description = [{
+    The loops of a named contraction nest in declaration order, so the
+    reduction loops (input channels, window) end up innermost: every
+    iteration is a scalar multiply-add into one output element, which LLVM
+    cannot vectorize. This pass generalizes each linalg op with reduction
+    iterators and moves its innermost parallel loop (the output's
+    contiguous dimension: the output width of NCHW, N of a matmul) inside
+    the reductions. The innermost loop then updates a contiguous row of
+    outputs with one loop-invariant weight, which LLVM vectorizes to SIMD
+    multiply-adds.
+
+    ```mlir
+    linalg.matmul ins(%a, %b) outs(%c)       // loops m, n, k
+    // becomes a linalg.generic with loops m, k, n
+    ```
+  }];
+}
+
 #endif // MLC_BACKENDS_CPU_PASSES_TD

@@ -2,6 +2,8 @@
 
 #include "ImporterContext.h"
 
+#include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -48,23 +50,23 @@ FailureOr<Value> ImporterContext::getRequiredInput(const onnx::NodeProto &node,
 
 FailureOr<SmallVector<int64_t>>
 ImporterContext::getConstantInts(Value value, Location loc, StringRef what) {
-  auto constant = value ? value.getDefiningOp<ConstantOp>() : ConstantOp();
-  auto dense = constant ? dyn_cast<DenseIntElementsAttr>(constant.getValue())
-                        : DenseIntElementsAttr();
-  if (!dense)
+  // Shape operands are often computed (Shape -> Gather -> Concat in torch
+  // exports): evaluate such subgraphs now, since the ops being imported
+  // need them as attributes.
+  FailureOr<ConstTensor> folded =
+      value ? foldToConstant(value) : FailureOr<ConstTensor>(failure());
+  if (failed(folded) || folded->isFloat())
     return emitError(loc) << what << " must be a constant integer tensor";
-  return llvm::map_to_vector(dense.getValues<APInt>(),
-                             [](const APInt &v) { return v.getSExtValue(); });
+  return SmallVector<int64_t>(folded->ints.begin(), folded->ints.end());
 }
 
 FailureOr<double> ImporterContext::getConstantScalar(Value value, Location loc,
                                                      StringRef what) {
-  auto constant = value ? value.getDefiningOp<ConstantOp>() : ConstantOp();
-  auto dense = constant ? dyn_cast<DenseFPElementsAttr>(constant.getValue())
-                        : DenseFPElementsAttr();
-  if (!dense || dense.getNumElements() != 1)
+  FailureOr<ConstTensor> folded =
+      value ? foldToConstant(value) : FailureOr<ConstTensor>(failure());
+  if (failed(folded) || !folded->isFloat() || folded->size() != 1)
     return emitError(loc) << what << " must be a constant float scalar";
-  return (*dense.getValues<APFloat>().begin()).convertToDouble();
+  return folded->floats[0];
 }
 
 FailureOr<Type> ImporterContext::convertElementType(int32_t onnxType,

@@ -2,6 +2,8 @@
 
 #include "TensorImportUtils.h"
 
+#include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
+
 #include "llvm/ADT/SmallBitVector.h"
 
 using namespace mlir;
@@ -32,23 +34,14 @@ mlc::onnx_import::getIntsAttrOrInput(ImporterContext &ic,
 
 FailureOr<SmallVector<double>>
 mlc::onnx_import::getConstantValues(Value value, Location loc, StringRef what) {
-  auto constant = value ? value.getDefiningOp<ConstantOp>() : ConstantOp();
-  auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue())
-                        : DenseElementsAttr();
-  if (!dense)
+  FailureOr<ConstTensor> folded =
+      value ? foldToConstant(value) : FailureOr<ConstTensor>(failure());
+  if (failed(folded))
     return emitError(loc) << what << " must be a constant";
-  SmallVector<double> result;
-  if (isa<FloatType>(dense.getElementType())) {
-    for (const APFloat &v : dense.getValues<APFloat>())
-      result.push_back(v.convertToDouble());
-  } else if (dense.getElementType().isInteger(1)) {
-    for (bool v : dense.getValues<bool>())
-      result.push_back(v);
-  } else {
-    for (const APInt &v : dense.getValues<APInt>())
-      result.push_back(static_cast<double>(v.getSExtValue()));
-  }
-  return result;
+  if (folded->isFloat())
+    return SmallVector<double>(folded->floats.begin(), folded->floats.end());
+  return llvm::map_to_vector(folded->ints,
+                             [](int64_t v) { return static_cast<double>(v); });
 }
 
 FailureOr<SmallVector<int64_t>>

@@ -1,6 +1,6 @@
 //===- ConstantUtils.cpp - Reading and writing constant tensors -----------===//
 
-#include "ConstantUtils.h"
+#include "mlc/Dialect/MLC/Transforms/ConstantUtils.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"

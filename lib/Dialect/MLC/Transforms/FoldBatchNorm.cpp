@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ConstantUtils.h"
+#include "mlc/Dialect/MLC/Transforms/ConstantUtils.h"
 
 #include "mlc/Dialect/MLC/Transforms/Passes.h"
 

@@ -7,15 +7,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ConstantUtils.h"
+#include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
 
 #include "mlc/Dialect/MLC/Transforms/Passes.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include "llvm/ADT/TypeSwitch.h"
-
-#include <cmath>
 
 namespace mlc {
 #define GEN_PASS_DEF_FOLDCONSTANTS
@@ -26,129 +23,6 @@ using namespace mlir;
 using namespace mlc;
 
 namespace {
-
-/// Applies `f` elementwise to `input` into a tensor of `resultType`.
-template <typename FloatFn>
-FailureOr<ConstTensor> mapFloats(const ConstTensor &input,
-                                 RankedTensorType resultType, FloatFn f) {
-  if (!input.isFloat())
-    return failure();
-  ConstTensor result = ConstTensor::zeros(resultType);
-  for (int64_t i = 0, e = input.size(); i < e; ++i)
-    result.floats[i] = f(input.floats[i]);
-  return result;
-}
-
-enum class BinaryKind { Add, Sub, Mul, Div };
-
-/// numpy-broadcast binary arithmetic; integer division truncates like
-/// arith.divsi and is not folded when a divisor is zero.
-FailureOr<ConstTensor> evaluateBinary(BinaryKind kind, const ConstTensor &lhs,
-                                      const ConstTensor &rhs,
-                                      RankedTensorType resultType) {
-  ArrayRef<int64_t> shape = resultType.getShape();
-  std::vector<int64_t> li = getBroadcastIndices(lhs.type.getShape(), shape);
-  std::vector<int64_t> ri = getBroadcastIndices(rhs.type.getShape(), shape);
-  ConstTensor result = ConstTensor::zeros(resultType);
-  for (int64_t i = 0, e = result.size(); i < e; ++i) {
-    if (result.isFloat()) {
-      double a = lhs.floats[li[i]], b = rhs.floats[ri[i]];
-      switch (kind) {
-      case BinaryKind::Add: result.floats[i] = a + b; break;
-      case BinaryKind::Sub: result.floats[i] = a - b; break;
-      case BinaryKind::Mul: result.floats[i] = a * b; break;
-      case BinaryKind::Div: result.floats[i] = a / b; break;
-      }
-      continue;
-    }
-    int64_t a = lhs.ints[li[i]], b = rhs.ints[ri[i]];
-    switch (kind) {
-    case BinaryKind::Add: result.ints[i] = a + b; break;
-    case BinaryKind::Sub: result.ints[i] = a - b; break;
-    case BinaryKind::Mul: result.ints[i] = a * b; break;
-    case BinaryKind::Div:
-      if (b == 0 || (a == INT64_MIN && b == -1))
-        return failure();
-      result.ints[i] = a / b;
-      break;
-    }
-  }
-  return result;
-}
-
-FailureOr<ConstTensor> evaluateConcat(ArrayRef<ConstTensor> inputs,
-                                      int64_t axis,
-                                      RankedTensorType resultType) {
-  ConstTensor result = ConstTensor::zeros(resultType);
-  ArrayRef<int64_t> shape = resultType.getShape();
-  int64_t outer = 1;
-  for (int64_t d = 0; d < axis; ++d)
-    outer *= shape[d];
-  int64_t offset = 0;
-  int64_t rowSize = result.size() / std::max<int64_t>(outer, 1);
-  for (const ConstTensor &input : inputs) {
-    int64_t chunk = input.size() / std::max<int64_t>(outer, 1);
-    for (int64_t o = 0; o < outer; ++o)
-      for (int64_t j = 0; j < chunk; ++j) {
-        int64_t to = o * rowSize + offset + j, from = o * chunk + j;
-        if (result.isFloat())
-          result.floats[to] = input.floats[from];
-        else
-          result.ints[to] = input.ints[from];
-      }
-    offset += chunk;
-  }
-  return result;
-}
-
-/// The value of `op` computed from its constant operands, or failure when
-/// the op is not one this pass evaluates.
-FailureOr<ConstTensor> evaluate(Operation *op, ArrayRef<ConstTensor> operands) {
-  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
-  auto binary = [&](BinaryKind kind) {
-    return evaluateBinary(kind, operands[0], operands[1], resultType);
-  };
-  auto reinterpret = [&]() -> FailureOr<ConstTensor> {
-    ConstTensor result = operands[0];
-    result.type = resultType;
-    return result;
-  };
-  return llvm::TypeSwitch<Operation *, FailureOr<ConstTensor>>(op)
-      .Case([&](AddOp) { return binary(BinaryKind::Add); })
-      .Case([&](SubOp) { return binary(BinaryKind::Sub); })
-      .Case([&](MulOp) { return binary(BinaryKind::Mul); })
-      .Case([&](DivOp) { return binary(BinaryKind::Div); })
-      .Case([&](ReluOp) {
-        return mapFloats(operands[0], resultType,
-                         [](double x) { return x > 0 ? x : 0.0; });
-      })
-      .Case([&](SigmoidOp) {
-        return mapFloats(operands[0], resultType,
-                         [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
-      })
-      .Case([&](TanhOp) {
-        return mapFloats(operands[0], resultType,
-                         [](double x) { return std::tanh(x); });
-      })
-      .Case([&](ClipOp clip) {
-        double lo = clip.getMin() ? clip.getMin()->convertToDouble() : -INFINITY;
-        double hi = clip.getMax() ? clip.getMax()->convertToDouble() : INFINITY;
-        return mapFloats(operands[0], resultType, [&](double x) {
-          return std::min(std::max(x, lo), hi);
-        });
-      })
-      .Case([&](TransposeOp transposeOp) -> FailureOr<ConstTensor> {
-        return transpose(operands[0], transposeOp.getPerm());
-      })
-      .Case<ReshapeOp, FlattenOp>([&](Operation *) { return reinterpret(); })
-      .Case([&](ConcatOp concat) {
-        int64_t axis = concat.getAxis();
-        if (axis < 0)
-          axis += resultType.getRank();
-        return evaluateConcat(operands, axis, resultType);
-      })
-      .Default([](Operation *) { return failure(); });
-}
 
 /// Replaces an mlc op with all-constant operands by its value.
 struct FoldConstantOp : RewritePattern {
@@ -173,7 +47,7 @@ struct FoldConstantOp : RewritePattern {
         return rewriter.notifyMatchFailure(op, "operand is not constant");
       operands.push_back(std::move(*value));
     }
-    FailureOr<ConstTensor> result = evaluate(op, operands);
+    FailureOr<ConstTensor> result = evaluateOp(op, operands);
     if (failed(result))
       return rewriter.notifyMatchFailure(op, "not evaluated by this pass");
     std::string blobName = "folded";

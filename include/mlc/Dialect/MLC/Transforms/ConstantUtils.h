@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MLC_LIB_DIALECT_MLC_TRANSFORMS_CONSTANTUTILS_H
-#define MLC_LIB_DIALECT_MLC_TRANSFORMS_CONSTANTUTILS_H
+#ifndef MLC_DIALECT_MLC_TRANSFORMS_CONSTANTUTILS_H
+#define MLC_DIALECT_MLC_TRANSFORMS_CONSTANTUTILS_H
 
 #include "mlc/Dialect/MLC/IR/MLCOps.h"
 
@@ -52,4 +52,4 @@ ConstTensor transpose(const ConstTensor &input, llvm::ArrayRef<int64_t> perm);
 
 } // namespace mlc
 
-#endif // MLC_LIB_DIALECT_MLC_TRANSFORMS_CONSTANTUTILS_H
+#endif // MLC_DIALECT_MLC_TRANSFORMS_CONSTANTUTILS_H

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Export the reference networks of MLC's model tests from PyTorch to ONNX.
+
+Usage (Debian's torch: apt-get install python3-torch python3-torchvision):
+    /usr/bin/python3 export_torch_models.py OUTDIR [--models resnet18,resnet50,...]
+        [--opsets 13,17] [--batch 1] [--dynamic-batch] [--seed 0]
+
+Writes OUTDIR/<model>-op<opset>.onnx (and -dyn.onnx with --dynamic-batch, whose
+batch dimension is symbolic) for:
+  resnet18, resnet50, mobilenet_v2   torchvision architectures, random weights
+  transformer                        a 2-layer transformer encoder (d_model 256,
+                                     4 heads, GELU feed-forward, LayerNorm),
+                                     input [batch, 64, 256]
+
+Models are exported from eval mode with TrainingMode.PRESERVE, so that
+BatchNormalization nodes stay in the graph (the default EVAL export fuses them
+into the convolutions, which would leave MLC's own BN folding untested), and with
+constant folding on. Weights come from torch.manual_seed(seed): the same seed gives
+the same weights. Only torch and torchvision are needed, not the onnx package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import torch
+import torchvision
+
+
+class TransformerEncoder(torch.nn.Module):
+    """What a BERT-style encoder block stack exports to: attention built from
+    MatMul/Softmax, GELU and LayerNorm (decomposed before opset 17)."""
+
+    def __init__(self, d_model: int = 256, heads: int = 4, layers: int = 2):
+        super().__init__()
+        layer = torch.nn.TransformerEncoderLayer(
+            d_model, heads, dim_feedforward=4 * d_model, dropout=0.0,
+            activation="gelu", batch_first=True)
+        self.encoder = torch.nn.TransformerEncoder(layer, layers,
+                                                   enable_nested_tensor=False)
+
+    def forward(self, x):
+        return self.encoder(x)
+
+
+def build(name: str) -> tuple[torch.nn.Module, tuple[int, ...]]:
+    if name == "transformer":
+        return TransformerEncoder(), (64, 256)
+    constructor = getattr(torchvision.models, name)
+    return constructor(), (3, 224, 224)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--models", default="resnet18,resnet50,mobilenet_v2,transformer")
+    parser.add_argument("--opsets", default="13,17")
+    parser.add_argument("--batch", type=int, default=1)
+    parser.add_argument("--dynamic-batch", action="store_true",
+                        help="also write <model>-op<N>-dyn.onnx with a symbolic batch")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    args.outdir.mkdir(parents=True, exist_ok=True)
+    for name in args.models.split(","):
+        torch.manual_seed(args.seed)
+        model, sample_shape = build(name)
+        model.eval()
+        x = torch.randn(args.batch, *sample_shape)
+        for opset in (int(o) for o in args.opsets.split(",")):
+            variants = [("", None)]
+            if args.dynamic_batch:
+                variants.append(("-dyn", {"input": {0: "batch"}, "output": {0: "batch"}}))
+            for suffix, dynamic_axes in variants:
+                path = args.outdir / f"{name}-op{opset}{suffix}.onnx"
+                # Not under no_grad: with gradients enabled torch's transformer
+                # layers take their plain path (MatMul/Softmax/LayerNorm), not
+                # the fused kernel that has no ONNX export.
+                torch.onnx.export(
+                    model, x, str(path), opset_version=opset,
+                    training=torch.onnx.TrainingMode.PRESERVE,
+                    do_constant_folding=True, input_names=["input"],
+                    output_names=["output"], dynamic_axes=dynamic_axes)
+                print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,7 +2,8 @@
 //
 // Host implementations of the mlc ops that appear in constant subgraphs:
 // elementwise arithmetic with broadcasting, activations, data movement
-// (transpose, reshape, concat, slice, gather, expand). Used by
+// (transpose, reshape, concat, slice, gather, expand), and the cast,
+// comparison, where and integer max/min that shape subgraphs use. Used by
 // mlc-fold-constants and by the importer, which needs shape operands as
 // constants while it builds the graph.
 //
@@ -163,6 +164,97 @@ FailureOr<ConstTensor> broadcastTo(const ConstTensor &input,
   return result;
 }
 
+
+/// An integer element read as signed, or zero-extended from `width` bits.
+int64_t readInt(int64_t value, unsigned width, bool isUnsigned) {
+  if (!isUnsigned || width >= 64)
+    return value;
+  return value & ((int64_t(1) << width) - 1);
+}
+
+/// `value` wrapped to `width` bits and stored sign-extended, as the evaluator
+/// stores integers.
+int64_t wrapInt(int64_t value, unsigned width) {
+  if (width >= 64)
+    return value;
+  uint64_t bits = static_cast<uint64_t>(value) & ((uint64_t(1) << width) - 1);
+  if (bits >> (width - 1))
+    bits |= ~((uint64_t(1) << width) - 1);
+  return static_cast<int64_t>(bits);
+}
+
+/// mlc.cast: float to integer truncates toward zero (not folded out of the
+/// int64 range), anything to i1 tests for non-zero.
+FailureOr<ConstTensor> evaluateCast(CastOp op, const ConstTensor &input,
+                                    RankedTensorType resultType) {
+  Type from = input.type.getElementType(), to = resultType.getElementType();
+  bool unsignedIn = op.getUnsignedInput() || from.isInteger(1);
+  ConstTensor result = ConstTensor::zeros(resultType);
+  for (int64_t i = 0, e = result.size(); i < e; ++i) {
+    if (input.isFloat()) {
+      double x = input.floats[i];
+      if (result.isFloat()) {
+        result.floats[i] = x;
+      } else if (to.isInteger(1)) {
+        result.ints[i] = x != 0;
+      } else {
+        if (!std::isfinite(x) || std::fabs(x) >= 9.2e18)
+          return failure();
+        result.ints[i] =
+            wrapInt(static_cast<int64_t>(x), to.getIntOrFloatBitWidth());
+      }
+      continue;
+    }
+    unsigned width = from.getIntOrFloatBitWidth();
+    int64_t v = readInt(input.ints[i], width, unsignedIn);
+    if (result.isFloat())
+      result.floats[i] = unsignedIn && width == 64
+                             ? static_cast<double>(static_cast<uint64_t>(v))
+                             : static_cast<double>(v);
+    else if (to.isInteger(1))
+      result.ints[i] = v != 0;
+    else
+      result.ints[i] = wrapInt(v, to.getIntOrFloatBitWidth());
+  }
+  return result;
+}
+
+/// Broadcast comparison or max/min; `pick` gets both operands as doubles (for
+/// floats) or as int64/uint64 read with the op's signedness.
+template <typename Fn>
+FailureOr<ConstTensor> evaluateBroadcast2(const ConstTensor &lhs,
+                                          const ConstTensor &rhs,
+                                          bool isUnsigned,
+                                          RankedTensorType resultType, Fn fn) {
+  ArrayRef<int64_t> shape = resultType.getShape();
+  std::vector<int64_t> li = getBroadcastIndices(lhs.type.getShape(), shape);
+  std::vector<int64_t> ri = getBroadcastIndices(rhs.type.getShape(), shape);
+  Type elementType = lhs.type.getElementType();
+  isUnsigned |= elementType.isInteger(1);
+  ConstTensor result = ConstTensor::zeros(resultType);
+  for (int64_t i = 0, e = result.size(); i < e; ++i) {
+    if (lhs.isFloat()) {
+      double r = fn(lhs.floats[li[i]], rhs.floats[ri[i]]);
+      if (result.isFloat())
+        result.floats[i] = r;
+      else
+        result.ints[i] = static_cast<int64_t>(r);
+      continue;
+    }
+    unsigned width = elementType.getIntOrFloatBitWidth();
+    int64_t a = readInt(lhs.ints[li[i]], width, isUnsigned);
+    int64_t b = readInt(rhs.ints[ri[i]], width, isUnsigned);
+    if (isUnsigned)
+      result.ints[i] = static_cast<int64_t>(
+          fn(static_cast<uint64_t>(a), static_cast<uint64_t>(b)));
+    else
+      result.ints[i] = static_cast<int64_t>(fn(a, b));
+    if (!result.type.getElementType().isInteger(1))
+      result.ints[i] = wrapInt(result.ints[i], width);
+  }
+  return result;
+}
+
 } // namespace
 
 FailureOr<ConstTensor> mlc::evaluateOp(Operation *op,
@@ -222,6 +314,54 @@ FailureOr<ConstTensor> mlc::evaluateOp(Operation *op,
       })
       .Case([&](ExpandOp) -> FailureOr<ConstTensor> {
         return broadcastTo(operands[0], resultType);
+      })
+      .Case([&](CastOp cast) {
+        return evaluateCast(cast, operands[0], resultType);
+      })
+      .Case([&](EqualOp op) {
+        return evaluateBroadcast2(operands[0], operands[1],
+                                  op.getUnsignedInts(), resultType,
+                                  [](auto a, auto b) { return a == b; });
+      })
+      .Case([&](LessOp op) {
+        return evaluateBroadcast2(operands[0], operands[1],
+                                  op.getUnsignedInts(), resultType,
+                                  [](auto a, auto b) { return a < b; });
+      })
+      .Case([&](GreaterOp op) {
+        return evaluateBroadcast2(operands[0], operands[1],
+                                  op.getUnsignedInts(), resultType,
+                                  [](auto a, auto b) { return a > b; });
+      })
+      .Case([&](MaxOp op) -> FailureOr<ConstTensor> {
+        if (operands[0].isFloat())
+          return failure(); // NaN propagation is left to the backend
+        return evaluateBroadcast2(operands[0], operands[1],
+                                  op.getUnsignedInts(), resultType,
+                                  [](auto a, auto b) { return a > b ? a : b; });
+      })
+      .Case([&](MinOp op) -> FailureOr<ConstTensor> {
+        if (operands[0].isFloat())
+          return failure();
+        return evaluateBroadcast2(operands[0], operands[1],
+                                  op.getUnsignedInts(), resultType,
+                                  [](auto a, auto b) { return a < b ? a : b; });
+      })
+      .Case([&](WhereOp) -> FailureOr<ConstTensor> {
+        ArrayRef<int64_t> shape = resultType.getShape();
+        std::vector<int64_t> ci =
+            getBroadcastIndices(operands[0].type.getShape(), shape);
+        std::vector<int64_t> xi =
+            getBroadcastIndices(operands[1].type.getShape(), shape);
+        std::vector<int64_t> yi =
+            getBroadcastIndices(operands[2].type.getShape(), shape);
+        ConstTensor result = ConstTensor::zeros(resultType);
+        for (int64_t i = 0, e = result.size(); i < e; ++i) {
+          bool c = operands[0].ints[ci[i]] != 0;
+          copyElement(c ? operands[1] : operands[2], c ? xi[i] : yi[i], result,
+                      i);
+        }
+        return result;
       })
       .Default([](Operation *) { return failure(); });
 }

@@ -77,3 +77,34 @@ func.func @big() -> tensor<10x8xf32> {
   %t = mlc.transpose %w {perm = array<i64: 1, 0>} : (tensor<8x10xf32>) -> tensor<10x8xf32> loc("w_t")
   return %t : tensor<10x8xf32>
 }
+
+// -----
+
+// Shape-style subgraphs of the math ops fold: cast (with unsigned reads and
+// wrapping: max(200, 300) = 300 is 44 in i8), comparisons, where and
+// integer max/min.
+// CHECK-LABEL: func.func @math_ops
+// CHECK-DAG: mlc.constant dense<[2, -1, 3]> : tensor<3xi64>
+// CHECK-DAG: mlc.constant dense<[200, 44]> : tensor<2xi32>
+// CHECK-DAG: mlc.constant dense<[true, false]> : tensor<2xi1>
+// CHECK-DAG: mlc.constant dense<[2, 4, 3]> : tensor<3xi64>
+// CHECK-DAG: mlc.constant dense<44> : tensor<2xi8>
+// CHECK-NOT: mlc.cast
+// CHECK-NOT: mlc.where
+// CHECK-NOT: mlc.max
+func.func @math_ops() -> (tensor<3xi64>, tensor<2xi32>, tensor<2xi1>, tensor<3xi64>, tensor<2xi8>) {
+  %f = mlc.constant dense<[2.7, -1.9, 3.0]> : tensor<3xf32>
+  %i = mlc.cast %f : (tensor<3xf32>) -> tensor<3xi64>
+  %u = mlc.constant dense<[-56, 44]> : tensor<2xi8>
+  %w = mlc.cast %u {unsigned_input} : (tensor<2xi8>) -> tensor<2xi32>
+  %k = mlc.constant dense<[100, 100]> : tensor<2xi8>
+  %lt = mlc.greater %u, %k {unsigned_ints} : (tensor<2xi8>, tensor<2xi8>) -> tensor<2xi1>
+  %m1 = mlc.constant dense<-1> : tensor<i64>
+  %four = mlc.constant dense<4> : tensor<i64>
+  %eq = mlc.equal %i, %m1 : (tensor<3xi64>, tensor<i64>) -> tensor<3xi1>
+  %sel = mlc.where %eq, %four, %i : (tensor<3xi1>, tensor<i64>, tensor<3xi64>) -> tensor<3xi64>
+  %big = mlc.constant dense<300> : tensor<i32>
+  %wide = mlc.max %w, %big {unsigned_ints} : (tensor<2xi32>, tensor<i32>) -> tensor<2xi32>
+  %narrow = mlc.cast %wide : (tensor<2xi32>) -> tensor<2xi8>
+  return %i, %w, %lt, %sel, %narrow : tensor<3xi64>, tensor<2xi32>, tensor<2xi1>, tensor<3xi64>, tensor<2xi8>
+}

@@ -23,6 +23,7 @@ void mlc::buildGraphOptPipeline(OpPassManager &pm,
   // subgraphs are plain constants when the batch norms are folded.
   pm.addPass(createFoldConstants());
   pm.addPass(createFoldBatchNorm());
+  pm.addPass(createRaiseComposites());
   if (!options.layout.empty()) {
     ConvertLayoutOptions layoutOptions;
     layoutOptions.layout = options.layout;

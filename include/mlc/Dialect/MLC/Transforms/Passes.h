@@ -14,6 +14,7 @@ namespace mlc {
 void populateFoldConstantsPatterns(mlir::RewritePatternSet &patterns,
                                    int64_t maxElements);
 void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
+void populateRaiseCompositesPatterns(mlir::RewritePatternSet &patterns);
 void populateFusePatterns(mlir::RewritePatternSet &patterns,
                           bool fuseElementwiseChains);
 
@@ -25,7 +26,8 @@ struct GraphOptOptions {
 };
 
 /// Adds the graph passes in order: fold constants, fold batch norms,
-/// convert layout (when asked), canonicalize + CSE, fuse, symbol DCE.
+/// raise composites, convert layout (when asked), canonicalize + CSE, fuse,
+/// symbol DCE.
 void buildGraphOptPipeline(mlir::OpPassManager &pm,
                            const GraphOptOptions &options);
 

@@ -75,6 +75,29 @@ def ConvertLayout : Pass<"mlc-convert-layout", "mlir::ModuleOp"> {
   ];
 }
 
+def RaiseComposites : Pass<"mlc-raise-composites", "mlir::ModuleOp"> {
+  let summary = "Recognize LayerNorm, GELU and Softmax spelled as primitive "
+                "ops and raise them to single ops.";
+  let description = [{
+    Older opsets (and some exporters) write these as chains:
+    LayerNorm as `(x - mean(x)) / sqrt(mean((x - mean(x))^2) + eps) * g + b`
+    over trailing axes, GELU as `x * 0.5 * (1 + erf(x / sqrt(2)))`, Softmax as
+    `exp(x - max(x)) / sum(exp(x - max(x)))`. They become `mlc.layer_norm`
+    (with scale and bias absorbed), `mlc.gelu` and `mlc.softmax`, which
+    fusion and backends treat as one kernel. Constants are matched by value
+    (sqrt(2) within a relative 1e-6, for f32 exporters).
+
+    ```mlir
+    %m = mlc.reduce_mean %x {axes = array<i64: -1>} : ...
+    %d = mlc.sub %x, %m : ...
+    ... (variance, epsilon, sqrt)
+    %n = mlc.div %d, %s : ...
+    // becomes
+    %n, %mean, %rstd = mlc.layer_norm %x {axis = 1 : i64, epsilon = 1.0e-05 : f32} : ...
+    ```
+  }];
+}
+
 def Fuse : Pass<"mlc-fuse", "mlir::ModuleOp"> {
   let summary = "Group producer-consumer chains into mlc.fused regions.";
   let description = [{

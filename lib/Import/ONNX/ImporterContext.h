@@ -105,6 +105,12 @@ llvm::SmallVector<int64_t> getIntsAttr(const onnx::NodeProto &node,
 using OpImporter = std::function<mlir::LogicalResult(
     ImporterContext &, const onnx::NodeProto &, mlir::Location)>;
 
+/// The newest default-domain opset the importer knows. Opsets 23 and 24 only
+/// added element types (float4, float8 e8m0, int4) to the ops MLC imports,
+/// whose semantics for the supported types did not change; an entry valid
+/// "from N on" ends here.
+inline constexpr int64_t kLatestOpset = 24;
+
 struct OpImporterEntry {
   std::string opType;
   int64_t sinceVersion; ///< first opset the entry handles

@@ -240,15 +240,15 @@ static LogicalResult importCumSum(ImporterContext &ic,
 }
 
 void mlc::onnx_import::registerIndexingOpImporters(OpImporterTable &table) {
-  table.push_back({"Gather", 1, 22, importGatherLike<GatherOp>});
+  table.push_back({"Gather", 1, kLatestOpset, importGatherLike<GatherOp>});
   table.push_back(
-      {"GatherElements", 11, 22, importGatherLike<GatherElementsOp>});
-  table.push_back({"GatherND", 11, 22, importGatherND});
-  table.push_back({"OneHot", 9, 22, importOneHot});
+      {"GatherElements", 11, kLatestOpset, importGatherLike<GatherElementsOp>});
+  table.push_back({"GatherND", 11, kLatestOpset, importGatherND});
+  table.push_back({"OneHot", 9, kLatestOpset, importOneHot});
   table.push_back({"Scatter", 9, 10, importScatter<ScatterElementsOp>});
   table.push_back(
-      {"ScatterElements", 11, 22, importScatter<ScatterElementsOp>});
-  table.push_back({"ScatterND", 11, 22, importScatter<ScatterNDOp>});
-  table.push_back({"Trilu", 14, 22, importTrilu});
-  table.push_back({"CumSum", 11, 22, importCumSum});
+      {"ScatterElements", 11, kLatestOpset, importScatter<ScatterElementsOp>});
+  table.push_back({"ScatterND", 11, kLatestOpset, importScatter<ScatterNDOp>});
+  table.push_back({"Trilu", 14, kLatestOpset, importTrilu});
+  table.push_back({"CumSum", 11, kLatestOpset, importCumSum});
 }

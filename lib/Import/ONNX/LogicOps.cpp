@@ -197,19 +197,19 @@ static LogicalResult importCastLike(ImporterContext &ic,
 void mlc::onnx_import::registerLogicOpImporters(OpImporterTable &table) {
   // Equal takes floats from opset 11 and strings (unsupported) from 19;
   // Less/Greater take all numbers from opset 9.
-  table.push_back({"Equal", 7, 22, importCompare<EqualOp>});
-  table.push_back({"Less", 7, 22, importCompare<LessOp>});
-  table.push_back({"Greater", 7, 22, importCompare<GreaterOp>});
-  table.push_back({"LessOrEqual", 12, 22, importCompare<LessEqualOp>});
-  table.push_back({"GreaterOrEqual", 12, 22, importCompare<GreaterEqualOp>});
-  table.push_back({"And", 7, 22, importLogic<AndOp>});
-  table.push_back({"Or", 7, 22, importLogic<OrOp>});
-  table.push_back({"Xor", 7, 22, importLogic<XorOp>});
-  table.push_back({"Not", 1, 22, importNot});
-  table.push_back({"BitShift", 11, 22, importBitShift});
-  table.push_back({"Where", 9, 22, importWhere});
-  table.push_back({"IsNaN", 9, 22, importIsNaN});
-  table.push_back({"IsInf", 10, 22, importIsInf});
-  table.push_back({"Cast", 6, 22, importCast});
-  table.push_back({"CastLike", 15, 22, importCastLike});
+  table.push_back({"Equal", 7, kLatestOpset, importCompare<EqualOp>});
+  table.push_back({"Less", 7, kLatestOpset, importCompare<LessOp>});
+  table.push_back({"Greater", 7, kLatestOpset, importCompare<GreaterOp>});
+  table.push_back({"LessOrEqual", 12, kLatestOpset, importCompare<LessEqualOp>});
+  table.push_back({"GreaterOrEqual", 12, kLatestOpset, importCompare<GreaterEqualOp>});
+  table.push_back({"And", 7, kLatestOpset, importLogic<AndOp>});
+  table.push_back({"Or", 7, kLatestOpset, importLogic<OrOp>});
+  table.push_back({"Xor", 7, kLatestOpset, importLogic<XorOp>});
+  table.push_back({"Not", 1, kLatestOpset, importNot});
+  table.push_back({"BitShift", 11, kLatestOpset, importBitShift});
+  table.push_back({"Where", 9, kLatestOpset, importWhere});
+  table.push_back({"IsNaN", 9, kLatestOpset, importIsNaN});
+  table.push_back({"IsInf", 10, kLatestOpset, importIsInf});
+  table.push_back({"Cast", 6, kLatestOpset, importCast});
+  table.push_back({"CastLike", 15, kLatestOpset, importCastLike});
 }

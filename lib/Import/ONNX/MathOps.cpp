@@ -379,71 +379,71 @@ static OpImporter withoutBroadcast(OpImporter importer) {
 }
 
 void mlc::onnx_import::registerMathOpImporters(OpImporterTable &table) {
-  table.push_back({"Add", 7, 22, importBinary<AddOp>});
-  table.push_back({"Sub", 7, 22, importBinary<SubOp>});
-  table.push_back({"Mul", 7, 22, importBinary<MulOp>});
-  table.push_back({"Div", 7, 22, importBinary<DivOp>});
-  table.push_back({"Relu", 1, 22, importRelu});
-  table.push_back({"Sigmoid", 1, 22, importUnary<SigmoidOp>});
-  table.push_back({"Tanh", 1, 22, importUnary<TanhOp>});
+  table.push_back({"Add", 7, kLatestOpset, importBinary<AddOp>});
+  table.push_back({"Sub", 7, kLatestOpset, importBinary<SubOp>});
+  table.push_back({"Mul", 7, kLatestOpset, importBinary<MulOp>});
+  table.push_back({"Div", 7, kLatestOpset, importBinary<DivOp>});
+  table.push_back({"Relu", 1, kLatestOpset, importRelu});
+  table.push_back({"Sigmoid", 1, kLatestOpset, importUnary<SigmoidOp>});
+  table.push_back({"Tanh", 1, kLatestOpset, importUnary<TanhOp>});
   table.push_back({"Clip", 1, 10, importClip});
-  table.push_back({"Clip", 11, 22, importClip});
+  table.push_back({"Clip", 11, kLatestOpset, importClip});
 
   // Unary float math. Later versions of these only add element types.
-  table.push_back({"Exp", 1, 22, importUnary<ExpOp>});
-  table.push_back({"Log", 1, 22, importUnary<LogOp>});
-  table.push_back({"Sqrt", 1, 22, importUnary<SqrtOp>});
-  table.push_back({"Reciprocal", 1, 22, importUnary<ReciprocalOp>});
-  table.push_back({"Floor", 1, 22, importUnary<FloorOp>});
-  table.push_back({"Ceil", 1, 22, importUnary<CeilOp>});
-  table.push_back({"Round", 11, 22, importUnary<RoundOp>});
-  table.push_back({"Erf", 9, 22, importUnary<ErfOp>});
-  table.push_back({"Sin", 7, 22, importUnary<SinOp>});
-  table.push_back({"Cos", 7, 22, importUnary<CosOp>});
-  table.push_back({"Tan", 7, 22, importUnary<TanOp>});
-  table.push_back({"Asin", 7, 22, importUnary<AsinOp>});
-  table.push_back({"Acos", 7, 22, importUnary<AcosOp>});
-  table.push_back({"Atan", 7, 22, importUnary<AtanOp>});
-  table.push_back({"Sinh", 9, 22, importUnary<SinhOp>});
-  table.push_back({"Cosh", 9, 22, importUnary<CoshOp>});
-  table.push_back({"Asinh", 9, 22, importUnary<AsinhOp>});
-  table.push_back({"Acosh", 9, 22, importUnary<AcoshOp>});
-  table.push_back({"Atanh", 9, 22, importUnary<AtanhOp>});
-  table.push_back({"Softplus", 1, 22, importUnary<SoftplusOp>});
-  table.push_back({"Softsign", 1, 22, importUnary<SoftsignOp>});
-  table.push_back({"Mish", 18, 22, importUnary<MishOp>});
-  table.push_back({"HardSwish", 14, 22, importUnary<HardSwishOp>});
-  table.push_back({"Abs", 1, 22, importNumericUnary<AbsOp>});
-  table.push_back({"Neg", 1, 22, importNumericUnary<NegOp>});
-  table.push_back({"Sign", 9, 22, importNumericUnary<SignOp>});
+  table.push_back({"Exp", 1, kLatestOpset, importUnary<ExpOp>});
+  table.push_back({"Log", 1, kLatestOpset, importUnary<LogOp>});
+  table.push_back({"Sqrt", 1, kLatestOpset, importUnary<SqrtOp>});
+  table.push_back({"Reciprocal", 1, kLatestOpset, importUnary<ReciprocalOp>});
+  table.push_back({"Floor", 1, kLatestOpset, importUnary<FloorOp>});
+  table.push_back({"Ceil", 1, kLatestOpset, importUnary<CeilOp>});
+  table.push_back({"Round", 11, kLatestOpset, importUnary<RoundOp>});
+  table.push_back({"Erf", 9, kLatestOpset, importUnary<ErfOp>});
+  table.push_back({"Sin", 7, kLatestOpset, importUnary<SinOp>});
+  table.push_back({"Cos", 7, kLatestOpset, importUnary<CosOp>});
+  table.push_back({"Tan", 7, kLatestOpset, importUnary<TanOp>});
+  table.push_back({"Asin", 7, kLatestOpset, importUnary<AsinOp>});
+  table.push_back({"Acos", 7, kLatestOpset, importUnary<AcosOp>});
+  table.push_back({"Atan", 7, kLatestOpset, importUnary<AtanOp>});
+  table.push_back({"Sinh", 9, kLatestOpset, importUnary<SinhOp>});
+  table.push_back({"Cosh", 9, kLatestOpset, importUnary<CoshOp>});
+  table.push_back({"Asinh", 9, kLatestOpset, importUnary<AsinhOp>});
+  table.push_back({"Acosh", 9, kLatestOpset, importUnary<AcoshOp>});
+  table.push_back({"Atanh", 9, kLatestOpset, importUnary<AtanhOp>});
+  table.push_back({"Softplus", 1, kLatestOpset, importUnary<SoftplusOp>});
+  table.push_back({"Softsign", 1, kLatestOpset, importUnary<SoftsignOp>});
+  table.push_back({"Mish", 18, kLatestOpset, importUnary<MishOp>});
+  table.push_back({"HardSwish", 14, kLatestOpset, importUnary<HardSwishOp>});
+  table.push_back({"Abs", 1, kLatestOpset, importNumericUnary<AbsOp>});
+  table.push_back({"Neg", 1, kLatestOpset, importNumericUnary<NegOp>});
+  table.push_back({"Sign", 9, kLatestOpset, importNumericUnary<SignOp>});
 
   // Activations with attributes.
   table.push_back(
-      {"LeakyRelu", 1, 22, activation<LeakyReluOp>({{"alpha", 0.01f}})});
-  table.push_back({"Elu", 1, 22, activation<EluOp>({{"alpha", 1.0f}})});
+      {"LeakyRelu", 1, kLatestOpset, activation<LeakyReluOp>({{"alpha", 0.01f}})});
+  table.push_back({"Elu", 1, kLatestOpset, activation<EluOp>({{"alpha", 1.0f}})});
   table.push_back(
-      {"Selu", 1, 22,
+      {"Selu", 1, kLatestOpset,
        activation<SeluOp>({{"alpha", 1.67326319217681884765625f},
                            {"gamma", 1.05070102214813232421875f}})});
-  table.push_back({"Celu", 12, 22, activation<CeluOp>({{"alpha", 1.0f}})});
-  table.push_back({"ThresholdedRelu", 10, 22,
+  table.push_back({"Celu", 12, kLatestOpset, activation<CeluOp>({{"alpha", 1.0f}})});
+  table.push_back({"ThresholdedRelu", 10, kLatestOpset,
                    activation<ThresholdedReluOp>({{"alpha", 1.0f}})});
   table.push_back(
-      {"HardSigmoid", 1, 22,
+      {"HardSigmoid", 1, kLatestOpset,
        activation<HardSigmoidOp>({{"alpha", 0.2f}, {"beta", 0.5f}})});
-  table.push_back({"Gelu", 20, 22, importGelu});
+  table.push_back({"Gelu", 20, kLatestOpset, importGelu});
   // Before opset 7 the slope did not broadcast by numpy rules.
-  table.push_back({"PRelu", 7, 22, importPRelu});
+  table.push_back({"PRelu", 7, kLatestOpset, importPRelu});
 
   // Binary and variadic. Pow before 7 had a broadcast attribute.
-  table.push_back({"Pow", 7, 22, importPow});
-  table.push_back({"Mod", 10, 22, importMod});
+  table.push_back({"Pow", 7, kLatestOpset, importPow});
+  table.push_back({"Mod", 10, kLatestOpset, importMod});
   table.push_back({"Max", 6, 7, withoutBroadcast(importMaxMin<MaxOp>)});
   table.push_back({"Min", 6, 7, withoutBroadcast(importMaxMin<MinOp>)});
   table.push_back({"Sum", 6, 7, withoutBroadcast(importSumMean)});
   table.push_back({"Mean", 6, 7, withoutBroadcast(importSumMean)});
-  table.push_back({"Max", 8, 22, importMaxMin<MaxOp>});
-  table.push_back({"Min", 8, 22, importMaxMin<MinOp>});
-  table.push_back({"Sum", 8, 22, importSumMean});
-  table.push_back({"Mean", 8, 22, importSumMean});
+  table.push_back({"Max", 8, kLatestOpset, importMaxMin<MaxOp>});
+  table.push_back({"Min", 8, kLatestOpset, importMaxMin<MinOp>});
+  table.push_back({"Sum", 8, kLatestOpset, importSumMean});
+  table.push_back({"Mean", 8, kLatestOpset, importSumMean});
 }

@@ -292,13 +292,13 @@ static LogicalResult importMatMul(ImporterContext &ic,
 }
 
 void mlc::onnx_import::registerNNOpImporters(OpImporterTable &table) {
-  table.push_back({"Conv", 1, 22, importConv});
-  table.push_back({"MaxPool", 1, 22, importPool<MaxPool2DOp>});
-  table.push_back({"AveragePool", 1, 22, importPool<AvgPool2DOp>});
-  table.push_back({"GlobalAveragePool", 1, 22, importGlobalAveragePool});
-  table.push_back({"BatchNormalization", 1, 22, importBatchNorm});
+  table.push_back({"Conv", 1, kLatestOpset, importConv});
+  table.push_back({"MaxPool", 1, kLatestOpset, importPool<MaxPool2DOp>});
+  table.push_back({"AveragePool", 1, kLatestOpset, importPool<AvgPool2DOp>});
+  table.push_back({"GlobalAveragePool", 1, kLatestOpset, importGlobalAveragePool});
+  table.push_back({"BatchNormalization", 1, kLatestOpset, importBatchNorm});
   table.push_back({"Softmax", 1, 12, importSoftmax});
-  table.push_back({"Softmax", 13, 22, importSoftmax});
-  table.push_back({"Gemm", 1, 22, importGemm});
-  table.push_back({"MatMul", 1, 22, importMatMul});
+  table.push_back({"Softmax", 13, kLatestOpset, importSoftmax});
+  table.push_back({"Gemm", 1, kLatestOpset, importGemm});
+  table.push_back({"MatMul", 1, kLatestOpset, importMatMul});
 }

@@ -92,6 +92,6 @@ static LogicalResult importInstanceNorm(ImporterContext &ic,
 
 void mlc::onnx_import::registerNormalizationOpImporters(
     OpImporterTable &table) {
-  table.push_back({"LayerNormalization", 17, 22, importLayerNorm});
-  table.push_back({"InstanceNormalization", 1, 22, importInstanceNorm});
+  table.push_back({"LayerNormalization", 17, kLatestOpset, importLayerNorm});
+  table.push_back({"InstanceNormalization", 1, kLatestOpset, importInstanceNorm});
 }

@@ -24,8 +24,8 @@ static constexpr llvm::StringLiteral kUnsignedAttrName = "mlc.unsigned";
 using namespace mlc;
 using namespace mlc::onnx_import;
 
-static constexpr int64_t kMinOpset = 7;
-static constexpr int64_t kMaxOpset = 22;
+static constexpr int64_t kMinOpset = 1;
+static constexpr int64_t kMaxOpset = kLatestOpset;
 
 static const OpImporterTable &getOpImporters() {
   static const OpImporterTable table = [] {

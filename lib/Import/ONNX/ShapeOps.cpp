@@ -563,21 +563,21 @@ static LogicalResult importSpaceToDepth(ImporterContext &ic,
 
 void mlc::onnx_import::registerShapeOpImporters(OpImporterTable &table) {
   table.push_back({"Squeeze", 1, 12, importSqueeze});
-  table.push_back({"Squeeze", 13, 22, importSqueeze});
+  table.push_back({"Squeeze", 13, kLatestOpset, importSqueeze});
   table.push_back({"Unsqueeze", 1, 12, importUnsqueeze});
-  table.push_back({"Unsqueeze", 13, 22, importUnsqueeze});
+  table.push_back({"Unsqueeze", 13, kLatestOpset, importUnsqueeze});
   table.push_back({"Slice", 1, 9, importSlice});
-  table.push_back({"Slice", 10, 22, importSlice});
+  table.push_back({"Slice", 10, kLatestOpset, importSlice});
   table.push_back({"Split", 1, 12, importSplit});
-  table.push_back({"Split", 13, 22, importSplit});
-  table.push_back({"Expand", 8, 22, importExpand});
-  table.push_back({"Tile", 6, 22, importTile});
-  table.push_back({"Shape", 1, 22, importShape});
-  table.push_back({"Size", 1, 22, importSize});
-  table.push_back({"ConstantOfShape", 9, 22, importConstantOfShape});
-  table.push_back({"Range", 11, 22, importRange});
+  table.push_back({"Split", 13, kLatestOpset, importSplit});
+  table.push_back({"Expand", 8, kLatestOpset, importExpand});
+  table.push_back({"Tile", 6, kLatestOpset, importTile});
+  table.push_back({"Shape", 1, kLatestOpset, importShape});
+  table.push_back({"Size", 1, kLatestOpset, importSize});
+  table.push_back({"ConstantOfShape", 9, kLatestOpset, importConstantOfShape});
+  table.push_back({"Range", 11, kLatestOpset, importRange});
   table.push_back({"Pad", 2, 10, importPad});
-  table.push_back({"Pad", 11, 22, importPad});
-  table.push_back({"DepthToSpace", 1, 22, importDepthToSpace});
-  table.push_back({"SpaceToDepth", 1, 22, importSpaceToDepth});
+  table.push_back({"Pad", 11, kLatestOpset, importPad});
+  table.push_back({"DepthToSpace", 1, kLatestOpset, importDepthToSpace});
+  table.push_back({"SpaceToDepth", 1, kLatestOpset, importSpaceToDepth});
 }

@@ -146,6 +146,39 @@ static LogicalResult importForward(ImporterContext &ic,
   return success();
 }
 
+/// Dropout is the identity at inference. From opset 12 a `training_mode`
+/// input can ask for training behaviour (random masks), which a compiled
+/// inference model does not do: it must be absent or a constant false.
+static LogicalResult importDropout(ImporterContext &ic,
+                                   const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> trainingMode = ic.getInput(node, 2, loc);
+  if (failed(trainingMode))
+    return failure();
+  if (*trainingMode) {
+    FailureOr<SmallVector<int64_t>> flag =
+        ic.getConstantInts(*trainingMode, loc, "Dropout's training_mode");
+    if (failed(flag))
+      return failure();
+    if (llvm::any_of(*flag, [](int64_t v) { return v != 0; }))
+      return emitError(loc) << "Dropout with training_mode = true is not "
+                               "supported (MLC compiles inference models)";
+  }
+  if (failed(importForward(ic, node, loc)))
+    return failure();
+  // At inference nothing is dropped: the optional mask is all true.
+  if (node.output_size() > 1 && !node.output(1).empty()) {
+    auto inputType = getType(ic.values[node.output(0)]);
+    if (!inputType.hasStaticShape())
+      return emitError(loc) << "Dropout's mask output needs a static shape";
+    auto maskType =
+        RankedTensorType::get(inputType.getShape(), ic.builder.getI1Type());
+    ic.setOutput(node, 1,
+                 ConstantOp::create(ic.builder, loc,
+                                    DenseElementsAttr::get(maskType, true)));
+  }
+  return success();
+}
+
 static LogicalResult importConstant(ImporterContext &ic,
                                     const onnx::NodeProto &node,
                                     Location loc) {
@@ -184,11 +217,11 @@ static LogicalResult importConstant(ImporterContext &ic,
 }
 
 void mlc::onnx_import::registerTensorOpImporters(OpImporterTable &table) {
-  table.push_back({"Reshape", 5, 22, importReshape});
-  table.push_back({"Transpose", 1, 22, importTranspose});
-  table.push_back({"Concat", 4, 22, importConcat});
-  table.push_back({"Flatten", 1, 22, importFlatten});
-  table.push_back({"Identity", 1, 22, importForward});
-  table.push_back({"Dropout", 1, 22, importForward});
-  table.push_back({"Constant", 1, 22, importConstant});
+  table.push_back({"Reshape", 5, kLatestOpset, importReshape});
+  table.push_back({"Transpose", 1, kLatestOpset, importTranspose});
+  table.push_back({"Concat", 4, kLatestOpset, importConcat});
+  table.push_back({"Flatten", 1, kLatestOpset, importFlatten});
+  table.push_back({"Identity", 1, kLatestOpset, importForward});
+  table.push_back({"Dropout", 1, kLatestOpset, importDropout});
+  table.push_back({"Constant", 1, kLatestOpset, importConstant});
 }

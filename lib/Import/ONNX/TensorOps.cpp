@@ -7,6 +7,8 @@
 
 #include "ImporterContext.h"
 
+#include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
+
 using namespace mlir;
 using namespace mlc;
 using namespace mlc::onnx_import;
@@ -151,10 +153,19 @@ static LogicalResult importForward(ImporterContext &ic,
 /// inference model does not do: it must be absent or a constant false.
 static LogicalResult importDropout(ImporterContext &ic,
                                    const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> ratio = ic.getInput(node, 1, loc);
   FailureOr<Value> trainingMode = ic.getInput(node, 2, loc);
-  if (failed(trainingMode))
+  if (failed(ratio) || failed(trainingMode))
     return failure();
-  if (*trainingMode) {
+  // With a constant ratio of 0 nothing is dropped even in training mode.
+  bool dropsNothing = false;
+  if (*ratio) {
+    FailureOr<ConstTensor> ratioValue = foldToConstant(*ratio);
+    dropsNothing = succeeded(ratioValue) && ratioValue->isFloat() &&
+                   llvm::all_of(ratioValue->floats,
+                                [](double r) { return r == 0.0; });
+  }
+  if (*trainingMode && !dropsNothing) {
     FailureOr<SmallVector<int64_t>> flag =
         ic.getConstantInts(*trainingMode, loc, "Dropout's training_mode");
     if (failed(flag))

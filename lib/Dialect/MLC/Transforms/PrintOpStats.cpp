@@ -31,7 +31,7 @@ struct PrintOpStatsPass : public mlc::impl::PrintOpStatsBase<PrintOpStatsPass> {
   void runOnOperation() override {
     // std::map keeps the JSON keys sorted, so the output is stable.
     std::map<std::string, int64_t> ops, fusedOps, fusedKinds;
-    int64_t total = 0;
+    int64_t total = 0, constants = 0;
     getOperation().walk([&](Operation *op) {
       if (isa<ModuleOp, func::FuncOp, func::ReturnOp, YieldOp>(op))
         return;
@@ -42,7 +42,12 @@ struct PrintOpStatsPass : public mlc::impl::PrintOpStatsBase<PrintOpStatsPass> {
       ++ops[op->getName().getStringRef().str()];
       if (auto fused = dyn_cast<FusedOp>(op))
         ++fusedKinds[fused.getKind().str()];
-      ++total;
+      // Weights are data, not computation: like ONNX initializers they are
+      // listed but not counted in the total.
+      if (isa<ConstantOp>(op))
+        ++constants;
+      else
+        ++total;
     });
 
     auto toObject = [](const std::map<std::string, int64_t> &counts) {
@@ -55,6 +60,7 @@ struct PrintOpStatsPass : public mlc::impl::PrintOpStatsBase<PrintOpStatsPass> {
     if (!label.empty())
       stats["label"] = label;
     stats["total"] = total;
+    stats["constants"] = constants;
     stats["ops"] = toObject(ops);
     stats["fused_ops"] = toObject(fusedOps);
     stats["fused_kinds"] = toObject(fusedKinds);

@@ -128,9 +128,12 @@ def Fuse : Pass<"mlc-fuse", "mlir::ModuleOp"> {
 def PrintOpStats : Pass<"mlc-print-op-stats", "mlir::ModuleOp"> {
   let summary = "Print an op histogram of the module as JSON.";
   let description = [{
-    Writes `{"total": N, "ops": {"mlc.conv2d": 53, ...}}` (ops inside
-    `mlc.fused` regions are counted as the fused op, and separately under
-    `"fused_ops"`) to stderr, or to the file given by `output`. Build
+    Writes `{"total": N, "constants": C, "ops": {"mlc.conv2d": 53, ...}}`
+    to stderr, or to the file given by `output`. `total` counts the compute
+    ops; constants (weights, like ONNX initializers) are listed in `ops` and
+    counted in `constants`. Ops inside `mlc.fused` regions are counted as the
+    fused op, and separately under `"fused_ops"` (with the group kinds under
+    `"fused_kinds"`). Build
     pipelines run it before and after `--mlc-graph-opt` to see what the graph
     passes did. The module is not changed.
   }];

@@ -9,6 +9,7 @@
 
 #include "CPUBackend.h"
 #include "mlc/Driver/Compile.h"
+#include "mlc/Driver/Diagnostics.h"
 #include "mlc/InitAll.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -86,6 +87,7 @@ int main(int argc, char **argv) {
   mlir::registerAllExtensions(registry);
   mlc::registerAllDialects(registry);
   mlir::MLIRContext context(registry);
+  mlc::DiagnosticPrinter diagnostics(context, errs());
   mlir::registerAllPasses();
   mlc::registerAllPasses();
 

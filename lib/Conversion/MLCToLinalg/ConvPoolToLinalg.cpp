@@ -56,6 +56,32 @@ static Value broadcastAlongDim(OpBuilder &b, Location loc, Value bias,
   return linalg::BroadcastOp::create(b, loc, bias, init, dims).getResult()[0];
 }
 
+/// The accumulator of a grouped convolution whose result type has the group
+/// and per-group filter dims at `groupDim` and `groupDim + 1`: the bias
+/// [G * F] broadcast over the other dims, or zeros.
+static Value createGroupedInit(OpBuilder &b, Location loc, Value bias,
+                               RankedTensorType groupedResultType,
+                               int64_t groupDim) {
+  Type elementType = groupedResultType.getElementType();
+  if (!bias)
+    return createFilledTensor(b, loc, groupedResultType,
+                              b.getZeroAttr(elementType));
+  auto groupedBiasType = RankedTensorType::get(
+      {groupedResultType.getDimSize(groupDim),
+       groupedResultType.getDimSize(groupDim + 1)},
+      elementType);
+  Value groupedBias = tensor::ExpandShapeOp::create(
+      b, loc, groupedBiasType, bias, SmallVector<ReassociationIndices>{{0, 1}});
+  Value empty = tensor::EmptyOp::create(b, loc, groupedResultType.getShape(),
+                                        elementType);
+  SmallVector<int64_t> dims;
+  for (int64_t d = 0; d < groupedResultType.getRank(); ++d)
+    if (d != groupDim && d != groupDim + 1)
+      dims.push_back(d);
+  return linalg::BroadcastOp::create(b, loc, groupedBias, empty, dims)
+      .getResult()[0];
+}
+
 namespace {
 
 struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
@@ -102,22 +128,8 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
         rewriter, loc, groupedInputType, input, splitDim3);
     Value groupedFilter = tensor::ExpandShapeOp::create(
         rewriter, loc, groupedFilterType, op.getFilter(), splitDim0);
-    Value init;
-    if (Value bias = op.getBias()) {
-      auto groupedBiasType =
-          RankedTensorType::get({group, filtersPerGroup}, elementType);
-      Value groupedBias = tensor::ExpandShapeOp::create(
-          rewriter, loc, groupedBiasType, bias,
-          SmallVector<ReassociationIndices>{{0, 1}});
-      Value empty = tensor::EmptyOp::create(
-          rewriter, loc, groupedResultType.getShape(), elementType);
-      int64_t dims[] = {0, 1, 2};
-      init = linalg::BroadcastOp::create(rewriter, loc, groupedBias, empty, dims)
-                 .getResult()[0];
-    } else {
-      init = createFilledTensor(rewriter, loc, groupedResultType,
-                                rewriter.getZeroAttr(elementType));
-    }
+    Value init = createGroupedInit(rewriter, loc, op.getBias(),
+                                   groupedResultType, /*groupDim=*/3);
     Value conv = linalg::Conv2DNhwgcGfhwcOp::create(
                      rewriter, loc, TypeRange{groupedResultType},
                      ValueRange{groupedInput, groupedFilter}, ValueRange{init},
@@ -183,22 +195,8 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
         rewriter, loc, groupedInputType, input, splitDim1);
     Value groupedFilter = tensor::ExpandShapeOp::create(
         rewriter, loc, groupedFilterType, op.getFilter(), splitDim0);
-    Value init;
-    if (Value bias = op.getBias()) {
-      auto groupedBiasType =
-          RankedTensorType::get({group, filtersPerGroup}, elementType);
-      Value groupedBias = tensor::ExpandShapeOp::create(
-          rewriter, loc, groupedBiasType, bias,
-          SmallVector<ReassociationIndices>{{0, 1}});
-      Value empty = tensor::EmptyOp::create(
-          rewriter, loc, groupedResultType.getShape(), elementType);
-      int64_t dims[] = {0, 3, 4};
-      init = linalg::BroadcastOp::create(rewriter, loc, groupedBias, empty, dims)
-                 .getResult()[0];
-    } else {
-      init = createFilledTensor(rewriter, loc, groupedResultType,
-                                rewriter.getZeroAttr(elementType));
-    }
+    Value init = createGroupedInit(rewriter, loc, op.getBias(),
+                                   groupedResultType, /*groupDim=*/1);
     Value conv = linalg::Conv2DNgchwGfchwOp::create(
                      rewriter, loc, TypeRange{groupedResultType},
                      ValueRange{groupedInput, groupedFilter}, ValueRange{init},

@@ -87,6 +87,44 @@ namespace {
 struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
   using OpRewritePattern::OpRewritePattern;
 
+  /// A 1x1, stride-1, unpadded, ungrouped NCHW convolution of one image is
+  /// the matmul W[F, C] x X[C, H * W]: lowered so, its loops run over whole
+  /// feature maps (H * W long) instead of single rows, which vectorizes far
+  /// better. Returns null when `op` is not such a convolution.
+  static Value lowerPointwiseAsMatmul(PatternRewriter &rewriter, Conv2DOp op) {
+    RankedTensorType inputType = op.getInput().getType();
+    RankedTensorType filterType = op.getFilter().getType();
+    RankedTensorType resultType = op.getType();
+    auto isOne = [](int64_t v) { return v == 1; };
+    if (op.getLayout() != "NCHW" || op.getGroup() != 1 ||
+        inputType.getDimSize(0) != 1 || filterType.getDimSize(2) != 1 ||
+        filterType.getDimSize(3) != 1 || !llvm::all_of(op.getStrides(), isOne) ||
+        llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; }))
+      return {};
+    Location loc = op.getLoc();
+    Type elementType = resultType.getElementType();
+    int64_t channels = inputType.getDimSize(1), filters = filterType.getDimSize(0);
+    int64_t pixels = inputType.getDimSize(2) * inputType.getDimSize(3);
+    SmallVector<ReassociationIndices> mergeNC_HW = {{0, 1}, {2, 3}};
+    Value x = tensor::CollapseShapeOp::create(
+        rewriter, loc, RankedTensorType::get({channels, pixels}, elementType),
+        op.getInput(), mergeNC_HW);
+    Value w = tensor::CollapseShapeOp::create(
+        rewriter, loc, RankedTensorType::get({filters, channels}, elementType),
+        op.getFilter(), SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+    auto productType = RankedTensorType::get({filters, pixels}, elementType);
+    Value init = op.getBias()
+                     ? broadcastAlongDim(rewriter, loc, op.getBias(),
+                                         productType, 0)
+                     : createFilledTensor(rewriter, loc, productType,
+                                          rewriter.getZeroAttr(elementType));
+    Value product = linalg::MatmulOp::create(rewriter, loc, TypeRange{productType},
+                                             ValueRange{w, x}, ValueRange{init})
+                        .getResult(0);
+    return tensor::ExpandShapeOp::create(rewriter, loc, resultType, product,
+                                         mergeNC_HW);
+  }
+
   /// NHWC x FHWC: linalg.conv_2d_nhwc_fhwc, or for groups the
   /// [N, H, W, G, C] x [G, F, KH, KW, C] form through expand/collapse_shape.
   static Value lowerNHWC(PatternRewriter &rewriter, Conv2DOp op, Value input,
@@ -158,6 +196,10 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
       return success();
     }
 
+    if (Value matmul = lowerPointwiseAsMatmul(rewriter, op)) {
+      rewriter.replaceOp(op, matmul);
+      return success();
+    }
     if (group == 1) {
       // The bias, when present, initializes the accumulator.
       Value init = op.getBias()

@@ -36,3 +36,22 @@ func.func @pools(%x: tensor<1x8x8x3xf32>) -> (tensor<1x4x4x3xf32>, tensor<1x4x4x
   %2 = mlc.global_avg_pool %x {layout = "NHWC"} : (tensor<1x8x8x3xf32>) -> tensor<1x1x1x3xf32>
   return %0, %1, %2 : tensor<1x4x4x3xf32>, tensor<1x4x4x3xf32>, tensor<1x1x1x3xf32>
 }
+
+// -----
+
+// A pointwise NCHW convolution of one image is a matmul over whole feature
+// maps: [F, C] x [C, H * W]; strided, padded, grouped or batched ones are not.
+// CHECK-LABEL: func.func @pointwise
+// CHECK: %[[X:.*]] = tensor.collapse_shape %arg0 {{\[}}[0, 1], [2, 3]] : tensor<1x8x4x4xf32> into tensor<8x16xf32>
+// CHECK: %[[W:.*]] = tensor.collapse_shape %arg1 {{\[}}[0], [1, 2, 3]] : tensor<6x8x1x1xf32> into tensor<6x8xf32>
+// CHECK: %[[B:.*]] = linalg.broadcast ins(%arg2 : tensor<6xf32>) {{.*}} dimensions = [1]
+// CHECK: %[[M:.*]] = linalg.matmul ins(%[[W]], %[[X]] : tensor<6x8xf32>, tensor<8x16xf32>) outs(%[[B]] : tensor<6x16xf32>)
+// CHECK: tensor.expand_shape %[[M]] {{\[}}[0, 1], [2, 3]] {{.*}} into tensor<1x6x4x4xf32>
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} -> tensor<1x6x2x2xf32>
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} -> tensor<2x6x4x4xf32>
+func.func @pointwise(%x: tensor<1x8x4x4xf32>, %w: tensor<6x8x1x1xf32>, %b: tensor<6xf32>, %x2: tensor<2x8x4x4xf32>) -> (tensor<1x6x4x4xf32>, tensor<1x6x2x2xf32>, tensor<2x6x4x4xf32>) {
+  %0 = mlc.conv2d %x, %w, %b : (tensor<1x8x4x4xf32>, tensor<6x8x1x1xf32>, tensor<6xf32>) -> tensor<1x6x4x4xf32>
+  %1 = mlc.conv2d %x, %w {strides = array<i64: 2, 2>} : (tensor<1x8x4x4xf32>, tensor<6x8x1x1xf32>) -> tensor<1x6x2x2xf32>
+  %2 = mlc.conv2d %x2, %w : (tensor<2x8x4x4xf32>, tensor<6x8x1x1xf32>) -> tensor<2x6x4x4xf32>
+  return %0, %1, %2 : tensor<1x6x4x4xf32>, tensor<1x6x2x2xf32>, tensor<2x6x4x4xf32>
+}

@@ -60,6 +60,7 @@ void registerShapeOpImporters(OpImporterTable &table);
 void registerIndexingOpImporters(OpImporterTable &table);
 void registerReductionOpImporters(OpImporterTable &table);
 void registerNormalizationOpImporters(OpImporterTable &table);
+void registerResizeOpImporters(OpImporterTable &table);
 
 } // namespace mlc::onnx_import
 

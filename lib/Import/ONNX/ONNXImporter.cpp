@@ -121,18 +121,18 @@ static LogicalResult importGraph(ImporterContext &ic,
     ScopedDiagnosticHandler quiet(ctx, [](Diagnostic &) { return success(); });
     for (const auto *infos : {&graph.output(), &graph.value_info()})
       for (const auto &info : *infos) {
-      if (!info.type().has_tensor_type() ||
-          !info.type().tensor_type().has_shape())
-        continue;
-      const auto &tensorType = info.type().tensor_type();
-      if (llvm::any_of(tensorType.shape().dim(), [](const auto &dim) {
-            return !dim.has_dim_value() || dim.dim_value() < 0;
-          }))
-        continue;
-      FailureOr<RankedTensorType> type = convertValueInfo(ic, info, fileLoc);
-      if (succeeded(type))
-        ic.declaredTypes[info.name()] = *type;
-    }
+        if (!info.type().has_tensor_type() ||
+            !info.type().tensor_type().has_shape())
+          continue;
+        const auto &tensorType = info.type().tensor_type();
+        if (llvm::any_of(tensorType.shape().dim(), [](const auto &dim) {
+              return !dim.has_dim_value() || dim.dim_value() < 0;
+            }))
+          continue;
+        FailureOr<RankedTensorType> type = convertValueInfo(ic, info, fileLoc);
+        if (succeeded(type))
+          ic.declaredTypes[info.name()] = *type;
+      }
   }
 
   for (const auto &init : graph.initializer()) {

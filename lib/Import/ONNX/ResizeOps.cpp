@@ -1,13 +1,14 @@
 //===- ResizeOps.cpp - Importers of ONNX Resize and Upsample --------------===//
 //
-// Resize (opsets 10 to 24) and Upsample (7 to 9) with constant scales or
-// sizes. Shapes are static, so the importer computes, per resized axis, the
-// source indices and interpolation weights of every output position (the
-// ONNX reference's separable interpolation) and emits them as constants: an
-// axis is resized by one mlc.gather per tap along it, and for linear and
-// cubic modes the taps are summed with per-position weights (mlc.mul/add with
-// broadcasting). tf_crop_and_resize positions outside the input get the
-// extrapolation value through mlc.where. Nothing new reaches the lowering.
+// Resize (opsets 10 to 24) and Upsample (7 to 9), separable as in the ONNX
+// reference: every resized axis becomes one mlc.gather per tap along it, and
+// for linear and cubic modes the taps are summed with per-position weights
+// (mlc.mul/add with broadcasting). With constant scales/sizes/roi the
+// importer computes the source indices and weights as constants (axes whose
+// map is the identity are skipped). With runtime ones the same formulas are
+// emitted as f64 mlc ops and the output shape is the one the graph declares.
+// tf_crop_and_resize positions outside the input get the extrapolation value
+// through mlc.where. Nothing new reaches the lowering.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,9 +35,9 @@ struct AxisPlan {
 };
 
 struct ResizeOptions {
-  std::string mode;                // nearest, linear, cubic
-  std::string coordinateMode;      // ONNX coordinate_transformation_mode
-  std::string nearestMode;         // ONNX nearest_mode, or "simple" (opset 10)
+  std::string mode;           // nearest, linear, cubic
+  std::string coordinateMode; // ONNX coordinate_transformation_mode
+  std::string nearestMode;    // ONNX nearest_mode, or "simple" (opset 10)
   double cubicA = -0.75;
   bool excludeOutside = false;
   double extrapolationValue = 0.0;
@@ -183,8 +184,10 @@ static Value createFloatConstant(OpBuilder &b, Location loc, Type elementType,
                                  ArrayRef<int64_t> shape,
                                  ArrayRef<double> values) {
   auto type = RankedTensorType::get(shape, elementType);
-  SmallVector<Attribute> attrs = llvm::map_to_vector(
-      values, [&](double v) -> Attribute { return b.getFloatAttr(elementType, v); });
+  SmallVector<Attribute> attrs =
+      llvm::map_to_vector(values, [&](double v) -> Attribute {
+        return b.getFloatAttr(elementType, v);
+      });
   return ConstantOp::create(b, loc, DenseElementsAttr::get(type, attrs));
 }
 
@@ -206,16 +209,16 @@ static AxisTaps constantTaps(OpBuilder &b, Location loc, Type elementType,
     taps.indices.push_back(ConstantOp::create(
         b, loc, DenseElementsAttr::get(indexType, ArrayRef(plan.indices[t]))));
     if (plan.indices.size() > 1)
-      taps.weights.push_back(createFloatConstant(b, loc, elementType,
-                                                 {outSize}, plan.weights[t]));
+      taps.weights.push_back(
+          createFloatConstant(b, loc, elementType, {outSize}, plan.weights[t]));
   }
   if (plan.anyOutside) {
     SmallVector<bool> inside = llvm::map_to_vector(
         plan.outside, [](bool outside) { return !outside; });
     taps.inside = ConstantOp::create(
         b, loc,
-        DenseElementsAttr::get(
-            RankedTensorType::get({outSize}, b.getI1Type()), inside));
+        DenseElementsAttr::get(RankedTensorType::get({outSize}, b.getI1Type()),
+                               inside));
   }
   return taps;
 }
@@ -258,8 +261,8 @@ static FailureOr<Value> resizeAxis(ImporterContext &ic, Location loc,
   if (!taps.inside)
     return result;
   Value mask = createReshape(ic, loc, taps.inside, weightShape);
-  Value fill = createFloatConstant(b, loc, elementType, {},
-                                   {opts.extrapolationValue});
+  Value fill =
+      createFloatConstant(b, loc, elementType, {}, {opts.extrapolationValue});
   FailureOr<WhereOp> selected =
       createInferred<WhereOp>(b, loc, mask, result, fill);
   if (failed(selected))
@@ -307,7 +310,8 @@ struct RuntimeMath {
     return picked;
   }
   Value clampIndex(Value i, int64_t inSize) {
-    return op<MinOp>(op<MaxOp>(i, cst(0)), cst(static_cast<double>(inSize - 1)));
+    return op<MinOp>(op<MaxOp>(i, cst(0)),
+                     cst(static_cast<double>(inSize - 1)));
   }
 };
 } // namespace
@@ -363,8 +367,7 @@ static FailureOr<AxisTaps> runtimeTaps(OpBuilder &b, Location loc,
 
   AxisTaps taps;
   auto addTap = [&](Value index, Value weight) {
-    taps.indices.push_back(
-        m.cast(m.clampIndex(index, inSize), b.getI64Type()));
+    taps.indices.push_back(m.cast(m.clampIndex(index, inSize), b.getI64Type()));
     if (weight)
       taps.weights.push_back(m.cast(weight, elementType));
   };
@@ -399,8 +402,7 @@ static FailureOr<AxisTaps> runtimeTaps(OpBuilder &b, Location loc,
     };
     auto inner = [&](Value r) { // ((a+2)r - (a+3)) r r + 1
       return m.add(
-          m.mul(m.mul(m.sub(m.mul(m.cst(a + 2), r), m.cst(a + 3)), r), r),
-          one);
+          m.mul(m.mul(m.sub(m.mul(m.cst(a + 2), r), m.cst(a + 3)), r), r), one);
     };
     SmallVector<Value> coeffs = {outer(ratio), inner(ratio), inner(s),
                                  outer(s)};
@@ -472,8 +474,8 @@ static LogicalResult emitResize(ImporterContext &ic,
         return failure();
       taps = *built;
     } else {
-      AxisPlan plan = planAxis(opts, spec.scale, inSize, outSize,
-                               spec.roiStart, spec.roiEnd);
+      AxisPlan plan = planAxis(opts, spec.scale, inSize, outSize, spec.roiStart,
+                               spec.roiEnd);
       if (isIdentity(plan, inSize, outSize))
         continue;
       taps = constantTaps(b, loc, elementType, plan);
@@ -564,8 +566,8 @@ static LogicalResult importResize(ImporterContext &ic,
     opts.extrapolationValue = getFloatAttr(node, "extrapolation_value", 0.0f);
   }
   static constexpr StringLiteral coordinateModes[] = {
-      "half_pixel",    "half_pixel_symmetric", "pytorch_half_pixel",
-      "align_corners", "asymmetric",           "tf_half_pixel_for_nn",
+      "half_pixel",        "half_pixel_symmetric", "pytorch_half_pixel",
+      "align_corners",     "asymmetric",           "tf_half_pixel_for_nn",
       "tf_crop_and_resize"};
   if (!llvm::is_contained(coordinateModes, opts.coordinateMode) ||
       (opts.coordinateMode == "half_pixel_symmetric" && opset < 19))
@@ -636,8 +638,9 @@ static LogicalResult importResize(ImporterContext &ic,
       double inSize = static_cast<double>(type.getDimSize(d));
       double v = (*given.constant)[i];
       if (v <= 0)
-        return emitError(loc) << "Resize " << (scales.present ? "scales" : "sizes")
-                              << " must be positive";
+        return emitError(loc)
+               << "Resize " << (scales.present ? "scales" : "sizes")
+               << " must be positive";
       if (scales.present) {
         specs[d].scale = v;
         outShape[d] = static_cast<int64_t>(std::floor(v * inSize));
@@ -667,8 +670,7 @@ static LogicalResult importResize(ImporterContext &ic,
   // Runtime scales, sizes or roi: the output shape is the one the graph
   // declares, and the coordinates are computed by the compiled code.
   auto declared = ic.declaredTypes.find(node.output(0));
-  if (declared == ic.declaredTypes.end() ||
-      declared->second.getRank() != rank)
+  if (declared == ic.declaredTypes.end() || declared->second.getRank() != rank)
     return emitError(loc) << "Resize with runtime "
                           << (cropping ? "scales, sizes or roi"
                                        : "scales or sizes")
@@ -693,9 +695,8 @@ static LogicalResult importResize(ImporterContext &ic,
     // One scale for all axes: the smallest (not_larger) or largest.
     Value scale = specs[axes.front()].scaleValue;
     for (int64_t d : axes)
-      scale = policy == "not_larger"
-                  ? m.op<MinOp>(scale, specs[d].scaleValue)
-                  : m.op<MaxOp>(scale, specs[d].scaleValue);
+      scale = policy == "not_larger" ? m.op<MinOp>(scale, specs[d].scaleValue)
+                                     : m.op<MaxOp>(scale, specs[d].scaleValue);
     for (int64_t d : axes)
       specs[d].scaleValue = scale;
   }
@@ -736,15 +737,15 @@ static LogicalResult importUpsample(ImporterContext &ic,
       return emitError(loc) << "Upsample needs the scales attribute";
     scales = SmallVector<double>(attr->floats().begin(), attr->floats().end());
     if (static_cast<int64_t>(scales->size()) != rank)
-      return emitError(loc) << "Upsample scales must hold " << rank
-                            << " values";
+      return emitError(loc)
+             << "Upsample scales must hold " << rank << " values";
   } else {
     FailureOr<OptionalVector> s = getOptionalVector(ic, node, 1, loc);
     if (failed(s))
       return failure();
     if (!s->present || s->size != rank)
-      return emitError(loc) << "Upsample scales must hold " << rank
-                            << " values";
+      return emitError(loc)
+             << "Upsample scales must hold " << rank << " values";
     scales = s->constant;
     scalesValue = s->value;
   }
@@ -757,8 +758,7 @@ static LogicalResult importUpsample(ImporterContext &ic,
     return emitResize(ic, node, loc, *input, specs, outShape, opts);
   }
   auto declared = ic.declaredTypes.find(node.output(0));
-  if (declared == ic.declaredTypes.end() ||
-      declared->second.getRank() != rank)
+  if (declared == ic.declaredTypes.end() || declared->second.getRank() != rank)
     return emitError(loc) << "Upsample with runtime scales needs a static "
                              "output shape declared in the graph";
   outShape.assign(declared->second.getShape().begin(),

@@ -38,6 +38,7 @@ static const OpImporterTable &getOpImporters() {
     registerReductionOpImporters(t);
     registerNormalizationOpImporters(t);
     registerResizeOpImporters(t);
+    registerConvTransposeImporters(t);
     registerLogicOpImporters(t);
     return t;
   }();

@@ -61,6 +61,7 @@ void registerIndexingOpImporters(OpImporterTable &table);
 void registerReductionOpImporters(OpImporterTable &table);
 void registerNormalizationOpImporters(OpImporterTable &table);
 void registerResizeOpImporters(OpImporterTable &table);
+void registerConvTransposeImporters(OpImporterTable &table);
 
 } // namespace mlc::onnx_import
 

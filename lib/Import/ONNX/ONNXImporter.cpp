@@ -39,6 +39,7 @@ static const OpImporterTable &getOpImporters() {
     registerNormalizationOpImporters(t);
     registerResizeOpImporters(t);
     registerConvTransposeImporters(t);
+    registerComposedNNOpImporters(t);
     registerLogicOpImporters(t);
     return t;
   }();

@@ -62,6 +62,7 @@ void registerReductionOpImporters(OpImporterTable &table);
 void registerNormalizationOpImporters(OpImporterTable &table);
 void registerResizeOpImporters(OpImporterTable &table);
 void registerConvTransposeImporters(OpImporterTable &table);
+void registerComposedNNOpImporters(OpImporterTable &table);
 
 } // namespace mlc::onnx_import
 

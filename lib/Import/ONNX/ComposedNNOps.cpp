@@ -3,11 +3,18 @@
 // GlobalMaxPool (mlc.reduce max over the spatial axes), Shrink (two
 // mlc.where), EyeLike (a constant: shapes are static) and LRN (the squared
 // input averaged over a channel window by mlc.avg_pool2d, then
-// x / (bias + alpha * mean)^beta). No new ops reach the lowering.
+// x / (bias + alpha * mean)^beta) and TopK with a constant k (k rounds of
+// mlc.arg_reduce, mlc.gather_elements and masking the picked element with
+// the type's lowest (highest) value; ties give the lower index first). No new
+// ops reach the lowering.
 //
 //===----------------------------------------------------------------------===//
 
 #include "TensorImportUtils.h"
+
+#include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace mlc;
@@ -175,9 +182,134 @@ static LogicalResult importLRN(ImporterContext &ic, const onnx::NodeProto &node,
   return success();
 }
 
+/// Largest k TopK unrolls into (each round is a pass over the axis).
+static constexpr int64_t kMaxTopK = 64;
+
+static LogicalResult importTopK(ImporterContext &ic,
+                                const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input) || failed(requireStaticShape(node, *input, loc)))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  Type elementType = type.getElementType();
+  int64_t rank = type.getRank();
+  if (elementType.isInteger(1) || ic.isUnsigned(*input))
+    return emitError(loc) << "TopK of booleans or unsigned integers is not "
+                             "supported";
+  int64_t axis = getIntAttr(node, "axis", -1);
+  if (axis < -rank || axis >= rank)
+    return emitError(loc) << "TopK axis " << axis << " out of range";
+  int64_t k;
+  if (ic.opset < 10) {
+    const onnx::AttributeProto *kAttr = findAttr(node, "k");
+    if (!kAttr)
+      return emitError(loc) << "TopK needs the k attribute";
+    k = kAttr->i();
+  } else {
+    FailureOr<Value> kInput = ic.getRequiredInput(node, 1, loc);
+    if (failed(kInput))
+      return failure();
+    k = -1;
+    if (failed(foldToConstant(*kInput))) {
+      // A runtime k: the output shape the graph declares fixes it.
+      for (int i : {0, 1}) {
+        if (i >= node.output_size())
+          continue;
+        auto declared = ic.declaredTypes.find(node.output(i));
+        if (declared != ic.declaredTypes.end() &&
+            declared->second.getRank() == rank)
+          k = declared->second.getDimSize(axis < 0 ? axis + rank : axis);
+      }
+      if (k < 0)
+        return emitError(loc) << "TopK with a runtime k needs a static "
+                                 "output shape declared in the graph";
+    } else {
+      FailureOr<SmallVector<int64_t>> values =
+          ic.getConstantInts(*kInput, loc, "TopK's k");
+      if (failed(values))
+        return failure();
+      if (values->size() != 1)
+        return emitError(loc) << "TopK's k must hold one value";
+      k = values->front();
+    }
+  }
+  if (axis < 0)
+    axis += rank;
+  int64_t size = type.getDimSize(axis);
+  if (k < 0 || k > size)
+    return emitError(loc) << "TopK k " << k << " out of range for an axis of "
+                          << size;
+  if (k > kMaxTopK)
+    return emitError(loc) << "TopK k " << k << " is larger than " << kMaxTopK
+                          << ", the most the importer unrolls";
+  if (k == 0)
+    return emitError(loc) << "TopK with k = 0 (empty outputs) is not "
+                             "supported";
+  bool largest = getIntAttr(node, "largest", 1) != 0;
+  OpBuilder &b = ic.builder;
+
+  // The sentinel that never wins again once written over a picked element.
+  double sentinel;
+  if (isa<FloatType>(elementType))
+    sentinel = largest ? -std::numeric_limits<double>::infinity()
+                       : std::numeric_limits<double>::infinity();
+  else {
+    unsigned width = elementType.getIntOrFloatBitWidth();
+    sentinel =
+        largest ? -std::ldexp(1.0, width - 1) : std::ldexp(1.0, width - 1) - 1;
+  }
+  Value fill = createScalar(b, loc, elementType, sentinel);
+  SmallVector<int64_t> iotaShape(rank, 1);
+  iotaShape[axis] = size;
+  SmallVector<int64_t> iota;
+  for (int64_t i = 0; i < size; ++i)
+    iota.push_back(i);
+  Value positions = ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get(iotaShape, b.getI64Type()),
+                             ArrayRef(iota)));
+
+  Value remaining = *input;
+  SmallVector<Value> values, indices;
+  for (int64_t round = 0; round < k; ++round) {
+    Value index = ArgReduceOp::create(
+        b, loc, largest ? ArgReduceKind::ArgMax : ArgReduceKind::ArgMin,
+        remaining, axis, /*keepdims=*/true, /*select_last_index=*/false);
+    FailureOr<GatherElementsOp> value = createInferred<GatherElementsOp>(
+        b, loc, remaining, index, b.getI64IntegerAttr(axis));
+    if (failed(value))
+      return failure();
+    values.push_back(value->getResult());
+    indices.push_back(index);
+    if (round + 1 == k)
+      break;
+    FailureOr<EqualOp> picked =
+        createInferred<EqualOp>(b, loc, positions, index);
+    if (failed(picked))
+      return failure();
+    FailureOr<WhereOp> masked =
+        createInferred<WhereOp>(b, loc, picked->getResult(), fill, remaining);
+    if (failed(masked))
+      return failure();
+    remaining = masked->getResult();
+  }
+  Value valuesResult =
+      values.size() == 1
+          ? values.front()
+          : Value(ConcatOp::create(b, loc, values, b.getI64IntegerAttr(axis)));
+  Value indicesResult =
+      indices.size() == 1
+          ? indices.front()
+          : Value(ConcatOp::create(b, loc, indices, b.getI64IntegerAttr(axis)));
+  ic.setOutput(node, 0, valuesResult);
+  ic.setOutput(node, 1, indicesResult);
+  return success();
+}
+
 void mlc::onnx_import::registerComposedNNOpImporters(OpImporterTable &table) {
   table.push_back({"GlobalMaxPool", 1, kLatestOpset, importGlobalMaxPool});
   table.push_back({"Shrink", 9, kLatestOpset, importShrink});
   table.push_back({"EyeLike", 9, kLatestOpset, importEyeLike});
   table.push_back({"LRN", 1, kLatestOpset, importLRN});
+  table.push_back({"TopK", 1, kLatestOpset, importTopK});
 }

@@ -38,6 +38,10 @@ public:
   /// integers are signless: ops whose semantics depend on signedness read
   /// this to pick unsigned arithmetic.
   llvm::DenseSet<mlir::Value> unsignedValues;
+  /// Statically shaped types the graph declares for its outputs and
+  /// value_info entries, for ops whose result shape depends on runtime
+  /// values (Resize with runtime scales or sizes).
+  llvm::StringMap<mlir::RankedTensorType> declaredTypes;
 
   bool isUnsigned(mlir::Value value) const {
     return unsignedValues.contains(value);

@@ -8,6 +8,8 @@
 
 #include "TensorImportUtils.h"
 
+#include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
+
 using namespace mlir;
 using namespace mlc;
 using namespace mlc::onnx_import;
@@ -189,6 +191,61 @@ static LogicalResult importOneHot(ImporterContext &ic,
   return success();
 }
 
+/// Trilu with a runtime k: where((j - i) >= k (upper) or <= k, x, 0) with
+/// a constant [rows, cols] tensor of j - i broadcast over the batch dims.
+static LogicalResult importRuntimeTrilu(ImporterContext &ic,
+                                        const onnx::NodeProto &node,
+                                        Location loc, Value input, Value k) {
+  if (failed(requireStaticShape(node, input, loc)))
+    return failure();
+  RankedTensorType type = getRankedType(input);
+  RankedTensorType kType = getRankedType(k);
+  if (kType.getNumElements() != 1 || !kType.getElementType().isInteger(64))
+    return emitError(loc) << "Trilu's k must be an int64 scalar, got " << kType;
+  OpBuilder &b = ic.builder;
+  int64_t rank = type.getRank();
+  int64_t rows = type.getDimSize(rank - 2), cols = type.getDimSize(rank - 1);
+  SmallVector<int64_t> diagonal;
+  diagonal.reserve(rows * cols);
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      diagonal.push_back(j - i);
+  Value offsets = ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(
+          RankedTensorType::get({rows, cols}, b.getI64Type()),
+          ArrayRef(diagonal)));
+  Value kScalar = createReshape(ic, loc, k, {});
+  FailureOr<Value> mask = failure();
+  if (getIntAttr(node, "upper", 1) != 0) {
+    FailureOr<GreaterEqualOp> cmp =
+        createInferred<GreaterEqualOp>(b, loc, offsets, kScalar);
+    if (succeeded(cmp))
+      mask = cmp->getResult();
+  } else {
+    FailureOr<LessEqualOp> cmp =
+        createInferred<LessEqualOp>(b, loc, offsets, kScalar);
+    if (succeeded(cmp))
+      mask = cmp->getResult();
+  }
+  if (failed(mask))
+    return failure();
+  Type elementType = type.getElementType();
+  auto scalarType = RankedTensorType::get({}, elementType);
+  Value zero = ConstantOp::create(
+      b, loc,
+      isa<FloatType>(elementType)
+          ? DenseElementsAttr::get(scalarType, b.getFloatAttr(elementType, 0.0))
+          : DenseElementsAttr::get(scalarType,
+                                   b.getIntegerAttr(elementType, 0)));
+  FailureOr<WhereOp> result =
+      createInferred<WhereOp>(b, loc, *mask, input, zero);
+  if (failed(result))
+    return failure();
+  ic.setOutput(node, 0, *result);
+  return success();
+}
+
 static LogicalResult importTrilu(ImporterContext &ic,
                                  const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
@@ -198,6 +255,8 @@ static LogicalResult importTrilu(ImporterContext &ic,
   if (getRankedType(*input).getRank() < 2)
     return emitError(loc) << "Trilu needs rank >= 2";
   int64_t k = 0;
+  if (*kInput && failed(foldToConstant(*kInput)))
+    return importRuntimeTrilu(ic, node, loc, *input, *kInput);
   if (*kInput) {
     FailureOr<SmallVector<int64_t>> values =
         ic.getConstantInts(*kInput, loc, "Trilu's k");

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ImporterContext.h"
+#include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
 
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Verifier.h"
@@ -98,37 +99,88 @@ static LogicalResult importUnary(ImporterContext &ic,
   return success();
 }
 
-/// Clip before opset 11 has min/max attributes, from 11 on optional inputs,
-/// which must be constants.
+/// Clip before opset 11 has min/max attributes (floats only), from 11 on
+/// optional scalar inputs. Constant bounds on a float input give mlc.clip;
+/// runtime bounds or (signed) integer inputs give mlc.max / mlc.min with
+/// broadcasting.
 static LogicalResult importClip(ImporterContext &ic,
                                 const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   if (failed(input))
     return failure();
-  if (!isa<FloatType>(getElementTypeOrSelf(input->getType())))
-    return emitError(loc) << "Clip needs a float input";
+  Type elementType = getElementTypeOrSelf(input->getType());
+  bool isFloat = isa<FloatType>(elementType);
   FloatAttr min, max;
   Builder &b = ic.builder;
   if (ic.opset < 11) {
+    if (!isFloat)
+      return emitError(loc) << "Clip needs a float input";
     if (findAttr(node, "min"))
       min = b.getF32FloatAttr(getFloatAttr(node, "min", 0));
     if (findAttr(node, "max"))
       max = b.getF32FloatAttr(getFloatAttr(node, "max", 0));
-  } else {
-    for (int i : {1, 2}) {
-      FailureOr<Value> bound = ic.getInput(node, i, loc);
-      if (failed(bound))
-        return failure();
-      if (!*bound)
+    ic.setOutput(node, 0, ClipOp::create(ic.builder, loc, *input, min, max));
+    return success();
+  }
+  if (!isFloat && (!isa<IntegerType>(elementType) ||
+                   elementType.isInteger(1) || ic.isUnsigned(*input)))
+    return emitError(loc) << "Clip needs a float or signed integer input";
+  Value bounds[2];
+  bool allConstant = true;
+  for (int i : {1, 2}) {
+    FailureOr<Value> bound = ic.getInput(node, i, loc);
+    if (failed(bound))
+      return failure();
+    if (!*bound)
+      continue;
+    auto boundType = cast<RankedTensorType>(bound->getType());
+    if (boundType.getNumElements() != 1 ||
+        boundType.getElementType() != elementType)
+      return emitError(loc) << "Clip " << (i == 1 ? "min" : "max")
+                            << " must be a scalar of the input's type, got "
+                            << boundType;
+    bounds[i - 1] = *bound;
+    allConstant &= succeeded(foldToConstant(*bound));
+  }
+  if (isFloat && allConstant) {
+    for (int i : {0, 1}) {
+      if (!bounds[i])
         continue;
-      FailureOr<double> value =
-          ic.getConstantScalar(*bound, loc, i == 1 ? "Clip min" : "Clip max");
+      FailureOr<double> value = ic.getConstantScalar(
+          bounds[i], loc, i == 0 ? "Clip min" : "Clip max");
       if (failed(value))
         return failure();
-      (i == 1 ? min : max) = b.getF32FloatAttr(*value);
+      (i == 0 ? min : max) = b.getF32FloatAttr(*value);
+    }
+    ic.setOutput(node, 0, ClipOp::create(ic.builder, loc, *input, min, max));
+    return success();
+  }
+  Value result = *input;
+  for (int i : {0, 1}) {
+    if (!bounds[i])
+      continue;
+    Value bound = bounds[i];
+    // A [1]-shaped bound would broadcast a rank-0 input up to rank 1.
+    auto boundType = cast<RankedTensorType>(bound.getType());
+    if (boundType.getRank() != 0)
+      bound = ReshapeOp::create(ic.builder, loc,
+                                RankedTensorType::get({}, elementType), bound,
+                                ic.builder.getDenseI64ArrayAttr({}));
+    if (i == 0) {
+      FailureOr<MaxOp> clipped =
+          createInferred<MaxOp>(ic.builder, loc, result, bound);
+      if (failed(clipped))
+        return failure();
+      result = clipped->getResult();
+    } else {
+      FailureOr<MinOp> clipped =
+          createInferred<MinOp>(ic.builder, loc, result, bound);
+      if (failed(clipped))
+        return failure();
+      result = clipped->getResult();
     }
   }
-  ic.setOutput(node, 0, ClipOp::create(ic.builder, loc, *input, min, max));
+  ic.setOutput(node, 0, result);
   return success();
 }
 

@@ -144,8 +144,6 @@ static LogicalResult importPool(ImporterContext &ic,
       !isa<FloatType>(inputType.getElementType()))
     return emitError(loc) << node.op_type()
                           << ": only 2-D pooling of float tensors is supported";
-  if (getIntAttr(node, "ceil_mode", 0) != 0)
-    return emitError(loc) << node.op_type() << ": ceil_mode=1 is not supported";
   if (getIntAttr(node, "storage_order", 0) != 0)
     return emitError(loc) << node.op_type()
                           << ": storage_order=1 is not supported";
@@ -164,6 +162,33 @@ static LogicalResult importPool(ImporterContext &ic,
                    [&](int i) { return (*pads)[i] >= kernel[i % 2]; }))
     return emitError(loc) << node.op_type()
                           << ": pads must be smaller than the kernel";
+  // ceil_mode: extra end padding (never counted in averages) so that the
+  // floor formula gives ceil((in + pads - window) / stride) + 1 windows; a
+  // window that would start past the input and its begin padding is dropped.
+  if (getIntAttr(node, "ceil_mode", 0) != 0) {
+    bool countPad = getIntAttr(node, "count_include_pad", 0) != 0;
+    for (int i = 0; i < 2; ++i) {
+      int64_t in = inputType.getDimSize(2 + i);
+      if (ShapedType::isDynamic(in))
+        return emitError(loc) << node.op_type()
+                              << ": ceil_mode needs static spatial sizes";
+      int64_t window = (kernel[i] - 1) * dilations[i] + 1;
+      int64_t span = in + (*pads)[i] + (*pads)[i + 2] - window;
+      int64_t out = llvm::divideCeil(span, strides[i]) + 1;
+      if ((out - 1) * strides[i] >= in + (*pads)[i])
+        --out;
+      int64_t extra = (out - 1) * strides[i] - span;
+      if (extra <= 0)
+        continue;
+      if (countPad && std::is_same_v<PoolOp, AvgPool2DOp>)
+        return emitError(loc) << "AveragePool: ceil_mode with "
+                                 "count_include_pad=1 is not supported";
+      if ((*pads)[i + 2] + extra >= kernel[i])
+        return emitError(loc) << node.op_type()
+                              << ": ceil_mode padding reaches the kernel size";
+      (*pads)[i + 2] += extra;
+    }
+  }
   OpBuilder &b = ic.builder;
   FailureOr<PoolOp> pool;
   if constexpr (std::is_same_v<PoolOp, MaxPool2DOp>) {

@@ -37,6 +37,9 @@ static const OpImporterTable &getOpImporters() {
     registerIndexingOpImporters(t);
     registerReductionOpImporters(t);
     registerNormalizationOpImporters(t);
+    registerResizeOpImporters(t);
+    registerConvTransposeImporters(t);
+    registerComposedNNOpImporters(t);
     registerLogicOpImporters(t);
     return t;
   }();
@@ -114,6 +117,25 @@ static LogicalResult importGraph(ImporterContext &ic,
     }
   }
   b.setInsertionPointToStart(body);
+
+  {
+    // Types that do not convert are simply not recorded.
+    ScopedDiagnosticHandler quiet(ctx, [](Diagnostic &) { return success(); });
+    for (const auto *infos : {&graph.output(), &graph.value_info()})
+      for (const auto &info : *infos) {
+        if (!info.type().has_tensor_type() ||
+            !info.type().tensor_type().has_shape())
+          continue;
+        const auto &tensorType = info.type().tensor_type();
+        if (llvm::any_of(tensorType.shape().dim(), [](const auto &dim) {
+              return !dim.has_dim_value() || dim.dim_value() < 0;
+            }))
+          continue;
+        FailureOr<RankedTensorType> type = convertValueInfo(ic, info, fileLoc);
+        if (succeeded(type))
+          ic.declaredTypes[info.name()] = *type;
+      }
+  }
 
   for (const auto &init : graph.initializer()) {
     Location loc = NameLoc::get(b.getStringAttr(init.name()), fileLoc);

@@ -60,6 +60,9 @@ void registerShapeOpImporters(OpImporterTable &table);
 void registerIndexingOpImporters(OpImporterTable &table);
 void registerReductionOpImporters(OpImporterTable &table);
 void registerNormalizationOpImporters(OpImporterTable &table);
+void registerResizeOpImporters(OpImporterTable &table);
+void registerConvTransposeImporters(OpImporterTable &table);
+void registerComposedNNOpImporters(OpImporterTable &table);
 
 } // namespace mlc::onnx_import
 

@@ -82,6 +82,38 @@ static Value createGroupedInit(OpBuilder &b, Location loc, Value bias,
       .getResult()[0];
 }
 
+/// Reassociation of a rank-`rank` tensor into one of rank + 1 whose dims `d`
+/// and `d + 1` come from dim `d`.
+static SmallVector<ReassociationIndices> getSplitReassociation(int64_t rank,
+                                                               int64_t d) {
+  SmallVector<ReassociationIndices> reassociation;
+  for (int64_t i = 0, next = 0; i < rank; ++i) {
+    ReassociationIndices group = {next++};
+    if (i == d)
+      group.push_back(next++);
+    reassociation.push_back(group);
+  }
+  return reassociation;
+}
+
+/// `type` with dim `d` split into [group, size / group].
+static RankedTensorType splitDimType(RankedTensorType type, int64_t d,
+                                     int64_t group) {
+  SmallVector<int64_t> shape(type.getShape());
+  shape[d] /= group;
+  shape.insert(shape.begin() + d, group);
+  return RankedTensorType::get(shape, type.getElementType());
+}
+
+template <typename ConvOp>
+static Value createConv(OpBuilder &b, Location loc, RankedTensorType type,
+                        ValueRange ins, Value init, Attribute strides,
+                        Attribute dilations) {
+  return ConvOp::create(b, loc, TypeRange{type}, ins, ValueRange{init},
+                        strides, dilations)
+      .getResult(0);
+}
+
 namespace {
 
 struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
@@ -125,62 +157,14 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
                                          mergeNC_HW);
   }
 
-  /// NHWC x FHWC: linalg.conv_2d_nhwc_fhwc, or for groups the
-  /// [N, H, W, G, C] x [G, F, KH, KW, C] form through expand/collapse_shape.
-  static Value lowerNHWC(PatternRewriter &rewriter, Conv2DOp op, Value input,
-                         Attribute strides, Attribute dilations) {
-    Location loc = op.getLoc();
-    RankedTensorType resultType = op.getType();
-    Type elementType = resultType.getElementType();
-    int64_t group = op.getGroup();
-    if (group == 1) {
-      Value init = op.getBias()
-                       ? broadcastAlongDim(rewriter, loc, op.getBias(),
-                                           resultType, 3)
-                       : createFilledTensor(rewriter, loc, resultType,
-                                            rewriter.getZeroAttr(elementType));
-      return linalg::Conv2DNhwcFhwcOp::create(
-                 rewriter, loc, TypeRange{resultType},
-                 ValueRange{input, op.getFilter()}, ValueRange{init}, strides,
-                 dilations)
-          .getResult(0);
-    }
-    auto inputType = cast<RankedTensorType>(input.getType());
-    RankedTensorType filterType = op.getFilter().getType();
-    ArrayRef<int64_t> outShape = resultType.getShape();
-    int64_t filtersPerGroup = filterType.getDimSize(0) / group;
-    auto groupedInputType = RankedTensorType::get(
-        {inputType.getDimSize(0), inputType.getDimSize(1),
-         inputType.getDimSize(2), group, inputType.getDimSize(3) / group},
-        elementType);
-    auto groupedFilterType = RankedTensorType::get(
-        {group, filtersPerGroup, filterType.getDimSize(1),
-         filterType.getDimSize(2), filterType.getDimSize(3)},
-        elementType);
-    auto groupedResultType = RankedTensorType::get(
-        {outShape[0], outShape[1], outShape[2], group, filtersPerGroup},
-        elementType);
-    SmallVector<ReassociationIndices> splitDim3 = {{0}, {1}, {2}, {3, 4}};
-    SmallVector<ReassociationIndices> splitDim0 = {{0, 1}, {2}, {3}, {4}};
-    Value groupedInput = tensor::ExpandShapeOp::create(
-        rewriter, loc, groupedInputType, input, splitDim3);
-    Value groupedFilter = tensor::ExpandShapeOp::create(
-        rewriter, loc, groupedFilterType, op.getFilter(), splitDim0);
-    Value init = createGroupedInit(rewriter, loc, op.getBias(),
-                                   groupedResultType, /*groupDim=*/3);
-    Value conv = linalg::Conv2DNhwgcGfhwcOp::create(
-                     rewriter, loc, TypeRange{groupedResultType},
-                     ValueRange{groupedInput, groupedFilter}, ValueRange{init},
-                     strides, dilations)
-                     .getResult(0);
-    return tensor::CollapseShapeOp::create(rewriter, loc, resultType, conv,
-                                           splitDim3);
-  }
-
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
     if (failed(requireStaticShapes(op, rewriter)))
       return failure();
+    if (Value matmul = lowerPointwiseAsMatmul(rewriter, op)) {
+      rewriter.replaceOp(op, matmul);
+      return success();
+    }
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
     Type elementType = resultType.getElementType();
@@ -189,63 +173,53 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
                              getHeightDim(op.getLayout()));
     Attribute strides = rewriter.getI64VectorAttr(op.getStrides());
     Attribute dilations = rewriter.getI64VectorAttr(op.getDilations());
+    bool nhwc = op.getLayout() == "NHWC";
+    int64_t channelDim = nhwc ? 3 : 1;
     int64_t group = op.getGroup();
-    ArrayRef<int64_t> outShape = resultType.getShape();
-    if (op.getLayout() == "NHWC") {
-      rewriter.replaceOp(op, lowerNHWC(rewriter, op, input, strides, dilations));
-      return success();
-    }
-
-    if (Value matmul = lowerPointwiseAsMatmul(rewriter, op)) {
-      rewriter.replaceOp(op, matmul);
-      return success();
-    }
     if (group == 1) {
       // The bias, when present, initializes the accumulator.
       Value init = op.getBias()
                        ? broadcastAlongDim(rewriter, loc, op.getBias(),
-                                           resultType, 1)
+                                           resultType, channelDim)
                        : createFilledTensor(rewriter, loc, resultType,
                                             rewriter.getZeroAttr(elementType));
-      Value conv = linalg::Conv2DNchwFchwOp::create(
-                       rewriter, loc, TypeRange{resultType},
-                       ValueRange{input, op.getFilter()}, ValueRange{init},
-                       strides, dilations)
-                       .getResult(0);
+      Value ins[] = {input, op.getFilter()};
+      Value conv =
+          nhwc ? createConv<linalg::Conv2DNhwcFhwcOp>(rewriter, loc, resultType,
+                                                      ins, init, strides,
+                                                      dilations)
+               : createConv<linalg::Conv2DNchwFchwOp>(rewriter, loc, resultType,
+                                                      ins, init, strides,
+                                                      dilations);
       rewriter.replaceOp(op, conv);
       return success();
     }
 
-    // Grouped: [N, G*C, H, W] x [G*F, C, KH, KW] -> [N, G, F, OH, OW].
-    auto inputType = cast<RankedTensorType>(input.getType());
-    RankedTensorType filterType = op.getFilter().getType();
-    int64_t filtersPerGroup = filterType.getDimSize(0) / group;
-    auto groupedInputType = RankedTensorType::get(
-        {inputType.getDimSize(0), group, inputType.getDimSize(1) / group,
-         inputType.getDimSize(2), inputType.getDimSize(3)},
-        elementType);
-    auto groupedFilterType = RankedTensorType::get(
-        {group, filtersPerGroup, filterType.getDimSize(1),
-         filterType.getDimSize(2), filterType.getDimSize(3)},
-        elementType);
-    auto groupedResultType = RankedTensorType::get(
-        {outShape[0], group, filtersPerGroup, outShape[2], outShape[3]},
-        elementType);
-    SmallVector<ReassociationIndices> splitDim1 = {{0}, {1, 2}, {3}, {4}};
-    SmallVector<ReassociationIndices> splitDim0 = {{0, 1}, {2}, {3}, {4}};
+    // Grouped: the channel dims of input and result and the filter dim 0
+    // split into [G, C / G]: NCHW x FCHW -> NGCHW x GFCHW -> NGFHW, NHWC x
+    // FHWC -> NHWGC x GFHWC -> NHWGF.
+    SmallVector<ReassociationIndices> splitChannels =
+        getSplitReassociation(4, channelDim);
+    auto groupedResultType = splitDimType(resultType, channelDim, group);
     Value groupedInput = tensor::ExpandShapeOp::create(
-        rewriter, loc, groupedInputType, input, splitDim1);
+        rewriter, loc,
+        splitDimType(cast<RankedTensorType>(input.getType()), channelDim,
+                     group),
+        input, splitChannels);
     Value groupedFilter = tensor::ExpandShapeOp::create(
-        rewriter, loc, groupedFilterType, op.getFilter(), splitDim0);
+        rewriter, loc, splitDimType(op.getFilter().getType(), 0, group),
+        op.getFilter(), getSplitReassociation(4, 0));
     Value init = createGroupedInit(rewriter, loc, op.getBias(),
-                                   groupedResultType, /*groupDim=*/1);
-    Value conv = linalg::Conv2DNgchwGfchwOp::create(
-                     rewriter, loc, TypeRange{groupedResultType},
-                     ValueRange{groupedInput, groupedFilter}, ValueRange{init},
-                     strides, dilations)
-                     .getResult(0);
+                                   groupedResultType, channelDim);
+    Value ins[] = {groupedInput, groupedFilter};
+    Value conv = nhwc ? createConv<linalg::Conv2DNhwgcGfhwcOp>(
+                            rewriter, loc, groupedResultType, ins, init,
+                            strides, dilations)
+                      : createConv<linalg::Conv2DNgchwGfchwOp>(
+                            rewriter, loc, groupedResultType, ins, init,
+                            strides, dilations);
     rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, resultType, conv,
-                                                         splitDim1);
+                                                         splitChannels);
     return success();
   }
 };

@@ -16,10 +16,6 @@ using namespace mlir;
 using namespace mlc;
 using namespace mlc::onnx_import;
 
-/// Tensors up to this many elements are kept as inline dense attributes;
-/// bigger ones become dense_resource blobs.
-static constexpr int64_t kInlineElementLimit = 64;
-
 Location ImporterContext::getNodeLoc(const onnx::NodeProto &node, int index) {
   std::string name = node.name().empty()
                          ? node.op_type() + "_" + std::to_string(index)

@@ -10,10 +10,6 @@
 using namespace mlir;
 using namespace mlc;
 
-/// Tensors up to this many elements stay inline dense attributes (as the
-/// importer does); bigger ones become dense_resource blobs.
-static constexpr int64_t kInlineElementLimit = 64;
-
 ConstTensor ConstTensor::zeros(RankedTensorType type) {
   ConstTensor t;
   t.type = type;

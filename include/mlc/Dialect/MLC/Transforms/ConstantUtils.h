@@ -17,6 +17,11 @@
 
 namespace mlc {
 
+/// Constant tensors up to this many elements are inline dense attributes;
+/// bigger ones become dense_resource blobs (not uniqued, not printed inline).
+/// The importer and the graph passes both follow it.
+inline constexpr int64_t kInlineElementLimit = 64;
+
 /// Row-major elements of a constant: `floats` for float element types,
 /// `ints` (sign-extended; i1 as 0/1) for integer ones.
 struct ConstTensor {

@@ -2,6 +2,7 @@
 
 #include "mlc/Driver/Compile.h"
 
+#include "mlc/Backend/Partition.h"
 #include "mlc/Backend/Passes.h"
 #include "mlc/Conversion/Passes.h"
 #include "mlc/Dialect/MLC/Transforms/Passes.h"
@@ -28,6 +29,10 @@ void mlc::buildGraphPipeline(OpPassManager &pm, const Backend &backend,
     graphOptions.layout = options.layout;
   else if (backend.getPreferredLayout() == DataLayoutPreference::NHWC)
     graphOptions.layout = "nhwc";
+  // A partitioned backend claims whole mlc ops: fusion runs after
+  // partitioning, on what is left for the CPU backend.
+  graphOptions.fuse =
+      backend.getLoweringInput() == LoweringInput::WholeModule;
   buildGraphOptPipeline(pm, graphOptions);
 }
 
@@ -72,8 +77,27 @@ LogicalResult mlc::compileModel(MLIRContext &context,
   if (failed(module))
     return failure();
 
+  // A partitioned backend gets the ops it claims; the CPU backend compiles
+  // the rest and the module around them.
+  bool partitioned = backend->getLoweringInput() == LoweringInput::Partitions;
+  const Backend *host = partitioned ? registry.lookup("cpu") : backend;
+  if (!host)
+    return emitError(loc) << "backend '" << options.backend
+                          << "' needs the 'cpu' backend for the ops it leaves";
+
   PassManager graphPM(&context);
   buildGraphPipeline(graphPM, *backend, options);
+  if (options.printPartition) {
+    PrintPartitionOptions printOptions;
+    printOptions.backend = options.backend;
+    printOptions.fallback = partitioned ? "cpu" : options.backend;
+    graphPM.addPass(createPrintPartitionPass(registry, printOptions));
+  }
+  if (partitioned) {
+    PartitionOptions partitionOptions;
+    partitionOptions.backend = options.backend;
+    graphPM.addPass(createPartitionPass(registry, partitionOptions));
+  }
   if (failed(graphPM.run(**module)))
     return failure();
 
@@ -87,8 +111,13 @@ LogicalResult mlc::compileModel(MLIRContext &context,
   }
 
   PassManager pm(&context);
+  if (partitioned) {
+    backend->buildLoweringPipeline(pm, options.target);
+    if (options.target.optLevel > 0)
+      pm.addPass(createFuse());
+  }
   buildMLCToBackendInputPipeline(pm);
-  backend->buildLoweringPipeline(pm, options.target);
+  host->buildLoweringPipeline(pm, options.target);
   if (failed(pm.run(**module)))
     return failure();
 

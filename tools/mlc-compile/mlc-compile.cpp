@@ -1,7 +1,8 @@
 //===- mlc-compile.cpp - ONNX model to native artifact in one process -----===//
 //
-//   mlc-compile MODEL.onnx -o OUT.so [--target=host|x86_64|aarch64] [-O0..-O3]
-//               [--emit=mlir|llvm|asm|obj|so] [--layout=auto|nchw|nhwc]
+//   mlc-compile MODEL.onnx -o OUT.so [--target=host|x86_64|aarch64|BACKEND]
+//               [-O0..-O3] [--emit=mlir|llvm|asm|obj|so] [--layout=auto|nchw|nhwc]
+//               [--load-backend-plugin=PATH.so ...] [--mlc-print-partition]
 //
 // Exit code 0 on success, 1 on any error (reported as one located line).
 //
@@ -16,6 +17,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
@@ -31,8 +33,19 @@ static cl::opt<std::string> outputPath("o", cl::Required,
                                        cl::value_desc("path"),
                                        cl::cat(category));
 static cl::opt<std::string>
-    target("target", cl::desc("Target: host (default), x86_64 or aarch64"),
+    target("target",
+           cl::desc("Target: host (default), x86_64 or aarch64 (the CPU "
+                    "backend), or the name of another registered backend"),
            cl::init("host"), cl::cat(category));
+// Loaded before parsing (see main); declared so that the parser accepts it.
+static cl::list<std::string>
+    pluginPaths("load-backend-plugin",
+                cl::desc("Load a backend plug-in (repeatable)"),
+                cl::value_desc("path.so"), cl::cat(category));
+static cl::opt<bool> printPartition(
+    "mlc-print-partition",
+    cl::desc("Print which backend each op goes to, and why"),
+    cl::init(false), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::Prefix,
                                   cl::desc("Optimization level 0-3"),
                                   cl::init(2), cl::cat(category));
@@ -54,6 +67,15 @@ static cl::opt<mlc::EmitKind> emit(
 
 int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
+  // Plug-ins first: their options and passes must be known to the parser.
+  mlc::BackendRegistry backends;
+  mlc::registerAllBackends(backends);
+  for (const std::string &path : mlc::getBackendPluginPaths(argc, argv))
+    if (Error err = backends.loadPlugin(path)) {
+      WithColor::error(errs(), "mlc-compile") << toString(std::move(err))
+                                              << "\n";
+      return 1;
+    }
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "MLC model compiler\n");
 
@@ -61,12 +83,19 @@ int main(int argc, char **argv) {
     WithColor::error(errs(), "mlc-compile") << "-O must be 0, 1, 2 or 3\n";
     return 1;
   }
+  // host, x86_64, aarch64: the CPU backend; any other name: that backend.
+  std::string backendName = "cpu";
   mlir::FailureOr<mlc::TargetOptions> targetOptions =
       mlc::cpu::getCPUTargetOptions(target);
+  if (mlir::failed(targetOptions) && backends.lookup(target)) {
+    backendName = target;
+    targetOptions = mlc::TargetOptions();
+  }
   if (mlir::failed(targetOptions)) {
     WithColor::error(errs(), "mlc-compile")
         << "unknown --target '" << target
-        << "' (expected host, x86_64 or aarch64)\n";
+        << "' (expected host, x86_64, aarch64 or a backend: "
+        << join(backends.getNames(), ", ") << ")\n";
     return 1;
   }
   if (layout != "auto" && layout != "nchw" && layout != "nhwc") {
@@ -81,6 +110,8 @@ int main(int argc, char **argv) {
   options.target = *targetOptions;
   options.target.optLevel = optLevel;
   options.emit = emit;
+  options.backend = backendName;
+  options.printPartition = printPartition;
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
@@ -91,7 +122,5 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlc::registerAllPasses();
 
-  mlc::BackendRegistry backends;
-  mlc::registerAllBackends(backends);
   return mlir::succeeded(mlc::compileModel(context, backends, options)) ? 0 : 1;
 }

@@ -39,6 +39,26 @@ enum class DataLayoutPreference { NCHW, NHWC };
 /// The forms of output a backend can serialize a lowered module to.
 enum class ArtifactKind { LLVMIR, Assembly, Object };
 
+/// Whether a backend claims an op, and why: the partitioner reports the
+/// reason with `--mlc-print-partition`.
+struct OpSupport {
+  bool supported = false;
+  std::string reason;
+};
+
+/// What a backend's lowering pipeline starts from.
+enum class LoweringInput {
+  /// The whole model as linalg on tensors with its entry point exposed
+  /// (cpu, cuda).
+  WholeModule,
+  /// The mlc-level module after `mlc-partition` outlined the ops the backend
+  /// claims into functions tagged `mlc.backend = <name>`. Its pipeline must
+  /// replace those functions and their calls by IR the CPU backend compiles
+  /// (calls into the backend's runtime library, say); the CPU backend then
+  /// lowers the whole module, and the backend serializes and links it.
+  Partitions
+};
+
 class Backend {
 public:
   virtual ~Backend();
@@ -55,9 +75,22 @@ public:
   /// left to the CPU backend by the partitioner.
   virtual bool isOpSupported(mlir::Operation *op) const { return true; }
 
+  /// isOpSupported with the reason the partitioner reports; override this
+  /// rather than isOpSupported to explain the decision.
+  virtual OpSupport getOpSupport(mlir::Operation *op) const {
+    bool supported = isOpSupported(op);
+    return {supported, supported ? "supported" : "not supported"};
+  }
+
+  virtual LoweringInput getLoweringInput() const {
+    return LoweringInput::WholeModule;
+  }
+
   /// Adds the passes that lower a module of linalg on tensors, whose entry
   /// point was exposed by `mlc-expose-entry`, to the backend's final form
-  /// (the LLVM dialect with the runtime ABI, for LLVM-based backends).
+  /// (the LLVM dialect with the runtime ABI, for LLVM-based backends). For a
+  /// LoweringInput::Partitions backend: the passes that lower its outlined
+  /// partitions (see LoweringInput).
   virtual void buildLoweringPipeline(mlir::OpPassManager &pm,
                                      const TargetOptions &options) const = 0;
 

@@ -33,6 +33,8 @@ struct CompileOptions {
   /// Layout of spatial ops after graph optimization: "auto" (the backend's
   /// preference), "nchw" or "nhwc".
   std::string layout = "auto";
+  /// Print, per op, which backend gets it and why (mlc-print-partition).
+  bool printPartition = false;
 };
 
 /// Adds the graph passes that `options` ask for: `mlc-graph-opt` from -O1
@@ -45,7 +47,10 @@ void buildGraphPipeline(mlir::OpPassManager &pm, const Backend &backend,
 /// entry point exposed: what every backend pipeline starts from.
 void buildMLCToBackendInputPipeline(mlir::OpPassManager &pm);
 
-/// Runs the chain. Diagnostics go to the context's handler.
+/// Runs the chain. Diagnostics go to the context's handler. A backend whose
+/// LoweringInput is Partitions gets the ops it claims (mlc-partition, after
+/// the graph passes) and its pipeline runs first; the "cpu" backend's
+/// pipeline then compiles the rest, and the backend serializes and links.
 mlir::LogicalResult compileModel(mlir::MLIRContext &context,
                                  const BackendRegistry &registry,
                                  const CompileOptions &options);

@@ -30,19 +30,16 @@ public:
   DriverCallBuilder(OpBuilder &builder, ModuleOp module)
       : builder(builder), module(module) {}
 
-  /// The buffer of `tensor` as the flat memref<?xf32> the runtime takes.
+  /// `buffer` as the memref<1xf32> view the runtime's declarations take:
+  /// calls use the bare-pointer convention, which needs a static shape in a
+  /// declaration, and the runtime reads only the base pointer (the shapes
+  /// are separate arguments). The view keeps the call a use of the buffer,
+  /// so deallocation is placed after it.
   Value flat(Value buffer) {
-    Location loc = buffer.getLoc();
     auto type = cast<MemRefType>(buffer.getType());
-    if (type.getRank() != 1) {
-      SmallVector<ReassociationIndices> all(1);
-      for (int64_t i = 0; i < type.getRank(); ++i)
-        all[0].push_back(i);
-      buffer = memref::CollapseShapeOp::create(builder, loc, buffer, all);
-    }
-    return memref::CastOp::create(
-        builder, loc, MemRefType::get({ShapedType::kDynamic}, type.getElementType()),
-        buffer);
+    return memref::ReinterpretCastOp::create(
+        builder, buffer.getLoc(), MemRefType::get({1}, type.getElementType()),
+        buffer, /*offset=*/0, /*sizes=*/{1}, /*strides=*/{1});
   }
 
   Value i64(int64_t value, Location loc) {

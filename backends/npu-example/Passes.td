@@ -23,7 +23,9 @@ def LowerPartitions : Pass<"npu-example-lower-partitions", "mlir::ModuleOp"> {
     // becomes
     %b = bufferization.to_buffer %x read_only : tensor<8xf32> to memref<8xf32>
     %o = memref.alloc() : memref<8xf32>
-    call @npu_relu_f32(%bflat, %oflat, %c8) : (memref<?xf32>, memref<?xf32>, i64) -> ()
+    %bv = memref.reinterpret_cast %b to offset: [0], sizes: [1], strides: [1] : memref<8xf32> to memref<1xf32>
+    %ov = memref.reinterpret_cast %o to offset: [0], sizes: [1], strides: [1] : memref<8xf32> to memref<1xf32>
+    call @npu_relu_f32(%bv, %ov, %c8) : (memref<1xf32>, memref<1xf32>, i64) -> ()
     %r = bufferization.to_tensor %o restrict writable : memref<8xf32> to tensor<8xf32>
     ```
   }];

@@ -26,7 +26,8 @@ static llvm::cl::list<std::string>
 
 int main(int argc, char **argv) {
   // Plug-ins first: their options and passes must be known to the parser.
-  static mlc::BackendRegistry backends;
+  // Destroyed at the end of main, before the plug-ins are unloaded.
+  mlc::BackendRegistry backends;
   mlc::registerAllBackends(backends);
   for (const std::string &path : mlc::getBackendPluginPaths(argc, argv))
     if (llvm::Error err = backends.loadPlugin(path)) {

@@ -61,3 +61,22 @@ if os.path.exists("/usr/bin/python3") and subprocess.run(
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
     config.available_features.add("torch")
     config.substitutions.append(("%torch_python", "/usr/bin/python3"))
+
+# Backend plug-ins: the test plug-ins built into <build>/lib, and what the
+# out-of-tree build of backends/npu-example needs (the toolchain of this
+# build, and ccache when the build uses it).
+config.substitutions.append(("%mlc_lib_dir", config.mlc_lib_dir))
+config.substitutions.append(("%mlc_obj_root", config.mlc_obj_root))
+config.substitutions.append(("%cmake_exe", config.cmake_command))
+plugin_cmake_args = [
+    "-G", '"%s"' % config.cmake_generator,
+    "-DCMAKE_MAKE_PROGRAM=" + config.cmake_make_program,
+    "-DCMAKE_C_COMPILER=" + config.cmake_c_compiler,
+    "-DCMAKE_CXX_COMPILER=" + config.cmake_cxx_compiler,
+    "-DMLIR_DIR=" + config.mlir_dir,
+]
+if shutil.which("ccache"):
+    plugin_cmake_args += ["-DCMAKE_C_COMPILER_LAUNCHER=ccache",
+                          "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"]
+config.substitutions.append(("%plugin_cmake_args", " ".join(plugin_cmake_args)))
+config.substitutions.append(("%ninja", config.cmake_make_program))

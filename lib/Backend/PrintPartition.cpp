@@ -55,8 +55,8 @@ void mlc::printPartitionPlan(func::FuncOp func, const PartitionPlan &plan,
             }))
           ++outputs;
     }
-    os << "  partition " << index << ": " << ops.size() << " ops, "
-       << inputs.size() << " inputs, " << outputs << " outputs\n";
+    os << "  partition " << index << ": ops " << ops.size() << ", inputs "
+       << inputs.size() << ", outputs " << outputs << "\n";
   }
   if (plan.partitions.empty())
     os << "  no partitions: everything runs on " << fallback << "\n";

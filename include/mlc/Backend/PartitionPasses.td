@@ -60,8 +60,9 @@ def PrintPartition : Pass<"mlc-print-partition", "mlir::ModuleOp"> {
     ```
     mlc-partition: @main for backend 'npu-example', fallback 'cpu'
       mlc.conv2d 'conv' -> npu-example (partition 0): f32 NCHW convolution
-      mlc.softmax 'softmax' -> cpu: npu-example does not run mlc.softmax
-      partition 0: 2 ops, 3 inputs, 1 output
+      mlc.relu 'relu' -> npu-example (partition 0): f32 relu
+      mlc.softmax 'softmax' -> cpu: npu-example has no mlc.softmax
+      partition 0: ops 2, inputs 3, outputs 1
     ```
   }];
   let options = [

@@ -63,7 +63,7 @@ class Backend {
 public:
   virtual ~Backend();
 
-  /// Short unique name, used by `--backend=` and in diagnostics.
+  /// Short unique name, used by `mlc-compile --target=` and in diagnostics.
   virtual llvm::StringRef getName() const = 0;
   virtual llvm::StringRef getDescription() const = 0;
 

@@ -18,6 +18,7 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
@@ -70,6 +71,10 @@ int main(int argc, char **argv) {
   // Plug-ins first: their options and passes must be known to the parser.
   mlc::BackendRegistry backends;
   mlc::registerAllBackends(backends);
+  auto &allOptions = cl::getRegisteredOptions();
+  StringSet<> toolOptions;
+  for (const auto &entry : allOptions)
+    toolOptions.insert(entry.first);
   for (const std::string &path : mlc::getBackendPluginPaths(argc, argv))
     if (Error err = backends.loadPlugin(path)) {
       WithColor::error(errs(), "mlc-compile") << toString(std::move(err))
@@ -77,6 +82,10 @@ int main(int argc, char **argv) {
       return 1;
     }
   cl::HideUnrelatedOptions(category);
+  // --help lists the plug-ins' options with the tool's.
+  for (auto &entry : allOptions)
+    if (!toolOptions.contains(entry.first))
+      entry.second->setHiddenFlag(cl::NotHidden);
   cl::ParseCommandLineOptions(argc, argv, "MLC model compiler\n");
 
   if (optLevel > 3) {

@@ -131,7 +131,8 @@ LogicalResult mlc::emitLLVMModule(llvm::Module &module, llvm::TargetMachine &tm,
 
 LogicalResult mlc::linkWithCompilerDriver(StringRef driver,
                                           StringRef objectPath,
-                                          StringRef outputPath, Location loc) {
+                                          StringRef outputPath, Location loc,
+                                          ArrayRef<StringRef> extraArgs) {
   llvm::ErrorOr<std::string> program = llvm::sys::findProgramByName(driver);
   if (!program)
     return emitError(loc) << "linker driver '" << driver
@@ -139,7 +140,10 @@ LogicalResult mlc::linkWithCompilerDriver(StringRef driver,
   SmallString<128> logPath;
   if (llvm::sys::fs::createTemporaryFile("mlc-link", "log", logPath))
     return emitError(loc) << "cannot create a temporary file";
-  StringRef args[] = {*program, "-shared", "-o", outputPath, objectPath, "-lm"};
+  SmallVector<StringRef> args = {*program, "-shared", "-o", outputPath,
+                                 objectPath};
+  args.append(extraArgs.begin(), extraArgs.end());
+  args.push_back("-lm");
   std::optional<StringRef> redirects[] = {std::nullopt, logPath.str(),
                                           logPath.str()};
   std::string error;

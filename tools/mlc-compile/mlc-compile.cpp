@@ -1,6 +1,7 @@
 //===- mlc-compile.cpp - ONNX model to native artifact in one process -----===//
 //
-//   mlc-compile MODEL.onnx -o OUT.so [--target=host|x86_64|aarch64] [-O0..-O3]
+//   mlc-compile MODEL.onnx -o OUT.so [--target=host|x86_64|aarch64|cuda]
+//               [--cuda-sm=80|86|89|90] [-O0..-O3]
 //               [--emit=mlir|llvm|asm|obj|so] [--layout=auto|nchw|nhwc]
 //
 // Exit code 0 on success, 1 on any error (reported as one located line).
@@ -8,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CPUBackend.h"
+#include "CUDABackend.h"
 #include "mlc/Driver/Compile.h"
 #include "mlc/Driver/Diagnostics.h"
 #include "mlc/InitAll.h"
@@ -31,8 +33,13 @@ static cl::opt<std::string> outputPath("o", cl::Required,
                                        cl::value_desc("path"),
                                        cl::cat(category));
 static cl::opt<std::string>
-    target("target", cl::desc("Target: host (default), x86_64 or aarch64"),
+    target("target",
+           cl::desc("Target: host (default), x86_64, aarch64 or cuda"),
            cl::init("host"), cl::cat(category));
+static cl::opt<unsigned>
+    cudaSM("cuda-sm",
+           cl::desc("SM version for --target=cuda: 80 (default), 86, 89 or 90"),
+           cl::init(80), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::Prefix,
                                   cl::desc("Optimization level 0-3"),
                                   cl::init(2), cl::cat(category));
@@ -61,12 +68,19 @@ int main(int argc, char **argv) {
     WithColor::error(errs(), "mlc-compile") << "-O must be 0, 1, 2 or 3\n";
     return 1;
   }
+  bool isCUDA = target == "cuda";
   mlir::FailureOr<mlc::TargetOptions> targetOptions =
-      mlc::cpu::getCPUTargetOptions(target);
+      isCUDA ? mlc::cuda::getCUDATargetOptions(cudaSM)
+             : mlc::cpu::getCPUTargetOptions(target);
+  if (isCUDA && mlir::failed(targetOptions)) {
+    WithColor::error(errs(), "mlc-compile")
+        << "unsupported --cuda-sm=" << cudaSM << " (expected 80, 86, 89 or 90)\n";
+    return 1;
+  }
   if (mlir::failed(targetOptions)) {
     WithColor::error(errs(), "mlc-compile")
         << "unknown --target '" << target
-        << "' (expected host, x86_64 or aarch64)\n";
+        << "' (expected host, x86_64, aarch64 or cuda)\n";
     return 1;
   }
   if (layout != "auto" && layout != "nchw" && layout != "nhwc") {
@@ -79,6 +93,8 @@ int main(int argc, char **argv) {
   options.inputPath = inputPath;
   options.outputPath = outputPath;
   options.target = *targetOptions;
+  if (isCUDA)
+    options.backend = "cuda";
   options.target.optLevel = optLevel;
   options.emit = emit;
 

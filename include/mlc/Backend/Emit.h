@@ -37,11 +37,12 @@ mlir::LogicalResult emitLLVMModule(llvm::Module &module,
 
 /// Links `objectPath` into the shared library `outputPath` with `driver`
 /// (a C compiler driver such as `cc` or `aarch64-linux-gnu-gcc`), adding
-/// libm. Fails with a diagnostic at `loc` carrying the driver's output.
-mlir::LogicalResult linkWithCompilerDriver(llvm::StringRef driver,
-                                           llvm::StringRef objectPath,
-                                           llvm::StringRef outputPath,
-                                           mlir::Location loc);
+/// libm and `extraArgs` (libraries the artifact needs). Fails with a
+/// diagnostic at `loc` carrying the driver's output.
+mlir::LogicalResult
+linkWithCompilerDriver(llvm::StringRef driver, llvm::StringRef objectPath,
+                       llvm::StringRef outputPath, mlir::Location loc,
+                       llvm::ArrayRef<llvm::StringRef> extraArgs = {});
 
 } // namespace mlc
 

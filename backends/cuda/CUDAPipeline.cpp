@@ -22,11 +22,13 @@ using namespace mlir;
 std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
                                                StringRef mmaType,
                                                unsigned optLevel) {
-  std::string pipeline;
+  // Contractions first: elementwise fusion propagates reshapes into
+  // matmuls and turns them into generics that no longer match.
+  std::string pipeline = llvm::formatv(
+      "func.func(mlc-cuda-contraction-to-mma{{element-type={0}}),", mmaType);
   if (optLevel >= 2)
     pipeline += "func.func(linalg-fuse-elementwise-ops),";
   pipeline += llvm::formatv(
-      "func.func(mlc-cuda-contraction-to-mma{{element-type={0}}),"
       "canonicalize,cse,"
       "eliminate-empty-tensors,empty-tensor-to-alloc-tensor,"
       "one-shot-bufferize,buffer-deallocation-pipeline,"
@@ -34,9 +36,9 @@ std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
       "convert-linalg-to-parallel-loops,mlc-cuda-map-to-gpu),"
       "mlc-cuda-host-entry,"
       "gpu-kernel-outlining,mlc-cuda-merge-gpu-modules,func.func(gpu-async-region),"
-      "nvvm-attach-target{{chip={1} features=+ptx80 O={2}},"
+      "nvvm-attach-target{{chip={0} features=+ptx80 O={1}},"
       "convert-scf-to-cf,"
-      "gpu.module(mlc-cuda-approximate-math,convert-math-to-llvm,"
+      "gpu.module(mlc-cuda-approximate-math,"
       "expand-strided-metadata,lower-affine,"
       "convert-gpu-to-nvvm,canonicalize,cse,reconcile-unrealized-casts),"
       "gpu-module-to-binary{{format=isa},"
@@ -47,7 +49,7 @@ std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
       "reconcile-unrealized-casts,"
       "mlc-cuda-device-constants,mlc-emit-runtime-abi,"
       "mlc-cuda-rename-runtime-abi",
-      mmaType, chip, std::min(optLevel, 3u));
+      chip, std::min(optLevel, 3u));
   return pipeline;
 }
 

@@ -45,8 +45,6 @@ struct IndexMath {
 };
 } // namespace
 
-using GatherFn = function_ref<Value(IndexMath &, ValueRange)>;
-
 /// A tensor of `shape` x `elementType` whose element at `ivs` is
 /// `source[indices]` converted, where `body(ivs)` returns the in-bounds flag
 /// and fills `indices`; zero where the flag is false. Indices are clamped
@@ -87,86 +85,139 @@ buildGather(OpBuilder &b, Location loc, Value source, ArrayRef<int64_t> shape,
   return generic.getResult(0);
 }
 
-/// `source` (rank 2 or 3, the last two dims a row-major matrix) converted to
-/// `elementType` and zero-padded to `paddedShape`.
-static Value padMatrix(OpBuilder &b, Location loc, Value source,
-                       ArrayRef<int64_t> paddedShape, Type elementType) {
-  auto type = cast<RankedTensorType>(source.getType());
-  if (type.getShape() == paddedShape && type.getElementType() == elementType)
-    return source;
-  return buildGather(b, loc, source, paddedShape, elementType,
-                     [&](IndexMath &m, ValueRange ivs,
-                         SmallVectorImpl<Value> &indices) -> Value {
-                       Value inBounds;
-                       for (auto [d, iv] : llvm::enumerate(ivs)) {
-                         indices.push_back(iv);
-                         if (type.getDimSize(d) == paddedShape[d])
-                           continue;
-                         Value lt = m.lt(iv, type.getDimSize(d));
-                         inBounds = inBounds ? m.both(inBounds, lt) : lt;
-                       }
-                       return inBounds;
-                     });
-}
-
-/// The padded matmul (batched when the operands have rank 3) of `a` and `b`
-/// into `c`, cut back to `c`'s shape.
-static Value buildPaddedMatmul(PatternRewriter &rewriter, Location loc,
-                               Value a, Value b, Value c, Type elementType) {
-  auto aType = cast<RankedTensorType>(a.getType());
-  auto cType = cast<RankedTensorType>(c.getType());
-  bool batched = cType.getRank() == 3;
-  int64_t batch = batched ? cType.getDimSize(0) : 0;
-  int64_t m = cType.getDimSize(batched), n = cType.getDimSize(batched + 1);
-  int64_t k = aType.getDimSize(batched + 1);
-  auto shape = [&](int64_t rows, int64_t cols) {
-    SmallVector<int64_t> s;
-    if (batched)
-      s.push_back(batch);
-    s.append({roundUp(rows), roundUp(cols)});
-    return s;
-  };
-  Value a16 = padMatrix(rewriter, loc, a, shape(m, k), elementType);
-  Value b16 = padMatrix(rewriter, loc, b, shape(k, n), elementType);
-  Value cPad = padMatrix(rewriter, loc, c, shape(m, n), cType.getElementType());
-  Value result;
-  if (batched)
-    result = linalg::BatchMatmulOp::create(rewriter, loc,
-                                           TypeRange{cPad.getType()},
-                                           ValueRange{a16, b16}, ValueRange{cPad})
-                 .getResult(0);
-  else
-    result = linalg::MatmulOp::create(rewriter, loc, TypeRange{cPad.getType()},
-                                      ValueRange{a16, b16}, ValueRange{cPad})
-                 .getResult(0);
-  if (result.getType() == c.getType())
-    return result;
-  SmallVector<OpFoldResult> offsets(cType.getRank(), rewriter.getIndexAttr(0));
-  SmallVector<OpFoldResult> strides(cType.getRank(), rewriter.getIndexAttr(1));
-  SmallVector<OpFoldResult> sizes;
-  for (int64_t d : cType.getShape())
-    sizes.push_back(rewriter.getIndexAttr(d));
-  return tensor::ExtractSliceOp::create(rewriter, loc, cType, result, offsets,
-                                        sizes, strides);
-}
+/// The loop dimensions of one GEMM axis (batch, M, N or K), flattened
+/// row-major into a single index.
+struct Axis {
+  SmallVector<unsigned> dims;
+  int64_t size = 1;
+};
 
 namespace {
-/// Matmul and batch matmul with default indexing maps.
-template <typename OpTy>
-struct MatmulToMMA : OpRewritePattern<OpTy> {
-  MatmulToMMA(MLIRContext *ctx, Type elementType)
-      : OpRewritePattern<OpTy>(ctx), elementType(elementType) {}
+/// Any contraction (named matmul, batch matmul, or a generic with a
+/// multiply-add body and projected-permutation maps, such as the batched
+/// and broadcast matmuls of attention): batch, M, N and K loops are each
+/// flattened into one dimension, and the operands gathered into padded
+/// B x M x K / B x K x N / B x M x N matrices.
+struct ContractionToMMAPattern
+    : OpInterfaceRewritePattern<linalg::LinalgOp> {
+  ContractionToMMAPattern(MLIRContext *ctx, Type elementType)
+      : OpInterfaceRewritePattern(ctx), elementType(elementType) {}
 
-  LogicalResult matchAndRewrite(OpTy op,
+  LogicalResult matchAndRewrite(linalg::LinalgOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!op.hasPureTensorSemantics() || op.hasUserDefinedMaps())
-      return rewriter.notifyMatchFailure(op, "not a plain tensor matmul");
-    Value a = op.getDpsInputs()[0], b = op.getDpsInputs()[1];
-    Value c = op.getDpsInits()[0];
-    if (!isStaticF32(a) || !isStaticF32(b) || !isStaticF32(c))
+    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
+        op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
+      return rewriter.notifyMatchFailure(op, "not a tensor contraction");
+    if (!llvm::all_of(op->getOperands(), isStaticF32))
       return rewriter.notifyMatchFailure(op, "not static f32");
-    rewriter.replaceOp(
-        op, buildPaddedMatmul(rewriter, op.getLoc(), a, b, c, elementType));
+    FailureOr<linalg::ContractionDimensions> dims =
+        linalg::inferContractionDims(op);
+    if (failed(dims) || dims->m.empty() || dims->n.empty() ||
+        dims->k.empty())
+      return rewriter.notifyMatchFailure(op, "no M, N or K dimension");
+    for (AffineMap map : op.getIndexingMapsArray())
+      for (AffineExpr expr : map.getResults())
+        if (!isa<AffineDimExpr, AffineConstantExpr>(expr))
+          return rewriter.notifyMatchFailure(op, "non-trivial indexing");
+    OpOperand *init = op.getDpsInitOperand(0);
+    AffineMap outMap = op.getMatchingIndexingMap(init);
+    if (!outMap.isProjectedPermutation() ||
+        outMap.getNumResults() !=
+            dims->batch.size() + dims->m.size() + dims->n.size())
+      return rewriter.notifyMatchFailure(op, "output is not batch x M x N");
+
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    auto axis = [&](ArrayRef<unsigned> loops) {
+      Axis a;
+      a.dims.assign(loops.begin(), loops.end());
+      for (unsigned d : loops)
+        a.size *= ranges[d];
+      return a;
+    };
+    Axis batch = axis(dims->batch), m = axis(dims->m), n = axis(dims->n),
+         k = axis(dims->k);
+    bool batched = !batch.dims.empty();
+    unsigned numLoops = ranges.size();
+
+    // Sets the loop indices of `a` from its flattened index `flat`.
+    auto decode = [&](IndexMath &math, Value flat, const Axis &a,
+                      SmallVectorImpl<Value> &loops) {
+      for (unsigned i = a.dims.size(); i-- > 1;) {
+        loops[a.dims[i]] = math.rem(flat, ranges[a.dims[i]]);
+        flat = math.div(flat, ranges[a.dims[i]]);
+      }
+      loops[a.dims[0]] = flat;
+    };
+    auto encode = [&](IndexMath &math, const Axis &a, ArrayRef<Value> loops) {
+      Value flat = loops[a.dims[0]];
+      for (unsigned d : llvm::drop_begin(a.dims))
+        flat = math.add(math.mul(flat, ranges[d]), loops[d]);
+      return flat;
+    };
+    // `operand` as a (batch x) rows x cols matrix, padded and converted.
+    Location loc = op.getLoc();
+    auto gather = [&](OpOperand *operand, const Axis &rows, const Axis &cols,
+                      Type type) {
+      SmallVector<int64_t> shape;
+      if (batched)
+        shape.push_back(batch.size);
+      shape.append({roundUp(rows.size), roundUp(cols.size)});
+      AffineMap map = op.getMatchingIndexingMap(operand);
+      return buildGather(
+          rewriter, loc, operand->get(), shape, type,
+          [&](IndexMath &math, ValueRange ivs,
+              SmallVectorImpl<Value> &indices) {
+            SmallVector<Value> loops(numLoops, math.c(0));
+            if (batched)
+              decode(math, ivs[0], batch, loops);
+            decode(math, ivs[batched], rows, loops);
+            decode(math, ivs[batched + 1], cols, loops);
+            for (AffineExpr expr : map.getResults()) {
+              if (auto dim = dyn_cast<AffineDimExpr>(expr))
+                indices.push_back(loops[dim.getPosition()]);
+              else
+                indices.push_back(
+                    math.c(cast<AffineConstantExpr>(expr).getValue()));
+            }
+            Value inBounds;
+            auto bound = [&](Value iv, int64_t size) {
+              if (size == roundUp(size))
+                return;
+              Value lt = math.lt(iv, size);
+              inBounds = inBounds ? math.both(inBounds, lt) : lt;
+            };
+            bound(ivs[batched], rows.size);
+            bound(ivs[batched + 1], cols.size);
+            return inBounds;
+          });
+    };
+    Type f32 = rewriter.getF32Type();
+    Value a = gather(op.getDpsInputOperand(0), m, k, elementType);
+    Value b = gather(op.getDpsInputOperand(1), k, n, elementType);
+    Value c = gather(init, m, n, f32);
+    Value product;
+    if (batched)
+      product = linalg::BatchMatmulOp::create(rewriter, loc,
+                                              TypeRange{c.getType()},
+                                              ValueRange{a, b}, ValueRange{c})
+                    .getResult(0);
+    else
+      product = linalg::MatmulOp::create(rewriter, loc, TypeRange{c.getType()},
+                                         ValueRange{a, b}, ValueRange{c})
+                    .getResult(0);
+    auto outType = cast<RankedTensorType>(init->get().getType());
+    Value result = buildGather(
+        rewriter, loc, product, outType.getShape(), f32,
+        [&](IndexMath &math, ValueRange ivs, SmallVectorImpl<Value> &indices) {
+          SmallVector<Value> loops(numLoops, Value());
+          for (auto [i, expr] : llvm::enumerate(outMap.getResults()))
+            loops[cast<AffineDimExpr>(expr).getPosition()] = ivs[i];
+          if (batched)
+            indices.push_back(encode(math, batch, loops));
+          indices.append({encode(math, m, loops), encode(math, n, loops)});
+          return Value();
+        });
+    rewriter.replaceOp(op, result);
     return success();
   }
 
@@ -225,25 +276,36 @@ struct ConvToMMA : OpRewritePattern<linalg::Conv2DNhwcFhwcOp> {
           indices.append({ivs[1], fh, fw, c});
           return math.both(math.lt(ivs[0], k), math.lt(ivs[1], features));
         });
-    SmallVector<ReassociationIndices> collapse{{0, 1, 2}, {3}};
-    Value c = tensor::CollapseShapeOp::create(rewriter, loc, init, collapse);
-    Value cPad = padMatrix(rewriter, loc, c, {roundUp(m), roundUp(features)},
-                           outType.getElementType());
+    // The accumulator and the result move between the NHWC and the M x F
+    // views with gathers rather than reshapes: elementwise fusion
+    // propagates reshapes into the matmul and turns it into a generic.
+    auto splitM = [&](IndexMath &math, Value mIndex) {
+      Value r = math.rem(mIndex, ohw);
+      return std::array<Value, 3>{math.div(mIndex, ohw), math.div(r, ow),
+                                  math.rem(r, ow)};
+    };
+    Value c = buildGather(
+        rewriter, loc, init, {roundUp(m), roundUp(features)},
+        outType.getElementType(),
+        [&](IndexMath &math, ValueRange ivs, SmallVectorImpl<Value> &indices) {
+          auto [n, oh, owIndex] = splitM(math, ivs[0]);
+          indices.append({n, oh, owIndex, ivs[1]});
+          return math.both(math.lt(ivs[0], m), math.lt(ivs[1], features));
+        });
     Value product =
-        linalg::MatmulOp::create(rewriter, loc, TypeRange{cPad.getType()},
-                                 ValueRange{a, b}, ValueRange{cPad})
+        linalg::MatmulOp::create(rewriter, loc, TypeRange{c.getType()},
+                                 ValueRange{a, b}, ValueRange{c})
             .getResult(0);
-    if (product.getType() != c.getType()) {
-      SmallVector<OpFoldResult> zeros(2, rewriter.getIndexAttr(0));
-      SmallVector<OpFoldResult> ones(2, rewriter.getIndexAttr(1));
-      SmallVector<OpFoldResult> sizes{rewriter.getIndexAttr(m),
-                                      rewriter.getIndexAttr(features)};
-      product = tensor::ExtractSliceOp::create(
-          rewriter, loc, cast<RankedTensorType>(c.getType()), product, zeros,
-          sizes, ones);
-    }
-    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, outType, product,
-                                                       collapse);
+    Value result = buildGather(
+        rewriter, loc, product, out, outType.getElementType(),
+        [&](IndexMath &math, ValueRange ivs, SmallVectorImpl<Value> &indices) {
+          Value row = math.add(math.add(math.mul(ivs[0], ohw),
+                                        math.mul(ivs[1], ow)),
+                               ivs[2]);
+          indices.append({row, ivs[3]});
+          return Value();
+        });
+    rewriter.replaceOp(op, result);
     return success();
   }
 
@@ -254,9 +316,7 @@ struct ConvToMMA : OpRewritePattern<linalg::Conv2DNhwcFhwcOp> {
 void cuda::populateContractionToMMAPatterns(RewritePatternSet &patterns,
                                             Type mmaElementType) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<MatmulToMMA<linalg::MatmulOp>,
-               MatmulToMMA<linalg::BatchMatmulOp>, ConvToMMA>(ctx,
-                                                              mmaElementType);
+  patterns.add<ContractionToMMAPattern, ConvToMMA>(ctx, mmaElementType);
 }
 
 namespace {

@@ -161,7 +161,9 @@ def ApproximateMath : Pass<"mlc-cuda-approximate-math"> {
     upstream's expansions (tanh via exp, powf via exp/log, ...) and
     polynomial approximations (exp, log, tanh, erf, sin, cos, ...), as
     the CPU path does with libm, so that the PTX is self-contained.
-    What is left (sqrt, fabs, floor, fma) maps to PTX instructions.
+    What is left (sqrt, fabs, floor, ceil, trunc, roundeven, fma) becomes
+    `llvm.call_intrinsic` of the generic LLVM intrinsics, which NVPTX
+    selects as PTX instructions.
 
     ```mlir
     %y = math.exp %x : f32
@@ -170,7 +172,8 @@ def ApproximateMath : Pass<"mlc-cuda-approximate-math"> {
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::math::MathDialect",
-                           "mlir::vector::VectorDialect"];
+                           "mlir::vector::VectorDialect",
+                           "mlir::LLVM::LLVMDialect"];
 }
 
 def DeviceConstants : Pass<"mlc-cuda-device-constants", "mlir::ModuleOp"> {

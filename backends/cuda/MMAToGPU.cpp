@@ -63,10 +63,10 @@ struct MatmulToWMMA : OpRewritePattern<OpTy> {
     if (!aType)
       return failure();
     Type inType = aType.getElementType();
-    if (!(inType.isF16() || inType.isBF16()) || !isTileable(a, inType) ||
+    if (!inType.isF16() || !isTileable(a, inType) ||
         !isTileable(b, inType) || !isTileable(c, rewriter.getF32Type()))
       return rewriter.notifyMatchFailure(
-          op, "needs f16/bf16 x f16/bf16 -> f32 in 16-multiples");
+          op, "needs f16 x f16 -> f32 in 16-multiples");
     auto cType = cast<MemRefType>(c.getType());
     bool batched = cType.getRank() == 3;
     int64_t batch = batched ? cType.getDimSize(0) : 1;

@@ -4,7 +4,7 @@
 Usage:
     python check_model.py MODEL.onnx [MODEL.onnx ...]
         [--mlc-compile PATH] [--mlc-run PATH] [--runner "CMD PREFIX"]
-        [--target host|x86_64|aarch64] [-O N] [--compile-arg ARG ...]
+        [--target host|x86_64|aarch64|cuda] [-O N] [--compile-arg ARG ...]
         [--reference onnxruntime|mlc [--reference-arg ARG ...]]
         [--rtol 1e-4] [--atol 1e-5] [--seed S] [--dim NAME=N ...]
         [--workdir DIR] [--keep] [--timeout SECONDS]
@@ -335,7 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mlc-run", help="path of mlc-run (for aarch64: an AArch64 build)")
     parser.add_argument("--runner", help='command prefix that runs a compiled model, e.g. '
                         '"qemu-aarch64 -L /usr/aarch64-linux-gnu /path/mlc-run-aarch64"')
-    parser.add_argument("--target", default="host", choices=["host", "x86_64", "aarch64"])
+    parser.add_argument("--target", default="host",
+                        choices=["host", "x86_64", "aarch64", "cuda"])
     parser.add_argument("-O", dest="opt_level", type=int, choices=range(4), metavar="N",
                         help="optimization level passed to mlc-compile (0-3)")
     parser.add_argument("--compile-arg", dest="compile_args", action="append", default=[],

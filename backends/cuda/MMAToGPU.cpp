@@ -83,14 +83,18 @@ struct MatmulToWMMA : OpRewritePattern<OpTy> {
       return IntegerAttr::get(IndexType::get(ctx), v);
     };
     Location loc = op.getLoc();
+    // Row tiles on x, whose grid limit (2^31 - 1) fits im2col's large M;
+    // y and z are limited to 65535.
+    if (n / tile > 65535 || batch > 65535)
+      return rewriter.notifyMatchFailure(op, "too many column tiles or batches");
     cuda::createLaunch(
-        rewriter, loc, {n / tile, m / tile, batch}, {32, 1, 1},
+        rewriter, loc, {m / tile, n / tile, batch}, {32, 1, 1},
         [&](OpBuilder &kb, gpu::KernelDim3 blockIds, gpu::KernelDim3) {
           auto cst = [&](int64_t v) -> Value {
             return arith::ConstantIndexOp::create(kb, loc, v);
           };
-          Value row = arith::MulIOp::create(kb, loc, blockIds.y, cst(tile));
-          Value col = arith::MulIOp::create(kb, loc, blockIds.x, cst(tile));
+          Value row = arith::MulIOp::create(kb, loc, blockIds.x, cst(tile));
+          Value col = arith::MulIOp::create(kb, loc, blockIds.y, cst(tile));
           auto indices = [&](Value r, Value cl) {
             SmallVector<Value> idx;
             if (batched)

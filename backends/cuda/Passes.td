@@ -6,7 +6,7 @@
 include "mlir/Pass/PassBase.td"
 
 def ContractionToMMA : Pass<"mlc-cuda-contraction-to-mma", "mlir::func::FuncOp"> {
-  let summary = "Rewrite f32 matmul, batch matmul and NHWC convolution into "
+  let summary = "Rewrite f32 contractions and NHWC convolutions into "
                 "f16 x f16 -> f32 matmuls padded to the Tensor Core tile.";
   let description = [{
     Every `linalg.matmul`, `linalg.batch_matmul` and
@@ -17,8 +17,12 @@ def ContractionToMMA : Pass<"mlc-cuda-contraction-to-mma", "mlir::func::FuncOp">
     Tensor Core MMA. A convolution is lowered as a GEMM over an im2col
     matrix (M = N*OH*OW, K = KH*KW*C, N = F) that one `linalg.generic`
     gathers, converts and pads in a single pass; its accumulator is the
-    convolution's init (bias, fill) collapsed to M x F. The result is cut
-    back to the original shape with `tensor.extract_slice`.
+    convolution's init (bias, fill) gathered as M x F. Other contractions
+    (a `linalg.generic` with a multiply-add body, as attention's batched
+    and broadcast matmuls) have their batch, M, N and K loops each
+    flattened into one dimension. The result is gathered back into the
+    original shape (gathers rather than reshapes, which elementwise fusion
+    would propagate into the matmul).
 
     ```mlir
     %r = linalg.matmul ins(%a, %b : tensor<20x30xf32>, tensor<30x40xf32>)
@@ -28,7 +32,7 @@ def ContractionToMMA : Pass<"mlc-cuda-contraction-to-mma", "mlir::func::FuncOp">
     %b16 = linalg.generic ... -> tensor<32x48xf16>
     %c32 = linalg.generic ... -> tensor<32x48xf32>
     %m = linalg.matmul ins(%a16, %b16) outs(%c32) -> tensor<32x48xf32>
-    %r = tensor.extract_slice %m[0, 0] [20, 40] [1, 1]
+    %r = linalg.generic ... -> tensor<20x40xf32>      // gathered back
     ```
   }];
   let options = [
@@ -47,7 +51,7 @@ def MMAToGPU : Pass<"mlc-cuda-mma-to-gpu", "mlir::func::FuncOp"> {
     After bufferization, each `linalg.matmul` / `linalg.batch_matmul` on
     identity-layout memrefs with f16 (or bf16) inputs, an f32 accumulator
     and dimensions that are multiples of 16 becomes a `gpu.launch`: one
-    warp per 16x16 output tile (grid N/16 x M/16 x batch), which loads the
+    warp per 16x16 output tile (grid M/16 x N/16 x batch), which loads the
     accumulator, walks K in steps of 16 with
     `gpu.subgroup_mma_load_matrix` / `gpu.subgroup_mma_compute` (WMMA
     m16n16k16 on the Tensor Cores) and stores the tile back. Other

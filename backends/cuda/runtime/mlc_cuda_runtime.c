@@ -16,6 +16,7 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,7 +256,7 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
 
 /* --- Memory ------------------------------------------------------------- */
 
-void *mgpuMemAlloc(uint64_t size, void *stream, int isHostShared) {
+void *mgpuMemAlloc(uint64_t size, void *stream, bool isHostShared) {
   (void)stream;
   (void)isHostShared;
   if (failed())

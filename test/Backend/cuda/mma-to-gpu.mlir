@@ -1,11 +1,11 @@
 // RUN: mlc-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(mlc-cuda-mma-to-gpu))" | FileCheck %s
 
-// One warp per 16x16 tile: grid N/16 x M/16 x 1, K walked in steps of 16.
+// One warp per 16x16 tile: grid M/16 x N/16 x 1, K walked in steps of 16.
 // CHECK-LABEL: func.func @matmul
 // CHECK-DAG: %[[C3:.*]] = arith.constant 3 : index
 // CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
 // CHECK-DAG: %[[C32:.*]] = arith.constant 32 : index
-// CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %[[C3]], {{.*}} = %[[C2]], {{.*}}) threads({{.*}}) in ({{.*}} = %[[C32]]
+// CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %[[C2]], {{.*}} = %[[C3]], {{.*}}) threads({{.*}}) in ({{.*}} = %[[C32]]
 // CHECK: gpu.subgroup_mma_load_matrix %arg2[{{.*}}] {leadDimension = 48 : index} : memref<32x48xf32> -> !gpu.mma_matrix<16x16xf32, "COp">
 // CHECK: scf.for
 // CHECK: gpu.subgroup_mma_load_matrix %arg0[{{.*}}] {leadDimension = 64 : index} : memref<32x64xf16> -> !gpu.mma_matrix<16x16xf16, "AOp">

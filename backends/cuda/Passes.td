@@ -54,8 +54,12 @@ def MMAToGPU : Pass<"mlc-cuda-mma-to-gpu", "mlir::func::FuncOp"> {
     warp per 16x16 output tile (grid M/16 x N/16 x batch), which loads the
     accumulator, walks K in steps of 16 with
     `gpu.subgroup_mma_load_matrix` / `gpu.subgroup_mma_compute` (WMMA
-    m16n16k16 on the Tensor Cores) and stores the tile back. Other
-    matmuls are left alone (they become ordinary kernels).
+    m16n16k16 on the Tensor Cores) and stores the tile back. When M and N
+    are multiples of 64, a block of four warps computes a 64x64 tile
+    instead, staging each 64x16 A tile and 16x64 B tile in workgroup
+    memory with asynchronous copies (`nvgpu.device_async_copy`, i.e.
+    `cp.async`, sm_80 and up) before the warps read their fragments from
+    there. Other matmuls are left alone (they become ordinary kernels).
 
     ```mlir
     linalg.matmul ins(%a, %b : memref<32x64xf16>, memref<64x48xf16>)
@@ -69,7 +73,8 @@ def MMAToGPU : Pass<"mlc-cuda-mma-to-gpu", "mlir::func::FuncOp"> {
     ```
   }];
   let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::scf::SCFDialect",
-                           "mlir::arith::ArithDialect"];
+                           "mlir::arith::ArithDialect",
+                           "mlir::nvgpu::NVGPUDialect"];
 }
 
 def CopyToLinalg : Pass<"mlc-cuda-copy-to-linalg", "mlir::func::FuncOp"> {
@@ -178,6 +183,21 @@ def ApproximateMath : Pass<"mlc-cuda-approximate-math"> {
                            "mlir::math::MathDialect",
                            "mlir::vector::VectorDialect",
                            "mlir::LLVM::LLVMDialect"];
+}
+
+def AlignWorkgroupMemory : Pass<"mlc-cuda-align-workgroup-memory"> {
+  let summary = "Align workgroup (shared) memory buffers to 32 bytes.";
+  let description = [{
+    `convert-gpu-to-nvvm` gives a kernel's workgroup buffers the alignment
+    of their element type, but `wmma.load` needs 32-byte aligned addresses
+    and `cp.async` 16-byte ones. Runs on the LLVM dialect and raises the
+    alignment of every global in address space 3 to 32.
+
+    ```mlir
+    llvm.mlir.global internal @__wg_k_0() {addr_space = 3 : i32, alignment = 2 : i64} : !llvm.array<1024 x f16>
+    // becomes ... alignment = 32 ...
+    ```
+  }];
 }
 
 def DeviceConstants : Pass<"mlc-cuda-device-constants", "mlir::ModuleOp"> {

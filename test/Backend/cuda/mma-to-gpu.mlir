@@ -47,3 +47,27 @@ func.func @left_alone(%a: memref<20x32xf16>, %b: memref<32x16xf16>, %c: memref<2
   linalg.matmul ins(%g, %h : memref<16x16xbf16>, memref<16x16xbf16>) outs(%i : memref<16x16xf32>)
   return
 }
+
+// -----
+
+// M and N multiples of 64: blocks of four warps on 64x64 tiles, the A and
+// B tiles of each K step staged in workgroup memory with cp.async.
+// CHECK-LABEL: func.func @staged
+// CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %c2, {{.*}} = %c1, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c128, {{[^)]*}}) workgroup(%[[SA:[^ ]*]] : memref<64x16xf16, #gpu.address_space<workgroup>>, %[[SB:[^ ]*]] : memref<16x64xf16, #gpu.address_space<workgroup>>)
+// CHECK-COUNT-4: gpu.subgroup_mma_load_matrix %arg2
+// CHECK: scf.for
+// CHECK: %[[TA:.*]] = nvgpu.device_async_copy %arg0[{{.*}}], %[[SA]][{{.*}}], 8
+// CHECK: %[[TB:.*]] = nvgpu.device_async_copy %arg1[{{.*}}], %[[SB]][{{.*}}], 8
+// CHECK: %[[G:.*]] = nvgpu.device_async_create_group %[[TA]], %[[TB]]
+// CHECK: nvgpu.device_async_wait %[[G]]
+// CHECK: gpu.barrier
+// CHECK: gpu.subgroup_mma_load_matrix %[[SA]]{{.*}} {leadDimension = 16 : index}
+// CHECK: gpu.subgroup_mma_load_matrix %[[SB]]{{.*}} {leadDimension = 64 : index}
+// CHECK-COUNT-4: gpu.subgroup_mma_compute
+// CHECK: gpu.barrier
+// CHECK: scf.yield
+// CHECK-COUNT-4: gpu.subgroup_mma_store_matrix
+func.func @staged(%a: memref<128x32xf16>, %b: memref<32x64xf16>, %c: memref<128x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<128x32xf16>, memref<32x64xf16>) outs(%c : memref<128x64xf32>)
+  return
+}

@@ -80,3 +80,28 @@ if shutil.which("ccache"):
                           "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"]
 config.substitutions.append(("%plugin_cmake_args", " ".join(plugin_cmake_args)))
 config.substitutions.append(("%ninja", config.cmake_make_program))
+# The CUDA backend's PTX is checked with the toolkit's ptxas where it is
+# installed (/usr/local/cuda, or on PATH); numerical CUDA tests need a GPU
+# that the driver reports (libcuda.so.1 loads, cuInit succeeds, a device).
+ptxas = shutil.which("ptxas") or (
+    "/usr/local/cuda/bin/ptxas"
+    if os.access("/usr/local/cuda/bin/ptxas", os.X_OK) else None)
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+
+
+def _cuda_gpu_usable():
+    import ctypes
+    try:
+        cuda = ctypes.CDLL("libcuda.so.1")
+        count = ctypes.c_int(0)
+        return (cuda.cuInit(0) == 0 and
+                cuda.cuDeviceGetCount(ctypes.byref(count)) == 0 and
+                count.value > 0)
+    except OSError:
+        return False
+
+
+if _cuda_gpu_usable():
+    config.available_features.add("cuda-gpu")

@@ -3,6 +3,7 @@
 #include "mlc/InitAll.h"
 
 #include "CPUBackend.h"
+#include "CUDABackend.h"
 #include "mlc/Backend/Passes.h"
 #include "mlc/Conversion/Passes.h"
 #include "mlc/Dialect/MLC/IR/MLCDialect.h"
@@ -12,6 +13,7 @@
 
 void mlc::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<mlc::MLCDialect>();
+  cuda::registerCUDADialectExtensions(registry);
 }
 
 void mlc::registerAllPasses() {
@@ -19,8 +21,10 @@ void mlc::registerAllPasses() {
   registerMLCConversionPasses();
   registerMLCBackendPasses();
   cpu::registerCPUPipeline();
+  cuda::registerCUDAPipeline();
 }
 
 void mlc::registerAllBackends(BackendRegistry &registry) {
   cpu::registerCPUBackend(registry);
+  cuda::registerCUDABackend(registry);
 }

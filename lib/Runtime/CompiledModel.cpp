@@ -114,6 +114,8 @@ Error CompiledModel::resolveFunctions() {
     return err;
   if (Error err = resolve(abi.run, "mlc_run"))
     return err;
+  abi.lastError = reinterpret_cast<const char *(*)(void)>(
+      dlsym(handle, "mlc_last_error"));
   return resolve(abi.contextDestroy, "mlc_context_destroy");
 }
 
@@ -270,6 +272,12 @@ Error CompiledModel::run(ModelContext &context, ArrayRef<const void *> inputs,
     return createStringError("mlc_run failed: invalid argument");
   case MLC_ERROR_OUT_OF_MEMORY:
     return createStringError("mlc_run failed: out of memory");
+  case MLC_ERROR_NO_DEVICE: {
+    const char *reason = abi.lastError ? abi.lastError() : nullptr;
+    return createStringError(
+        Twine("mlc_run failed: ") +
+        (reason && *reason ? reason : "no usable device"));
+  }
   }
   return createStringError("mlc_run failed with status " + Twine(status));
 }

@@ -1,14 +1,16 @@
 //===- mlc-compile.cpp - ONNX model to native artifact in one process -----===//
 //
-//   mlc-compile MODEL.onnx -o OUT.so [--target=host|x86_64|aarch64|BACKEND]
-//               [-O0..-O3] [--emit=mlir|llvm|asm|obj|so] [--layout=auto|nchw|nhwc]
-//               [--load-backend-plugin=PATH.so ...] [--mlc-print-partition]
+//   mlc-compile MODEL.onnx -o OUT.so [--target=host|x86_64|aarch64|cuda|BACKEND]
+//               [--cuda-sm=80|86|89|90] [-O0..-O3] [--emit=mlir|llvm|asm|obj|so]
+//               [--layout=auto|nchw|nhwc] [--load-backend-plugin=PATH.so ...]
+//               [--mlc-print-partition]
 //
 // Exit code 0 on success, 1 on any error (reported as one located line).
 //
 //===----------------------------------------------------------------------===//
 
 #include "CPUBackend.h"
+#include "CUDABackend.h"
 #include "mlc/Driver/Compile.h"
 #include "mlc/Driver/Diagnostics.h"
 #include "mlc/InitAll.h"
@@ -36,8 +38,13 @@ static cl::opt<std::string> outputPath("o", cl::Required,
 static cl::opt<std::string>
     target("target",
            cl::desc("Target: host (default), x86_64 or aarch64 (the CPU "
-                    "backend), or the name of another registered backend"),
+                    "backend), cuda, or the name of another registered "
+                    "backend"),
            cl::init("host"), cl::cat(category));
+static cl::opt<unsigned>
+    cudaSM("cuda-sm",
+           cl::desc("SM version for --target=cuda: 80 (default), 86, 89 or 90"),
+           cl::init(80), cl::cat(category));
 // Loaded before parsing (see main); declared so that the parser accepts it.
 static cl::list<std::string>
     pluginPaths("load-backend-plugin",
@@ -92,11 +99,21 @@ int main(int argc, char **argv) {
     WithColor::error(errs(), "mlc-compile") << "-O must be 0, 1, 2 or 3\n";
     return 1;
   }
-  // host, x86_64, aarch64: the CPU backend; any other name: that backend.
+  // host, x86_64, aarch64: the CPU backend; cuda: the CUDA backend with
+  // --cuda-sm; any other name: that backend.
   std::string backendName = "cpu";
   mlir::FailureOr<mlc::TargetOptions> targetOptions =
       mlc::cpu::getCPUTargetOptions(target);
-  if (mlir::failed(targetOptions) && backends.lookup(target)) {
+  if (target == "cuda") {
+    backendName = "cuda";
+    targetOptions = mlc::cuda::getCUDATargetOptions(cudaSM);
+    if (mlir::failed(targetOptions)) {
+      WithColor::error(errs(), "mlc-compile")
+          << "unsupported --cuda-sm=" << cudaSM
+          << " (expected 80, 86, 89 or 90)\n";
+      return 1;
+    }
+  } else if (mlir::failed(targetOptions) && backends.lookup(target)) {
     backendName = target;
     targetOptions = mlc::TargetOptions();
   }

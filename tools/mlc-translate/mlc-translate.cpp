@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CPUBackend.h"
+#include "CUDABackend.h"
 #include "mlc/Import/ONNX/ONNXImporter.h"
 
 #include "mlir/InitAllTranslations.h"
@@ -16,6 +17,7 @@ int main(int argc, char **argv) {
   mlir::registerAllTranslations();
   mlc::registerONNXImportTranslation();
   mlc::cpu::registerCPUTranslations();
+  mlc::cuda::registerCUDATranslations();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "MLC translation driver\n"));
 }

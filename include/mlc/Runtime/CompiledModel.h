@@ -107,6 +107,8 @@ private:
     mlc_context *(*contextCreate)(int32_t);
     int32_t (*run)(mlc_context *, const void *const *, void *const *);
     void (*contextDestroy)(mlc_context *);
+    /// Optional (accelerator artifacts): why the last mlc_run failed.
+    const char *(*lastError)(void);
   };
 
   CompiledModel() = default;

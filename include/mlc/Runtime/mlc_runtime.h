@@ -47,7 +47,11 @@ typedef enum mlc_dtype {
 typedef enum mlc_status {
   MLC_OK = 0,
   MLC_ERROR_INVALID_ARGUMENT = 1,
-  MLC_ERROR_OUT_OF_MEMORY = 2
+  MLC_ERROR_OUT_OF_MEMORY = 2,
+  /* An accelerator artifact (CUDA) found no usable device (no driver, no
+   * GPU) or the device failed; such artifacts also export
+   * `const char *mlc_last_error(void)`, which says why. */
+  MLC_ERROR_NO_DEVICE = 3
 } mlc_status;
 
 /* Static description of one model input or output. `shape` has `rank`

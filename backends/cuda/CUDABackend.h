@@ -1,0 +1,40 @@
+//===- CUDABackend.h - The in-tree CUDA backend -----------------*- C++ -*-===//
+//
+// NVIDIA GPUs: Tensor Core kernels and ordinary kernels as PTX through
+// LLVM's NVPTX backend, embedded in a host artifact that launches them
+// through a runtime which loads the CUDA driver at run time.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLC_BACKENDS_CUDA_CUDABACKEND_H
+#define MLC_BACKENDS_CUDA_CUDABACKEND_H
+
+#include "mlc/Backend/Registry.h"
+
+#include "mlir/IR/DialectRegistry.h"
+
+namespace mlc::cuda {
+
+/// Registers the backend named "cuda" with `registry`.
+void registerCUDABackend(BackendRegistry &registry);
+
+/// Registers the CUDA passes and the `mlc-cuda-pipeline` pass pipeline.
+void registerCUDAPipeline();
+
+/// Adds what the pipeline needs to a context: the NVVM target (for
+/// gpu-module-to-binary) and the GPU/NVVM translations to LLVM IR.
+void registerCUDADialectExtensions(mlir::DialectRegistry &registry);
+
+/// Registers mlc-translate's `--cuda-emit-ptx`.
+void registerCUDATranslations();
+
+/// Target options for `--cuda-sm=<sm>` (80, 86, 89 or 90); failure for
+/// another value.
+mlir::FailureOr<TargetOptions> getCUDATargetOptions(unsigned sm);
+
+/// The SM versions `--cuda-sm` accepts.
+llvm::ArrayRef<unsigned> getSupportedSMs();
+
+} // namespace mlc::cuda
+
+#endif // MLC_BACKENDS_CUDA_CUDABACKEND_H

@@ -1,0 +1,89 @@
+//===- CUDAPipeline.cpp - Lowering pipeline of the CUDA backend -----------===//
+//
+// linalg on tensors -> matmul/conv as padded f16 GEMMs -> bufferization ->
+// Tensor Core kernels (WMMA) and one-thread-per-element kernels for the
+// rest -> host entry on host buffers -> kernel outlining -> NVVM -> PTX
+// (gpu-module-to-binary, format=isa) -> host LLVM dialect with mgpu* calls
+// -> device copies of the weights -> runtime ABI.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CUDAPipeline.h"
+#include "CUDABackend.h"
+#include "CUDAPasses.h"
+
+#include "mlc/Backend/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+
+std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
+                                               StringRef mmaType,
+                                               unsigned optLevel) {
+  // Contractions first: elementwise fusion propagates reshapes into
+  // matmuls and turns them into generics that no longer match.
+  std::string pipeline = llvm::formatv(
+      "func.func(mlc-cuda-contraction-to-mma{{element-type={0}}),", mmaType);
+  if (optLevel >= 2)
+    pipeline += "func.func(linalg-fuse-elementwise-ops),";
+  pipeline += llvm::formatv(
+      "canonicalize,cse,"
+      "eliminate-empty-tensors,empty-tensor-to-alloc-tensor,"
+      "one-shot-bufferize,buffer-deallocation-pipeline,"
+      "func.func(mlc-cuda-mma-to-gpu,mlc-cuda-copy-to-linalg,"
+      "convert-linalg-to-parallel-loops,mlc-cuda-map-to-gpu),"
+      "mlc-cuda-host-entry,"
+      "gpu-kernel-outlining,mlc-cuda-merge-gpu-modules,func.func(gpu-async-region),"
+      "nvvm-attach-target{{chip={0} features=+ptx80 O={1}},"
+      "convert-scf-to-cf,"
+      "gpu.module(mlc-cuda-approximate-math,"
+      "expand-strided-metadata,lower-affine,"
+      "convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,canonicalize,cse,"
+      "reconcile-unrealized-casts,mlc-cuda-align-workgroup-memory),"
+      "gpu-module-to-binary{{format=isa},"
+      "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
+      "convert-arith-to-llvm,convert-cf-to-llvm,"
+      "gpu-to-llvm{{use-bare-pointers-for-host=1},"
+      "convert-func-to-llvm{{use-bare-ptr-memref-call-conv=1},"
+      "reconcile-unrealized-casts,"
+      "mlc-cuda-device-constants,mlc-emit-runtime-abi,"
+      "mlc-cuda-rename-runtime-abi",
+      chip, std::min(optLevel, 3u));
+  return pipeline;
+}
+
+LogicalResult mlc::cuda::buildCUDALoweringPipeline(OpPassManager &pm,
+                                                   StringRef chip,
+                                                   StringRef mmaType,
+                                                   unsigned optLevel) {
+  return parsePassPipeline(getCUDALoweringPipeline(chip, mmaType, optLevel),
+                           pm);
+}
+
+void mlc::cuda::registerCUDAPipeline() {
+  registerMLCCUDAPasses();
+  struct Options : PassPipelineOptions<Options> {
+    Option<unsigned> sm{*this, "sm",
+                        llvm::cl::desc("SM version: 80, 86, 89 or 90"),
+                        llvm::cl::init(80)};
+    Option<std::string> mmaType{*this, "mma-type",
+                                llvm::cl::desc("Tensor Core inputs: f16 or bf16"),
+                                llvm::cl::init("f16")};
+    Option<unsigned> optLevel{*this, "opt-level",
+                              llvm::cl::desc("Optimization level 0-3"),
+                              llvm::cl::init(2)};
+  };
+  PassPipelineRegistration<Options>(
+      "mlc-cuda-pipeline",
+      "Lower linalg on tensors to host LLVM dialect with embedded PTX and the "
+      "MLC runtime ABI (CUDA backend)",
+      [](OpPassManager &pm, const Options &options) {
+        pm.addPass(createExposeEntry());
+        std::string chip = "sm_" + std::to_string(options.sm);
+        if (failed(buildCUDALoweringPipeline(pm, chip, options.mmaType,
+                                             options.optLevel)))
+          llvm::report_fatal_error("invalid built-in CUDA pipeline");
+      });
+}

@@ -1,0 +1,349 @@
+//===- ContractionToMMA.cpp - Matmul-like ops to padded f16 matmuls -------===//
+//
+// Rewrites f32 matmul, batch matmul and NHWC convolution (as an im2col
+// GEMM) on tensors into matmuls whose f16/bf16 operands are padded to the
+// Tensor Core tile, with an f32 accumulator.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CUDAPasses.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlc::cuda {
+#define GEN_PASS_DEF_CONTRACTIONTOMMA
+#include "CUDAPasses.h.inc"
+} // namespace mlc::cuda
+
+using namespace mlir;
+using namespace mlc;
+
+static int64_t roundUp(int64_t v) {
+  return (v + cuda::kMMATile - 1) / cuda::kMMATile * cuda::kMMATile;
+}
+
+static bool isStaticF32(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  return type && type.hasStaticShape() && type.getElementType().isF32();
+}
+
+namespace {
+/// Builds index arithmetic inside a generic body.
+struct IndexMath {
+  OpBuilder &b;
+  Location loc;
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value mul(Value x, int64_t v) { return arith::MulIOp::create(b, loc, x, c(v)); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value div(Value x, int64_t v) { return arith::DivUIOp::create(b, loc, x, c(v)); }
+  Value rem(Value x, int64_t v) { return arith::RemUIOp::create(b, loc, x, c(v)); }
+  Value lt(Value x, int64_t v) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, c(v));
+  }
+  Value both(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
+};
+} // namespace
+
+/// A tensor of `shape` x `elementType` whose element at `ivs` is
+/// `source[indices]` converted, where `body(ivs)` returns the in-bounds flag
+/// and fills `indices`; zero where the flag is false. Indices are clamped
+/// to the source so that the padding never reads out of bounds.
+static Value
+buildGather(OpBuilder &b, Location loc, Value source, ArrayRef<int64_t> shape,
+            Type elementType,
+            function_ref<Value(IndexMath &, ValueRange, SmallVectorImpl<Value> &)>
+                body) {
+  auto sourceType = cast<RankedTensorType>(source.getType());
+  Value init = tensor::EmptyOp::create(b, loc, shape, elementType);
+  unsigned rank = shape.size();
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init}, maps,
+      iterators, [&](OpBuilder &nb, Location nl, ValueRange) {
+        IndexMath math{nb, nl};
+        SmallVector<Value> ivs;
+        for (unsigned d = 0; d < rank; ++d)
+          ivs.push_back(linalg::IndexOp::create(nb, nl, d));
+        SmallVector<Value> indices;
+        Value inBounds = body(math, ivs, indices);
+        for (auto [d, index] : llvm::enumerate(indices))
+          index = arith::MinUIOp::create(nb, nl, index,
+                                         math.c(sourceType.getDimSize(d) - 1));
+        Value value = tensor::ExtractOp::create(nb, nl, source, indices);
+        Type sourceElement = sourceType.getElementType();
+        if (sourceElement != elementType)
+          value = arith::TruncFOp::create(nb, nl, elementType, value);
+        Value zero = arith::ConstantOp::create(nb, nl, elementType,
+                                               nb.getZeroAttr(elementType));
+        if (inBounds)
+          value = arith::SelectOp::create(nb, nl, inBounds, value, zero);
+        linalg::YieldOp::create(nb, nl, value);
+      });
+  return generic.getResult(0);
+}
+
+/// The loop dimensions of one GEMM axis (batch, M, N or K), flattened
+/// row-major into a single index.
+struct Axis {
+  SmallVector<unsigned> dims;
+  int64_t size = 1;
+};
+
+namespace {
+/// Any contraction (named matmul, batch matmul, or a generic with a
+/// multiply-add body and projected-permutation maps, such as the batched
+/// and broadcast matmuls of attention): batch, M, N and K loops are each
+/// flattened into one dimension, and the operands gathered into padded
+/// B x M x K / B x K x N / B x M x N matrices.
+struct ContractionToMMAPattern
+    : OpInterfaceRewritePattern<linalg::LinalgOp> {
+  ContractionToMMAPattern(MLIRContext *ctx, Type elementType)
+      : OpInterfaceRewritePattern(ctx), elementType(elementType) {}
+
+  LogicalResult matchAndRewrite(linalg::LinalgOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
+        op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
+      return rewriter.notifyMatchFailure(op, "not a tensor contraction");
+    if (!llvm::all_of(op->getOperands(), isStaticF32))
+      return rewriter.notifyMatchFailure(op, "not static f32");
+    FailureOr<linalg::ContractionDimensions> dims =
+        linalg::inferContractionDims(op);
+    if (failed(dims) || dims->m.empty() || dims->n.empty() ||
+        dims->k.empty())
+      return rewriter.notifyMatchFailure(op, "no M, N or K dimension");
+    for (AffineMap map : op.getIndexingMapsArray())
+      for (AffineExpr expr : map.getResults())
+        if (!isa<AffineDimExpr, AffineConstantExpr>(expr))
+          return rewriter.notifyMatchFailure(op, "non-trivial indexing");
+    OpOperand *init = op.getDpsInitOperand(0);
+    AffineMap outMap = op.getMatchingIndexingMap(init);
+    if (!outMap.isProjectedPermutation() ||
+        outMap.getNumResults() !=
+            dims->batch.size() + dims->m.size() + dims->n.size())
+      return rewriter.notifyMatchFailure(op, "output is not batch x M x N");
+
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    auto axis = [&](ArrayRef<unsigned> loops) {
+      Axis a;
+      a.dims.assign(loops.begin(), loops.end());
+      for (unsigned d : loops)
+        a.size *= ranges[d];
+      return a;
+    };
+    Axis batch = axis(dims->batch), m = axis(dims->m), n = axis(dims->n),
+         k = axis(dims->k);
+    bool batched = !batch.dims.empty();
+    unsigned numLoops = ranges.size();
+
+    // Sets the loop indices of `a` from its flattened index `flat`.
+    auto decode = [&](IndexMath &math, Value flat, const Axis &a,
+                      SmallVectorImpl<Value> &loops) {
+      for (unsigned i = a.dims.size(); i-- > 1;) {
+        loops[a.dims[i]] = math.rem(flat, ranges[a.dims[i]]);
+        flat = math.div(flat, ranges[a.dims[i]]);
+      }
+      loops[a.dims[0]] = flat;
+    };
+    auto encode = [&](IndexMath &math, const Axis &a, ArrayRef<Value> loops) {
+      Value flat = loops[a.dims[0]];
+      for (unsigned d : llvm::drop_begin(a.dims))
+        flat = math.add(math.mul(flat, ranges[d]), loops[d]);
+      return flat;
+    };
+    // `operand` as a (batch x) rows x cols matrix, padded and converted.
+    Location loc = op.getLoc();
+    auto gather = [&](OpOperand *operand, const Axis &rows, const Axis &cols,
+                      Type type) {
+      SmallVector<int64_t> shape;
+      if (batched)
+        shape.push_back(batch.size);
+      shape.append({roundUp(rows.size), roundUp(cols.size)});
+      AffineMap map = op.getMatchingIndexingMap(operand);
+      return buildGather(
+          rewriter, loc, operand->get(), shape, type,
+          [&](IndexMath &math, ValueRange ivs,
+              SmallVectorImpl<Value> &indices) {
+            SmallVector<Value> loops(numLoops, math.c(0));
+            if (batched)
+              decode(math, ivs[0], batch, loops);
+            decode(math, ivs[batched], rows, loops);
+            decode(math, ivs[batched + 1], cols, loops);
+            for (AffineExpr expr : map.getResults()) {
+              if (auto dim = dyn_cast<AffineDimExpr>(expr))
+                indices.push_back(loops[dim.getPosition()]);
+              else
+                indices.push_back(
+                    math.c(cast<AffineConstantExpr>(expr).getValue()));
+            }
+            Value inBounds;
+            auto bound = [&](Value iv, int64_t size) {
+              if (size == roundUp(size))
+                return;
+              Value lt = math.lt(iv, size);
+              inBounds = inBounds ? math.both(inBounds, lt) : lt;
+            };
+            bound(ivs[batched], rows.size);
+            bound(ivs[batched + 1], cols.size);
+            return inBounds;
+          });
+    };
+    Type f32 = rewriter.getF32Type();
+    Value a = gather(op.getDpsInputOperand(0), m, k, elementType);
+    Value b = gather(op.getDpsInputOperand(1), k, n, elementType);
+    Value c = gather(init, m, n, f32);
+    Value product;
+    if (batched)
+      product = linalg::BatchMatmulOp::create(rewriter, loc,
+                                              TypeRange{c.getType()},
+                                              ValueRange{a, b}, ValueRange{c})
+                    .getResult(0);
+    else
+      product = linalg::MatmulOp::create(rewriter, loc, TypeRange{c.getType()},
+                                         ValueRange{a, b}, ValueRange{c})
+                    .getResult(0);
+    auto outType = cast<RankedTensorType>(init->get().getType());
+    Value result = buildGather(
+        rewriter, loc, product, outType.getShape(), f32,
+        [&](IndexMath &math, ValueRange ivs, SmallVectorImpl<Value> &indices) {
+          SmallVector<Value> loops(numLoops, Value());
+          for (auto [i, expr] : llvm::enumerate(outMap.getResults()))
+            loops[cast<AffineDimExpr>(expr).getPosition()] = ivs[i];
+          if (batched)
+            indices.push_back(encode(math, batch, loops));
+          indices.append({encode(math, m, loops), encode(math, n, loops)});
+          return Value();
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  Type elementType;
+};
+
+/// NHWC convolution as a GEMM over the im2col matrix.
+struct ConvToMMA : OpRewritePattern<linalg::Conv2DNhwcFhwcOp> {
+  ConvToMMA(MLIRContext *ctx, Type elementType)
+      : OpRewritePattern(ctx), elementType(elementType) {}
+
+  LogicalResult matchAndRewrite(linalg::Conv2DNhwcFhwcOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return rewriter.notifyMatchFailure(op, "not on tensors");
+    Value input = op.getDpsInputs()[0], filter = op.getDpsInputs()[1];
+    Value init = op.getDpsInits()[0];
+    if (!isStaticF32(input) || !isStaticF32(filter) || !isStaticF32(init))
+      return rewriter.notifyMatchFailure(op, "not static f32");
+    Location loc = op.getLoc();
+    auto outType = cast<RankedTensorType>(init.getType());
+    auto filterType = cast<RankedTensorType>(filter.getType());
+    ArrayRef<int64_t> out = outType.getShape();
+    int64_t kh = filterType.getDimSize(1), kw = filterType.getDimSize(2);
+    int64_t channels = filterType.getDimSize(3), features = out[3];
+    int64_t ohw = out[1] * out[2], ow = out[2];
+    int64_t m = out[0] * ohw, k = kh * kw * channels;
+    SmallVector<int64_t> strides(op.getStrides().getValues<int64_t>());
+    SmallVector<int64_t> dilations(op.getDilations().getValues<int64_t>());
+
+    // k -> (kh, kw, c): the filter's row-major order, so B is the filter
+    // read as F x K, transposed.
+    auto splitK = [&](IndexMath &math, Value kIndex) {
+      Value r = math.rem(kIndex, kw * channels);
+      return std::array<Value, 3>{math.div(kIndex, kw * channels),
+                                  math.div(r, channels), math.rem(r, channels)};
+    };
+    Value a = buildGather(
+        rewriter, loc, input, {roundUp(m), roundUp(k)}, elementType,
+        [&](IndexMath &math, ValueRange ivs, SmallVectorImpl<Value> &indices) {
+          Value r = math.rem(ivs[0], ohw);
+          Value oh = math.div(r, ow), owIndex = math.rem(r, ow);
+          auto [fh, fw, c] = splitK(math, ivs[1]);
+          indices.append(
+              {math.div(ivs[0], ohw),
+               math.add(math.mul(oh, strides[0]), math.mul(fh, dilations[0])),
+               math.add(math.mul(owIndex, strides[1]),
+                        math.mul(fw, dilations[1])),
+               c});
+          return math.both(math.lt(ivs[0], m), math.lt(ivs[1], k));
+        });
+    Value b = buildGather(
+        rewriter, loc, filter, {roundUp(k), roundUp(features)}, elementType,
+        [&](IndexMath &math, ValueRange ivs, SmallVectorImpl<Value> &indices) {
+          auto [fh, fw, c] = splitK(math, ivs[0]);
+          indices.append({ivs[1], fh, fw, c});
+          return math.both(math.lt(ivs[0], k), math.lt(ivs[1], features));
+        });
+    // The accumulator and the result move between the NHWC and the M x F
+    // views with gathers rather than reshapes: elementwise fusion
+    // propagates reshapes into the matmul and turns it into a generic.
+    auto splitM = [&](IndexMath &math, Value mIndex) {
+      Value r = math.rem(mIndex, ohw);
+      return std::array<Value, 3>{math.div(mIndex, ohw), math.div(r, ow),
+                                  math.rem(r, ow)};
+    };
+    Value c = buildGather(
+        rewriter, loc, init, {roundUp(m), roundUp(features)},
+        outType.getElementType(),
+        [&](IndexMath &math, ValueRange ivs, SmallVectorImpl<Value> &indices) {
+          auto [n, oh, owIndex] = splitM(math, ivs[0]);
+          indices.append({n, oh, owIndex, ivs[1]});
+          return math.both(math.lt(ivs[0], m), math.lt(ivs[1], features));
+        });
+    Value product =
+        linalg::MatmulOp::create(rewriter, loc, TypeRange{c.getType()},
+                                 ValueRange{a, b}, ValueRange{c})
+            .getResult(0);
+    Value result = buildGather(
+        rewriter, loc, product, out, outType.getElementType(),
+        [&](IndexMath &math, ValueRange ivs, SmallVectorImpl<Value> &indices) {
+          Value row = math.add(math.add(math.mul(ivs[0], ohw),
+                                        math.mul(ivs[1], ow)),
+                               ivs[2]);
+          indices.append({row, ivs[3]});
+          return Value();
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  Type elementType;
+};
+} // namespace
+
+void cuda::populateContractionToMMAPatterns(RewritePatternSet &patterns,
+                                            Type mmaElementType) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<ContractionToMMAPattern, ConvToMMA>(ctx, mmaElementType);
+}
+
+namespace {
+struct ContractionToMMAPass
+    : cuda::impl::ContractionToMMABase<ContractionToMMAPass> {
+  using ContractionToMMABase::ContractionToMMABase;
+
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    Type type;
+    if (elementType == "f16")
+      type = Float16Type::get(ctx);
+    else if (elementType == "bf16")
+      type = BFloat16Type::get(ctx);
+    else {
+      getOperation().emitError("unknown Tensor Core element type '")
+          << elementType << "' (expected f16 or bf16)";
+      return signalPassFailure();
+    }
+    RewritePatternSet patterns(ctx);
+    cuda::populateContractionToMMAPatterns(patterns, type);
+    // Rewrite each op once: the matmuls it creates are f16 and do not match.
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::ExistingOps);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
+                                     config)))
+      return signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,419 @@
+/* mlc_cuda_runtime.c - host runtime linked into every CUDA artifact.
+ *
+ * Implements the mgpu* functions that MLIR's gpu-to-llvm lowering calls
+ * (module loading, kernel launch, device memory, copies) and the public
+ * context/run functions of mlc_runtime.h around the generated ones. The
+ * CUDA driver is loaded at run time with dlopen("libcuda.so.1"), so an
+ * artifact builds and loads on a machine without a GPU; there, mlc_run
+ * returns MLC_ERROR_NO_DEVICE and mlc_last_error() says why.
+ *
+ * Device memory: the buffers of a run are allocated through a per-context
+ * pool that keeps freed blocks, so the first run sizes the pool and later
+ * runs allocate nothing from the driver; weights are uploaded once per
+ * context (mlc_cuda_device_constant).
+ */
+#include "mlc/Runtime/mlc_runtime.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The few driver API types used, declared here so that building needs no
+ * CUDA toolkit (they match cuda.h). */
+typedef int CUresult;
+typedef int CUdevice;
+typedef struct CUctx_st *CUcontext;
+typedef struct CUmod_st *CUmodule;
+typedef struct CUfunc_st *CUfunction;
+typedef struct CUstream_st *CUstream;
+typedef unsigned long long CUdeviceptr;
+
+typedef struct {
+  CUresult (*init)(unsigned);
+  CUresult (*deviceGetCount)(int *);
+  CUresult (*deviceGet)(CUdevice *, int);
+  CUresult (*primaryCtxRetain)(CUcontext *, CUdevice);
+  CUresult (*primaryCtxRelease)(CUdevice);
+  CUresult (*ctxSetCurrent)(CUcontext);
+  CUresult (*streamCreate)(CUstream *, unsigned);
+  CUresult (*streamDestroy)(CUstream);
+  CUresult (*streamSynchronize)(CUstream);
+  CUresult (*moduleLoadData)(CUmodule *, const void *);
+  CUresult (*moduleUnload)(CUmodule);
+  CUresult (*moduleGetFunction)(CUfunction *, CUmodule, const char *);
+  CUresult (*launchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
+                           unsigned, unsigned, unsigned, CUstream, void **,
+                           void **);
+  CUresult (*memAlloc)(CUdeviceptr *, size_t);
+  CUresult (*memFree)(CUdeviceptr);
+  CUresult (*memcpyAsync)(CUdeviceptr, CUdeviceptr, size_t, CUstream);
+  CUresult (*memcpyHtoD)(CUdeviceptr, const void *, size_t);
+  CUresult (*getErrorName)(CUresult, const char **);
+} Driver;
+
+static Driver driver;
+static char driverError[256];
+static pthread_once_t driverOnce = PTHREAD_ONCE_INIT;
+
+static void loadDriver(void) {
+  void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (!lib) {
+    snprintf(driverError, sizeof driverError,
+             "no CUDA GPU present (libcuda.so.1 not found: %s)", dlerror());
+    return;
+  }
+  struct {
+    const char *name;
+    void **slot;
+  } symbols[] = {
+      {"cuInit", (void **)&driver.init},
+      {"cuDeviceGetCount", (void **)&driver.deviceGetCount},
+      {"cuDeviceGet", (void **)&driver.deviceGet},
+      {"cuDevicePrimaryCtxRetain", (void **)&driver.primaryCtxRetain},
+      {"cuDevicePrimaryCtxRelease_v2", (void **)&driver.primaryCtxRelease},
+      {"cuCtxSetCurrent", (void **)&driver.ctxSetCurrent},
+      {"cuStreamCreate", (void **)&driver.streamCreate},
+      {"cuStreamDestroy_v2", (void **)&driver.streamDestroy},
+      {"cuStreamSynchronize", (void **)&driver.streamSynchronize},
+      {"cuModuleLoadData", (void **)&driver.moduleLoadData},
+      {"cuModuleUnload", (void **)&driver.moduleUnload},
+      {"cuModuleGetFunction", (void **)&driver.moduleGetFunction},
+      {"cuLaunchKernel", (void **)&driver.launchKernel},
+      {"cuMemAlloc_v2", (void **)&driver.memAlloc},
+      {"cuMemFree_v2", (void **)&driver.memFree},
+      {"cuMemcpyAsync", (void **)&driver.memcpyAsync},
+      {"cuMemcpyHtoD_v2", (void **)&driver.memcpyHtoD},
+      {"cuGetErrorName", (void **)&driver.getErrorName},
+  };
+  for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; ++i) {
+    *symbols[i].slot = dlsym(lib, symbols[i].name);
+    if (!*symbols[i].slot) {
+      snprintf(driverError, sizeof driverError,
+               "the CUDA driver libcuda.so.1 lacks %s", symbols[i].name);
+      driver.init = NULL;
+      return;
+    }
+  }
+  CUresult rc = driver.init(0);
+  int count = 0;
+  if (rc == 0)
+    rc = driver.deviceGetCount(&count);
+  if (rc != 0 || count == 0) {
+    const char *name = "no device";
+    if (rc != 0 && driver.getErrorName(rc, &name) != 0)
+      name = "unknown error";
+    snprintf(driverError, sizeof driverError,
+             "no CUDA GPU present (cuInit/cuDeviceGetCount: %s)", name);
+    driver.init = NULL;
+  }
+}
+
+/* A block of device memory kept by a context's pool. */
+typedef struct {
+  CUdeviceptr ptr;
+  size_t size;
+  int inUse;
+} Block;
+
+/* A weight uploaded to the device. */
+typedef struct {
+  const void *host;
+  CUdeviceptr device;
+} Constant;
+
+struct mlc_context {
+  mlc_context *model; /* the generated context */
+  CUdevice device;
+  CUcontext cuContext;
+  CUstream stream;
+  Block *blocks;
+  size_t numBlocks, capBlocks;
+  Constant *constants;
+  size_t numConstants, capConstants;
+  int lastWasLaunch;
+  CUresult error;
+  char message[256];
+};
+
+static __thread mlc_context *current;
+static __thread char lastError[256];
+
+const char *mlc_last_error(void) { return lastError; }
+
+/* Records the first failure of the current run; later work is skipped. */
+static int check(CUresult rc, const char *what) {
+  if (rc == 0)
+    return 1;
+  if (current && current->error == 0) {
+    const char *name = "unknown error";
+    driver.getErrorName(rc, &name);
+    current->error = rc;
+    snprintf(current->message, sizeof current->message, "%s failed: %s", what,
+             name);
+  }
+  return 0;
+}
+
+static int failed(void) { return !current || current->error != 0; }
+
+/* --- Modules and kernels ------------------------------------------------ */
+
+typedef struct {
+  const char *name;
+  CUfunction function;
+} Kernel;
+
+/* What mgpuModuleLoad* return: the image, loaded lazily in the context of
+ * the first launch (the calls happen in a global constructor, before any
+ * context exists). */
+typedef struct {
+  const void *image;
+  CUmodule module;
+  CUcontext loadedIn;
+  Kernel *kernels;
+  size_t numKernels;
+} ModuleHandle;
+
+void *mgpuModuleLoadJIT(void *data, int optLevel) {
+  (void)optLevel;
+  ModuleHandle *handle = calloc(1, sizeof *handle);
+  if (handle)
+    handle->image = data;
+  return handle;
+}
+
+void *mgpuModuleLoad(void *data, size_t size) {
+  (void)size;
+  return mgpuModuleLoadJIT(data, 0);
+}
+
+void mgpuModuleUnload(void *module) {
+  ModuleHandle *handle = module;
+  if (!handle)
+    return;
+  /* At exit the driver may already be gone; contexts are destroyed by the
+   * user before, which unloads nothing: the primary context owns it. */
+  free(handle->kernels);
+  free(handle);
+}
+
+void *mgpuModuleGetFunction(void *module, const char *name) {
+  ModuleHandle *handle = module;
+  if (failed() || !handle)
+    return NULL;
+  if (handle->loadedIn != current->cuContext) {
+    free(handle->kernels);
+    handle->kernels = NULL;
+    handle->numKernels = 0;
+    if (!check(driver.moduleLoadData(&handle->module, handle->image),
+               "cuModuleLoadData"))
+      return NULL;
+    handle->loadedIn = current->cuContext;
+  }
+  for (size_t i = 0; i < handle->numKernels; ++i)
+    if (handle->kernels[i].name == name)
+      return handle->kernels[i].function;
+  CUfunction function;
+  if (!check(driver.moduleGetFunction(&function, handle->module, name),
+             "cuModuleGetFunction"))
+    return NULL;
+  Kernel *grown =
+      realloc(handle->kernels, (handle->numKernels + 1) * sizeof *grown);
+  if (grown) {
+    handle->kernels = grown;
+    handle->kernels[handle->numKernels++] = (Kernel){name, function};
+  }
+  return function;
+}
+
+void *mgpuStreamCreate(void) { return current ? current->stream : NULL; }
+void mgpuStreamDestroy(void *stream) { (void)stream; }
+
+/* Launches are ordered on the one stream; only copies to the host need to
+ * wait, so a synchronization right after a launch is skipped. */
+void mgpuStreamSynchronize(void *stream) {
+  if (failed() || current->lastWasLaunch)
+    return;
+  check(driver.streamSynchronize(stream), "cuStreamSynchronize");
+}
+
+void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
+                      intptr_t gridZ, intptr_t blockX, intptr_t blockY,
+                      intptr_t blockZ, int32_t smem, void *stream,
+                      void **params, void **extra, size_t paramsCount) {
+  (void)paramsCount;
+  if (failed() || !function)
+    return;
+  current->lastWasLaunch = 1;
+  check(driver.launchKernel(function, gridX, gridY, gridZ, blockX, blockY,
+                            blockZ, smem, stream, params, extra),
+        "cuLaunchKernel");
+}
+
+/* --- Memory ------------------------------------------------------------- */
+
+void *mgpuMemAlloc(uint64_t size, void *stream, bool isHostShared) {
+  (void)stream;
+  (void)isHostShared;
+  if (failed())
+    return NULL;
+  if (size == 0)
+    size = 1;
+  /* The smallest free block that fits; the first run fills the pool. */
+  Block *best = NULL;
+  for (size_t i = 0; i < current->numBlocks; ++i) {
+    Block *b = &current->blocks[i];
+    if (!b->inUse && b->size >= size && (!best || b->size < best->size))
+      best = b;
+  }
+  if (best) {
+    best->inUse = 1;
+    return (void *)(uintptr_t)best->ptr;
+  }
+  if (current->numBlocks == current->capBlocks) {
+    size_t cap = current->capBlocks ? 2 * current->capBlocks : 64;
+    Block *grown = realloc(current->blocks, cap * sizeof *grown);
+    if (!grown) {
+      check(2 /* CUDA_ERROR_OUT_OF_MEMORY */, "host allocation");
+      return NULL;
+    }
+    current->blocks = grown;
+    current->capBlocks = cap;
+  }
+  CUdeviceptr ptr;
+  if (!check(driver.memAlloc(&ptr, size), "cuMemAlloc"))
+    return NULL;
+  current->blocks[current->numBlocks++] = (Block){ptr, size, 1};
+  return (void *)(uintptr_t)ptr;
+}
+
+void mgpuMemFree(void *ptr, void *stream) {
+  (void)stream;
+  if (!current)
+    return;
+  for (size_t i = 0; i < current->numBlocks; ++i)
+    if (current->blocks[i].ptr == (CUdeviceptr)(uintptr_t)ptr)
+      current->blocks[i].inUse = 0;
+}
+
+void mgpuMemcpy(void *dst, void *src, size_t size, void *stream) {
+  if (failed())
+    return;
+  current->lastWasLaunch = 0;
+  check(driver.memcpyAsync((CUdeviceptr)(uintptr_t)dst,
+                           (CUdeviceptr)(uintptr_t)src, size, stream),
+        "cuMemcpyAsync");
+}
+
+void *mlc_cuda_device_constant(const void *host, uint64_t size) {
+  if (failed())
+    return NULL;
+  for (size_t i = 0; i < current->numConstants; ++i)
+    if (current->constants[i].host == host)
+      return (void *)(uintptr_t)current->constants[i].device;
+  if (current->numConstants == current->capConstants) {
+    size_t cap = current->capConstants ? 2 * current->capConstants : 64;
+    Constant *grown = realloc(current->constants, cap * sizeof *grown);
+    if (!grown) {
+      check(2, "host allocation");
+      return NULL;
+    }
+    current->constants = grown;
+    current->capConstants = cap;
+  }
+  CUdeviceptr ptr;
+  if (!check(driver.memAlloc(&ptr, size ? size : 1), "cuMemAlloc"))
+    return NULL;
+  if (!check(driver.memcpyHtoD(ptr, host, size), "cuMemcpyHtoD")) {
+    driver.memFree(ptr);
+    return NULL;
+  }
+  current->constants[current->numConstants++] = (Constant){host, ptr};
+  return (void *)(uintptr_t)ptr;
+}
+
+/* --- The public ABI ------------------------------------------------------ */
+
+mlc_context *mlc_cuda_model_context_create(int32_t numThreads);
+void mlc_cuda_model_context_destroy(mlc_context *ctx);
+int32_t mlc_cuda_model_run(mlc_context *ctx, const void *const *inputs,
+                           void *const *outputs);
+
+mlc_context *mlc_context_create(int32_t numThreads) {
+  mlc_context *ctx = calloc(1, sizeof *ctx);
+  if (!ctx)
+    return NULL;
+  ctx->model = mlc_cuda_model_context_create(numThreads);
+  if (!ctx->model) {
+    free(ctx);
+    return NULL;
+  }
+  /* Without a usable GPU the context still exists: mlc_run then reports
+   * MLC_ERROR_NO_DEVICE with the reason. */
+  pthread_once(&driverOnce, loadDriver);
+  if (!driver.init) {
+    ctx->error = -1;
+    snprintf(ctx->message, sizeof ctx->message, "%s", driverError);
+    return ctx;
+  }
+  mlc_context *previous = current;
+  current = ctx;
+  if (check(driver.deviceGet(&ctx->device, 0), "cuDeviceGet") &&
+      check(driver.primaryCtxRetain(&ctx->cuContext, ctx->device),
+            "cuDevicePrimaryCtxRetain") &&
+      check(driver.ctxSetCurrent(ctx->cuContext), "cuCtxSetCurrent"))
+    check(driver.streamCreate(&ctx->stream, 0), "cuStreamCreate");
+  current = previous;
+  return ctx;
+}
+
+void mlc_context_destroy(mlc_context *ctx) {
+  if (!ctx)
+    return;
+  if (ctx->cuContext) {
+    driver.ctxSetCurrent(ctx->cuContext);
+    if (ctx->stream)
+      driver.streamSynchronize(ctx->stream);
+    for (size_t i = 0; i < ctx->numBlocks; ++i)
+      driver.memFree(ctx->blocks[i].ptr);
+    for (size_t i = 0; i < ctx->numConstants; ++i)
+      driver.memFree(ctx->constants[i].device);
+    if (ctx->stream)
+      driver.streamDestroy(ctx->stream);
+    driver.primaryCtxRelease(ctx->device);
+  }
+  free(ctx->blocks);
+  free(ctx->constants);
+  mlc_cuda_model_context_destroy(ctx->model);
+  free(ctx);
+}
+
+int32_t mlc_run(mlc_context *ctx, const void *const *inputs,
+                void *const *outputs) {
+  if (!ctx)
+    return MLC_ERROR_INVALID_ARGUMENT;
+  if (ctx->error != 0) {
+    snprintf(lastError, sizeof lastError, "%s", ctx->message);
+    return MLC_ERROR_NO_DEVICE;
+  }
+  mlc_context *previous = current;
+  current = ctx;
+  int32_t status = MLC_ERROR_NO_DEVICE;
+  if (check(driver.ctxSetCurrent(ctx->cuContext), "cuCtxSetCurrent")) {
+    status = mlc_cuda_model_run(ctx->model, inputs, outputs);
+    if (ctx->error == 0)
+      check(driver.streamSynchronize(ctx->stream), "cuStreamSynchronize");
+  }
+  if (ctx->error != 0) {
+    snprintf(lastError, sizeof lastError, "%s", ctx->message);
+    /* A failed run leaves the context unusable: the device state after a
+     * kernel fault is undefined. */
+    status = ctx->error == 2 ? MLC_ERROR_OUT_OF_MEMORY : MLC_ERROR_NO_DEVICE;
+  }
+  current = previous;
+  return status;
+}

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""FP16 Tensor Core GEMM of MLC's CUDA backend against cuBLAS, in one process.
+
+Needs a GPU (docs/Backends/CUDA.md). Builds an ONNX MatMul C = A x B with
+A, B of shape N x N (default 4096), compiles it with
+`mlc-compile --target=cuda --cuda-sm=SM` (operands rounded to f16, f32
+accumulation: the backend's WMMA kernel), and times in the same process:
+
+  mlc      mlc_run on host buffers: H2D copy of A and B, the conversion
+           kernels, the WMMA GEMM, D2H copy of C (what the artifact's ABI
+           offers; it has no device-pointer entry point);
+  cublas   cublasGemmEx f16 x f16 -> f32 (CUBLAS_COMPUTE_32F) on device
+           buffers, the GEMM alone;
+  cublas+copies  the same plus the H2D/D2H copies of f32 data mlc_run does,
+           the like-for-like comparison with `mlc`.
+
+Prints median and p99 in ms and TFLOP/s for each, and checks MLC's result
+against numpy at rtol 1e-2 (f16 inputs) on a sampled block.
+
+    .venv/bin/python utils/bench/cuda_gemm.py --mlc-compile build/bin/mlc-compile \
+        [--n 4096] [--sm 90] [--runs 50] [--warmup 5]
+"""
+import argparse
+import ctypes
+import ctypes.util
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper
+
+
+def build_model(path: Path, n: int) -> None:
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["a", "b"], ["c"])], "gemm",
+        [helper.make_tensor_value_info("a", TensorProto.FLOAT, [n, n]),
+         helper.make_tensor_value_info("b", TensorProto.FLOAT, [n, n])],
+        [helper.make_tensor_value_info("c", TensorProto.FLOAT, [n, n])])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
+              str(path))
+
+
+def load_cublas() -> ctypes.CDLL:
+    candidates = ["/usr/local/cuda/lib64/libcublas.so", "libcublas.so.13",
+                  "libcublas.so.12", "libcublas.so"]
+    found = ctypes.util.find_library("cublas")
+    if found:
+        candidates.append(found)
+    for name in candidates:
+        try:
+            return ctypes.CDLL(name)
+        except OSError:
+            continue
+    sys.exit("cuda_gemm.py: libcublas not found (/usr/local/cuda/lib64 or the system)")
+
+
+def check(rc: int, what: str) -> None:
+    if rc != 0:
+        sys.exit(f"cuda_gemm.py: {what} failed with status {rc}")
+
+
+def stats(name: str, times_ms: list, flops: float) -> None:
+    times_ms = sorted(times_ms)
+    median = statistics.median(times_ms)
+    p99 = times_ms[min(len(times_ms) - 1, int(round(0.99 * (len(times_ms) - 1))))]
+    print(f"{name:15s} median={median:9.3f} ms p99={p99:9.3f} ms "
+          f"{flops / (median * 1e-3) / 1e12:8.1f} TFLOP/s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mlc-compile", default="build/bin/mlc-compile")
+    parser.add_argument("--n", type=int, default=4096)
+    parser.add_argument("--sm", type=int, default=80, choices=[80, 86, 89, 90])
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--warmup", type=int, default=5)
+    args = parser.parse_args()
+    n = args.n
+    flops = 2.0 * n * n * n
+
+    work = Path(tempfile.mkdtemp(prefix="mlc-cuda-gemm-"))
+    build_model(work / "gemm.onnx", n)
+    subprocess.run([args.mlc_compile, str(work / "gemm.onnx"), "--target=cuda",
+                    f"--cuda-sm={args.sm}", "-o", str(work / "gemm.so")], check=True)
+
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((n, n), dtype=np.float32)
+    b = rng.standard_normal((n, n), dtype=np.float32)
+    c = np.zeros((n, n), np.float32)
+
+    # --- MLC artifact -----------------------------------------------------
+    model = ctypes.CDLL(str(work / "gemm.so"))
+    model.mlc_context_create.restype = ctypes.c_void_p
+    model.mlc_run.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+    model.mlc_last_error.restype = ctypes.c_char_p
+    ctx = model.mlc_context_create(1)
+    inputs = (ctypes.c_void_p * 2)(a.ctypes.data, b.ctypes.data)
+    outputs = (ctypes.c_void_p * 1)(c.ctypes.data)
+    mlc_times = []
+    for i in range(args.warmup + args.runs):
+        start = time.perf_counter()
+        status = model.mlc_run(ctx, inputs, outputs)
+        elapsed = (time.perf_counter() - start) * 1e3
+        if status != 0:
+            sys.exit(f"cuda_gemm.py: mlc_run: {model.mlc_last_error().decode()}")
+        if i >= args.warmup:
+            mlc_times.append(elapsed)
+    rows = slice(0, 256)
+    ref = a[rows].astype(np.float16).astype(np.float32) @ b.astype(np.float16).astype(np.float32)
+    if not np.allclose(c[rows], ref, rtol=1e-2, atol=1e-2 * np.abs(ref).max()):
+        print("cuda_gemm.py: MLC result differs from numpy "
+              f"(max abs diff {np.abs(c[rows] - ref).max()})")
+        return 1
+
+    # --- cuBLAS on the same (primary) context -------------------------------
+    cuda = ctypes.CDLL("libcuda.so.1")
+    cublas = load_cublas()
+    check(cuda.cuInit(0), "cuInit")
+    dev = ctypes.c_int()
+    check(cuda.cuDeviceGet(ctypes.byref(dev), 0), "cuDeviceGet")
+    cu_ctx = ctypes.c_void_p()
+    check(cuda.cuDevicePrimaryCtxRetain(ctypes.byref(cu_ctx), dev), "cuDevicePrimaryCtxRetain")
+    check(cuda.cuCtxSetCurrent(cu_ctx), "cuCtxSetCurrent")
+
+    def alloc(nbytes):
+        ptr = ctypes.c_uint64()
+        check(cuda.cuMemAlloc_v2(ctypes.byref(ptr), ctypes.c_size_t(nbytes)), "cuMemAlloc")
+        return ptr
+
+    a16, b16 = a.astype(np.float16), b.astype(np.float16)
+    d_a, d_b, d_c = alloc(a16.nbytes), alloc(b16.nbytes), alloc(c.nbytes)
+    d_a32, d_b32 = alloc(a.nbytes), alloc(b.nbytes)
+    check(cuda.cuMemcpyHtoD_v2(d_a, a16.ctypes.data_as(ctypes.c_void_p), ctypes.c_size_t(a16.nbytes)), "H2D")
+    check(cuda.cuMemcpyHtoD_v2(d_b, b16.ctypes.data_as(ctypes.c_void_p), ctypes.c_size_t(b16.nbytes)), "H2D")
+    handle = ctypes.c_void_p()
+    check(cublas.cublasCreate_v2(ctypes.byref(handle)), "cublasCreate")
+    alpha, beta = ctypes.c_float(1.0), ctypes.c_float(0.0)
+    CUDA_R_16F, CUDA_R_32F, COMPUTE_32F, OP_N, GEMM_DEFAULT = 2, 0, 68, 0, -1
+
+    def gemm():
+        # Row-major C = A B is column-major C^T = B^T A^T.
+        check(cublas.cublasGemmEx(handle, OP_N, OP_N, n, n, n, ctypes.byref(alpha),
+                                  d_b, CUDA_R_16F, n, d_a, CUDA_R_16F, n,
+                                  ctypes.byref(beta), d_c, CUDA_R_32F, n,
+                                  COMPUTE_32F, GEMM_DEFAULT), "cublasGemmEx")
+
+    def timed(fn, runs, warmup):
+        times = []
+        for i in range(warmup + runs):
+            check(cuda.cuCtxSynchronize(), "cuCtxSynchronize")
+            start = time.perf_counter()
+            fn()
+            check(cuda.cuCtxSynchronize(), "cuCtxSynchronize")
+            if i >= warmup:
+                times.append((time.perf_counter() - start) * 1e3)
+        return times
+
+    def gemm_with_copies():
+        check(cuda.cuMemcpyHtoD_v2(d_a32, a.ctypes.data_as(ctypes.c_void_p), ctypes.c_size_t(a.nbytes)), "H2D")
+        check(cuda.cuMemcpyHtoD_v2(d_b32, b.ctypes.data_as(ctypes.c_void_p), ctypes.c_size_t(b.nbytes)), "H2D")
+        gemm()
+        check(cuda.cuMemcpyDtoH_v2(c.ctypes.data_as(ctypes.c_void_p), d_c, ctypes.c_size_t(c.nbytes)), "D2H")
+
+    cublas_times = timed(gemm, args.runs, args.warmup)
+    copies_times = timed(gemm_with_copies, args.runs, args.warmup)
+    print(f"FP16 GEMM {n}x{n}x{n}, f32 accumulation, sm_{args.sm}, {args.runs} runs")
+    stats("mlc", mlc_times, flops)
+    stats("cublas", cublas_times, flops)
+    stats("cublas+copies", copies_times, flops)
+    cublas.cublasDestroy_v2(handle)
+    model.mlc_context_destroy(ctypes.c_void_p(ctx))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ImporterContext.h"
+#include "TensorImportUtils.h"
 
 #include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
 
@@ -17,14 +18,34 @@ static RankedTensorType getType(Value v) {
   return cast<RankedTensorType>(v.getType());
 }
 
-/// Reshape's shape input must be constant; 0 copies the input dim (unless
-/// allowzero) and one -1 is inferred.
+/// Reshape to the shape the graph declares for the output, when the shape
+/// operand is only known at run time: the declared shape is what it holds.
+static LogicalResult importRuntimeReshape(ImporterContext &ic,
+                                          const onnx::NodeProto &node,
+                                          Location loc, Value input) {
+  std::optional<RankedTensorType> declared = getDeclaredOutputType(ic, node, 0);
+  RankedTensorType inputType = getType(input);
+  if (!declared || !inputType.hasStaticShape())
+    return emitError(loc) << "Reshape's shape must be a constant integer "
+                             "tensor, or the output shape declared in the "
+                             "graph";
+  if (declared->getNumElements() != inputType.getNumElements())
+    return emitError(loc) << "Reshape: the declared output " << *declared
+                          << " does not hold the elements of " << inputType;
+  ic.setOutput(node, 0, createReshape(ic, loc, input, declared->getShape()));
+  return success();
+}
+
+/// Reshape's shape input is constant (0 copies the input dim unless
+/// allowzero, one -1 is inferred) or a runtime value with a declared output.
 static LogicalResult importReshape(ImporterContext &ic,
                                    const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   FailureOr<Value> shapeInput = ic.getRequiredInput(node, 1, loc);
   if (failed(input) || failed(shapeInput))
     return failure();
+  if (isRuntimeValue(*shapeInput))
+    return importRuntimeReshape(ic, node, loc, *input);
   FailureOr<SmallVector<int64_t>> shape =
       ic.getConstantInts(*shapeInput, loc, "Reshape's shape");
   if (failed(shape))

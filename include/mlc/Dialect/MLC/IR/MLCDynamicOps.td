@@ -1,0 +1,59 @@
+//===- MLCDynamicOps.td - Ops whose shapes come from runtime values -*- tablegen -*-===//
+//
+// Included by MLCOps.td. Ops that read shape-choosing operands (slice
+// bounds, pads, target shapes) as runtime tensors and query the sizes of
+// dynamically shaped tensors. Their result types are given, not inferred:
+// a dimension the importer can derive statically stays static, the others
+// are `?` and are computed by the lowered code.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLC_DIALECT_MLC_IR_MLCDYNAMICOPS_TD
+#define MLC_DIALECT_MLC_IR_MLCDYNAMICOPS_TD
+
+def MLC_DynamicSliceOp : MLC_Op<"dynamic_slice", [Pure]> {
+  let summary = "ONNX Slice with starts, ends, axes and steps read at run time.";
+  let description = [{
+    `starts`, `ends`, `axes` and `steps` are 1-D integer tensors of one
+    static length `k`: entry `i` slices dimension `axes[i]` (negative counts
+    from the end) from `starts[i]` to `ends[i]` by `steps[i]`, with ONNX's
+    clamping of out-of-range bounds. Dimensions no entry names are kept
+    whole. A static result dimension must equal the computed size (the
+    importer only makes it static when the graph says so); a step of 0 is
+    treated as 1 instead of trapping.
+
+    ```mlir
+    %y = mlc.dynamic_slice %x, %starts, %ends, %axes, %steps
+        : (tensor<20x10xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins MLC_Tensor:$input, MLC_IntTensor:$starts,
+                       MLC_IntTensor:$ends, MLC_IntTensor:$axes,
+                       MLC_IntTensor:$steps);
+  let results = (outs MLC_Tensor:$result);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def MLC_DynamicPadOp : MLC_Op<"dynamic_pad", [Pure]> {
+  let summary = "Pad whose amounts (and constant) are read at run time.";
+  let description = [{
+    `pads` is a 1-D integer tensor of `2 * rank` entries in ONNX order (all
+    begins, then all ends); negative amounts crop. `value` is a rank-0 tensor
+    of the element type, the fill of `constant` mode. The modes are those of
+    `mlc.pad`; border modes need non-empty padded dimensions.
+
+    ```mlir
+    %y = mlc.dynamic_pad reflect %x, %pads, %v
+        : (tensor<3x4xf32>, tensor<4xi64>, tensor<f32>) -> tensor<3x?xf32>
+    ```
+  }];
+  let arguments = (ins MLC_PadMode:$mode, MLC_Tensor:$input,
+                       MLC_IntTensor:$pads, MLC_Tensor:$value);
+  let results = (outs MLC_Tensor:$result);
+  let assemblyFormat =
+      "$mode operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+#endif // MLC_DIALECT_MLC_IR_MLCDYNAMICOPS_TD

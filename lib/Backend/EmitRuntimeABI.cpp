@@ -139,7 +139,10 @@ FailureOr<LLVM::GlobalOp> ABIEmitter::emitInfoTable(StringRef prefix,
         /*isConstant=*/true, LLVM::Linkage::Internal, base + "_name",
         b.getStringAttr(text));
     // A zero-length array cannot be addressed usefully; scalars get [0].
-    SmallVector<int64_t> dims(type.getShape());
+    // mlc_runtime.h spells a dynamic dimension -1.
+    SmallVector<int64_t> dims = llvm::map_to_vector(
+        type.getShape(),
+        [](int64_t d) { return ShapedType::isDynamic(d) ? int64_t(-1) : d; });
     if (dims.empty())
       dims.push_back(0);
     auto shapeGlobal = LLVM::GlobalOp::create(

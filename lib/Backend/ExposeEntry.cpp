@@ -43,13 +43,23 @@ static int64_t getElementBytes(Type type) {
   return type.isInteger(1) ? 1 : type.getIntOrFloatBitWidth() / 8;
 }
 
-/// The row-major strides of a buffer with `sizes` (index values).
+/// The row-major strides of a buffer of `type` whose sizes are `sizes`
+/// (index values): static while the dimensions after them are.
 static SmallVector<OpFoldResult> getRowMajorStrides(OpBuilder &b, Location loc,
+                                                    RankedTensorType type,
                                                     ArrayRef<Value> sizes) {
   SmallVector<OpFoldResult> strides(sizes.size());
-  Value stride = arith::ConstantIndexOp::create(b, loc, 1);
+  int64_t staticStride = 1;
+  Value stride;
   for (int64_t d = static_cast<int64_t>(sizes.size()) - 1; d >= 0; --d) {
-    strides[d] = stride;
+    strides[d] = stride ? OpFoldResult(stride)
+                        : OpFoldResult(b.getIndexAttr(staticStride));
+    if (!stride && !type.isDynamicDim(d)) {
+      staticStride *= type.getDimSize(d);
+      continue;
+    }
+    if (!stride)
+      stride = arith::ConstantIndexOp::create(b, loc, staticStride);
     stride = arith::MulIOp::create(b, loc, stride, sizes[d]);
   }
   return strides;
@@ -64,8 +74,8 @@ static Value viewBuffer(OpBuilder &b, Location loc, RankedTensorType type,
     sizeFolds.push_back(type.isDynamicDim(d)
                             ? OpFoldResult(size)
                             : OpFoldResult(b.getIndexAttr(type.getDimSize(d))));
-  SmallVector<int64_t> staticStrides;
-  SmallVector<OpFoldResult> strides = getRowMajorStrides(b, loc, sizes);
+  SmallVector<OpFoldResult> strides =
+      getRowMajorStrides(b, loc, type, sizes);
   auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
   return memref::ReinterpretCastOp::create(b, loc, memrefType, data,
                                            b.getIndexAttr(0), sizeFolds,

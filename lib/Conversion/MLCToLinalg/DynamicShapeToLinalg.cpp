@@ -265,9 +265,66 @@ struct DynamicPadLowering : OpRewritePattern<DynamicPadOp> {
   }
 };
 
+struct DimLowering : OpRewritePattern<DimOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DimOp op,
+                                PatternRewriter &rewriter) const override {
+    I64Builder ib{rewriter, op.getLoc()};
+    Value size = ib.dim(op.getInput(), static_cast<int64_t>(op.getIndex()));
+    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, op.getType(),
+                                                        ValueRange{size});
+    return success();
+  }
+};
+
+/// The target sizes are resolved in scalar code (0 copies, -1 is the element
+/// count divided by the other sizes), then tensor.reshape.
+struct DynamicReshapeLowering : OpRewritePattern<DynamicReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DynamicReshapeOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    I64Builder ib{rewriter, loc};
+    RankedTensorType type = op.getType();
+    RankedTensorType inputType = op.getInput().getType();
+    int64_t rank = type.getRank();
+    using P = arith::CmpIPredicate;
+    Value total = ib.c(1);
+    for (int64_t d = 0; d < inputType.getRank(); ++d)
+      total = ib.mul(total, ib.dim(op.getInput(), d));
+    SmallVector<Value> entries;
+    Value known = ib.c(1);
+    for (int64_t i = 0; i < rank; ++i) {
+      Value v = ib.element(op.getShape(), i);
+      if (!op.getAllowzero() && i < inputType.getRank())
+        v = ib.select(ib.cmp(P::eq, v, ib.c(0)), ib.dim(op.getInput(), i), v);
+      entries.push_back(v);
+      Value isInferred = ib.cmp(P::eq, v, ib.c(-1));
+      known = ib.mul(known, ib.select(isInferred, ib.c(1), v));
+    }
+    // max(known, 1): a zero-sized target infers 0 without dividing by 0.
+    Value inferred = ib.div(total, ib.max(known, ib.c(1)));
+    SmallVector<Value> sizes;
+    for (int64_t i = 0; i < rank; ++i) {
+      Value v = ib.select(ib.cmp(P::eq, entries[i], ib.c(-1)), inferred,
+                          entries[i]);
+      sizes.push_back(type.isDynamicDim(i) ? ib.toIndex(v)
+                                           : Value(arith::ConstantIndexOp::create(
+                                                 rewriter, loc,
+                                                 type.getDimSize(i))));
+    }
+    Value shape = tensor::FromElementsOp::create(
+        rewriter, loc, RankedTensorType::get({rank}, rewriter.getIndexType()),
+        sizes);
+    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, type, op.getInput(),
+                                                   shape);
+    return success();
+  }
+};
+
 } // namespace
 
 void mlc::populateDynamicShapeToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<DynamicSliceLowering, DynamicPadLowering>(
-      patterns.getContext());
+  patterns.add<DynamicSliceLowering, DynamicPadLowering, DimLowering,
+               DynamicReshapeLowering>(patterns.getContext());
 }

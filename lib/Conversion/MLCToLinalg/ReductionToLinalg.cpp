@@ -410,7 +410,7 @@ struct SoftmaxLowering : OpRewritePattern<SoftmaxOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(SoftmaxOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
+    if (failed(requireSizableLike(op, rewriter)))
       return failure();
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();

@@ -61,6 +61,36 @@ static LogicalResult importGatherLike(ImporterContext &ic,
                                  "dimension "
                               << d;
   }
+  if constexpr (std::is_same_v<OpTy, GatherOp>) {
+    // Gather from a runtime Shape with constant indices picks its pieces:
+    // the static dimensions stay constants.
+    std::optional<SmallVector<Value>> pieces = getShapePieces(*input);
+    FailureOr<ConstTensor> picked = foldToConstant(*indices);
+    if (pieces && pieces->size() > 1 && succeeded(picked) &&
+        !picked->isFloat() && indicesType.getRank() <= 1) {
+      int64_t count = pieces->size();
+      SmallVector<Value> chosen;
+      for (int64_t i : picked->ints) {
+        if (i < -count || i >= count)
+          return emitError(loc) << "Gather index " << i << " out of range";
+        chosen.push_back((*pieces)[i < 0 ? i + count : i]);
+      }
+      OpBuilder &b = ic.builder;
+      Value result =
+          indicesType.getRank() == 0
+              ? createReshape(ic, loc, chosen.front(), {})
+              : (chosen.size() == 1
+                     ? chosen.front()
+                     : Value(ConcatOp::create(b, loc, chosen,
+                                              b.getI64IntegerAttr(0))));
+      if (getRankedType(result).getElementType() != type.getElementType())
+        result = CastOp::create(
+            b, loc, getRankedType(result).clone(type.getElementType()),
+            result);
+      ic.setOutput(node, 0, result);
+      return success();
+    }
+  }
   if (failed(checkConstantIndices(
           node, *indices, type.getDimSize(axis < 0 ? axis + rank : axis), loc)))
     return failure();

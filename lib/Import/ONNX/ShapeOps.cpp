@@ -202,6 +202,33 @@ static LogicalResult importDynamicSlice(ImporterContext &ic,
         ic, loc, llvm::to_vector(llvm::seq<int64_t>(0, count)));
   if (!operands[3])
     operands[3] = createI64Vector(ic, loc, SmallVector<int64_t>(count, 1));
+  // Constant bounds on static dimensions give static sizes.
+  FailureOr<SmallVector<int64_t>> starts =
+      failure(), ends = failure(), axes = failure(), steps = failure();
+  {
+    ScopedDiagnosticHandler quiet(ic.builder.getContext(),
+                                  [](Diagnostic &) { return success(); });
+    starts = ic.getConstantInts(operands[0], loc, "");
+    ends = ic.getConstantInts(operands[1], loc, "");
+    axes = ic.getConstantInts(operands[2], loc, "");
+    steps = ic.getConstantInts(operands[3], loc, "");
+  }
+  if (succeeded(starts) && succeeded(ends) && succeeded(axes) &&
+      succeeded(steps)) {
+    FailureOr<SmallVector<int64_t>> normalized =
+        normalizeAxes(node, *axes, rank, loc);
+    if (failed(normalized))
+      return failure();
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t d = (*normalized)[i];
+      if ((*steps)[i] == 0)
+        return emitError(loc) << "Slice step must not be 0";
+      if (!type.isDynamicDim(d))
+        shape[d] = resolveSlice(type.getDimSize(d), (*starts)[i], (*ends)[i],
+                                (*steps)[i])
+                       .size;
+    }
+  }
   RankedTensorType resultType =
       RankedTensorType::get(shape, type.getElementType());
   if (std::optional<RankedTensorType> declared =
@@ -466,9 +493,38 @@ static Value createI64Constant(ImporterContext &ic, Location loc,
 static LogicalResult importShape(ImporterContext &ic,
                                  const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
-  if (failed(input) || failed(requireStaticShape(node, *input, loc)))
+  if (failed(input))
     return failure();
   ArrayRef<int64_t> shape = getRankedType(*input).getShape();
+  if (!getRankedType(*input).hasStaticShape()) {
+    // One 1-element piece per dimension: a constant when static (so that
+    // shape arithmetic on it still folds), mlc.dim when dynamic.
+    int64_t rank = shape.size();
+    auto clampIndex = [&](int64_t v) {
+      if (v < 0)
+        v += rank;
+      return std::max<int64_t>(0, std::min(v, rank));
+    };
+    int64_t start = clampIndex(getIntAttr(node, "start", 0));
+    int64_t end = clampIndex(getIntAttr(node, "end", rank));
+    SmallVector<Value> pieces;
+    OpBuilder &b = ic.builder;
+    for (int64_t i = start; i < end; ++i)
+      pieces.push_back(
+          ShapedType::isDynamic(shape[i])
+              ? Value(DimOp::create(
+                    b, loc, RankedTensorType::get({1}, b.getI64Type()), *input,
+                    b.getI64IntegerAttr(i)))
+              : createI64Constant(ic, loc, {1}, {shape[i]}));
+    if (pieces.empty())
+      ic.setOutput(node, 0, createI64Constant(ic, loc, {0}, {}));
+    else if (pieces.size() == 1)
+      ic.setOutput(node, 0, pieces.front());
+    else
+      ic.setOutput(node, 0,
+                   ConcatOp::create(b, loc, pieces, b.getI64IntegerAttr(0)));
+    return success();
+  }
   int64_t rank = shape.size();
   auto clampIndex = [&](int64_t v) {
     if (v < 0)

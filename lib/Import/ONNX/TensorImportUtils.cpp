@@ -119,6 +119,26 @@ mlc::onnx_import::getDeclaredOutputType(ImporterContext &ic,
   return it->second;
 }
 
+std::optional<SmallVector<Value>> mlc::onnx_import::getShapePieces(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || type.getRank() != 1 || type.isDynamicDim(0) ||
+      !isa<IntegerType>(type.getElementType()))
+    return std::nullopt;
+  if (type.getDimSize(0) == 1)
+    return SmallVector<Value>{v};
+  auto concat = v.getDefiningOp<ConcatOp>();
+  if (!concat)
+    return std::nullopt;
+  SmallVector<Value> pieces;
+  for (Value input : concat.getInputs()) {
+    std::optional<SmallVector<Value>> inner = getShapePieces(input);
+    if (!inner)
+      return std::nullopt;
+    llvm::append_range(pieces, *inner);
+  }
+  return pieces;
+}
+
 bool mlc::onnx_import::isRuntimeValue(Value value) {
   return value && failed(foldToConstant(value));
 }

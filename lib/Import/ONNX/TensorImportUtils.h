@@ -86,6 +86,13 @@ mlir::FailureOr<mlir::Value> selectOnRuntimeInts(
     llvm::function_ref<mlir::FailureOr<mlir::Value>(llvm::ArrayRef<int64_t>)>
         build);
 
+/// The entries of a 1-D integer tensor built by Shape of a dynamically
+/// shaped tensor (a concat of 1-element pieces: constants for static
+/// dimensions, mlc.dim for dynamic ones), one 1-element tensor each, so that
+/// Gather and Reshape can use the ones known at compile time. std::nullopt
+/// for any other value.
+std::optional<llvm::SmallVector<mlir::Value>> getShapePieces(mlir::Value v);
+
 void registerShapeOpImporters(OpImporterTable &table);
 void registerIndexingOpImporters(OpImporterTable &table);
 void registerReductionOpImporters(OpImporterTable &table);

@@ -56,3 +56,27 @@ LogicalResult DynamicPadOp::verify() {
     return emitOpError("value must be a scalar tensor of the element type");
   return success();
 }
+
+LogicalResult DimOp::verify() {
+  int64_t index = static_cast<int64_t>(getIndex());
+  if (index < 0 || index >= getInput().getType().getRank())
+    return emitOpError("index ") << index << " out of range";
+  auto type = cast<RankedTensorType>(getType());
+  if (type.getRank() != 1 || type.getDimSize(0) != 1)
+    return emitOpError("result must be tensor<1xi64>");
+  return success();
+}
+
+LogicalResult DynamicReshapeOp::verify() {
+  RankedTensorType input = getInput().getType();
+  RankedTensorType result = getType();
+  if (input.getElementType() != result.getElementType())
+    return emitOpError("result must have the input's element type");
+  FailureOr<int64_t> length = getVectorLength(getShape());
+  if (failed(length) || *length != result.getRank())
+    return emitOpError("shape must have one entry per result dimension");
+  if (input.hasStaticShape() && result.hasStaticShape() &&
+      input.getNumElements() != result.getNumElements())
+    return emitOpError("changes the element count");
+  return success();
+}

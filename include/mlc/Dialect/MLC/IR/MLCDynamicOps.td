@@ -56,4 +56,40 @@ def MLC_DynamicPadOp : MLC_Op<"dynamic_pad", [Pure]> {
   let hasVerifier = 1;
 }
 
+def MLC_DimOp : MLC_Op<"dim", [Pure]> {
+  let summary = "The size of one dimension of a tensor, as a 1-element i64 tensor.";
+  let description = [{
+    What ONNX Shape gives for a dimension that is only known at run time
+    (the importer builds Shape from constants for the static dimensions and
+    this op for the dynamic ones).
+
+    ```mlir
+    %n = mlc.dim %x {index = 0 : i64} : (tensor<?x3xf32>) -> tensor<1xi64>
+    ```
+  }];
+  let arguments = (ins MLC_Tensor:$input, I64Attr:$index);
+  let results = (outs RankedTensorOf<[I64]>:$result);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def MLC_DynamicReshapeOp : MLC_Op<"dynamic_reshape", [Pure]> {
+  let summary = "ONNX Reshape with the target shape read at run time.";
+  let description = [{
+    `shape` is a 1-D i64 tensor with one entry per result dimension: 0
+    copies the input's dimension (unless `allowzero`), one -1 is inferred
+    from the element count. Static result dimensions are what the importer
+    could derive at compile time; the others are `?`.
+
+    ```mlir
+    %y = mlc.dynamic_reshape %x, %s : (tensor<?x64x256xf32>, tensor<3xi64>) -> tensor<?x64x64xf32>
+    ```
+  }];
+  let arguments = (ins MLC_Tensor:$input, RankedTensorOf<[I64]>:$shape,
+                       UnitAttr:$allowzero);
+  let results = (outs MLC_Tensor:$result);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 #endif // MLC_DIALECT_MLC_IR_MLCDYNAMICOPS_TD

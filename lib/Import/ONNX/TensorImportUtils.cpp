@@ -182,6 +182,8 @@ FailureOr<Value> mlc::onnx_import::selectOnRuntimeInts(
     return emitError(loc) << "a runtime axis operand must be a scalar or "
                              "1-D integer tensor of static length";
   int64_t length = selectorType.getNumElements();
+  if (candidates.size() == 1)
+    return build(candidates.front());
   // [length, 1]: the selector's entries, negative ones wrapped.
   Value entries = createReshape(ic, loc, selector, {length, 1});
   Value zero = createIntConstant(b, loc, elementType, {}, {0});

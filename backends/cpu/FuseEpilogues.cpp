@@ -39,6 +39,10 @@ linalg::LinalgOp getFusableProducer(linalg::LinalgOp epilogue) {
       continue;
     if (!epilogue.getMatchingIndexingMap(input).isIdentity())
       continue;
+    // Upstream tiling divides by the loop sizes: a reduction over an empty
+    // dimension (static size 0) would crash it; it is cheap unfused anyway.
+    if (llvm::is_contained(producer.getStaticLoopRanges(), 0))
+      continue;
     return producer;
   }
   return {};

@@ -63,7 +63,7 @@ public:
     b.setInsertionPointToEnd(module.getBody());
   }
 
-  LogicalResult emit(ArrayAttr inputs, ArrayAttr outputs);
+  LogicalResult emit(ArrayAttr inputs, ArrayAttr outputs, bool dynamic);
 
 private:
   FailureOr<LLVM::GlobalOp> emitInfoTable(StringRef prefix, ArrayAttr tensors);
@@ -71,6 +71,9 @@ private:
   void emitInfoAccessor(StringRef name, LLVM::GlobalOp table, size_t count);
   void emitContextFunctions();
   LogicalResult emitRun(size_t numInputs, size_t numOutputs);
+  void emitRunRejectingDynamic();
+  LogicalResult emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
+                               bool dynamic);
   LLVM::LLVMFuncOp getOrDeclare(StringRef name, Type result,
                                 ArrayRef<Type> params);
   LLVM::LLVMFuncOp createFunction(StringRef name, Type result,
@@ -136,7 +139,10 @@ FailureOr<LLVM::GlobalOp> ABIEmitter::emitInfoTable(StringRef prefix,
         /*isConstant=*/true, LLVM::Linkage::Internal, base + "_name",
         b.getStringAttr(text));
     // A zero-length array cannot be addressed usefully; scalars get [0].
-    SmallVector<int64_t> dims(type.getShape());
+    // mlc_runtime.h spells a dynamic dimension -1.
+    SmallVector<int64_t> dims = llvm::map_to_vector(
+        type.getShape(),
+        [](int64_t d) { return ShapedType::isDynamic(d) ? int64_t(-1) : d; });
     if (dims.empty())
       dims.push_back(0);
     auto shapeGlobal = LLVM::GlobalOp::create(
@@ -345,7 +351,187 @@ LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
   return success();
 }
 
-LogicalResult ABIEmitter::emit(ArrayAttr inputs, ArrayAttr outputs) {
+/// mlc_run of a model with dynamic shapes: it cannot run without shapes.
+void ABIEmitter::emitRunRejectingDynamic() {
+  auto run = createFunction("mlc_run", i32Type, {ptrType, ptrType, ptrType});
+  OpBuilder fb = OpBuilder::atBlockEnd(&run.front());
+  LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_INVALID_ARGUMENT));
+}
+
+/// The tensor type recorded for one input or output in `mlc.abi`.
+static RankedTensorType getABIType(Attribute attr) {
+  return cast<RankedTensorType>(
+      cast<DictionaryAttr>(attr).getAs<TypeAttr>("type").getValue());
+}
+
+static int64_t getElementBytes(Type type) {
+  return type.isInteger(1) ? 1 : type.getIntOrFloatBitWidth() / 8;
+}
+
+/// `int32_t mlc_run_dynamic(ctx, inputs, input_shapes, outputs, capacities,
+/// output_shapes)`. Checks pointers and input shapes (rank is fixed, static
+/// dimensions must match, none negative), then calls the entry: the
+/// bare-pointer one of a static model after checking the capacities and
+/// writing the static output shapes, or the dynamic one (mlc-expose-entry),
+/// which writes the shapes itself, after which the capacities are checked.
+LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
+                                         bool dynamic) {
+  auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(kEntryFuncName);
+  if (!entry)
+    return module.emitError("no lowered '") << kEntryFuncName << "' function";
+  size_t numInputs = inputs.size(), numOutputs = outputs.size();
+  if (dynamic) {
+    LLVM::LLVMFunctionType entryType = entry.getFunctionType();
+    if (entryType.getNumParams() != 2 * numInputs + 3 * numOutputs)
+      return entry.emitError("dynamic entry must take (data, shape) per "
+                             "input and (data, shape, capacity) per output");
+    if (!isa<LLVM::LLVMVoidType>(entryType.getReturnType()))
+      return entry.emitError("entry must not return a value");
+    addAllocationChecks(entry);
+  }
+  auto run = createFunction(
+      "mlc_run_dynamic", i32Type,
+      {ptrType, ptrType, ptrType, ptrType, ptrType, ptrType});
+  OpBuilder fb = OpBuilder::atBlockEnd(&run.front());
+  Value null = LLVM::ZeroOp::create(fb, loc, ptrType);
+  Type i1Type = fb.getI1Type();
+  auto isNull = [&](Value p) -> Value {
+    return LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::eq, p, null);
+  };
+  auto orInto = [&](Value &acc, Value v) {
+    acc = LLVM::OrOp::create(fb, loc, acc, v);
+  };
+  auto loadPtr = [&](Value array, size_t i) -> Value {
+    Value slot = LLVM::GEPOp::create(fb, loc, ptrType, ptrType, array,
+                                     ArrayRef<LLVM::GEPArg>{int32_t(i)});
+    return LLVM::LoadOp::create(fb, loc, ptrType, slot);
+  };
+  auto i64At = [&](Value base, int64_t i) -> Value {
+    return LLVM::GEPOp::create(fb, loc, ptrType, i64Type, base,
+                               ArrayRef<LLVM::GEPArg>{int32_t(i)});
+  };
+  Block *errorBlock = fb.createBlock(&run.getBody());
+  Block *tooSmallBlock = fb.createBlock(&run.getBody());
+  LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_OUTPUT_TOO_SMALL));
+  fb.setInsertionPointToEnd(errorBlock);
+  LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_INVALID_ARGUMENT));
+  // Branches to `target` when `bad`, else continues in a fresh block.
+  auto checkThen = [&](Value bad, Block *target) {
+    Block *current = fb.getInsertionBlock();
+    Block *next = fb.createBlock(&run.getBody());
+    fb.setInsertionPointToEnd(current);
+    LLVM::CondBrOp::create(fb, loc, bad, target, next);
+    fb.setInsertionPointToEnd(next);
+  };
+
+  fb.setInsertionPointToEnd(&run.front());
+  Value bad = isNull(run.getArgument(0));
+  for (unsigned a = 1; a < 6; ++a)
+    orInto(bad, isNull(run.getArgument(a)));
+  checkThen(bad, errorBlock);
+
+  bad = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
+  SmallVector<Value> entryArgs;
+  Value zero64 = constI64(fb, 0);
+  for (auto [i, attr] : llvm::enumerate(inputs)) {
+    RankedTensorType type = getABIType(attr);
+    Value data = loadPtr(run.getArgument(1), i);
+    Value shape = loadPtr(run.getArgument(2), i);
+    orInto(bad, isNull(data));
+    if (type.getRank() > 0)
+      orInto(bad, isNull(shape));
+    entryArgs.push_back(data);
+    if (dynamic)
+      entryArgs.push_back(shape);
+  }
+  checkThen(bad, errorBlock);
+  bad = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
+  for (auto [i, attr] : llvm::enumerate(inputs)) {
+    RankedTensorType type = getABIType(attr);
+    if (type.getRank() == 0)
+      continue;
+    Value shape = loadPtr(run.getArgument(2), i);
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      Value size = LLVM::LoadOp::create(fb, loc, i64Type, i64At(shape, d));
+      orInto(bad, LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::slt,
+                                       size, zero64));
+      if (!type.isDynamicDim(d))
+        orInto(bad, LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ne,
+                                         size, constI64(fb, type.getDimSize(d))));
+    }
+  }
+  checkThen(bad, errorBlock);
+
+  // Output pointers; a static model also gets its shapes and capacity check.
+  bad = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
+  SmallVector<Value> outData, outShapes, outCaps;
+  for (auto [i, attr] : llvm::enumerate(outputs)) {
+    RankedTensorType type = getABIType(attr);
+    Value data = loadPtr(run.getArgument(3), i);
+    Value capSlot = i64At(run.getArgument(4), i);
+    Value capacity = LLVM::LoadOp::create(fb, loc, i64Type, capSlot);
+    Value shape = loadPtr(run.getArgument(5), i);
+    if (type.getRank() > 0)
+      orInto(bad, isNull(shape));
+    outData.push_back(data);
+    outShapes.push_back(shape);
+    outCaps.push_back(capacity);
+  }
+  checkThen(bad, errorBlock);
+  if (!dynamic) {
+    Value tooSmall = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
+    Value nullData = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
+    for (auto [i, attr] : llvm::enumerate(outputs)) {
+      RankedTensorType type = getABIType(attr);
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        LLVM::StoreOp::create(fb, loc, constI64(fb, type.getDimSize(d)),
+                              i64At(outShapes[i], d));
+      int64_t bytes =
+          type.getNumElements() * getElementBytes(type.getElementType());
+      orInto(tooSmall, LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::slt,
+                                            outCaps[i], constI64(fb, bytes)));
+      orInto(nullData, isNull(outData[i]));
+      entryArgs.push_back(outData[i]);
+    }
+    checkThen(tooSmall, tooSmallBlock);
+    // The static entry reads and writes through every pointer.
+    checkThen(nullData, errorBlock);
+  } else {
+    for (size_t i = 0; i < numOutputs; ++i) {
+      entryArgs.push_back(outData[i]);
+      entryArgs.push_back(outShapes[i]);
+      entryArgs.push_back(outCaps[i]);
+    }
+  }
+  Value outOfMemory =
+      LLVM::CallOp::create(fb, loc, entry, entryArgs).getResult();
+  Block *callBlock = fb.getInsertionBlock();
+  Block *afterCall = fb.createBlock(&run.getBody());
+  Block *oomBlock = fb.createBlock(&run.getBody());
+  LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_OUT_OF_MEMORY));
+  fb.setInsertionPointToEnd(callBlock);
+  LLVM::CondBrOp::create(fb, loc, outOfMemory, oomBlock, afterCall);
+  fb.setInsertionPointToEnd(afterCall);
+  if (dynamic) {
+    Value tooSmall = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
+    for (auto [i, attr] : llvm::enumerate(outputs)) {
+      RankedTensorType type = getABIType(attr);
+      Value bytes = constI64(fb, getElementBytes(type.getElementType()));
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        bytes = LLVM::MulOp::create(
+            fb, loc, bytes,
+            LLVM::LoadOp::create(fb, loc, i64Type, i64At(outShapes[i], d)));
+      orInto(tooSmall, LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::slt,
+                                            outCaps[i], bytes));
+    }
+    checkThen(tooSmall, tooSmallBlock);
+  }
+  LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_OK));
+  return success();
+}
+
+LogicalResult ABIEmitter::emit(ArrayAttr inputs, ArrayAttr outputs,
+                               bool dynamic) {
   FailureOr<LLVM::GlobalOp> inputTable = emitInfoTable("mlc_abi_input", inputs);
   FailureOr<LLVM::GlobalOp> outputTable = emitInfoTable("mlc_abi_output", outputs);
   if (failed(inputTable) || failed(outputTable))
@@ -356,7 +542,11 @@ LogicalResult ABIEmitter::emit(ArrayAttr inputs, ArrayAttr outputs) {
   emitInfoAccessor("mlc_input_info", *inputTable, inputs.size());
   emitInfoAccessor("mlc_output_info", *outputTable, outputs.size());
   emitContextFunctions();
-  return emitRun(inputs.size(), outputs.size());
+  if (dynamic)
+    emitRunRejectingDynamic();
+  else if (failed(emitRun(inputs.size(), outputs.size())))
+    return failure();
+  return emitRunDynamic(inputs, outputs, dynamic);
 }
 
 namespace {
@@ -372,7 +562,8 @@ struct EmitRuntimeABIPass
           << kABIAttrName << "' attribute (run mlc-expose-entry first)";
       return signalPassFailure();
     }
-    if (failed(ABIEmitter(module).emit(inputs, outputs)))
+    bool dynamic = static_cast<bool>(abi.get("dynamic"));
+    if (failed(ABIEmitter(module).emit(inputs, outputs, dynamic)))
       return signalPassFailure();
     module->removeAttr(kABIAttrName);
   }

@@ -7,9 +7,12 @@
 
 #include "mlc/Backend/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 
 namespace mlc {
@@ -35,6 +38,141 @@ static DictionaryAttr describeTensor(Builder &b, DictionaryAttr attrs,
        b.getNamedAttr("type", TypeAttr::get(type))});
 }
 
+/// Bytes one element of `type` takes in a buffer (i1 takes a byte).
+static int64_t getElementBytes(Type type) {
+  return type.isInteger(1) ? 1 : type.getIntOrFloatBitWidth() / 8;
+}
+
+/// The row-major strides of a buffer of `type` whose sizes are `sizes`
+/// (index values): static while the dimensions after them are.
+static SmallVector<OpFoldResult> getRowMajorStrides(OpBuilder &b, Location loc,
+                                                    RankedTensorType type,
+                                                    ArrayRef<Value> sizes) {
+  SmallVector<OpFoldResult> strides(sizes.size());
+  int64_t staticStride = 1;
+  Value stride;
+  for (int64_t d = static_cast<int64_t>(sizes.size()) - 1; d >= 0; --d) {
+    strides[d] = stride ? OpFoldResult(stride)
+                        : OpFoldResult(b.getIndexAttr(staticStride));
+    if (!stride && !type.isDynamicDim(d)) {
+      staticStride *= type.getDimSize(d);
+      continue;
+    }
+    if (!stride)
+      stride = arith::ConstantIndexOp::create(b, loc, staticStride);
+    stride = arith::MulIOp::create(b, loc, stride, sizes[d]);
+  }
+  return strides;
+}
+
+/// A memref of `type`'s shape over the bare buffer `data` (a rank-0 memref),
+/// with the dynamic sizes taken from `sizes` (index values, one per dim).
+static Value viewBuffer(OpBuilder &b, Location loc, RankedTensorType type,
+                        Value data, ArrayRef<Value> sizes) {
+  SmallVector<OpFoldResult> sizeFolds;
+  for (auto [d, size] : llvm::enumerate(sizes))
+    sizeFolds.push_back(type.isDynamicDim(d)
+                            ? OpFoldResult(size)
+                            : OpFoldResult(b.getIndexAttr(type.getDimSize(d))));
+  SmallVector<OpFoldResult> strides =
+      getRowMajorStrides(b, loc, type, sizes);
+  auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
+  return memref::ReinterpretCastOp::create(b, loc, memrefType, data,
+                                           b.getIndexAttr(0), sizeFolds,
+                                           strides);
+}
+
+/// The entry of a model with a dynamic dimension at its boundary. Each input
+/// becomes (data, shape): a bare buffer and the i64 sizes of its dimensions;
+/// each output (data, shape, capacity): the run writes the output's sizes
+/// to `shape` and, when its byte size is at most `capacity`, its data to
+/// `data`. mlc-emit-runtime-abi checks the input shapes before the call and
+/// the capacities after it.
+static void exposeDynamicEntry(func::FuncOp func) {
+  MLIRContext *ctx = func.getContext();
+  FunctionType type = func.getFunctionType();
+  Block &body = func.front();
+  unsigned numInputs = type.getNumInputs();
+  Location loc = func.getLoc();
+  OpBuilder builder = OpBuilder::atBlockBegin(&body);
+  Type i64Type = builder.getI64Type();
+  auto shapeType = [&](RankedTensorType t) {
+    return MemRefType::get({std::max<int64_t>(1, t.getRank())}, i64Type);
+  };
+  auto sizesOf = [&](RankedTensorType t, Value shape) {
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < t.getRank(); ++d) {
+      if (!t.isDynamicDim(d)) {
+        sizes.push_back(
+            arith::ConstantIndexOp::create(builder, loc, t.getDimSize(d)));
+        continue;
+      }
+      Value index = arith::ConstantIndexOp::create(builder, loc, d);
+      Value size = memref::LoadOp::create(builder, loc, shape, index);
+      sizes.push_back(arith::IndexCastOp::create(builder, loc,
+                                                 builder.getIndexType(), size));
+    }
+    return sizes;
+  };
+  for (unsigned i = 0; i < numInputs; ++i) {
+    BlockArgument oldArg = body.getArgument(i);
+    auto tensorType = cast<RankedTensorType>(oldArg.getType());
+    Value data = body.addArgument(
+        MemRefType::get({}, tensorType.getElementType()), loc);
+    Value shape = body.addArgument(shapeType(tensorType), loc);
+    Value view = viewBuffer(builder, loc, tensorType, data,
+                            sizesOf(tensorType, shape));
+    Value tensor = bufferization::ToTensorOp::create(
+        builder, loc, tensorType, view, /*restrict=*/true, /*writable=*/false);
+    oldArg.replaceAllUsesWith(tensor);
+  }
+  struct OutArgs {
+    Value data, shape, capacity;
+  };
+  SmallVector<OutArgs> outArgs;
+  for (Type t : type.getResults()) {
+    auto tensorType = cast<RankedTensorType>(t);
+    OutArgs args;
+    args.data =
+        body.addArgument(MemRefType::get({}, tensorType.getElementType()), loc);
+    args.shape = body.addArgument(shapeType(tensorType), loc);
+    args.capacity = body.addArgument(i64Type, loc);
+    outArgs.push_back(args);
+  }
+  body.eraseArguments(0, numInputs);
+
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
+  builder.setInsertionPoint(ret);
+  for (auto [value, args] : llvm::zip(ret.getOperands(), outArgs)) {
+    auto tensorType = cast<RankedTensorType>(value.getType());
+    SmallVector<Value> sizes;
+    Value bytes = arith::ConstantIndexOp::create(
+        builder, loc, getElementBytes(tensorType.getElementType()));
+    for (int64_t d = 0; d < tensorType.getRank(); ++d) {
+      Value size = tensor::DimOp::create(builder, loc, value, d);
+      sizes.push_back(size);
+      bytes = arith::MulIOp::create(builder, loc, bytes, size);
+      memref::StoreOp::create(
+          builder, loc, arith::IndexCastOp::create(builder, loc, i64Type, size),
+          args.shape, ValueRange{arith::ConstantIndexOp::create(builder, loc, d)});
+    }
+    Value fits = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::sle,
+        arith::IndexCastOp::create(builder, loc, i64Type, bytes),
+        args.capacity);
+    auto ifOp = scf::IfOp::create(builder, loc, fits, /*withElseRegion=*/false);
+    OpBuilder thenBuilder = ifOp.getThenBodyBuilder();
+    Value view = viewBuffer(thenBuilder, loc, tensorType, args.data, sizes);
+    auto materialize = bufferization::MaterializeInDestinationOp::create(
+        thenBuilder, loc, value, view);
+    materialize.setRestrict(true);
+    materialize.setWritable(true);
+  }
+  func::ReturnOp::create(builder, ret.getLoc());
+  ret.erase();
+  func.setFunctionType(FunctionType::get(ctx, body.getArgumentTypes(), {}));
+}
+
 namespace {
 struct ExposeEntryPass : mlc::impl::ExposeEntryBase<ExposeEntryPass> {
   using ExposeEntryBase::ExposeEntryBase;
@@ -51,16 +189,17 @@ struct ExposeEntryPass : mlc::impl::ExposeEntryBase<ExposeEntryPass> {
       return signalPassFailure();
     }
     FunctionType type = func.getFunctionType();
-    auto isStaticTensor = [](Type t) {
-      auto tensor = dyn_cast<RankedTensorType>(t);
-      return tensor && tensor.hasStaticShape();
-    };
-    if (!llvm::all_of(type.getInputs(), isStaticTensor) ||
-        !llvm::all_of(type.getResults(), isStaticTensor)) {
-      func.emitError("model inputs and outputs must be statically shaped "
-                     "tensors (dynamic shapes are not supported yet)");
+    auto isRankedTensor = [](Type t) { return isa<RankedTensorType>(t); };
+    if (!llvm::all_of(type.getInputs(), isRankedTensor) ||
+        !llvm::all_of(type.getResults(), isRankedTensor)) {
+      func.emitError("model inputs and outputs must be ranked tensors");
       return signalPassFailure();
     }
+    auto isStaticTensor = [](Type t) {
+      return cast<RankedTensorType>(t).hasStaticShape();
+    };
+    bool dynamic = !llvm::all_of(type.getInputs(), isStaticTensor) ||
+                   !llvm::all_of(type.getResults(), isStaticTensor);
 
     Builder b(&getContext());
     SmallVector<Attribute> inputs, outputs;
@@ -70,10 +209,17 @@ struct ExposeEntryPass : mlc::impl::ExposeEntryBase<ExposeEntryPass> {
     for (auto [i, t] : llvm::enumerate(type.getResults()))
       outputs.push_back(describeTensor(b, func.getResultAttrDict(i), t,
                                        "output_" + std::to_string(i)));
-    module->setAttr(kABIAttrName,
-                    b.getDictionaryAttr(
-                        {b.getNamedAttr("inputs", b.getArrayAttr(inputs)),
-                         b.getNamedAttr("outputs", b.getArrayAttr(outputs))}));
+    SmallVector<NamedAttribute> abi = {
+        b.getNamedAttr("inputs", b.getArrayAttr(inputs)),
+        b.getNamedAttr("outputs", b.getArrayAttr(outputs))};
+    if (dynamic)
+      abi.push_back(b.getNamedAttr("dynamic", b.getUnitAttr()));
+    module->setAttr(kABIAttrName, b.getDictionaryAttr(abi));
+    if (dynamic) {
+      exposeDynamicEntry(func);
+      finish(func);
+      return;
+    }
 
     auto toMemRef = [](Type t) {
       auto tensor = cast<RankedTensorType>(t);
@@ -109,6 +255,10 @@ struct ExposeEntryPass : mlc::impl::ExposeEntryBase<ExposeEntryPass> {
 
     func.setFunctionType(
         FunctionType::get(&getContext(), body.getArgumentTypes(), {}));
+    finish(func);
+  }
+
+  void finish(func::FuncOp func) {
     func.removeArgAttrsAttr();
     func.removeResAttrsAttr();
     func.setName(kEntryFuncName);

@@ -116,6 +116,8 @@ Error CompiledModel::resolveFunctions() {
     return err;
   abi.lastError = reinterpret_cast<const char *(*)(void)>(
       dlsym(handle, "mlc_last_error"));
+  if (Error err = resolve(abi.runDynamic, "mlc_run_dynamic"))
+    return err;
   return resolve(abi.contextDestroy, "mlc_context_destroy");
 }
 
@@ -229,13 +231,26 @@ static size_t getPhysicalMemorySize() {
   return SIZE_MAX;
 }
 
+bool CompiledModel::hasDynamicShapes() const {
+  auto isDynamic = [](const TensorInfo &info) {
+    return info.hasDynamicShape();
+  };
+  return llvm::any_of(inputInfos, isDynamic) ||
+         llvm::any_of(outputInfos, isDynamic);
+}
+
 Expected<std::vector<HostTensor>> CompiledModel::allocateOutputs() const {
   std::vector<HostTensor> outputs;
   for (auto [index, info] : llvm::enumerate(outputInfos)) {
-    if (info.hasDynamicShape())
-      return createStringError(describe("output", index, info) +
-                               " has dynamic shape " + formatShape(info.shape) +
-                               ", which the MLC ABI cannot allocate");
+    if (info.hasDynamicShape()) {
+      HostTensor tensor;
+      tensor.name = info.name;
+      tensor.dtype = info.dtype;
+      for (int64_t dim : info.shape)
+        tensor.shape.push_back(dim < 0 ? 0 : dim);
+      outputs.push_back(std::move(tensor));
+      continue;
+    }
     // std::vector would end the process through LLVM's out-of-memory
     // handler: an output that cannot fit is an error instead.
     std::optional<size_t> bytes = getCheckedByteSize(info.shape, info.dtype);
@@ -265,21 +280,88 @@ Error CompiledModel::run(ModelContext &context, ArrayRef<const void *> inputs,
                              " output buffers, got " + Twine(inputs.size()) +
                              " and " + Twine(outputs.size()));
   int32_t status = abi.run(context.get(), inputs.data(), outputs.data());
+  return statusToError("mlc_run", status);
+}
+
+Error CompiledModel::statusToError(StringRef function, int32_t status) {
   switch (status) {
   case MLC_OK:
     return Error::success();
   case MLC_ERROR_INVALID_ARGUMENT:
-    return createStringError("mlc_run failed: invalid argument");
+    return createStringError(function + " failed: invalid argument");
   case MLC_ERROR_OUT_OF_MEMORY:
-    return createStringError("mlc_run failed: out of memory");
+    return createStringError(function + " failed: out of memory");
   case MLC_ERROR_NO_DEVICE: {
     const char *reason = abi.lastError ? abi.lastError() : nullptr;
     return createStringError(
-        Twine("mlc_run failed: ") +
+        function + " failed: " +
         (reason && *reason ? reason : "no usable device"));
   }
+  case MLC_ERROR_OUTPUT_TOO_SMALL:
+    return createStringError(function + " failed: output buffer too small");
   }
-  return createStringError("mlc_run failed with status " + Twine(status));
+  return createStringError(function + " failed with status " + Twine(status));
+}
+
+Error CompiledModel::runDynamic(ModelContext &context,
+                                ArrayRef<HostTensor> inputs,
+                                MutableArrayRef<HostTensor> outputs) const {
+  if (Error err = checkInputs(inputs))
+    return err;
+  if (outputs.size() != outputInfos.size())
+    return createStringError("the model has " + Twine(outputInfos.size()) +
+                             " output(s), got " + Twine(outputs.size()));
+  SmallVector<const void *> inputPtrs;
+  SmallVector<const int64_t *> inputShapes;
+  for (const HostTensor &tensor : inputs) {
+    inputPtrs.push_back(tensor.getDataPointer());
+    inputShapes.push_back(tensor.shape.data());
+  }
+  // Output shapes land here, then move into the tensors.
+  std::vector<SmallVector<int64_t>> shapes;
+  for (const TensorInfo &info : outputInfos)
+    shapes.emplace_back(std::max<size_t>(1, info.shape.size()), 0);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    SmallVector<void *> outputPtrs;
+    SmallVector<int64_t> capacities;
+    SmallVector<int64_t *> shapePtrs;
+    for (auto [index, tensor] : llvm::enumerate(outputs)) {
+      if (tensor.dtype != outputInfos[index].dtype)
+        return createStringError(describe("output", index, outputInfos[index]) +
+                                 ": buffer has the wrong element type");
+      outputPtrs.push_back(tensor.data.empty() ? nullptr
+                                               : tensor.getDataPointer());
+      capacities.push_back(static_cast<int64_t>(tensor.data.size()));
+      shapePtrs.push_back(shapes[index].data());
+    }
+    int32_t status = abi.runDynamic(context.get(), inputPtrs.data(),
+                                    inputShapes.data(), outputPtrs.data(),
+                                    capacities.data(), shapePtrs.data());
+    if (status != MLC_OK && status != MLC_ERROR_OUTPUT_TOO_SMALL)
+      return statusToError("mlc_run_dynamic", status);
+    bool grown = false;
+    for (auto [index, tensor] : llvm::enumerate(outputs)) {
+      tensor.shape.assign(shapes[index].begin(),
+                          shapes[index].begin() +
+                              outputInfos[index].shape.size());
+      std::optional<size_t> bytes =
+          getCheckedByteSize(tensor.shape, tensor.dtype);
+      if (!bytes || *bytes > getPhysicalMemorySize())
+        return createStringError(describe("output", index, outputInfos[index]) +
+                                 " of shape " + formatShape(tensor.shape) +
+                                 " does not fit in this machine's memory");
+      if (*bytes > tensor.data.size())
+        grown = true;
+      tensor.data.resize(*bytes);
+    }
+    if (status == MLC_OK)
+      return Error::success();
+    if (!grown)
+      return createStringError("mlc_run_dynamic reports a buffer too small, "
+                               "but no output grew");
+  }
+  return createStringError("mlc_run_dynamic: outputs still too small after "
+                           "resizing them");
 }
 
 Error CompiledModel::run(ModelContext &context, ArrayRef<HostTensor> inputs,

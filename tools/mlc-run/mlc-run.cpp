@@ -114,6 +114,18 @@ static Expected<double> runTimed(const CompiledModel &model,
   return std::chrono::duration<double, std::milli>(end - start).count();
 }
 
+/// Runs a model with dynamic shapes once and returns the wall time in ms.
+static Expected<double> runDynamicTimed(const CompiledModel &model,
+                                        ModelContext &context,
+                                        ArrayRef<HostTensor> inputs,
+                                        MutableArrayRef<HostTensor> outputs) {
+  auto start = std::chrono::steady_clock::now();
+  if (Error err = model.runDynamic(context, inputs, outputs))
+    return std::move(err);
+  auto end = std::chrono::steady_clock::now();
+  return std::chrono::duration<double, std::milli>(end - start).count();
+}
+
 int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
   // libLLVM.so registers a hidden "threads" option of its own, which would
@@ -158,8 +170,16 @@ int main(int argc, char **argv) {
   unsigned untimedRuns = benchRuns == 0 ? 0 : unsigned(options.warmupRuns);
   unsigned timedRuns = benchRuns == 0 ? 1 : benchRuns;
   std::vector<double> latencies;
+  // A model with dynamic shapes runs through mlc_run_dynamic, which sizes
+  // the outputs; its first run may run twice (to learn the output sizes),
+  // so it is untimed when benchmarking.
+  bool dynamic = (*model)->hasDynamicShapes();
+  if (dynamic && benchRuns != 0 && untimedRuns == 0)
+    untimedRuns = 1;
   for (unsigned i = 0; i < untimedRuns + timedRuns; ++i) {
-    Expected<double> ms = runTimed(**model, *context, inputPtrs, outputPtrs);
+    Expected<double> ms =
+        dynamic ? runDynamicTimed(**model, *context, *inputs, *outputs)
+                : runTimed(**model, *context, inputPtrs, outputPtrs);
     if (!ms)
       return fail(ms.takeError());
     if (i >= untimedRuns)

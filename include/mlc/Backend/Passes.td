@@ -23,13 +23,21 @@ def ExposeEntry : Pass<"mlc-expose-entry", "mlir::ModuleOp"> {
     // becomes
     func.func @mlc_entry(%x: memref<4xf32>, %y: memref<4xf32>)
     ```
+
+    A model with a `?` dimension at its boundary gets the dynamic entry
+    instead: each input is (data: `memref<T>`, shape: `memref<Rxi64>`), each
+    output (data, shape, capacity: i64); the entry writes every output's
+    sizes to its shape buffer and its data when it fits the capacity, and
+    `mlc.abi` gets the unit `dynamic`.
   }];
   let options = [
     Option<"entryName", "entry", "std::string", "\"main\"",
            "Name of the function to expose">
   ];
   let dependentDialects = [
-    "mlir::bufferization::BufferizationDialect", "mlir::memref::MemRefDialect"
+    "mlir::arith::ArithDialect", "mlir::bufferization::BufferizationDialect",
+    "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect"
   ];
 }
 

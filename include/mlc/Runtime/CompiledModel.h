@@ -84,8 +84,13 @@ public:
   llvm::Error checkInputs(llvm::ArrayRef<HostTensor> inputs) const;
 
   /// Returns zero-filled, named output tensors of the shapes the artifact
-  /// declares. Fails for a dynamic output shape, which the ABI cannot size.
+  /// declares; an output with a dynamic shape starts empty (its -1
+  /// dimensions 0) and is sized by runDynamic.
   llvm::Expected<std::vector<HostTensor>> allocateOutputs() const;
+
+  /// True when an input or output has a dynamic dimension: such a model
+  /// runs through runDynamic (mlc_run_dynamic) only.
+  bool hasDynamicShapes() const;
 
   /// Calls mlc_run on raw buffers. Only the counts are checked: this is the
   /// call to time.
@@ -95,6 +100,15 @@ public:
   /// Checks `inputs` and `outputs` against the infos, then calls mlc_run.
   llvm::Error run(ModelContext &context, llvm::ArrayRef<HostTensor> inputs,
                   llvm::MutableArrayRef<HostTensor> outputs) const;
+
+  /// Calls mlc_run_dynamic with the inputs' shapes (checked against the
+  /// infos first) and gives each output its run-time shape. Output buffers
+  /// are reused when large enough; when one is too small (the first run of
+  /// a dynamic model, or a larger batch) it is grown and the model run
+  /// again.
+  llvm::Error runDynamic(ModelContext &context,
+                         llvm::ArrayRef<HostTensor> inputs,
+                         llvm::MutableArrayRef<HostTensor> outputs) const;
 
 private:
   /// The functions of mlc_runtime.h, resolved with dlsym.
@@ -106,12 +120,16 @@ private:
     const mlc_tensor_info *(*outputInfo)(int32_t);
     mlc_context *(*contextCreate)(int32_t);
     int32_t (*run)(mlc_context *, const void *const *, void *const *);
+    int32_t (*runDynamic)(mlc_context *, const void *const *,
+                          const int64_t *const *, void *const *,
+                          const int64_t *, int64_t *const *);
     void (*contextDestroy)(mlc_context *);
     /// Optional (accelerator artifacts): why the last mlc_run failed.
     const char *(*lastError)(void);
   };
 
   CompiledModel() = default;
+  static llvm::Error statusToError(llvm::StringRef function, int32_t status);
   llvm::Error resolveFunctions();
   llvm::Error readTensorInfos();
 

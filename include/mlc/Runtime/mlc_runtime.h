@@ -12,6 +12,24 @@
  *   if (mlc_run(ctx, ins, outs) != MLC_OK) ...
  *   mlc_context_destroy(ctx);
  *
+ * Dynamic shapes (ABI version 2). A dimension of -1 in mlc_tensor_info is
+ * only known at run time. Such models run through mlc_run_dynamic, which
+ * takes the actual shape of every input and reports the actual shape of
+ * every output; outputs are written into caller buffers of a stated
+ * capacity. When an output does not fit (its shape may depend on the input
+ * data, as NonZero's), the call returns MLC_ERROR_OUTPUT_TOO_SMALL with
+ * every output shape filled in: allocate that much and call again. Reusing
+ * the buffers of the previous run makes the common case one call:
+ *
+ *   const int64_t *in_shapes[] = {x_shape};   int64_t y_shape[2];
+ *   int64_t *out_shapes[] = {y_shape};       int64_t caps[] = {y_bytes};
+ *   int32_t s = mlc_run_dynamic(ctx, ins, in_shapes, outs, caps, out_shapes);
+ *   if (s == MLC_ERROR_OUTPUT_TOO_SMALL) { grow y to y_shape; call again; }
+ *
+ * Statically shaped models export both functions; mlc_run is their fast
+ * path (no shape checks). A model with a -1 anywhere answers mlc_run with
+ * MLC_ERROR_INVALID_ARGUMENT.
+ *
  * This header is the contract between the compiler and its users: it is
  * versioned by MLC_ABI_VERSION, which the artifact also reports at run time.
  */
@@ -24,7 +42,7 @@
 extern "C" {
 #endif
 
-#define MLC_ABI_VERSION 1
+#define MLC_ABI_VERSION 2
 
 /* Element types use the codes of onnx.TensorProto.DataType. */
 typedef enum mlc_dtype {
@@ -51,7 +69,9 @@ typedef enum mlc_status {
   /* An accelerator artifact (CUDA) found no usable device (no driver, no
    * GPU) or the device failed; such artifacts also export
    * `const char *mlc_last_error(void)`, which says why. */
-  MLC_ERROR_NO_DEVICE = 3
+  MLC_ERROR_NO_DEVICE = 3,
+  /* mlc_run_dynamic: an output buffer is smaller than its result. */
+  MLC_ERROR_OUTPUT_TOO_SMALL = 4
 } mlc_status;
 
 /* Static description of one model input or output. `shape` has `rank`
@@ -85,6 +105,25 @@ mlc_context *mlc_context_create(int32_t num_threads);
  * (the buffers of that run allocated before it are then not freed). */
 int32_t mlc_run(mlc_context *ctx, const void *const *inputs,
                 void *const *outputs);
+
+/* Runs the model on inputs of the given shapes (ABI version 2; every model
+ * exports it). `input_shapes[i]` holds mlc_input_info(i)->rank dimensions;
+ * each must be >= 0 and equal the static dimension where that is not -1,
+ * else MLC_ERROR_INVALID_ARGUMENT. Inputs that share a symbolic dimension
+ * (e.g. batch) must agree on it: the model does not check, and disagreeing
+ * sizes make it read out of bounds. `outputs[i]` is a caller buffer of
+ * `output_capacities[i]` bytes; the run writes output i's shape to
+ * `output_shapes[i]` (mlc_output_info(i)->rank entries) and its data to
+ * `outputs[i]`. Returns MLC_OK, MLC_ERROR_OUTPUT_TOO_SMALL (shapes written,
+ * data of the outputs that fit may have been written: grow the buffers and
+ * run again), MLC_ERROR_INVALID_ARGUMENT (null pointers, bad shapes) or
+ * MLC_ERROR_OUT_OF_MEMORY. Output buffers may be null when their capacity
+ * is 0. */
+int32_t mlc_run_dynamic(mlc_context *ctx, const void *const *inputs,
+                        const int64_t *const *input_shapes,
+                        void *const *outputs,
+                        const int64_t *output_capacities,
+                        int64_t *const *output_shapes);
 
 void mlc_context_destroy(mlc_context *ctx);
 

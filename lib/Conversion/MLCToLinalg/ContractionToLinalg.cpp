@@ -28,15 +28,30 @@ static Value createMulAdd(OpBuilder &b, Location loc, Value lhs, Value rhs,
 }
 
 static Value createZeroFilled(OpBuilder &b, Location loc,
-                              RankedTensorType type) {
+                              RankedTensorType type,
+                              ValueRange dynamicSizes = {}) {
   return createFilledTensor(b, loc, type,
-                            b.getZeroAttr(type.getElementType()));
+                            b.getZeroAttr(type.getElementType()),
+                            dynamicSizes);
+}
+
+/// tensor.dim of `source` dimension `d` when `type` dimension `resultDim`
+/// is dynamic, appended to `sizes`.
+static void addDynamicSize(OpBuilder &b, Location loc, RankedTensorType type,
+                           int64_t resultDim, Value source, int64_t d,
+                           SmallVectorImpl<Value> &sizes) {
+  if (type.isDynamicDim(resultDim))
+    sizes.push_back(tensor::DimOp::create(b, loc, source, d));
 }
 
 static Value createTranspose2D(OpBuilder &b, Location loc, Value input) {
   auto type = cast<RankedTensorType>(input.getType());
-  Value init = tensor::EmptyOp::create(
-      b, loc, {type.getDimSize(1), type.getDimSize(0)}, type.getElementType());
+  auto resultType = RankedTensorType::get(
+      {type.getDimSize(1), type.getDimSize(0)}, type.getElementType());
+  SmallVector<Value> sizes;
+  addDynamicSize(b, loc, resultType, 0, input, 1, sizes);
+  addDynamicSize(b, loc, resultType, 1, input, 0, sizes);
+  Value init = createEmpty(b, loc, resultType, sizes);
   int64_t perm[] = {1, 0};
   return linalg::TransposeOp::create(b, loc, input, init, perm).getResult()[0];
 }
@@ -47,13 +62,44 @@ struct MatMulLowering : OpRewritePattern<MatMulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MatMulOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
     RankedTensorType lhsType = op.getLhs().getType();
     RankedTensorType rhsType = op.getRhs().getType();
-    Value init = createZeroFilled(rewriter, loc, resultType);
+    // Dynamic result sizes: m from lhs, n from rhs, batch dims from the
+    // operand that has them dynamic (a runtime size 1 is not broadcast).
+    SmallVector<Value> sizes;
+    {
+      int64_t rank = resultType.getRank();
+      bool hasM = lhsType.getRank() >= 2, hasN = rhsType.getRank() >= 2;
+      int64_t numBatch = rank - hasM - hasN;
+      for (int64_t d = 0; d < rank; ++d) {
+        if (!resultType.isDynamicDim(d))
+          continue;
+        Value size;
+        if (hasN && d == rank - 1) {
+          size = tensor::DimOp::create(rewriter, loc, op.getRhs(),
+                                       rhsType.getRank() - 1);
+        } else if (hasM && d == numBatch) {
+          size = tensor::DimOp::create(rewriter, loc, op.getLhs(),
+                                       lhsType.getRank() - 2);
+        } else {
+          for (auto [v, t] : {std::pair(op.getLhs(), lhsType),
+                              std::pair(op.getRhs(), rhsType)}) {
+            int64_t operandBatch = std::max<int64_t>(t.getRank() - 2, 0);
+            int64_t i = d - (numBatch - operandBatch);
+            if (i >= 0 && i < operandBatch && t.isDynamicDim(i)) {
+              size = tensor::DimOp::create(rewriter, loc, v, i);
+              break;
+            }
+          }
+        }
+        if (!size)
+          return rewriter.notifyMatchFailure(op, "unsizable dynamic dim");
+        sizes.push_back(size);
+      }
+    }
+    Value init = createZeroFilled(rewriter, loc, resultType, sizes);
     if (lhsType.getRank() == 2 && rhsType.getRank() == 2) {
       rewriter.replaceOp(op, linalg::MatmulOp::create(
                                  rewriter, loc, TypeRange{resultType},
@@ -121,19 +167,20 @@ struct GemmLowering : OpRewritePattern<GemmOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(GemmOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
     Value a = op.getTransA() ? createTranspose2D(rewriter, loc, op.getA())
                              : op.getA();
     Value b = op.getTransB() ? createTranspose2D(rewriter, loc, op.getB())
                              : op.getB();
+    SmallVector<Value> sizes;
+    addDynamicSize(rewriter, loc, resultType, 0, a, 0, sizes);
+    addDynamicSize(rewriter, loc, resultType, 1, b, 1, sizes);
     Value product =
         linalg::MatmulOp::create(rewriter, loc, TypeRange{resultType},
                                  ValueRange{a, b},
                                  ValueRange{createZeroFilled(rewriter, loc,
-                                                             resultType)})
+                                                             resultType, sizes)})
             .getResult(0);
     double alpha = op.getAlpha().convertToDouble();
     double beta = op.getBeta().convertToDouble();

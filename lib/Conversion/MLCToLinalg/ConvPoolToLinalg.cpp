@@ -46,9 +46,9 @@ static Value padSpatial(OpBuilder &b, Location loc, Value input,
 
 /// A tensor of `type` holding `bias` broadcast along every dim but `dim`.
 static Value broadcastAlongDim(OpBuilder &b, Location loc, Value bias,
-                               RankedTensorType type, int64_t dim) {
-  Value init =
-      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+                               RankedTensorType type, int64_t dim,
+                               ValueRange dynamicSizes = {}) {
+  Value init = createEmpty(b, loc, type, dynamicSizes);
   SmallVector<int64_t> dims;
   for (int64_t i = 0; i < type.getRank(); ++i)
     if (i != dim)
@@ -61,19 +61,18 @@ static Value broadcastAlongDim(OpBuilder &b, Location loc, Value bias,
 /// [G * F] broadcast over the other dims, or zeros.
 static Value createGroupedInit(OpBuilder &b, Location loc, Value bias,
                                RankedTensorType groupedResultType,
-                               int64_t groupDim) {
+                               int64_t groupDim, ValueRange dynamicSizes) {
   Type elementType = groupedResultType.getElementType();
   if (!bias)
     return createFilledTensor(b, loc, groupedResultType,
-                              b.getZeroAttr(elementType));
+                              b.getZeroAttr(elementType), dynamicSizes);
   auto groupedBiasType = RankedTensorType::get(
       {groupedResultType.getDimSize(groupDim),
        groupedResultType.getDimSize(groupDim + 1)},
       elementType);
   Value groupedBias = tensor::ExpandShapeOp::create(
       b, loc, groupedBiasType, bias, SmallVector<ReassociationIndices>{{0, 1}});
-  Value empty = tensor::EmptyOp::create(b, loc, groupedResultType.getShape(),
-                                        elementType);
+  Value empty = createEmpty(b, loc, groupedResultType, dynamicSizes);
   SmallVector<int64_t> dims;
   for (int64_t d = 0; d < groupedResultType.getRank(); ++d)
     if (d != groupDim && d != groupDim + 1)
@@ -112,6 +111,24 @@ static Value createConv(OpBuilder &b, Location loc, RankedTensorType type,
   return ConvOp::create(b, loc, TypeRange{type}, ins, ValueRange{init},
                         strides, dilations)
       .getResult(0);
+}
+
+/// Pools and convolutions take a dynamic batch (dimension 0) only.
+static LogicalResult requireBatchOnlyDynamic(Operation *op, Value input,
+                                             PatternRewriter &rewriter) {
+  auto type = cast<RankedTensorType>(input.getType());
+  if (llvm::any_of(llvm::seq<int64_t>(1, type.getRank()),
+                   [&](int64_t d) { return type.isDynamicDim(d); }))
+    return rewriter.notifyMatchFailure(op, "only the batch may be dynamic");
+  return requireSizableLike(op, rewriter);
+}
+
+/// The dynamic batch size of `input`, or nothing when it is static.
+static SmallVector<Value> getBatchSize(OpBuilder &b, Location loc,
+                                       Value input) {
+  if (!cast<RankedTensorType>(input.getType()).isDynamicDim(0))
+    return {};
+  return {tensor::DimOp::create(b, loc, input, 0)};
 }
 
 namespace {
@@ -159,8 +176,20 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
 
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
+    // Only the batch dimension may be dynamic: the window arithmetic of the
+    // spatial ones is static.
+    if (failed(requireSizableLike(op, rewriter)))
       return failure();
+    RankedTensorType inType = op.getInput().getType();
+    if (llvm::any_of(llvm::seq<int64_t>(1, 4),
+                     [&](int64_t d) { return inType.isDynamicDim(d); }) ||
+        !op.getFilter().getType().hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "only the batch may be dynamic");
+    // The batch size, when dynamic, sizes every intermediate.
+    SmallVector<Value> batch;
+    if (inType.isDynamicDim(0))
+      batch.push_back(
+          tensor::DimOp::create(rewriter, op.getLoc(), op.getInput(), 0));
     if (Value matmul = lowerPointwiseAsMatmul(rewriter, op)) {
       rewriter.replaceOp(op, matmul);
       return success();
@@ -180,9 +209,10 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
       // The bias, when present, initializes the accumulator.
       Value init = op.getBias()
                        ? broadcastAlongDim(rewriter, loc, op.getBias(),
-                                           resultType, channelDim)
+                                           resultType, channelDim, batch)
                        : createFilledTensor(rewriter, loc, resultType,
-                                            rewriter.getZeroAttr(elementType));
+                                            rewriter.getZeroAttr(elementType),
+                                            batch);
       Value ins[] = {input, op.getFilter()};
       Value conv =
           nhwc ? createConv<linalg::Conv2DNhwcFhwcOp>(rewriter, loc, resultType,
@@ -210,7 +240,7 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
         rewriter, loc, splitDimType(op.getFilter().getType(), 0, group),
         op.getFilter(), getSplitReassociation(4, 0));
     Value init = createGroupedInit(rewriter, loc, op.getBias(),
-                                   groupedResultType, channelDim);
+                                   groupedResultType, channelDim, batch);
     Value ins[] = {groupedInput, groupedFilter};
     Value conv = nhwc ? createConv<linalg::Conv2DNhwgcGfhwcOp>(
                             rewriter, loc, groupedResultType, ins, init,
@@ -228,16 +258,17 @@ struct MaxPool2DLowering : OpRewritePattern<MaxPool2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MaxPool2DOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
+    if (failed(requireBatchOnlyDynamic(op, op.getInput(), rewriter)))
       return failure();
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
+    SmallVector<Value> batch = getBatchSize(rewriter, loc, op.getInput());
     TypedAttr lowest = getLowestValueAttr(resultType.getElementType());
     Value input = padSpatial(rewriter, loc, op.getInput(), op.getPads(), lowest,
                              getHeightDim(op.getLayout()));
     Value window = tensor::EmptyOp::create(rewriter, loc, op.getKernelShape(),
                                            resultType.getElementType());
-    Value init = createFilledTensor(rewriter, loc, resultType, lowest);
+    Value init = createFilledTensor(rewriter, loc, resultType, lowest, batch);
     Attribute strides = rewriter.getI64VectorAttr(op.getStrides());
     Attribute dilations = rewriter.getI64VectorAttr(op.getDilations());
     Value pool =
@@ -264,10 +295,11 @@ struct AvgPool2DLowering : OpRewritePattern<AvgPool2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(AvgPool2DOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
+    if (failed(requireBatchOnlyDynamic(op, op.getInput(), rewriter)))
       return failure();
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
+    SmallVector<Value> batch = getBatchSize(rewriter, loc, op.getInput());
     Type elementType = resultType.getElementType();
     ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
                       pads = op.getPads();
@@ -278,7 +310,7 @@ struct AvgPool2DLowering : OpRewritePattern<AvgPool2DOp> {
     Value window =
         tensor::EmptyOp::create(rewriter, loc, kernel, elementType);
     Value init = createFilledTensor(rewriter, loc, resultType,
-                                    rewriter.getZeroAttr(elementType));
+                                    rewriter.getZeroAttr(elementType), batch);
     int64_t unitDilations[] = {1, 1};
     Attribute stridesAttr = rewriter.getI64VectorAttr(strides);
     Attribute dilationsAttr = rewriter.getI64VectorAttr(unitDilations);

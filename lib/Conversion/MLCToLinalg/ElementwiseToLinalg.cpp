@@ -49,7 +49,7 @@ struct BinaryOpLowering : OpRewritePattern<SrcOp> {
   using OpRewritePattern<SrcOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(SrcOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
+    if (failed(requireSizableElementwise(op, rewriter)))
       return failure();
     bool isFloat = isa<FloatType>(op.getType().getElementType());
     Value result = createElementwise(
@@ -70,7 +70,7 @@ struct UnaryOpLowering : OpRewritePattern<SrcOp> {
   using OpRewritePattern<SrcOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(SrcOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
+    if (failed(requireSizableElementwise(op, rewriter)))
       return failure();
     Value result = createElementwise(
         rewriter, op.getLoc(), op.getType(), {op.getInput()},
@@ -125,7 +125,7 @@ struct BatchNormLowering : OpRewritePattern<BatchNormOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(BatchNormOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
+    if (failed(requireSizableLike(op, rewriter)))
       return failure();
     RankedTensorType type = op.getType();
     unsigned rank = type.getRank();

@@ -9,13 +9,51 @@
 
 using namespace mlir;
 
+/// The input dimension that `map` reads along loop `d`, if any.
+static std::optional<unsigned> getReadingPosition(AffineMap map, unsigned d) {
+  for (auto [position, expr] : llvm::enumerate(map.getResults()))
+    if (auto dimExpr = dyn_cast<AffineDimExpr>(expr))
+      if (dimExpr.getPosition() == d)
+        return position;
+  return std::nullopt;
+}
+
+bool mlc::canSizeFromMaps(RankedTensorType resultType, TypeRange inputs,
+                          ArrayRef<AffineMap> inputMaps) {
+  for (int64_t d = 0; d < resultType.getRank(); ++d) {
+    if (!resultType.isDynamicDim(d))
+      continue;
+    bool found = false;
+    for (auto [type, map] : llvm::zip(inputs, inputMaps)) {
+      std::optional<unsigned> p = getReadingPosition(map, d);
+      found |= p && cast<RankedTensorType>(type).isDynamicDim(*p);
+    }
+    if (!found)
+      return false;
+  }
+  return true;
+}
+
 Value mlc::createParallelGeneric(OpBuilder &b, Location loc,
                                  RankedTensorType resultType, ValueRange inputs,
                                  ArrayRef<AffineMap> inputMaps,
-                                 ScalarBodyBuilder body) {
+                                 ScalarBodyBuilder body,
+                                 ValueRange dynamicSizes) {
   unsigned rank = resultType.getRank();
-  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                       resultType.getElementType());
+  SmallVector<Value> sizes(dynamicSizes);
+  if (sizes.empty())
+    for (unsigned d = 0; d < rank; ++d) {
+      if (!resultType.isDynamicDim(d))
+        continue;
+      for (auto [input, map] : llvm::zip(inputs, inputMaps)) {
+        std::optional<unsigned> p = getReadingPosition(map, d);
+        if (p && cast<RankedTensorType>(input.getType()).isDynamicDim(*p)) {
+          sizes.push_back(tensor::DimOp::create(b, loc, input, *p));
+          break;
+        }
+      }
+    }
+  Value init = createEmpty(b, loc, resultType, sizes);
   SmallVector<AffineMap> maps(inputMaps);
   maps.push_back(b.getMultiDimIdentityMap(rank));
   SmallVector<utils::IteratorType> iterators(rank,
@@ -29,31 +67,110 @@ Value mlc::createParallelGeneric(OpBuilder &b, Location loc,
   return generic.getResult(0);
 }
 
-Value mlc::createElementwise(OpBuilder &b, Location loc,
-                             RankedTensorType resultType, ValueRange inputs,
-                             ScalarBodyBuilder body) {
+SmallVector<AffineMap> mlc::getBroadcastMaps(MLIRContext *ctx,
+                                             RankedTensorType resultType,
+                                             TypeRange inputs) {
   unsigned rank = resultType.getRank();
   SmallVector<AffineMap> maps;
-  for (Value input : inputs) {
-    auto type = cast<RankedTensorType>(input.getType());
+  for (Type input : inputs) {
+    auto type = cast<RankedTensorType>(input);
     unsigned offset = rank - type.getRank();
     SmallVector<AffineExpr> exprs;
     for (unsigned i = 0; i < type.getRank(); ++i) {
       // A stretched size-1 dimension always reads index 0.
       if (type.getDimSize(i) == 1 && resultType.getDimSize(offset + i) != 1)
-        exprs.push_back(b.getAffineConstantExpr(0));
+        exprs.push_back(getAffineConstantExpr(0, ctx));
       else
-        exprs.push_back(b.getAffineDimExpr(offset + i));
+        exprs.push_back(getAffineDimExpr(offset + i, ctx));
     }
-    maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
+    maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
   }
+  return maps;
+}
+
+Value mlc::createElementwise(OpBuilder &b, Location loc,
+                             RankedTensorType resultType, ValueRange inputs,
+                             ScalarBodyBuilder body) {
+  SmallVector<AffineMap> maps =
+      getBroadcastMaps(b.getContext(), resultType, inputs.getTypes());
   return createParallelGeneric(b, loc, resultType, inputs, maps, body);
 }
 
+Value mlc::createEmpty(OpBuilder &b, Location loc, RankedTensorType type,
+                       ValueRange dynamicSizes) {
+  return tensor::EmptyOp::create(b, loc, type.getShape(),
+                                 type.getElementType(), dynamicSizes);
+}
+
+bool mlc::canSizeLike(RankedTensorType type, TypeRange sources) {
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!type.isDynamicDim(d))
+      continue;
+    if (llvm::none_of(sources, [&](Type t) {
+          auto source = dyn_cast<RankedTensorType>(t);
+          return source && source.getRank() == type.getRank() &&
+                 source.isDynamicDim(d);
+        }))
+      return false;
+  }
+  return true;
+}
+
+FailureOr<SmallVector<Value>> mlc::getDynamicSizesLike(OpBuilder &b,
+                                                       Location loc,
+                                                       RankedTensorType type,
+                                                       ValueRange sources) {
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!type.isDynamicDim(d))
+      continue;
+    Value size;
+    for (Value source : sources) {
+      auto sourceType = dyn_cast<RankedTensorType>(source.getType());
+      if (sourceType && sourceType.getRank() == type.getRank() &&
+          sourceType.isDynamicDim(d)) {
+        size = tensor::DimOp::create(b, loc, source, d);
+        break;
+      }
+    }
+    if (!size)
+      return failure();
+    sizes.push_back(size);
+  }
+  return sizes;
+}
+
+LogicalResult mlc::requireSizableLike(Operation *op,
+                                      PatternRewriter &rewriter) {
+  for (Type t : op->getResultTypes()) {
+    auto type = dyn_cast<RankedTensorType>(t);
+    if (type && !canSizeLike(type, op->getOperandTypes()))
+      return rewriter.notifyMatchFailure(
+          op, "a dynamic result dimension has no dynamic operand dimension "
+              "to take its size from");
+  }
+  return success();
+}
+
+LogicalResult mlc::requireSizableElementwise(Operation *op,
+                                             PatternRewriter &rewriter) {
+  for (Type t : op->getResultTypes()) {
+    auto type = dyn_cast<RankedTensorType>(t);
+    if (!type || type.hasStaticShape())
+      continue;
+    if (!canSizeFromMaps(type, op->getOperandTypes(),
+                         getBroadcastMaps(op->getContext(), type,
+                                          op->getOperandTypes())))
+      return rewriter.notifyMatchFailure(
+          op, "a dynamic result dimension has no dynamic operand dimension "
+              "to take its size from");
+  }
+  return success();
+}
+
 Value mlc::createFilledTensor(OpBuilder &b, Location loc, RankedTensorType type,
-                              TypedAttr value) {
-  Value empty =
-      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+                              TypedAttr value, ValueRange dynamicSizes) {
+  Value empty = createEmpty(b, loc, type, dynamicSizes);
   Value scalar = arith::ConstantOp::create(b, loc, value);
   return linalg::FillOp::create(b, loc, scalar, empty).getResult(0);
 }
@@ -64,6 +181,21 @@ Value mlc::createStaticReshape(OpBuilder &b, Location loc, Value input,
   if (type.getShape() == shape)
     return input;
   auto resultType = RankedTensorType::get(shape, type.getElementType());
+  if (!type.hasStaticShape() || !resultType.hasStaticShape()) {
+    // Dynamic sizes: only reshapes that regroup dimensions (adding or
+    // dropping unit dims, merging or splitting static ones) are expressible.
+    std::optional<SmallVector<ReassociationIndices>> reassociation =
+        getReassociationIndicesForReshape(type, resultType);
+    if (!reassociation)
+      return Value();
+    if (type.getRank() > resultType.getRank())
+      return tensor::CollapseShapeOp::create(b, loc, resultType, input,
+                                             *reassociation);
+    if (type.getRank() < resultType.getRank())
+      return tensor::ExpandShapeOp::create(b, loc, resultType, input,
+                                           *reassociation);
+    return tensor::CastOp::create(b, loc, resultType, input);
+  }
   // Rank-0 tensors expand to / collapse from all-ones shapes with an empty
   // reassociation.
   if (type.getRank() == 0)
@@ -103,7 +235,11 @@ Value mlc::createReduction(OpBuilder &b, Location loc, Value input,
     if (!llvm::is_contained(dims, i))
       shape.push_back(type.getDimSize(i));
   auto resultType = RankedTensorType::get(shape, type.getElementType());
-  Value init = createFilledTensor(b, loc, resultType, initValue);
+  SmallVector<Value> sizes;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    if (!llvm::is_contained(dims, i) && type.isDynamicDim(i))
+      sizes.push_back(tensor::DimOp::create(b, loc, input, i));
+  Value init = createFilledTensor(b, loc, resultType, initValue, sizes);
   auto reduce = linalg::ReduceOp::create(
       b, loc, ValueRange{input}, ValueRange{init}, dims,
       [&](OpBuilder &nb, Location nloc, ValueRange args) {

@@ -17,14 +17,47 @@ namespace mlc {
 using ScalarBodyBuilder = llvm::function_ref<mlir::Value(
     mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
 
+/// Sizes (tensor.dim) of the `?` dimensions of `type`, each taken from the
+/// same dimension of the first of `sources` of equal rank whose size there is
+/// dynamic too: the rule for results whose dimensions line up with their
+/// inputs' (batch dimensions of conv, pool, norms, ...). Failure when a
+/// dimension has no such source.
+mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+getDynamicSizesLike(mlir::OpBuilder &b, mlir::Location loc,
+                    mlir::RankedTensorType type, mlir::ValueRange sources);
+
+/// Whether getDynamicSizesLike can size `type` from `sources`.
+bool canSizeLike(mlir::RankedTensorType type, mlir::TypeRange sources);
+
+/// tensor.empty of `type` with the dynamic sizes `dynamicSizes`.
+mlir::Value createEmpty(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType type,
+                        mlir::ValueRange dynamicSizes);
+
 /// A `linalg.generic` with all-parallel loops over `resultType`, reading each
 /// of `inputs` through the matching map of `inputMaps`. `body` computes one
-/// result element from one element of each input.
+/// result element from one element of each input. A `?` result dimension is
+/// sized from an input that a map reads along it with a dynamic size (no
+/// broadcasting of a runtime size 1 is done), or from `dynamicSizes` when
+/// given.
 mlir::Value createParallelGeneric(mlir::OpBuilder &b, mlir::Location loc,
                                   mlir::RankedTensorType resultType,
                                   mlir::ValueRange inputs,
                                   llvm::ArrayRef<mlir::AffineMap> inputMaps,
-                                  ScalarBodyBuilder body);
+                                  ScalarBodyBuilder body,
+                                  mlir::ValueRange dynamicSizes = {});
+
+/// Whether createParallelGeneric can size a `?` dimension of `resultType`
+/// from `inputs` read through `inputMaps`.
+bool canSizeFromMaps(mlir::RankedTensorType resultType,
+                     mlir::TypeRange inputs,
+                     llvm::ArrayRef<mlir::AffineMap> inputMaps);
+
+/// The maps of createElementwise: numpy broadcasting of `inputs` to
+/// `resultType` (static size-1 dimensions are stretched).
+llvm::SmallVector<mlir::AffineMap>
+getBroadcastMaps(mlir::MLIRContext *ctx, mlir::RankedTensorType resultType,
+                 mlir::TypeRange inputs);
 
 /// An elementwise `linalg.generic` whose inputs are broadcast to
 /// `resultType` by numpy rules.
@@ -35,9 +68,12 @@ mlir::Value createElementwise(mlir::OpBuilder &b, mlir::Location loc,
 /// A tensor of `type` filled with `value` (tensor.empty + linalg.fill).
 mlir::Value createFilledTensor(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::RankedTensorType type,
-                               mlir::TypedAttr value);
+                               mlir::TypedAttr value,
+                               mlir::ValueRange dynamicSizes = {});
 
-/// Reshapes a statically shaped tensor to `shape` with collapse/expand_shape.
+/// Reshapes a tensor to `shape` with collapse/expand_shape. With dynamic
+/// sizes only a regrouping of dimensions is expressible; a null Value when
+/// it is not one.
 mlir::Value createStaticReshape(mlir::OpBuilder &b, mlir::Location loc,
                                 mlir::Value input,
                                 llvm::ArrayRef<int64_t> shape);
@@ -63,9 +99,19 @@ mlir::Value createReduction(mlir::OpBuilder &b, mlir::Location loc,
 mlir::TypedAttr getHighestValueAttr(mlir::Type type);
 
 /// Fails the match unless every operand and result of `op` is statically
-/// shaped: the foundation lowering handles static shapes only.
+/// shaped: for the lowerings that handle static shapes only.
 mlir::LogicalResult requireStaticShapes(mlir::Operation *op,
                                         mlir::PatternRewriter &rewriter);
+
+/// Fails the match unless every `?` dimension of `op`'s results can be sized
+/// from its operands by getDynamicSizesLike.
+mlir::LogicalResult requireSizableLike(mlir::Operation *op,
+                                       mlir::PatternRewriter &rewriter);
+
+/// Fails the match unless every `?` result dimension of an elementwise op
+/// can be sized from its broadcast operands.
+mlir::LogicalResult requireSizableElementwise(mlir::Operation *op,
+                                              mlir::PatternRewriter &rewriter);
 
 /// The common pattern of elementwise ops: one generic over the result type
 /// whose inputs are all operands of `op`, broadcast by numpy rules; the body
@@ -75,7 +121,7 @@ struct ElementwiseLowering : mlir::OpRewritePattern<SrcOp> {
   using mlir::OpRewritePattern<SrcOp>::OpRewritePattern;
   mlir::LogicalResult
   matchAndRewrite(SrcOp op, mlir::PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
+    if (failed(requireSizableElementwise(op, rewriter)))
       return mlir::failure();
     auto resultType = llvm::cast<mlir::RankedTensorType>(op.getType());
     mlir::Value result = createElementwise(

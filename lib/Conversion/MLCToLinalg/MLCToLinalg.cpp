@@ -33,6 +33,7 @@ void mlc::populateMLCToLinalgPatterns(RewritePatternSet &patterns) {
   populateGatherToLinalgPatterns(patterns);
   populateNormalizationToLinalgPatterns(patterns);
   populateScatterToLinalgPatterns(patterns);
+  populateDynamicShapeToLinalgPatterns(patterns);
 }
 
 namespace {

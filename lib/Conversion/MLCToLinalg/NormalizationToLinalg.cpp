@@ -36,8 +36,6 @@ struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(LayerNormOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     Value input = op.getInput();
     RankedTensorType type = op.getResult().getType();
@@ -46,6 +44,12 @@ struct LayerNormLowering : OpRewritePattern<LayerNormOp> {
     int64_t axis = static_cast<int64_t>(op.getAxis());
     if (axis < 0)
       axis += rank;
+    // The normalized count is a compile-time constant; leading dims may be
+    // dynamic.
+    if (!RankedTensorType::get(type.getShape().drop_front(axis), elementType)
+             .hasStaticShape() ||
+        failed(requireSizableLike(op, rewriter)))
+      return rewriter.notifyMatchFailure(op, "dynamic normalized dims");
     SmallVector<int64_t> dims = llvm::to_vector(llvm::seq<int64_t>(axis, rank));
     double count = ShapedType::getNumElements(type.getShape().drop_front(axis));
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);

@@ -22,6 +22,17 @@ static Value addF(OpBuilder &b, Location loc, Value x, Value acc) {
   return arith::AddFOp::create(b, loc, x, acc);
 }
 
+/// Means divide by the number of reduced elements, known at compile time:
+/// the reduced dimensions must be static (the others may be dynamic).
+static LogicalResult requireStaticReducedDims(Operation *op, Value input,
+                                              ArrayRef<int64_t> dims,
+                                              PatternRewriter &rewriter) {
+  auto type = cast<RankedTensorType>(input.getType());
+  if (llvm::any_of(dims, [&](int64_t d) { return type.isDynamicDim(d); }))
+    return rewriter.notifyMatchFailure(op, "a reduced dimension is dynamic");
+  return success();
+}
+
 /// Sum over `dims` divided by the number of reduced elements, reshaped to
 /// `resultType` (which keeps or drops the reduced dims).
 static Value createMean(OpBuilder &b, Location loc, Value input,
@@ -361,8 +372,6 @@ struct ReduceMeanLowering : OpRewritePattern<ReduceMeanOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ReduceMeanOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
     int64_t rank = op.getInput().getType().getRank();
     SmallVector<int64_t> dims;
     if (op.getAxes().empty())
@@ -371,6 +380,8 @@ struct ReduceMeanLowering : OpRewritePattern<ReduceMeanOp> {
       dims.push_back(axis < 0 ? axis + rank : axis);
     llvm::sort(dims);
     dims.erase(llvm::unique(dims), dims.end());
+    if (failed(requireStaticReducedDims(op, op.getInput(), dims, rewriter)))
+      return failure();
     rewriter.replaceOp(op, createMean(rewriter, op.getLoc(), op.getInput(),
                                       dims, op.getType()));
     return success();
@@ -381,13 +392,13 @@ struct GlobalAvgPoolLowering : OpRewritePattern<GlobalAvgPoolOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(GlobalAvgPoolOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
     int64_t rank = op.getInput().getType().getRank();
     SmallVector<int64_t> dims =
         op.getLayout() == "NHWC"
             ? SmallVector<int64_t>{1, 2}
             : llvm::to_vector(llvm::seq<int64_t>(2, rank));
+    if (failed(requireStaticReducedDims(op, op.getInput(), dims, rewriter)))
+      return failure();
     rewriter.replaceOp(op, createMean(rewriter, op.getLoc(), op.getInput(),
                                       dims, op.getType()));
     return success();
@@ -399,7 +410,7 @@ struct SoftmaxLowering : OpRewritePattern<SoftmaxOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(SoftmaxOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
+    if (failed(requireSizableLike(op, rewriter)))
       return failure();
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();

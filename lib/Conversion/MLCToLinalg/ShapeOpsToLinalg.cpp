@@ -22,11 +22,12 @@ struct ReshapeLikeLowering : OpRewritePattern<SrcOp> {
   using OpRewritePattern<SrcOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(SrcOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
-    rewriter.replaceOp(op, createStaticReshape(rewriter, op.getLoc(),
-                                               op.getInput(),
-                                               op.getType().getShape()));
+    Value reshaped = createStaticReshape(rewriter, op.getLoc(), op.getInput(),
+                                         op.getType().getShape());
+    if (!reshaped)
+      return rewriter.notifyMatchFailure(
+          op, "a reshape of dynamic sizes that is no regrouping of dims");
+    rewriter.replaceOp(op, reshaped);
     return success();
   }
 };
@@ -35,11 +36,13 @@ struct TransposeLowering : OpRewritePattern<TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(TransposeOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
     RankedTensorType type = op.getType();
-    Value init = tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
-                                         type.getElementType());
+    SmallVector<Value> sizes;
+    for (auto [d, p] : llvm::enumerate(op.getPerm()))
+      if (type.isDynamicDim(d))
+        sizes.push_back(
+            tensor::DimOp::create(rewriter, op.getLoc(), op.getInput(), p));
+    Value init = createEmpty(rewriter, op.getLoc(), type, sizes);
     rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(),
                                                        op.getInput(), init,
                                                        op.getPerm())

@@ -61,6 +61,36 @@ static LogicalResult importGatherLike(ImporterContext &ic,
                                  "dimension "
                               << d;
   }
+  if constexpr (std::is_same_v<OpTy, GatherOp>) {
+    // Gather from a runtime Shape with constant indices picks its pieces:
+    // the static dimensions stay constants.
+    std::optional<SmallVector<Value>> pieces = getShapePieces(*input);
+    FailureOr<ConstTensor> picked = foldToConstant(*indices);
+    if (pieces && pieces->size() > 1 && succeeded(picked) &&
+        !picked->isFloat() && indicesType.getRank() <= 1) {
+      int64_t count = pieces->size();
+      SmallVector<Value> chosen;
+      for (int64_t i : picked->ints) {
+        if (i < -count || i >= count)
+          return emitError(loc) << "Gather index " << i << " out of range";
+        chosen.push_back((*pieces)[i < 0 ? i + count : i]);
+      }
+      OpBuilder &b = ic.builder;
+      Value result =
+          indicesType.getRank() == 0
+              ? createReshape(ic, loc, chosen.front(), {})
+              : (chosen.size() == 1
+                     ? chosen.front()
+                     : Value(ConcatOp::create(b, loc, chosen,
+                                              b.getI64IntegerAttr(0))));
+      if (getRankedType(result).getElementType() != type.getElementType())
+        result = CastOp::create(
+            b, loc, getRankedType(result).clone(type.getElementType()),
+            result);
+      ic.setOutput(node, 0, result);
+      return success();
+    }
+  }
   if (failed(checkConstantIndices(
           node, *indices, type.getDimSize(axis < 0 ? axis + rank : axis), loc)))
     return failure();
@@ -167,8 +197,19 @@ static LogicalResult importOneHot(ImporterContext &ic,
   FailureOr<Value> values = ic.getRequiredInput(node, 2, loc);
   if (failed(indices) || failed(depthInput) || failed(values))
     return failure();
+  int64_t outRank = getRankedType(*indices).getRank() + 1;
+  std::optional<RankedTensorType> declared = getDeclaredOutputType(ic, node, 0);
+  int64_t declaredAxis = getIntAttr(node, "axis", -1);
+  // A runtime depth is the size of the declared output along axis.
   FailureOr<SmallVector<double>> depth =
-      getConstantValues(*depthInput, loc, "OneHot's depth");
+      isRuntimeValue(*depthInput) && declared &&
+              declared->getRank() == outRank && declaredAxis >= -outRank &&
+              declaredAxis < outRank
+          ? FailureOr<SmallVector<double>>(SmallVector<double>{
+                static_cast<double>(declared->getDimSize(
+                    declaredAxis < 0 ? declaredAxis + outRank
+                                     : declaredAxis))})
+          : getConstantValues(*depthInput, loc, "OneHot's depth");
   if (failed(depth))
     return failure();
   if (depth->size() != 1 || depth->front() < 1)
@@ -280,16 +321,36 @@ static LogicalResult importCumSum(ImporterContext &ic,
   FailureOr<Value> axisInput = ic.getRequiredInput(node, 1, loc);
   if (failed(input) || failed(axisInput))
     return failure();
+  int64_t rank = getRankedType(*input).getRank();
+  OpBuilder &b = ic.builder;
+  if (isRuntimeValue(*axisInput)) {
+    // A runtime axis: one cumsum per axis, selected at run time.
+    if (getRankedType(*input).getElementType().isInteger(1))
+      return emitError(loc) << "CumSum of booleans is not supported";
+    SmallVector<SmallVector<int64_t>> candidates;
+    for (int64_t d = 0; d < rank; ++d)
+      candidates.push_back({d});
+    FailureOr<Value> result = selectOnRuntimeInts(
+        ic, loc, *axisInput, candidates, rank,
+        [&](ArrayRef<int64_t> axis) -> FailureOr<Value> {
+          return Value(CumSumOp::create(
+              b, loc, *input, b.getI64IntegerAttr(axis.front()),
+              b.getBoolAttr(getIntAttr(node, "exclusive", 0) != 0),
+              b.getBoolAttr(getIntAttr(node, "reverse", 0) != 0)));
+        });
+    if (failed(result))
+      return failure();
+    ic.setOutput(node, 0, *result);
+    return success();
+  }
   FailureOr<SmallVector<int64_t>> axis =
       ic.getConstantInts(*axisInput, loc, "CumSum's axis");
   if (failed(axis))
     return failure();
-  int64_t rank = getRankedType(*input).getRank();
   if (axis->size() != 1 || axis->front() < -rank || axis->front() >= rank)
     return emitError(loc) << "CumSum axis must be a scalar in range";
   if (getRankedType(*input).getElementType().isInteger(1))
     return emitError(loc) << "CumSum of booleans is not supported";
-  OpBuilder &b = ic.builder;
   ic.setOutput(
       node, 0,
       CumSumOp::create(b, loc, *input, b.getI64IntegerAttr(axis->front()),

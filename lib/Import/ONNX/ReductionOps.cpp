@@ -13,6 +13,74 @@ using namespace mlir;
 using namespace mlc;
 using namespace mlc::onnx_import;
 
+/// The reduction of `input` over `axes` (all when empty).
+static Value createReduce(ImporterContext &ic, Location loc,
+                          std::optional<ReduceKind> kind, Value input,
+                          ArrayRef<int64_t> axes, bool keepdims) {
+  OpBuilder &b = ic.builder;
+  if (!kind)
+    return ReduceMeanOp::create(b, loc, input, b.getDenseI64ArrayAttr(axes),
+                                b.getBoolAttr(keepdims));
+  return ReduceOp::create(b, loc, *kind, input, axes, keepdims);
+}
+
+/// Reduce<kind> whose axes are only known at run time: their number is the
+/// static length of the axes tensor, and the sets of that many axes whose
+/// result has the declared output shape are the candidates, one reduction
+/// each, selected at run time (one candidate needs no selection).
+static LogicalResult importRuntimeAxesReduce(ImporterContext &ic,
+                                             const onnx::NodeProto &node,
+                                             Location loc,
+                                             std::optional<ReduceKind> kind,
+                                             Value input, Value axes) {
+  RankedTensorType type = getRankedType(input);
+  RankedTensorType axesType = getRankedType(axes);
+  int64_t rank = type.getRank();
+  bool keepdims = getIntAttr(node, "keepdims", 1) != 0;
+  if (axesType.getRank() != 1 || !axesType.hasStaticShape())
+    return emitError(loc) << node.op_type()
+                          << "'s runtime axes must be a 1-D tensor of "
+                             "static length";
+  int64_t count = axesType.getDimSize(0);
+  if (count > rank)
+    return emitError(loc) << node.op_type() << " has more axes than dims";
+  if (count == 0) {
+    if (getIntAttr(node, "noop_with_empty_axes", 0)) {
+      ic.setOutput(node, 0, input);
+      return success();
+    }
+    ic.setOutput(node, 0, createReduce(ic, loc, kind, input, {}, keepdims));
+    return success();
+  }
+  std::optional<RankedTensorType> declared = getDeclaredOutputType(ic, node, 0);
+  SmallVector<SmallVector<int64_t>> candidates;
+  for (uint64_t mask = 0; mask < (uint64_t(1) << rank); ++mask) {
+    if (llvm::popcount(mask) != count)
+      continue;
+    SmallVector<int64_t> subset, shape;
+    for (int64_t d = 0; d < rank; ++d) {
+      bool reduced = mask & (uint64_t(1) << d);
+      if (reduced)
+        subset.push_back(d);
+      if (!reduced)
+        shape.push_back(type.getDimSize(d));
+      else if (keepdims)
+        shape.push_back(1);
+    }
+    if (!declared || declared->getShape() == ArrayRef<int64_t>(shape))
+      candidates.push_back(subset);
+  }
+  FailureOr<Value> result = selectOnRuntimeInts(
+      ic, loc, axes, candidates, rank,
+      [&](ArrayRef<int64_t> subset) -> FailureOr<Value> {
+        return createReduce(ic, loc, kind, input, subset, keepdims);
+      });
+  if (failed(result))
+    return failure();
+  ic.setOutput(node, 0, *result);
+  return success();
+}
+
 /// Imports Reduce<kind>; `kind` is std::nullopt for ReduceMean, which has
 /// its own op.
 static LogicalResult importReduce(ImporterContext &ic,
@@ -22,6 +90,12 @@ static LogicalResult importReduce(ImporterContext &ic,
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   if (failed(input))
     return failure();
+  FailureOr<Value> runtimeAxes =
+      getRuntimeInput(ic, node, 1, axesInputSince, loc);
+  if (failed(runtimeAxes))
+    return failure();
+  if (*runtimeAxes)
+    return importRuntimeAxesReduce(ic, node, loc, kind, *input, *runtimeAxes);
   auto axesOr = getIntsAttrOrInput(ic, node, "axes", 1, axesInputSince, loc);
   if (failed(axesOr))
     return failure();

@@ -17,11 +17,34 @@ using namespace mlir;
 using namespace mlc;
 using namespace mlc::onnx_import;
 
+/// Squeeze and Unsqueeze with runtime axes: the graph's declared output
+/// shape says which dimensions went or came.
+static LogicalResult importRuntimeAxesReshape(ImporterContext &ic,
+                                              const onnx::NodeProto &node,
+                                              Location loc, Value input) {
+  std::optional<RankedTensorType> declared = getDeclaredOutputType(ic, node, 0);
+  if (!declared)
+    return emitError(loc) << node.op_type()
+                          << "'s axes must be a constant integer tensor, or "
+                             "the output shape declared in the graph";
+  RankedTensorType type = getRankedType(input);
+  if (declared->getNumElements() != type.getNumElements())
+    return emitError(loc) << node.op_type() << ": the declared output "
+                          << *declared << " does not match " << type;
+  ic.setOutput(node, 0, createReshape(ic, loc, input, declared->getShape()));
+  return success();
+}
+
 static LogicalResult importSqueeze(ImporterContext &ic,
                                    const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   if (failed(input) || failed(requireStaticShape(node, *input, loc)))
     return failure();
+  FailureOr<Value> runtimeAxes = getRuntimeInput(ic, node, 1, 13, loc);
+  if (failed(runtimeAxes))
+    return failure();
+  if (*runtimeAxes)
+    return importRuntimeAxesReshape(ic, node, loc, *input);
   auto axesOr = getIntsAttrOrInput(ic, node, "axes", 1, 13, loc);
   if (failed(axesOr))
     return failure();
@@ -59,6 +82,11 @@ static LogicalResult importUnsqueeze(ImporterContext &ic,
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   if (failed(input) || failed(requireStaticShape(node, *input, loc)))
     return failure();
+  FailureOr<Value> runtimeAxes = getRuntimeInput(ic, node, 1, 13, loc);
+  if (failed(runtimeAxes))
+    return failure();
+  if (*runtimeAxes)
+    return importRuntimeAxesReshape(ic, node, loc, *input);
   auto axesOr = getIntsAttrOrInput(ic, node, "axes", 1, 13, loc);
   if (failed(axesOr))
     return failure();
@@ -117,10 +145,124 @@ static DimSlice resolveSlice(int64_t dim, int64_t start, int64_t end,
   return {start, size, step};
 }
 
+/// A 1-D i64 constant.
+static Value createI64Vector(ImporterContext &ic, Location loc,
+                             ArrayRef<int64_t> values) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                    ic.builder.getI64Type());
+  return ConstantOp::create(ic.builder, loc,
+                            DenseElementsAttr::get(type, values));
+}
+
+/// Slice (opset 10+) whose bounds are runtime values or whose input is
+/// dynamically shaped: mlc.dynamic_slice, typed by the declared output or
+/// with `?` for every dimension the slice may change.
+static LogicalResult importDynamicSlice(ImporterContext &ic,
+                                        const onnx::NodeProto &node,
+                                        Location loc, Value input) {
+  SmallVector<Value> operands;
+  for (int i = 1; i < 5; ++i) {
+    FailureOr<Value> v = ic.getInput(node, i, loc);
+    if (failed(v))
+      return failure();
+    operands.push_back(*v);
+  }
+  if (!operands[0] || !operands[1])
+    return emitError(loc) << "Slice needs starts and ends";
+  for (Value v : operands)
+    if (v && (getRankedType(v).getRank() != 1 ||
+              getRankedType(v).isDynamicDim(0) ||
+              !isa<IntegerType>(getRankedType(v).getElementType())))
+      return emitError(loc) << "Slice's starts, ends, axes and steps must be "
+                               "1-D integer tensors of static length";
+  int64_t count = getRankedType(operands[0]).getDimSize(0);
+  RankedTensorType type = getRankedType(input);
+  int64_t rank = type.getRank();
+  // Dimensions a constant axes operand leaves alone keep their size.
+  SmallVector<int64_t> shape(rank, ShapedType::kDynamic);
+  if (!operands[2] || !isRuntimeValue(operands[2])) {
+    SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(0, count));
+    if (operands[2]) {
+      FailureOr<SmallVector<int64_t>> values =
+          ic.getConstantInts(operands[2], loc, "Slice's axes");
+      if (failed(values))
+        return failure();
+      axes = *values;
+    }
+    FailureOr<SmallVector<int64_t>> normalized =
+        normalizeAxes(node, axes, rank, loc);
+    if (failed(normalized))
+      return failure();
+    for (int64_t d = 0; d < rank; ++d)
+      if (!llvm::is_contained(*normalized, d))
+        shape[d] = type.getDimSize(d);
+  }
+  if (!operands[2])
+    operands[2] = createI64Vector(
+        ic, loc, llvm::to_vector(llvm::seq<int64_t>(0, count)));
+  if (!operands[3])
+    operands[3] = createI64Vector(ic, loc, SmallVector<int64_t>(count, 1));
+  // Constant bounds on static dimensions give static sizes.
+  FailureOr<SmallVector<int64_t>> starts =
+      failure(), ends = failure(), axes = failure(), steps = failure();
+  {
+    ScopedDiagnosticHandler quiet(ic.builder.getContext(),
+                                  [](Diagnostic &) { return success(); });
+    starts = ic.getConstantInts(operands[0], loc, "");
+    ends = ic.getConstantInts(operands[1], loc, "");
+    axes = ic.getConstantInts(operands[2], loc, "");
+    steps = ic.getConstantInts(operands[3], loc, "");
+  }
+  if (succeeded(starts) && succeeded(ends) && succeeded(axes) &&
+      succeeded(steps)) {
+    FailureOr<SmallVector<int64_t>> normalized =
+        normalizeAxes(node, *axes, rank, loc);
+    if (failed(normalized))
+      return failure();
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t d = (*normalized)[i];
+      if ((*steps)[i] == 0)
+        return emitError(loc) << "Slice step must not be 0";
+      if (!type.isDynamicDim(d))
+        shape[d] = resolveSlice(type.getDimSize(d), (*starts)[i], (*ends)[i],
+                                (*steps)[i])
+                       .size;
+    }
+  }
+  RankedTensorType resultType =
+      RankedTensorType::get(shape, type.getElementType());
+  if (std::optional<RankedTensorType> declared =
+          getDeclaredOutputType(ic, node, 0)) {
+    if (declared->getRank() != rank ||
+        declared->getElementType() != type.getElementType())
+      return emitError(loc) << "Slice: the declared output " << *declared
+                            << " does not fit " << type;
+    resultType = *declared;
+  }
+  ic.setOutput(node, 0,
+               DynamicSliceOp::create(ic.builder, loc, resultType, input,
+                                      operands[0], operands[1], operands[2],
+                                      operands[3]));
+  return success();
+}
+
 static LogicalResult importSlice(ImporterContext &ic,
                                  const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
-  if (failed(input) || failed(requireStaticShape(node, *input, loc)))
+  if (failed(input))
+    return failure();
+  if (ic.opset >= 10) {
+    bool runtime = !getRankedType(*input).hasStaticShape();
+    for (int i = 1; i < 5; ++i) {
+      FailureOr<Value> v = ic.getInput(node, i, loc);
+      if (failed(v))
+        return failure();
+      runtime |= isRuntimeValue(*v);
+    }
+    if (runtime)
+      return importDynamicSlice(ic, node, loc, *input);
+  }
+  if (failed(requireStaticShape(node, *input, loc)))
     return failure();
   // Reported one at a time: the first non-constant operand is the news.
   auto starts = getIntsAttrOrInput(ic, node, "starts", 1, 10, loc);
@@ -186,11 +328,27 @@ static LogicalResult importSplit(ImporterContext &ic,
   if (axis < 0)
     axis += rank;
   int64_t dim = type.getDimSize(axis);
-  auto splitOr = getIntsAttrOrInput(ic, node, "split", 1, 13, loc);
-  if (failed(splitOr))
+  FailureOr<Value> runtimeSplit = getRuntimeInput(ic, node, 1, 13, loc);
+  if (failed(runtimeSplit))
     return failure();
   int64_t outputs = node.output_size();
   SmallVector<int64_t> split;
+  // Runtime split sizes: the declared output shapes hold them.
+  for (int64_t i = 0; *runtimeSplit && i < outputs; ++i) {
+    std::optional<RankedTensorType> declared =
+        getDeclaredOutputType(ic, node, i);
+    if (!declared || declared->getRank() != rank)
+      return emitError(loc) << "Split's split must be a constant integer "
+                               "tensor, or every output shape declared in "
+                               "the graph";
+    split.push_back(declared->getDimSize(axis));
+  }
+  auto splitOr = *runtimeSplit
+                     ? FailureOr<std::optional<SmallVector<int64_t>>>(
+                           std::optional<SmallVector<int64_t>>(split))
+                     : getIntsAttrOrInput(ic, node, "split", 1, 13, loc);
+  if (failed(splitOr))
+    return failure();
   if (*splitOr) {
     split = **splitOr;
   } else {
@@ -242,11 +400,15 @@ static LogicalResult importExpand(ImporterContext &ic,
   if (failed(input) || failed(shapeInput) ||
       failed(requireStaticShape(node, *input, loc)))
     return failure();
+  RankedTensorType type = getRankedType(*input);
+  std::optional<RankedTensorType> declared = getDeclaredOutputType(ic, node, 0);
   FailureOr<SmallVector<int64_t>> shape =
-      ic.getConstantInts(*shapeInput, loc, "Expand's shape");
+      isRuntimeValue(*shapeInput) && declared
+          ? FailureOr<SmallVector<int64_t>>(
+                SmallVector<int64_t>(declared->getShape()))
+          : ic.getConstantInts(*shapeInput, loc, "Expand's shape");
   if (failed(shape))
     return failure();
-  RankedTensorType type = getRankedType(*input);
   if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
     return emitError(loc) << "Expand: negative dimension in shape";
   FailureOr<SmallVector<int64_t>> result =
@@ -264,6 +426,25 @@ static LogicalResult importExpand(ImporterContext &ic,
   return success();
 }
 
+/// Runtime Tile repeats: the declared output shape divided by the input's.
+static FailureOr<SmallVector<int64_t>>
+getRepeatsFromDeclaredShape(ImporterContext &ic, const onnx::NodeProto &node,
+                            Location loc, RankedTensorType type) {
+  std::optional<RankedTensorType> declared = getDeclaredOutputType(ic, node, 0);
+  if (!declared || declared->getRank() != type.getRank())
+    return emitError(loc) << "Tile's repeats must be a constant integer "
+                             "tensor, or the output shape declared in the "
+                             "graph";
+  SmallVector<int64_t> repeats;
+  for (auto [in, out] : llvm::zip(type.getShape(), declared->getShape())) {
+    if (in == 0 ? out != 0 : out % in != 0)
+      return emitError(loc) << "Tile: the declared output " << *declared
+                            << " is no multiple of " << type;
+    repeats.push_back(in == 0 ? 1 : out / in);
+  }
+  return repeats;
+}
+
 /// Tile(x, r) = reshape(expand(reshape(x, [1, d0, 1, d1, ..]),
 ///                             [r0, d0, r1, d1, ..]), [r0 * d0, r1 * d1, ..]).
 static LogicalResult importTile(ImporterContext &ic,
@@ -273,11 +454,13 @@ static LogicalResult importTile(ImporterContext &ic,
   if (failed(input) || failed(repeatsInput) ||
       failed(requireStaticShape(node, *input, loc)))
     return failure();
+  RankedTensorType type = getRankedType(*input);
   FailureOr<SmallVector<int64_t>> repeats =
-      ic.getConstantInts(*repeatsInput, loc, "Tile's repeats");
+      isRuntimeValue(*repeatsInput)
+          ? getRepeatsFromDeclaredShape(ic, node, loc, type)
+          : ic.getConstantInts(*repeatsInput, loc, "Tile's repeats");
   if (failed(repeats))
     return failure();
-  RankedTensorType type = getRankedType(*input);
   if (static_cast<int64_t>(repeats->size()) != type.getRank())
     return emitError(loc) << "Tile needs one repeat per dimension";
   if (llvm::any_of(*repeats, [](int64_t r) { return r < 0; }))
@@ -310,9 +493,38 @@ static Value createI64Constant(ImporterContext &ic, Location loc,
 static LogicalResult importShape(ImporterContext &ic,
                                  const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
-  if (failed(input) || failed(requireStaticShape(node, *input, loc)))
+  if (failed(input))
     return failure();
   ArrayRef<int64_t> shape = getRankedType(*input).getShape();
+  if (!getRankedType(*input).hasStaticShape()) {
+    // One 1-element piece per dimension: a constant when static (so that
+    // shape arithmetic on it still folds), mlc.dim when dynamic.
+    int64_t rank = shape.size();
+    auto clampIndex = [&](int64_t v) {
+      if (v < 0)
+        v += rank;
+      return std::max<int64_t>(0, std::min(v, rank));
+    };
+    int64_t start = clampIndex(getIntAttr(node, "start", 0));
+    int64_t end = clampIndex(getIntAttr(node, "end", rank));
+    SmallVector<Value> pieces;
+    OpBuilder &b = ic.builder;
+    for (int64_t i = start; i < end; ++i)
+      pieces.push_back(
+          ShapedType::isDynamic(shape[i])
+              ? Value(DimOp::create(
+                    b, loc, RankedTensorType::get({1}, b.getI64Type()), *input,
+                    b.getI64IntegerAttr(i)))
+              : createI64Constant(ic, loc, {1}, {shape[i]}));
+    if (pieces.empty())
+      ic.setOutput(node, 0, createI64Constant(ic, loc, {0}, {}));
+    else if (pieces.size() == 1)
+      ic.setOutput(node, 0, pieces.front());
+    else
+      ic.setOutput(node, 0,
+                   ConcatOp::create(b, loc, pieces, b.getI64IntegerAttr(0)));
+    return success();
+  }
   int64_t rank = shape.size();
   auto clampIndex = [&](int64_t v) {
     if (v < 0)
@@ -347,8 +559,12 @@ static LogicalResult importConstantOfShape(ImporterContext &ic,
   FailureOr<Value> shapeInput = ic.getRequiredInput(node, 0, loc);
   if (failed(shapeInput))
     return failure();
+  std::optional<RankedTensorType> declared = getDeclaredOutputType(ic, node, 0);
   FailureOr<SmallVector<int64_t>> shape =
-      ic.getConstantInts(*shapeInput, loc, "ConstantOfShape's input");
+      isRuntimeValue(*shapeInput) && declared
+          ? FailureOr<SmallVector<int64_t>>(
+                SmallVector<int64_t>(declared->getShape()))
+          : ic.getConstantInts(*shapeInput, loc, "ConstantOfShape's input");
   if (failed(shape))
     return failure();
   if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
@@ -372,8 +588,57 @@ static LogicalResult importConstantOfShape(ImporterContext &ic,
   return success();
 }
 
+/// Range with runtime start or delta and a declared output length n:
+/// start + [0, 1, .., n-1] * delta.
+static LogicalResult importRuntimeRange(ImporterContext &ic,
+                                        const onnx::NodeProto &node,
+                                        Location loc, Value start,
+                                        Value delta) {
+  std::optional<RankedTensorType> declared = getDeclaredOutputType(ic, node, 0);
+  if (!declared || declared->getRank() != 1)
+    return emitError(loc) << "Range's start, limit and delta must be "
+                             "constants, or the output shape declared in the "
+                             "graph";
+  RankedTensorType startType = getRankedType(start);
+  Type elementType = startType.getElementType();
+  if (startType.getRank() != 0 || getRankedType(delta).getRank() != 0 ||
+      getRankedType(delta).getElementType() != elementType)
+    return emitError(loc) << "Range inputs must be scalars of one type";
+  int64_t count = declared->getDimSize(0);
+  OpBuilder &b = ic.builder;
+  SmallVector<Attribute> iota;
+  for (int64_t i = 0; i < count; ++i) {
+    if (auto floatType = dyn_cast<FloatType>(elementType))
+      iota.push_back(b.getFloatAttr(floatType, static_cast<double>(i)));
+    else
+      iota.push_back(b.getIntegerAttr(elementType, i));
+  }
+  Value positions = ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get({count}, elementType),
+                             iota));
+  FailureOr<MulOp> steps = createInferred<MulOp>(b, loc, positions, delta);
+  if (failed(steps))
+    return failure();
+  FailureOr<AddOp> values =
+      createInferred<AddOp>(b, loc, start, steps->getResult());
+  if (failed(values))
+    return failure();
+  ic.setOutput(node, 0, values->getResult());
+  return success();
+}
+
 static LogicalResult importRange(ImporterContext &ic,
                                  const onnx::NodeProto &node, Location loc) {
+  SmallVector<Value> operands;
+  for (int i = 0; i < 3; ++i) {
+    FailureOr<Value> v = ic.getRequiredInput(node, i, loc);
+    if (failed(v))
+      return failure();
+    operands.push_back(*v);
+  }
+  if (llvm::any_of(operands, isRuntimeValue))
+    return importRuntimeRange(ic, node, loc, operands[0], operands[2]);
   SmallVector<double> scalars;
   Type elementType;
   for (int i = 0; i < 3; ++i) {
@@ -411,6 +676,84 @@ static LogicalResult importRange(ImporterContext &ic,
   return success();
 }
 
+/// Pad with runtime pads or constant value: mlc.dynamic_pad, typed by the
+/// declared output or with `?` for the padded dimensions.
+static LogicalResult importDynamicPad(ImporterContext &ic,
+                                      const onnx::NodeProto &node,
+                                      Location loc, PadMode mode, Value input,
+                                      Value pads, Value value, Value axes) {
+  RankedTensorType type = getRankedType(input);
+  int64_t rank = type.getRank();
+  OpBuilder &b = ic.builder;
+  RankedTensorType padsType = getRankedType(pads);
+  if (padsType.getRank() != 1 || padsType.isDynamicDim(0))
+    return emitError(loc) << "Pad's pads must be a 1-D tensor of static "
+                             "length";
+  if (axes) {
+    // Constant axes scatter the runtime pads into one entry per dimension.
+    FailureOr<SmallVector<int64_t>> axisValues =
+        ic.getConstantInts(axes, loc, "Pad's axes (with runtime pads)");
+    if (failed(axisValues))
+      return failure();
+    FailureOr<SmallVector<int64_t>> normalized =
+        normalizeAxes(node, *axisValues, rank, loc);
+    if (failed(normalized))
+      return failure();
+    int64_t count = normalized->size();
+    if (padsType.getDimSize(0) != 2 * count)
+      return emitError(loc) << "Pad needs " << 2 * count << " pads";
+    SmallVector<Value> parts;
+    Value zero = createI64Vector(ic, loc, {0});
+    Value pads64 = pads;
+    if (padsType.getElementType() != b.getI64Type())
+      pads64 = CastOp::create(b, loc, padsType.clone(b.getI64Type()), pads);
+    for (int64_t half = 0; half < 2; ++half)
+      for (int64_t d = 0; d < rank; ++d) {
+        auto it = llvm::find(*normalized, d);
+        if (it == normalized->end()) {
+          parts.push_back(zero);
+          continue;
+        }
+        int64_t i = (it - normalized->begin()) + half * count;
+        parts.push_back(SliceOp::create(b, loc, pads64,
+                                        b.getDenseI64ArrayAttr({i}),
+                                        b.getDenseI64ArrayAttr({1}),
+                                        b.getDenseI64ArrayAttr({1})));
+      }
+    pads = ConcatOp::create(b, loc, parts, b.getI64IntegerAttr(0));
+  } else if (padsType.getDimSize(0) != 2 * rank) {
+    return emitError(loc) << "Pad needs " << 2 * rank << " pads, got "
+                          << padsType.getDimSize(0);
+  }
+  if (!value) {
+    value = ConstantOp::create(
+        b, loc, DenseElementsAttr::get(
+                    RankedTensorType::get({}, type.getElementType()),
+                    b.getZeroAttr(type.getElementType())));
+  } else {
+    RankedTensorType valueType = getRankedType(value);
+    if (valueType.getNumElements() != 1 ||
+        valueType.getElementType() != type.getElementType())
+      return emitError(loc) << "Pad's constant_value must be a scalar of the "
+                               "input's element type";
+    value = createReshape(ic, loc, value, {});
+  }
+  RankedTensorType resultType = RankedTensorType::get(
+      SmallVector<int64_t>(rank, ShapedType::kDynamic), type.getElementType());
+  if (std::optional<RankedTensorType> declared =
+          getDeclaredOutputType(ic, node, 0)) {
+    if (declared->getRank() != rank ||
+        declared->getElementType() != type.getElementType())
+      return emitError(loc) << "Pad: the declared output " << *declared
+                            << " does not fit " << type;
+    resultType = *declared;
+  }
+  ic.setOutput(node, 0,
+               DynamicPadOp::create(b, loc, resultType, mode, input, pads,
+                                    value));
+  return success();
+}
+
 /// Pad: attributes before opset 11, inputs (pads, constant_value, axes from
 /// 18) after. Negative pads crop, which becomes a slice before the pad.
 static LogicalResult importPad(ImporterContext &ic, const onnx::NodeProto &node,
@@ -436,6 +779,9 @@ static LogicalResult importPad(ImporterContext &ic, const onnx::NodeProto &node,
     FailureOr<Value> axesInput = ic.getInput(node, 3, loc);
     if (failed(padsInput) || failed(valueInput) || failed(axesInput))
       return failure();
+    if (isRuntimeValue(*padsInput) || isRuntimeValue(*valueInput))
+      return importDynamicPad(ic, node, loc, *mode, *input, *padsInput,
+                              *valueInput, *axesInput);
     FailureOr<SmallVector<int64_t>> padValues =
         ic.getConstantInts(*padsInput, loc, "Pad's pads");
     if (failed(padValues))

@@ -107,3 +107,126 @@ FailureOr<Value> mlc::onnx_import::applyOnCoercedAxis(
   Value flat = createReshape(ic, loc, input, {outer, inner});
   return createReshape(ic, loc, build(flat, 1), type.getShape());
 }
+
+std::optional<RankedTensorType>
+mlc::onnx_import::getDeclaredOutputType(ImporterContext &ic,
+                                        const onnx::NodeProto &node, int i) {
+  if (i >= node.output_size() || node.output(i).empty())
+    return std::nullopt;
+  auto it = ic.declaredTypes.find(node.output(i));
+  if (it == ic.declaredTypes.end())
+    return std::nullopt;
+  return it->second;
+}
+
+std::optional<SmallVector<Value>> mlc::onnx_import::getShapePieces(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || type.getRank() != 1 || type.isDynamicDim(0) ||
+      !isa<IntegerType>(type.getElementType()))
+    return std::nullopt;
+  if (type.getDimSize(0) == 1)
+    return SmallVector<Value>{v};
+  auto concat = v.getDefiningOp<ConcatOp>();
+  if (!concat)
+    return std::nullopt;
+  SmallVector<Value> pieces;
+  for (Value input : concat.getInputs()) {
+    std::optional<SmallVector<Value>> inner = getShapePieces(input);
+    if (!inner)
+      return std::nullopt;
+    llvm::append_range(pieces, *inner);
+  }
+  return pieces;
+}
+
+bool mlc::onnx_import::isRuntimeValue(Value value) {
+  return value && failed(foldToConstant(value));
+}
+
+FailureOr<Value> mlc::onnx_import::getRuntimeInput(ImporterContext &ic,
+                                                   const onnx::NodeProto &node,
+                                                   int inputIndex,
+                                                   int64_t inputSince,
+                                                   Location loc) {
+  if (ic.opset < inputSince)
+    return Value();
+  FailureOr<Value> input = ic.getInput(node, inputIndex, loc);
+  if (failed(input))
+    return failure();
+  return isRuntimeValue(*input) ? *input : Value();
+}
+
+/// A constant tensor of `shape` holding `values` converted to `elementType`.
+static Value createIntConstant(OpBuilder &b, Location loc, Type elementType,
+                               ArrayRef<int64_t> shape,
+                               ArrayRef<int64_t> values) {
+  auto type = RankedTensorType::get(shape, elementType);
+  SmallVector<APInt> data = llvm::map_to_vector(values, [&](int64_t v) {
+    return APInt(elementType.getIntOrFloatBitWidth(), v, /*isSigned=*/true);
+  });
+  return ConstantOp::create(b, loc, DenseElementsAttr::get(type, data));
+}
+
+FailureOr<Value> mlc::onnx_import::selectOnRuntimeInts(
+    ImporterContext &ic, Location loc, Value selector,
+    ArrayRef<SmallVector<int64_t>> candidates, int64_t wrap,
+    function_ref<FailureOr<Value>(ArrayRef<int64_t>)> build) {
+  if (candidates.empty())
+    return emitError(loc) << "no possible value of a runtime operand fits "
+                             "the declared output shape";
+  OpBuilder &b = ic.builder;
+  RankedTensorType selectorType = getRankedType(selector);
+  Type elementType = selectorType.getElementType();
+  if (!isa<IntegerType>(elementType) || elementType.isInteger(1) ||
+      selectorType.getRank() > 1 || !selectorType.hasStaticShape())
+    return emitError(loc) << "a runtime axis operand must be a scalar or "
+                             "1-D integer tensor of static length";
+  int64_t length = selectorType.getNumElements();
+  if (candidates.size() == 1)
+    return build(candidates.front());
+  // [length, 1]: the selector's entries, negative ones wrapped.
+  Value entries = createReshape(ic, loc, selector, {length, 1});
+  Value zero = createIntConstant(b, loc, elementType, {}, {0});
+  Value rank = createIntConstant(b, loc, elementType, {}, {wrap});
+  FailureOr<LessOp> negative = createInferred<LessOp>(b, loc, entries, zero);
+  FailureOr<AddOp> wrapped = createInferred<AddOp>(b, loc, entries, rank);
+  if (failed(negative) || failed(wrapped))
+    return failure();
+  FailureOr<WhereOp> normalized = createInferred<WhereOp>(
+      b, loc, negative->getResult(), wrapped->getResult(), entries);
+  if (failed(normalized))
+    return failure();
+
+  FailureOr<Value> result = build(candidates.back());
+  if (failed(result))
+    return failure();
+  for (ArrayRef<int64_t> candidate : llvm::reverse(candidates.drop_back())) {
+    if (static_cast<int64_t>(candidate.size()) != length)
+      return emitError(loc) << "internal: candidate of the wrong length";
+    FailureOr<Value> value = build(candidate);
+    if (failed(value))
+      return failure();
+    if (value->getType() != result->getType())
+      return emitError(loc) << "the result shape depends on a runtime "
+                               "operand; declare the output shape";
+    // The candidate matches when each of its entries is among the selector's.
+    Value wanted = createIntConstant(
+        b, loc, elementType, {1, static_cast<int64_t>(candidate.size())},
+        candidate);
+    FailureOr<EqualOp> equal =
+        createInferred<EqualOp>(b, loc, normalized->getResult(), wanted);
+    if (failed(equal))
+      return failure();
+    Value present = ReduceOp::create(b, loc, ReduceKind::Max,
+                                     equal->getResult(), ArrayRef<int64_t>{0},
+                                     /*keepdims=*/false);
+    Value matches = ReduceOp::create(b, loc, ReduceKind::Min, present,
+                                     ArrayRef<int64_t>{}, /*keepdims=*/false);
+    FailureOr<WhereOp> selected =
+        createInferred<WhereOp>(b, loc, matches, *value, *result);
+    if (failed(selected))
+      return failure();
+    result = selected->getResult();
+  }
+  return result;
+}

@@ -56,6 +56,43 @@ applyOnCoercedAxis(ImporterContext &ic, const onnx::NodeProto &node,
                    bool flattenLegacy,
                    llvm::function_ref<mlir::Value(mlir::Value, int64_t)> build);
 
+/// The statically shaped type the graph declares for output `i` of `node`
+/// (graph outputs and value_info), if any. Ops whose result shape depends
+/// on runtime operands take their shape from it.
+std::optional<mlir::RankedTensorType>
+getDeclaredOutputType(ImporterContext &ic, const onnx::NodeProto &node, int i);
+
+/// True when `value` is present and does not fold to a constant at import:
+/// an operand whose contents are only known at run time.
+bool isRuntimeValue(mlir::Value value);
+
+/// Input `inputIndex` of `node` when, from opset `inputSince`, it is present
+/// and only known at run time; a null Value otherwise.
+mlir::FailureOr<mlir::Value> getRuntimeInput(ImporterContext &ic,
+                                             const onnx::NodeProto &node,
+                                             int inputIndex,
+                                             int64_t inputSince,
+                                             mlir::Location loc);
+
+/// Selects at run time among results built for the integer lists a runtime
+/// operand may hold. `selector` is a scalar or 1-D integer tensor of known
+/// length; `candidates` the lists it may hold (each of that length, compared
+/// as sets after adding `wrap` to negative entries, i.e. axes of rank
+/// `wrap`); `build` makes the result for one candidate. Every candidate's
+/// result must have the same type. The last candidate is the fallback.
+mlir::FailureOr<mlir::Value> selectOnRuntimeInts(
+    ImporterContext &ic, mlir::Location loc, mlir::Value selector,
+    llvm::ArrayRef<llvm::SmallVector<int64_t>> candidates, int64_t wrap,
+    llvm::function_ref<mlir::FailureOr<mlir::Value>(llvm::ArrayRef<int64_t>)>
+        build);
+
+/// The entries of a 1-D integer tensor built by Shape of a dynamically
+/// shaped tensor (a concat of 1-element pieces: constants for static
+/// dimensions, mlc.dim for dynamic ones), one 1-element tensor each, so that
+/// Gather and Reshape can use the ones known at compile time. std::nullopt
+/// for any other value.
+std::optional<llvm::SmallVector<mlir::Value>> getShapePieces(mlir::Value v);
+
 void registerShapeOpImporters(OpImporterTable &table);
 void registerIndexingOpImporters(OpImporterTable &table);
 void registerReductionOpImporters(OpImporterTable &table);

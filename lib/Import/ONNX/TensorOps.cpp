@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ImporterContext.h"
+#include "TensorImportUtils.h"
 
 #include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
 
@@ -17,22 +18,107 @@ static RankedTensorType getType(Value v) {
   return cast<RankedTensorType>(v.getType());
 }
 
-/// Reshape's shape input must be constant; 0 copies the input dim (unless
-/// allowzero) and one -1 is inferred.
+/// Reshape to the shape the graph declares for the output, when the shape
+/// operand is only known at run time: the declared shape is what it holds.
+/// Reshape whose result sizes are only partly known at compile time:
+/// mlc.dynamic_reshape. Entries of the shape operand that fold (constants,
+/// static dimensions of a runtime Shape) give static dimensions; 0 copies a
+/// static input dimension; -1 is inferred when everything else is static.
+static LogicalResult importDynamicReshape(ImporterContext &ic,
+                                          const onnx::NodeProto &node,
+                                          Location loc, Value input,
+                                          Value shape) {
+  RankedTensorType inputType = getType(input);
+  RankedTensorType shapeType = getType(shape);
+  if (shapeType.getRank() != 1 || shapeType.isDynamicDim(0) ||
+      !isa<IntegerType>(shapeType.getElementType()))
+    return emitError(loc) << "Reshape's shape must be a 1-D integer tensor of "
+                             "static length";
+  OpBuilder &b = ic.builder;
+  bool allowZero = getIntAttr(node, "allowzero", 0) != 0;
+  int64_t rank = shapeType.getDimSize(0);
+  SmallVector<int64_t> dims(rank, ShapedType::kDynamic);
+  // The entries known at compile time.
+  SmallVector<std::optional<int64_t>> entries(rank);
+  if (FailureOr<ConstTensor> whole = foldToConstant(shape);
+      succeeded(whole) && !whole->isFloat()) {
+    for (int64_t i = 0; i < rank; ++i)
+      entries[i] = whole->ints[i];
+  } else if (std::optional<SmallVector<Value>> pieces = getShapePieces(shape);
+             pieces && static_cast<int64_t>(pieces->size()) == rank) {
+    for (auto [i, piece] : llvm::enumerate(*pieces)) {
+      FailureOr<ConstTensor> value = foldToConstant(piece);
+      if (succeeded(value) && !value->isFloat())
+        entries[i] = value->ints.front();
+    }
+  }
+  {
+    int64_t inferIndex = -1, known = 1;
+    for (auto [i, entry] : llvm::enumerate(entries)) {
+      if (!entry) {
+        known = ShapedType::kDynamic;
+        continue;
+      }
+      int64_t d = *entry;
+      if (d == 0 && !allowZero)
+        d = static_cast<int64_t>(i) < inputType.getRank()
+                ? inputType.getDimSize(i)
+                : ShapedType::kDynamic;
+      if (d == -1) {
+        inferIndex = i;
+        continue;
+      }
+      dims[i] = d < 0 ? ShapedType::kDynamic : d;
+      if (ShapedType::isDynamic(dims[i]))
+        known = ShapedType::kDynamic;
+      else if (!ShapedType::isDynamic(known))
+        known *= d;
+    }
+    if (inferIndex >= 0 && !ShapedType::isDynamic(known) && known > 0 &&
+        inputType.hasStaticShape())
+      dims[inferIndex] = inputType.getNumElements() / known;
+  }
+  if (shapeType.getElementType() != b.getI64Type())
+    shape = CastOp::create(b, loc, shapeType.clone(b.getI64Type()), shape);
+  auto resultType = RankedTensorType::get(dims, inputType.getElementType());
+  auto op = DynamicReshapeOp::create(b, loc, resultType, input, shape,
+                                     allowZero ? b.getUnitAttr() : nullptr);
+  ic.setOutput(node, 0, op);
+  return success();
+}
+
+static LogicalResult importRuntimeReshape(ImporterContext &ic,
+                                          const onnx::NodeProto &node,
+                                          Location loc, Value input,
+                                          Value shape) {
+  std::optional<RankedTensorType> declared = getDeclaredOutputType(ic, node, 0);
+  RankedTensorType inputType = getType(input);
+  if (!declared || !inputType.hasStaticShape())
+    return importDynamicReshape(ic, node, loc, input, shape);
+  if (declared->getNumElements() != inputType.getNumElements())
+    return emitError(loc) << "Reshape: the declared output " << *declared
+                          << " does not hold the elements of " << inputType;
+  ic.setOutput(node, 0, createReshape(ic, loc, input, declared->getShape()));
+  return success();
+}
+
+/// Reshape's shape input is constant (0 copies the input dim unless
+/// allowzero, one -1 is inferred) or a runtime value with a declared output.
 static LogicalResult importReshape(ImporterContext &ic,
                                    const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   FailureOr<Value> shapeInput = ic.getRequiredInput(node, 1, loc);
   if (failed(input) || failed(shapeInput))
     return failure();
+  if (isRuntimeValue(*shapeInput))
+    return importRuntimeReshape(ic, node, loc, *input, *shapeInput);
   FailureOr<SmallVector<int64_t>> shape =
       ic.getConstantInts(*shapeInput, loc, "Reshape's shape");
   if (failed(shape))
     return failure();
   RankedTensorType inputType = getType(*input);
   if (!inputType.hasStaticShape())
-    return emitError(loc) << "Reshape of a dynamically shaped tensor is not "
-                             "supported";
+    return importDynamicReshape(ic, node, loc, *input, *shapeInput);
   bool allowZero = getIntAttr(node, "allowzero", 0) != 0;
   int64_t known = 1, inferIndex = -1;
   for (auto [i, d] : llvm::enumerate(*shape)) {

@@ -182,3 +182,64 @@ TEST(CompiledModelTest, RejectsNonLibraries) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(CompiledModelTest, RunsDynamicBatchesAndDataDependentOutputs) {
+  Expected<std::unique_ptr<CompiledModel>> model =
+      CompiledModel::load(MLC_FAKE_MODEL_DYNAMIC_PATH);
+  ASSERT_TRUE(static_cast<bool>(model)) << toString(model.takeError());
+  EXPECT_TRUE((*model)->hasDynamicShapes());
+  Expected<ModelContext> context = (*model)->createContext(1);
+  ASSERT_TRUE(static_cast<bool>(context)) << toString(context.takeError());
+  Expected<std::vector<HostTensor>> outputs = (*model)->allocateOutputs();
+  ASSERT_TRUE(static_cast<bool>(outputs)) << toString(outputs.takeError());
+  // Dynamic outputs start empty.
+  EXPECT_EQ(ArrayRef<int64_t>((*outputs)[0].shape), ArrayRef<int64_t>({0, 3}));
+  EXPECT_TRUE((*outputs)[1].data.empty());
+
+  // Batch 1, then 4: the outputs grow and take the run-time shapes.
+  std::vector<HostTensor> one = {makeF32({1, 3}, {1, -2, 3})};
+  ASSERT_EQ(getErrorMessage((*model)->runDynamic(*context, one, *outputs)), "");
+  EXPECT_EQ(ArrayRef<int64_t>((*outputs)[0].shape), ArrayRef<int64_t>({1, 3}));
+  EXPECT_EQ(ArrayRef<int64_t>((*outputs)[1].shape), ArrayRef<int64_t>({2}));
+  const int64_t *pos =
+      reinterpret_cast<const int64_t *>((*outputs)[1].data.data());
+  EXPECT_EQ(pos[0], 0);
+  EXPECT_EQ(pos[1], 2);
+
+  std::vector<float> values(12);
+  for (int i = 0; i < 12; ++i)
+    values[i] = i % 2 ? 1.0f : -1.0f;
+  std::vector<HostTensor> four = {makeF32({4, 3}, values)};
+  ASSERT_EQ(getErrorMessage((*model)->runDynamic(*context, four, *outputs)),
+            "");
+  EXPECT_EQ(ArrayRef<int64_t>((*outputs)[0].shape), ArrayRef<int64_t>({4, 3}));
+  EXPECT_EQ((*outputs)[0].data.size(), 12 * sizeof(float));
+  const float *y = reinterpret_cast<const float *>((*outputs)[0].data.data());
+  EXPECT_EQ(y[11], 2.0f);
+  EXPECT_EQ(ArrayRef<int64_t>((*outputs)[1].shape), ArrayRef<int64_t>({6}));
+
+  // The static entry point refuses a dynamic model; a wrong static
+  // dimension is rejected before the artifact is called.
+  EXPECT_NE(getErrorMessage((*model)->run(*context, four, *outputs)), "");
+  std::vector<HostTensor> wrong = {makeF32({2, 2}, {1, 2, 3, 4})};
+  EXPECT_NE(
+      getErrorMessage((*model)->runDynamic(*context, wrong, *outputs)), "");
+}
+
+TEST(CompiledModelTest, RunDynamicOnStaticModel) {
+  std::unique_ptr<CompiledModel> model = loadFake();
+  ASSERT_TRUE(model);
+  EXPECT_FALSE(model->hasDynamicShapes());
+  Expected<ModelContext> context = model->createContext(1);
+  ASSERT_TRUE(static_cast<bool>(context)) << toString(context.takeError());
+  // An undersized buffer is grown by the retry.
+  std::vector<HostTensor> outputs = {makeF32({2, 3}, {})};
+  std::vector<HostTensor> inputs = {makeF32({2, 3}, {1, 2, 3, 4, 5, 6})};
+  ASSERT_EQ(getErrorMessage(model->runDynamic(*context, inputs, outputs)), "");
+  EXPECT_EQ(outputs[0].data.size(), 6 * sizeof(float));
+  EXPECT_EQ(reinterpret_cast<const float *>(outputs[0].data.data())[5], 12.0f);
+}
+
+} // namespace

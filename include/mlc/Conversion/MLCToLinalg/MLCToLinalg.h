@@ -26,6 +26,7 @@ void populateTensorOpsToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateGatherToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateNormalizationToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateScatterToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateDynamicShapeToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// All of the above.
 void populateMLCToLinalgPatterns(mlir::RewritePatternSet &patterns);

@@ -326,5 +326,6 @@ def MLC_FlattenOp : MLC_InferOp<"flatten", [SameOperandsAndResultElementType]> {
 include "mlc/Dialect/MLC/IR/MLCMathOps.td"
 include "mlc/Dialect/MLC/IR/MLCFusedOps.td"
 include "mlc/Dialect/MLC/IR/MLCTensorOps.td"
+include "mlc/Dialect/MLC/IR/MLCDynamicOps.td"
 
 #endif // MLC_DIALECT_MLC_IR_MLCOPS_TD

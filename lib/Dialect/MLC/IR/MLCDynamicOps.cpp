@@ -1,0 +1,82 @@
+//===- MLCDynamicOps.cpp - Verifiers of the runtime-shape ops -------------===//
+//
+// The ops of MLCDynamicOps.td. Their result types are given by the importer;
+// the verifiers check what the types can say: ranks, element types, the
+// static lengths of the shape operands.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlc/Dialect/MLC/IR/MLCOps.h"
+
+using namespace mlir;
+using namespace mlc;
+
+/// A 1-D tensor of static length, or failure.
+static FailureOr<int64_t> getVectorLength(Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getRank() != 1 || type.isDynamicDim(0))
+    return failure();
+  return type.getDimSize(0);
+}
+
+LogicalResult DynamicSliceOp::verify() {
+  RankedTensorType input = getInput().getType();
+  RankedTensorType result = getType();
+  if (input.getRank() != result.getRank() ||
+      input.getElementType() != result.getElementType())
+    return emitOpError("result must have the input's rank and element type");
+  FailureOr<int64_t> count = getVectorLength(getStarts());
+  if (failed(count))
+    return emitOpError("starts must be a 1-D tensor of static length");
+  for (Value v : {getEnds(), getAxes(), getSteps()}) {
+    FailureOr<int64_t> length = getVectorLength(v);
+    if (failed(length) || *length != *count)
+      return emitOpError("ends, axes and steps must have the length of starts");
+  }
+  for (int64_t d = 0; d < input.getRank(); ++d)
+    if (!input.isDynamicDim(d) && !result.isDynamicDim(d) &&
+        result.getDimSize(d) > input.getDimSize(d))
+      return emitOpError("result dimension ")
+             << d << " is larger than the input's";
+  return success();
+}
+
+LogicalResult DynamicPadOp::verify() {
+  RankedTensorType input = getInput().getType();
+  RankedTensorType result = getType();
+  if (input.getRank() != result.getRank() ||
+      input.getElementType() != result.getElementType())
+    return emitOpError("result must have the input's rank and element type");
+  FailureOr<int64_t> count = getVectorLength(getPads());
+  if (failed(count) || *count != 2 * input.getRank())
+    return emitOpError("pads must be a 1-D tensor of 2 * rank entries");
+  auto valueType = cast<RankedTensorType>(getValue().getType());
+  if (valueType.getRank() != 0 ||
+      valueType.getElementType() != input.getElementType())
+    return emitOpError("value must be a scalar tensor of the element type");
+  return success();
+}
+
+LogicalResult DimOp::verify() {
+  int64_t index = static_cast<int64_t>(getIndex());
+  if (index < 0 || index >= getInput().getType().getRank())
+    return emitOpError("index ") << index << " out of range";
+  auto type = cast<RankedTensorType>(getType());
+  if (type.getRank() != 1 || type.getDimSize(0) != 1)
+    return emitOpError("result must be tensor<1xi64>");
+  return success();
+}
+
+LogicalResult DynamicReshapeOp::verify() {
+  RankedTensorType input = getInput().getType();
+  RankedTensorType result = getType();
+  if (input.getElementType() != result.getElementType())
+    return emitOpError("result must have the input's element type");
+  FailureOr<int64_t> length = getVectorLength(getShape());
+  if (failed(length) || *length != result.getRank())
+    return emitOpError("shape must have one entry per result dimension");
+  if (input.hasStaticShape() && result.hasStaticShape() &&
+      input.getNumElements() != result.getNumElements())
+    return emitOpError("changes the element count");
+  return success();
+}

@@ -1,8 +1,10 @@
 //===- RenameRuntimeABI.cpp - Generated ABI functions behind the runtime --===//
 //
-// The CUDA runtime library defines the public mlc_context_create, mlc_run
-// and mlc_context_destroy (driver loading, device checks); the generated
-// ones are renamed to mlc_cuda_model_* for it to call.
+// The CUDA runtime library defines the public mlc_context_create, mlc_run,
+// mlc_run_dynamic and mlc_context_destroy (driver loading, device checks);
+// the generated ones are renamed to mlc_cuda_model_* for it to call (the
+// runtime's mlc_run_dynamic checks static shapes and calls mlc_run, so the
+// generated one is left unused).
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,7 +24,7 @@ struct RenameRuntimeABIPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     for (StringRef name : {"mlc_context_create", "mlc_context_destroy",
-                           "mlc_run"}) {
+                           "mlc_run", "mlc_run_dynamic"}) {
       auto func = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
       if (!func) {
         module.emitError("no generated '")

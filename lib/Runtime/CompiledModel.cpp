@@ -283,7 +283,8 @@ Error CompiledModel::run(ModelContext &context, ArrayRef<const void *> inputs,
   return statusToError("mlc_run", status);
 }
 
-Error CompiledModel::statusToError(StringRef function, int32_t status) {
+Error CompiledModel::statusToError(StringRef function,
+                                   int32_t status) const {
   switch (status) {
   case MLC_OK:
     return Error::success();

@@ -417,3 +417,67 @@ int32_t mlc_run(mlc_context *ctx, const void *const *inputs,
   current = previous;
   return status;
 }
+
+/* Bytes of one element of `dtype`; 0 for a code this runtime does not know. */
+static int64_t elementBytes(int32_t dtype) {
+  switch (dtype) {
+  case MLC_DTYPE_U8:
+  case MLC_DTYPE_I8:
+  case MLC_DTYPE_BOOL:
+    return 1;
+  case MLC_DTYPE_U16:
+  case MLC_DTYPE_I16:
+  case MLC_DTYPE_F16:
+  case MLC_DTYPE_BF16:
+    return 2;
+  case MLC_DTYPE_F32:
+  case MLC_DTYPE_I32:
+  case MLC_DTYPE_U32:
+    return 4;
+  case MLC_DTYPE_I64:
+  case MLC_DTYPE_F64:
+  case MLC_DTYPE_U64:
+    return 8;
+  default:
+    return 0;
+  }
+}
+
+/* The CUDA backend compiles static shapes only: mlc_run_dynamic checks that
+ * the given input shapes are the static ones and the output buffers fit,
+ * reports the static output shapes, and runs mlc_run. */
+int32_t mlc_run_dynamic(mlc_context *ctx, const void *const *inputs,
+                        const int64_t *const *input_shapes,
+                        void *const *outputs,
+                        const int64_t *output_capacities,
+                        int64_t *const *output_shapes) {
+  if (!ctx || !inputs || !input_shapes || !outputs || !output_capacities ||
+      !output_shapes)
+    return MLC_ERROR_INVALID_ARGUMENT;
+  for (int32_t i = 0; i < mlc_num_inputs(); ++i) {
+    const mlc_tensor_info *info = mlc_input_info(i);
+    if (!input_shapes[i])
+      return MLC_ERROR_INVALID_ARGUMENT;
+    for (int32_t d = 0; d < info->rank; ++d)
+      if (input_shapes[i][d] != info->shape[d])
+        return MLC_ERROR_INVALID_ARGUMENT;
+  }
+  bool fits = true;
+  for (int32_t i = 0; i < mlc_num_outputs(); ++i) {
+    const mlc_tensor_info *info = mlc_output_info(i);
+    if (!output_shapes[i])
+      return MLC_ERROR_INVALID_ARGUMENT;
+    int64_t bytes = elementBytes(info->dtype);
+    for (int32_t d = 0; d < info->rank; ++d) {
+      output_shapes[i][d] = info->shape[d];
+      bytes *= info->shape[d];
+    }
+    if (output_capacities[i] < bytes)
+      fits = false;
+    else if (bytes > 0 && !outputs[i])
+      return MLC_ERROR_INVALID_ARGUMENT;
+  }
+  if (!fits)
+    return MLC_ERROR_OUTPUT_TOO_SMALL;
+  return mlc_run(ctx, inputs, outputs);
+}

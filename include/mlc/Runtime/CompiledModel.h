@@ -129,7 +129,7 @@ private:
   };
 
   CompiledModel() = default;
-  static llvm::Error statusToError(llvm::StringRef function, int32_t status);
+  llvm::Error statusToError(llvm::StringRef function, int32_t status) const;
   llvm::Error resolveFunctions();
   llvm::Error readTensorInfos();
 

@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 
-OK, INVALID, TOO_SMALL = 0, 1, 3
+OK, INVALID, TOO_SMALL = 0, 1, 4  # mlc_status in mlc_runtime.h
 
 lib = ctypes.CDLL(sys.argv[1])
 print("abi", lib.mlc_abi_version())

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ConvPoolND.h"
 #include "ImporterContext.h"
 #include "TensorImportUtils.h"
 
@@ -18,25 +19,29 @@ static RankedTensorType getType(Value v) {
   return cast<RankedTensorType>(v.getType());
 }
 
-/// Explicit [top, left, bottom, right] pads from `pads`/`auto_pad`.
+/// Explicit pads (the begins of every spatial axis, then the ends) from
+/// `pads`/`auto_pad`.
 static FailureOr<SmallVector<int64_t>>
 getSpatialPads(const onnx::NodeProto &node, RankedTensorType input,
                ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                ArrayRef<int64_t> dilations, Location loc) {
+  int64_t spatial = input.getRank() - 2;
   std::string autoPad = getStringAttr(node, "auto_pad", "NOTSET");
   if (autoPad == "NOTSET") {
-    SmallVector<int64_t> pads = getIntsAttr(node, "pads", {0, 0, 0, 0});
-    if (pads.size() != 4 || llvm::any_of(pads, [](int64_t p) { return p < 0; }))
-      return emitError(loc) << node.op_type()
-                            << " pads must be 4 non-negative values";
+    SmallVector<int64_t> pads =
+        getIntsAttr(node, "pads", SmallVector<int64_t>(2 * spatial, 0));
+    if (static_cast<int64_t>(pads.size()) != 2 * spatial ||
+        llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+      return emitError(loc) << node.op_type() << " pads must be "
+                            << 2 * spatial << " non-negative values";
     return pads;
   }
   if (autoPad == "VALID")
-    return SmallVector<int64_t>{0, 0, 0, 0};
+    return SmallVector<int64_t>(2 * spatial, 0);
   if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
     return emitError(loc) << "unknown auto_pad '" << autoPad << "'";
-  SmallVector<int64_t> pads(4);
-  for (int i = 0; i < 2; ++i) {
+  SmallVector<int64_t> pads(2 * spatial);
+  for (int64_t i = 0; i < spatial; ++i) {
     int64_t in = input.getDimSize(2 + i);
     if (ShapedType::isDynamic(in))
       return emitError(loc) << "auto_pad " << autoPad
@@ -46,33 +51,41 @@ getSpatialPads(const onnx::NodeProto &node, RankedTensorType input,
         0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - in);
     int64_t small = total / 2;
     pads[i] = autoPad == "SAME_UPPER" ? small : total - small;
-    pads[i + 2] = total - pads[i];
+    pads[i + spatial] = total - pads[i];
   }
   return pads;
 }
 
-/// Checks 2-D window attributes and that every output size is positive.
+/// Checks window attributes (one value per spatial axis of `input`, 1 to 3
+/// axes) and that every output size is positive.
 static LogicalResult checkWindow(const onnx::NodeProto &node,
                                  RankedTensorType input,
                                  ArrayRef<int64_t> kernel,
                                  ArrayRef<int64_t> strides,
                                  ArrayRef<int64_t> pads,
                                  ArrayRef<int64_t> dilations, Location loc) {
-  if (kernel.size() != 2 || strides.size() != 2 || dilations.size() != 2)
+  int64_t spatial = input.getRank() - 2;
+  if (spatial < 1 || spatial > 3)
     return emitError(loc) << node.op_type()
-                          << ": only 2-D windows are supported";
+                          << ": only 1-D, 2-D and 3-D windows are supported";
+  auto sized = [&](ArrayRef<int64_t> values) {
+    return static_cast<int64_t>(values.size()) == spatial;
+  };
+  if (!sized(kernel) || !sized(strides) || !sized(dilations))
+    return emitError(loc) << node.op_type() << ": kernel_shape, strides and "
+                          << "dilations need " << spatial << " values";
   auto positive = [](int64_t v) { return v > 0; };
   if (!llvm::all_of(kernel, positive) || !llvm::all_of(strides, positive) ||
       !llvm::all_of(dilations, positive))
     return emitError(loc) << node.op_type()
                           << ": kernel, strides and dilations must be positive";
-  for (int i = 0; i < 2; ++i) {
+  for (int64_t i = 0; i < spatial; ++i) {
     // Attributes come from the file: a product that overflows is an error,
     // not a wrapped size that passes the check.
     std::optional<int64_t> window = llvm::checkedMulAdd<int64_t>(
         kernel[i] - 1, dilations[i], 1);
     std::optional<int64_t> padded =
-        llvm::checkedAdd<int64_t>(pads[i], pads[i + 2]);
+        llvm::checkedAdd<int64_t>(pads[i], pads[i + spatial]);
     if (!window || !padded)
       return emitError(loc) << node.op_type()
                             << ": window or padding too large";
@@ -92,25 +105,32 @@ static LogicalResult importConv(ImporterContext &ic,
   if (failed(input) || failed(filter) || failed(bias))
     return failure();
   RankedTensorType inputType = getType(*input), filterType = getType(*filter);
-  if (inputType.getRank() != 4 || filterType.getRank() != 4)
-    return emitError(loc) << "Conv: only 2-D convolution (4-D tensors) is "
+  int64_t rank = inputType.getRank();
+  if (rank < 3 || rank > 5 || filterType.getRank() != rank)
+    return emitError(loc) << "Conv: only 1-D, 2-D and 3-D convolutions are "
                              "supported, got "
-                          << inputType;
+                          << inputType << " and filter " << filterType;
   if (!isa<FloatType>(inputType.getElementType()))
     return emitError(loc) << "Conv: only float convolution is supported";
-  SmallVector<int64_t> kernel = getIntsAttr(
-      node, "kernel_shape", {filterType.getDimSize(2), filterType.getDimSize(3)});
-  SmallVector<int64_t> strides = getIntsAttr(node, "strides", {1, 1});
-  SmallVector<int64_t> dilations = getIntsAttr(node, "dilations", {1, 1});
+  int64_t spatial = rank - 2;
+  if (rank != 4 && (failed(requireStaticShape(node, *input, loc)) ||
+                    failed(requireStaticShape(node, *filter, loc))))
+    return failure();
+  SmallVector<int64_t> filterKernel(filterType.getShape().drop_front(2));
+  SmallVector<int64_t> kernel = getIntsAttr(node, "kernel_shape", filterKernel);
+  SmallVector<int64_t> strides =
+      getIntsAttr(node, "strides", SmallVector<int64_t>(spatial, 1));
+  SmallVector<int64_t> dilations =
+      getIntsAttr(node, "dilations", SmallVector<int64_t>(spatial, 1));
   int64_t group = getIntAttr(node, "group", 1);
-  if (kernel.size() != 2 || strides.size() != 2 || dilations.size() != 2)
-    return emitError(loc) << "Conv: only 2-D windows are supported";
-  for (int i = 0; i < 2; ++i)
-    if (!ShapedType::isDynamic(filterType.getDimSize(2 + i)) &&
-        kernel[i] != filterType.getDimSize(2 + i))
-      return emitError(loc) << "Conv: kernel_shape [" << kernel[0] << ", "
-                            << kernel[1] << "] does not match the filter "
-                            << filterType;
+  if (static_cast<int64_t>(kernel.size()) != spatial)
+    return emitError(loc) << "Conv: kernel_shape needs " << spatial
+                          << " values";
+  for (int64_t i = 0; i < spatial; ++i)
+    if (!ShapedType::isDynamic(filterKernel[i]) &&
+        kernel[i] != filterKernel[i])
+      return emitError(loc) << "Conv: kernel_shape [" << ArrayRef<int64_t>(kernel)
+                            << "] does not match the filter " << filterType;
   FailureOr<SmallVector<int64_t>> pads =
       getSpatialPads(node, inputType, kernel, strides, dilations, loc);
   if (failed(pads) || failed(checkWindow(node, inputType, kernel, strides,
@@ -122,92 +142,168 @@ static LogicalResult importConv(ImporterContext &ic,
     return emitError(loc) << "Conv: input channels " << channels
                           << " do not match group " << group
                           << " x filter channels " << filterType.getDimSize(1);
-  OpBuilder &b = ic.builder;
-  FailureOr<Conv2DOp> conv = createInferred<Conv2DOp>(
-      b, loc, *input, *filter, *bias, b.getDenseI64ArrayAttr(strides),
-      b.getDenseI64ArrayAttr(*pads), b.getDenseI64ArrayAttr(dilations),
-      b.getI64IntegerAttr(group));
+  FailureOr<Value> conv = createConvND(ic, loc, *input, *filter, *bias,
+                                       strides, *pads, dilations, group);
   if (failed(conv))
     return failure();
   ic.setOutput(node, 0, *conv);
   return success();
 }
 
-template <typename PoolOp>
+/// A dilated average pool (mlc.avg_pool2d has no dilations): the window sum
+/// is a convolution of every channel, as its own image, with a ones filter;
+/// the divisor is the window size, or, excluding padding, the same
+/// convolution of an unpadded ones image.
+static FailureOr<Value>
+createDilatedAvgPool(ImporterContext &ic, Location loc, Value input,
+                     ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                     ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
+                     bool countPad) {
+  OpBuilder &b = ic.builder;
+  RankedTensorType type = getType(input);
+  Type elementType = type.getElementType();
+  ArrayRef<int64_t> shape = type.getShape();
+  SmallVector<int64_t> images{shape[0] * shape[1], 1};
+  images.append(shape.begin() + 2, shape.end());
+  SmallVector<int64_t> filterShape{1, 1};
+  filterShape.append(kernel.begin(), kernel.end());
+  auto ones = [&](ArrayRef<int64_t> onesShape) -> Value {
+    auto onesType = RankedTensorType::get(onesShape, elementType);
+    return ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(onesType, b.getFloatAttr(elementType, 1.0)));
+  };
+  Value filter = ones(filterShape);
+  FailureOr<Value> sum =
+      createConvND(ic, loc, createReshape(ic, loc, input, images), filter,
+                   Value(), strides, pads, dilations, /*group=*/1);
+  if (failed(sum))
+    return failure();
+  Value count;
+  if (countPad) {
+    double size = 1;
+    for (int64_t k : kernel)
+      size *= k;
+    count = ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({}, elementType),
+                               b.getFloatAttr(elementType, size)));
+  } else {
+    SmallVector<int64_t> unitImage{1, 1};
+    unitImage.append(shape.begin() + 2, shape.end());
+    FailureOr<Value> counted =
+        createConvND(ic, loc, ones(unitImage), filter, Value(), strides, pads,
+                     dilations, /*group=*/1);
+    if (failed(counted))
+      return failure();
+    count = *counted;
+  }
+  FailureOr<DivOp> mean = createInferred<DivOp>(b, loc, *sum, count);
+  if (failed(mean))
+    return failure();
+  SmallVector<int64_t> resultShape{shape[0], shape[1]};
+  ArrayRef<int64_t> pooled = getType(mean->getResult()).getShape();
+  resultShape.append(pooled.begin() + 2, pooled.end());
+  return createReshape(ic, loc, mean->getResult(), resultShape);
+}
+
+/// MaxPool and AveragePool with 1 to 3 spatial axes. Integer max pooling
+/// (8- to 32-bit) runs in a float type that holds every value exactly.
 static LogicalResult importPool(ImporterContext &ic,
-                                const onnx::NodeProto &node, Location loc) {
+                                const onnx::NodeProto &node, Location loc,
+                                bool isMax) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   if (failed(input))
     return failure();
   RankedTensorType inputType = getType(*input);
-  if (inputType.getRank() != 4 ||
-      !isa<FloatType>(inputType.getElementType()))
+  int64_t rank = inputType.getRank();
+  Type elementType = inputType.getElementType();
+  bool intMax = isMax && isa<IntegerType>(elementType) &&
+                !elementType.isInteger(1) &&
+                elementType.getIntOrFloatBitWidth() <= 32;
+  if (rank < 3 || rank > 5 || (!isa<FloatType>(elementType) && !intMax))
     return emitError(loc) << node.op_type()
-                          << ": only 2-D pooling of float tensors is supported";
+                          << ": only 1-D, 2-D and 3-D pooling of float (or, "
+                             "for MaxPool, 8- to 32-bit integer) tensors is "
+                             "supported, got "
+                          << inputType;
+  if (rank != 4 && failed(requireStaticShape(node, *input, loc)))
+    return failure();
+  int64_t spatial = rank - 2;
   if (getIntAttr(node, "storage_order", 0) != 0)
     return emitError(loc) << node.op_type()
                           << ": storage_order=1 is not supported";
   SmallVector<int64_t> kernel = getIntsAttr(node, "kernel_shape", {});
-  SmallVector<int64_t> strides = getIntsAttr(node, "strides", {1, 1});
-  SmallVector<int64_t> dilations = getIntsAttr(node, "dilations", {1, 1});
-  if (kernel.size() != 2)
-    return emitError(loc) << node.op_type()
-                          << ": kernel_shape must have 2 entries";
+  SmallVector<int64_t> strides =
+      getIntsAttr(node, "strides", SmallVector<int64_t>(spatial, 1));
+  SmallVector<int64_t> dilations =
+      getIntsAttr(node, "dilations", SmallVector<int64_t>(spatial, 1));
+  if (static_cast<int64_t>(kernel.size()) != spatial)
+    return emitError(loc) << node.op_type() << ": kernel_shape must have "
+                          << spatial << " entries";
   FailureOr<SmallVector<int64_t>> pads =
       getSpatialPads(node, inputType, kernel, strides, dilations, loc);
   if (failed(pads) || failed(checkWindow(node, inputType, kernel, strides,
                                          *pads, dilations, loc)))
     return failure();
-  if (llvm::any_of(llvm::seq(0, 4),
-                   [&](int i) { return (*pads)[i] >= kernel[i % 2]; }))
+  if (llvm::any_of(llvm::seq<int64_t>(0, 2 * spatial), [&](int64_t i) {
+        return (*pads)[i] >= kernel[i % spatial];
+      }))
     return emitError(loc) << node.op_type()
                           << ": pads must be smaller than the kernel";
+  bool countPad = getIntAttr(node, "count_include_pad", 0) != 0;
   // ceil_mode: extra end padding (never counted in averages) so that the
   // floor formula gives ceil((in + pads - window) / stride) + 1 windows; a
   // window that would start past the input and its begin padding is dropped.
   if (getIntAttr(node, "ceil_mode", 0) != 0) {
-    bool countPad = getIntAttr(node, "count_include_pad", 0) != 0;
-    for (int i = 0; i < 2; ++i) {
+    for (int64_t i = 0; i < spatial; ++i) {
       int64_t in = inputType.getDimSize(2 + i);
       if (ShapedType::isDynamic(in))
         return emitError(loc) << node.op_type()
                               << ": ceil_mode needs static spatial sizes";
       int64_t window = (kernel[i] - 1) * dilations[i] + 1;
-      int64_t span = in + (*pads)[i] + (*pads)[i + 2] - window;
+      int64_t span = in + (*pads)[i] + (*pads)[i + spatial] - window;
       int64_t out = llvm::divideCeil(span, strides[i]) + 1;
       if ((out - 1) * strides[i] >= in + (*pads)[i])
         --out;
       int64_t extra = (out - 1) * strides[i] - span;
       if (extra <= 0)
         continue;
-      if (countPad && std::is_same_v<PoolOp, AvgPool2DOp>)
+      if (countPad && !isMax)
         return emitError(loc) << "AveragePool: ceil_mode with "
                                  "count_include_pad=1 is not supported";
-      if ((*pads)[i + 2] + extra >= kernel[i])
+      if ((*pads)[i + spatial] + extra >= kernel[i])
         return emitError(loc) << node.op_type()
                               << ": ceil_mode padding reaches the kernel size";
-      (*pads)[i + 2] += extra;
+      (*pads)[i + spatial] += extra;
     }
   }
   OpBuilder &b = ic.builder;
-  FailureOr<PoolOp> pool;
-  if constexpr (std::is_same_v<PoolOp, MaxPool2DOp>) {
-    pool = createInferred<MaxPool2DOp>(b, loc, *input,
-                                       b.getDenseI64ArrayAttr(kernel),
-                                       b.getDenseI64ArrayAttr(strides),
-                                       b.getDenseI64ArrayAttr(*pads),
-                                       b.getDenseI64ArrayAttr(dilations));
-  } else {
-    if (dilations != SmallVector<int64_t>{1, 1})
-      return emitError(loc) << "AveragePool: dilations are not supported";
-    pool = createInferred<AvgPool2DOp>(
-        b, loc, *input, b.getDenseI64ArrayAttr(kernel),
-        b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(*pads),
-        b.getBoolAttr(getIntAttr(node, "count_include_pad", 0) != 0));
+  Value x = *input;
+  if (!isMax && llvm::any_of(dilations, [](int64_t d) { return d != 1; })) {
+    FailureOr<Value> pool = createDilatedAvgPool(ic, loc, x, kernel, strides,
+                                                 *pads, dilations, countPad);
+    if (failed(pool))
+      return failure();
+    ic.setOutput(node, 0, *pool);
+    return success();
   }
+  if (intMax) {
+    Type wide = elementType.getIntOrFloatBitWidth() <= 16
+                    ? Type(b.getF32Type())
+                    : Type(b.getF64Type());
+    x = CastOp::create(b, loc, inputType.clone(wide), x, ic.isUnsigned(x),
+                       false);
+  }
+  FailureOr<Value> pool = createPoolND(ic, loc, isMax, x, kernel, strides,
+                                       *pads, dilations, countPad);
   if (failed(pool))
     return failure();
-  ic.setOutput(node, 0, *pool);
+  Value result = *pool;
+  if (intMax)
+    result = CastOp::create(b, loc, getType(result).clone(elementType), result,
+                            false, ic.isUnsigned(*input));
+  ic.setOutput(node, 0, result);
   return success();
 }
 
@@ -318,8 +414,12 @@ static LogicalResult importMatMul(ImporterContext &ic,
 
 void mlc::onnx_import::registerNNOpImporters(OpImporterTable &table) {
   table.push_back({"Conv", 1, kLatestOpset, importConv});
-  table.push_back({"MaxPool", 1, kLatestOpset, importPool<MaxPool2DOp>});
-  table.push_back({"AveragePool", 1, kLatestOpset, importPool<AvgPool2DOp>});
+  table.push_back({"MaxPool", 1, kLatestOpset,
+                   [](ImporterContext &ic, const onnx::NodeProto &node,
+                      Location loc) { return importPool(ic, node, loc, true); }});
+  table.push_back({"AveragePool", 1, kLatestOpset,
+                   [](ImporterContext &ic, const onnx::NodeProto &node,
+                      Location loc) { return importPool(ic, node, loc, false); }});
   table.push_back({"GlobalAveragePool", 1, kLatestOpset, importGlobalAveragePool});
   table.push_back({"BatchNormalization", 1, kLatestOpset, importBatchNorm});
   table.push_back({"Softmax", 1, 12, importSoftmax});

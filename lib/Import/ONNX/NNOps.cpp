@@ -331,10 +331,62 @@ static LogicalResult importBatchNorm(ImporterContext &ic,
       return failure();
     operands.push_back(*v);
   }
-  if (getIntAttr(node, "training_mode", 0) != 0)
-    return emitError(loc) << "BatchNormalization: training_mode is not "
-                             "supported";
   OpBuilder &b = ic.builder;
+  if (getIntAttr(node, "training_mode", 0) != 0) {
+    // Normalizes with the batch statistics (population variance over every
+    // axis but the channels) and outputs the updated running statistics
+    // running * momentum + batch * (1 - momentum).
+    RankedTensorType type = getType(operands[0]);
+    if (type.getRank() < 2 || !isa<FloatType>(type.getElementType()))
+      return emitError(loc) << "BatchNormalization needs a float input of "
+                               "rank >= 2";
+    SmallVector<int64_t> axes{0};
+    for (int64_t d = 2; d < type.getRank(); ++d)
+      axes.push_back(d);
+    Value mean = ReduceMeanOp::create(b, loc, operands[0],
+                                      b.getDenseI64ArrayAttr(axes),
+                                      b.getBoolAttr(true));
+    FailureOr<SubOp> centered =
+        createInferred<SubOp>(b, loc, operands[0], mean);
+    if (failed(centered))
+      return failure();
+    Value squares = MulOp::create(b, loc, *centered, *centered);
+    Value variance = ReduceMeanOp::create(b, loc, squares,
+                                          b.getDenseI64ArrayAttr(axes),
+                                          b.getBoolAttr(false));
+    mean = ReduceMeanOp::create(b, loc, operands[0],
+                                b.getDenseI64ArrayAttr(axes),
+                                b.getBoolAttr(false));
+    FailureOr<BatchNormOp> normalized = createInferred<BatchNormOp>(
+        b, loc, operands[0], operands[1], operands[2], mean, variance,
+        b.getF32FloatAttr(getFloatAttr(node, "epsilon", 1e-5f)));
+    if (failed(normalized))
+      return failure();
+    ic.setOutput(node, 0, *normalized);
+    double momentum = getFloatAttr(node, "momentum", 0.9f);
+    Type elementType = type.getElementType();
+    auto scalar = [&](double v) {
+      return ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(RankedTensorType::get({}, elementType),
+                                 b.getFloatAttr(elementType, v)));
+    };
+    Value keep = scalar(momentum), take = scalar(1.0 - momentum);
+    Value runningStats[] = {operands[3], operands[4]};
+    Value batchStats[] = {mean, variance};
+    for (auto [i, running, batch] :
+         llvm::enumerate(runningStats, batchStats)) {
+      FailureOr<MulOp> old = createInferred<MulOp>(b, loc, running, keep);
+      FailureOr<MulOp> fresh = createInferred<MulOp>(b, loc, batch, take);
+      if (failed(old) || failed(fresh))
+        return failure();
+      FailureOr<AddOp> updated = createInferred<AddOp>(b, loc, *old, *fresh);
+      if (failed(updated))
+        return failure();
+      ic.setOutput(node, 1 + i, *updated);
+    }
+    return success();
+  }
   ic.setOutput(node, 0,
                BatchNormOp::create(
                    b, loc, operands[0], operands[1], operands[2], operands[3],

@@ -2,7 +2,8 @@
 //
 // LayerNormalization becomes mlc.layer_norm (a graph pass can recognize it);
 // InstanceNormalization is a layer_norm over the spatial dimensions followed
-// by the per-channel scale and bias.
+// by the per-channel scale and bias; MeanVarianceNormalization is composed
+// from mlc.reduce_mean and elementwise ops.
 //
 //===----------------------------------------------------------------------===//
 
@@ -90,8 +91,47 @@ static LogicalResult importInstanceNorm(ImporterContext &ic,
   return success();
 }
 
+/// MeanVarianceNormalization as ONNX's function body defines it:
+/// (x - E[x]) / (sqrt(E[x^2] - E[x]^2) + 1e-9) over `axes` (default N, H, W).
+static LogicalResult importMeanVarianceNorm(ImporterContext &ic,
+                                            const onnx::NodeProto &node,
+                                            Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  if (!isa<FloatType>(type.getElementType()))
+    return emitError(loc) << "MeanVarianceNormalization needs a float input";
+  FailureOr<SmallVector<int64_t>> axes = normalizeAxes(
+      node, getIntsAttr(node, "axes", {0, 2, 3}), type.getRank(), loc);
+  if (failed(axes))
+    return failure();
+  OpBuilder &b = ic.builder;
+  Value x = *input;
+  auto mean = [&](Value v) -> Value {
+    return ReduceMeanOp::create(b, loc, v, b.getDenseI64ArrayAttr(*axes),
+                                b.getBoolAttr(true));
+  };
+  Value meanX = mean(x);
+  Value meanSquare = mean(MulOp::create(b, loc, x, x));
+  Value variance =
+      SubOp::create(b, loc, meanSquare, MulOp::create(b, loc, meanX, meanX));
+  Value epsilon = ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get({}, type.getElementType()),
+                             b.getFloatAttr(type.getElementType(), 1e-9)));
+  Value denominator =
+      AddOp::create(b, loc, SqrtOp::create(b, loc, variance), epsilon);
+  ic.setOutput(node, 0,
+               DivOp::create(b, loc, SubOp::create(b, loc, x, meanX),
+                             denominator));
+  return success();
+}
+
 void mlc::onnx_import::registerNormalizationOpImporters(
     OpImporterTable &table) {
   table.push_back({"LayerNormalization", 17, kLatestOpset, importLayerNorm});
   table.push_back({"InstanceNormalization", 1, kLatestOpset, importInstanceNorm});
+  table.push_back(
+      {"MeanVarianceNormalization", 9, kLatestOpset, importMeanVarianceNorm});
 }

@@ -41,6 +41,7 @@ static const OpImporterTable &getOpImporters() {
     registerConvTransposeImporters(t);
     registerComposedNNOpImporters(t);
     registerLogicOpImporters(t);
+    registerSignalOpImporters(t);
     return t;
   }();
   return table;

@@ -63,6 +63,7 @@ void registerNormalizationOpImporters(OpImporterTable &table);
 void registerResizeOpImporters(OpImporterTable &table);
 void registerConvTransposeImporters(OpImporterTable &table);
 void registerComposedNNOpImporters(OpImporterTable &table);
+void registerSignalOpImporters(OpImporterTable &table);
 
 } // namespace mlc::onnx_import
 

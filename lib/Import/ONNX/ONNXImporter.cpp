@@ -42,6 +42,7 @@ static const OpImporterTable &getOpImporters() {
     registerComposedNNOpImporters(t);
     registerLogicOpImporters(t);
     registerSignalOpImporters(t);
+    registerRecurrentOpImporters(t);
     return t;
   }();
   return table;

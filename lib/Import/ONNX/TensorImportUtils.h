@@ -64,6 +64,7 @@ void registerResizeOpImporters(OpImporterTable &table);
 void registerConvTransposeImporters(OpImporterTable &table);
 void registerComposedNNOpImporters(OpImporterTable &table);
 void registerSignalOpImporters(OpImporterTable &table);
+void registerRecurrentOpImporters(OpImporterTable &table);
 
 } // namespace mlc::onnx_import
 

@@ -43,6 +43,7 @@ static const OpImporterTable &getOpImporters() {
     registerLogicOpImporters(t);
     registerSignalOpImporters(t);
     registerRecurrentOpImporters(t);
+    registerEinsumOpImporters(t);
     return t;
   }();
   return table;

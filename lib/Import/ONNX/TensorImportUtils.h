@@ -65,6 +65,7 @@ void registerConvTransposeImporters(OpImporterTable &table);
 void registerComposedNNOpImporters(OpImporterTable &table);
 void registerSignalOpImporters(OpImporterTable &table);
 void registerRecurrentOpImporters(OpImporterTable &table);
+void registerEinsumOpImporters(OpImporterTable &table);
 
 } // namespace mlc::onnx_import
 

@@ -44,6 +44,7 @@ static const OpImporterTable &getOpImporters() {
     registerSignalOpImporters(t);
     registerRecurrentOpImporters(t);
     registerEinsumOpImporters(t);
+    registerSelectionOpImporters(t);
     return t;
   }();
   return table;

@@ -66,6 +66,7 @@ void registerComposedNNOpImporters(OpImporterTable &table);
 void registerSignalOpImporters(OpImporterTable &table);
 void registerRecurrentOpImporters(OpImporterTable &table);
 void registerEinsumOpImporters(OpImporterTable &table);
+void registerSelectionOpImporters(OpImporterTable &table);
 
 } // namespace mlc::onnx_import
 

@@ -45,6 +45,7 @@ static const OpImporterTable &getOpImporters() {
     registerRecurrentOpImporters(t);
     registerEinsumOpImporters(t);
     registerSelectionOpImporters(t);
+    registerSamplingOpImporters(t);
     return t;
   }();
   return table;

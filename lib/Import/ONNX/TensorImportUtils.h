@@ -67,6 +67,7 @@ void registerSignalOpImporters(OpImporterTable &table);
 void registerRecurrentOpImporters(OpImporterTable &table);
 void registerEinsumOpImporters(OpImporterTable &table);
 void registerSelectionOpImporters(OpImporterTable &table);
+void registerSamplingOpImporters(OpImporterTable &table);
 
 } // namespace mlc::onnx_import
 

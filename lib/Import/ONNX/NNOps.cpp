@@ -153,12 +153,12 @@ static LogicalResult importConv(ImporterContext &ic,
 /// A dilated average pool (mlc.avg_pool2d has no dilations): the window sum
 /// is a convolution of every channel, as its own image, with a ones filter;
 /// the divisor is the window size, or, excluding padding, the same
-/// convolution of an unpadded ones image.
+/// convolution of an unpadded ones image. `sumOnly` returns the window sums.
 static FailureOr<Value>
 createDilatedAvgPool(ImporterContext &ic, Location loc, Value input,
                      ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                      ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
-                     bool countPad) {
+                     bool countPad, bool sumOnly = false) {
   OpBuilder &b = ic.builder;
   RankedTensorType type = getType(input);
   Type elementType = type.getElementType();
@@ -179,6 +179,11 @@ createDilatedAvgPool(ImporterContext &ic, Location loc, Value input,
                    Value(), strides, pads, dilations, /*group=*/1);
   if (failed(sum))
     return failure();
+  SmallVector<int64_t> resultShape{shape[0], shape[1]};
+  ArrayRef<int64_t> pooled = getType(*sum).getShape();
+  resultShape.append(pooled.begin() + 2, pooled.end());
+  if (sumOnly)
+    return createReshape(ic, loc, *sum, resultShape);
   Value count;
   if (countPad) {
     double size = 1;
@@ -201,9 +206,6 @@ createDilatedAvgPool(ImporterContext &ic, Location loc, Value input,
   FailureOr<DivOp> mean = createInferred<DivOp>(b, loc, *sum, count);
   if (failed(mean))
     return failure();
-  SmallVector<int64_t> resultShape{shape[0], shape[1]};
-  ArrayRef<int64_t> pooled = getType(mean->getResult()).getShape();
-  resultShape.append(pooled.begin() + 2, pooled.end());
   return createReshape(ic, loc, mean->getResult(), resultShape);
 }
 
@@ -211,7 +213,7 @@ createDilatedAvgPool(ImporterContext &ic, Location loc, Value input,
 /// (8- to 32-bit) runs in a float type that holds every value exactly.
 static LogicalResult importPool(ImporterContext &ic,
                                 const onnx::NodeProto &node, Location loc,
-                                bool isMax) {
+                                bool isMax, bool isLp = false) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   if (failed(input))
     return failure();
@@ -280,6 +282,34 @@ static LogicalResult importPool(ImporterContext &ic,
   }
   OpBuilder &b = ic.builder;
   Value x = *input;
+  if (isLp) {
+    // (sum over the window of |x|^p)^(1/p); padding adds zeros.
+    int64_t p = getIntAttr(node, "p", 2);
+    if (p <= 0)
+      return emitError(loc) << "LpPool p must be positive";
+    auto scalar = [&](double v) {
+      return ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(RankedTensorType::get({}, elementType),
+                                 b.getFloatAttr(elementType, v)));
+    };
+    Value magnitude = AbsOp::create(b, loc, x);
+    Value powered = p == 1   ? magnitude
+                    : p == 2 ? Value(MulOp::create(b, loc, x, x))
+                             : Value(PowOp::create(b, loc, magnitude,
+                                                   scalar(p)));
+    FailureOr<Value> sum =
+        createDilatedAvgPool(ic, loc, powered, kernel, strides, *pads,
+                             dilations, true, /*sumOnly=*/true);
+    if (failed(sum))
+      return failure();
+    Value result = p == 1   ? *sum
+                   : p == 2 ? Value(SqrtOp::create(b, loc, *sum))
+                            : Value(PowOp::create(b, loc, *sum,
+                                                  scalar(1.0 / p)));
+    ic.setOutput(node, 0, result);
+    return success();
+  }
   if (!isMax && llvm::any_of(dilations, [](int64_t d) { return d != 1; })) {
     FailureOr<Value> pool = createDilatedAvgPool(ic, loc, x, kernel, strides,
                                                  *pads, dilations, countPad);
@@ -472,6 +502,11 @@ void mlc::onnx_import::registerNNOpImporters(OpImporterTable &table) {
   table.push_back({"AveragePool", 1, kLatestOpset,
                    [](ImporterContext &ic, const onnx::NodeProto &node,
                       Location loc) { return importPool(ic, node, loc, false); }});
+  table.push_back({"LpPool", 2, kLatestOpset,
+                   [](ImporterContext &ic, const onnx::NodeProto &node,
+                      Location loc) {
+                     return importPool(ic, node, loc, false, true);
+                   }});
   table.push_back({"GlobalAveragePool", 1, kLatestOpset, importGlobalAveragePool});
   table.push_back({"BatchNormalization", 1, kLatestOpset, importBatchNorm});
   table.push_back({"Softmax", 1, 12, importSoftmax});

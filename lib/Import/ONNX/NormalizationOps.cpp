@@ -2,8 +2,9 @@
 //
 // LayerNormalization becomes mlc.layer_norm (a graph pass can recognize it);
 // InstanceNormalization is a layer_norm over the spatial dimensions followed
-// by the per-channel scale and bias; MeanVarianceNormalization is composed
-// from mlc.reduce_mean and elementwise ops.
+// by the per-channel scale and bias; MeanVarianceNormalization,
+// RMSNormalization and LpNormalization are composed from mlc reductions and
+// elementwise ops.
 //
 //===----------------------------------------------------------------------===//
 
@@ -128,10 +129,78 @@ static LogicalResult importMeanVarianceNorm(ImporterContext &ic,
   return success();
 }
 
+/// RMSNormalization: x / sqrt(mean(x^2 over [axis, rank)) + epsilon) * scale.
+static LogicalResult importRMSNorm(ImporterContext &ic,
+                                   const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> scale = ic.getRequiredInput(node, 1, loc);
+  if (failed(input) || failed(scale))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  if (!isa<FloatType>(type.getElementType()) ||
+      getRankedType(*scale).getElementType() != type.getElementType())
+    return emitError(loc) << "RMSNormalization needs a float input and scale "
+                             "of its type";
+  int64_t rank = type.getRank();
+  int64_t axis = getIntAttr(node, "axis", -1);
+  if (axis < -rank || axis >= rank)
+    return emitError(loc) << "RMSNormalization axis " << axis
+                          << " out of range";
+  if (axis < 0)
+    axis += rank;
+  SmallVector<int64_t> axes;
+  for (int64_t d = axis; d < rank; ++d)
+    axes.push_back(d);
+  OpBuilder &b = ic.builder;
+  Value x = *input;
+  Value meanSquare = ReduceMeanOp::create(b, loc, MulOp::create(b, loc, x, x),
+                                          b.getDenseI64ArrayAttr(axes),
+                                          b.getBoolAttr(true));
+  Value epsilon = ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(
+          RankedTensorType::get({}, type.getElementType()),
+          b.getFloatAttr(type.getElementType(),
+                         getFloatAttr(node, "epsilon", 1e-5f))));
+  Value rms =
+      SqrtOp::create(b, loc, AddOp::create(b, loc, meanSquare, epsilon));
+  FailureOr<MulOp> result = createInferred<MulOp>(
+      b, loc, DivOp::create(b, loc, x, rms).getResult(), *scale);
+  if (failed(result))
+    return failure();
+  ic.setOutput(node, 0, *result);
+  return success();
+}
+
+/// LpNormalization: x divided by its L1 or L2 norm along `axis`.
+static LogicalResult importLpNorm(ImporterContext &ic,
+                                  const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  if (!isa<FloatType>(type.getElementType()))
+    return emitError(loc) << "LpNormalization needs a float input";
+  int64_t p = getIntAttr(node, "p", 2);
+  if (p != 1 && p != 2)
+    return emitError(loc) << "LpNormalization p must be 1 or 2";
+  FailureOr<SmallVector<int64_t>> axis = normalizeAxes(
+      node, {getIntAttr(node, "axis", -1)}, type.getRank(), loc);
+  if (failed(axis))
+    return failure();
+  OpBuilder &b = ic.builder;
+  Value norm = ReduceOp::create(b, loc, p == 1 ? ReduceKind::L1 : ReduceKind::L2,
+                                *input, *axis, /*keepdims=*/true);
+  ic.setOutput(node, 0, DivOp::create(b, loc, *input, norm));
+  return success();
+}
+
 void mlc::onnx_import::registerNormalizationOpImporters(
     OpImporterTable &table) {
   table.push_back({"LayerNormalization", 17, kLatestOpset, importLayerNorm});
   table.push_back({"InstanceNormalization", 1, kLatestOpset, importInstanceNorm});
   table.push_back(
       {"MeanVarianceNormalization", 9, kLatestOpset, importMeanVarianceNorm});
+  table.push_back({"RMSNormalization", 23, kLatestOpset, importRMSNorm});
+  table.push_back({"LpNormalization", 1, kLatestOpset, importLpNorm});
 }

@@ -46,6 +46,7 @@ static const OpImporterTable &getOpImporters() {
     registerEinsumOpImporters(t);
     registerSelectionOpImporters(t);
     registerSamplingOpImporters(t);
+    registerTfIdfOpImporters(t);
     return t;
   }();
   return table;

@@ -68,6 +68,7 @@ void registerRecurrentOpImporters(OpImporterTable &table);
 void registerEinsumOpImporters(OpImporterTable &table);
 void registerSelectionOpImporters(OpImporterTable &table);
 void registerSamplingOpImporters(OpImporterTable &table);
+void registerTfIdfOpImporters(OpImporterTable &table);
 
 } // namespace mlc::onnx_import
 

@@ -47,6 +47,7 @@ static const OpImporterTable &getOpImporters() {
     registerSelectionOpImporters(t);
     registerSamplingOpImporters(t);
     registerTfIdfOpImporters(t);
+    registerDetectionOpImporters(t);
     return t;
   }();
   return table;

@@ -69,6 +69,7 @@ void registerEinsumOpImporters(OpImporterTable &table);
 void registerSelectionOpImporters(OpImporterTable &table);
 void registerSamplingOpImporters(OpImporterTable &table);
 void registerTfIdfOpImporters(OpImporterTable &table);
+void registerDetectionOpImporters(OpImporterTable &table);
 
 } // namespace mlc::onnx_import
 

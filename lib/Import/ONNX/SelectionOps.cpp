@@ -6,7 +6,8 @@
 // the true conditions: the j-th true position is the number of positions
 // whose inclusive running count of trues is <= j), MaxUnpool (a scatter of
 // the values at their flat indices into zeros, padded to output_shape) and Det (Laplace expansion
-// over column subsets, memoized, for matrices up to 8 x 8).
+// over column subsets, memoized, for matrices up to 8 x 8) and Unique
+// (pairwise equality and lexicographic order of the slices).
 //
 // Compress's output size depends on the condition's values: it comes from
 // a constant condition or from the output shape the graph declares.
@@ -276,9 +277,140 @@ static LogicalResult importDet(ImporterContext &ic, const onnx::NodeProto &node,
   return success();
 }
 
+/// Unique over the elements (or, with `axis`, the slices along it) of a
+/// static input, through pairwise comparisons: equal[i, j] (every component
+/// equal), lexicographic less[i, j] (a component less with all earlier ones
+/// equal), first[i] (no equal j < i). The rank of i's class is the number of
+/// first occurrences less than it (sorted) or before its first occurrence
+/// (not sorted); the number of unique values comes from the declared output
+/// shapes, as it depends on the data.
+static LogicalResult importUnique(ImporterContext &ic,
+                                  const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input) || failed(requireStaticShape(node, *input, loc)))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  Type elementType = type.getElementType();
+  if (elementType.isInteger(1) || type.getRank() == 0)
+    return emitError(loc) << "Unique of booleans or scalars is not supported";
+  Value x = *input;
+  int64_t axis = 0;
+  bool hasAxis = findAttr(node, "axis") != nullptr;
+  if (hasAxis) {
+    FailureOr<SmallVector<int64_t>> normalized = normalizeAxes(
+        node, {getIntAttr(node, "axis", 0)}, type.getRank(), loc);
+    if (failed(normalized))
+      return failure();
+    axis = normalized->front();
+  } else {
+    x = createReshape(ic, loc, x, {type.getNumElements()});
+  }
+  RankedTensorType flatType = getRankedType(x);
+  int64_t k = flatType.getDimSize(axis);
+  int64_t m = flatType.getNumElements() / std::max<int64_t>(k, 1);
+  // The number of unique values, from any declared output.
+  int64_t uniqueCount = -1;
+  for (int i : {0, 1, 3}) {
+    if (i >= node.output_size() || node.output(i).empty())
+      continue;
+    auto declared = ic.declaredTypes.find(node.output(i));
+    if (declared == ic.declaredTypes.end())
+      continue;
+    if (i == 0 && declared->second.getRank() == flatType.getRank())
+      uniqueCount = declared->second.getDimSize(axis);
+    else if (i != 0 && declared->second.getRank() == 1)
+      uniqueCount = declared->second.getDimSize(0);
+  }
+  if (uniqueCount <= 0 || uniqueCount > k || k > 4096)
+    return emitError(loc) << "Unique needs the number of unique values: a "
+                             "static output shape declared in the graph";
+  OpBuilder &b = ic.builder;
+  Type i64 = b.getI64Type(), i1 = b.getI1Type();
+  // Slices as rows: [K, M].
+  SmallVector<int64_t> perm{axis};
+  for (int64_t d = 0; d < flatType.getRank(); ++d)
+    if (d != axis)
+      perm.push_back(d);
+  Value rows = createReshape(ic, loc, createTranspose(ic, loc, x, perm), {k, m});
+  Value a = createReshape(ic, loc, rows, {k, 1, m});
+  Value c = createReshape(ic, loc, rows, {1, k, m});
+  auto toI64 = [&](Value v, ArrayRef<int64_t> shape) {
+    return CastOp::create(b, loc, RankedTensorType::get(shape, i64), v, false,
+                          false);
+  };
+  bool isUnsigned = ic.isUnsigned(*input);
+  Value componentEqual = EqualOp::create(b, loc, a, c);
+  Value componentLess = LessOp::create(b, loc, a, c);
+  if (isUnsigned)
+    componentLess.getDefiningOp()->setAttr("unsigned_ints", b.getUnitAttr());
+  Value equal = ReduceOp::create(b, loc, ReduceKind::Min, componentEqual, {2},
+                                 /*keepdims=*/false); // [K, K]
+  // Earlier components all equal: no difference before m (exclusive count).
+  Value differences = CumSumOp::create(
+      b, loc, toI64(NotOp::create(b, loc, componentEqual), {k, k, m}),
+      b.getI64IntegerAttr(2), b.getBoolAttr(true), b.getBoolAttr(false));
+  Value prefixEqual = EqualOp::create(b, loc, differences,
+                                      createScalarConst(b, loc, i64, 0));
+  Value less = ReduceOp::create(
+      b, loc, ReduceKind::Max, AndOp::create(b, loc, componentLess, prefixEqual),
+      {2}, /*keepdims=*/false); // less[i, j]: row i < row j
+  SmallVector<double> lowerTriangle(k * k, 0.0); // [i, j]: j < i
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = 0; j < i; ++j)
+      lowerTriangle[i * k + j] = 1.0;
+  Value earlier = createConstant(b, loc, {k, k}, i1, lowerTriangle);
+  Value repeated = ReduceOp::create(b, loc, ReduceKind::Max,
+                                    AndOp::create(b, loc, equal, earlier), {1},
+                                    /*keepdims=*/false);
+  Value first = NotOp::create(b, loc, repeated); // [K]
+  Value firstRow = createReshape(ic, loc, first, {1, k});
+  Value rank;
+  if (getIntAttr(node, "sorted", 1) != 0) {
+    // rank[i] = #{first j : row j < row i}; less^T[i, j] = less[j, i].
+    Value lessThanI = createTranspose(ic, loc, less, {1, 0});
+    rank = ReduceOp::create(
+        b, loc, ReduceKind::Sum,
+        toI64(AndOp::create(b, loc, lessThanI, firstRow), {k, k}), {1},
+        /*keepdims=*/false);
+  } else {
+    // rank[i] = #{first j : j < the first occurrence of i's value}.
+    Value firstIndex = ReduceOp::create(
+        b, loc, ReduceKind::Min,
+        WhereOp::create(b, loc, equal, createIota(b, loc, {1, k}, i64),
+                        createScalarConst(b, loc, i64, k)),
+        {1}, /*keepdims=*/true); // [K, 1]
+    Value beforeFirst = LessOp::create(b, loc, createIota(b, loc, {1, k}, i64),
+                                       firstIndex);
+    rank = ReduceOp::create(
+        b, loc, ReduceKind::Sum,
+        toI64(AndOp::create(b, loc, beforeFirst, firstRow), {k, k}), {1},
+        /*keepdims=*/false);
+  }
+  // [U, K]: element i belongs to unique value u.
+  Value member = EqualOp::create(b, loc, createReshape(ic, loc, rank, {1, k}),
+                                 createIota(b, loc, {uniqueCount, 1}, i64));
+  Value counts = ReduceOp::create(b, loc, ReduceKind::Sum,
+                                  toI64(member, {uniqueCount, k}), {1},
+                                  /*keepdims=*/false);
+  Value indices = ReduceOp::create(
+      b, loc, ReduceKind::Sum,
+      MulOp::create(b, loc,
+                    toI64(AndOp::create(b, loc, member, firstRow),
+                          {uniqueCount, k}),
+                    createIota(b, loc, {1, k}, i64)),
+      {1}, /*keepdims=*/false);
+  ic.setOutput(node, 0,
+               GatherOp::create(b, loc, x, indices, b.getI64IntegerAttr(axis)));
+  ic.setOutput(node, 1, indices);
+  ic.setOutput(node, 2, rank);
+  ic.setOutput(node, 3, counts);
+  return success();
+}
+
 void mlc::onnx_import::registerSelectionOpImporters(OpImporterTable &table) {
   table.push_back({"ReverseSequence", 10, kLatestOpset, importReverseSequence});
   table.push_back({"Compress", 9, kLatestOpset, importCompress});
   table.push_back({"MaxUnpool", 9, kLatestOpset, importMaxUnpool});
   table.push_back({"Det", 11, kLatestOpset, importDet});
+  table.push_back({"Unique", 11, kLatestOpset, importUnique});
 }

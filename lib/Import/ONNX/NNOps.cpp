@@ -11,6 +11,8 @@
 
 #include "llvm/Support/CheckedArithmetic.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlc;
 using namespace mlc::onnx_import;
@@ -209,6 +211,77 @@ createDilatedAvgPool(ImporterContext &ic, Location loc, Value input,
   return createReshape(ic, loc, mean->getResult(), resultShape);
 }
 
+/// MaxPool's Indices output (2-D): every window position's tap is a strided
+/// slice of the input padded with -inf, stacked along a new last axis; the
+/// first maximum (mlc.arg_reduce, scan order) gives the tap, whose input row
+/// and column make the flat index into [N, C, H, W] (row-major, or with
+/// storage_order=1 column-major within each image).
+static Value createMaxPoolIndices(ImporterContext &ic, Location loc,
+                                  Value input, RankedTensorType resultType,
+                                  ArrayRef<int64_t> kernel,
+                                  ArrayRef<int64_t> strides,
+                                  ArrayRef<int64_t> pads,
+                                  ArrayRef<int64_t> dilations,
+                                  bool columnMajor) {
+  OpBuilder &b = ic.builder;
+  ArrayRef<int64_t> in = getType(input).getShape();
+  ArrayRef<int64_t> out = resultType.getShape();
+  int64_t n = in[0], c = in[1], h = in[2], w = in[3], oh = out[2], ow = out[3];
+  Value padded = PadOp::create(
+      b, loc, PadMode::Constant, input,
+      SmallVector<int64_t>{0, 0, pads[0], pads[1], 0, 0, pads[2], pads[3]},
+      APFloat(-std::numeric_limits<double>::infinity()));
+  SmallVector<Value> taps;
+  SmallVector<int64_t> rowOffset, colOffset;
+  for (int64_t i = 0; i < kernel[0]; ++i)
+    for (int64_t j = 0; j < kernel[1]; ++j) {
+      Value tap = SliceOp::create(
+          b, loc, padded,
+          b.getDenseI64ArrayAttr({0, 0, i * dilations[0], j * dilations[1]}),
+          b.getDenseI64ArrayAttr({n, c, oh, ow}),
+          b.getDenseI64ArrayAttr({1, 1, strides[0], strides[1]}));
+      taps.push_back(createReshape(ic, loc, tap, {n, c, oh, ow, 1}));
+      rowOffset.push_back(i * dilations[0]);
+      colOffset.push_back(j * dilations[1]);
+    }
+  Value stacked =
+      taps.size() == 1
+          ? taps.front()
+          : Value(ConcatOp::create(b, loc, taps, b.getI64IntegerAttr(4)));
+  Value tap = ArgReduceOp::create(b, loc, ArgReduceKind::ArgMax, stacked, 4,
+                                  /*keepdims=*/false,
+                                  /*select_last_index=*/false);
+  Type i64 = b.getI64Type();
+  auto constant = [&](ArrayRef<int64_t> shape, ArrayRef<int64_t> values) {
+    return ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get(shape, i64), values));
+  };
+  int64_t kernelSize = kernel[0] * kernel[1];
+  auto lookup = [&](ArrayRef<int64_t> table) -> Value {
+    return GatherOp::create(b, loc, constant({kernelSize}, table), tap,
+                            b.getI64IntegerAttr(0));
+  };
+  SmallVector<int64_t> rowStarts, colStarts, imageBase;
+  for (int64_t y = 0; y < oh; ++y)
+    rowStarts.push_back(y * strides[0] - pads[0]);
+  for (int64_t x = 0; x < ow; ++x)
+    colStarts.push_back(x * strides[1] - pads[1]);
+  for (int64_t image = 0; image < n * c; ++image)
+    imageBase.push_back(image * h * w);
+  Value row = AddOp::create(b, loc, lookup(rowOffset),
+                            constant({1, 1, oh, 1}, rowStarts));
+  Value col = AddOp::create(b, loc, lookup(colOffset),
+                            constant({1, 1, 1, ow}, colStarts));
+  Value inner =
+      columnMajor
+          ? AddOp::create(b, loc,
+                          MulOp::create(b, loc, col, constant({}, {h})), row)
+          : AddOp::create(b, loc,
+                          MulOp::create(b, loc, row, constant({}, {w})), col);
+  return AddOp::create(b, loc, inner, constant({n, c, 1, 1}, imageBase));
+}
+
 /// MaxPool and AveragePool with 1 to 3 spatial axes. Integer max pooling
 /// (8- to 32-bit) runs in a float type that holds every value exactly.
 static LogicalResult importPool(ImporterContext &ic,
@@ -232,9 +305,12 @@ static LogicalResult importPool(ImporterContext &ic,
   if (rank != 4 && failed(requireStaticShape(node, *input, loc)))
     return failure();
   int64_t spatial = rank - 2;
-  if (getIntAttr(node, "storage_order", 0) != 0)
-    return emitError(loc) << node.op_type()
-                          << ": storage_order=1 is not supported";
+  bool wantIndices =
+      isMax && node.output_size() > 1 && !node.output(1).empty();
+  if (wantIndices && (rank != 4 || !isa<FloatType>(elementType) ||
+                      failed(requireStaticShape(node, *input, loc))))
+    return emitError(loc) << "MaxPool: the Indices output is supported for "
+                             "static 2-D float pooling only";
   SmallVector<int64_t> kernel = getIntsAttr(node, "kernel_shape", {});
   SmallVector<int64_t> strides =
       getIntsAttr(node, "strides", SmallVector<int64_t>(spatial, 1));
@@ -334,6 +410,11 @@ static LogicalResult importPool(ImporterContext &ic,
     result = CastOp::create(b, loc, getType(result).clone(elementType), result,
                             false, ic.isUnsigned(*input));
   ic.setOutput(node, 0, result);
+  if (wantIndices)
+    ic.setOutput(node, 1,
+                 createMaxPoolIndices(ic, loc, x, getType(result), kernel,
+                                      strides, *pads, dilations,
+                                      getIntAttr(node, "storage_order", 0) != 0));
   return success();
 }
 

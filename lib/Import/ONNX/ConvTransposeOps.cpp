@@ -1,6 +1,6 @@
 //===- ConvTransposeOps.cpp - Importer of ONNX ConvTranspose --------------===//
 //
-// ConvTranspose (1-D and 2-D) as a direct convolution: the input gets
+// ConvTranspose (1-D, 2-D and 3-D) as a direct convolution: the input gets
 // stride - 1 zeros inserted between its elements (reshape to [.., H, 1, ..],
 // zero pad to [.., H, s, ..], reshape back), is padded by
 // dilation * (kernel - 1) - pad on each side (plus output_padding at the end;
@@ -8,22 +8,16 @@
 // flipped in space and with its in/out channels swapped per group
 // (reshape/transpose/reshape, then a reversing gather per spatial axis). The
 // filter may be a runtime tensor; a constant one is folded by the constant
-// folder. 1-D convolutions run as 2-D ones over a unit height.
+// folder. createConvND (ConvPoolND.h) maps 1-D and 3-D onto 2-D convolutions.
 //
 //===----------------------------------------------------------------------===//
 
+#include "ConvPoolND.h"
 #include "TensorImportUtils.h"
 
 using namespace mlir;
 using namespace mlc;
 using namespace mlc::onnx_import;
-
-static SmallVector<int64_t> withUnitHeight(ArrayRef<int64_t> values,
-                                           int64_t unit) {
-  SmallVector<int64_t> result{unit};
-  result.append(values.begin(), values.end());
-  return result;
-}
 
 static LogicalResult importConvTranspose(ImporterContext &ic,
                                          const onnx::NodeProto &node,
@@ -39,8 +33,9 @@ static LogicalResult importConvTranspose(ImporterContext &ic,
   RankedTensorType filterType = getRankedType(*filter);
   int64_t rank = inputType.getRank();
   int64_t spatial = rank - 2;
-  if ((spatial != 1 && spatial != 2) || filterType.getRank() != rank)
-    return emitError(loc) << "ConvTranspose: only 1-D and 2-D convolutions "
+  if (spatial < 1 || spatial > 3 || filterType.getRank() != rank)
+    return emitError(loc) << "ConvTranspose: only 1-D, 2-D and 3-D "
+                             "convolutions "
                              "are supported, got "
                           << inputType << " and filter " << filterType;
   if (!isa<FloatType>(inputType.getElementType()) ||
@@ -140,36 +135,27 @@ static LogicalResult importConvTranspose(ImporterContext &ic,
   OpBuilder &b = ic.builder;
   Value x = *input;
   Value w = *filter;
-  if (spatial == 1) {
-    x = createReshape(
-        ic, loc, x,
-        {inputType.getDimSize(0), channels, 1, inputType.getDimSize(2)});
-    w = createReshape(ic, loc, w, {channels, outPerGroup, 1, kernel[0]});
-    kernel = withUnitHeight(kernel, 1);
-    strides = withUnitHeight(strides, 1);
-    dilations = withUnitHeight(dilations, 1);
-    outputPadding = withUnitHeight(outputPadding, 0);
-    padBegin = withUnitHeight(padBegin, 0);
-    padEnd = withUnitHeight(padEnd, 0);
-  }
-  RankedTensorType xType = getRankedType(x);
-  int64_t n = xType.getDimSize(0), h = xType.getDimSize(2),
-          wd = xType.getDimSize(3);
+  int64_t n = inputType.getDimSize(0);
 
-  // Zero insertion: [N, C, H, W] -> [N, C, H, 1, W, 1] -> pad to
-  // [N, C, H, sh, W, sw] -> [N, C, H * sh, W * sw]; the sh - 1 (sw - 1)
-  // trailing zeros count against the end padding below.
-  if (strides[0] > 1 || strides[1] > 1) {
-    x = createReshape(ic, loc, x, {n, channels, h, 1, wd, 1});
-    SmallVector<int64_t> pads(12, 0);
-    pads[6 + 3] = strides[0] - 1;
-    pads[6 + 5] = strides[1] - 1;
+  // Zero insertion: [N, C, d1, ..] -> [N, C, d1, 1, d2, 1, ..] -> pad to
+  // [N, C, d1, s1, d2, s2, ..] -> [N, C, d1 * s1, ..]; the s - 1 trailing
+  // zeros count against the end padding below.
+  if (llvm::any_of(strides, [](int64_t s) { return s > 1; })) {
+    SmallVector<int64_t> split{n, channels}, merged{n, channels};
+    for (int64_t i = 0; i < spatial; ++i) {
+      split.append({inputType.getDimSize(2 + i), 1});
+      merged.push_back(inputType.getDimSize(2 + i) * strides[i]);
+    }
+    x = createReshape(ic, loc, x, split);
+    int64_t splitRank = 2 + 2 * spatial;
+    SmallVector<int64_t> pads(2 * splitRank, 0);
+    for (int64_t i = 0; i < spatial; ++i)
+      pads[splitRank + 3 + 2 * i] = strides[i] - 1;
     x = PadOp::create(b, loc, PadMode::Constant, x, pads, APFloat(0.0));
-    x = createReshape(ic, loc, x,
-                      {n, channels, h * strides[0], wd * strides[1]});
+    x = createReshape(ic, loc, x, merged);
   }
-  SmallVector<int64_t> low(4, 0), high(4, 0);
-  for (int64_t i = 0; i < 2; ++i) {
+  SmallVector<int64_t> low(rank, 0), high(rank, 0);
+  for (int64_t i = 0; i < spatial; ++i) {
     int64_t reach = dilations[i] * (kernel[i] - 1);
     low[2 + i] = reach - padBegin[i];
     high[2 + i] = reach - padEnd[i] + outputPadding[i] - (strides[i] - 1);
@@ -178,8 +164,9 @@ static LogicalResult importConvTranspose(ImporterContext &ic,
   if (llvm::any_of(low, [](int64_t p) { return p < 0; }) ||
       llvm::any_of(high, [](int64_t p) { return p < 0; })) {
     RankedTensorType type = getRankedType(x);
-    SmallVector<int64_t> offsets(4, 0), sizes(type.getShape()), ones(4, 1);
-    for (int64_t d = 2; d < 4; ++d) {
+    SmallVector<int64_t> offsets(rank, 0), sizes(type.getShape()),
+        ones(rank, 1);
+    for (int64_t d = 2; d < rank; ++d) {
       int64_t cropLow = std::max<int64_t>(0, -low[d]);
       int64_t cropHigh = std::max<int64_t>(0, -high[d]);
       if (cropLow + cropHigh >= type.getDimSize(d))
@@ -200,15 +187,20 @@ static LogicalResult importConvTranspose(ImporterContext &ic,
     x = PadOp::create(b, loc, PadMode::Constant, x, pads, APFloat(0.0));
   }
 
-  // Filter [C, M/g, KH, KW] -> [g, C/g, M/g, KH, KW] -> [g, M/g, C/g, KH, KW]
-  // -> [M, C/g, KH, KW], then flipped in KH and KW.
+  // Filter [C, M/g, k..] -> [g, C/g, M/g, k..] -> [g, M/g, C/g, k..]
+  // -> [M, C/g, k..], then flipped along every spatial axis.
   int64_t inPerGroup = channels / group;
-  w = createReshape(ic, loc, w,
-                    {group, inPerGroup, outPerGroup, kernel[0], kernel[1]});
-  w = createTranspose(ic, loc, w, {0, 2, 1, 3, 4});
-  w = createReshape(ic, loc, w,
-                    {outChannels, inPerGroup, kernel[0], kernel[1]});
-  for (int64_t i = 0; i < 2; ++i) {
+  SmallVector<int64_t> grouped{group, inPerGroup, outPerGroup};
+  grouped.append(kernel);
+  w = createReshape(ic, loc, w, grouped);
+  SmallVector<int64_t> perm{0, 2, 1};
+  for (int64_t i = 0; i < spatial; ++i)
+    perm.push_back(3 + i);
+  w = createTranspose(ic, loc, w, perm);
+  SmallVector<int64_t> flat{outChannels, inPerGroup};
+  flat.append(kernel);
+  w = createReshape(ic, loc, w, flat);
+  for (int64_t i = 0; i < spatial; ++i) {
     if (kernel[i] == 1)
       continue;
     SmallVector<int64_t> reversed;
@@ -222,20 +214,12 @@ static LogicalResult importConvTranspose(ImporterContext &ic,
     w = GatherOp::create(b, loc, w, indices, b.getI64IntegerAttr(2 + i));
   }
 
-  FailureOr<Conv2DOp> conv = createInferred<Conv2DOp>(
-      b, loc, x, w, *bias, b.getDenseI64ArrayAttr({1, 1}),
-      b.getDenseI64ArrayAttr({0, 0, 0, 0}), b.getDenseI64ArrayAttr(dilations),
-      b.getI64IntegerAttr(group));
+  FailureOr<Value> conv = createConvND(
+      ic, loc, x, w, *bias, SmallVector<int64_t>(spatial, 1),
+      SmallVector<int64_t>(2 * spatial, 0), dilations, group);
   if (failed(conv))
     return failure();
-  Value result = *conv;
-  if (spatial == 1) {
-    RankedTensorType type = getRankedType(result);
-    result = createReshape(
-        ic, loc, result,
-        {type.getDimSize(0), type.getDimSize(1), type.getDimSize(3)});
-  }
-  ic.setOutput(node, 0, result);
+  ic.setOutput(node, 0, *conv);
   return success();
 }
 

@@ -2,7 +2,9 @@
 //
 // LayerNormalization becomes mlc.layer_norm (a graph pass can recognize it);
 // InstanceNormalization is a layer_norm over the spatial dimensions followed
-// by the per-channel scale and bias.
+// by the per-channel scale and bias; MeanVarianceNormalization,
+// RMSNormalization and LpNormalization are composed from mlc reductions and
+// elementwise ops.
 //
 //===----------------------------------------------------------------------===//
 
@@ -90,8 +92,115 @@ static LogicalResult importInstanceNorm(ImporterContext &ic,
   return success();
 }
 
+/// MeanVarianceNormalization as ONNX's function body defines it:
+/// (x - E[x]) / (sqrt(E[x^2] - E[x]^2) + 1e-9) over `axes` (default N, H, W).
+static LogicalResult importMeanVarianceNorm(ImporterContext &ic,
+                                            const onnx::NodeProto &node,
+                                            Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  if (!isa<FloatType>(type.getElementType()))
+    return emitError(loc) << "MeanVarianceNormalization needs a float input";
+  FailureOr<SmallVector<int64_t>> axes = normalizeAxes(
+      node, getIntsAttr(node, "axes", {0, 2, 3}), type.getRank(), loc);
+  if (failed(axes))
+    return failure();
+  OpBuilder &b = ic.builder;
+  Value x = *input;
+  auto mean = [&](Value v) -> Value {
+    return ReduceMeanOp::create(b, loc, v, b.getDenseI64ArrayAttr(*axes),
+                                b.getBoolAttr(true));
+  };
+  Value meanX = mean(x);
+  Value meanSquare = mean(MulOp::create(b, loc, x, x));
+  Value variance =
+      SubOp::create(b, loc, meanSquare, MulOp::create(b, loc, meanX, meanX));
+  Value epsilon = ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get({}, type.getElementType()),
+                             b.getFloatAttr(type.getElementType(), 1e-9)));
+  Value denominator =
+      AddOp::create(b, loc, SqrtOp::create(b, loc, variance), epsilon);
+  ic.setOutput(node, 0,
+               DivOp::create(b, loc, SubOp::create(b, loc, x, meanX),
+                             denominator));
+  return success();
+}
+
+/// RMSNormalization: x / sqrt(mean(x^2 over [axis, rank)) + epsilon) * scale.
+static LogicalResult importRMSNorm(ImporterContext &ic,
+                                   const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> scale = ic.getRequiredInput(node, 1, loc);
+  if (failed(input) || failed(scale))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  if (!isa<FloatType>(type.getElementType()) ||
+      getRankedType(*scale).getElementType() != type.getElementType())
+    return emitError(loc) << "RMSNormalization needs a float input and scale "
+                             "of its type";
+  int64_t rank = type.getRank();
+  int64_t axis = getIntAttr(node, "axis", -1);
+  if (axis < -rank || axis >= rank)
+    return emitError(loc) << "RMSNormalization axis " << axis
+                          << " out of range";
+  if (axis < 0)
+    axis += rank;
+  SmallVector<int64_t> axes;
+  for (int64_t d = axis; d < rank; ++d)
+    axes.push_back(d);
+  OpBuilder &b = ic.builder;
+  Value x = *input;
+  Value meanSquare = ReduceMeanOp::create(b, loc, MulOp::create(b, loc, x, x),
+                                          b.getDenseI64ArrayAttr(axes),
+                                          b.getBoolAttr(true));
+  Value epsilon = ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(
+          RankedTensorType::get({}, type.getElementType()),
+          b.getFloatAttr(type.getElementType(),
+                         getFloatAttr(node, "epsilon", 1e-5f))));
+  Value rms =
+      SqrtOp::create(b, loc, AddOp::create(b, loc, meanSquare, epsilon));
+  FailureOr<MulOp> result = createInferred<MulOp>(
+      b, loc, DivOp::create(b, loc, x, rms).getResult(), *scale);
+  if (failed(result))
+    return failure();
+  ic.setOutput(node, 0, *result);
+  return success();
+}
+
+/// LpNormalization: x divided by its L1 or L2 norm along `axis`.
+static LogicalResult importLpNorm(ImporterContext &ic,
+                                  const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  if (!isa<FloatType>(type.getElementType()))
+    return emitError(loc) << "LpNormalization needs a float input";
+  int64_t p = getIntAttr(node, "p", 2);
+  if (p != 1 && p != 2)
+    return emitError(loc) << "LpNormalization p must be 1 or 2";
+  FailureOr<SmallVector<int64_t>> axis = normalizeAxes(
+      node, {getIntAttr(node, "axis", -1)}, type.getRank(), loc);
+  if (failed(axis))
+    return failure();
+  OpBuilder &b = ic.builder;
+  Value norm = ReduceOp::create(b, loc, p == 1 ? ReduceKind::L1 : ReduceKind::L2,
+                                *input, *axis, /*keepdims=*/true);
+  ic.setOutput(node, 0, DivOp::create(b, loc, *input, norm));
+  return success();
+}
+
 void mlc::onnx_import::registerNormalizationOpImporters(
     OpImporterTable &table) {
   table.push_back({"LayerNormalization", 17, kLatestOpset, importLayerNorm});
   table.push_back({"InstanceNormalization", 1, kLatestOpset, importInstanceNorm});
+  table.push_back(
+      {"MeanVarianceNormalization", 9, kLatestOpset, importMeanVarianceNorm});
+  table.push_back({"RMSNormalization", 23, kLatestOpset, importRMSNorm});
+  table.push_back({"LpNormalization", 1, kLatestOpset, importLpNorm});
 }

@@ -41,6 +41,13 @@ static const OpImporterTable &getOpImporters() {
     registerConvTransposeImporters(t);
     registerComposedNNOpImporters(t);
     registerLogicOpImporters(t);
+    registerSignalOpImporters(t);
+    registerRecurrentOpImporters(t);
+    registerEinsumOpImporters(t);
+    registerSelectionOpImporters(t);
+    registerSamplingOpImporters(t);
+    registerTfIdfOpImporters(t);
+    registerDetectionOpImporters(t);
     return t;
   }();
   return table;

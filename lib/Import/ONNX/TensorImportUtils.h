@@ -100,6 +100,13 @@ void registerNormalizationOpImporters(OpImporterTable &table);
 void registerResizeOpImporters(OpImporterTable &table);
 void registerConvTransposeImporters(OpImporterTable &table);
 void registerComposedNNOpImporters(OpImporterTable &table);
+void registerSignalOpImporters(OpImporterTable &table);
+void registerRecurrentOpImporters(OpImporterTable &table);
+void registerEinsumOpImporters(OpImporterTable &table);
+void registerSelectionOpImporters(OpImporterTable &table);
+void registerSamplingOpImporters(OpImporterTable &table);
+void registerTfIdfOpImporters(OpImporterTable &table);
+void registerDetectionOpImporters(OpImporterTable &table);
 
 } // namespace mlc::onnx_import
 

@@ -41,6 +41,13 @@ static const OpImporterTable &getOpImporters() {
     registerConvTransposeImporters(t);
     registerComposedNNOpImporters(t);
     registerLogicOpImporters(t);
+    registerAttentionOpImporters(t);
+    registerBitwiseOpImporters(t);
+    registerRotaryEmbeddingOpImporters(t);
+    registerLpPoolOpImporters(t);
+    registerCenterCropPadOpImporters(t);
+    registerAffineGridOpImporters(t);
+    registerTensorScatterOpImporters(t);
     return t;
   }();
   return table;

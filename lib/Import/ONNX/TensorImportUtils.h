@@ -63,6 +63,13 @@ void registerNormalizationOpImporters(OpImporterTable &table);
 void registerResizeOpImporters(OpImporterTable &table);
 void registerConvTransposeImporters(OpImporterTable &table);
 void registerComposedNNOpImporters(OpImporterTable &table);
+void registerAttentionOpImporters(OpImporterTable &table);
+void registerBitwiseOpImporters(OpImporterTable &table);
+void registerRotaryEmbeddingOpImporters(OpImporterTable &table);
+void registerLpPoolOpImporters(OpImporterTable &table);
+void registerCenterCropPadOpImporters(OpImporterTable &table);
+void registerAffineGridOpImporters(OpImporterTable &table);
+void registerTensorScatterOpImporters(OpImporterTable &table);
 
 } // namespace mlc::onnx_import
 

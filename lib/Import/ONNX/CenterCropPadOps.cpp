@@ -83,8 +83,8 @@ static LogicalResult importCenterCropPad(ImporterContext &ic,
                              b.getDenseI64ArrayAttr(strides));
   if (padsAny) {
     FailureOr<PadOp> padded = createInferred<PadOp>(
-        b, loc, PadMode::Constant, result, b.getDenseI64ArrayAttr(pads),
-        b.getF64FloatAttr(0.0));
+        b, loc, PadMode::Constant, result, ArrayRef<int64_t>(pads),
+        APFloat(0.0));
     if (failed(padded))
       return failure();
     result = *padded;

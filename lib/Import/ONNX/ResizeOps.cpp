@@ -134,8 +134,10 @@ static SmallVector<int64_t> neighborIndices(double x, int64_t n,
   SmallVector<int64_t> all;
   for (int64_t i = 0; i < limit; ++i)
     all.push_back(i);
-  std::stable_sort(all.begin(), all.end(), [&](int64_t l, int64_t r) {
-    return std::abs(x - l) < std::abs(x - r);
+  // Ties go to the smaller index: compare (distance, index).
+  llvm::sort(all, [&](int64_t l, int64_t r) {
+    double dl = std::abs(x - l), dr = std::abs(x - r);
+    return dl != dr ? dl < dr : l < r;
   });
   all.resize(std::min<int64_t>(n, limit));
   llvm::sort(all);

@@ -93,7 +93,7 @@ static LogicalResult importTensorScatter(ImporterContext &ic,
     return failure();
   FailureOr<ScatterElementsOp> result = createInferred<ScatterElementsOp>(
       b, loc, ScatterReduction::None, *cache, expanded->getResult(), *update,
-      b.getI64IntegerAttr(axis));
+      static_cast<uint64_t>(axis));
   if (failed(result))
     return failure();
   ic.setOutput(node, 0, *result);

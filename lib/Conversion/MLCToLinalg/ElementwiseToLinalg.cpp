@@ -43,6 +43,20 @@ struct SafeDivSIOp {
   }
 };
 
+/// Unsigned integer division (mlc.div with unsigned_ints): x / 0 is 0.
+struct SafeDivUIOp {
+  static Value create(OpBuilder &b, Location loc, Value x, Value d) {
+    Type type = d.getType();
+    Value zero = arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, 0));
+    Value one = arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, 1));
+    Value isZero =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, d, zero);
+    Value safeDivisor = arith::SelectOp::create(b, loc, isZero, one, d);
+    Value quotient = arith::DivUIOp::create(b, loc, x, safeDivisor);
+    return arith::SelectOp::create(b, loc, isZero, zero, quotient);
+  }
+};
+
 /// Emits the scalar op of a binary mlc op for float or integer elements.
 template <typename SrcOp, typename FloatOp, typename IntOp>
 struct BinaryOpLowering : OpRewritePattern<SrcOp> {
@@ -57,6 +71,9 @@ struct BinaryOpLowering : OpRewritePattern<SrcOp> {
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
           if (isFloat)
             return FloatOp::create(b, loc, args[0], args[1]);
+          if constexpr (std::is_same_v<SrcOp, DivOp>)
+            if (op.getUnsignedInts())
+              return SafeDivUIOp::create(b, loc, args[0], args[1]);
           return IntOp::create(b, loc, args[0], args[1]);
         });
     rewriter.replaceOp(op, result);

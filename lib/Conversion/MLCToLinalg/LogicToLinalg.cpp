@@ -68,7 +68,10 @@ MLC_BINARY(XorOp, arith::XOrIOp)
 template <>
 Value ElementwiseLowering<NotOp>::buildScalar(NotOp, OpBuilder &b, Location loc,
                                               ValueRange args, Type) {
-  Value allOnes = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
+  Type type = args[0].getType();
+  Value allOnes = arith::ConstantOp::create(
+      b, loc,
+      b.getIntegerAttr(type, APInt::getAllOnes(type.getIntOrFloatBitWidth())));
   return arith::XOrIOp::create(b, loc, args[0], allOnes);
 }
 

@@ -69,6 +69,10 @@ struct ConcatLowering : OpRewritePattern<ConcatOp> {
     int64_t offset = 0;
     for (Value input : op.getInputs()) {
       auto inputType = cast<RankedTensorType>(input.getType());
+      // An empty input adds nothing, and its offset may be the axis' end,
+      // which tensor.insert_slice rejects as out of bounds.
+      if (inputType.getNumElements() == 0)
+        continue;
       SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
       offsets[axis] = rewriter.getIndexAttr(offset);
       SmallVector<OpFoldResult> sizes = llvm::map_to_vector(

@@ -5,8 +5,8 @@
 // input averaged over a channel window by mlc.avg_pool2d, then
 // x / (bias + alpha * mean)^beta) and TopK with a constant k (k rounds of
 // mlc.arg_reduce, mlc.gather_elements and masking the picked element with
-// the type's lowest (highest) value; ties give the lower index first). No new
-// ops reach the lowering.
+// the type's lowest (highest) value; ties give the lower index first) and
+// Swish (x * sigmoid(alpha * x)). No new ops reach the lowering.
 //
 //===----------------------------------------------------------------------===//
 
@@ -306,10 +306,34 @@ static LogicalResult importTopK(ImporterContext &ic,
   return success();
 }
 
+/// Swish (opset 24): x * sigmoid(alpha * x).
+static LogicalResult importSwish(ImporterContext &ic,
+                                 const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  Type elementType = getRankedType(*input).getElementType();
+  if (!isa<FloatType>(elementType))
+    return emitError(loc) << "Swish needs a float input";
+  OpBuilder &b = ic.builder;
+  double alpha = getFloatAttr(node, "alpha", 1.0f);
+  FailureOr<MulOp> scaled = createInferred<MulOp>(
+      b, loc, *input, createScalar(b, loc, elementType, alpha));
+  if (failed(scaled))
+    return failure();
+  Value gate = SigmoidOp::create(b, loc, scaled->getResult());
+  FailureOr<MulOp> result = createInferred<MulOp>(b, loc, *input, gate);
+  if (failed(result))
+    return failure();
+  ic.setOutput(node, 0, *result);
+  return success();
+}
+
 void mlc::onnx_import::registerComposedNNOpImporters(OpImporterTable &table) {
   table.push_back({"GlobalMaxPool", 1, kLatestOpset, importGlobalMaxPool});
   table.push_back({"Shrink", 9, kLatestOpset, importShrink});
   table.push_back({"EyeLike", 9, kLatestOpset, importEyeLike});
   table.push_back({"LRN", 1, kLatestOpset, importLRN});
   table.push_back({"TopK", 1, kLatestOpset, importTopK});
+  table.push_back({"Swish", 24, kLatestOpset, importSwish});
 }

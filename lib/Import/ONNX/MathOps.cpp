@@ -80,9 +80,14 @@ static LogicalResult importBinary(ImporterContext &ic,
   if (failed(getBroadcastShape(lhsType.getShape(), rhsType.getShape())))
     return emitError(loc) << node.op_type() << " operands " << lhsType
                           << " and " << rhsType << " do not broadcast";
-  // mlc.div divides signed: unsigned division would be silently wrong.
-  if (std::is_same_v<Op, DivOp> && (ic.isUnsigned(*lhs) || ic.isUnsigned(*rhs)))
-    return emitError(loc) << "Div of unsigned integers is not supported";
+  if constexpr (std::is_same_v<Op, DivOp>) {
+    if (ic.isUnsigned(*lhs) || ic.isUnsigned(*rhs)) {
+      ic.setOutput(node, 0,
+                   DivOp::create(ic.builder, loc, *lhs, *rhs,
+                                 /*unsigned_ints=*/true));
+      return success();
+    }
+  }
   ic.setOutput(node, 0, Op::create(ic.builder, loc, *lhs, *rhs));
   return success();
 }

@@ -2,9 +2,12 @@
 //
 // LayerNormalization becomes mlc.layer_norm (a graph pass can recognize it);
 // InstanceNormalization is a layer_norm over the spatial dimensions followed
-// by the per-channel scale and bias; MeanVarianceNormalization,
-// RMSNormalization and LpNormalization are composed from mlc reductions and
-// elementwise ops.
+// by the per-channel scale and bias; GroupNormalization (opset 21) a
+// layer_norm of [N, groups, rest] with the per-channel scale and bias after.
+// MeanVarianceNormalization is (x - mean) / sqrt(var + 1e-9) over its axes.
+// RMSNormalization (opset 23) is x / sqrt(mean(x^2) + epsilon) * scale and
+// LpNormalization x / reduce l1 or l2 along the axis, both composed from
+// mlc ops.
 //
 //===----------------------------------------------------------------------===//
 
@@ -92,8 +95,6 @@ static LogicalResult importInstanceNorm(ImporterContext &ic,
   return success();
 }
 
-/// MeanVarianceNormalization as ONNX's function body defines it:
-/// (x - E[x]) / (sqrt(E[x^2] - E[x]^2) + 1e-9) over `axes` (default N, H, W).
 static LogicalResult importMeanVarianceNorm(ImporterContext &ic,
                                             const onnx::NodeProto &node,
                                             Location loc) {
@@ -130,6 +131,14 @@ static LogicalResult importMeanVarianceNorm(ImporterContext &ic,
 }
 
 /// RMSNormalization: x / sqrt(mean(x^2 over [axis, rank)) + epsilon) * scale.
+/// A rank-0 constant of the float type `elementType`.
+static Value createFloatScalar(OpBuilder &b, Location loc, Type elementType,
+                               double value) {
+  auto type = RankedTensorType::get({}, elementType);
+  return ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, b.getFloatAttr(elementType, value)));
+}
+
 static LogicalResult importRMSNorm(ImporterContext &ic,
                                    const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
@@ -137,10 +146,11 @@ static LogicalResult importRMSNorm(ImporterContext &ic,
   if (failed(input) || failed(scale))
     return failure();
   RankedTensorType type = getRankedType(*input);
-  if (!isa<FloatType>(type.getElementType()) ||
-      getRankedType(*scale).getElementType() != type.getElementType())
+  Type elementType = type.getElementType();
+  if (!isa<FloatType>(elementType) ||
+      getRankedType(*scale).getElementType() != elementType)
     return emitError(loc) << "RMSNormalization needs a float input and scale "
-                             "of its type";
+                             "of one type";
   int64_t rank = type.getRank();
   int64_t axis = getIntAttr(node, "axis", -1);
   if (axis < -rank || axis >= rank)
@@ -148,31 +158,83 @@ static LogicalResult importRMSNorm(ImporterContext &ic,
                           << " out of range";
   if (axis < 0)
     axis += rank;
+  if (getIntAttr(node, "stash_type", 1) != 1)
+    return emitError(loc) << "RMSNormalization stash_type other than float "
+                             "is not supported";
   SmallVector<int64_t> axes;
   for (int64_t d = axis; d < rank; ++d)
     axes.push_back(d);
   OpBuilder &b = ic.builder;
-  Value x = *input;
-  Value meanSquare = ReduceMeanOp::create(b, loc, MulOp::create(b, loc, x, x),
-                                          b.getDenseI64ArrayAttr(axes),
-                                          b.getBoolAttr(true));
-  Value epsilon = ConstantOp::create(
-      b, loc,
-      DenseElementsAttr::get(
-          RankedTensorType::get({}, type.getElementType()),
-          b.getFloatAttr(type.getElementType(),
-                         getFloatAttr(node, "epsilon", 1e-5f))));
-  Value rms =
-      SqrtOp::create(b, loc, AddOp::create(b, loc, meanSquare, epsilon));
-  FailureOr<MulOp> result = createInferred<MulOp>(
-      b, loc, DivOp::create(b, loc, x, rms).getResult(), *scale);
-  if (failed(result))
+  double epsilon = getFloatAttr(node, "epsilon", 1e-5f);
+  FailureOr<MulOp> square = createInferred<MulOp>(b, loc, *input, *input);
+  if (failed(square))
     return failure();
+  Value mean = ReduceMeanOp::create(b, loc, *square,
+                                    b.getDenseI64ArrayAttr(axes),
+                                    b.getBoolAttr(true));
+  FailureOr<AddOp> shifted = createInferred<AddOp>(
+      b, loc, mean, createFloatScalar(b, loc, elementType, epsilon));
+  if (failed(shifted))
+    return failure();
+  Value rms = SqrtOp::create(b, loc, shifted->getResult());
+  Value inverse = ReciprocalOp::create(b, loc, rms);
+  FailureOr<MulOp> normalized = createInferred<MulOp>(b, loc, *input, inverse);
+  if (failed(normalized))
+    return failure();
+  FailureOr<MulOp> result =
+      createInferred<MulOp>(b, loc, normalized->getResult(), *scale);
+  if (failed(result))
+    return emitError(loc) << "RMSNormalization scale "
+                          << getRankedType(*scale)
+                          << " does not broadcast to " << type;
   ic.setOutput(node, 0, *result);
   return success();
 }
 
-/// LpNormalization: x divided by its L1 or L2 norm along `axis`.
+static LogicalResult importGroupNorm(ImporterContext &ic,
+                                     const onnx::NodeProto &node,
+                                     Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> scale = ic.getRequiredInput(node, 1, loc);
+  FailureOr<Value> bias = ic.getRequiredInput(node, 2, loc);
+  if (failed(input) || failed(scale) || failed(bias) ||
+      failed(requireStaticShape(node, *input, loc)))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  int64_t rank = type.getRank();
+  if (rank < 3 || !isa<FloatType>(type.getElementType()))
+    return emitError(loc) << "GroupNormalization needs a float input of "
+                             "rank >= 3";
+  int64_t groups = getIntAttr(node, "num_groups", 0);
+  int64_t channels = type.getDimSize(1);
+  if (groups <= 0 || channels % groups)
+    return emitError(loc) << "GroupNormalization num_groups " << groups
+                          << " does not divide " << channels << " channels";
+  for (Value param : {*scale, *bias}) {
+    RankedTensorType paramType = getRankedType(param);
+    if (paramType.getRank() != 1 || paramType.getDimSize(0) != channels ||
+        paramType.getElementType() != type.getElementType())
+      return emitError(loc) << "GroupNormalization scale and bias must be "
+                               "1-D with one entry per channel (opset 21)";
+  }
+  OpBuilder &b = ic.builder;
+  int64_t batch = type.getDimSize(0);
+  int64_t rest = type.getNumElements() / std::max<int64_t>(1, batch * groups);
+  Value grouped = createReshape(ic, loc, *input, {batch, groups, rest});
+  auto norm = LayerNormOp::create(
+      b, loc, grouped, Value(), Value(), b.getI64IntegerAttr(2),
+      b.getF32FloatAttr(getFloatAttr(node, "epsilon", 1e-5f)));
+  Value normalized = createReshape(ic, loc, norm.getResult(), type.getShape());
+  SmallVector<int64_t> paramShape(rank - 1, 1);
+  paramShape[0] = channels;
+  Value scaled = MulOp::create(b, loc, normalized,
+                               createReshape(ic, loc, *scale, paramShape));
+  ic.setOutput(
+      node, 0,
+      AddOp::create(b, loc, scaled, createReshape(ic, loc, *bias, paramShape)));
+  return success();
+}
+
 static LogicalResult importLpNorm(ImporterContext &ic,
                                   const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
@@ -181,17 +243,24 @@ static LogicalResult importLpNorm(ImporterContext &ic,
   RankedTensorType type = getRankedType(*input);
   if (!isa<FloatType>(type.getElementType()))
     return emitError(loc) << "LpNormalization needs a float input";
+  int64_t rank = type.getRank();
+  int64_t axis = getIntAttr(node, "axis", -1);
+  if (axis < -rank || axis >= rank)
+    return emitError(loc) << "LpNormalization axis " << axis
+                          << " out of range";
+  if (axis < 0)
+    axis += rank;
   int64_t p = getIntAttr(node, "p", 2);
   if (p != 1 && p != 2)
-    return emitError(loc) << "LpNormalization p must be 1 or 2";
-  FailureOr<SmallVector<int64_t>> axis = normalizeAxes(
-      node, {getIntAttr(node, "axis", -1)}, type.getRank(), loc);
-  if (failed(axis))
-    return failure();
+    return emitError(loc) << "LpNormalization p must be 1 or 2, got " << p;
   OpBuilder &b = ic.builder;
   Value norm = ReduceOp::create(b, loc, p == 1 ? ReduceKind::L1 : ReduceKind::L2,
-                                *input, *axis, /*keepdims=*/true);
-  ic.setOutput(node, 0, DivOp::create(b, loc, *input, norm));
+                                *input, ArrayRef<int64_t>{axis},
+                                /*keepdims=*/true);
+  FailureOr<DivOp> result = createInferred<DivOp>(b, loc, *input, norm);
+  if (failed(result))
+    return failure();
+  ic.setOutput(node, 0, *result);
   return success();
 }
 
@@ -202,5 +271,6 @@ void mlc::onnx_import::registerNormalizationOpImporters(
   table.push_back(
       {"MeanVarianceNormalization", 9, kLatestOpset, importMeanVarianceNorm});
   table.push_back({"RMSNormalization", 23, kLatestOpset, importRMSNorm});
+  table.push_back({"GroupNormalization", 21, kLatestOpset, importGroupNorm});
   table.push_back({"LpNormalization", 1, kLatestOpset, importLpNorm});
 }

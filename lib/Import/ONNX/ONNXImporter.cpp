@@ -48,6 +48,12 @@ static const OpImporterTable &getOpImporters() {
     registerSamplingOpImporters(t);
     registerTfIdfOpImporters(t);
     registerDetectionOpImporters(t);
+    registerAttentionOpImporters(t);
+    registerBitwiseOpImporters(t);
+    registerRotaryEmbeddingOpImporters(t);
+    registerCenterCropPadOpImporters(t);
+    registerAffineGridOpImporters(t);
+    registerTensorScatterOpImporters(t);
     return t;
   }();
   return table;

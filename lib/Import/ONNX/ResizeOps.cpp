@@ -8,7 +8,9 @@
 // map is the identity are skipped). With runtime ones the same formulas are
 // emitted as f64 mlc ops and the output shape is the one the graph declares.
 // tf_crop_and_resize positions outside the input get the extrapolation value
-// through mlc.where. Nothing new reaches the lowering.
+// through mlc.where. antialias (linear, cubic) widens the filter by 1 / scale
+// when downsampling, with constant scales only. Nothing new reaches the
+// lowering.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +18,7 @@
 
 #include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -40,6 +43,7 @@ struct ResizeOptions {
   std::string nearestMode;    // ONNX nearest_mode, or "simple" (opset 10)
   double cubicA = -0.75;
   bool excludeOutside = false;
+  bool antialias = false; // linear and cubic only
   double extrapolationValue = 0.0;
 };
 
@@ -88,11 +92,69 @@ static SmallVector<double> cubicCoefficients(double r, double a) {
           ((a * (s + 1) - 5 * a) * (s + 1) + 8 * a) * (s + 1) - 4 * a};
 }
 
+/// The reference's antialiased filters, stretched by 1 / scale when
+/// downsampling: the weights of taps start .. start + n - 1 around a source
+/// coordinate at `ratio` in (0, 1] past its left neighbour, normalized.
+static SmallVector<double> antialiasCoefficients(const ResizeOptions &opts,
+                                                 double ratio, double scale) {
+  scale = std::min(scale, 1.0);
+  SmallVector<double> coeffs;
+  if (opts.mode == "linear") {
+    int64_t start = static_cast<int64_t>(std::floor(-1 / scale) + 1);
+    for (int64_t i = start; i < 2 - start; ++i)
+      coeffs.push_back(
+          std::clamp(1 - std::abs((i - ratio) * scale), 0.0, 1.0));
+  } else {
+    double a = opts.cubicA;
+    int64_t start = static_cast<int64_t>(std::floor(-2 / scale) + 1);
+    for (int64_t i = start; i < 2 - start; ++i) {
+      double x = std::abs(scale * (i - ratio));
+      double x2 = x * x, x3 = x2 * x;
+      coeffs.push_back(x <= 1  ? (a + 2) * x3 - (a + 3) * x2 + 1
+                       : x < 2 ? a * x3 - 5 * a * x2 + 8 * a * x - 4 * a
+                               : 0.0);
+    }
+  }
+  double sum = 0;
+  for (double c : coeffs)
+    sum += c;
+  for (double &c : coeffs)
+    c /= sum;
+  return coeffs;
+}
+
+/// The reference's `_get_neighbor`: the n indices nearest to `x` (ties to
+/// the smaller) in the input padded by ceil(n / 2) on each side, in input
+/// coordinates (outside [0, inSize) they read the border).
+static SmallVector<int64_t> neighborIndices(double x, int64_t n,
+                                            int64_t inSize) {
+  int64_t pad = (n + 1) / 2;
+  int64_t limit = inSize + 2 * pad;
+  x += pad;
+  SmallVector<int64_t> all;
+  for (int64_t i = 0; i < limit; ++i)
+    all.push_back(i);
+  // Ties go to the smaller index: compare (distance, index).
+  llvm::sort(all, [&](int64_t l, int64_t r) {
+    double dl = std::abs(x - l), dr = std::abs(x - r);
+    return dl != dr ? dl < dr : l < r;
+  });
+  all.resize(std::min<int64_t>(n, limit));
+  llvm::sort(all);
+  for (int64_t &i : all)
+    i -= pad;
+  return all;
+}
+
 /// Source indices and weights of every output position of one axis.
 static AxisPlan planAxis(const ResizeOptions &opts, double scale,
                          int64_t inSize, int64_t outSize, double roiStart,
                          double roiEnd) {
   int64_t numTaps = opts.mode == "nearest" ? 1 : opts.mode == "linear" ? 2 : 4;
+  bool antialias = opts.antialias && opts.mode != "nearest";
+  if (antialias)
+    numTaps = static_cast<int64_t>(
+        antialiasCoefficients(opts, 0.5, scale).size());
   AxisPlan plan;
   plan.indices.assign(numTaps, SmallVector<int64_t>(outSize));
   plan.weights.assign(numTaps, SmallVector<double>(outSize));
@@ -133,6 +195,28 @@ static AxisPlan planAxis(const ResizeOptions &opts, double scale,
     }
     SmallVector<double> coeffs;
     int64_t first;
+    if (antialias) {
+      coeffs = antialiasCoefficients(opts, ratio, scale);
+      SmallVector<int64_t> neighbors = neighborIndices(xo, numTaps, inSize);
+      if (static_cast<int64_t>(neighbors.size()) != numTaps)
+        neighbors.resize(numTaps, neighbors.empty() ? 0 : neighbors.back());
+      if (opts.excludeOutside) {
+        double sum = 0;
+        for (int64_t t = 0; t < numTaps; ++t) {
+          if (neighbors[t] < 0 || neighbors[t] >= inSize)
+            coeffs[t] = 0;
+          sum += coeffs[t];
+        }
+        if (sum != 0)
+          for (double &c : coeffs)
+            c /= sum;
+      }
+      for (int64_t t = 0; t < numTaps; ++t) {
+        plan.indices[t][x] = clampIndex(neighbors[t]);
+        plan.weights[t][x] = coeffs[t];
+      }
+      continue;
+    }
     if (opts.mode == "linear") {
       coeffs = {1 - ratio, ratio};
       first = left;
@@ -467,6 +551,9 @@ static LogicalResult emitResize(ImporterContext &ic,
                             << "dimension " << axis;
     AxisTaps taps;
     if (spec.isRuntime()) {
+      if (opts.antialias)
+        return emitError(loc) << "Resize antialias needs constant scales, "
+                                 "sizes and roi";
       FailureOr<AxisTaps> built =
           runtimeTaps(b, loc, opts, elementType, spec.scaleValue,
                       spec.roiStartValue, spec.roiEndValue, inSize, outSize);
@@ -578,8 +665,8 @@ static LogicalResult importResize(ImporterContext &ic,
   if (!llvm::is_contained(nearestModes, opts.nearestMode))
     return emitError(loc) << "Resize nearest_mode '" << opts.nearestMode
                           << "' is not supported";
-  if (getIntAttr(node, "antialias", 0) != 0 && opts.mode != "nearest")
-    return emitError(loc) << "Resize antialias is not supported";
+  opts.antialias = opset >= 18 && getIntAttr(node, "antialias", 0) != 0 &&
+                   opts.mode != "nearest";
   std::string policy =
       getStringAttr(node, "keep_aspect_ratio_policy", "stretch");
   if (policy != "stretch" && policy != "not_larger" && policy != "not_smaller")

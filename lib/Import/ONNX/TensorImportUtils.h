@@ -107,6 +107,12 @@ void registerSelectionOpImporters(OpImporterTable &table);
 void registerSamplingOpImporters(OpImporterTable &table);
 void registerTfIdfOpImporters(OpImporterTable &table);
 void registerDetectionOpImporters(OpImporterTable &table);
+void registerAttentionOpImporters(OpImporterTable &table);
+void registerBitwiseOpImporters(OpImporterTable &table);
+void registerRotaryEmbeddingOpImporters(OpImporterTable &table);
+void registerCenterCropPadOpImporters(OpImporterTable &table);
+void registerAffineGridOpImporters(OpImporterTable &table);
+void registerTensorScatterOpImporters(OpImporterTable &table);
 
 } // namespace mlc::onnx_import
 

@@ -1,4 +1,4 @@
-// RUN: mlc-opt %s --convert-mlc-to-linalg | FileCheck %s
+// RUN: mlc-opt %s -split-input-file --convert-mlc-to-linalg | FileCheck %s
 
 // Integer division must not trap (x86 idiv raises SIGFPE on x / 0 and on
 // INT_MIN / -1): the divisor is replaced by 1 in both cases and the result
@@ -33,4 +33,18 @@ func.func @div_i32(%a: tensor<2x3xi32>, %b: tensor<2x3xi32>) -> tensor<2x3xi32> 
 func.func @div_f32(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %0 = mlc.div %a, %b : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// Unsigned division (unsigned_ints) uses divui; x / 0 is 0.
+// CHECK-LABEL: func.func @div_unsigned
+// CHECK: linalg.generic
+// CHECK: %[[Z:.*]] = arith.cmpi eq
+// CHECK: %[[SAFE:.*]] = arith.select %[[Z]]
+// CHECK: arith.divui %{{.*}}, %[[SAFE]] : i8
+// CHECK-NOT: arith.divsi
+func.func @div_unsigned(%x: tensor<4xi8>, %d: tensor<4xi8>) -> tensor<4xi8> {
+  %0 = mlc.div %x, %d {unsigned_ints} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  return %0 : tensor<4xi8>
 }

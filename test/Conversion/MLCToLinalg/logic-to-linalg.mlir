@@ -82,3 +82,16 @@ func.func @where(%c: tensor<2x1xi1>, %x: tensor<2x3xf32>, %y: tensor<f32>) -> te
   %0 = mlc.where %c, %x, %y : (tensor<2x1xi1>, tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }
+
+// -----
+
+// On integers and/or/xor/not act bit by bit; not xors with all ones.
+// CHECK-LABEL: func.func @bitwise
+// CHECK: arith.andi %{{.*}}, %{{.*}} : i32
+// CHECK: %[[ONES:.*]] = arith.constant -1 : i32
+// CHECK: arith.xori %{{.*}}, %[[ONES]] : i32
+func.func @bitwise(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
+  %0 = mlc.and %a, %b : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  %1 = mlc.not %0 : (tensor<4xi32>) -> tensor<4xi32>
+  return %1 : tensor<4xi32>
+}

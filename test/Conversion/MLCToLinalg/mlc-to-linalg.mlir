@@ -105,3 +105,15 @@ func.func @softmax_negative_axis(%x: tensor<2x5xf32>) -> tensor<2x5xf32> {
   %0 = mlc.softmax %x {axis = -1 : i64} : (tensor<2x5xf32>) -> tensor<2x5xf32>
   return %0 : tensor<2x5xf32>
 }
+
+// -----
+
+// An empty input adds nothing (its offset, the axis' end, would be out of
+// bounds for tensor.insert_slice).
+// CHECK-LABEL: func.func @concat_empty
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0] [2, 3] [1, 1]
+// CHECK-NOT: tensor.insert_slice
+func.func @concat_empty(%a: tensor<2x3xf32>, %b: tensor<2x0xf32>) -> tensor<2x3xf32> {
+  %0 = mlc.concat %a, %b {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x0xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}

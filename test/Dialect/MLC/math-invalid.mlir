@@ -74,7 +74,7 @@ func.func @exp_of_int(%x: tensor<4xi32>) -> tensor<4xi32> {
 // -----
 
 func.func @and_of_float(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{operand #0 must be ranked tensor of 1-bit signless integer values}}
+  // expected-error @+1 {{operand #0 must be ranked tensor of 1-bit signless integer or 8-bit signless integer or 16-bit signless integer or 32-bit signless integer or 64-bit signless integer values, but got 'tensor<4xf32>'}}
   %0 = mlc.and %x, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }

@@ -3,7 +3,8 @@
 // Host implementations of the mlc ops that appear in constant subgraphs:
 // elementwise arithmetic with broadcasting, activations, data movement
 // (transpose, reshape, concat, slice, gather, expand), and the cast,
-// comparison, where and integer max/min that shape subgraphs use. Used by
+// comparison, where, integer max/min/mod and logic (and, or, xor, not)
+// that shape subgraphs use. Used by
 // mlc-fold-constants and by the importer, which needs shape operands as
 // constants while it builds the graph.
 //
@@ -14,6 +15,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
+#include <type_traits>
 
 using namespace mlir;
 using namespace mlc;
@@ -272,7 +274,11 @@ FailureOr<ConstTensor> mlc::evaluateOp(Operation *op,
       .Case([&](AddOp) { return binary(BinaryKind::Add); })
       .Case([&](SubOp) { return binary(BinaryKind::Sub); })
       .Case([&](MulOp) { return binary(BinaryKind::Mul); })
-      .Case([&](DivOp) { return binary(BinaryKind::Div); })
+      .Case([&](DivOp div) -> FailureOr<ConstTensor> {
+        if (div.getUnsignedInts())
+          return failure(); // evaluateBinary divides signed
+        return binary(BinaryKind::Div);
+      })
       .Case([&](ReluOp) {
         return mapFloats(operands[0], resultType,
                          [](double x) { return x > 0 ? x : 0.0; });
@@ -346,6 +352,49 @@ FailureOr<ConstTensor> mlc::evaluateOp(Operation *op,
         return evaluateBroadcast2(operands[0], operands[1],
                                   op.getUnsignedInts(), resultType,
                                   [](auto a, auto b) { return a < b ? a : b; });
+      })
+      .Case([&](ModOp op) -> FailureOr<ConstTensor> {
+        if (operands[0].isFloat())
+          return failure();
+        // The divisor's sign (fmod: the dividend's); a remainder by 0 is 0.
+        bool fmod = op.getFmod();
+        return evaluateBroadcast2(
+            operands[0], operands[1], op.getUnsignedInts(), resultType,
+            [fmod](auto a, auto b) -> decltype(a) {
+              if constexpr (std::is_integral_v<decltype(a)>) {
+                if (b == 0)
+                  return 0;
+                auto r = a % b;
+                if constexpr (std::is_signed_v<decltype(a)>)
+                  if (!fmod && r != 0 && ((r < 0) != (b < 0)))
+                    r += b;
+                return r;
+              } else {
+                return 0;
+              }
+            });
+      })
+      .Case<AndOp, OrOp, XorOp>([&](Operation *op) -> FailureOr<ConstTensor> {
+        if (operands[0].isFloat())
+          return failure();
+        int kind = isa<AndOp>(op) ? 0 : isa<OrOp>(op) ? 1 : 2;
+        return evaluateBroadcast2(
+            operands[0], operands[1], /*isUnsigned=*/true, resultType,
+            [kind](auto a, auto b) -> decltype(a) {
+              if constexpr (std::is_integral_v<decltype(a)>)
+                return kind == 0 ? (a & b) : kind == 1 ? (a | b) : (a ^ b);
+              else
+                return 0;
+            });
+      })
+      .Case([&](NotOp) -> FailureOr<ConstTensor> {
+        if (operands[0].isFloat())
+          return failure();
+        ConstTensor result = operands[0];
+        bool isBool = resultType.getElementType().isInteger(1);
+        for (int64_t &v : result.ints)
+          v = isBool ? (v == 0) : ~v;
+        return result;
       })
       .Case([&](WhereOp) -> FailureOr<ConstTensor> {
         ArrayRef<int64_t> shape = resultType.getShape();

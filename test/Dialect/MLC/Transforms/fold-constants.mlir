@@ -108,3 +108,31 @@ func.func @math_ops() -> (tensor<3xi64>, tensor<2xi32>, tensor<2xi1>, tensor<3xi
   %narrow = mlc.cast %wide : (tensor<2xi32>) -> tensor<2xi8>
   return %i, %w, %lt, %sel, %narrow : tensor<3xi64>, tensor<2xi32>, tensor<2xi1>, tensor<3xi64>, tensor<2xi8>
 }
+
+// -----
+
+// Integer mod (sign of the divisor), logic and bitwise ops fold: shape
+// subgraphs of Attention's function body use them.
+// CHECK-LABEL: func.func @mod_and_logic
+// CHECK-DAG: mlc.constant dense<[2, -1]> : tensor<2xi64>
+// CHECK-DAG: mlc.constant dense<[false, true]> : tensor<2xi1>
+// CHECK-DAG: mlc.constant dense<[-10, -2]> : tensor<2xi32>
+// CHECK-NOT: mlc.mod
+// CHECK-NOT: mlc.and
+// CHECK-NOT: mlc.not
+func.func @mod_and_logic() -> (tensor<2xi64>, tensor<2xi1>, tensor<2xi32>) {
+  %a = mlc.constant dense<[5, 5]> : tensor<2xi64>
+  %b = mlc.constant dense<[3, -3]> : tensor<2xi64>
+  %m = mlc.mod %a, %b : (tensor<2xi64>, tensor<2xi64>) -> tensor<2xi64>
+  %t = mlc.constant dense<[true, false]> : tensor<2xi1>
+  %u = mlc.constant dense<[true, true]> : tensor<2xi1>
+  %and = mlc.and %t, %u : (tensor<2xi1>, tensor<2xi1>) -> tensor<2xi1>
+  %not = mlc.not %and : (tensor<2xi1>) -> tensor<2xi1>
+  %x = mlc.constant dense<[12, 13]> : tensor<2xi32>
+  %y = mlc.constant dense<[5, 12]> : tensor<2xi32>
+  %xor = mlc.xor %x, %y : (tensor<2xi32>, tensor<2xi32>) -> tensor<2xi32>
+  %c = mlc.not %xor : (tensor<2xi32>) -> tensor<2xi32>
+  %one = mlc.constant dense<[-10, 0]> : tensor<2xi32>
+  %or = mlc.or %c, %one : (tensor<2xi32>, tensor<2xi32>) -> tensor<2xi32>
+  return %m, %not, %or : tensor<2xi64>, tensor<2xi1>, tensor<2xi32>
+}

@@ -185,12 +185,17 @@ def MLC_ModOp : MLC_BroadcastOp<"mod",
     "i32"> {
   let hasVerifier = 1;
 }
-def MLC_AndOp : MLC_BroadcastOp<"and", "Logical and.", MLC_BoolTensor,
-                                (ins), "i1">;
-def MLC_OrOp : MLC_BroadcastOp<"or", "Logical or.", MLC_BoolTensor,
-                               (ins), "i1">;
-def MLC_XorOp : MLC_BroadcastOp<"xor", "Logical exclusive or.",
-                                MLC_BoolTensor, (ins), "i1">;
+// Logic on bools is bitwise on integers (ONNX BitwiseAnd/Or/Xor/Not).
+def MLC_LogicTensor : RankedTensorOf<[I1, I8, I16, I32, I64]>;
+def MLC_AndOp : MLC_BroadcastOp<"and",
+    "Logical and of bools, bitwise and of integers.", MLC_LogicTensor,
+    (ins), "i1">;
+def MLC_OrOp : MLC_BroadcastOp<"or",
+    "Logical or of bools, bitwise or of integers.", MLC_LogicTensor,
+    (ins), "i1">;
+def MLC_XorOp : MLC_BroadcastOp<"xor",
+    "Logical exclusive or of bools, bitwise exclusive or of integers.",
+    MLC_LogicTensor, (ins), "i1">;
 
 def MLC_BitShiftDirectionAttr : ConfinedAttr<StrAttr, [AttrConstraint<
     CPred<"::llvm::is_contained({\"left\", \"right\"}, "
@@ -249,14 +254,15 @@ def MLC_GreaterEqualOp : MLC_CompareOp<"greater_equal", "lhs >= rhs">;
 //===----------------------------------------------------------------------===//
 
 def MLC_NotOp : MLC_SameTypeOp<"not"> {
-  let summary = "Logical negation.";
+  let summary = "Logical negation of bools, bitwise complement of integers.";
   let description = [{
     ```mlir
     %r = mlc.not %x : (tensor<4xi1>) -> tensor<4xi1>
+    %c = mlc.not %i : (tensor<4xi32>) -> tensor<4xi32>
     ```
   }];
-  let arguments = (ins MLC_BoolTensor:$input);
-  let results = (outs MLC_BoolTensor:$result);
+  let arguments = (ins MLC_LogicTensor:$input);
+  let results = (outs MLC_LogicTensor:$result);
 }
 
 def MLC_IsNaNOp : MLC_InferOp<"is_nan"> {

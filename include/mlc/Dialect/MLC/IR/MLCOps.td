@@ -79,7 +79,12 @@ class MLC_BinaryOp<string mnemonic, string desc>
 def MLC_AddOp : MLC_BinaryOp<"add", "addition"> { let hasFolder = 1; }
 def MLC_SubOp : MLC_BinaryOp<"sub", "subtraction">;
 def MLC_MulOp : MLC_BinaryOp<"mul", "multiplication"> { let hasFolder = 1; }
-def MLC_DivOp : MLC_BinaryOp<"div", "division">;
+def MLC_DivOp : MLC_BinaryOp<"div", "division"> {
+  // Integer division truncates (signed, or unsigned with `unsigned_ints`);
+  // an integer division by 0 gives 0.
+  let arguments = (ins MLC_Tensor:$lhs, MLC_Tensor:$rhs,
+                       UnitAttr:$unsigned_ints);
+}
 
 class MLC_UnaryOp<string mnemonic, string desc>
     : MLC_SameTypeOp<mnemonic> {

@@ -84,20 +84,16 @@ static LogicalResult checkWindow(const onnx::NodeProto &node,
   return success();
 }
 
-static LogicalResult importConv(ImporterContext &ic,
-                                const onnx::NodeProto &node, Location loc) {
-  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
-  FailureOr<Value> filter = ic.getRequiredInput(node, 1, loc);
-  FailureOr<Value> bias = ic.getInput(node, 2, loc);
-  if (failed(input) || failed(filter) || failed(bias))
-    return failure();
-  RankedTensorType inputType = getType(*input), filterType = getType(*filter);
+FailureOr<Value> mlc::onnx_import::buildConv2D(ImporterContext &ic,
+                                               const onnx::NodeProto &node,
+                                               Location loc, Value input,
+                                               Value filter, Value bias) {
+  RankedTensorType inputType = getType(input), filterType = getType(filter);
   if (inputType.getRank() != 4 || filterType.getRank() != 4)
-    return emitError(loc) << "Conv: only 2-D convolution (4-D tensors) is "
+    return emitError(loc) << node.op_type()
+                          << ": only 2-D convolution (4-D tensors) is "
                              "supported, got "
                           << inputType;
-  if (!isa<FloatType>(inputType.getElementType()))
-    return emitError(loc) << "Conv: only float convolution is supported";
   SmallVector<int64_t> kernel = getIntsAttr(
       node, "kernel_shape", {filterType.getDimSize(2), filterType.getDimSize(3)});
   SmallVector<int64_t> strides = getIntsAttr(node, "strides", {1, 1});
@@ -124,9 +120,24 @@ static LogicalResult importConv(ImporterContext &ic,
                           << " x filter channels " << filterType.getDimSize(1);
   OpBuilder &b = ic.builder;
   FailureOr<Conv2DOp> conv = createInferred<Conv2DOp>(
-      b, loc, *input, *filter, *bias, b.getDenseI64ArrayAttr(strides),
+      b, loc, input, filter, bias, b.getDenseI64ArrayAttr(strides),
       b.getDenseI64ArrayAttr(*pads), b.getDenseI64ArrayAttr(dilations),
       b.getI64IntegerAttr(group));
+  if (failed(conv))
+    return failure();
+  return conv->getResult();
+}
+
+static LogicalResult importConv(ImporterContext &ic,
+                                const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> filter = ic.getRequiredInput(node, 1, loc);
+  FailureOr<Value> bias = ic.getInput(node, 2, loc);
+  if (failed(input) || failed(filter) || failed(bias))
+    return failure();
+  if (!isa<FloatType>(getType(*input).getElementType()))
+    return emitError(loc) << "Conv: only float convolution is supported";
+  FailureOr<Value> conv = buildConv2D(ic, node, loc, *input, *filter, *bias);
   if (failed(conv))
     return failure();
   ic.setOutput(node, 0, *conv);

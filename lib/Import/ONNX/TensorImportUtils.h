@@ -63,6 +63,14 @@ void registerNormalizationOpImporters(OpImporterTable &table);
 void registerResizeOpImporters(OpImporterTable &table);
 void registerConvTransposeImporters(OpImporterTable &table);
 void registerComposedNNOpImporters(OpImporterTable &table);
+void registerQuantOpImporters(OpImporterTable &table);
+
+/// An mlc.conv2d of `input` and `filter` (float, or i32 for the integer
+/// convolutions) with the window attributes of the Conv-like `node`.
+mlir::FailureOr<mlir::Value> buildConv2D(ImporterContext &ic,
+                                         const onnx::NodeProto &node,
+                                         mlir::Location loc, mlir::Value input,
+                                         mlir::Value filter, mlir::Value bias);
 
 } // namespace mlc::onnx_import
 

@@ -89,7 +89,9 @@ struct QuantizeLinearLowering : OpRewritePattern<QuantizeLinearOp> {
                                    paramMap};
     if (Value zp = op.getZeroPoint()) {
       inputs.push_back(zp);
-      maps.push_back(paramMap);
+      maps.push_back(getParamMap(ctx, rank,
+                                 cast<RankedTensorType>(zp.getType()),
+                                 op.getAxis(), op.getBlockSize()));
     }
     // The result of x / scale is computed in f32 (f64 inputs in f64), as
     // the ONNX reference does for f16 and bf16 inputs.
@@ -148,7 +150,9 @@ struct DequantizeLinearLowering : OpRewritePattern<DequantizeLinearOp> {
                                    paramMap};
     if (Value zp = op.getZeroPoint()) {
       inputs.push_back(zp);
-      maps.push_back(paramMap);
+      maps.push_back(getParamMap(ctx, rank,
+                                 cast<RankedTensorType>(zp.getType()),
+                                 op.getAxis(), op.getBlockSize()));
     }
     Type resultElement = resultType.getElementType();
     Value result = createParallelGeneric(

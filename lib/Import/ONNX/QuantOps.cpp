@@ -124,7 +124,9 @@ static FailureOr<int64_t> checkQuantParams(const onnx::NodeProto &node,
                                            Value zeroPoint, int64_t blockSize,
                                            Location loc) {
   RankedTensorType scaleType = getRankedType(scale);
-  if (zeroPoint && getRankedType(zeroPoint).getShape() != scaleType.getShape())
+  // ONNX allows a [1] zero point with a scalar scale (and vice versa).
+  if (zeroPoint && getRankedType(zeroPoint).getShape() != scaleType.getShape() &&
+      !(isPerTensor(scaleType) && isPerTensor(getRankedType(zeroPoint))))
     return emitError(loc) << node.op_type()
                           << ": zero point and scale shapes differ";
   if (isPerTensor(scaleType) && blockSize == 0)

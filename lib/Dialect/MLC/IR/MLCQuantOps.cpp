@@ -18,7 +18,11 @@ static LogicalResult verifyQuantParams(Operation *op, RankedTensorType data,
                                        int64_t axis, int64_t blockSize) {
   if (zeroPoint) {
     auto zpType = cast<RankedTensorType>(zeroPoint.getType());
-    if (zpType.getShape() != scale.getShape())
+    auto isScalar = [](RankedTensorType t) {
+      return t.getRank() <= 1 && t.getNumElements() == 1;
+    };
+    if (zpType.getShape() != scale.getShape() &&
+        !(isScalar(zpType) && isScalar(scale)))
       return op->emitOpError("zero point shape ")
              << zpType << " differs from the scale's " << scale;
     if (zpType.getElementType() != storageType)

@@ -79,3 +79,31 @@ LogicalResult DequantizeLinearOp::verify() {
   return verifyQuantParams(*this, input, getScale().getType(), getZeroPoint(),
                            input.getElementType(), getAxis(), getBlockSize());
 }
+
+LogicalResult RequantizeOp::verify() {
+  RankedTensorType input = getInput().getType();
+  RankedTensorType result = getResult().getType();
+  if (input.getShape() != result.getShape())
+    return emitOpError("result shape must equal the input shape");
+  ArrayRef<int32_t> multipliers = getMultipliers();
+  ArrayRef<int64_t> shifts = getShifts();
+  if (multipliers.size() != shifts.size() || multipliers.empty())
+    return emitOpError("needs as many shifts as multipliers (at least one)");
+  if (multipliers.size() > 1) {
+    int64_t axis = getAxis();
+    if (axis < 0 || axis >= input.getRank() ||
+        input.getDimSize(axis) != static_cast<int64_t>(multipliers.size()))
+      return emitOpError("needs one multiplier per index of dim ") << axis;
+  }
+  if (llvm::any_of(multipliers, [](int32_t m) { return m < 0; }) ||
+      llvm::any_of(shifts, [](int64_t s) { return s < 1 || s > 62; }))
+    return emitOpError("multipliers must be non-negative, shifts in [1, 62]");
+  unsigned width = result.getElementType().getIntOrFloatBitWidth();
+  auto lo = static_cast<int64_t>(getMin());
+  auto hi = static_cast<int64_t>(getMax());
+  if (lo > hi || lo < -(int64_t(1) << (width - 1)) ||
+      hi >= (int64_t(1) << width))
+    return emitOpError("[min, max] must lie in the range of ")
+           << result.getElementType();
+  return success();
+}

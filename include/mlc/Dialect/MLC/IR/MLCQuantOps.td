@@ -63,4 +63,32 @@ def MLC_DequantizeLinearOp : MLC_Op<"dequantize_linear", [Pure]> {
   let hasVerifier = 1;
 }
 
+def MLC_RequantizeOp : MLC_Op<"requantize", [Pure]> {
+  let summary = "Integer requantization of i32 accumulators with a "
+                "fixed-point multiplier and shift.";
+  let description = [{
+    `y = clamp(output_zero_point + ((x * m + 2^(s - 1)) >> s), min, max)`
+    computed in i64, where `m` (in [0, 2^31)) and `s` (in [1, 62]) are
+    `multipliers` and `shifts`: one pair for the whole tensor, or one per
+    index of dim `axis`. `x * m * 2^-s` approximates `x * M` for the real
+    multiplier `M = s_in * s_w / s_out`, without float on the path.
+    `min`/`max` are the result type's range, narrowed by a fused ReLU or
+    Clip. `mlc-lower-quant` creates it.
+
+    ```mlir
+    %y = mlc.requantize %acc {multipliers = array<i32: 1518500250>,
+        shifts = array<i64: 38>, axis = 1 : i64, output_zero_point = 3 : i64,
+        min = -128 : i64, max = 127 : i64} : (tensor<1x8x4x4xi32>) -> tensor<1x8x4x4xi8>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I32]>:$input,
+                       DenseI32ArrayAttr:$multipliers,
+                       DenseI64ArrayAttr:$shifts,
+                       DefaultValuedAttr<I64Attr, "1">:$axis,
+                       I64Attr:$output_zero_point, I64Attr:$min, I64Attr:$max);
+  let results = (outs MLC_IntTensor:$result);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 #endif // MLC_DIALECT_MLC_IR_MLCQUANTOPS_TD

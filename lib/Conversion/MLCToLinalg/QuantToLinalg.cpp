@@ -183,6 +183,65 @@ struct DequantizeLinearLowering : OpRewritePattern<DequantizeLinearOp> {
   }
 };
 
+/// Integer arithmetic only: i64 product, rounding bias, arithmetic shift,
+/// zero point, clamp, truncation. Per-channel multipliers and shifts are
+/// constant tensors read along the axis.
+struct RequantizeLowering : OpRewritePattern<RequantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(RequantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getType();
+    int64_t rank = resultType.getRank();
+    Type i64 = rewriter.getI64Type();
+    SmallVector<int64_t> multipliers(op.getMultipliers().begin(),
+                                     op.getMultipliers().end());
+    SmallVector<int64_t> shifts(op.getShifts().begin(), op.getShifts().end());
+    SmallVector<int64_t> rounding;
+    for (int64_t s : shifts)
+      rounding.push_back(int64_t(1) << (s - 1));
+    auto paramType = RankedTensorType::get({int64_t(multipliers.size())}, i64);
+    auto constant = [&](ArrayRef<int64_t> values) -> Value {
+      return arith::ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(paramType, values));
+    };
+    Value mult = constant(multipliers);
+    Value shift = constant(shifts);
+    Value round = constant(rounding);
+    AffineMap paramMap =
+        multipliers.size() == 1
+            ? AffineMap::get(rank, 0, rewriter.getAffineConstantExpr(0))
+            : AffineMap::get(rank, 0, rewriter.getAffineDimExpr(op.getAxis()));
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
+                                   paramMap, paramMap, paramMap};
+    auto zp = static_cast<int64_t>(op.getOutputZeroPoint());
+    auto lo = static_cast<int64_t>(op.getMin());
+    auto hi = static_cast<int64_t>(op.getMax());
+    Type storage = resultType.getElementType();
+    Value result = createParallelGeneric(
+        rewriter, loc, resultType,
+        ValueRange{op.getInput(), mult, shift, round}, maps,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          auto c = [&](int64_t v) -> Value {
+            return arith::ConstantOp::create(b, l, b.getI64IntegerAttr(v));
+          };
+          Value x = arith::ExtSIOp::create(b, l, i64, args[0]);
+          Value p = arith::MulIOp::create(b, l, x, args[1]);
+          p = arith::AddIOp::create(b, l, p, args[3]);
+          p = arith::ShRSIOp::create(b, l, p, args[2]);
+          p = arith::AddIOp::create(b, l, p, c(zp));
+          p = arith::MaxSIOp::create(b, l, p, c(lo));
+          p = arith::MinSIOp::create(b, l, p, c(hi));
+          return arith::TruncIOp::create(b, l, storage, p);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 namespace {
@@ -318,6 +377,6 @@ void mlc::populateExpandQuantCastsPatterns(RewritePatternSet &patterns) {
 }
 
 void mlc::populateQuantToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<QuantizeLinearLowering, DequantizeLinearLowering>(
-      patterns.getContext());
+  patterns.add<QuantizeLinearLowering, DequantizeLinearLowering,
+               RequantizeLowering>(patterns.getContext());
 }

@@ -98,3 +98,27 @@ func.func @conv_i32(%x: tensor<1x2x4x4xi32>, %w: tensor<3x2x3x3xi32>) -> tensor<
   return %0 : tensor<1x3x4x4xi32>
 }
 
+
+// -----
+
+// mlc.requantize: integer only. Per-channel multiplier, shift and rounding
+// bias 2^(s-1) are i64 constants read along dim 1; no float op.
+// CHECK-DAG: #[[CH:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @requantize
+// CHECK-DAG: arith.constant dense<[1073741824, 1518500250]> : tensor<2xi64>
+// CHECK-DAG: arith.constant dense<[30, 31]> : tensor<2xi64>
+// CHECK-DAG: arith.constant dense<[536870912, 1073741824]> : tensor<2xi64>
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[CH]], #[[CH]], #[[CH]], #{{.*}}]
+// CHECK: arith.extsi %{{.*}} : i32 to i64
+// CHECK: arith.muli
+// CHECK: arith.addi
+// CHECK: arith.shrsi
+// CHECK: arith.addi
+// CHECK: arith.maxsi
+// CHECK: arith.minsi
+// CHECK: arith.trunci %{{.*}} : i64 to i8
+// CHECK-NOT: f32
+func.func @requantize(%acc: tensor<3x2xi32>) -> tensor<3x2xi8> {
+  %0 = mlc.requantize %acc {multipliers = array<i32: 1073741824, 1518500250>, shifts = array<i64: 30, 31>, axis = 1 : i64, output_zero_point = -3 : i64, min = -128 : i64, max = 127 : i64} : (tensor<3x2xi32>) -> tensor<3x2xi8>
+  return %0 : tensor<3x2xi8>
+}

@@ -26,6 +26,8 @@ def ConvertMLCToLinalg : Pass<"convert-mlc-to-linalg", "mlir::ModuleOp"> {
     ```
   }];
   let dependentDialects = [
+    // mlc: quant.dcast expands to mlc.dequantize_linear first.
+    "mlc::MLCDialect",
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
     "mlir::math::MathDialect", "mlir::scf::SCFDialect",
     "mlir::tensor::TensorDialect"

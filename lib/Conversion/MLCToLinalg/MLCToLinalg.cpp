@@ -7,9 +7,11 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlc {
 #define GEN_PASS_DEF_CONVERTMLCTOLINALG
@@ -34,14 +36,22 @@ void mlc::populateMLCToLinalgPatterns(RewritePatternSet &patterns) {
   populateNormalizationToLinalgPatterns(patterns);
   populateScatterToLinalgPatterns(patterns);
   populateDynamicShapeToLinalgPatterns(patterns);
+  populateQuantToLinalgPatterns(patterns);
 }
 
 namespace {
 struct ConvertMLCToLinalgPass
     : mlc::impl::ConvertMLCToLinalgBase<ConvertMLCToLinalgPass> {
   void runOnOperation() override {
+    {
+      RewritePatternSet quantPatterns(&getContext());
+      populateExpandQuantCastsPatterns(quantPatterns);
+      if (failed(applyPatternsGreedily(getOperation(),
+                                       std::move(quantPatterns))))
+        return signalPassFailure();
+    }
     ConversionTarget target(getContext());
-    target.addIllegalDialect<MLCDialect>();
+    target.addIllegalDialect<MLCDialect, quant::QuantDialect>();
     target.addLegalDialect<arith::ArithDialect, func::FuncDialect,
                            linalg::LinalgDialect, math::MathDialect,
                            scf::SCFDialect, tensor::TensorDialect>();

@@ -4,6 +4,7 @@
 #include "mlc/Import/ONNX/ONNXImporter.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -21,6 +22,6 @@ void mlc::registerONNXImportTranslation() {
                               : OwningOpRef<Operation *>(module->release());
       },
       [](DialectRegistry &registry) {
-        registry.insert<MLCDialect, func::FuncDialect>();
+        registry.insert<MLCDialect, func::FuncDialect, quant::QuantDialect>();
       });
 }

@@ -99,24 +99,20 @@ static LogicalResult checkWindow(const onnx::NodeProto &node,
   return success();
 }
 
-static LogicalResult importConv(ImporterContext &ic,
-                                const onnx::NodeProto &node, Location loc) {
-  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
-  FailureOr<Value> filter = ic.getRequiredInput(node, 1, loc);
-  FailureOr<Value> bias = ic.getInput(node, 2, loc);
-  if (failed(input) || failed(filter) || failed(bias))
-    return failure();
-  RankedTensorType inputType = getType(*input), filterType = getType(*filter);
+FailureOr<Value> mlc::onnx_import::buildConv(ImporterContext &ic,
+                                             const onnx::NodeProto &node,
+                                             Location loc, Value input,
+                                             Value filter, Value bias) {
+  RankedTensorType inputType = getType(input), filterType = getType(filter);
   int64_t rank = inputType.getRank();
   if (rank < 3 || rank > 5 || filterType.getRank() != rank)
-    return emitError(loc) << "Conv: only 1-D, 2-D and 3-D convolutions are "
+    return emitError(loc) << node.op_type()
+                          << ": only 1-D, 2-D and 3-D convolutions are "
                              "supported, got "
                           << inputType << " and filter " << filterType;
-  if (!isa<FloatType>(inputType.getElementType()))
-    return emitError(loc) << "Conv: only float convolution is supported";
   int64_t spatial = rank - 2;
-  if (rank != 4 && (failed(requireStaticShape(node, *input, loc)) ||
-                    failed(requireStaticShape(node, *filter, loc))))
+  if (rank != 4 && (failed(requireStaticShape(node, input, loc)) ||
+                    failed(requireStaticShape(node, filter, loc))))
     return failure();
   SmallVector<int64_t> filterKernel(filterType.getShape().drop_front(2));
   SmallVector<int64_t> kernel = getIntsAttr(node, "kernel_shape", filterKernel);
@@ -144,8 +140,20 @@ static LogicalResult importConv(ImporterContext &ic,
     return emitError(loc) << "Conv: input channels " << channels
                           << " do not match group " << group
                           << " x filter channels " << filterType.getDimSize(1);
-  FailureOr<Value> conv = createConvND(ic, loc, *input, *filter, *bias,
-                                       strides, *pads, dilations, group);
+  return createConvND(ic, loc, input, filter, bias, strides, *pads, dilations,
+                      group);
+}
+
+static LogicalResult importConv(ImporterContext &ic,
+                                const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> filter = ic.getRequiredInput(node, 1, loc);
+  FailureOr<Value> bias = ic.getInput(node, 2, loc);
+  if (failed(input) || failed(filter) || failed(bias))
+    return failure();
+  if (!isa<FloatType>(getType(*input).getElementType()))
+    return emitError(loc) << "Conv: only float convolution is supported";
+  FailureOr<Value> conv = buildConv(ic, node, loc, *input, *filter, *bias);
   if (failed(conv))
     return failure();
   ic.setOutput(node, 0, *conv);

@@ -11,6 +11,7 @@
 #include "TensorImportUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -54,6 +55,7 @@ static const OpImporterTable &getOpImporters() {
     registerCenterCropPadOpImporters(t);
     registerAffineGridOpImporters(t);
     registerTensorScatterOpImporters(t);
+    registerQuantOpImporters(t);
     return t;
   }();
   return table;
@@ -204,7 +206,7 @@ static LogicalResult importGraph(ImporterContext &ic,
 FailureOr<OwningOpRef<ModuleOp>>
 mlc::importONNXModel(MLIRContext *context, StringRef buffer,
                      StringRef sourceName) {
-  context->loadDialect<MLCDialect, func::FuncDialect>();
+  context->loadDialect<MLCDialect, func::FuncDialect, quant::QuantDialect>();
   Location fileLoc = FileLineColLoc::get(context, sourceName, 0, 0);
   onnx::ModelProto model;
   if (buffer.size() > static_cast<size_t>(INT32_MAX) ||

@@ -113,6 +113,15 @@ void registerRotaryEmbeddingOpImporters(OpImporterTable &table);
 void registerCenterCropPadOpImporters(OpImporterTable &table);
 void registerAffineGridOpImporters(OpImporterTable &table);
 void registerTensorScatterOpImporters(OpImporterTable &table);
+void registerQuantOpImporters(OpImporterTable &table);
+
+/// A 1-D, 2-D or 3-D convolution of `input` and `filter` (float, or i32 for
+/// the integer convolutions) built from mlc.conv2d, with the window
+/// attributes of the Conv-like `node`.
+mlir::FailureOr<mlir::Value> buildConv(ImporterContext &ic,
+                                       const onnx::NodeProto &node,
+                                       mlir::Location loc, mlir::Value input,
+                                       mlir::Value filter, mlir::Value bias);
 
 } // namespace mlc::onnx_import
 

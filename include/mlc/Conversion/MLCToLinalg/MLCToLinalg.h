@@ -27,6 +27,11 @@ void populateGatherToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateNormalizationToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateScatterToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateDynamicShapeToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateQuantToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// quant.qcast/scast/dcast chains (constant parameters in the quant types)
+/// to mlc.quantize_linear / mlc.dequantize_linear; applied greedily by
+/// convert-mlc-to-linalg before the conversion.
+void populateExpandQuantCastsPatterns(mlir::RewritePatternSet &patterns);
 
 /// All of the above.
 void populateMLCToLinalgPatterns(mlir::RewritePatternSet &patterns);

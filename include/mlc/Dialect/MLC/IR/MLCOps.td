@@ -162,27 +162,32 @@ def MLC_GemmOp : MLC_InferOp<"gemm"> {
 // Convolution, pooling, normalization (NCHW)
 //===----------------------------------------------------------------------===//
 
-def MLC_Conv2DOp : MLC_InferOp<"conv2d"> {
+// Float, or i32 for integer convolutions (ONNX ConvInteger, QLinearConv):
+// the quantized operands minus their zero points, accumulated in i32.
+def MLC_ConvTensor : RankedTensorOf<[AnyFloat, I32]>;
+
+def MLC_Conv2DOp : MLC_InferOp<"conv2d", [SameOperandsElementType]> {
   let summary = "2-D convolution, NCHW with FCHW filters or NHWC with FHWC.";
   let description = [{
     With `layout = "NCHW"` (the default) `input` is `[N, C, H, W]` and
     `filter` is `[F, C / group, KH, KW]`; with `layout = "NHWC"` they are
     `[N, H, W, C]` and `[F, KH, KW, C / group]` and the result is NHWC. The
-    optional `bias` is `[F]`. `pads` is `[top, left, bottom, right]`.
+    optional `bias` is `[F]`. `pads` is `[top, left, bottom, right]`. Elements
+    are float, or i32 for integer convolutions.
 
     ```mlir
     %y = mlc.conv2d %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>}
         : (tensor<1x3x32x32xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>) -> tensor<1x8x16x16xf32>
     ```
   }];
-  let arguments = (ins MLC_FloatTensor:$input, MLC_FloatTensor:$filter,
-                       Optional<MLC_FloatTensor>:$bias,
+  let arguments = (ins MLC_ConvTensor:$input, MLC_ConvTensor:$filter,
+                       Optional<MLC_ConvTensor>:$bias,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
                        DefaultValuedAttr<I64Attr, "1">:$group,
                        MLC_LayoutAttr:$layout);
-  let results = (outs MLC_FloatTensor:$result);
+  let results = (outs MLC_ConvTensor:$result);
   let hasVerifier = 1;
 }
 
@@ -332,5 +337,6 @@ include "mlc/Dialect/MLC/IR/MLCMathOps.td"
 include "mlc/Dialect/MLC/IR/MLCFusedOps.td"
 include "mlc/Dialect/MLC/IR/MLCTensorOps.td"
 include "mlc/Dialect/MLC/IR/MLCDynamicOps.td"
+include "mlc/Dialect/MLC/IR/MLCQuantOps.td"
 
 #endif // MLC_DIALECT_MLC_IR_MLCOPS_TD

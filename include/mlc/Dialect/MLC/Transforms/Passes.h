@@ -15,6 +15,7 @@ void populateFoldConstantsPatterns(mlir::RewritePatternSet &patterns,
                                    int64_t maxElements);
 void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
 void populateRaiseCompositesPatterns(mlir::RewritePatternSet &patterns);
+void populateLowerQuantPatterns(mlir::RewritePatternSet &patterns);
 void populateFusePatterns(mlir::RewritePatternSet &patterns,
                           bool fuseElementwiseChains);
 

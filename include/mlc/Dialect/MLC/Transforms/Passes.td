@@ -145,4 +145,33 @@ def PrintOpStats : Pass<"mlc-print-op-stats", "mlir::ModuleOp"> {
   ];
 }
 
+def LowerQuant : Pass<"mlc-lower-quant", "mlir::ModuleOp"> {
+  let summary = "Rewrite DQ -> conv2d/matmul -> [relu|clip] -> Q chains into "
+                "integer arithmetic.";
+  let description = [{
+    A quantized layer as QDQ models spell it (dequantized activation and
+    constant weights into a float conv2d or matmul, optionally a ReLU or
+    Clip, then a per-tensor quantize) becomes an i32 convolution or matmul
+    of the activation's storage integers minus its zero point and the
+    weights minus theirs (folded at compile time), with the bias quantized
+    to i32 at scale `sx * sw`, followed by `mlc.requantize`: a fixed-point
+    multiplier and shift per output channel, the output zero point, and a
+    clamp that absorbs the ReLU / Clip. Activations must be quantized per
+    tensor, weights per tensor or per output channel, all parameters
+    constants; other ops stay in float between their DQ and Q.
+
+    ```mlir
+    %x = mlc.dequantize_linear %xq, %sx, %zx : ...
+    %w = quant.dcast %wq : tensor<8x3x3x3x!quant.uniform<i8:f32:0, {...}>> to tensor<8x3x3x3xf32>
+    %c = mlc.conv2d %x, %w, %b : ...
+    %r = mlc.relu %c : ...
+    %y = mlc.quantize_linear %r, %sy, %zy : ...
+    // becomes
+    %x32 = mlc.sub (mlc.cast %xq), %zx
+    %acc = mlc.conv2d %x32, %w_minus_zw, %b_i32 : (...xi32, ...) -> tensor<...xi32>
+    %y = mlc.requantize %acc {multipliers = ..., shifts = ..., min = zy, ...}
+    ```
+  }];
+}
+
 #endif // MLC_DIALECT_MLC_TRANSFORMS_PASSES_TD

@@ -35,6 +35,7 @@ static const OpImporterTable &getOpImporters() {
     registerNNOpImporters(t);
     registerTensorOpImporters(t);
     registerShapeOpImporters(t);
+    registerSliceAndPadOpImporters(t);
     registerIndexingOpImporters(t);
     registerReductionOpImporters(t);
     registerNormalizationOpImporters(t);

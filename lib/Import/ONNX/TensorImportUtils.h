@@ -94,6 +94,7 @@ mlir::FailureOr<mlir::Value> selectOnRuntimeInts(
 std::optional<llvm::SmallVector<mlir::Value>> getShapePieces(mlir::Value v);
 
 void registerShapeOpImporters(OpImporterTable &table);
+void registerSliceAndPadOpImporters(OpImporterTable &table);
 void registerIndexingOpImporters(OpImporterTable &table);
 void registerReductionOpImporters(OpImporterTable &table);
 void registerNormalizationOpImporters(OpImporterTable &table);

@@ -57,6 +57,7 @@ static const OpImporterTable &getOpImporters() {
     registerAffineGridOpImporters(t);
     registerTensorScatterOpImporters(t);
     registerQuantOpImporters(t);
+    registerControlFlowOpImporters(t);
     return t;
   }();
   return table;
@@ -134,6 +135,36 @@ static LogicalResult importGraph(ImporterContext &ic,
   }
   b.setInsertionPointToStart(body);
 
+  if (failed(importGraphNodes(ic, graph, fileLoc)))
+    return failure();
+
+  SmallVector<Value> results;
+  for (const auto &output : graph.output()) {
+    auto it = ic.values.find(output.name());
+    if (it == ic.values.end())
+      return emitError(fileLoc)
+             << "graph output '" << output.name() << "' is never produced";
+    results.push_back(it->second);
+  }
+  func::ReturnOp::create(b, fileLoc, results);
+  func.setFunctionType(
+      FunctionType::get(ctx, argTypes, ValueRange(results).getTypes()));
+  for (auto [i, output] : llvm::enumerate(graph.output())) {
+    func.setResultAttr(i, "mlc.name", b.getStringAttr(output.name()));
+    if (ic.isUnsigned(results[i]))
+      func.setResultAttr(i, kUnsignedAttrName, b.getUnitAttr());
+  }
+  return success();
+}
+
+/// The graph's declared types, initializers and nodes, imported at the
+/// builder's insertion point; shared by @main and the subgraphs of control
+/// flow (ControlFlowOps.cpp).
+LogicalResult mlc::onnx_import::importGraphNodes(ImporterContext &ic,
+                                                const onnx::GraphProto &graph,
+                                                Location fileLoc) {
+  OpBuilder &b = ic.builder;
+  MLIRContext *ctx = b.getContext();
   {
     // Types that do not convert are simply not recorded.
     ScopedDiagnosticHandler quiet(ctx, [](Diagnostic &) { return success(); });
@@ -185,22 +216,6 @@ static LogicalResult importGraph(ImporterContext &ic,
                               << "' is not supported";
   }
 
-  SmallVector<Value> results;
-  for (const auto &output : graph.output()) {
-    auto it = ic.values.find(output.name());
-    if (it == ic.values.end())
-      return emitError(fileLoc)
-             << "graph output '" << output.name() << "' is never produced";
-    results.push_back(it->second);
-  }
-  func::ReturnOp::create(b, fileLoc, results);
-  func.setFunctionType(
-      FunctionType::get(ctx, argTypes, ValueRange(results).getTypes()));
-  for (auto [i, output] : llvm::enumerate(graph.output())) {
-    func.setResultAttr(i, "mlc.name", b.getStringAttr(output.name()));
-    if (ic.isUnsigned(results[i]))
-      func.setResultAttr(i, kUnsignedAttrName, b.getUnitAttr());
-  }
   return success();
 }
 

@@ -338,5 +338,6 @@ include "mlc/Dialect/MLC/IR/MLCFusedOps.td"
 include "mlc/Dialect/MLC/IR/MLCTensorOps.td"
 include "mlc/Dialect/MLC/IR/MLCDynamicOps.td"
 include "mlc/Dialect/MLC/IR/MLCQuantOps.td"
+include "mlc/Dialect/MLC/IR/MLCControlFlowOps.td"
 
 #endif // MLC_DIALECT_MLC_IR_MLCOPS_TD

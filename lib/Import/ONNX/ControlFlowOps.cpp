@@ -1,0 +1,662 @@
+//===- ControlFlowOps.cpp - ONNX If, Loop and Scan ------------------------===//
+//
+// If becomes mlc.if and Loop becomes mlc.loop, their subgraphs imported into
+// the op's regions by the same node importer as the main graph. Regions are
+// not isolated: a subgraph's use of an outer-scope name resolves to the outer
+// value through the importer's value map, which is saved before and
+// restored after each subgraph so that subgraph names do not leak.
+//
+// Scan is an mlc.loop with a constant trip count (the scanned axis' length)
+// whose body first takes slice `i` (or `T - 1 - i` for a reverse direction)
+// of every scanned input with a rank-0 mlc.gather; the stacked scan outputs
+// are reversed (gather) and moved to their axis (transpose) after the loop.
+// Scan-8's batch axis unrolls into one such loop per batch entry.
+//
+// Types: a loop-carried value keeps its initial type unless the body yields a
+// different static size, in which case that dimension becomes dynamic and
+// the body is imported again. A scan output needs a static type: the trip
+// count when it is a constant (and the condition cannot stop the loop), or
+// the shape the graph declares for the output; otherwise a located error.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ComposeUtils.h"
+
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/ScopeExit.h"
+
+using namespace mlir;
+using namespace mlc;
+using namespace mlc::onnx_import;
+
+/// The graph attribute `name` of `node`.
+static FailureOr<const onnx::GraphProto *>
+getGraphAttr(const onnx::NodeProto &node, StringRef name, Location loc) {
+  const onnx::AttributeProto *attr = findAttr(node, name);
+  if (!attr || !attr->has_g())
+    return emitError(loc) << node.op_type() << " needs the graph attribute '"
+                          << name << "'";
+  return &attr->g();
+}
+
+/// Imports `graph` at the end of `block` with its inputs bound to `inputs`
+/// and returns the values of its outputs. Names the subgraph defines are
+/// dropped from the value map afterwards; outer names stay visible inside.
+static FailureOr<SmallVector<Value>>
+importSubgraph(ImporterContext &ic, const onnx::GraphProto &graph,
+               Block &block, ValueRange inputs, Location loc) {
+  if (graph.input_size() != static_cast<int>(inputs.size()))
+    return emitError(loc) << "subgraph '" << graph.name() << "' takes "
+                          << graph.input_size() << " inputs, expected "
+                          << inputs.size();
+  llvm::StringMap<Value> outer = ic.values;
+  auto restore = llvm::make_scope_exit([&] { ic.values = std::move(outer); });
+  OpBuilder::InsertionGuard guard(ic.builder);
+  ic.builder.setInsertionPointToEnd(&block);
+  for (auto [input, value] : llvm::zip(graph.input(), inputs))
+    ic.values[input.name()] = value;
+  if (failed(importGraphNodes(ic, graph, loc)))
+    return failure();
+  SmallVector<Value> outputs;
+  for (const auto &output : graph.output()) {
+    Value value = ic.values.lookup(output.name());
+    if (!value)
+      return emitError(loc) << "subgraph '" << graph.name() << "' output '"
+                            << output.name() << "' is never produced";
+    outputs.push_back(value);
+  }
+  return outputs;
+}
+
+/// The most static type both `a` and `b` can be cast to, or null when their
+/// element types or ranks differ.
+static RankedTensorType joinTypes(RankedTensorType a, RankedTensorType b) {
+  if (a.getElementType() != b.getElementType() || a.getRank() != b.getRank())
+    return {};
+  SmallVector<int64_t> shape;
+  for (auto [x, y] : llvm::zip(a.getShape(), b.getShape()))
+    shape.push_back(x == y ? x : ShapedType::kDynamic);
+  return RankedTensorType::get(shape, a.getElementType());
+}
+
+static bool areCastCompatible(RankedTensorType a, RankedTensorType b) {
+  return a.getElementType() == b.getElementType() &&
+         succeeded(verifyCompatibleShape(a, b));
+}
+
+/// True when `value` is a constant whose elements are all `true`.
+static bool isConstantTrue(Value value) {
+  DenseElementsAttr attr;
+  return matchPattern(value, m_Constant(&attr)) &&
+         attr.getElementType().isInteger(1) && attr.isSplat() &&
+         attr.getSplatValue<bool>();
+}
+
+/// Marks every value defined in `op` (results and block arguments, nested)
+/// as no longer signed-or-unsigned tracked, before `op` is erased.
+static void forgetValues(ImporterContext &ic, Operation *op) {
+  op->walk([&](Operation *nested) {
+    for (Value result : nested->getResults())
+      ic.unsignedValues.erase(result);
+    for (Region &region : nested->getRegions())
+      for (Block &block : region)
+        for (Value arg : block.getArguments())
+          ic.unsignedValues.erase(arg);
+  });
+}
+
+namespace {
+/// What an mlc.loop is built from: ONNX Loop's operands, or Scan's.
+struct LoopSpec {
+  Value maxTripCount;
+  Value condition;
+  SmallVector<Value> inits;
+  const onnx::GraphProto *body = nullptr;
+  /// The trip count when it is a constant and the condition operand cannot
+  /// stop the loop (the body's condition is checked separately).
+  std::optional<int64_t> constantTripCount;
+  /// Per scan output: the type the graph declares for the stacked output
+  /// (leading iteration dimension), or null.
+  SmallVector<RankedTensorType> declaredScanTypes;
+  /// The body graph's inputs from the block's arguments; called with the
+  /// builder at the block's end.
+  std::function<FailureOr<SmallVector<Value>>(Block &)> bindInputs;
+};
+} // namespace
+
+static FailureOr<LoopOp> buildLoop(ImporterContext &ic, Location loc,
+                                   StringRef opType, const LoopSpec &spec) {
+  OpBuilder &b = ic.builder;
+  unsigned numCarried = spec.inits.size();
+  int numOutputs = spec.body->output_size();
+  if (numOutputs < static_cast<int>(numCarried) + 1)
+    return emitError(loc) << opType << " body has " << numOutputs
+                          << " outputs, expected at least " << numCarried + 1;
+  unsigned numScans = numOutputs - 1 - numCarried;
+  SmallVector<RankedTensorType> carried;
+  for (Value init : spec.inits)
+    carried.push_back(getRankedType(init));
+  auto indexType = RankedTensorType::get({}, b.getI64Type());
+  auto condType = RankedTensorType::get({}, b.getI1Type());
+
+  // Each retry only makes carried dimensions dynamic, so rank + 1 rounds
+  // settle every value; a few more cost nothing.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    SmallVector<Type> resultTypes(carried.begin(), carried.end());
+    resultTypes.append(numScans, condType); // set once the body is known
+    auto loop = LoopOp::create(b, loc, resultTypes, spec.maxTripCount,
+                               spec.condition, spec.inits);
+    Block &block = loop.getBody().emplaceBlock();
+    block.addArgument(indexType, loc);
+    block.addArgument(condType, loc);
+    for (auto [type, init] : llvm::zip(carried, spec.inits)) {
+      BlockArgument arg = block.addArgument(type, loc);
+      if (ic.isUnsigned(init))
+        ic.unsignedValues.insert(arg);
+    }
+    auto fail = [&]() -> FailureOr<LoopOp> {
+      forgetValues(ic, loop);
+      loop->erase();
+      return failure();
+    };
+    FailureOr<SmallVector<Value>> inputs;
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToEnd(&block);
+      inputs = spec.bindInputs(block);
+    }
+    if (failed(inputs))
+      return fail();
+    FailureOr<SmallVector<Value>> outputs =
+        importSubgraph(ic, *spec.body, block, *inputs, loc);
+    if (failed(outputs))
+      return fail();
+
+    Type condOut = (*outputs)[0].getType();
+    if (getRankedType((*outputs)[0]).getNumElements() != 1 ||
+        !getElementTypeOrSelf(condOut).isInteger(1)) {
+      emitError(loc) << opType << " body must yield a bool scalar condition "
+                     << "first, got " << condOut;
+      return fail();
+    }
+    bool changed = false;
+    for (unsigned k = 0; k < numCarried; ++k) {
+      RankedTensorType yielded = getRankedType((*outputs)[1 + k]);
+      if (areCastCompatible(yielded, carried[k]))
+        continue;
+      RankedTensorType joined = joinTypes(yielded, carried[k]);
+      if (!joined) {
+        emitError(loc) << opType << " loop-carried value " << k
+                       << " changes from " << carried[k] << " to " << yielded
+                       << " (rank and element type must stay)";
+        return fail();
+      }
+      carried[k] = joined;
+      changed = true;
+    }
+    if (changed) {
+      forgetValues(ic, loop);
+      loop->erase();
+      continue;
+    }
+
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToEnd(&block);
+      YieldOp::create(b, loc, *outputs);
+    }
+    Value condArg = block.getArgument(1);
+    std::optional<int64_t> tripCount;
+    if (spec.constantTripCount &&
+        ((*outputs)[0] == condArg || isConstantTrue((*outputs)[0])))
+      tripCount = spec.constantTripCount;
+    for (unsigned j = 0; j < numScans; ++j) {
+      RankedTensorType element = getRankedType((*outputs)[1 + numCarried + j]);
+      RankedTensorType declared = j < spec.declaredScanTypes.size()
+                                      ? spec.declaredScanTypes[j]
+                                      : RankedTensorType();
+      RankedTensorType type;
+      if (tripCount && element.hasStaticShape()) {
+        SmallVector<int64_t> shape{*tripCount};
+        llvm::append_range(shape, element.getShape());
+        type = RankedTensorType::get(shape, element.getElementType());
+      } else if (declared && declared.hasStaticShape() &&
+                 declared.getRank() == element.getRank() + 1 &&
+                 areCastCompatible(
+                     RankedTensorType::get(declared.getShape().drop_front(),
+                                           declared.getElementType()),
+                     element)) {
+        type = declared;
+      } else {
+        emitError(loc) << opType << " scan output " << j << " of per-iteration "
+                       << "type " << element << " needs a constant trip count "
+                       << "or a static output shape declared by the graph "
+                       << "(its length is data-dependent)";
+        return fail();
+      }
+      loop->getResult(numCarried + j).setType(type);
+    }
+    return loop;
+  }
+  return emitError(loc) << opType << " loop-carried types do not settle";
+}
+
+//===----------------------------------------------------------------------===//
+// If
+//===----------------------------------------------------------------------===//
+
+/// A single-element tensor of element type `elementType`, or an error.
+static LogicalResult requireScalar(Value value, Type elementType,
+                                   StringRef what, Location loc) {
+  RankedTensorType type = getRankedType(value);
+  if (!type.hasStaticShape() || type.getNumElements() != 1 ||
+      type.getElementType() != elementType)
+    return emitError(loc) << what << " must be a single " << elementType
+                          << " element, got " << type;
+  return success();
+}
+
+static LogicalResult importIf(ImporterContext &ic, const onnx::NodeProto &node,
+                              Location loc) {
+  OpBuilder &b = ic.builder;
+  FailureOr<Value> cond = ic.getRequiredInput(node, 0, loc);
+  if (failed(cond) ||
+      failed(requireScalar(*cond, b.getI1Type(), "If condition", loc)))
+    return failure();
+  FailureOr<const onnx::GraphProto *> thenGraph =
+      getGraphAttr(node, "then_branch", loc);
+  FailureOr<const onnx::GraphProto *> elseGraph =
+      getGraphAttr(node, "else_branch", loc);
+  if (failed(thenGraph) || failed(elseGraph))
+    return failure();
+  int numResults = node.output_size();
+  if ((*thenGraph)->output_size() != numResults ||
+      (*elseGraph)->output_size() != numResults)
+    return emitError(loc) << "If branches must each have " << numResults
+                          << " outputs";
+
+  SmallVector<Type> placeholder(numResults,
+                                RankedTensorType::get({}, b.getI1Type()));
+  auto ifOp = IfOp::create(b, loc, placeholder, *cond);
+  SmallVector<SmallVector<Value>> branchValues;
+  for (auto [region, graph] : {std::pair{&ifOp.getThenRegion(), *thenGraph},
+                               std::pair{&ifOp.getElseRegion(), *elseGraph}}) {
+    Block &block = region->emplaceBlock();
+    FailureOr<SmallVector<Value>> outputs =
+        importSubgraph(ic, *graph, block, {}, loc);
+    if (failed(outputs))
+      return failure();
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(&block);
+    YieldOp::create(b, loc, *outputs);
+    branchValues.push_back(std::move(*outputs));
+  }
+  for (int k = 0; k < numResults; ++k) {
+    RankedTensorType thenType = getRankedType(branchValues[0][k]);
+    RankedTensorType elseType = getRankedType(branchValues[1][k]);
+    RankedTensorType joined = joinTypes(thenType, elseType);
+    if (!joined)
+      return emitError(loc) << "If output " << k << " is " << thenType
+                            << " in the then branch but " << elseType
+                            << " in the else branch";
+    RankedTensorType declared = ic.declaredTypes.lookup(node.output(k));
+    if (declared && areCastCompatible(declared, thenType) &&
+        areCastCompatible(declared, elseType))
+      joined = declared;
+    ifOp.getResult(k).setType(joined);
+    ic.setOutput(node, k, ifOp.getResult(k));
+    if (ic.isUnsigned(branchValues[0][k]))
+      ic.unsignedValues.insert(ifOp.getResult(k));
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Loop
+//===----------------------------------------------------------------------===//
+
+static LogicalResult importLoop(ImporterContext &ic,
+                                const onnx::NodeProto &node, Location loc) {
+  OpBuilder &b = ic.builder;
+  FailureOr<Value> maxTripCount = ic.getInput(node, 0, loc);
+  FailureOr<Value> condition = ic.getInput(node, 1, loc);
+  FailureOr<const onnx::GraphProto *> body = getGraphAttr(node, "body", loc);
+  if (failed(maxTripCount) || failed(condition) || failed(body))
+    return failure();
+  LoopSpec spec;
+  spec.body = *body;
+  for (int i = 2; i < node.input_size(); ++i) {
+    FailureOr<Value> init = ic.getRequiredInput(node, i, loc);
+    if (failed(init))
+      return failure();
+    spec.inits.push_back(*init);
+  }
+  if (*maxTripCount) {
+    if (failed(requireScalar(*maxTripCount, b.getI64Type(),
+                             "Loop trip count M", loc)))
+      return failure();
+    spec.maxTripCount = *maxTripCount;
+    DenseElementsAttr value;
+    if (matchPattern(*maxTripCount, m_Constant(&value)))
+      spec.constantTripCount =
+          std::max<int64_t>(0, (*value.getValues<APInt>().begin()).getSExtValue());
+  } else {
+    spec.maxTripCount = ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
+                               ArrayRef<int64_t>{
+                                   std::numeric_limits<int64_t>::max()}));
+  }
+  if (*condition) {
+    if (failed(requireScalar(*condition, b.getI1Type(), "Loop condition",
+                             loc)))
+      return failure();
+    spec.condition = *condition;
+    if (!isConstantTrue(*condition))
+      spec.constantTripCount.reset();
+  } else {
+    spec.condition = createScalarConst(b, loc, b.getI1Type(), 1);
+  }
+  unsigned numCarried = spec.inits.size();
+  for (int j = numCarried; j < node.output_size(); ++j)
+    spec.declaredScanTypes.push_back(ic.declaredTypes.lookup(node.output(j)));
+  // ONNX Loop's body takes exactly the block's arguments.
+  spec.bindInputs = [](Block &block) -> FailureOr<SmallVector<Value>> {
+    return SmallVector<Value>(block.getArguments());
+  };
+  FailureOr<LoopOp> loop = buildLoop(ic, loc, "Loop", spec);
+  if (failed(loop))
+    return failure();
+  if (static_cast<int>(loop->getNumResults()) < node.output_size())
+    return emitError(loc) << "Loop has " << node.output_size()
+                          << " outputs but its body yields "
+                          << loop->getNumResults();
+  for (int i = 0; i < node.output_size(); ++i)
+    ic.setOutput(node, i, loop->getResult(i));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Scan
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Scan's attributes, with axes normalized.
+struct ScanAttrs {
+  SmallVector<int64_t> inputAxes, inputDirections, outputAxes,
+      outputDirections;
+};
+} // namespace
+
+/// Imports one Scan-9 style scan over `states` and `scanInputs` and returns
+/// the final states followed by the scan outputs.
+static FailureOr<SmallVector<Value>>
+buildScan(ImporterContext &ic, Location loc, const onnx::GraphProto &body,
+          ArrayRef<Value> states, ArrayRef<Value> scanInputs,
+          const ScanAttrs &attrs, ArrayRef<RankedTensorType> declaredOutputs) {
+  OpBuilder &b = ic.builder;
+  if (scanInputs.empty())
+    return emitError(loc) << "Scan needs at least one scan input";
+  int64_t tripCount = ShapedType::kDynamic;
+  for (auto [input, axis] : llvm::zip(scanInputs, attrs.inputAxes)) {
+    int64_t size = getRankedType(input).getDimSize(axis);
+    if (ShapedType::isDynamic(size))
+      return emitError(loc) << "Scan input axis " << axis
+                            << " must have a static size";
+    if (!ShapedType::isDynamic(tripCount) && size != tripCount)
+      return emitError(loc) << "Scan inputs have different lengths ("
+                            << tripCount << " and " << size << ")";
+    tripCount = size;
+  }
+  int numOutputs = body.output_size();
+  int numScanOutputs = numOutputs - static_cast<int>(states.size());
+  if (numScanOutputs < 0)
+    return emitError(loc) << "Scan body yields fewer values than states";
+  if (static_cast<int>(attrs.outputAxes.size()) < numScanOutputs ||
+      static_cast<int>(attrs.outputDirections.size()) < numScanOutputs)
+    return emitError(loc) << "Scan output axes/directions do not match the "
+                          << numScanOutputs << " scan outputs";
+
+  LoopSpec spec;
+  spec.body = &body;
+  spec.inits.assign(states.begin(), states.end());
+  spec.maxTripCount = createScalarConst(b, loc, b.getI64Type(),
+                                        static_cast<double>(tripCount));
+  spec.condition = createScalarConst(b, loc, b.getI1Type(), 1);
+  spec.constantTripCount = tripCount;
+  // The stacked (leading-axis, iteration-order) type of each declared output.
+  for (int j = 0; j < numScanOutputs; ++j) {
+    RankedTensorType declared =
+        j < static_cast<int>(declaredOutputs.size()) ? declaredOutputs[j]
+                                                     : RankedTensorType();
+    int64_t axis = attrs.outputAxes[j];
+    if (declared && axis < declared.getRank()) {
+      SmallVector<int64_t> shape{declared.getDimSize(axis)};
+      for (int64_t d = 0; d < declared.getRank(); ++d)
+        if (d != axis)
+          shape.push_back(declared.getDimSize(d));
+      declared = RankedTensorType::get(shape, declared.getElementType());
+    }
+    spec.declaredScanTypes.push_back(declared);
+  }
+  unsigned numStates = states.size();
+  spec.bindInputs = [&](Block &block) -> FailureOr<SmallVector<Value>> {
+    SmallVector<Value> inputs(block.getArguments().drop_front(2));
+    Value iteration = block.getArgument(0);
+    for (auto [input, axis, direction] :
+         llvm::zip(scanInputs, attrs.inputAxes, attrs.inputDirections)) {
+      Value index = iteration;
+      if (direction != 0) {
+        Value last = createScalarConst(b, loc, b.getI64Type(),
+                                       static_cast<double>(tripCount - 1));
+        index = SubOp::create(b, loc, index.getType(), last, iteration);
+      }
+      inputs.push_back(
+          GatherOp::create(b, loc, input, index, b.getI64IntegerAttr(axis)));
+    }
+    return inputs;
+  };
+  FailureOr<LoopOp> loop = buildLoop(ic, loc, "Scan", spec);
+  if (failed(loop))
+    return failure();
+
+  SmallVector<Value> results(loop->getResults().take_front(numStates));
+  for (int j = 0; j < numScanOutputs; ++j) {
+    Value stacked = loop->getResult(numStates + j);
+    int64_t rank = getRankedType(stacked).getRank();
+    if (attrs.outputDirections[j] != 0) {
+      SmallVector<double> reversed;
+      for (int64_t i = tripCount - 1; i >= 0; --i)
+        reversed.push_back(static_cast<double>(i));
+      Value indices =
+          createConstant(b, loc, {tripCount}, b.getI64Type(), reversed);
+      stacked = GatherOp::create(b, loc, stacked, indices,
+                                 b.getI64IntegerAttr(0));
+    }
+    int64_t axis = attrs.outputAxes[j];
+    if (axis < -rank || axis >= rank)
+      return emitError(loc) << "Scan output axis " << axis << " out of range";
+    if (axis < 0)
+      axis += rank;
+    if (axis != 0) {
+      SmallVector<int64_t> perm;
+      for (int64_t d = 1; d <= axis; ++d)
+        perm.push_back(d);
+      perm.push_back(0);
+      for (int64_t d = axis + 1; d < rank; ++d)
+        perm.push_back(d);
+      stacked =
+          TransposeOp::create(b, loc, stacked, b.getDenseI64ArrayAttr(perm));
+    }
+    results.push_back(stacked);
+  }
+  return results;
+}
+
+/// Reads an axes/directions attribute of `count` entries (default 0) and
+/// normalizes negative axes against `ranks` when given.
+static FailureOr<SmallVector<int64_t>>
+getScanInts(const onnx::NodeProto &node, StringRef name, size_t count,
+            ArrayRef<int64_t> ranks, Location loc) {
+  SmallVector<int64_t> values =
+      getIntsAttr(node, name, SmallVector<int64_t>(count, 0));
+  if (values.size() != count)
+    return emitError(loc) << "Scan attribute '" << name << "' has "
+                          << values.size() << " entries, expected " << count;
+  for (size_t i = 0; i < count; ++i) {
+    int64_t &value = values[i];
+    if (ranks.empty()) {
+      if (value != 0 && value != 1)
+        return emitError(loc) << "Scan '" << name << "' entries must be 0 or 1";
+      continue;
+    }
+    if (value < -ranks[i] || value >= ranks[i])
+      return emitError(loc) << "Scan '" << name << "' entry " << value
+                            << " out of range";
+    if (value < 0)
+      value += ranks[i];
+  }
+  return values;
+}
+
+static LogicalResult importScan(ImporterContext &ic,
+                                const onnx::NodeProto &node, Location loc) {
+  FailureOr<const onnx::GraphProto *> body = getGraphAttr(node, "body", loc);
+  if (failed(body))
+    return failure();
+  int64_t numScanInputs = getIntAttr(node, "num_scan_inputs", -1);
+  int64_t numInputs = node.input_size();
+  if (numScanInputs < 1 || numScanInputs > numInputs)
+    return emitError(loc) << "Scan needs num_scan_inputs in [1, " << numInputs
+                          << "]";
+  SmallVector<Value> states, scanInputs;
+  for (int64_t i = 0; i < numInputs; ++i) {
+    FailureOr<Value> value = ic.getRequiredInput(node, i, loc);
+    if (failed(value))
+      return failure();
+    (i < numInputs - numScanInputs ? states : scanInputs).push_back(*value);
+  }
+  int64_t numScanOutputs =
+      node.output_size() - static_cast<int64_t>(states.size());
+  if (numScanOutputs < 0)
+    return emitError(loc) << "Scan has fewer outputs than states";
+  SmallVector<int64_t> inputRanks;
+  for (Value input : scanInputs)
+    inputRanks.push_back(getRankedType(input).getRank());
+  ScanAttrs attrs;
+  FailureOr<SmallVector<int64_t>> inputAxes =
+      getScanInts(node, "scan_input_axes", scanInputs.size(), inputRanks, loc);
+  FailureOr<SmallVector<int64_t>> inputDirections = getScanInts(
+      node, "scan_input_directions", scanInputs.size(), {}, loc);
+  FailureOr<SmallVector<int64_t>> outputDirections = getScanInts(
+      node, "scan_output_directions", numScanOutputs, {}, loc);
+  if (failed(inputAxes) || failed(inputDirections) || failed(outputDirections))
+    return failure();
+  attrs.inputAxes = *inputAxes;
+  attrs.inputDirections = *inputDirections;
+  attrs.outputDirections = *outputDirections;
+  // Output axes are normalized by buildScan, which knows the output ranks.
+  attrs.outputAxes = getIntsAttr(node, "scan_output_axes",
+                                 SmallVector<int64_t>(numScanOutputs, 0));
+  SmallVector<RankedTensorType> declared;
+  for (int64_t j = 0; j < numScanOutputs; ++j)
+    declared.push_back(
+        ic.declaredTypes.lookup(node.output(states.size() + j)));
+  FailureOr<SmallVector<Value>> results =
+      buildScan(ic, loc, **body, states, scanInputs, attrs, declared);
+  if (failed(results))
+    return failure();
+  for (auto [i, value] : llvm::enumerate(*results))
+    ic.setOutput(node, i, value);
+  return success();
+}
+
+/// Scan-8: a leading batch axis on states and scan inputs (scanned along
+/// axis 1), and an optional sequence_lens input, which must be absent.
+static LogicalResult importScan8(ImporterContext &ic,
+                                 const onnx::NodeProto &node, Location loc) {
+  OpBuilder &b = ic.builder;
+  FailureOr<const onnx::GraphProto *> body = getGraphAttr(node, "body", loc);
+  FailureOr<Value> sequenceLens = ic.getInput(node, 0, loc);
+  if (failed(body) || failed(sequenceLens))
+    return failure();
+  if (*sequenceLens)
+    return emitError(loc) << "Scan (opset 8) with sequence_lens is not "
+                             "supported";
+  int64_t numScanInputs = getIntAttr(node, "num_scan_inputs", -1);
+  int64_t numInputs = node.input_size() - 1;
+  if (numScanInputs < 1 || numScanInputs > numInputs)
+    return emitError(loc) << "Scan needs num_scan_inputs in [1, " << numInputs
+                          << "]";
+  SmallVector<Value> states, scanInputs;
+  int64_t batch = ShapedType::kDynamic;
+  for (int64_t i = 0; i < numInputs; ++i) {
+    FailureOr<Value> value = ic.getRequiredInput(node, i + 1, loc);
+    if (failed(value))
+      return failure();
+    RankedTensorType type = getRankedType(*value);
+    bool isScan = i >= numInputs - numScanInputs;
+    if (type.getRank() < (isScan ? 2 : 1) || type.isDynamicDim(0) ||
+        (!ShapedType::isDynamic(batch) && type.getDimSize(0) != batch))
+      return emitError(loc) << "Scan (opset 8) inputs need one static batch "
+                               "size as their first dimension";
+    batch = type.getDimSize(0);
+    (isScan ? scanInputs : states).push_back(*value);
+  }
+  int64_t numScanOutputs =
+      node.output_size() - static_cast<int64_t>(states.size());
+  if (numScanOutputs < 0)
+    return emitError(loc) << "Scan has fewer outputs than states";
+  ScanAttrs attrs;
+  FailureOr<SmallVector<int64_t>> directions =
+      getScanInts(node, "directions", scanInputs.size(), {}, loc);
+  if (failed(directions))
+    return failure();
+  attrs.inputDirections = *directions;
+  attrs.inputAxes.assign(scanInputs.size(), 0);
+  attrs.outputAxes.assign(numScanOutputs, 0);
+  attrs.outputDirections.assign(numScanOutputs, 0);
+
+  // One scan per batch entry; outputs restacked along the batch axis.
+  SmallVector<SmallVector<Value>> perBatch;
+  for (int64_t n = 0; n < batch; ++n) {
+    Value index =
+        createScalarConst(b, loc, b.getI64Type(), static_cast<double>(n));
+    auto select = [&](Value v) -> Value {
+      return GatherOp::create(b, loc, v, index, b.getI64IntegerAttr(0));
+    };
+    SmallVector<Value> batchStates, batchInputs;
+    for (Value v : states)
+      batchStates.push_back(select(v));
+    for (Value v : scanInputs)
+      batchInputs.push_back(select(v));
+    FailureOr<SmallVector<Value>> results =
+        buildScan(ic, loc, **body, batchStates, batchInputs, attrs, {});
+    if (failed(results))
+      return failure();
+    perBatch.push_back(std::move(*results));
+  }
+  for (int i = 0; i < node.output_size(); ++i) {
+    SmallVector<Value> parts;
+    for (SmallVector<Value> &results : perBatch) {
+      RankedTensorType type = getRankedType(results[i]);
+      SmallVector<int64_t> shape{1};
+      llvm::append_range(shape, type.getShape());
+      parts.push_back(ReshapeOp::create(b, loc, results[i],
+                                        b.getDenseI64ArrayAttr(shape)));
+    }
+    Value stacked = parts.size() == 1
+                        ? parts.front()
+                        : Value(ConcatOp::create(b, loc, parts,
+                                                 b.getI64IntegerAttr(0)));
+    ic.setOutput(node, i, stacked);
+  }
+  return success();
+}
+
+void mlc::onnx_import::registerControlFlowOpImporters(OpImporterTable &table) {
+  table.push_back({"If", 1, kLatestOpset, importIf});
+  table.push_back({"Loop", 1, kLatestOpset, importLoop});
+  table.push_back({"Scan", 8, 8, importScan8});
+  table.push_back({"Scan", 9, kLatestOpset, importScan});
+}

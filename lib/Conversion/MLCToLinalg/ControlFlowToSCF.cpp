@@ -75,8 +75,8 @@ struct LoopToSCF : OpRewritePattern<LoopOp> {
     Location loc = op.getLoc();
     unsigned numCarried = op.getNumCarried();
     Block &body = op.getBody().front();
-    TypeRange carriedTypes = body.getArgumentTypes().drop_front(2);
-    TypeRange scanTypes = op.getResultTypes().drop_front(numCarried);
+    TypeRange carriedTypes = TypeRange(body.getArgumentTypes()).drop_front(2);
+    TypeRange scanTypes = TypeRange(op.getResultTypes()).drop_front(numCarried);
 
     Value tripCount = extractScalar(rewriter, loc, op.getMaxTripCount());
     SmallVector<Value> inits{arith::ConstantIntOp::create(rewriter, loc, 0, 64),

@@ -107,7 +107,7 @@ LogicalResult LoopOp::verify() {
       body.getArgument(1).getType() != condType)
     return emitOpError("body arguments 0 and 1 must be tensor<i64> and "
                        "tensor<i1>");
-  TypeRange carried = body.getArgumentTypes().drop_front(2);
+  TypeRange carried = TypeRange(body.getArgumentTypes()).drop_front(2);
   for (auto [i, pair] :
        llvm::enumerate(llvm::zip(getInit().getTypes(), carried)))
     if (!areCastCompatible(std::get<0>(pair), std::get<1>(pair)))
@@ -115,7 +115,7 @@ LogicalResult LoopOp::verify() {
                            << std::get<0>(pair)
                            << " is incompatible with the carried type "
                            << std::get<1>(pair);
-  if (getResultTypes().take_front(numCarried) != carried)
+  if (TypeRange(getResultTypes()).take_front(numCarried) != carried)
     return emitOpError("loop-carried results must have the body's argument "
                        "types");
 
@@ -131,7 +131,7 @@ LogicalResult LoopOp::verify() {
   if (!isScalarLike(condOut) || !getElementTypeOrSelf(condOut).isInteger(1))
     return emitOpError("body must yield a single-element i1 condition first");
   SmallVector<Type> expected(carried);
-  for (Type scan : getResultTypes().drop_front(numCarried)) {
+  for (Type scan : TypeRange(getResultTypes()).drop_front(numCarried)) {
     auto type = cast<RankedTensorType>(scan);
     if (!type.hasStaticShape() || type.getRank() == 0)
       return emitOpError("scan output type ")

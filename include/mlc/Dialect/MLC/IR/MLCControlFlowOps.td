@@ -1,6 +1,7 @@
 //===- MLCControlFlowOps.td - If and Loop with regions -----*- tablegen -*-===//
 //
-// Included by MLCOps.td. ONNX's control flow: If and Loop keep their
+// Included by MLCOps.td (after MLCFusedOps.td, whose mlc.yield ends these
+// regions too). ONNX's control flow: If and Loop keep their
 // subgraphs as regions of value-semantic mlc ops (ONNX Scan is imported as
 // an mlc.loop whose body slices the scanned inputs). The regions are not
 // isolated from above: a subgraph's reads of outer-scope values are plain
@@ -94,18 +95,6 @@ def MLC_LoopOp : MLC_Op<"loop", [RecursiveMemoryEffects]> {
     /// The block's terminator.
     YieldOp getYield();
   }];
-}
-
-def MLC_YieldOp : MLC_Op<"yield", [Pure, Terminator, ReturnLike,
-                                    ParentOneOf<["IfOp", "LoopOp"]>]> {
-  let summary = "Returns the values of an mlc.if branch or an mlc.loop iteration.";
-  let description = [{
-    ```mlir
-    mlc.yield %cond, %next : tensor<i1>, tensor<1xf32>
-    ```
-  }];
-  let arguments = (ins Variadic<MLC_Tensor>:$values);
-  let assemblyFormat = "($values^ `:` type($values))? attr-dict";
 }
 
 #endif // MLC_DIALECT_MLC_IR_MLCCONTROLFLOWOPS_TD

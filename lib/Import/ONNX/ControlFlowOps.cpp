@@ -23,6 +23,7 @@
 #include "ComposeUtils.h"
 
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/ScopeExit.h"
 
 using namespace mlir;
@@ -50,7 +51,7 @@ importSubgraph(ImporterContext &ic, const onnx::GraphProto &graph,
                           << graph.input_size() << " inputs, expected "
                           << inputs.size();
   llvm::StringMap<Value> outer = ic.values;
-  auto restore = llvm::make_scope_exit([&] { ic.values = std::move(outer); });
+  llvm::scope_exit restore([&] { ic.values = std::move(outer); });
   OpBuilder::InsertionGuard guard(ic.builder);
   ic.builder.setInsertionPointToEnd(&block);
   for (auto [input, value] : llvm::zip(graph.input(), inputs))

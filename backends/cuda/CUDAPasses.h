@@ -43,6 +43,9 @@ void populateContractionToMMAPatterns(mlir::RewritePatternSet &patterns,
 void populateMMAToGPUPatterns(mlir::RewritePatternSet &patterns);
 void populateCopyToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// Interchanges generics so that their parallel loops come first.
+void populateParallelDimsFirstPatterns(mlir::RewritePatternSet &patterns);
+
 } // namespace mlc::cuda
 
 #endif // MLC_BACKENDS_CUDA_CUDAPASSES_H

@@ -33,6 +33,7 @@ std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
       "eliminate-empty-tensors,empty-tensor-to-alloc-tensor,"
       "one-shot-bufferize,buffer-deallocation-pipeline,"
       "func.func(mlc-cuda-mma-to-gpu,mlc-cuda-copy-to-linalg,"
+      "mlc-cuda-parallel-dims-first,"
       "convert-linalg-to-parallel-loops,mlc-cuda-map-to-gpu),"
       "mlc-cuda-host-entry,"
       "gpu-kernel-outlining,mlc-cuda-merge-gpu-modules,func.func(gpu-async-region),"

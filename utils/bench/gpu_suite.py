@@ -238,15 +238,27 @@ def run(args):
                 continue
             outputs = art.outputs()
             art.run(inputs, outputs)
-            ok, worst = True, 0.0
+            ok, worst, worst_rel, cosine, scaled = True, 0.0, 0.0, 1.0, True
             for got, ref_file in zip(outputs, entry["outputs"]):
-                ref = np.load(root / ref_file)
-                diff = np.abs(got.astype(np.float64) - ref.astype(np.float64))
+                ref = np.load(root / ref_file).astype(np.float64)
+                got = got.astype(np.float64)
+                diff = np.abs(got - ref)
                 bound = entry["atol"] + entry["rtol"] * np.abs(ref)
                 ok &= got.shape == ref.shape and bool(np.all(diff <= bound))
-                worst = max(worst, float(diff.max()) if diff.size else 0.0)
+                scale = float(np.abs(ref).max()) if ref.size else 0.0
+                scaled &= bool(np.all(diff <= entry["rtol"] * (np.abs(ref) + 1e-1 * scale)))
+                if diff.size:
+                    worst = max(worst, float(diff.max()))
+                    worst_rel = max(worst_rel, float(
+                        (diff / np.maximum(np.abs(ref), entry["atol"])).max()))
+                    norm = np.linalg.norm(got) * np.linalg.norm(ref)
+                    if norm > 0:
+                        cosine = min(cosine, float(got.ravel() @ ref.ravel() / norm))
             print(f"{'PASS' if ok else 'FAIL'} {entry['name']} (max abs diff "
-                  f"{worst:.4g}, rtol {entry['rtol']}, atol {entry['atol']})")
+                  f"{worst:.4g}, max rel diff {worst_rel:.4g}, cosine "
+                  f"{cosine:.6f}; rtol {entry['rtol']}, atol {entry['atol']}); "
+                  f"with atol = rtol * 0.1 * max|ref| instead: "
+                  f"{'pass' if scaled else 'fail'}")
             failures += not ok
             time_artifact(art, inputs, outputs, args.runs, args.warmup)
         except RuntimeError as error:

@@ -47,6 +47,28 @@ bool isSumOfTerms(linalg::LinalgOp op) {
          (add.getLhs() == acc || add.getRhs() == acc);
 }
 
+/// Whether every input that reads loop `dim` reads it as one whole tensor
+/// dimension (the channels of a convolution, the K of a matmul), which can
+/// then be reshaped into [blocks, blockSize]; a window loop read as `oh + kh`
+/// cannot.
+bool isSplittable(linalg::LinalgOp op, unsigned dim) {
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    int64_t plain = 0;
+    for (AffineExpr e : map.getResults()) {
+      if (auto d = dyn_cast<AffineDimExpr>(e)) {
+        plain += d.getPosition() == dim;
+        continue;
+      }
+      if (e.isFunctionOfDim(dim))
+        return false;
+    }
+    if (plain > 1)
+      return false;
+  }
+  return true;
+}
+
 /// The split of `op`'s outermost reduction loop into the most terms per block
 /// (at most `maxBlock`), or nothing when the sum is short already or `op` is
 /// not a float sum with static reduction loops.
@@ -69,7 +91,7 @@ std::optional<Split> getSplit(linalg::LinalgOp op, int64_t maxBlock) {
     return std::nullopt;
   for (unsigned d : reductionDims) {
     int64_t size = ranges[d];
-    if (size < 2)
+    if (size < 2 || !isSplittable(op, d))
       continue;
     int64_t inner = terms / size;
     int64_t blockSize = 1;
@@ -83,17 +105,45 @@ std::optional<Split> getSplit(linalg::LinalgOp op, int64_t maxBlock) {
   return std::nullopt;
 }
 
-/// `map` over the loops of the split op: loop 0 is the block, loop i + 1 the
-/// original loop i, and the split loop `dim` reads `block * blockSize + i`.
+/// `map` over the loops of the split op (loop 0 the block, loop i + 1 the
+/// original loop i), with the result that read the split loop replaced by
+/// the two dims [block, index in block] of the reshaped operand.
 AffineMap splitMap(AffineMap map, const Split &split) {
   MLIRContext *ctx = map.getContext();
-  SmallVector<AffineExpr> replacements;
-  for (unsigned i = 0; i < map.getNumDims(); ++i)
-    replacements.push_back(getAffineDimExpr(i + 1, ctx));
-  replacements[split.dim] = getAffineDimExpr(0, ctx) * split.blockSize +
-                            getAffineDimExpr(split.dim + 1, ctx);
-  return map.replaceDimsAndSymbols(replacements, {}, map.getNumDims() + 1,
-                                   map.getNumSymbols());
+  SmallVector<AffineExpr> results;
+  for (AffineExpr e : map.getResults()) {
+    if (auto d = dyn_cast<AffineDimExpr>(e); d && d.getPosition() == split.dim)
+      results.push_back(getAffineDimExpr(0, ctx));
+    results.push_back(e.shiftDims(map.getNumDims(), 1));
+  }
+  return AffineMap::get(map.getNumDims() + 1, 0, results, ctx);
+}
+
+/// `input` with the tensor dimension that `map` reads the split loop from
+/// reshaped into [blocks, blockSize], or `input` when it does not read it.
+Value splitOperand(OpBuilder &b, Location loc, Value input, AffineMap map,
+                   const Split &split) {
+  std::optional<unsigned> position = map.getResultPosition(
+      getAffineDimExpr(split.dim, map.getContext()));
+  if (!position)
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape;
+  SmallVector<ReassociationIndices> reassociation;
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    ReassociationIndices group = {static_cast<int64_t>(shape.size())};
+    if (i == *position) {
+      shape.push_back(split.blocks);
+      group.push_back(static_cast<int64_t>(shape.size()));
+      shape.push_back(split.blockSize);
+    } else {
+      shape.push_back(type.getDimSize(i));
+    }
+    reassociation.push_back(group);
+  }
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), input,
+      reassociation);
 }
 
 /// Rewrites `op` into block sums partial[block, out...] = sum over the block
@@ -131,8 +181,12 @@ LogicalResult splitAccumulation(RewriterBase &rewriter, linalg::LinalgOp op,
       linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
 
   SmallVector<AffineMap> maps;
-  for (OpOperand *input : generic.getDpsInputOperands())
-    maps.push_back(splitMap(generic.getMatchingIndexingMap(input), split));
+  SmallVector<Value> inputs;
+  for (OpOperand *input : generic.getDpsInputOperands()) {
+    AffineMap map = generic.getMatchingIndexingMap(input);
+    inputs.push_back(splitOperand(rewriter, loc, input->get(), map, split));
+    maps.push_back(splitMap(map, split));
+  }
   AffineMap outMap = generic.getMatchingIndexingMap(generic.getDpsInitOperand(0));
   SmallVector<AffineExpr> partialExprs = {getAffineDimExpr(0, ctx)};
   for (AffineExpr e : outMap.getResults())
@@ -141,7 +195,7 @@ LogicalResult splitAccumulation(RewriterBase &rewriter, linalg::LinalgOp op,
   SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel};
   llvm::append_range(iterators, generic.getIteratorTypesArray());
   auto partial = linalg::GenericOp::create(
-      rewriter, loc, TypeRange{partialType}, generic.getDpsInputs(),
+      rewriter, loc, TypeRange{partialType}, inputs,
       ValueRange{partialInit}, maps, iterators);
   rewriter.cloneRegionBefore(generic.getRegion(), partial.getRegion(),
                              partial.getRegion().end());

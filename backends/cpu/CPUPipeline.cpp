@@ -1,6 +1,7 @@
 //===- CPUPipeline.cpp - Lowering pipeline of the CPU backend -------------===//
 //
-// linalg on tensors -> (elementwise fusion) -> one-shot bufferization ->
+// linalg on tensors -> (elementwise fusion) -> blocked accumulation ->
+// one-shot bufferization ->
 // loops -> LLVM dialect with bare-pointer entry -> runtime ABI.
 //
 //===----------------------------------------------------------------------===//
@@ -17,8 +18,12 @@ using namespace mlir;
 
 std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel) {
   std::string pipeline;
+  // Blocked accumulation is numerics, not speed: every level sums so.
   if (optLevel >= 2)
-    pipeline += "func.func(linalg-fuse-elementwise-ops,mlc-cpu-fuse-epilogues,mlc-cpu-innermost-parallel-loop),";
+    pipeline += "func.func(linalg-fuse-elementwise-ops,mlc-cpu-fuse-epilogues,"
+                "mlc-cpu-blocked-accumulation,mlc-cpu-innermost-parallel-loop),";
+  else
+    pipeline += "func.func(mlc-cpu-blocked-accumulation),";
   pipeline +=
       "canonicalize,cse,"
       "eliminate-empty-tensors,empty-tensor-to-alloc-tensor,"

@@ -24,6 +24,12 @@ std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
                                                unsigned optLevel) {
   // Contractions first: elementwise fusion propagates reshapes into
   // matmuls and turns them into generics that no longer match.
+  unsigned sm = 80;
+  if (chip.starts_with("sm_"))
+    (void)chip.drop_front(3).take_while(llvm::isDigit).getAsInteger(10, sm);
+  // wgmma, setmaxnreg and the TMA of the Hopper GEMM exist only in the
+  // architecture-specific sm_90a (which every sm_90 GPU runs).
+  std::string target = chip == "sm_90" ? std::string("sm_90a") : chip.str();
   std::string pipeline = llvm::formatv(
       "func.func(mlc-cuda-contraction-to-mma{{element-type={0}}),", mmaType);
   if (optLevel >= 2)
@@ -32,7 +38,7 @@ std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
       "canonicalize,cse,"
       "eliminate-empty-tensors,empty-tensor-to-alloc-tensor,"
       "one-shot-bufferize,buffer-deallocation-pipeline,"
-      "func.func(mlc-cuda-mma-to-gpu,mlc-cuda-copy-to-linalg,"
+      "func.func(mlc-cuda-mma-to-gpu{{sm={2}},mlc-cuda-copy-to-linalg,"
       "convert-linalg-to-parallel-loops,mlc-cuda-map-to-gpu),"
       "mlc-cuda-host-entry,"
       "gpu-kernel-outlining,mlc-cuda-merge-gpu-modules,func.func(gpu-async-region),"
@@ -43,6 +49,8 @@ std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
       "convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,canonicalize,cse,"
       "reconcile-unrealized-casts,mlc-cuda-align-workgroup-memory),"
       "gpu-module-to-binary{{format=isa},"
+      // Host side of TMA: nvgpu.tma.create.descriptor -> runtime call.
+      "convert-nvgpu-to-nvvm,"
       "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
       "convert-arith-to-llvm,convert-cf-to-llvm,"
       "gpu-to-llvm{{use-bare-pointers-for-host=1},"
@@ -50,7 +58,7 @@ std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
       "reconcile-unrealized-casts,"
       "mlc-cuda-device-constants,mlc-emit-runtime-abi,"
       "mlc-cuda-rename-runtime-abi",
-      chip, std::min(optLevel, 3u));
+      target, std::min(optLevel, 3u), sm);
   return pipeline;
 }
 

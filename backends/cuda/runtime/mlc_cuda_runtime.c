@@ -31,6 +31,13 @@ typedef struct CUmod_st *CUmodule;
 typedef struct CUfunc_st *CUfunction;
 typedef struct CUstream_st *CUstream;
 typedef unsigned long long CUdeviceptr;
+typedef struct CUevent_st *CUevent;
+/* cuFuncSetAttribute's CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES. */
+enum { kMaxDynamicSharedSizeAttribute = 8 };
+/* A CUtensorMap: 128 opaque bytes, 64-byte aligned. */
+typedef struct {
+  _Alignas(64) unsigned long long opaque[16];
+} CUtensorMap;
 
 typedef struct {
   CUresult (*init)(unsigned);
@@ -53,6 +60,17 @@ typedef struct {
   CUresult (*memcpyAsync)(CUdeviceptr, CUdeviceptr, size_t, CUstream);
   CUresult (*memcpyHtoD)(CUdeviceptr, const void *, size_t);
   CUresult (*getErrorName)(CUresult, const char **);
+  /* Optional (NULL when the driver lacks them). */
+  CUresult (*funcSetAttribute)(CUfunction, int, int);
+  CUresult (*tensorMapEncodeTiled)(void *, int, uint32_t, void *,
+                                   const uint64_t *, const uint64_t *,
+                                   const uint32_t *, const uint32_t *, int,
+                                   int, int, int);
+  CUresult (*eventCreate)(CUevent *, unsigned);
+  CUresult (*eventRecord)(CUevent, CUstream);
+  CUresult (*eventSynchronize)(CUevent);
+  CUresult (*eventElapsedTime)(float *, CUevent, CUevent);
+  CUresult (*eventDestroy)(CUevent);
 } Driver;
 
 static Driver driver;
@@ -98,6 +116,15 @@ static void loadDriver(void) {
       return;
     }
   }
+  driver.funcSetAttribute = dlsym(lib, "cuFuncSetAttribute");
+  driver.tensorMapEncodeTiled = dlsym(lib, "cuTensorMapEncodeTiled");
+  driver.eventCreate = dlsym(lib, "cuEventCreate");
+  driver.eventRecord = dlsym(lib, "cuEventRecord");
+  driver.eventSynchronize = dlsym(lib, "cuEventSynchronize");
+  driver.eventElapsedTime = dlsym(lib, "cuEventElapsedTime_v2");
+  if (!driver.eventElapsedTime)
+    driver.eventElapsedTime = dlsym(lib, "cuEventElapsedTime");
+  driver.eventDestroy = dlsym(lib, "cuEventDestroy_v2");
   CUresult rc = driver.init(0);
   int count = 0;
   if (rc == 0)
@@ -125,6 +152,12 @@ typedef struct {
   CUdeviceptr device;
 } Constant;
 
+/* A TMA descriptor in device memory (kernels read it from there). */
+typedef struct {
+  CUtensorMap map;
+  CUdeviceptr device;
+} TensorMap;
+
 struct mlc_context {
   mlc_context *model; /* the generated context */
   CUdevice device;
@@ -134,6 +167,10 @@ struct mlc_context {
   size_t numBlocks, capBlocks;
   Constant *constants;
   size_t numConstants, capConstants;
+  TensorMap *tensorMaps;
+  size_t numTensorMaps, capTensorMaps;
+  FILE *profile; /* MLC_CUDA_PROFILE: one line per kernel launch */
+  CUevent profileStart, profileEnd;
   int lastWasLaunch;
   CUresult error;
   char message[256];
@@ -201,6 +238,32 @@ void mgpuModuleUnload(void *module) {
   free(handle);
 }
 
+/* Kernel names by function, for MLC_CUDA_PROFILE. */
+static Kernel *knownKernels;
+static size_t numKnownKernels;
+static pthread_mutex_t knownKernelsLock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *kernelName(CUfunction function) {
+  const char *name = "?";
+  pthread_mutex_lock(&knownKernelsLock);
+  for (size_t i = 0; i < numKnownKernels; ++i)
+    if (knownKernels[i].function == function)
+      name = knownKernels[i].name;
+  pthread_mutex_unlock(&knownKernelsLock);
+  return name;
+}
+
+static void rememberKernel(const char *name, CUfunction function) {
+  pthread_mutex_lock(&knownKernelsLock);
+  Kernel *grown =
+      realloc(knownKernels, (numKnownKernels + 1) * sizeof *grown);
+  if (grown) {
+    knownKernels = grown;
+    knownKernels[numKnownKernels++] = (Kernel){name, function};
+  }
+  pthread_mutex_unlock(&knownKernelsLock);
+}
+
 void *mgpuModuleGetFunction(void *module, const char *name) {
   ModuleHandle *handle = module;
   if (failed() || !handle)
@@ -221,6 +284,7 @@ void *mgpuModuleGetFunction(void *module, const char *name) {
   if (!check(driver.moduleGetFunction(&function, handle->module, name),
              "cuModuleGetFunction"))
     return NULL;
+  rememberKernel(name, function);
   Kernel *grown =
       realloc(handle->kernels, (handle->numKernels + 1) * sizeof *grown);
   if (grown) {
@@ -249,9 +313,26 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
   if (failed() || !function)
     return;
   current->lastWasLaunch = 1;
+  /* Beyond 48 KiB, dynamic shared memory must be asked for. */
+  if (smem > 48 * 1024 &&
+      (!driver.funcSetAttribute ||
+       !check(driver.funcSetAttribute(function, kMaxDynamicSharedSizeAttribute,
+                                      smem),
+              "cuFuncSetAttribute")))
+    return;
+  int profiled = current->profile && current->profileStart &&
+                 driver.eventRecord(current->profileStart, stream) == 0;
   check(driver.launchKernel(function, gridX, gridY, gridZ, blockX, blockY,
                             blockZ, smem, stream, params, extra),
         "cuLaunchKernel");
+  float ms = 0;
+  if (profiled && driver.eventRecord(current->profileEnd, stream) == 0 &&
+      driver.eventSynchronize(current->profileEnd) == 0 &&
+      driver.eventElapsedTime(&ms, current->profileStart,
+                              current->profileEnd) == 0)
+    fprintf(current->profile, "%s grid=%ld,%ld,%ld block=%ld,%ld,%ld smem=%d "
+            "ms=%.6f\n", kernelName(function), (long)gridX, (long)gridY,
+            (long)gridZ, (long)blockX, (long)blockY, (long)blockZ, smem, ms);
 }
 
 /* --- Memory ------------------------------------------------------------- */
@@ -336,6 +417,86 @@ void *mlc_cuda_device_constant(const void *host, uint64_t size) {
   return (void *)(uintptr_t)ptr;
 }
 
+/* --- TMA descriptors (sm_90) -------------------------------------------- */
+
+/* The ranked memref descriptor of MLIR's LLVM lowering, for rank R:
+ * allocated, aligned, offset, sizes[R], strides[R] (all 64-bit). */
+typedef struct {
+  void *allocated;
+  char *aligned;
+  int64_t offset;
+  int64_t sizesAndStrides[];
+} MemRefDescriptor;
+
+/* What nvgpu.tma.create.descriptor lowers to (the signature of MLIR's
+ * CUDA runtime wrappers): a CUtensorMap of the memref (outermost
+ * dimension first in the memref, innermost first for the driver) with the
+ * box `boxDims` (outermost first), in device memory. Descriptors are kept
+ * per context and reused when a later run builds the same one, so runs
+ * after the first copy nothing. */
+void *mgpuTensorMapEncodeTiledMemref(int64_t rank, void *rankedDescriptor,
+                                     int64_t dataType, int64_t interleave,
+                                     int64_t swizzle, int64_t l2Promotion,
+                                     int64_t oobFill, int64_t *boxDims) {
+  /* Bytes per element by CUtensorMapDataType. */
+  static const int64_t elementSize[] = {1, 2, 4, 4, 8, 8, 2, 4, 8, 2, 4, 4, 4};
+  if (failed())
+    return NULL;
+  if (!driver.tensorMapEncodeTiled) {
+    check(801 /* CUDA_ERROR_NOT_SUPPORTED */, "cuTensorMapEncodeTiled");
+    return NULL;
+  }
+  if (rank < 1 || rank > 5 || dataType < 0 || dataType > 12) {
+    check(1 /* CUDA_ERROR_INVALID_VALUE */, "mgpuTensorMapEncodeTiledMemref");
+    return NULL;
+  }
+  MemRefDescriptor *memref = rankedDescriptor;
+  const int64_t *sizes = memref->sizesAndStrides;
+  const int64_t *strides = memref->sizesAndStrides + rank;
+  uint64_t globalDim[5] = {1, 1, 1, 1, 1}, globalStrides[5] = {0};
+  uint32_t box[5] = {1, 1, 1, 1, 1}, elementStrides[5] = {1, 1, 1, 1, 1};
+  for (int64_t i = 0; i < rank; ++i) {
+    globalDim[i] = (uint64_t)sizes[rank - 1 - i];
+    box[i] = (uint32_t)boxDims[rank - 1 - i];
+  }
+  for (int64_t i = 0; i + 1 < rank; ++i)
+    globalStrides[i] = (uint64_t)(strides[rank - 2 - i] * elementSize[dataType]);
+  void *address = memref->aligned + memref->offset * elementSize[dataType];
+  CUtensorMap map;
+  memset(&map, 0, sizeof map);
+  if (!check(driver.tensorMapEncodeTiled(
+                 &map, (int)dataType, (uint32_t)rank, address, globalDim,
+                 globalStrides, box, elementStrides, (int)interleave,
+                 (int)swizzle, (int)l2Promotion, (int)oobFill),
+             "cuTensorMapEncodeTiled"))
+    return NULL;
+  for (size_t i = 0; i < current->numTensorMaps; ++i)
+    if (memcmp(&current->tensorMaps[i].map, &map, sizeof map) == 0)
+      return (void *)(uintptr_t)current->tensorMaps[i].device;
+  if (current->numTensorMaps == current->capTensorMaps) {
+    size_t cap = current->capTensorMaps ? 2 * current->capTensorMaps : 16;
+    TensorMap *grown = realloc(current->tensorMaps, cap * sizeof *grown);
+    if (!grown) {
+      check(2, "host allocation");
+      return NULL;
+    }
+    current->tensorMaps = grown;
+    current->capTensorMaps = cap;
+  }
+  CUdeviceptr ptr;
+  if (!check(driver.memAlloc(&ptr, sizeof map), "cuMemAlloc"))
+    return NULL;
+  /* Synchronous: the descriptor is read by kernels of this stream. */
+  if (!check(driver.memcpyHtoD(ptr, &map, sizeof map), "cuMemcpyHtoD")) {
+    driver.memFree(ptr);
+    return NULL;
+  }
+  TensorMap *entry = &current->tensorMaps[current->numTensorMaps++];
+  entry->map = map;
+  entry->device = ptr;
+  return (void *)(uintptr_t)ptr;
+}
+
 /* --- The public ABI ------------------------------------------------------ */
 
 mlc_context *mlc_cuda_model_context_create(int32_t numThreads);
@@ -367,6 +528,15 @@ mlc_context *mlc_context_create(int32_t numThreads) {
             "cuDevicePrimaryCtxRetain") &&
       check(driver.ctxSetCurrent(ctx->cuContext), "cuCtxSetCurrent"))
     check(driver.streamCreate(&ctx->stream, 0), "cuStreamCreate");
+  /* MLC_CUDA_PROFILE=FILE: every launch is timed with events (and
+   * synchronized) and appended to FILE as "name grid block smem ms". */
+  const char *profile = getenv("MLC_CUDA_PROFILE");
+  if (ctx->error == 0 && profile && *profile && driver.eventCreate &&
+      driver.eventRecord && driver.eventSynchronize &&
+      driver.eventElapsedTime && driver.eventDestroy &&
+      driver.eventCreate(&ctx->profileStart, 0) == 0 &&
+      driver.eventCreate(&ctx->profileEnd, 0) == 0)
+    ctx->profile = fopen(profile, "a");
   current = previous;
   return ctx;
 }
@@ -382,12 +552,21 @@ void mlc_context_destroy(mlc_context *ctx) {
       driver.memFree(ctx->blocks[i].ptr);
     for (size_t i = 0; i < ctx->numConstants; ++i)
       driver.memFree(ctx->constants[i].device);
+    for (size_t i = 0; i < ctx->numTensorMaps; ++i)
+      driver.memFree(ctx->tensorMaps[i].device);
+    if (ctx->profileStart)
+      driver.eventDestroy(ctx->profileStart);
+    if (ctx->profileEnd)
+      driver.eventDestroy(ctx->profileEnd);
     if (ctx->stream)
       driver.streamDestroy(ctx->stream);
     driver.primaryCtxRelease(ctx->device);
   }
+  if (ctx->profile)
+    fclose(ctx->profile);
   free(ctx->blocks);
   free(ctx->constants);
+  free(ctx->tensorMaps);
   mlc_cuda_model_context_destroy(ctx->model);
   free(ctx);
 }

@@ -90,8 +90,11 @@ void cuda::buildHopperGEMM(OpBuilder &b, Location loc, Value a, Value bm,
     Value cast = memref::CastOp::create(b, loc, unranked, matrix);
     Value map = nvgpu::TmaCreateDescriptorOp::create(
         b, loc, type, cast, ValueRange{cst(b, rows), cst(b, cols)});
-    return UnrealizedConversionCastOp::create(b, loc, ptrType, map)
-        .getResult(0);
+    // As an integer: a cast pair desc -> ptr -> desc would fold away and
+    // leave the nvgpu type on the kernel's signature.
+    Value ptr =
+        UnrealizedConversionCastOp::create(b, loc, ptrType, map).getResult(0);
+    return LLVM::PtrToIntOp::create(b, loc, b.getI64Type(), ptr);
   };
   Value aMapPtr = descriptor(a, aMapType, kBoxA, kTileK);
   Value bMapPtr = descriptor(bm, bMapType, kTileK, kBoxB);
@@ -137,10 +140,12 @@ void cuda::buildHopperGEMM(OpBuilder &b, Location loc, Value a, Value bm,
     return arith::XOrIOp::create(b, loc, isOdd, one);
   };
 
-  Value aMap = UnrealizedConversionCastOp::create(b, loc, aMapType, aMapPtr)
-                   .getResult(0);
-  Value bMap = UnrealizedConversionCastOp::create(b, loc, bMapType, bMapPtr)
-                   .getResult(0);
+  auto toMap = [&](Value address, Type type) -> Value {
+    Value ptr = LLVM::IntToPtrOp::create(b, loc, ptrType, address);
+    return UnrealizedConversionCastOp::create(b, loc, type, ptr).getResult(0);
+  };
+  Value aMap = toMap(aMapPtr, aMapType);
+  Value bMap = toMap(bMapPtr, bMapType);
   Value tid = launch.getThreadIds().x;
   Value warpgroup = div(tid, kWarpgroup);
   Value rowBase = mul(launch.getBlockIds().y, kTileM);
@@ -263,19 +268,20 @@ void cuda::buildHopperGEMM(OpBuilder &b, Location loc, Value a, Value bm,
     Value col = mul(rem(lane, 32), 4);
     Value globalRow0 = add(rowBase, mul(warpgroup, kBoxA));
     Value globalCol = add(colBase, col);
-    auto vecType = VectorType::get({4}, b.getF32Type());
     auto rows = scf::ForOp::create(b, loc, div(lane, 32), c0(kBoxA),
                                    c0(kWarpgroup / 32));
     OpBuilder::InsertionGuard rowsGuard(b);
     b.setInsertionPointToStart(rows.getBody());
     Value r = rows.getInductionVar();
-    Value staged =
-        vector::LoadOp::create(b, loc, vecType, accTile, ValueRange{r, col});
     Value globalRow = add(globalRow0, r);
-    Value old = vector::LoadOp::create(b, loc, vecType, c,
-                                       ValueRange{globalRow, globalCol});
-    Value sum = arith::AddFOp::create(b, loc, old, staged);
-    vector::StoreOp::create(b, loc, sum, c, ValueRange{globalRow, globalCol});
+    for (int64_t e = 0; e < 4; ++e) {
+      Value sharedCol = addc(col, e), cCol = addc(globalCol, e);
+      Value staged =
+          memref::LoadOp::create(b, loc, accTile, ValueRange{r, sharedCol});
+      Value old = memref::LoadOp::create(b, loc, c, ValueRange{globalRow, cCol});
+      Value sum = arith::AddFOp::create(b, loc, old, staged);
+      memref::StoreOp::create(b, loc, sum, c, ValueRange{globalRow, cCol});
+    }
   });
   gpu::TerminatorOp::create(b, loc);
 }

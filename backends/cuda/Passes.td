@@ -72,8 +72,15 @@ def MMAToGPU : Pass<"mlc-cuda-mma-to-gpu", "mlir::func::FuncOp"> {
     }
     ```
   }];
+  let options = [
+    Option<"sm", "sm", "unsigned", "80",
+           "SM version; 90 maps large 2-D matmuls onto the TMA + wgmma kernel">
+  ];
   let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::scf::SCFDialect",
                            "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::NVVM::NVVMDialect",
                            "mlir::nvgpu::NVGPUDialect"];
 }
 

@@ -38,6 +38,12 @@ typedef struct CUfunc_st *CUfunction;
 typedef struct CUstream_st *CUstream;
 typedef unsigned long long CUdeviceptr;
 typedef struct CUevent_st *CUevent;
+/* cuFuncSetAttribute's CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES. */
+enum { kMaxDynamicSharedSizeAttribute = 8 };
+/* A CUtensorMap: 128 opaque bytes, 64-byte aligned. */
+typedef struct {
+  _Alignas(64) unsigned long long opaque[16];
+} CUtensorMap;
 
 typedef struct {
   CUresult (*init)(unsigned);
@@ -66,6 +72,11 @@ typedef struct {
   CUresult (*eventElapsedTime)(float *, CUevent, CUevent);
   CUresult (*eventDestroy)(CUevent);
   CUresult (*getErrorString)(CUresult, const char **);
+  CUresult (*funcSetAttribute)(CUfunction, int, int);
+  CUresult (*tensorMapEncodeTiled)(void *, int, uint32_t, void *,
+                                   const uint64_t *, const uint64_t *,
+                                   const uint32_t *, const uint32_t *, int,
+                                   int, int, int);
 } Driver;
 
 static Driver driver;
@@ -116,6 +127,8 @@ static void loadDriver(void) {
   driver.eventElapsedTime = dlsym(lib, "cuEventElapsedTime");
   driver.eventDestroy = dlsym(lib, "cuEventDestroy_v2");
   driver.getErrorString = dlsym(lib, "cuGetErrorString");
+  driver.funcSetAttribute = dlsym(lib, "cuFuncSetAttribute");
+  driver.tensorMapEncodeTiled = dlsym(lib, "cuTensorMapEncodeTiled");
   CUresult rc = driver.init(0);
   int count = 0;
   if (rc == 0)
@@ -156,6 +169,12 @@ typedef struct {
   double ms;
 } KernelTime;
 
+/* A TMA descriptor in device memory (kernels read it from there). */
+typedef struct {
+  CUtensorMap map;
+  CUdeviceptr device;
+} TensorMap;
+
 struct mlc_context {
   mlc_context *model; /* the generated context */
   CUdevice device;
@@ -165,6 +184,8 @@ struct mlc_context {
   size_t numBlocks, capBlocks;
   Constant *constants;
   size_t numConstants, capConstants;
+  TensorMap *tensorMaps;
+  size_t numTensorMaps, capTensorMaps;
   int lastWasLaunch;
   int profiling;
   Launch *launches; /* events are kept and reused across runs */
@@ -398,6 +419,13 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
   if (failed() || !function)
     return;
   current->lastWasLaunch = 1;
+  /* Beyond 48 KiB, dynamic shared memory must be asked for. */
+  if (smem > 48 * 1024 &&
+      (!driver.funcSetAttribute ||
+       !check(driver.funcSetAttribute(function, kMaxDynamicSharedSizeAttribute,
+                                      smem),
+              "cuFuncSetAttribute")))
+    return;
   Launch *launch = current->profiling ? nextLaunch() : NULL;
   if (launch)
     check(driver.eventRecord(launch->start, stream), "cuEventRecord");
@@ -502,6 +530,86 @@ void *mlc_cuda_device_constant(const void *host, uint64_t size) {
   return (void *)(uintptr_t)ptr;
 }
 
+/* --- TMA descriptors (sm_90) -------------------------------------------- */
+
+/* The ranked memref descriptor of MLIR's LLVM lowering, for rank R:
+ * allocated, aligned, offset, sizes[R], strides[R] (all 64-bit). */
+typedef struct {
+  void *allocated;
+  char *aligned;
+  int64_t offset;
+  int64_t sizesAndStrides[];
+} MemRefDescriptor;
+
+/* What nvgpu.tma.create.descriptor lowers to (the signature of MLIR's
+ * CUDA runtime wrappers): a CUtensorMap of the memref (outermost
+ * dimension first in the memref, innermost first for the driver) with the
+ * box `boxDims` (outermost first), in device memory. Descriptors are kept
+ * per context and reused when a later run builds the same one, so runs
+ * after the first copy nothing. */
+void *mgpuTensorMapEncodeTiledMemref(int64_t rank, void *rankedDescriptor,
+                                     int64_t dataType, int64_t interleave,
+                                     int64_t swizzle, int64_t l2Promotion,
+                                     int64_t oobFill, int64_t *boxDims) {
+  /* Bytes per element by CUtensorMapDataType. */
+  static const int64_t elementSize[] = {1, 2, 4, 4, 8, 8, 2, 4, 8, 2, 4, 4, 4};
+  if (failed())
+    return NULL;
+  if (!driver.tensorMapEncodeTiled) {
+    check(801 /* CUDA_ERROR_NOT_SUPPORTED */, "cuTensorMapEncodeTiled");
+    return NULL;
+  }
+  if (rank < 1 || rank > 5 || dataType < 0 || dataType > 12) {
+    check(1 /* CUDA_ERROR_INVALID_VALUE */, "mgpuTensorMapEncodeTiledMemref");
+    return NULL;
+  }
+  MemRefDescriptor *memref = rankedDescriptor;
+  const int64_t *sizes = memref->sizesAndStrides;
+  const int64_t *strides = memref->sizesAndStrides + rank;
+  uint64_t globalDim[5] = {1, 1, 1, 1, 1}, globalStrides[5] = {0};
+  uint32_t box[5] = {1, 1, 1, 1, 1}, elementStrides[5] = {1, 1, 1, 1, 1};
+  for (int64_t i = 0; i < rank; ++i) {
+    globalDim[i] = (uint64_t)sizes[rank - 1 - i];
+    box[i] = (uint32_t)boxDims[rank - 1 - i];
+  }
+  for (int64_t i = 0; i + 1 < rank; ++i)
+    globalStrides[i] = (uint64_t)(strides[rank - 2 - i] * elementSize[dataType]);
+  void *address = memref->aligned + memref->offset * elementSize[dataType];
+  CUtensorMap map;
+  memset(&map, 0, sizeof map);
+  if (!check(driver.tensorMapEncodeTiled(
+                 &map, (int)dataType, (uint32_t)rank, address, globalDim,
+                 globalStrides, box, elementStrides, (int)interleave,
+                 (int)swizzle, (int)l2Promotion, (int)oobFill),
+             "cuTensorMapEncodeTiled"))
+    return NULL;
+  for (size_t i = 0; i < current->numTensorMaps; ++i)
+    if (memcmp(&current->tensorMaps[i].map, &map, sizeof map) == 0)
+      return (void *)(uintptr_t)current->tensorMaps[i].device;
+  if (current->numTensorMaps == current->capTensorMaps) {
+    size_t cap = current->capTensorMaps ? 2 * current->capTensorMaps : 16;
+    TensorMap *grown = realloc(current->tensorMaps, cap * sizeof *grown);
+    if (!grown) {
+      check(2, "host allocation");
+      return NULL;
+    }
+    current->tensorMaps = grown;
+    current->capTensorMaps = cap;
+  }
+  CUdeviceptr ptr;
+  if (!check(driver.memAlloc(&ptr, sizeof map), "cuMemAlloc"))
+    return NULL;
+  /* Synchronous: the descriptor is read by kernels of this stream. */
+  if (!check(driver.memcpyHtoD(ptr, &map, sizeof map), "cuMemcpyHtoD")) {
+    driver.memFree(ptr);
+    return NULL;
+  }
+  TensorMap *entry = &current->tensorMaps[current->numTensorMaps++];
+  entry->map = map;
+  entry->device = ptr;
+  return (void *)(uintptr_t)ptr;
+}
+
 /* --- The public ABI ------------------------------------------------------ */
 
 mlc_context *mlc_cuda_model_context_create(int32_t numThreads);
@@ -557,6 +665,8 @@ void mlc_context_destroy(mlc_context *ctx) {
       driver.memFree(ctx->blocks[i].ptr);
     for (size_t i = 0; i < ctx->numConstants; ++i)
       driver.memFree(ctx->constants[i].device);
+    for (size_t i = 0; i < ctx->numTensorMaps; ++i)
+      driver.memFree(ctx->tensorMaps[i].device);
     if (ctx->stream)
       driver.streamDestroy(ctx->stream);
     driver.primaryCtxRelease(ctx->device);
@@ -565,6 +675,7 @@ void mlc_context_destroy(mlc_context *ctx) {
   free(ctx->constants);
   free(ctx->launches);
   free(ctx->kernelTimes);
+  free(ctx->tensorMaps);
   mlc_cuda_model_context_destroy(ctx->model);
   free(ctx);
 }

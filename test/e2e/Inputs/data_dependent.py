@@ -117,7 +117,7 @@ cases = {
           np.array([1, 3], np.int64), rng.randn(3, 1).astype(np.float32)],
 }
 for tag, inputs in cases.items():
-    inputs = [np.ascontiguousarray(a) for a in inputs]
+    inputs = [np.array(a, order="C") for a in inputs]
     expected = session.run(None, dict(zip(names, inputs)))
     for path, runner in (("ctypes", run_abi), ("mlc-run", lambda v: run_mlc_run(v, tag))):
         error, actual = runner(inputs)

@@ -130,7 +130,7 @@ module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xf32>}], out
 // CHECK-LABEL: llvm.func @mlc_run_dynamic
 // CHECK: %[[XN:.*]] = llvm.load %{{.*}} : !llvm.ptr -> i64
 // CHECK: llvm.icmp "ne" %{{.*}}, %[[XN]] : i64
-// CHECK-NEXT: llvm.cond_br %{{.*}}, ^[[FAIL:bb[0-9]+]]
+// CHECK-NEXT: llvm.cond_br %{{[0-9]+}}, ^[[FAIL:bb[0-9]+]],
 // CHECK: ^[[FAIL]]:
 // CHECK-NEXT: llvm.mlir.addressof @[[MSG:mlc_abi_msg_[0-9]+]]
 // CHECK-DAG: llvm.mlir.global internal constant @[[MSG]]("mlc_run_dynamic: input 'y' dimension 0 ('N') differs from input 'x' dimension 0, which shares its name\00")

@@ -5,8 +5,10 @@
 // input averaged over a channel window by mlc.avg_pool2d, then
 // x / (bias + alpha * mean)^beta) and TopK with a constant k (k rounds of
 // mlc.arg_reduce, mlc.gather_elements and masking the picked element with
-// the type's lowest (highest) value; ties give the lower index first) and
-// Swish (x * sigmoid(alpha * x)). No new ops reach the lowering.
+// the type's lowest (highest) value; ties give the lower index first; a
+// runtime k with a declared output takes k from it) and Swish
+// (x * sigmoid(alpha * x)). A runtime k without a declared output is
+// mlc.dynamic_topk, whose results the compiled code sizes.
 //
 //===----------------------------------------------------------------------===//
 

@@ -37,6 +37,7 @@ void mlc::populateMLCToLinalgPatterns(RewritePatternSet &patterns) {
   populateScatterToLinalgPatterns(patterns);
   populateDynamicShapeToLinalgPatterns(patterns);
   populateQuantToLinalgPatterns(patterns);
+  populateDataDependentToLinalgPatterns(patterns);
 }
 
 namespace {

@@ -28,6 +28,7 @@ void populateNormalizationToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateScatterToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateDynamicShapeToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateQuantToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateDataDependentToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// quant.qcast/scast/dcast chains (constant parameters in the quant types)
 /// to mlc.quantize_linear / mlc.dequantize_linear; applied greedily by
 /// convert-mlc-to-linalg before the conversion.

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Calibration.h"
+#include "mlc/Quantization/Calibration.h"
 
 #include <algorithm>
 #include <cmath>

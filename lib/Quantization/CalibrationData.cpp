@@ -1,6 +1,6 @@
 //===- CalibrationData.cpp - Reading calibration inputs from a directory --===//
 
-#include "Calibration.h"
+#include "mlc/Quantization/Calibration.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"

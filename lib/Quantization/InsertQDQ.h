@@ -10,7 +10,7 @@
 #ifndef MLC_LIB_QUANTIZATION_INSERTQDQ_H
 #define MLC_LIB_QUANTIZATION_INSERTQDQ_H
 
-#include "Calibration.h"
+#include "mlc/Quantization/Calibration.h"
 #include "Layers.h"
 
 #include "mlc/Dialect/MLC/Transforms/ConstantUtils.h"

@@ -10,7 +10,7 @@
 #ifndef MLC_LIB_QUANTIZATION_OBSERVEDMODEL_H
 #define MLC_LIB_QUANTIZATION_OBSERVEDMODEL_H
 
-#include "Calibration.h"
+#include "mlc/Quantization/Calibration.h"
 
 #include "mlc/Runtime/CompiledModel.h"
 

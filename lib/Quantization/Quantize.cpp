@@ -11,7 +11,7 @@
 
 #include "mlc/Quantization/Quantize.h"
 
-#include "Calibration.h"
+#include "mlc/Quantization/Calibration.h"
 #include "InsertQDQ.h"
 #include "Layers.h"
 #include "ObservedModel.h"

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MLC_LIB_QUANTIZATION_CALIBRATION_H
-#define MLC_LIB_QUANTIZATION_CALIBRATION_H
+#ifndef MLC_QUANTIZATION_CALIBRATION_H
+#define MLC_QUANTIZATION_CALIBRATION_H
 
 #include "mlc/Quantization/Quantize.h"
 #include "mlc/Runtime/TensorIO.h"
@@ -85,4 +85,4 @@ readCalibrationFile(mlir::MLIRContext *context, llvm::StringRef path);
 
 } // namespace mlc::quant
 
-#endif // MLC_LIB_QUANTIZATION_CALIBRATION_H
+#endif // MLC_QUANTIZATION_CALIBRATION_H

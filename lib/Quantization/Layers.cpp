@@ -108,10 +108,17 @@ void quant::prepareLayer(Layer &layer) {
   if (Value c = gemm.getC()) {
     ConstTensor bias = *readConstant(c);
     double beta = gemm.getBeta().convertToDouble();
-    for (double &v : bias.floats)
+    bool isZero = true;
+    for (double &v : bias.floats) {
       v *= beta;
-    Value biasConst = ConstantOp::create(b, loc, bias.toAttr("gemm_bias"));
-    result = AddOp::create(b, loc, type, matmul, biasConst);
+      isZero = isZero && v == 0;
+    }
+    // A zero bias (torchvision initializes Linear biases to 0) would fold
+    // away with the report's mark on it.
+    if (!isZero) {
+      Value biasConst = ConstantOp::create(b, loc, bias.toAttr("gemm_bias"));
+      result = AddOp::create(b, loc, type, matmul, biasConst);
+    }
   }
   gemm.replaceAllUsesWith(result);
   gemm.erase();

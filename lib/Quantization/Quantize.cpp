@@ -318,12 +318,12 @@ LogicalResult mlc::quantizeModule(ModuleOp module,
     report.layers.push_back(entry);
     if (op)
       quantReportValues.push_back(op->getResult(0));
+    else if (!options.reportPath.empty())
+      return emitError(loc) << "quantization report: the output of layer '"
+                            << layer.name << "' was lost while lowering";
   }
   if (options.reportPath.empty())
     return success();
-  if (quantReportValues.size() != layers.size())
-    return emitError(loc) << "quantization report: a layer's output was "
-                             "lost while lowering";
 
   FailureOr<std::unique_ptr<ObservedModel>> quantModel =
       ObservedModel::create(module, quantReportValues, compile,

@@ -43,11 +43,14 @@ static OwningOpRef<ModuleOp> buildObservedModule(ModuleOp module,
 FailureOr<std::unique_ptr<ObservedModel>>
 ObservedModel::create(ModuleOp module, ArrayRef<Value> values,
                       CompileToLibraryFn compile, StringRef libraryPath,
-                      int numThreads) {
+                      int numThreads,
+                      function_ref<LogicalResult(ModuleOp)> prepare) {
   Location loc = module.getLoc();
   size_t numModelOutputs =
       (*getEntryFunction(module)).getFunctionType().getNumResults();
   OwningOpRef<ModuleOp> observed = buildObservedModule(module, values);
+  if (prepare && failed(prepare(*observed)))
+    return failure();
   if (failed(compile(*observed, libraryPath)))
     return emitError(loc) << "quantization: cannot compile the model to run "
                              "it on the calibration data";

@@ -19,11 +19,14 @@ namespace mlc::quant {
 class ObservedModel {
 public:
   /// Compiles a copy of `module` that also returns `values` (f32 results of
-  /// ops in `module`) to `libraryPath` and loads it.
+  /// ops in `module`) to `libraryPath` and loads it. `prepare`, when given,
+  /// runs on the copy first (the returned values stay alive through it).
   static mlir::FailureOr<std::unique_ptr<ObservedModel>>
   create(mlir::ModuleOp module, llvm::ArrayRef<mlir::Value> values,
          CompileToLibraryFn compile, llvm::StringRef libraryPath,
-         int numThreads);
+         int numThreads,
+         llvm::function_ref<mlir::LogicalResult(mlir::ModuleOp)> prepare =
+             nullptr);
 
   /// Runs the model on `sample`; errors are located at `loc`.
   mlir::LogicalResult run(const Sample &sample, mlir::Location loc);

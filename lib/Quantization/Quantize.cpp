@@ -289,8 +289,49 @@ LogicalResult mlc::quantizeModule(ModuleOp module,
     for (Layer &layer : layers)
       reportOps.push_back(insertDynamicQuantization(layer));
   }
-  for (auto [layer, op] : llvm::zip(layers, reportOps))
-    op->setAttr(kReportAttrName, StringAttr::get(context, layer.name));
+  for (const Layer &layer : layers) {
+    ReportEntry entry;
+    entry.name = layer.name;
+    report.layers.push_back(entry);
+  }
+  // The report's copy of the module returns every layer's output, so the
+  // DQs that mlc-lower-quant would leave dead survive; lowered there, it
+  // also tells which layers became integer arithmetic.
+  std::unique_ptr<ObservedModel> quantModel;
+  if (!options.reportPath.empty()) {
+    for (auto [layer, op] : llvm::zip(layers, reportOps))
+      op->setAttr(kReportAttrName, StringAttr::get(context, layer.name));
+    SmallVector<Value> reportValues;
+    for (Operation *op : reportOps)
+      reportValues.push_back(op->getResult(0));
+    auto lower = [&](ModuleOp copy) -> LogicalResult {
+      PassManager pm(context);
+      if (options.lowerQuant)
+        pm.addPass(createLowerQuant());
+      pm.addPass(createCanonicalizerPass());
+      if (failed(pm.run(copy)))
+        return failure();
+      llvm::StringMap<Operation *> marked;
+      copy.walk([&](Operation *op) {
+        if (auto name = op->getAttrOfType<StringAttr>(kReportAttrName))
+          marked[name.getValue()] = op;
+      });
+      for (ReportEntry &entry : report.layers) {
+        Operation *op = marked.lookup(entry.name);
+        entry.integer = op && (!isStatic || isLowered(op));
+      }
+      return success();
+    };
+    FailureOr<std::unique_ptr<ObservedModel>> model =
+        ObservedModel::create(module, reportValues, compile,
+                              temp.file("quantized.so"), options.numThreads,
+                              lower);
+    if (failed(model))
+      return failure();
+    quantModel = std::move(*model);
+    for (Operation *op : reportOps)
+      op->removeAttr(kReportAttrName);
+  }
 
   PassManager pm(context);
   if (options.lowerQuant)
@@ -298,38 +339,12 @@ LogicalResult mlc::quantizeModule(ModuleOp module,
   pm.addPass(createCanonicalizerPass());
   if (failed(pm.run(module)))
     return failure();
-
-  // Ops may have been replaced: find the marked ones again.
-  llvm::StringMap<Operation *> marked;
-  module.walk([&](Operation *op) {
-    if (auto name = op->getAttrOfType<StringAttr>(kReportAttrName)) {
-      marked[name.getValue()] = op;
-      op->removeAttr(kReportAttrName);
-    }
-  });
   report.quantizedConstantBytes = getConstantBytes(module);
-  SmallVector<Value> quantReportValues;
-  for (auto [layer, opName] : llvm::zip(layers, opNames)) {
-    Operation *op = marked.lookup(layer.name);
-    ReportEntry entry;
-    entry.name = layer.name;
+  for (auto [entry, opName] : llvm::zip(report.layers, opNames))
     entry.op = opName;
-    entry.integer = op && (!isStatic || isLowered(op));
-    report.layers.push_back(entry);
-    if (op)
-      quantReportValues.push_back(op->getResult(0));
-    else if (!options.reportPath.empty())
-      return emitError(loc) << "quantization report: the output of layer '"
-                            << layer.name << "' was lost while lowering";
-  }
   if (options.reportPath.empty())
     return success();
 
-  FailureOr<std::unique_ptr<ObservedModel>> quantModel =
-      ObservedModel::create(module, quantReportValues, compile,
-                            temp.file("quantized.so"), options.numThreads);
-  if (failed(quantModel))
-    return failure();
   size_t numOutputs = floatModel->getNumModelOutputs();
   for (size_t o = 0; o < numOutputs; ++o) {
     ReportEntry entry;
@@ -339,15 +354,15 @@ LogicalResult mlc::quantizeModule(ModuleOp module,
   }
   for (const Sample &sample : samples) {
     if (failed(floatModel->run(sample, loc)) ||
-        failed((*quantModel)->run(sample, loc)))
+        failed(quantModel->run(sample, loc)))
       return failure();
     for (auto [i, index] : llvm::enumerate(floatReportIndices))
       report.layers[i].error.add(floatModel->getObserved(index),
-                                 (*quantModel)->getObserved(i));
+                                 quantModel->getObserved(i));
     for (size_t o = 0; o < numOutputs; ++o)
       if (floatModel->isModelOutputF32(o))
         report.outputs[o].error.add(floatModel->getModelOutput(o),
-                                    (*quantModel)->getModelOutput(o));
+                                    quantModel->getModelOutput(o));
   }
   return writeQuantReport(context, options.reportPath, report);
 }

@@ -6,7 +6,8 @@ Usage:
 
 The model (input x [1, 3, 16, 16], output y [1, 10], named nodes) holds the
 layer kinds that --quantize=int8 handles: Conv+Relu (conv1), Conv with a
-residual Add (conv2), Conv+Clip(0, 6) (conv3, grouped), GlobalAveragePool,
+residual Add (conv2), Conv+Clip(0, 6) (conv3, grouped) feeding only a 1x1
+Conv+Relu (conv4), GlobalAveragePool,
 Flatten, Gemm with transB + Relu (fc1) and MatMul + Add (fc2). Weights are
 random (He-scaled), so activations keep a sensible range.
 """
@@ -32,6 +33,7 @@ def build(rng: np.random.Generator) -> onnx.ModelProto:
         init("w1", [16, 3, 3, 3], 27), init("b1", [16], scale=0.1),
         init("w2", [16, 16, 3, 3], 144), init("b2", [16], scale=0.1),
         init("w3", [16, 4, 3, 3], 36), init("b3", [16], scale=0.1),
+        init("w4", [16, 16, 1, 1], 16), init("b4", [16], scale=0.1),
         init("wf1", [32, 16], 16), init("bf1", [32], scale=0.1),
         init("wf2", [32, 10], 32), init("bf2", [10], scale=0.1),
     ]
@@ -45,7 +47,9 @@ def build(rng: np.random.Generator) -> onnx.ModelProto:
         node("Conv", ["r2", "w3", "b3"], ["c3"], name="conv3", pads=[1, 1, 1, 1],
              strides=[2, 2], group=4),
         node("Clip", ["c3", "lo", "hi"], ["r3"], name="relu6"),
-        node("GlobalAveragePool", ["r3"], ["p"], name="pool"),
+        node("Conv", ["r3", "w4", "b4"], ["c4"], name="conv4"),
+        node("Relu", ["c4"], ["r4"], name="relu4"),
+        node("GlobalAveragePool", ["r4"], ["p"], name="pool"),
         node("Flatten", ["p"], ["f"], name="flatten"),
         node("Gemm", ["f", "wf1", "bf1"], ["g"], name="fc1", transB=1),
         node("Relu", ["g"], ["rg"], name="relu_fc1"),

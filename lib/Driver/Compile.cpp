@@ -7,6 +7,7 @@
 #include "mlc/Conversion/Passes.h"
 #include "mlc/Dialect/MLC/Transforms/Passes.h"
 #include "mlc/Import/ONNX/ONNXImporter.h"
+#include "mlc/Quantization/Quantize.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Parser/Parser.h"
@@ -64,6 +65,67 @@ static std::unique_ptr<llvm::ToolOutputFile> openOutput(StringRef path,
   return file;
 }
 
+/// Serializes a lowered module to a temporary object file and links it into
+/// the shared library at `outputPath`.
+static LogicalResult emitSharedLibrary(ModuleOp module, const Backend &backend,
+                                       const TargetOptions &target,
+                                       StringRef outputPath, Location loc) {
+  SmallString<128> objectPath;
+  int fd;
+  if (llvm::sys::fs::createTemporaryFile("mlc-model", "o", fd, objectPath))
+    return emitError(loc) << "cannot create a temporary object file";
+  llvm::FileRemover removeObject(objectPath);
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    if (failed(backend.serialize(module, target, ArtifactKind::Object, os)))
+      return failure();
+  }
+  return backend.linkSharedLibrary(objectPath, outputPath, target, loc);
+}
+
+/// Post-training quantization, or mlc-lower-quant for a module that comes
+/// quantized (QDQ models), before the graph passes.
+static LogicalResult quantize(ModuleOp module, const BackendRegistry &registry,
+                              const CompileOptions &options, Location loc) {
+  MLIRContext &context = *module.getContext();
+  if (options.quantize.mode == QuantizeMode::None) {
+    if (!options.lowerQuant || !hasQuantizedOps(module))
+      return success();
+    PassManager pm(&context);
+    pm.addPass(createLowerQuant());
+    return pm.run(module);
+  }
+  const Backend *cpu = registry.lookup("cpu");
+  if (!cpu)
+    return emitError(loc) << "--quantize needs the 'cpu' backend to run the "
+                             "float model on the calibration data";
+  // Constants and batch norms folded first: the layers carry their final
+  // weights when they are quantized.
+  PassManager prepare(&context);
+  prepare.addPass(createFoldConstants());
+  prepare.addPass(createFoldBatchNorm());
+  prepare.addPass(createFoldConstants());
+  prepare.addPass(createCanonicalizerPass());
+  prepare.addPass(createCSEPass());
+  if (failed(prepare.run(module)))
+    return failure();
+  // The calibration and report runs: the whole chain for the host CPU.
+  CompileOptions hostOptions;
+  hostOptions.target.optLevel = options.target.optLevel;
+  auto compileForHost = [&](ModuleOp observed, StringRef path) {
+    PassManager graphPM(&context);
+    buildGraphPipeline(graphPM, *cpu, hostOptions);
+    buildMLCToBackendInputPipeline(graphPM);
+    cpu->buildLoweringPipeline(graphPM, hostOptions.target);
+    if (failed(graphPM.run(observed)))
+      return failure();
+    return emitSharedLibrary(observed, *cpu, hostOptions.target, path, loc);
+  };
+  QuantizeOptions quantizeOptions = options.quantize;
+  quantizeOptions.lowerQuant = options.lowerQuant;
+  return quantizeModule(module, quantizeOptions, compileForHost);
+}
+
 LogicalResult mlc::compileModel(MLIRContext &context,
                                 const BackendRegistry &registry,
                                 const CompileOptions &options) {
@@ -84,6 +146,9 @@ LogicalResult mlc::compileModel(MLIRContext &context,
   if (!host)
     return emitError(loc) << "backend '" << options.backend
                           << "' needs the 'cpu' backend for the ops it leaves";
+
+  if (failed(quantize(**module, registry, options, loc)))
+    return failure();
 
   PassManager graphPM(&context);
   buildGraphPipeline(graphPM, *backend, options);
@@ -135,17 +200,6 @@ LogicalResult mlc::compileModel(MLIRContext &context,
     return success();
   }
 
-  // Object file in a temporary, then link it into the artifact.
-  SmallString<128> objectPath;
-  int fd;
-  if (llvm::sys::fs::createTemporaryFile("mlc-model", "o", fd, objectPath))
-    return emitError(loc) << "cannot create a temporary object file";
-  llvm::FileRemover removeObject(objectPath);
-  {
-    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    if (failed(backend->serialize(**module, options.target, kind, os)))
-      return failure();
-  }
-  return backend->linkSharedLibrary(objectPath, options.outputPath,
-                                    options.target, loc);
+  return emitSharedLibrary(**module, *backend, options.target,
+                           options.outputPath, loc);
 }

@@ -4,6 +4,11 @@
 //               [--cuda-sm=80|86|89|90] [-O0..-O3] [--emit=mlir|llvm|asm|obj|so]
 //               [--layout=auto|nchw|nhwc] [--load-backend-plugin=PATH.so ...]
 //               [--mlc-print-partition]
+//               [--quantize=int8|int8-dynamic] [--calibration-data=DIR]
+//               [--calibration-method=minmax|percentile|entropy]
+//               [--calibration-percentile=P] [--calibration-file=FILE]
+//               [--quant-report=FILE] [--keep-float=NODE,...]
+//               [--mlc-lower-quant=true|false]
 //
 // Exit code 0 on success, 1 on any error (reported as one located line).
 //
@@ -73,6 +78,91 @@ static cl::opt<mlc::EmitKind> emit(
                           "shared library with the mlc_runtime.h ABI")),
     cl::cat(category));
 
+static cl::opt<std::string> quantize(
+    "quantize",
+    cl::desc("Post-training quantization: int8 (static, calibrated), "
+             "int8-dynamic (activations quantized at run time); fp16 and "
+             "bf16 are other builds' values"),
+    cl::value_desc("int8|int8-dynamic|fp16|bf16"), cl::init(""),
+    cl::cat(category));
+static cl::opt<std::string> calibrationData(
+    "calibration-data",
+    cl::desc("Directory of calibration inputs: test_data_set_*/input_N.pb "
+             "or one .npy per input ([S, ...] for S samples)"),
+    cl::value_desc("dir"), cl::init(""), cl::cat(category));
+static cl::opt<std::string> calibrationMethod(
+    "calibration-method",
+    cl::desc("Activation ranges: minmax (default), percentile or entropy"),
+    cl::init("minmax"), cl::cat(category));
+static cl::opt<double> calibrationPercentile(
+    "calibration-percentile",
+    cl::desc("Percentage of values the range keeps with "
+             "--calibration-method=percentile (default 99.99)"),
+    cl::init(99.99), cl::cat(category));
+static cl::opt<std::string> calibrationFile(
+    "calibration-file",
+    cl::desc("Written after calibrating; with no --calibration-data, read "
+             "instead of calibrating"),
+    cl::value_desc("file.json"), cl::init(""), cl::cat(category));
+static cl::opt<std::string> quantReport(
+    "quant-report",
+    cl::desc("Write the per-layer error of the quantized model and the "
+             "model size (JSON)"),
+    cl::value_desc("file.json"), cl::init(""), cl::cat(category));
+static cl::list<std::string>
+    keepFloat("keep-float",
+              cl::desc("ONNX node names of layers that stay in float"),
+              cl::value_desc("node,..."), cl::CommaSeparated,
+              cl::cat(category));
+static cl::opt<bool> lowerQuant(
+    "mlc-lower-quant",
+    cl::desc("Lower quantized layers (QDQ models, --quantize=int8) to "
+             "integer arithmetic (default true)"),
+    cl::init(true), cl::cat(category));
+
+/// Fills `options` from the quantization flags; false after an error.
+static bool getQuantizeOptions(mlc::QuantizeOptions &options) {
+  auto error = []() -> raw_ostream & {
+    return WithColor::error(errs(), "mlc-compile");
+  };
+  if (quantize == "fp16" || quantize == "bf16") {
+    error() << "--quantize=" << quantize
+            << " is not supported in this build (int8 and int8-dynamic "
+               "are)\n";
+    return false;
+  }
+  if (quantize == "int8")
+    options.mode = mlc::QuantizeMode::Int8;
+  else if (quantize == "int8-dynamic")
+    options.mode = mlc::QuantizeMode::Int8Dynamic;
+  else if (!quantize.empty()) {
+    error() << "unknown --quantize '" << quantize
+            << "' (expected int8, int8-dynamic, fp16 or bf16)\n";
+    return false;
+  }
+  mlir::FailureOr<mlc::CalibrationMethod> method =
+      mlc::parseCalibrationMethod(calibrationMethod);
+  if (mlir::failed(method)) {
+    error() << "unknown --calibration-method '" << calibrationMethod
+            << "' (expected minmax, percentile or entropy)\n";
+    return false;
+  }
+  bool quantizing = options.mode != mlc::QuantizeMode::None;
+  if (!quantizing && (!calibrationData.empty() || !calibrationFile.empty() ||
+                      !quantReport.empty() || !keepFloat.empty())) {
+    error() << "--calibration-data, --calibration-file, --quant-report and "
+               "--keep-float need --quantize=int8 or int8-dynamic\n";
+    return false;
+  }
+  options.method = *method;
+  options.percentile = calibrationPercentile;
+  options.calibrationData = calibrationData;
+  options.calibrationFile = calibrationFile;
+  options.reportPath = quantReport;
+  options.keepFloat.assign(keepFloat.begin(), keepFloat.end());
+  return true;
+}
+
 int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
   // Plug-ins first: their options and passes must be known to the parser.
@@ -130,6 +220,9 @@ int main(int argc, char **argv) {
     return 1;
   }
   mlc::CompileOptions options;
+  if (!getQuantizeOptions(options.quantize))
+    return 1;
+  options.lowerQuant = lowerQuant;
   options.layout = layout;
   options.inputPath = inputPath;
   options.outputPath = outputPath;

@@ -3,7 +3,7 @@
 //   mlc-compile MODEL.onnx -o OUT.so [--target=host|x86_64|aarch64|cuda|BACKEND]
 //               [--cuda-sm=80|86|89|90] [-O0..-O3] [--emit=mlir|llvm|asm|obj|so]
 //               [--layout=auto|nchw|nhwc] [--load-backend-plugin=PATH.so ...]
-//               [--mlc-print-partition]
+//               [--mlc-print-partition] [--quantize=fp16|bf16]
 //
 // Exit code 0 on success, 1 on any error (reported as one located line).
 //
@@ -54,6 +54,11 @@ static cl::opt<bool> printPartition(
     "mlc-print-partition",
     cl::desc("Print which backend each op goes to, and why"),
     cl::init(false), cl::cat(category));
+static cl::opt<std::string> quantize(
+    "quantize",
+    cl::desc("Quantize the model: fp16 or bf16 (half-precision weights and "
+             "activations, f32 inputs and outputs), int8, int8-dynamic"),
+    cl::init(""), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::Prefix,
                                   cl::desc("Optimization level 0-3"),
                                   cl::init(2), cl::cat(category));
@@ -129,7 +134,19 @@ int main(int argc, char **argv) {
         << "unknown --layout '" << layout << "' (expected auto, nchw or nhwc)\n";
     return 1;
   }
+  if (quantize == "int8" || quantize == "int8-dynamic") {
+    WithColor::error(errs(), "mlc-compile")
+        << "--quantize=" << quantize << " is not supported in this build\n";
+    return 1;
+  }
+  if (!quantize.empty() && quantize != "fp16" && quantize != "bf16") {
+    WithColor::error(errs(), "mlc-compile")
+        << "unknown --quantize '" << quantize
+        << "' (expected fp16, bf16, int8 or int8-dynamic)\n";
+    return 1;
+  }
   mlc::CompileOptions options;
+  options.quantize = quantize;
   options.layout = layout;
   options.inputPath = inputPath;
   options.outputPath = outputPath;

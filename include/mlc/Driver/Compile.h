@@ -35,6 +35,9 @@ struct CompileOptions {
   std::string layout = "auto";
   /// Print, per op, which backend gets it and why (mlc-print-partition).
   bool printPartition = false;
+  /// --quantize: "" (none), "fp16" or "bf16" (half-precision weights and
+  /// activations, mlc-convert-float-precision; CPU backend only).
+  std::string quantize;
 };
 
 /// Adds the graph passes that `options` ask for: `mlc-graph-opt` from -O1

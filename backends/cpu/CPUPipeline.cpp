@@ -34,7 +34,11 @@ std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel) {
       "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
       "finalize-memref-to-llvm,convert-math-to-funcs,convert-math-to-llvm,"
       "convert-math-to-libm,"
-      "func.func(arith-expand{include-bf16=true}),"
+      // bf16 arithmetic runs in f32 (x86 and AArch64 without BF16 would
+      // otherwise call __truncsfbf2 after every op); the conversions are
+      // then expanded to integer code.
+      "func.func(arith-emulate-unsupported-floats{source-types=bf16 "
+      "target-type=f32},arith-expand{include-bf16=true}),"
       "convert-arith-to-llvm,convert-cf-to-llvm,"
       "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
       "reconcile-unrealized-casts,mlc-emit-runtime-abi";

@@ -21,11 +21,28 @@
 using namespace mlir;
 using namespace mlc;
 
+/// The element type that --quantize=fp16/bf16 asks for, or "".
+static std::string getFloatPrecision(const CompileOptions &options) {
+  if (options.halfPrecision == "fp16")
+    return "f16";
+  if (options.halfPrecision == "bf16")
+    return "bf16";
+  return "";
+}
+
 void mlc::buildGraphPipeline(OpPassManager &pm, const Backend &backend,
                              const CompileOptions &options) {
-  if (options.target.optLevel == 0)
+  std::string floatPrecision = getFloatPrecision(options);
+  if (options.target.optLevel == 0) {
+    if (!floatPrecision.empty()) {
+      ConvertFloatPrecisionOptions precisionOptions;
+      precisionOptions.type = floatPrecision;
+      pm.addPass(createConvertFloatPrecision(precisionOptions));
+    }
     return;
+  }
   GraphOptOptions graphOptions;
+  graphOptions.floatPrecision = floatPrecision;
   if (options.layout != "auto")
     graphOptions.layout = options.layout;
   else if (backend.getPreferredLayout() == DataLayoutPreference::NHWC)
@@ -133,6 +150,10 @@ LogicalResult mlc::compileModel(MLIRContext &context,
   const Backend *backend = registry.lookup(options.backend);
   if (!backend)
     return emitError(loc) << "unknown backend '" << options.backend << "'";
+  if (!getFloatPrecision(options).empty() && options.backend != "cpu")
+    return emitError(loc) << "--quantize=" << options.halfPrecision
+                          << " is supported by the CPU backend only, not '"
+                          << options.backend << "'";
 
   FailureOr<OwningOpRef<ModuleOp>> module =
       loadModel(context, options.inputPath);

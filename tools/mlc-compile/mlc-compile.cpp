@@ -4,7 +4,7 @@
 //               [--cuda-sm=80|86|89|90] [-O0..-O3] [--emit=mlir|llvm|asm|obj|so]
 //               [--layout=auto|nchw|nhwc] [--load-backend-plugin=PATH.so ...]
 //               [--mlc-print-partition]
-//               [--quantize=int8|int8-dynamic] [--calibration-data=DIR]
+//               [--quantize=int8|int8-dynamic|fp16|bf16] [--calibration-data=DIR]
 //               [--calibration-method=minmax|percentile|entropy]
 //               [--calibration-percentile=P] [--calibration-file=FILE]
 //               [--quant-report=FILE] [--keep-float=NODE,...]
@@ -81,8 +81,9 @@ static cl::opt<mlc::EmitKind> emit(
 static cl::opt<std::string> quantize(
     "quantize",
     cl::desc("Post-training quantization: int8 (static, calibrated), "
-             "int8-dynamic (activations quantized at run time); fp16 and "
-             "bf16 are other builds' values"),
+             "int8-dynamic (activations quantized at run time), fp16 or "
+             "bf16 (half-precision weights and activations, f32 inputs and "
+             "outputs; CPU backend)"),
     cl::value_desc("int8|int8-dynamic|fp16|bf16"), cl::init(""),
     cl::cat(category));
 static cl::opt<std::string> calibrationData(
@@ -121,17 +122,14 @@ static cl::opt<bool> lowerQuant(
     cl::init(true), cl::cat(category));
 
 /// Fills `options` from the quantization flags; false after an error.
-static bool getQuantizeOptions(mlc::QuantizeOptions &options) {
+static bool getQuantizeOptions(mlc::QuantizeOptions &options,
+                               std::string &halfPrecision) {
   auto error = []() -> raw_ostream & {
     return WithColor::error(errs(), "mlc-compile");
   };
-  if (quantize == "fp16" || quantize == "bf16") {
-    error() << "--quantize=" << quantize
-            << " is not supported in this build (int8 and int8-dynamic "
-               "are)\n";
-    return false;
-  }
-  if (quantize == "int8")
+  if (quantize == "fp16" || quantize == "bf16")
+    halfPrecision = quantize;
+  else if (quantize == "int8")
     options.mode = mlc::QuantizeMode::Int8;
   else if (quantize == "int8-dynamic")
     options.mode = mlc::QuantizeMode::Int8Dynamic;
@@ -220,7 +218,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   mlc::CompileOptions options;
-  if (!getQuantizeOptions(options.quantize))
+  if (!getQuantizeOptions(options.quantize, options.halfPrecision))
     return 1;
   options.lowerQuant = lowerQuant;
   options.layout = layout;

@@ -42,6 +42,9 @@ struct CompileOptions {
   /// Run mlc-lower-quant on a module with quantize / dequantize ops (QDQ
   /// models) before the graph passes.
   bool lowerQuant = true;
+  /// --quantize=fp16|bf16: "fp16" or "bf16" (half-precision weights and
+  /// activations, mlc-convert-float-precision; CPU backend only), else "".
+  std::string halfPrecision;
 };
 
 /// Adds the graph passes that `options` ask for: `mlc-graph-opt` from -O1

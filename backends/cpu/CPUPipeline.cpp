@@ -15,8 +15,12 @@
 
 using namespace mlir;
 
-std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel) {
+std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel,
+                                            StringRef int8Isa) {
   std::string pipeline;
+  // First, while the packed int8 GEMMs are still whole generics.
+  if (optLevel >= 2 && int8Isa != "none")
+    pipeline += "mlc-cpu-int8-gemm{isa=" + int8Isa.str() + "},";
   if (optLevel >= 2)
     pipeline += "func.func(linalg-fuse-elementwise-ops,mlc-cpu-fuse-epilogues,mlc-cpu-innermost-parallel-loop),";
   pipeline +=
@@ -25,9 +29,9 @@ std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel) {
       "one-shot-bufferize,"
       "mlc-cpu-strided-copy-to-linalg,"
       "func.func(convert-linalg-to-loops),"
-      "buffer-deallocation-pipeline,"
+      "buffer-deallocation-pipeline,mlc-cpu-lower-int8-dots,"
       "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-      "finalize-memref-to-llvm,convert-math-to-funcs,convert-math-to-llvm,"
+      "convert-vector-to-llvm,finalize-memref-to-llvm,convert-math-to-funcs,convert-math-to-llvm,"
       "convert-math-to-libm,"
       "func.func(arith-expand{include-bf16=true}),"
       "convert-arith-to-llvm,convert-cf-to-llvm,"
@@ -37,8 +41,9 @@ std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel) {
 }
 
 LogicalResult mlc::cpu::buildCPULoweringPipeline(OpPassManager &pm,
-                                                 unsigned optLevel) {
-  return parsePassPipeline(getCPULoweringPipeline(optLevel), pm);
+                                                 unsigned optLevel,
+                                                 StringRef int8Isa) {
+  return parsePassPipeline(getCPULoweringPipeline(optLevel, int8Isa), pm);
 }
 
 void mlc::cpu::registerCPUPipeline() {
@@ -47,6 +52,11 @@ void mlc::cpu::registerCPUPipeline() {
     Option<unsigned> optLevel{*this, "opt-level",
                               llvm::cl::desc("Optimization level 0-3"),
                               llvm::cl::init(2)};
+    Option<std::string> int8Isa{
+        *this, "int8-isa",
+        llvm::cl::desc("Kernel of the packed int8 GEMMs (mlc-cpu-int8-gemm): "
+                       "none, x86-avx2, x86-vnni, arm-dot or arm-i8mm"),
+        llvm::cl::init("none")};
   };
   PassPipelineRegistration<Options>(
       "mlc-cpu-pipeline",
@@ -54,7 +64,7 @@ void mlc::cpu::registerCPUPipeline() {
       "(CPU backend)",
       [](OpPassManager &pm, const Options &options) {
         pm.addPass(createExposeEntry());
-        if (failed(buildCPULoweringPipeline(pm, options.optLevel)))
+        if (failed(buildCPULoweringPipeline(pm, options.optLevel, options.int8Isa)))
           llvm::report_fatal_error("invalid built-in CPU pipeline");
       });
 }

@@ -45,6 +45,17 @@ static cl::opt<unsigned>
     cudaSM("cuda-sm",
            cl::desc("SM version for --target=cuda: 80 (default), 86, 89 or 90"),
            cl::init(80), cl::cat(category));
+static cl::opt<std::string>
+    cpuName("cpu",
+            cl::desc("CPU of the CPU backend's target (LLVM name, e.g. "
+                     "sapphirerapids, znver4, neoverse-v1); default: the "
+                     "host's for the host triple, else generic"),
+            cl::cat(category));
+static cl::opt<std::string>
+    cpuFeatures("mattr",
+                cl::desc("LLVM target features added to the CPU's, e.g. "
+                         "+avx512vnni,+avx512vl or +dotprod,+i8mm"),
+                cl::cat(category));
 // Loaded before parsing (see main); declared so that the parser accepts it.
 static cl::list<std::string>
     pluginPaths("load-backend-plugin",
@@ -135,6 +146,15 @@ int main(int argc, char **argv) {
   options.outputPath = outputPath;
   options.target = *targetOptions;
   options.target.optLevel = optLevel;
+  if (backendName == "cpu") {
+    if (!cpuName.empty())
+      options.target.cpu = cpuName;
+    if (!cpuFeatures.empty())
+      options.target.features = options.target.features.empty()
+                                    ? cpuFeatures.getValue()
+                                    : options.target.features + "," +
+                                          cpuFeatures.getValue();
+  }
   options.emit = emit;
   options.backend = backendName;
   options.printPartition = printPartition;

@@ -3,7 +3,7 @@
 //   mlc-compile MODEL.onnx -o OUT.so [--target=host|x86_64|aarch64|cuda|BACKEND]
 //               [--cuda-sm=80|86|89|90] [-O0..-O3] [--emit=mlir|llvm|asm|obj|so]
 //               [--layout=auto|nchw|nhwc] [--load-backend-plugin=PATH.so ...]
-//               [--mlc-print-partition]
+//               [--mlc-print-partition] [--cpu=NAME] [--mattr=+F,...]
 //
 // Exit code 0 on success, 1 on any error (reported as one located line).
 //

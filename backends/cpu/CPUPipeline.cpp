@@ -16,8 +16,12 @@
 
 using namespace mlir;
 
-std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel) {
+std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel,
+                                            StringRef int8Isa) {
   std::string pipeline;
+  // First, while the packed int8 GEMMs are still whole generics.
+  if (optLevel >= 2 && int8Isa != "none")
+    pipeline += "mlc-cpu-int8-gemm{isa=" + int8Isa.str() + "},";
   // Blocked accumulation is numerics, not speed: every level sums so.
   if (optLevel >= 2)
     pipeline += "func.func(linalg-fuse-elementwise-ops,mlc-cpu-fuse-epilogues,"
@@ -30,9 +34,9 @@ std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel) {
       "one-shot-bufferize,"
       "mlc-cpu-strided-copy-to-linalg,"
       "func.func(convert-linalg-to-loops),"
-      "buffer-deallocation-pipeline,"
+      "buffer-deallocation-pipeline,mlc-cpu-lower-int8-dots,"
       "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-      "finalize-memref-to-llvm,convert-math-to-funcs,convert-math-to-llvm,"
+      "convert-vector-to-llvm,finalize-memref-to-llvm,convert-math-to-funcs,convert-math-to-llvm,"
       "convert-math-to-libm,"
       // bf16 arithmetic runs in f32 (x86 and AArch64 without BF16 would
       // otherwise call __truncsfbf2 after every op); the conversions are
@@ -46,8 +50,9 @@ std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel) {
 }
 
 LogicalResult mlc::cpu::buildCPULoweringPipeline(OpPassManager &pm,
-                                                 unsigned optLevel) {
-  return parsePassPipeline(getCPULoweringPipeline(optLevel), pm);
+                                                 unsigned optLevel,
+                                                 StringRef int8Isa) {
+  return parsePassPipeline(getCPULoweringPipeline(optLevel, int8Isa), pm);
 }
 
 void mlc::cpu::registerCPUPipeline() {
@@ -56,6 +61,11 @@ void mlc::cpu::registerCPUPipeline() {
     Option<unsigned> optLevel{*this, "opt-level",
                               llvm::cl::desc("Optimization level 0-3"),
                               llvm::cl::init(2)};
+    Option<std::string> int8Isa{
+        *this, "int8-isa",
+        llvm::cl::desc("Kernel of the packed int8 GEMMs (mlc-cpu-int8-gemm): "
+                       "none, x86-avx2, x86-vnni, arm-dot or arm-i8mm"),
+        llvm::cl::init("none")};
   };
   PassPipelineRegistration<Options>(
       "mlc-cpu-pipeline",
@@ -63,7 +73,7 @@ void mlc::cpu::registerCPUPipeline() {
       "(CPU backend)",
       [](OpPassManager &pm, const Options &options) {
         pm.addPass(createExposeEntry());
-        if (failed(buildCPULoweringPipeline(pm, options.optLevel)))
+        if (failed(buildCPULoweringPipeline(pm, options.optLevel, options.int8Isa)))
           llvm::report_fatal_error("invalid built-in CPU pipeline");
       });
 }

@@ -3,7 +3,7 @@
 //   mlc-compile MODEL.onnx -o OUT.so [--target=host|x86_64|aarch64|cuda|BACKEND]
 //               [--cuda-sm=80|86|89|90] [-O0..-O3] [--emit=mlir|llvm|asm|obj|so]
 //               [--layout=auto|nchw|nhwc] [--load-backend-plugin=PATH.so ...]
-//               [--mlc-print-partition]
+//               [--mlc-print-partition] [--cpu=NAME] [--mattr=+F,...]
 //               [--quantize=int8|int8-dynamic|fp16|bf16] [--calibration-data=DIR]
 //               [--calibration-method=minmax|percentile|entropy]
 //               [--calibration-percentile=P] [--calibration-file=FILE]
@@ -50,6 +50,17 @@ static cl::opt<unsigned>
     cudaSM("cuda-sm",
            cl::desc("SM version for --target=cuda: 80 (default), 86, 89 or 90"),
            cl::init(80), cl::cat(category));
+static cl::opt<std::string>
+    cpuName("cpu",
+            cl::desc("CPU of the CPU backend's target (LLVM name, e.g. "
+                     "sapphirerapids, znver4, neoverse-v1); default: the "
+                     "host's for the host triple, else generic"),
+            cl::cat(category));
+static cl::opt<std::string>
+    cpuFeatures("mattr",
+                cl::desc("LLVM target features added to the CPU's, e.g. "
+                         "+avx512vnni,+avx512vl or +dotprod,+i8mm"),
+                cl::cat(category));
 // Loaded before parsing (see main); declared so that the parser accepts it.
 static cl::list<std::string>
     pluginPaths("load-backend-plugin",
@@ -226,6 +237,15 @@ int main(int argc, char **argv) {
   options.outputPath = outputPath;
   options.target = *targetOptions;
   options.target.optLevel = optLevel;
+  if (backendName == "cpu") {
+    if (!cpuName.empty())
+      options.target.cpu = cpuName;
+    if (!cpuFeatures.empty())
+      options.target.features = options.target.features.empty()
+                                    ? cpuFeatures.getValue()
+                                    : options.target.features + "," +
+                                          cpuFeatures.getValue();
+  }
   options.emit = emit;
   options.backend = backendName;
   options.printPartition = printPartition;

@@ -47,6 +47,7 @@ struct ConvertMLCToLinalgPass
     {
       RewritePatternSet quantPatterns(&getContext());
       populateExpandQuantCastsPatterns(quantPatterns);
+      populateInt8ContractionPatterns(quantPatterns);
       if (failed(applyPatternsGreedily(getOperation(),
                                        std::move(quantPatterns))))
         return signalPassFailure();

@@ -18,7 +18,10 @@ Two steps, so that the GPU machine needs only Python, numpy and the driver
       gpu_suite.py run DIR [--runs 50] [--warmup 5] [--only NAME,...]
     loads each artifact through the mlc_runtime.h ABI (ctypes) with
     MLC_CUDA_PROFILE set, checks its outputs against the stored reference
-    (|mlc - ref| <= atol + rtol |ref|), and times it: `wall` is mlc_run on
+    (|mlc - ref| <= atol + rtol |ref|; also reported: the max relative
+    error, the cosine similarity, and whether |mlc - ref| <= rtol (|ref| +
+    0.1 max|ref|) holds, a tolerance scaled to the output's size for
+    logits in the tens), and times it: `wall` is mlc_run on
     host buffers (host-device copies included), `kernels` the device time of
     its kernels from CUDA events (mlc_cuda_last_run_kernel_ms). GEMMs are
     also run with cuBLAS through torch.matmul on the same data in the same

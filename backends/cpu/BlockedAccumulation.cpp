@@ -205,9 +205,13 @@ LogicalResult splitAccumulation(RewriterBase &rewriter, linalg::LinalgOp op,
   SmallVector<AffineExpr> blockFirst = {getAffineDimExpr(rank, ctx)};
   for (int64_t d = 0; d < rank; ++d)
     blockFirst.push_back(getAffineDimExpr(d, ctx));
+  // The output map, built explicitly: getMajorSubMap(0) of a rank-0
+  // output (a full reduction) is a null map.
+  SmallVector<AffineExpr> outerDims;
+  for (int64_t d = 0; d < rank; ++d)
+    outerDims.push_back(getAffineDimExpr(d, ctx));
   AffineMap sumMaps[] = {AffineMap::get(rank + 1, 0, blockFirst, ctx),
-                         AffineMap::getMultiDimIdentityMap(rank + 1, ctx)
-                             .getMajorSubMap(rank)};
+                         AffineMap::get(rank + 1, 0, outerDims, ctx)};
   SmallVector<utils::IteratorType> sumIterators(rank,
                                                 utils::IteratorType::parallel);
   sumIterators.push_back(utils::IteratorType::reduction);

@@ -83,3 +83,19 @@ func.func @pool(%x: tensor<1x4x40x40xf32>, %c: tensor<1x4x1x1xf32>) -> tensor<1x
     ins(%x, %win : tensor<1x4x40x40xf32>, tensor<40x40xf32>) outs(%c : tensor<1x4x1x1xf32>) -> tensor<1x4x1x1xf32>
   return %r : tensor<1x4x1x1xf32>
 }
+
+// -----
+
+// A full reduction to a rank-0 tensor (ReduceMean over every axis) splits
+// too: the block sums are added into the scalar.
+// CHECK-LABEL: func.func @full_reduction
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction"]
+func.func @full_reduction(%x: tensor<1024xf32>, %init: tensor<f32>) -> tensor<f32> {
+  %r = linalg.reduce ins(%x : tensor<1024xf32>) outs(%init : tensor<f32>) dimensions = [0]
+    (%in: f32, %acc: f32) {
+      %s = arith.addf %in, %acc : f32
+      linalg.yield %s : f32
+    }
+  return %r : tensor<f32>
+}

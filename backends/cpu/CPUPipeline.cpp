@@ -1,6 +1,7 @@
 //===- CPUPipeline.cpp - Lowering pipeline of the CPU backend -------------===//
 //
-// linalg on tensors -> (elementwise fusion) -> one-shot bufferization ->
+// linalg on tensors -> (elementwise fusion) -> blocked accumulation ->
+// one-shot bufferization ->
 // loops -> LLVM dialect with bare-pointer entry -> runtime ABI.
 //
 //===----------------------------------------------------------------------===//
@@ -15,21 +16,33 @@
 
 using namespace mlir;
 
-std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel) {
+std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel,
+                                            StringRef int8Isa) {
   std::string pipeline;
+  // First, while the packed int8 GEMMs are still whole generics.
+  if (optLevel >= 2 && int8Isa != "none")
+    pipeline += "mlc-cpu-int8-gemm{isa=" + int8Isa.str() + "},";
+  // Blocked accumulation is numerics, not speed: every level sums so.
   if (optLevel >= 2)
-    pipeline += "func.func(linalg-fuse-elementwise-ops,mlc-cpu-fuse-epilogues,mlc-cpu-innermost-parallel-loop),";
+    pipeline += "func.func(linalg-fuse-elementwise-ops,mlc-cpu-fuse-epilogues,"
+                "mlc-cpu-blocked-accumulation,mlc-cpu-innermost-parallel-loop),";
+  else
+    pipeline += "func.func(mlc-cpu-blocked-accumulation),";
   pipeline +=
       "canonicalize,cse,"
       "eliminate-empty-tensors,empty-tensor-to-alloc-tensor,"
       "one-shot-bufferize,"
       "mlc-cpu-strided-copy-to-linalg,"
       "func.func(convert-linalg-to-loops),"
-      "buffer-deallocation-pipeline,"
+      "buffer-deallocation-pipeline,mlc-cpu-lower-int8-dots,"
       "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-      "finalize-memref-to-llvm,convert-math-to-funcs,convert-math-to-llvm,"
+      "convert-vector-to-llvm,finalize-memref-to-llvm,convert-math-to-funcs,convert-math-to-llvm,"
       "convert-math-to-libm,"
-      "func.func(arith-expand{include-bf16=true}),"
+      // bf16 arithmetic runs in f32 (x86 and AArch64 without BF16 would
+      // otherwise call __truncsfbf2 after every op); the conversions are
+      // then expanded to integer code.
+      "func.func(arith-emulate-unsupported-floats{source-types=bf16 "
+      "target-type=f32},arith-expand{include-bf16=true}),"
       "convert-arith-to-llvm,convert-cf-to-llvm,"
       "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
       "reconcile-unrealized-casts,mlc-emit-runtime-abi";
@@ -37,8 +50,9 @@ std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel) {
 }
 
 LogicalResult mlc::cpu::buildCPULoweringPipeline(OpPassManager &pm,
-                                                 unsigned optLevel) {
-  return parsePassPipeline(getCPULoweringPipeline(optLevel), pm);
+                                                 unsigned optLevel,
+                                                 StringRef int8Isa) {
+  return parsePassPipeline(getCPULoweringPipeline(optLevel, int8Isa), pm);
 }
 
 void mlc::cpu::registerCPUPipeline() {
@@ -47,6 +61,11 @@ void mlc::cpu::registerCPUPipeline() {
     Option<unsigned> optLevel{*this, "opt-level",
                               llvm::cl::desc("Optimization level 0-3"),
                               llvm::cl::init(2)};
+    Option<std::string> int8Isa{
+        *this, "int8-isa",
+        llvm::cl::desc("Kernel of the packed int8 GEMMs (mlc-cpu-int8-gemm): "
+                       "none, x86-avx2, x86-vnni, arm-dot or arm-i8mm"),
+        llvm::cl::init("none")};
   };
   PassPipelineRegistration<Options>(
       "mlc-cpu-pipeline",
@@ -54,7 +73,7 @@ void mlc::cpu::registerCPUPipeline() {
       "(CPU backend)",
       [](OpPassManager &pm, const Options &options) {
         pm.addPass(createExposeEntry());
-        if (failed(buildCPULoweringPipeline(pm, options.optLevel)))
+        if (failed(buildCPULoweringPipeline(pm, options.optLevel, options.int8Isa)))
           llvm::report_fatal_error("invalid built-in CPU pipeline");
       });
 }

@@ -9,10 +9,18 @@
 namespace mlc::cpu {
 
 /// The textual pass pipeline after mlc-expose-entry, as mlc-opt spells it.
-std::string getCPULoweringPipeline(unsigned optLevel);
+/// `int8Isa` picks mlc-cpu-int8-gemm's kernel ("none": loops).
+std::string getCPULoweringPipeline(unsigned optLevel,
+                                   llvm::StringRef int8Isa = "none");
 
 mlir::LogicalResult buildCPULoweringPipeline(mlir::OpPassManager &pm,
-                                             unsigned optLevel);
+                                             unsigned optLevel,
+                                             llvm::StringRef int8Isa = "none");
+
+/// The int8 GEMM kernel the target machine of `options` supports, from its
+/// CPU features: x86-vnni (AVX512-VNNI with VL, or AVX-VNNI), x86-avx2,
+/// arm-i8mm, arm-dot, or none.
+std::string getInt8Isa(const TargetOptions &options);
 
 } // namespace mlc::cpu
 

@@ -76,4 +76,92 @@ def InnermostParallelLoop : Pass<"mlc-cpu-innermost-parallel-loop",
   }];
 }
 
+def BlockedAccumulation : Pass<"mlc-cpu-blocked-accumulation",
+                                "mlir::func::FuncOp"> {
+  let summary = "Accumulate long float sums (convolution, matmul, reduction) "
+                "block by block.";
+  let description = [{
+    A linalg op that sums K float terms into its accumulator adds them one
+    after another: the partial sum grows, and the rounding error of a
+    sequential sum grows with K. For every op whose body is
+    `yield addf(acc, term)` over more than `max-block` terms with static
+    reduction loops, this pass splits the outermost reduction loop into
+    blocks of at most `max-block` terms (its size's largest divisor that
+    fits): the terms of each block are summed from zero into a block sum
+    (`partial[block, out...]`, the block loop a new outermost parallel
+    loop), then the block sums are added to the accumulator in order. This
+    is the summation order of blocked GEMM kernels (onnxruntime's MLAS sums
+    K in blocks of 256), and it keeps a 4608-term 3x3 convolution over 512
+    channels as exact as a sum of a few hundred terms. The work is the same;
+    the extra traffic is one pass over the block sums.
+
+    ```mlir
+    linalg.matmul ins(%a, %b : tensor<4x512xf32>, tensor<512x8xf32>)
+                  outs(%init : tensor<4x8xf32>)
+    // becomes (max-block=128)
+    %p = linalg.generic {loops (blk, m, n, k) over k' = blk * 128 + k}
+           outs(%zeros : tensor<4x4x8xf32>)
+    %r = linalg.generic {out[m, n] += p[blk, m, n], blk a reduction}
+           ins(%p) outs(%init : tensor<4x8xf32>)
+    ```
+  }];
+  let options = [
+    Option<"maxBlock", "max-block", "int64_t", /*default=*/"128",
+           "Most terms summed sequentially before they join the accumulator">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def Int8Gemm : Pass<"mlc-cpu-int8-gemm", "mlir::ModuleOp"> {
+  let summary = "Compute packed int8 GEMMs with the target's integer "
+                "dot-product instructions.";
+  let description = [{
+    Replaces the packed `i8 x i8 -> i32` linalg.generic that
+    convert-mlc-to-linalg makes of quantized conv2d / matmul layers
+    (A[M, K1, 4] x B[N1, K1, 16, 4] -> C[M, N1, 16]) with scf loops over
+    16-channel weight tiles and blocks of activation rows whose
+    accumulators stay in vector registers over the whole K, each step one
+    dot-product instruction per register: `isa=x86-vnni` vpdpbusd (u8 x s8),
+    `x86-avx2` vpmaddwd on bytes widened in registers, `arm-dot` sdot
+    (s8 x s8), `arm-i8mm` also usdot (u8 x s8). `isa=none` (the default)
+    leaves the generic to the loop lowering. The CPU backend picks the ISA
+    from the target machine's features.
+
+    ```mlir
+    %c = linalg.generic {...} ins(%a, %w : tensor<196x8x4xi8>, tensor<4x8x16x4xi8>)
+        outs(%bias : tensor<196x4x16xi32>)  // ext(a) * sext(w) + acc
+    // becomes scf.for n1 { scf.for m step 4 { scf.for k1 {
+    //   func.call @llvm.x86.avx512.vpdpbusd.256(...) } } }
+    ```
+
+    The dot instructions are calls to private declarations marked
+    `mlc.intrinsic` (bufferization rejects `llvm.call_intrinsic`, whose
+    memory effects are unknown); `mlc-cpu-lower-int8-dots` turns them into
+    intrinsic calls after bufferization.
+  }];
+  let options = [Option<"isa", "isa", "std::string", /*default=*/"\"none\"",
+                        "none, x86-avx2, x86-vnni, arm-dot or arm-i8mm">];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect", "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def LowerInt8Dots : Pass<"mlc-cpu-lower-int8-dots", "mlir::ModuleOp"> {
+  let summary = "Turn mlc-cpu-int8-gemm's dot calls into LLVM intrinsics.";
+  let description = [{
+    Replaces each `func.call` of a private declaration marked
+    `mlc.intrinsic` with `llvm.call_intrinsic` of the declaration's name,
+    and erases the declarations.
+
+    ```mlir
+    %r = func.call @llvm.x86.avx512.vpdpbusd.256(%acc, %a, %w) : (...) -> vector<8xi32>
+    // becomes
+    %r = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"(%acc, %a, %w) : (...) -> vector<8xi32>
+    ```
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 #endif // MLC_BACKENDS_CPU_PASSES_TD

@@ -14,6 +14,8 @@ using namespace mlc;
 static constexpr unsigned kSharedAddressSpace = 3;
 /// wmma.load/store need 32-byte alignment; cp.async needs 16.
 static constexpr uint64_t kSharedAlignment = 32;
+/// TMA boxes with a 128-byte swizzle need 1024-byte aligned destinations.
+static constexpr uint64_t kDynamicSharedAlignment = 1024;
 
 namespace {
 struct AlignWorkgroupMemoryPass
@@ -22,8 +24,15 @@ struct AlignWorkgroupMemoryPass
     getOperation()->walk([](LLVM::GlobalOp global) {
       if (global.getAddrSpace() != kSharedAddressSpace)
         return;
-      if (global.getAlignment().value_or(0) < kSharedAlignment)
-        global.setAlignment(kSharedAlignment);
+      // The dynamic shared memory (a zero-length array) holds the TMA
+      // destinations of the Hopper GEMM: 128-byte swizzled boxes must
+      // start on 1024-byte boundaries.
+      auto array = dyn_cast<LLVM::LLVMArrayType>(global.getGlobalType());
+      uint64_t alignment = array && array.getNumElements() == 0
+                               ? kDynamicSharedAlignment
+                               : kSharedAlignment;
+      if (global.getAlignment().value_or(0) < alignment)
+        global.setAlignment(alignment);
     });
   }
 };

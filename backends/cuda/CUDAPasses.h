@@ -7,6 +7,8 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -40,8 +42,25 @@ mlir::gpu::LaunchOp createLaunch(
 
 void populateContractionToMMAPatterns(mlir::RewritePatternSet &patterns,
                                       mlir::Type mmaElementType);
-void populateMMAToGPUPatterns(mlir::RewritePatternSet &patterns);
+/// `sm`: the SM version (80, 86, 89, 90); on 90, large 2-D matmuls use
+/// the TMA + warpgroup-MMA kernel of HopperGEMM.cpp.
+void populateMMAToGPUPatterns(mlir::RewritePatternSet &patterns,
+                              unsigned sm = 80);
+
+/// Whether an M x N x K matmul fits the tiles of the Hopper GEMM kernel.
+bool isHopperGEMMShape(int64_t m, int64_t n, int64_t k);
+
+/// Builds, at `b`'s insertion point in host code, the TMA descriptors of
+/// the row-major f16/bf16 memrefs `a` (M x K) and `b` (K x N) and a
+/// `gpu.launch` of the sm_90a kernel computing `c` (M x N, f32) += a * b
+/// with TMA loads, mbarriers and warpgroup MMA (wgmma).
+void buildHopperGEMM(mlir::OpBuilder &b, mlir::Location loc, mlir::Value a,
+                     mlir::Value bm, mlir::Value c, int64_t m, int64_t n,
+                     int64_t k);
 void populateCopyToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// Interchanges generics so that their parallel loops come first.
+void populateParallelDimsFirstPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace mlc::cuda
 

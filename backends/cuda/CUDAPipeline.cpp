@@ -24,6 +24,18 @@ std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
                                                unsigned optLevel) {
   // Contractions first: elementwise fusion propagates reshapes into
   // matmuls and turns them into generics that no longer match.
+  unsigned sm = 80;
+  if (chip.starts_with("sm_"))
+    (void)chip.drop_front(3).take_while(llvm::isDigit).getAsInteger(10, sm);
+  // Chip sm_90a (wgmma, setmaxnreg and TMA exist only in the
+  // architecture-specific target) selects the Hopper GEMM kernel. Its
+  // loop-carried warpgroup accumulators need nvgpu lowered before SCF,
+  // which the WMMA kernels' loops do not survive: sm_90a is opt-in
+  // (mlc-cuda-pipeline's hopper-gemm) until both lower together.
+  bool hopper = chip == "sm_90a";
+  std::string target = chip.str();
+  if (!hopper && sm >= 90)
+    sm = 89;
   std::string pipeline = llvm::formatv(
       "func.func(mlc-cuda-contraction-to-mma{{element-type={0}}),", mmaType);
   if (optLevel >= 2)
@@ -32,17 +44,22 @@ std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
       "canonicalize,cse,"
       "eliminate-empty-tensors,empty-tensor-to-alloc-tensor,"
       "one-shot-bufferize,buffer-deallocation-pipeline,"
-      "func.func(mlc-cuda-mma-to-gpu,mlc-cuda-copy-to-linalg,"
+      "func.func(mlc-cuda-mma-to-gpu{{sm={2}},mlc-cuda-copy-to-linalg,"
+      "mlc-cuda-parallel-dims-first,"
       "convert-linalg-to-parallel-loops,mlc-cuda-map-to-gpu),"
       "mlc-cuda-host-entry,"
       "gpu-kernel-outlining,mlc-cuda-merge-gpu-modules,func.func(gpu-async-region),"
       "nvvm-attach-target{{chip={0} features=+ptx80 O={1}},"
-      "convert-scf-to-cf,"
+      "{3}convert-scf-to-cf,"
       "gpu.module(mlc-cuda-approximate-math,"
       "expand-strided-metadata,lower-affine,"
-      "convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,canonicalize,cse,"
+      "convert-nvgpu-to-nvvm,convert-gpu-to-nvvm{{use-bare-ptr-memref-call-conv=1},"
+      // NVVM ops without an LLVM intrinsic (mbarrier waits) -> inline PTX.
+      "convert-nvvm-to-llvm,canonicalize,cse,"
       "reconcile-unrealized-casts,mlc-cuda-align-workgroup-memory),"
       "gpu-module-to-binary{{format=isa},"
+      // Host side of TMA: nvgpu.tma.create.descriptor -> runtime call.
+      "convert-nvgpu-to-nvvm,"
       "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
       "convert-arith-to-llvm,convert-cf-to-llvm,"
       "gpu-to-llvm{{use-bare-pointers-for-host=1},"
@@ -50,7 +67,10 @@ std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
       "reconcile-unrealized-casts,"
       "mlc-cuda-device-constants,mlc-emit-runtime-abi,"
       "mlc-cuda-rename-runtime-abi",
-      chip, std::min(optLevel, 3u));
+      target, std::min(optLevel, 3u), sm,
+      // nvgpu first: the warpgroup accumulators carried by scf.for
+      // become LLVM structs before the loops become blocks.
+      hopper ? "gpu.module(convert-nvgpu-to-nvvm)," : "");
   return pipeline;
 }
 
@@ -71,6 +91,12 @@ void mlc::cuda::registerCUDAPipeline() {
     Option<std::string> mmaType{*this, "mma-type",
                                 llvm::cl::desc("Tensor Core inputs: f16 or bf16"),
                                 llvm::cl::init("f16")};
+    Option<bool> hopperGEMM{
+        *this, "hopper-gemm",
+        llvm::cl::desc("sm=90 only: target sm_90a and map large 2-D matmuls "
+                       "onto the TMA + wgmma kernel (experimental: models "
+                       "with WMMA kernels do not lower yet)"),
+        llvm::cl::init(false)};
     Option<unsigned> optLevel{*this, "opt-level",
                               llvm::cl::desc("Optimization level 0-3"),
                               llvm::cl::init(2)};
@@ -82,6 +108,8 @@ void mlc::cuda::registerCUDAPipeline() {
       [](OpPassManager &pm, const Options &options) {
         pm.addPass(createExposeEntry());
         std::string chip = "sm_" + std::to_string(options.sm);
+        if (options.hopperGEMM && options.sm == 90)
+          chip = "sm_90a";
         if (failed(buildCUDALoweringPipeline(pm, chip, options.mmaType,
                                              options.optLevel)))
           llvm::report_fatal_error("invalid built-in CUDA pipeline");

@@ -2,11 +2,15 @@
 //
 // Rewrites f32 matmul, batch matmul and NHWC convolution (as an im2col
 // GEMM) on tensors into matmuls whose f16/bf16 operands are padded to the
-// Tensor Core tile, with an f32 accumulator.
+// Tensor Core tile, with an f32 accumulator. Operands that are constants
+// (weights) are gathered, padded and converted at compile time, so the
+// artifact stores them in f16/bf16 and no kernel converts them per run.
 //
 //===----------------------------------------------------------------------===//
 
 #include "CUDAPasses.h"
+
+#include "mlc/Dialect/MLC/Transforms/ConstantUtils.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -29,8 +33,13 @@ static bool isStaticF32(Value v) {
 }
 
 namespace {
-/// Builds index arithmetic inside a generic body.
+/// Builds index arithmetic inside a generic body. A gather's index function
+/// is written once against this interface and also run on integers
+/// (ConstIndexMath) to fold gathers of constants.
 struct IndexMath {
+  using Index = Value;
+  /// The in-bounds flag; null means always in bounds.
+  using Flag = Value;
   OpBuilder &b;
   Location loc;
   Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
@@ -43,17 +52,84 @@ struct IndexMath {
   }
   Value both(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
 };
+
+/// The same index arithmetic evaluated at compile time.
+struct ConstIndexMath {
+  using Index = int64_t;
+  using Flag = std::optional<bool>;
+  int64_t c(int64_t v) { return v; }
+  int64_t mul(int64_t x, int64_t v) { return x * v; }
+  int64_t add(int64_t x, int64_t y) { return x + y; }
+  int64_t div(int64_t x, int64_t v) { return x / v; }
+  int64_t rem(int64_t x, int64_t v) { return x % v; }
+  bool lt(int64_t x, int64_t v) { return x < v; }
+  bool both(Flag x, bool y) { return x.value_or(true) && y; }
+};
 } // namespace
+
+/// Gathers above this many elements are left to a kernel rather than
+/// folded (compile time and memory).
+static constexpr int64_t kMaxFoldedGather = int64_t(1) << 26;
+
+/// `buildGather` of a constant `source`, evaluated at compile time: a
+/// constant of `shape` x `elementType` (dense_resource when large); null
+/// when `source` is not a readable constant.
+template <typename Body>
+static Value foldGather(OpBuilder &b, Location loc, Value source,
+                        ArrayRef<int64_t> shape, Type elementType,
+                        Body &&body) {
+  auto constant = source.getDefiningOp<arith::ConstantOp>();
+  if (!constant)
+    return {};
+  auto attr = dyn_cast<ElementsAttr>(constant.getValue());
+  auto resultType = RankedTensorType::get(shape, elementType);
+  // Splats (zero accumulators) stay splats; gathers that grow the data
+  // (beyond padding) are cheaper as a kernel than stored.
+  if (!attr || attr.isSplat() ||
+      resultType.getNumElements() > kMaxFoldedGather ||
+      resultType.getNumElements() > 2 * attr.getNumElements() + 4096)
+    return {};
+  FailureOr<ConstTensor> input = ConstTensor::read(attr);
+  if (failed(input) || !input->isFloat())
+    return {};
+  ArrayRef<int64_t> sourceShape = input->type.getShape();
+  SmallVector<int64_t> sourceStrides = getStrides(sourceShape);
+  ConstTensor result = ConstTensor::zeros(resultType);
+  ConstIndexMath math;
+  SmallVector<int64_t> ivs(shape.size(), 0), indices;
+  for (int64_t linear = 0, e = resultType.getNumElements(); linear < e;
+       ++linear) {
+    indices.clear();
+    std::optional<bool> inBounds = body(math, ArrayRef<int64_t>(ivs), indices);
+    if (inBounds.value_or(true)) {
+      int64_t offset = 0;
+      for (auto [d, index] : llvm::enumerate(indices))
+        offset += std::min(index, sourceShape[d] - 1) * sourceStrides[d];
+      result.floats[linear] = input->floats[offset];
+    }
+    // Next multi-index, row-major.
+    for (unsigned d = shape.size(); d-- > 0;) {
+      if (++ivs[d] < shape[d])
+        break;
+      ivs[d] = 0;
+    }
+  }
+  return arith::ConstantOp::create(b, loc, resultType,
+                                   result.toAttr("mma_operand"));
+}
 
 /// A tensor of `shape` x `elementType` whose element at `ivs` is
 /// `source[indices]` converted, where `body(ivs)` returns the in-bounds flag
 /// and fills `indices`; zero where the flag is false. Indices are clamped
 /// to the source so that the padding never reads out of bounds.
-static Value
-buildGather(OpBuilder &b, Location loc, Value source, ArrayRef<int64_t> shape,
-            Type elementType,
-            function_ref<Value(IndexMath &, ValueRange, SmallVectorImpl<Value> &)>
-                body) {
+template <typename Body>
+static Value buildGather(OpBuilder &b, Location loc, Value source,
+                         ArrayRef<int64_t> shape, Type elementType,
+                         Body &&body) {
+  if constexpr (std::is_invocable_v<Body &, ConstIndexMath &, ArrayRef<int64_t>,
+                                    SmallVector<int64_t> &>)
+    if (Value folded = foldGather(b, loc, source, shape, elementType, body))
+      return folded;
   auto sourceType = cast<RankedTensorType>(source.getType());
   Value init = tensor::EmptyOp::create(b, loc, shape, elementType);
   unsigned rank = shape.size();
@@ -68,7 +144,7 @@ buildGather(OpBuilder &b, Location loc, Value source, ArrayRef<int64_t> shape,
         for (unsigned d = 0; d < rank; ++d)
           ivs.push_back(linalg::IndexOp::create(nb, nl, d));
         SmallVector<Value> indices;
-        Value inBounds = body(math, ivs, indices);
+        Value inBounds = body(math, ValueRange(ivs), indices);
         for (auto [d, index] : llvm::enumerate(indices))
           index = arith::MinUIOp::create(nb, nl, index,
                                          math.c(sourceType.getDimSize(d) - 1));
@@ -140,8 +216,7 @@ struct ContractionToMMAPattern
     unsigned numLoops = ranges.size();
 
     // Sets the loop indices of `a` from its flattened index `flat`.
-    auto decode = [&](IndexMath &math, Value flat, const Axis &a,
-                      SmallVectorImpl<Value> &loops) {
+    auto decode = [&](auto &math, auto flat, const Axis &a, auto &loops) {
       for (unsigned i = a.dims.size(); i-- > 1;) {
         loops[a.dims[i]] = math.rem(flat, ranges[a.dims[i]]);
         flat = math.div(flat, ranges[a.dims[i]]);
@@ -165,9 +240,9 @@ struct ContractionToMMAPattern
       AffineMap map = op.getMatchingIndexingMap(operand);
       return buildGather(
           rewriter, loc, operand->get(), shape, type,
-          [&](IndexMath &math, ValueRange ivs,
-              SmallVectorImpl<Value> &indices) {
-            SmallVector<Value> loops(numLoops, math.c(0));
+          [&](auto &math, auto ivs, auto &indices) {
+            using Math = std::decay_t<decltype(math)>;
+            SmallVector<typename Math::Index> loops(numLoops, math.c(0));
             if (batched)
               decode(math, ivs[0], batch, loops);
             decode(math, ivs[batched], rows, loops);
@@ -179,12 +254,15 @@ struct ContractionToMMAPattern
                 indices.push_back(
                     math.c(cast<AffineConstantExpr>(expr).getValue()));
             }
-            Value inBounds;
-            auto bound = [&](Value iv, int64_t size) {
+            typename Math::Flag inBounds{};
+            auto bound = [&](typename Math::Index iv, int64_t size) {
               if (size == roundUp(size))
                 return;
-              Value lt = math.lt(iv, size);
-              inBounds = inBounds ? math.both(inBounds, lt) : lt;
+              auto lt = math.lt(iv, size);
+              if (inBounds)
+                inBounds = math.both(inBounds, lt);
+              else
+                inBounds = lt;
             };
             bound(ivs[batched], rows.size);
             bound(ivs[batched + 1], cols.size);
@@ -250,10 +328,11 @@ struct ConvToMMA : OpRewritePattern<linalg::Conv2DNhwcFhwcOp> {
 
     // k -> (kh, kw, c): the filter's row-major order, so B is the filter
     // read as F x K, transposed.
-    auto splitK = [&](IndexMath &math, Value kIndex) {
-      Value r = math.rem(kIndex, kw * channels);
-      return std::array<Value, 3>{math.div(kIndex, kw * channels),
-                                  math.div(r, channels), math.rem(r, channels)};
+    auto splitK = [&](auto &math, auto kIndex) {
+      auto r = math.rem(kIndex, kw * channels);
+      return std::array<decltype(r), 3>{math.div(kIndex, kw * channels),
+                                        math.div(r, channels),
+                                        math.rem(r, channels)};
     };
     Value a = buildGather(
         rewriter, loc, input, {roundUp(m), roundUp(k)}, elementType,
@@ -271,7 +350,8 @@ struct ConvToMMA : OpRewritePattern<linalg::Conv2DNhwcFhwcOp> {
         });
     Value b = buildGather(
         rewriter, loc, filter, {roundUp(k), roundUp(features)}, elementType,
-        [&](IndexMath &math, ValueRange ivs, SmallVectorImpl<Value> &indices) {
+        [&](auto &math, auto ivs, auto &indices)
+            -> typename std::decay_t<decltype(math)>::Flag {
           auto [fh, fw, c] = splitK(math, ivs[0]);
           indices.append({ivs[1], fh, fw, c});
           return math.both(math.lt(ivs[0], k), math.lt(ivs[1], features));

@@ -173,7 +173,8 @@ static void buildStagedKernel(OpBuilder &b, Location loc, Value a, Value bm,
 namespace {
 template <typename OpTy>
 struct MatmulToWMMA : OpRewritePattern<OpTy> {
-  using OpRewritePattern<OpTy>::OpRewritePattern;
+  MatmulToWMMA(MLIRContext *ctx, unsigned sm)
+      : OpRewritePattern<OpTy>(ctx), sm(sm) {}
 
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
@@ -185,6 +186,8 @@ struct MatmulToWMMA : OpRewritePattern<OpTy> {
     if (!aType)
       return failure();
     Type inType = aType.getElementType();
+    if (succeeded(matchHopper(op, a, b, c, rewriter)))
+      return success();
     if (!inType.isF16() || !isTileable(a, inType) ||
         !isTileable(b, inType) || !isTileable(c, rewriter.getF32Type()))
       return rewriter.notifyMatchFailure(
@@ -250,19 +253,45 @@ struct MatmulToWMMA : OpRewritePattern<OpTy> {
     rewriter.eraseOp(op);
     return success();
   }
+
+private:
+  /// sm_90: 2-D f16/bf16 matmuls in multiples of the Hopper tiles become
+  /// the TMA + wgmma kernel.
+  LogicalResult matchHopper(OpTy op, Value a, Value b, Value c,
+                            PatternRewriter &rewriter) const {
+    if (sm < 90 || !std::is_same_v<OpTy, linalg::MatmulOp>)
+      return failure();
+    Type inType = cast<MemRefType>(a.getType()).getElementType();
+    if (!(inType.isF16() || inType.isBF16()) || !isTileable(a, inType) ||
+        !isTileable(b, inType) || !isTileable(c, rewriter.getF32Type()))
+      return failure();
+    auto cType = cast<MemRefType>(c.getType());
+    int64_t m = cType.getDimSize(0), n = cType.getDimSize(1);
+    int64_t k = cast<MemRefType>(a.getType()).getDimSize(1);
+    if (!cuda::isHopperGEMMShape(m, n, k))
+      return failure();
+    cuda::buildHopperGEMM(rewriter, op.getLoc(), a, b, c, m, n, k);
+    rewriter.eraseOp(op);
+    return success();
+  }
+
+  unsigned sm;
 };
 } // namespace
 
-void cuda::populateMMAToGPUPatterns(RewritePatternSet &patterns) {
+void cuda::populateMMAToGPUPatterns(RewritePatternSet &patterns,
+                                    unsigned sm) {
   patterns.add<MatmulToWMMA<linalg::MatmulOp>,
-               MatmulToWMMA<linalg::BatchMatmulOp>>(patterns.getContext());
+               MatmulToWMMA<linalg::BatchMatmulOp>>(patterns.getContext(), sm);
 }
 
 namespace {
 struct MMAToGPUPass : cuda::impl::MMAToGPUBase<MMAToGPUPass> {
+  using MMAToGPUBase::MMAToGPUBase;
+
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    cuda::populateMMAToGPUPatterns(patterns);
+    cuda::populateMMAToGPUPatterns(patterns, sm);
     // The launches hold constants that must stay inside them.
     GreedyRewriteConfig config;
     config.enableFolding(false);

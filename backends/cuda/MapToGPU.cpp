@@ -107,7 +107,8 @@ static void wrapInSingleThread(Operation *op) {
 /// reads and writes no buffer.
 static bool runsOnHost(Operation *op) {
   if (isa<gpu::LaunchOp, func::ReturnOp, func::CallOp, memref::GetGlobalOp,
-          gpu::AllocOp, gpu::DeallocOp, gpu::MemcpyOp>(op))
+          gpu::AllocOp, gpu::DeallocOp, gpu::MemcpyOp,
+          nvgpu::TmaCreateDescriptorOp>(op))
     return true;
   if (isa<ViewLikeOpInterface, memref::ExtractStridedMetadataOp>(op))
     return true;

@@ -72,9 +72,34 @@ def MMAToGPU : Pass<"mlc-cuda-mma-to-gpu", "mlir::func::FuncOp"> {
     }
     ```
   }];
+  let options = [
+    Option<"sm", "sm", "unsigned", "80",
+           "SM version; 90 maps large 2-D matmuls onto the TMA + wgmma kernel">
+  ];
   let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::scf::SCFDialect",
                            "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::NVVM::NVVMDialect",
                            "mlir::nvgpu::NVGPUDialect"];
+}
+
+def ParallelDimsFirst : Pass<"mlc-cuda-parallel-dims-first", "mlir::func::FuncOp"> {
+  let summary = "Interchange linalg.generic loops so that all parallel "
+                "iterators come before the reductions.";
+  let description = [{
+    `convert-linalg-to-parallel-loops` turns only the outermost parallel
+    iterators into `scf.parallel`, which `mlc-cuda-map-to-gpu` maps onto
+    threads; a generic whose reduction comes before a parallel dimension
+    (a global average pool over NHWC) would otherwise run in one thread.
+
+    ```mlir
+    linalg.generic {iterator_types = ["parallel", "reduction", "reduction", "parallel"]} ...
+    // becomes
+    linalg.generic {iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ...
+    ```
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
 def CopyToLinalg : Pass<"mlc-cuda-copy-to-linalg", "mlir::func::FuncOp"> {

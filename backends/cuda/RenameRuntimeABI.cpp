@@ -4,7 +4,8 @@
 // mlc_run_dynamic and mlc_context_destroy (driver loading, device checks);
 // the generated ones are renamed to mlc_cuda_model_* for it to call (the
 // runtime's mlc_run_dynamic checks static shapes and calls mlc_run, so the
-// generated one is left unused).
+// generated one is left unused; so is the generated mlc_last_error, the
+// runtime's own reports device errors).
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,7 +25,7 @@ struct RenameRuntimeABIPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     for (StringRef name : {"mlc_context_create", "mlc_context_destroy",
-                           "mlc_run", "mlc_run_dynamic"}) {
+                           "mlc_run", "mlc_run_dynamic", "mlc_last_error"}) {
       auto func = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
       if (!func) {
         module.emitError("no generated '")

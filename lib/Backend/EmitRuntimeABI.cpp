@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringMap.h"
 
 namespace mlc {
 #define GEN_PASS_DEF_EMITRUNTIMEABI
@@ -74,6 +75,8 @@ private:
   void emitRunRejectingDynamic();
   LogicalResult emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
                                bool dynamic);
+  void emitLastError();
+  void storeError(OpBuilder &ob, StringRef message);
   LLVM::LLVMFuncOp getOrDeclare(StringRef name, Type result,
                                 ArrayRef<Type> params);
   LLVM::LLVMFuncOp createFunction(StringRef name, Type result,
@@ -90,6 +93,10 @@ private:
   Location loc;
   Type ptrType, i32Type, i64Type;
   LLVM::LLVMStructType infoType;
+  /// The thread-local `const char *` that mlc_last_error returns, and the
+  /// constant message strings stored into it.
+  LLVM::GlobalOp errorGlobal;
+  llvm::StringMap<LLVM::GlobalOp> messages;
 };
 
 } // namespace
@@ -108,6 +115,52 @@ LLVM::LLVMFuncOp ABIEmitter::createFunction(StringRef name, Type result,
       b, loc, name, LLVM::LLVMFunctionType::get(result, params));
   func.addEntryBlock(b);
   return func;
+}
+
+/// `const char *mlc_last_error(void)`: the message of the last failed call
+/// of this thread ("" before any), held in a thread-local pointer.
+void ABIEmitter::emitLastError() {
+  errorGlobal = LLVM::GlobalOp::create(
+      b, loc, ptrType, /*isConstant=*/false, LLVM::Linkage::Internal,
+      "mlc_abi_last_error", Attribute(), /*alignment=*/0, /*addrSpace=*/0,
+      /*dsoLocal=*/false, /*thread_local_=*/true);
+  {
+    Block *init = b.createBlock(&errorGlobal.getInitializerRegion());
+    OpBuilder ib = OpBuilder::atBlockEnd(init);
+    LLVM::ReturnOp::create(ib, loc, ValueRange{LLVM::ZeroOp::create(ib, loc, ptrType)});
+    b.setInsertionPointToEnd(module.getBody());
+  }
+  auto func = createFunction("mlc_last_error", ptrType, {});
+  OpBuilder fb = OpBuilder::atBlockEnd(&func.front());
+  Value address = LLVM::AddressOfOp::create(fb, loc, errorGlobal);
+  Value message = LLVM::LoadOp::create(fb, loc, ptrType, address);
+  Value isNull = LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::eq, message,
+                                      LLVM::ZeroOp::create(fb, loc, ptrType));
+  std::string empty(1, '\0');
+  auto emptyGlobal = LLVM::GlobalOp::create(
+      b, loc, LLVM::LLVMArrayType::get(b.getI8Type(), 1), /*isConstant=*/true,
+      LLVM::Linkage::Internal, "mlc_abi_msg_empty", b.getStringAttr(empty));
+  LLVM::ReturnOp::create(
+      fb, loc,
+      ValueRange{LLVM::SelectOp::create(
+          fb, loc, isNull, LLVM::AddressOfOp::create(fb, loc, emptyGlobal),
+          message)});
+}
+
+/// Makes `message` what mlc_last_error returns (at `ob`'s insertion point).
+void ABIEmitter::storeError(OpBuilder &ob, StringRef message) {
+  LLVM::GlobalOp &global = messages[message];
+  if (!global) {
+    std::string text = message.str();
+    text.push_back('\0');
+    global = LLVM::GlobalOp::create(
+        b, loc, LLVM::LLVMArrayType::get(b.getI8Type(), text.size()),
+        /*isConstant=*/true, LLVM::Linkage::Internal,
+        "mlc_abi_msg_" + std::to_string(messages.size() - 1),
+        b.getStringAttr(text));
+  }
+  LLVM::StoreOp::create(ob, loc, LLVM::AddressOfOp::create(ob, loc, global),
+                        LLVM::AddressOfOp::create(ob, loc, errorGlobal));
 }
 
 FailureOr<LLVM::GlobalOp> ABIEmitter::emitInfoTable(StringRef prefix,
@@ -319,8 +372,14 @@ LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
   Block *loadBlock = fb.createBlock(&run.getBody());
   Block *callBlock = fb.createBlock(&run.getBody());
   Block *errorBlock = fb.createBlock(&run.getBody());
+  Block *nullArrayBlock = fb.createBlock(&run.getBody());
+  storeError(fb, "mlc_run: null context, inputs or outputs");
+  LLVM::BrOp::create(fb, loc, errorBlock);
+  Block *nullDataBlock = fb.createBlock(&run.getBody());
+  storeError(fb, "mlc_run: null input or output data pointer");
+  LLVM::BrOp::create(fb, loc, errorBlock);
   fb.setInsertionPointToEnd(&run.front());
-  LLVM::CondBrOp::create(fb, loc, anyNull, errorBlock, loadBlock);
+  LLVM::CondBrOp::create(fb, loc, anyNull, nullArrayBlock, loadBlock);
 
   fb.setInsertionPointToEnd(loadBlock);
   SmallVector<Value> pointers;
@@ -336,15 +395,17 @@ LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
   };
   loadPointers(run.getArgument(1), numInputs);
   loadPointers(run.getArgument(2), numOutputs);
-  LLVM::CondBrOp::create(fb, loc, anyDataNull, errorBlock, callBlock);
+  LLVM::CondBrOp::create(fb, loc, anyDataNull, nullDataBlock, callBlock);
 
   fb.setInsertionPointToEnd(callBlock);
   Value outOfMemory = LLVM::CallOp::create(fb, loc, entry, pointers).getResult();
-  LLVM::ReturnOp::create(
-      fb, loc,
-      ValueRange{LLVM::SelectOp::create(fb, loc, outOfMemory,
-                                        constI32(fb, MLC_ERROR_OUT_OF_MEMORY),
-                                        constI32(fb, MLC_OK))});
+  Block *okBlock = fb.createBlock(&run.getBody());
+  LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_OK));
+  Block *oomBlock = fb.createBlock(&run.getBody());
+  storeError(fb, "mlc_run: out of memory");
+  LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_OUT_OF_MEMORY));
+  fb.setInsertionPointToEnd(callBlock);
+  LLVM::CondBrOp::create(fb, loc, outOfMemory, oomBlock, okBlock);
 
   fb.setInsertionPointToEnd(errorBlock);
   LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_INVALID_ARGUMENT));
@@ -370,7 +431,9 @@ static int64_t getElementBytes(Type type) {
 
 /// `int32_t mlc_run_dynamic(ctx, inputs, input_shapes, outputs, capacities,
 /// output_shapes)`. Checks pointers and input shapes (rank is fixed, static
-/// dimensions must match, none negative), then calls the entry: the
+/// dimensions must match, none negative, dimensions sharing a dim_param
+/// agree; each failure sets the message of mlc_last_error), then calls the
+/// entry: the
 /// bare-pointer one of a static model after checking the capacities and
 /// writing the static output shapes, or the dynamic one (mlc-expose-entry),
 /// which writes the shapes itself, after which the capacities are checked.
@@ -412,55 +475,95 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
   };
   Block *errorBlock = fb.createBlock(&run.getBody());
   Block *tooSmallBlock = fb.createBlock(&run.getBody());
+  storeError(fb, "mlc_run_dynamic: an output buffer is smaller than its "
+                 "result (the output shapes are written)");
   LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_OUTPUT_TOO_SMALL));
   fb.setInsertionPointToEnd(errorBlock);
   LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_INVALID_ARGUMENT));
-  // Branches to `target` when `bad`, else continues in a fresh block.
-  auto checkThen = [&](Value bad, Block *target) {
+  // Branches to `target` when `bad`, after making `message` the last error
+  // when there is one; else continues in a fresh block.
+  auto checkThen = [&](Value bad, Block *target, const Twine &message) {
     Block *current = fb.getInsertionBlock();
     Block *next = fb.createBlock(&run.getBody());
+    Block *fail = target;
+    if (!message.isTriviallyEmpty()) {
+      fail = fb.createBlock(&run.getBody());
+      storeError(fb, ("mlc_run_dynamic: " + message).str());
+      LLVM::BrOp::create(fb, loc, target);
+    }
     fb.setInsertionPointToEnd(current);
-    LLVM::CondBrOp::create(fb, loc, bad, target, next);
+    LLVM::CondBrOp::create(fb, loc, bad, fail, next);
     fb.setInsertionPointToEnd(next);
+  };
+  auto nameOf = [](Attribute attr) {
+    return cast<DictionaryAttr>(attr).getAs<StringAttr>("name").getValue();
   };
 
   fb.setInsertionPointToEnd(&run.front());
   Value bad = isNull(run.getArgument(0));
   for (unsigned a = 1; a < 6; ++a)
     orInto(bad, isNull(run.getArgument(a)));
-  checkThen(bad, errorBlock);
+  checkThen(bad, errorBlock, "null context or array argument");
 
-  bad = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
   SmallVector<Value> entryArgs;
   Value zero64 = constI64(fb, 0);
   for (auto [i, attr] : llvm::enumerate(inputs)) {
     RankedTensorType type = getABIType(attr);
     Value data = loadPtr(run.getArgument(1), i);
     Value shape = loadPtr(run.getArgument(2), i);
-    orInto(bad, isNull(data));
+    bad = isNull(data);
     if (type.getRank() > 0)
       orInto(bad, isNull(shape));
+    checkThen(bad, errorBlock,
+              "input '" + nameOf(attr) + "': null data or shape pointer");
     entryArgs.push_back(data);
     if (dynamic)
       entryArgs.push_back(shape);
   }
-  checkThen(bad, errorBlock);
-  bad = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
+  // Static dimensions must match, none may be negative, and the inputs that
+  // share a symbolic dimension (ONNX dim_param) must agree on its size.
+  struct SymbolUse {
+    StringRef input;
+    int64_t dim;
+    Value size;
+  };
+  llvm::StringMap<SymbolUse> symbols;
   for (auto [i, attr] : llvm::enumerate(inputs)) {
     RankedTensorType type = getABIType(attr);
     if (type.getRank() == 0)
       continue;
+    StringRef name = nameOf(attr);
+    auto dimParams = cast<DictionaryAttr>(attr).getAs<ArrayAttr>("dim_params");
     Value shape = loadPtr(run.getArgument(2), i);
     for (int64_t d = 0; d < type.getRank(); ++d) {
       Value size = LLVM::LoadOp::create(fb, loc, i64Type, i64At(shape, d));
-      orInto(bad, LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::slt,
-                                       size, zero64));
-      if (!type.isDynamicDim(d))
-        orInto(bad, LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ne,
-                                         size, constI64(fb, type.getDimSize(d))));
+      std::string where =
+          ("input '" + name + "' dimension " + Twine(d)).str();
+      if (!type.isDynamicDim(d)) {
+        checkThen(LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ne, size,
+                                       constI64(fb, type.getDimSize(d))),
+                  errorBlock,
+                  where + " must be " + Twine(type.getDimSize(d)));
+        continue;
+      }
+      checkThen(LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::slt, size,
+                                     zero64),
+                errorBlock, where + " is negative");
+      auto symbol = dimParams ? dyn_cast<StringAttr>(dimParams[d]) : nullptr;
+      if (!symbol || symbol.getValue().empty())
+        continue;
+      auto [it, inserted] =
+          symbols.try_emplace(symbol.getValue(), SymbolUse{name, d, size});
+      if (inserted)
+        continue;
+      checkThen(LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ne, size,
+                                     it->second.size),
+                errorBlock,
+                where + " ('" + symbol.getValue() + "') differs from input '" +
+                    it->second.input + "' dimension " +
+                    Twine(it->second.dim) + ", which shares its name");
     }
   }
-  checkThen(bad, errorBlock);
 
   // Output pointers; a static model also gets its shapes and capacity check.
   bad = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
@@ -477,7 +580,7 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
     outShapes.push_back(shape);
     outCaps.push_back(capacity);
   }
-  checkThen(bad, errorBlock);
+  checkThen(bad, errorBlock, "null output shape pointer");
   if (!dynamic) {
     Value tooSmall = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
     Value nullData = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
@@ -493,9 +596,9 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
       orInto(nullData, isNull(outData[i]));
       entryArgs.push_back(outData[i]);
     }
-    checkThen(tooSmall, tooSmallBlock);
+    checkThen(tooSmall, tooSmallBlock, "");
     // The static entry reads and writes through every pointer.
-    checkThen(nullData, errorBlock);
+    checkThen(nullData, errorBlock, "null output data pointer");
   } else {
     for (size_t i = 0; i < numOutputs; ++i) {
       entryArgs.push_back(outData[i]);
@@ -508,6 +611,7 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
   Block *callBlock = fb.getInsertionBlock();
   Block *afterCall = fb.createBlock(&run.getBody());
   Block *oomBlock = fb.createBlock(&run.getBody());
+  storeError(fb, "mlc_run_dynamic: out of memory");
   LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_OUT_OF_MEMORY));
   fb.setInsertionPointToEnd(callBlock);
   LLVM::CondBrOp::create(fb, loc, outOfMemory, oomBlock, afterCall);
@@ -524,7 +628,7 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
       orInto(tooSmall, LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::slt,
                                             outCaps[i], bytes));
     }
-    checkThen(tooSmall, tooSmallBlock);
+    checkThen(tooSmall, tooSmallBlock, "");
   }
   LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_OK));
   return success();
@@ -542,6 +646,7 @@ LogicalResult ABIEmitter::emit(ArrayAttr inputs, ArrayAttr outputs,
   emitInfoAccessor("mlc_input_info", *inputTable, inputs.size());
   emitInfoAccessor("mlc_output_info", *outputTable, outputs.size());
   emitContextFunctions();
+  emitLastError();
   if (dynamic)
     emitRunRejectingDynamic();
   else if (failed(emitRun(inputs.size(), outputs.size())))

@@ -33,9 +33,15 @@ static DictionaryAttr describeTensor(Builder &b, DictionaryAttr attrs,
   if (attrs && attrs.get(kUnsignedAttrName) && intType && intType.getWidth() > 1)
     type = tensor.clone(
         IntegerType::get(b.getContext(), intType.getWidth(), IntegerType::Unsigned));
-  return b.getDictionaryAttr(
-      {b.getNamedAttr("name", name ? name : b.getStringAttr(fallback)),
-       b.getNamedAttr("type", TypeAttr::get(type))});
+  SmallVector<NamedAttribute> fields = {
+      b.getNamedAttr("name", name ? name : b.getStringAttr(fallback)),
+      b.getNamedAttr("type", TypeAttr::get(type))};
+  auto dimParams =
+      attrs ? attrs.getAs<ArrayAttr>(kDimParamsAttrName) : ArrayAttr();
+  if (dimParams && static_cast<int64_t>(dimParams.size()) == tensor.getRank() &&
+      llvm::all_of(dimParams, [](Attribute a) { return isa<StringAttr>(a); }))
+    fields.push_back(b.getNamedAttr("dim_params", dimParams));
+  return b.getDictionaryAttr(fields);
 }
 
 /// Bytes one element of `type` takes in a buffer (i1 takes a byte).
@@ -221,20 +227,38 @@ struct ExposeEntryPass : mlc::impl::ExposeEntryBase<ExposeEntryPass> {
       return;
     }
 
-    auto toMemRef = [](Type t) {
+    // A tensor with a size-0 dimension has no bare-pointer memref form (the
+    // LLVM lowering rejects it): it is passed as a rank-0 buffer and viewed
+    // with its static shape.
+    auto isEmpty = [](Type t) {
+      return cast<RankedTensorType>(t).getNumElements() == 0;
+    };
+    auto toMemRef = [&](Type t) {
       auto tensor = cast<RankedTensorType>(t);
+      if (isEmpty(t))
+        return MemRefType::get({}, tensor.getElementType());
       return MemRefType::get(tensor.getShape(), tensor.getElementType());
     };
     Block &body = func.front();
     unsigned numInputs = type.getNumInputs();
     Location loc = func.getLoc();
     OpBuilder builder = OpBuilder::atBlockBegin(&body);
+    auto view = [&](Value arg, Type t) -> Value {
+      if (!isEmpty(t))
+        return arg;
+      auto tensor = cast<RankedTensorType>(t);
+      SmallVector<Value> sizes = llvm::map_to_vector(
+          tensor.getShape(), [&](int64_t d) -> Value {
+            return arith::ConstantIndexOp::create(builder, loc, d);
+          });
+      return viewBuffer(builder, loc, tensor, arg, sizes);
+    };
     for (unsigned i = 0; i < numInputs; ++i) {
       BlockArgument oldArg = body.getArgument(i);
       BlockArgument newArg = body.addArgument(toMemRef(oldArg.getType()), loc);
       Value tensor = bufferization::ToTensorOp::create(
-          builder, loc, oldArg.getType(), newArg, /*restrict=*/true,
-          /*writable=*/false);
+          builder, loc, oldArg.getType(), view(newArg, oldArg.getType()),
+          /*restrict=*/true, /*writable=*/false);
       oldArg.replaceAllUsesWith(tensor);
     }
     SmallVector<BlockArgument> outArgs;
@@ -246,7 +270,7 @@ struct ExposeEntryPass : mlc::impl::ExposeEntryBase<ExposeEntryPass> {
     builder.setInsertionPoint(ret);
     for (auto [value, dest] : llvm::zip(ret.getOperands(), outArgs)) {
       auto materialize = bufferization::MaterializeInDestinationOp::create(
-          builder, ret.getLoc(), value, dest);
+          builder, ret.getLoc(), value, view(dest, value.getType()));
       materialize.setRestrict(true);
       materialize.setWritable(true);
     }

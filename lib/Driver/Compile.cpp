@@ -7,6 +7,7 @@
 #include "mlc/Conversion/Passes.h"
 #include "mlc/Dialect/MLC/Transforms/Passes.h"
 #include "mlc/Import/ONNX/ONNXImporter.h"
+#include "mlc/Quantization/Quantize.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Parser/Parser.h"
@@ -20,11 +21,28 @@
 using namespace mlir;
 using namespace mlc;
 
+/// The element type that --quantize=fp16/bf16 asks for, or "".
+static std::string getFloatPrecision(const CompileOptions &options) {
+  if (options.halfPrecision == "fp16")
+    return "f16";
+  if (options.halfPrecision == "bf16")
+    return "bf16";
+  return "";
+}
+
 void mlc::buildGraphPipeline(OpPassManager &pm, const Backend &backend,
                              const CompileOptions &options) {
-  if (options.target.optLevel == 0)
+  std::string floatPrecision = getFloatPrecision(options);
+  if (options.target.optLevel == 0) {
+    if (!floatPrecision.empty()) {
+      ConvertFloatPrecisionOptions precisionOptions;
+      precisionOptions.type = floatPrecision;
+      pm.addPass(createConvertFloatPrecision(precisionOptions));
+    }
     return;
+  }
   GraphOptOptions graphOptions;
+  graphOptions.floatPrecision = floatPrecision;
   if (options.layout != "auto")
     graphOptions.layout = options.layout;
   else if (backend.getPreferredLayout() == DataLayoutPreference::NHWC)
@@ -64,6 +82,67 @@ static std::unique_ptr<llvm::ToolOutputFile> openOutput(StringRef path,
   return file;
 }
 
+/// Serializes a lowered module to a temporary object file and links it into
+/// the shared library at `outputPath`.
+static LogicalResult emitSharedLibrary(ModuleOp module, const Backend &backend,
+                                       const TargetOptions &target,
+                                       StringRef outputPath, Location loc) {
+  SmallString<128> objectPath;
+  int fd;
+  if (llvm::sys::fs::createTemporaryFile("mlc-model", "o", fd, objectPath))
+    return emitError(loc) << "cannot create a temporary object file";
+  llvm::FileRemover removeObject(objectPath);
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    if (failed(backend.serialize(module, target, ArtifactKind::Object, os)))
+      return failure();
+  }
+  return backend.linkSharedLibrary(objectPath, outputPath, target, loc);
+}
+
+/// Post-training quantization, or mlc-lower-quant for a module that comes
+/// quantized (QDQ models), before the graph passes.
+static LogicalResult quantize(ModuleOp module, const BackendRegistry &registry,
+                              const CompileOptions &options, Location loc) {
+  MLIRContext &context = *module.getContext();
+  if (options.quantize.mode == QuantizeMode::None) {
+    if (!options.lowerQuant || !hasQuantizedOps(module))
+      return success();
+    PassManager pm(&context);
+    pm.addPass(createLowerQuant());
+    return pm.run(module);
+  }
+  const Backend *cpu = registry.lookup("cpu");
+  if (!cpu)
+    return emitError(loc) << "--quantize needs the 'cpu' backend to run the "
+                             "float model on the calibration data";
+  // Constants and batch norms folded first: the layers carry their final
+  // weights when they are quantized.
+  PassManager prepare(&context);
+  prepare.addPass(createFoldConstants());
+  prepare.addPass(createFoldBatchNorm());
+  prepare.addPass(createFoldConstants());
+  prepare.addPass(createCanonicalizerPass());
+  prepare.addPass(createCSEPass());
+  if (failed(prepare.run(module)))
+    return failure();
+  // The calibration and report runs: the whole chain for the host CPU.
+  CompileOptions hostOptions;
+  hostOptions.target.optLevel = options.target.optLevel;
+  auto compileForHost = [&](ModuleOp observed, StringRef path) {
+    PassManager graphPM(&context);
+    buildGraphPipeline(graphPM, *cpu, hostOptions);
+    buildMLCToBackendInputPipeline(graphPM);
+    cpu->buildLoweringPipeline(graphPM, hostOptions.target);
+    if (failed(graphPM.run(observed)))
+      return failure();
+    return emitSharedLibrary(observed, *cpu, hostOptions.target, path, loc);
+  };
+  QuantizeOptions quantizeOptions = options.quantize;
+  quantizeOptions.lowerQuant = options.lowerQuant;
+  return quantizeModule(module, quantizeOptions, compileForHost);
+}
+
 LogicalResult mlc::compileModel(MLIRContext &context,
                                 const BackendRegistry &registry,
                                 const CompileOptions &options) {
@@ -71,6 +150,10 @@ LogicalResult mlc::compileModel(MLIRContext &context,
   const Backend *backend = registry.lookup(options.backend);
   if (!backend)
     return emitError(loc) << "unknown backend '" << options.backend << "'";
+  if (!getFloatPrecision(options).empty() && options.backend != "cpu")
+    return emitError(loc) << "--quantize=" << options.halfPrecision
+                          << " is supported by the CPU backend only, not '"
+                          << options.backend << "'";
 
   FailureOr<OwningOpRef<ModuleOp>> module =
       loadModel(context, options.inputPath);
@@ -84,6 +167,9 @@ LogicalResult mlc::compileModel(MLIRContext &context,
   if (!host)
     return emitError(loc) << "backend '" << options.backend
                           << "' needs the 'cpu' backend for the ops it leaves";
+
+  if (failed(quantize(**module, registry, options, loc)))
+    return failure();
 
   PassManager graphPM(&context);
   buildGraphPipeline(graphPM, *backend, options);
@@ -135,17 +221,6 @@ LogicalResult mlc::compileModel(MLIRContext &context,
     return success();
   }
 
-  // Object file in a temporary, then link it into the artifact.
-  SmallString<128> objectPath;
-  int fd;
-  if (llvm::sys::fs::createTemporaryFile("mlc-model", "o", fd, objectPath))
-    return emitError(loc) << "cannot create a temporary object file";
-  llvm::FileRemover removeObject(objectPath);
-  {
-    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    if (failed(backend->serialize(**module, options.target, kind, os)))
-      return failure();
-  }
-  return backend->linkSharedLibrary(objectPath, options.outputPath,
-                                    options.target, loc);
+  return emitSharedLibrary(**module, *backend, options.target,
+                           options.outputPath, loc);
 }

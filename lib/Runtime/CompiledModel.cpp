@@ -285,19 +285,21 @@ Error CompiledModel::run(ModelContext &context, ArrayRef<const void *> inputs,
 
 Error CompiledModel::statusToError(StringRef function,
                                    int32_t status) const {
+  // Artifacts say why through mlc_last_error (CPU ones for every status,
+  // CUDA ones for device failures).
+  const char *reason = abi.lastError ? abi.lastError() : nullptr;
+  bool hasReason = reason && *reason;
   switch (status) {
   case MLC_OK:
     return Error::success();
   case MLC_ERROR_INVALID_ARGUMENT:
-    return createStringError(function + " failed: invalid argument");
+    return createStringError(hasReason ? Twine(reason)
+                                       : function + " failed: invalid argument");
   case MLC_ERROR_OUT_OF_MEMORY:
     return createStringError(function + " failed: out of memory");
-  case MLC_ERROR_NO_DEVICE: {
-    const char *reason = abi.lastError ? abi.lastError() : nullptr;
-    return createStringError(
-        function + " failed: " +
-        (reason && *reason ? reason : "no usable device"));
-  }
+  case MLC_ERROR_NO_DEVICE:
+    return createStringError(function + " failed: " +
+                             (hasReason ? reason : "no usable device"));
   case MLC_ERROR_OUTPUT_TOO_SMALL:
     return createStringError(function + " failed: output buffer too small");
   }

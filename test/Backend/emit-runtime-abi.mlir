@@ -97,10 +97,17 @@ module {
 // CHECK: llvm.return %[[TRUE]] : i1
 // CHECK-LABEL: llvm.func @mlc_run
 // CHECK: %[[OOM:.*]] = llvm.call @mlc_entry
-// CHECK: %[[TWO:.*]] = llvm.mlir.constant(2 : i32) : i32
-// CHECK: %[[ZERO:.*]] = llvm.mlir.constant(0 : i32) : i32
-// CHECK: %[[CODE:.*]] = llvm.select %[[OOM]], %[[TWO]], %[[ZERO]] : i1, i32
-// CHECK: llvm.return %[[CODE]] : i32
+// CHECK: llvm.cond_br %[[OOM]], ^[[OOMBB:bb[0-9]+]], ^[[OKBB:bb[0-9]+]]
+// CHECK: ^[[OKBB]]:
+// CHECK-NEXT: %[[ZERO:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK-NEXT: llvm.return %[[ZERO]] : i32
+// CHECK: ^[[OOMBB]]:
+// CHECK-NEXT: %[[MSG:.*]] = llvm.mlir.addressof @[[OOMMSG:mlc_abi_msg_[0-9]+]]
+// CHECK-NEXT: %[[SLOT:.*]] = llvm.mlir.addressof @mlc_abi_last_error
+// CHECK-NEXT: llvm.store %[[MSG]], %[[SLOT]]
+// CHECK-NEXT: %[[TWO:.*]] = llvm.mlir.constant(2 : i32) : i32
+// CHECK-NEXT: llvm.return %[[TWO]] : i32
+// CHECK: llvm.mlir.global internal constant @[[OOMMSG]]("mlc_run: out of memory\00")
 module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xf32>}], outputs = [{name = "y", type = tensor<4xf32>}]}} {
   llvm.func @malloc(i64) -> !llvm.ptr
   llvm.func @free(!llvm.ptr)
@@ -108,6 +115,29 @@ module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xf32>}], out
     %size = llvm.mlir.constant(4096 : i64) : i64
     %buf = llvm.call @malloc(%size) : (i64) -> !llvm.ptr
     llvm.call @free(%buf) : (!llvm.ptr) -> ()
+    llvm.return
+  }
+}
+
+// -----
+
+// mlc_run_dynamic checks that dimensions sharing a dim_param agree (here N
+// of x and y; M is used once), with a message per failed check that
+// mlc_last_error returns from a thread-local pointer.
+// CHECK: llvm.mlir.global internal thread_local @mlc_abi_last_error()
+// CHECK-LABEL: llvm.func @mlc_last_error() -> !llvm.ptr
+// CHECK: llvm.load
+// CHECK-LABEL: llvm.func @mlc_run_dynamic
+// CHECK: %[[XN:.*]] = llvm.load %{{.*}} : !llvm.ptr -> i64
+// CHECK: llvm.icmp "ne" %{{.*}}, %[[XN]] : i64
+// CHECK-NEXT: llvm.cond_br %{{[0-9]+}}, ^[[FAIL:bb[0-9]+]],
+// CHECK: ^[[FAIL]]:
+// CHECK-NEXT: llvm.mlir.addressof @[[MSG:mlc_abi_msg_[0-9]+]]
+// CHECK-DAG: llvm.mlir.global internal constant @[[MSG]]("mlc_run_dynamic: input 'y' dimension 0 ('N') differs from input 'x' dimension 0, which shares its name\00")
+// CHECK-DAG: llvm.mlir.global internal constant @{{.*}}("mlc_run_dynamic: input 'x' dimension 1 must be 3\00")
+// CHECK-NOT: ('M') differs
+module attributes {mlc.abi = {dynamic, inputs = [{dim_params = ["N", ""], name = "x", type = tensor<?x3xf32>}, {dim_params = ["N", "M"], name = "y", type = tensor<?x?xf32>}], outputs = [{name = "z", type = tensor<?x3xf32>}]}} {
+  llvm.func @mlc_entry(%x: !llvm.ptr, %xs: !llvm.ptr, %y: !llvm.ptr, %ys: !llvm.ptr, %z: !llvm.ptr, %zs: !llvm.ptr, %zc: i64) {
     llvm.return
   }
 }

@@ -18,3 +18,16 @@ module {
     return
   }
 }
+
+// -----
+
+// A static tensor with a size-0 dimension has no bare-pointer memref: it is
+// passed as a rank-0 buffer and viewed with its shape.
+// CHECK: type = tensor<0x3xf32>
+// CHECK: func.func @mlc_entry(%[[X:[^:]*]]: memref<f32>, %[[Y:[^:]*]]: memref<f32>)
+// CHECK: memref.reinterpret_cast %[[X]] to offset: [0], sizes: [0, 3], strides: [3, 1] : memref<f32> to memref<0x3xf32>
+// CHECK: memref.reinterpret_cast %[[Y]] to offset: [0], sizes: [3, 0], strides: [0, 1] : memref<f32> to memref<3x0xf32>
+func.func @main(%x: tensor<0x3xf32> {mlc.name = "x"}) -> tensor<3x0xf32> {
+  %0 = mlc.reshape %x {shape = array<i64: 3, 0>} : (tensor<0x3xf32>) -> tensor<3x0xf32>
+  return %0 : tensor<3x0xf32>
+}

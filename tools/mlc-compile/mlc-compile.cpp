@@ -3,7 +3,12 @@
 //   mlc-compile MODEL.onnx -o OUT.so [--target=host|x86_64|aarch64|cuda|BACKEND]
 //               [--cuda-sm=80|86|89|90] [-O0..-O3] [--emit=mlir|llvm|asm|obj|so]
 //               [--layout=auto|nchw|nhwc] [--load-backend-plugin=PATH.so ...]
-//               [--mlc-print-partition]
+//               [--mlc-print-partition] [--cpu=NAME] [--mattr=+F,...]
+//               [--quantize=int8|int8-dynamic|fp16|bf16] [--calibration-data=DIR]
+//               [--calibration-method=minmax|percentile|entropy]
+//               [--calibration-percentile=P] [--calibration-file=FILE]
+//               [--quant-report=FILE] [--keep-float=NODE,...]
+//               [--mlc-lower-quant=true|false]
 //
 // Exit code 0 on success, 1 on any error (reported as one located line).
 //
@@ -45,6 +50,17 @@ static cl::opt<unsigned>
     cudaSM("cuda-sm",
            cl::desc("SM version for --target=cuda: 80 (default), 86, 89 or 90"),
            cl::init(80), cl::cat(category));
+static cl::opt<std::string>
+    cpuName("cpu",
+            cl::desc("CPU of the CPU backend's target (LLVM name, e.g. "
+                     "sapphirerapids, znver4, neoverse-v1); default: the "
+                     "host's for the host triple, else generic"),
+            cl::cat(category));
+static cl::opt<std::string>
+    cpuFeatures("mattr",
+                cl::desc("LLVM target features added to the CPU's, e.g. "
+                         "+avx512vnni,+avx512vl or +dotprod,+i8mm"),
+                cl::cat(category));
 // Loaded before parsing (see main); declared so that the parser accepts it.
 static cl::list<std::string>
     pluginPaths("load-backend-plugin",
@@ -72,6 +88,89 @@ static cl::opt<mlc::EmitKind> emit(
                clEnumValN(mlc::EmitKind::SharedLib, "so",
                           "shared library with the mlc_runtime.h ABI")),
     cl::cat(category));
+
+static cl::opt<std::string> quantize(
+    "quantize",
+    cl::desc("Post-training quantization: int8 (static, calibrated), "
+             "int8-dynamic (activations quantized at run time), fp16 or "
+             "bf16 (half-precision weights and activations, f32 inputs and "
+             "outputs; CPU backend)"),
+    cl::value_desc("int8|int8-dynamic|fp16|bf16"), cl::init(""),
+    cl::cat(category));
+static cl::opt<std::string> calibrationData(
+    "calibration-data",
+    cl::desc("Directory of calibration inputs: test_data_set_*/input_N.pb "
+             "or one .npy per input ([S, ...] for S samples)"),
+    cl::value_desc("dir"), cl::init(""), cl::cat(category));
+static cl::opt<std::string> calibrationMethod(
+    "calibration-method",
+    cl::desc("Activation ranges: minmax (default), percentile or entropy"),
+    cl::init("minmax"), cl::cat(category));
+static cl::opt<double> calibrationPercentile(
+    "calibration-percentile",
+    cl::desc("Percentage of values the range keeps with "
+             "--calibration-method=percentile (default 99.99)"),
+    cl::init(99.99), cl::cat(category));
+static cl::opt<std::string> calibrationFile(
+    "calibration-file",
+    cl::desc("Written after calibrating; with no --calibration-data, read "
+             "instead of calibrating"),
+    cl::value_desc("file.json"), cl::init(""), cl::cat(category));
+static cl::opt<std::string> quantReport(
+    "quant-report",
+    cl::desc("Write the per-layer error of the quantized model and the "
+             "model size (JSON)"),
+    cl::value_desc("file.json"), cl::init(""), cl::cat(category));
+static cl::list<std::string>
+    keepFloat("keep-float",
+              cl::desc("ONNX node names of layers that stay in float"),
+              cl::value_desc("node,..."), cl::CommaSeparated,
+              cl::cat(category));
+static cl::opt<bool> lowerQuant(
+    "mlc-lower-quant",
+    cl::desc("Lower quantized layers (QDQ models, --quantize=int8) to "
+             "integer arithmetic (default true)"),
+    cl::init(true), cl::cat(category));
+
+/// Fills `options` from the quantization flags; false after an error.
+static bool getQuantizeOptions(mlc::QuantizeOptions &options,
+                               std::string &halfPrecision) {
+  auto error = []() -> raw_ostream & {
+    return WithColor::error(errs(), "mlc-compile");
+  };
+  if (quantize == "fp16" || quantize == "bf16")
+    halfPrecision = quantize;
+  else if (quantize == "int8")
+    options.mode = mlc::QuantizeMode::Int8;
+  else if (quantize == "int8-dynamic")
+    options.mode = mlc::QuantizeMode::Int8Dynamic;
+  else if (!quantize.empty()) {
+    error() << "unknown --quantize '" << quantize
+            << "' (expected int8, int8-dynamic, fp16 or bf16)\n";
+    return false;
+  }
+  mlir::FailureOr<mlc::CalibrationMethod> method =
+      mlc::parseCalibrationMethod(calibrationMethod);
+  if (mlir::failed(method)) {
+    error() << "unknown --calibration-method '" << calibrationMethod
+            << "' (expected minmax, percentile or entropy)\n";
+    return false;
+  }
+  bool quantizing = options.mode != mlc::QuantizeMode::None;
+  if (!quantizing && (!calibrationData.empty() || !calibrationFile.empty() ||
+                      !quantReport.empty() || !keepFloat.empty())) {
+    error() << "--calibration-data, --calibration-file, --quant-report and "
+               "--keep-float need --quantize=int8 or int8-dynamic\n";
+    return false;
+  }
+  options.method = *method;
+  options.percentile = calibrationPercentile;
+  options.calibrationData = calibrationData;
+  options.calibrationFile = calibrationFile;
+  options.reportPath = quantReport;
+  options.keepFloat.assign(keepFloat.begin(), keepFloat.end());
+  return true;
+}
 
 int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
@@ -130,11 +229,23 @@ int main(int argc, char **argv) {
     return 1;
   }
   mlc::CompileOptions options;
+  if (!getQuantizeOptions(options.quantize, options.halfPrecision))
+    return 1;
+  options.lowerQuant = lowerQuant;
   options.layout = layout;
   options.inputPath = inputPath;
   options.outputPath = outputPath;
   options.target = *targetOptions;
   options.target.optLevel = optLevel;
+  if (backendName == "cpu") {
+    if (!cpuName.empty())
+      options.target.cpu = cpuName;
+    if (!cpuFeatures.empty())
+      options.target.features = options.target.features.empty()
+                                    ? cpuFeatures.getValue()
+                                    : options.target.features + "," +
+                                          cpuFeatures.getValue();
+  }
   options.emit = emit;
   options.backend = backendName;
   options.printPartition = printPartition;

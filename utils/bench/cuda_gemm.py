@@ -14,11 +14,22 @@ accumulation: the backend's WMMA kernel), and times in the same process:
   cublas+copies  the same plus the H2D/D2H copies of f32 data mlc_run does,
            the like-for-like comparison with `mlc`.
 
+  mlc gemm kernel  every kernel of a run (CUDA events around each launch:
+           the runtime's MLC_CUDA_PROFILE, in a second context; with f16
+           inputs that is the GEMM and the output conversion), the number to
+           compare with `cublas`; the per-kernel table goes to stderr;
+  mlc all kernels  the same sum.
+
 Prints median and p99 in ms and TFLOP/s for each, and checks MLC's result
-against numpy at rtol 1e-2 (f16 inputs) on a sampled block.
+against numpy at rtol 1e-2 (f16 inputs) on sampled rows.
 
     .venv/bin/python utils/bench/cuda_gemm.py --mlc-compile build/bin/mlc-compile \
         [--n 4096] [--sm 90] [--runs 50] [--warmup 5]
+    .venv/bin/python utils/bench/cuda_gemm.py --artifact gemm4096-sm90.so --n 4096
+
+`--artifact` benchmarks an artifact compiled elsewhere (no compiler needed:
+`mlc-compile gemm.onnx --target=cuda --cuda-sm=90 -o gemm4096-sm90.so` of
+the model `--write-model` writes), e.g. on a GPU machine without MLC.
 """
 import argparse
 import ctypes
@@ -65,12 +76,13 @@ def check(rc: int, what: str) -> None:
         sys.exit(f"cuda_gemm.py: {what} failed with status {rc}")
 
 
-def stats(name: str, times_ms: list, flops: float) -> None:
+def stats(name: str, times_ms: list, flops: float) -> float:
     times_ms = sorted(times_ms)
     median = statistics.median(times_ms)
     p99 = times_ms[min(len(times_ms) - 1, int(round(0.99 * (len(times_ms) - 1))))]
-    print(f"{name:15s} median={median:9.3f} ms p99={p99:9.3f} ms "
+    print(f"{name:16s} median={median:9.3f} ms p99={p99:9.3f} ms "
           f"{flops / (median * 1e-3) / 1e12:8.1f} TFLOP/s")
+    return median
 
 
 def main() -> int:
@@ -80,14 +92,26 @@ def main() -> int:
     parser.add_argument("--sm", type=int, default=80, choices=[80, 86, 89, 90])
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--artifact", type=Path,
+                        help="a compiled MatMul artifact (N x N x N): skip compiling")
+    parser.add_argument("--write-model", type=Path,
+                        help="write the N x N MatMul ONNX model here and exit")
+    parser.add_argument("--check-rows", type=int, default=256,
+                        help="rows of C checked against numpy")
     args = parser.parse_args()
     n = args.n
     flops = 2.0 * n * n * n
 
+    if args.write_model:
+        build_model(args.write_model, n)
+        return 0
     work = Path(tempfile.mkdtemp(prefix="mlc-cuda-gemm-"))
-    build_model(work / "gemm.onnx", n)
-    subprocess.run([args.mlc_compile, str(work / "gemm.onnx"), "--target=cuda",
-                    f"--cuda-sm={args.sm}", "-o", str(work / "gemm.so")], check=True)
+    artifact = args.artifact
+    if artifact is None:
+        build_model(work / "gemm.onnx", n)
+        artifact = work / "gemm.so"
+        subprocess.run([args.mlc_compile, str(work / "gemm.onnx"), "--target=cuda",
+                        f"--cuda-sm={args.sm}", "-o", str(artifact)], check=True)
 
     rng = np.random.default_rng(0)
     a = rng.standard_normal((n, n), dtype=np.float32)
@@ -95,7 +119,7 @@ def main() -> int:
     c = np.zeros((n, n), np.float32)
 
     # --- MLC artifact -----------------------------------------------------
-    model = ctypes.CDLL(str(work / "gemm.so"))
+    model = ctypes.CDLL(str(artifact.resolve()))
     model.mlc_context_create.restype = ctypes.c_void_p
     model.mlc_run.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
     model.mlc_last_error.restype = ctypes.c_char_p
@@ -111,12 +135,31 @@ def main() -> int:
             sys.exit(f"cuda_gemm.py: mlc_run: {model.mlc_last_error().decode()}")
         if i >= args.warmup:
             mlc_times.append(elapsed)
-    rows = slice(0, 256)
+    # Rows spread over every block row of the kernels' tiles.
+    rows = np.unique(np.linspace(0, n - 1, min(args.check_rows, n)).astype(int))
     ref = a[rows].astype(np.float16).astype(np.float32) @ b.astype(np.float16).astype(np.float32)
     if not np.allclose(c[rows], ref, rtol=1e-2, atol=1e-2 * np.abs(ref).max()):
         print("cuda_gemm.py: MLC result differs from numpy "
               f"(max abs diff {np.abs(c[rows] - ref).max()})")
         return 1
+    print(f"mlc result matches numpy on {len(rows)} rows (rtol 1e-2)")
+
+    # The kernels alone: a second context that times every launch with
+    # CUDA events (MLC_CUDA_PROFILE); mlc_cuda_last_run_kernel_ms is the
+    # device time of one run's kernels (conversions included).
+    os.environ["MLC_CUDA_PROFILE"] = "1"
+    pctx = model.mlc_context_create(1)
+    del os.environ["MLC_CUDA_PROFILE"]
+    model.mlc_cuda_last_run_kernel_ms.restype = ctypes.c_double
+    model.mlc_cuda_last_run_kernel_ms.argtypes = [ctypes.c_void_p]
+    all_times = []
+    for i in range(args.warmup + args.runs):
+        if model.mlc_run(pctx, inputs, outputs) != 0:
+            sys.exit(f"cuda_gemm.py: mlc_run: {model.mlc_last_error().decode()}")
+        if i >= args.warmup:
+            all_times.append(model.mlc_cuda_last_run_kernel_ms(ctypes.c_void_p(pctx)))
+    model.mlc_context_destroy(ctypes.c_void_p(pctx))  # prints the per-kernel table
+    gemm_times = all_times
 
     # --- cuBLAS on the same (primary) context -------------------------------
     cuda = ctypes.CDLL("libcuda.so.1")
@@ -171,8 +214,11 @@ def main() -> int:
     copies_times = timed(gemm_with_copies, args.runs, args.warmup)
     print(f"FP16 GEMM {n}x{n}x{n}, f32 accumulation, sm_{args.sm}, {args.runs} runs")
     stats("mlc", mlc_times, flops)
-    stats("cublas", cublas_times, flops)
+    gemm_ms = stats("mlc gemm kernel", gemm_times, flops)
+    stats("mlc all kernels", all_times, flops)
+    cublas_ms = stats("cublas", cublas_times, flops)
     stats("cublas+copies", copies_times, flops)
+    print(f"mlc gemm kernel reaches {100.0 * cublas_ms / gemm_ms:.1f}% of cuBLAS's throughput")
     cublas.cublasDestroy_v2(handle)
     model.mlc_context_destroy(ctypes.c_void_p(ctx))
     return 0

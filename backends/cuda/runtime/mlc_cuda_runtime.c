@@ -11,7 +11,13 @@
  * pool that keeps freed blocks, so the first run sizes the pool and later
  * runs allocate nothing from the driver; weights are uploaded once per
  * context (mlc_cuda_device_constant).
+ *
+ * Profiling: with MLC_CUDA_PROFILE set in the environment when a context is
+ * created, every launch is bracketed by CUDA events; the device time of the
+ * kernels of the last run is mlc_cuda_last_run_kernel_ms(), and destroying
+ * the context prints each kernel's launches and time to stderr.
  */
+#include "mlc_cuda_runtime.h"
 #include "mlc/Runtime/mlc_runtime.h"
 
 #include <dlfcn.h>
@@ -31,6 +37,13 @@ typedef struct CUmod_st *CUmodule;
 typedef struct CUfunc_st *CUfunction;
 typedef struct CUstream_st *CUstream;
 typedef unsigned long long CUdeviceptr;
+typedef struct CUevent_st *CUevent;
+/* cuFuncSetAttribute's CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES. */
+enum { kMaxDynamicSharedSizeAttribute = 8 };
+/* A CUtensorMap: 128 opaque bytes, 64-byte aligned. */
+typedef struct {
+  _Alignas(64) unsigned long long opaque[16];
+} CUtensorMap;
 
 typedef struct {
   CUresult (*init)(unsigned);
@@ -53,6 +66,17 @@ typedef struct {
   CUresult (*memcpyAsync)(CUdeviceptr, CUdeviceptr, size_t, CUstream);
   CUresult (*memcpyHtoD)(CUdeviceptr, const void *, size_t);
   CUresult (*getErrorName)(CUresult, const char **);
+  /* Profiling only; a driver without them runs without profiles. */
+  CUresult (*eventCreate)(CUevent *, unsigned);
+  CUresult (*eventRecord)(CUevent, CUstream);
+  CUresult (*eventElapsedTime)(float *, CUevent, CUevent);
+  CUresult (*eventDestroy)(CUevent);
+  CUresult (*getErrorString)(CUresult, const char **);
+  CUresult (*funcSetAttribute)(CUfunction, int, int);
+  CUresult (*tensorMapEncodeTiled)(void *, int, uint32_t, void *,
+                                   const uint64_t *, const uint64_t *,
+                                   const uint32_t *, const uint32_t *, int,
+                                   int, int, int);
 } Driver;
 
 static Driver driver;
@@ -98,6 +122,13 @@ static void loadDriver(void) {
       return;
     }
   }
+  driver.eventCreate = dlsym(lib, "cuEventCreate");
+  driver.eventRecord = dlsym(lib, "cuEventRecord");
+  driver.eventElapsedTime = dlsym(lib, "cuEventElapsedTime");
+  driver.eventDestroy = dlsym(lib, "cuEventDestroy_v2");
+  driver.getErrorString = dlsym(lib, "cuGetErrorString");
+  driver.funcSetAttribute = dlsym(lib, "cuFuncSetAttribute");
+  driver.tensorMapEncodeTiled = dlsym(lib, "cuTensorMapEncodeTiled");
   CUresult rc = driver.init(0);
   int count = 0;
   if (rc == 0)
@@ -125,6 +156,25 @@ typedef struct {
   CUdeviceptr device;
 } Constant;
 
+/* One profiled launch of the current run. */
+typedef struct {
+  CUfunction function;
+  CUevent start, stop;
+} Launch;
+
+/* A kernel's totals over the context's runs. */
+typedef struct {
+  CUfunction function;
+  long launches;
+  double ms;
+} KernelTime;
+
+/* A TMA descriptor in device memory (kernels read it from there). */
+typedef struct {
+  CUtensorMap map;
+  CUdeviceptr device;
+} TensorMap;
+
 struct mlc_context {
   mlc_context *model; /* the generated context */
   CUdevice device;
@@ -134,13 +184,21 @@ struct mlc_context {
   size_t numBlocks, capBlocks;
   Constant *constants;
   size_t numConstants, capConstants;
+  TensorMap *tensorMaps;
+  size_t numTensorMaps, capTensorMaps;
   int lastWasLaunch;
+  int profiling;
+  Launch *launches; /* events are kept and reused across runs */
+  size_t numLaunches, capLaunches;
+  KernelTime *kernelTimes;
+  size_t numKernelTimes;
+  double lastRunKernelMs;
   CUresult error;
-  char message[256];
+  char message[512];
 };
 
 static __thread mlc_context *current;
-static __thread char lastError[256];
+static __thread char lastError[512];
 
 const char *mlc_last_error(void) { return lastError; }
 
@@ -150,10 +208,14 @@ static int check(CUresult rc, const char *what) {
     return 1;
   if (current && current->error == 0) {
     const char *name = "unknown error";
+    const char *description = "";
     driver.getErrorName(rc, &name);
+    if (driver.getErrorString)
+      driver.getErrorString(rc, &description);
     current->error = rc;
-    snprintf(current->message, sizeof current->message, "%s failed: %s", what,
-             name);
+    snprintf(current->message, sizeof current->message, "%s failed: %s%s%s%s",
+             what, name, *description ? " (" : "", description,
+             *description ? ")" : "");
   }
   return 0;
 }
@@ -177,6 +239,36 @@ typedef struct {
   Kernel *kernels;
   size_t numKernels;
 } ModuleHandle;
+
+/* Kernel names by function, for the profile. */
+static struct {
+  CUfunction function;
+  const char *name;
+} *kernelNames;
+static size_t numKernelNames;
+static pthread_mutex_t kernelNamesLock = PTHREAD_MUTEX_INITIALIZER;
+
+static void rememberKernelName(CUfunction function, const char *name) {
+  pthread_mutex_lock(&kernelNamesLock);
+  void *grown =
+      realloc(kernelNames, (numKernelNames + 1) * sizeof *kernelNames);
+  if (grown) {
+    kernelNames = grown;
+    kernelNames[numKernelNames].function = function;
+    kernelNames[numKernelNames++].name = name;
+  }
+  pthread_mutex_unlock(&kernelNamesLock);
+}
+
+static const char *kernelName(CUfunction function) {
+  const char *name = "?";
+  pthread_mutex_lock(&kernelNamesLock);
+  for (size_t i = 0; i < numKernelNames; ++i)
+    if (kernelNames[i].function == function)
+      name = kernelNames[i].name;
+  pthread_mutex_unlock(&kernelNamesLock);
+  return name;
+}
 
 void *mgpuModuleLoadJIT(void *data, int optLevel) {
   (void)optLevel;
@@ -227,6 +319,7 @@ void *mgpuModuleGetFunction(void *module, const char *name) {
     handle->kernels = grown;
     handle->kernels[handle->numKernels++] = (Kernel){name, function};
   }
+  rememberKernelName(function, name);
   return function;
 }
 
@@ -241,6 +334,83 @@ void mgpuStreamSynchronize(void *stream) {
   check(driver.streamSynchronize(stream), "cuStreamSynchronize");
 }
 
+/* --- Profiling ----------------------------------------------------------- */
+
+/* The event pair for the next launch of this run (NULL on failure). */
+static Launch *nextLaunch(void) {
+  if (current->numLaunches == current->capLaunches) {
+    size_t cap = current->capLaunches ? 2 * current->capLaunches : 64;
+    Launch *grown = realloc(current->launches, cap * sizeof *grown);
+    if (!grown)
+      return NULL;
+    current->launches = grown;
+    for (size_t i = current->capLaunches; i < cap; ++i) {
+      grown[i] = (Launch){NULL, NULL, NULL};
+      if (!check(driver.eventCreate(&grown[i].start, 0), "cuEventCreate") ||
+          !check(driver.eventCreate(&grown[i].stop, 0), "cuEventCreate")) {
+        current->capLaunches = i;
+        return NULL;
+      }
+    }
+    current->capLaunches = cap;
+  }
+  return &current->launches[current->numLaunches++];
+}
+
+/* After a run's synchronization: adds its launches to the kernel totals. */
+static void collectProfile(mlc_context *ctx) {
+  ctx->lastRunKernelMs = 0;
+  for (size_t i = 0; i < ctx->numLaunches; ++i) {
+    Launch *launch = &ctx->launches[i];
+    float ms = 0;
+    if (!check(driver.eventElapsedTime(&ms, launch->start, launch->stop),
+               "cuEventElapsedTime"))
+      break;
+    ctx->lastRunKernelMs += ms;
+    KernelTime *entry = NULL;
+    for (size_t k = 0; k < ctx->numKernelTimes && !entry; ++k)
+      if (ctx->kernelTimes[k].function == launch->function)
+        entry = &ctx->kernelTimes[k];
+    if (!entry) {
+      KernelTime *grown = realloc(ctx->kernelTimes, (ctx->numKernelTimes + 1) *
+                                                        sizeof *grown);
+      if (!grown)
+        continue;
+      ctx->kernelTimes = grown;
+      entry = &grown[ctx->numKernelTimes++];
+      *entry = (KernelTime){launch->function, 0, 0};
+    }
+    entry->launches += 1;
+    entry->ms += ms;
+  }
+  ctx->numLaunches = 0;
+}
+
+static int byTime(const void *a, const void *b) {
+  double x = ((const KernelTime *)a)->ms, y = ((const KernelTime *)b)->ms;
+  return (x < y) - (x > y);
+}
+
+static void printProfile(mlc_context *ctx) {
+  qsort(ctx->kernelTimes, ctx->numKernelTimes, sizeof *ctx->kernelTimes,
+        byTime);
+  double total = 0;
+  for (size_t k = 0; k < ctx->numKernelTimes; ++k)
+    total += ctx->kernelTimes[k].ms;
+  fprintf(stderr, "mlc cuda profile: %zu kernels, %.3f ms in all\n",
+          ctx->numKernelTimes, total);
+  for (size_t k = 0; k < ctx->numKernelTimes; ++k) {
+    KernelTime *t = &ctx->kernelTimes[k];
+    fprintf(stderr, "  %10.3f ms %5.1f%% %6ld launches  %s\n", t->ms,
+            total > 0 ? 100 * t->ms / total : 0.0, t->launches,
+            kernelName(t->function));
+  }
+}
+
+double mlc_cuda_last_run_kernel_ms(const mlc_context *ctx) {
+  return ctx && ctx->profiling ? ctx->lastRunKernelMs : -1.0;
+}
+
 void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
                       intptr_t gridZ, intptr_t blockX, intptr_t blockY,
                       intptr_t blockZ, int32_t smem, void *stream,
@@ -249,9 +419,33 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
   if (failed() || !function)
     return;
   current->lastWasLaunch = 1;
-  check(driver.launchKernel(function, gridX, gridY, gridZ, blockX, blockY,
-                            blockZ, smem, stream, params, extra),
-        "cuLaunchKernel");
+  /* Beyond 48 KiB, dynamic shared memory must be asked for. */
+  if (smem > 48 * 1024 &&
+      (!driver.funcSetAttribute ||
+       !check(driver.funcSetAttribute(function, kMaxDynamicSharedSizeAttribute,
+                                      smem),
+              "cuFuncSetAttribute")))
+    return;
+  Launch *launch = current->profiling ? nextLaunch() : NULL;
+  if (launch)
+    check(driver.eventRecord(launch->start, stream), "cuEventRecord");
+  CUresult rc = driver.launchKernel(function, gridX, gridY, gridZ, blockX,
+                                    blockY, blockZ, smem, stream, params,
+                                    extra);
+  if (rc != 0) {
+    char what[192];
+    snprintf(what, sizeof what,
+             "cuLaunchKernel(%s, grid %ld x %ld x %ld, block %ld x %ld x %ld, "
+             "%d bytes of shared memory)",
+             kernelName(function), (long)gridX, (long)gridY, (long)gridZ,
+             (long)blockX, (long)blockY, (long)blockZ, smem);
+    check(rc, what);
+    return;
+  }
+  if (launch) {
+    launch->function = function;
+    check(driver.eventRecord(launch->stop, stream), "cuEventRecord");
+  }
 }
 
 /* --- Memory ------------------------------------------------------------- */
@@ -336,6 +530,86 @@ void *mlc_cuda_device_constant(const void *host, uint64_t size) {
   return (void *)(uintptr_t)ptr;
 }
 
+/* --- TMA descriptors (sm_90) -------------------------------------------- */
+
+/* The ranked memref descriptor of MLIR's LLVM lowering, for rank R:
+ * allocated, aligned, offset, sizes[R], strides[R] (all 64-bit). */
+typedef struct {
+  void *allocated;
+  char *aligned;
+  int64_t offset;
+  int64_t sizesAndStrides[];
+} MemRefDescriptor;
+
+/* What nvgpu.tma.create.descriptor lowers to (the signature of MLIR's
+ * CUDA runtime wrappers): a CUtensorMap of the memref (outermost
+ * dimension first in the memref, innermost first for the driver) with the
+ * box `boxDims` (outermost first), in device memory. Descriptors are kept
+ * per context and reused when a later run builds the same one, so runs
+ * after the first copy nothing. */
+void *mgpuTensorMapEncodeTiledMemref(int64_t rank, void *rankedDescriptor,
+                                     int64_t dataType, int64_t interleave,
+                                     int64_t swizzle, int64_t l2Promotion,
+                                     int64_t oobFill, int64_t *boxDims) {
+  /* Bytes per element by CUtensorMapDataType. */
+  static const int64_t elementSize[] = {1, 2, 4, 4, 8, 8, 2, 4, 8, 2, 4, 4, 4};
+  if (failed())
+    return NULL;
+  if (!driver.tensorMapEncodeTiled) {
+    check(801 /* CUDA_ERROR_NOT_SUPPORTED */, "cuTensorMapEncodeTiled");
+    return NULL;
+  }
+  if (rank < 1 || rank > 5 || dataType < 0 || dataType > 12) {
+    check(1 /* CUDA_ERROR_INVALID_VALUE */, "mgpuTensorMapEncodeTiledMemref");
+    return NULL;
+  }
+  MemRefDescriptor *memref = rankedDescriptor;
+  const int64_t *sizes = memref->sizesAndStrides;
+  const int64_t *strides = memref->sizesAndStrides + rank;
+  uint64_t globalDim[5] = {1, 1, 1, 1, 1}, globalStrides[5] = {0};
+  uint32_t box[5] = {1, 1, 1, 1, 1}, elementStrides[5] = {1, 1, 1, 1, 1};
+  for (int64_t i = 0; i < rank; ++i) {
+    globalDim[i] = (uint64_t)sizes[rank - 1 - i];
+    box[i] = (uint32_t)boxDims[rank - 1 - i];
+  }
+  for (int64_t i = 0; i + 1 < rank; ++i)
+    globalStrides[i] = (uint64_t)(strides[rank - 2 - i] * elementSize[dataType]);
+  void *address = memref->aligned + memref->offset * elementSize[dataType];
+  CUtensorMap map;
+  memset(&map, 0, sizeof map);
+  if (!check(driver.tensorMapEncodeTiled(
+                 &map, (int)dataType, (uint32_t)rank, address, globalDim,
+                 globalStrides, box, elementStrides, (int)interleave,
+                 (int)swizzle, (int)l2Promotion, (int)oobFill),
+             "cuTensorMapEncodeTiled"))
+    return NULL;
+  for (size_t i = 0; i < current->numTensorMaps; ++i)
+    if (memcmp(&current->tensorMaps[i].map, &map, sizeof map) == 0)
+      return (void *)(uintptr_t)current->tensorMaps[i].device;
+  if (current->numTensorMaps == current->capTensorMaps) {
+    size_t cap = current->capTensorMaps ? 2 * current->capTensorMaps : 16;
+    TensorMap *grown = realloc(current->tensorMaps, cap * sizeof *grown);
+    if (!grown) {
+      check(2, "host allocation");
+      return NULL;
+    }
+    current->tensorMaps = grown;
+    current->capTensorMaps = cap;
+  }
+  CUdeviceptr ptr;
+  if (!check(driver.memAlloc(&ptr, sizeof map), "cuMemAlloc"))
+    return NULL;
+  /* Synchronous: the descriptor is read by kernels of this stream. */
+  if (!check(driver.memcpyHtoD(ptr, &map, sizeof map), "cuMemcpyHtoD")) {
+    driver.memFree(ptr);
+    return NULL;
+  }
+  TensorMap *entry = &current->tensorMaps[current->numTensorMaps++];
+  entry->map = map;
+  entry->device = ptr;
+  return (void *)(uintptr_t)ptr;
+}
+
 /* --- The public ABI ------------------------------------------------------ */
 
 mlc_context *mlc_cuda_model_context_create(int32_t numThreads);
@@ -362,6 +636,9 @@ mlc_context *mlc_context_create(int32_t numThreads) {
   }
   mlc_context *previous = current;
   current = ctx;
+  ctx->profiling = getenv("MLC_CUDA_PROFILE") && driver.eventCreate &&
+                   driver.eventRecord && driver.eventElapsedTime &&
+                   driver.eventDestroy;
   if (check(driver.deviceGet(&ctx->device, 0), "cuDeviceGet") &&
       check(driver.primaryCtxRetain(&ctx->cuContext, ctx->device),
             "cuDevicePrimaryCtxRetain") &&
@@ -378,16 +655,27 @@ void mlc_context_destroy(mlc_context *ctx) {
     driver.ctxSetCurrent(ctx->cuContext);
     if (ctx->stream)
       driver.streamSynchronize(ctx->stream);
+    if (ctx->profiling)
+      printProfile(ctx);
+    for (size_t i = 0; i < ctx->capLaunches; ++i) {
+      driver.eventDestroy(ctx->launches[i].start);
+      driver.eventDestroy(ctx->launches[i].stop);
+    }
     for (size_t i = 0; i < ctx->numBlocks; ++i)
       driver.memFree(ctx->blocks[i].ptr);
     for (size_t i = 0; i < ctx->numConstants; ++i)
       driver.memFree(ctx->constants[i].device);
+    for (size_t i = 0; i < ctx->numTensorMaps; ++i)
+      driver.memFree(ctx->tensorMaps[i].device);
     if (ctx->stream)
       driver.streamDestroy(ctx->stream);
     driver.primaryCtxRelease(ctx->device);
   }
   free(ctx->blocks);
   free(ctx->constants);
+  free(ctx->launches);
+  free(ctx->kernelTimes);
+  free(ctx->tensorMaps);
   mlc_cuda_model_context_destroy(ctx->model);
   free(ctx);
 }
@@ -404,9 +692,12 @@ int32_t mlc_run(mlc_context *ctx, const void *const *inputs,
   current = ctx;
   int32_t status = MLC_ERROR_NO_DEVICE;
   if (check(driver.ctxSetCurrent(ctx->cuContext), "cuCtxSetCurrent")) {
+    ctx->numLaunches = 0;
     status = mlc_cuda_model_run(ctx->model, inputs, outputs);
     if (ctx->error == 0)
       check(driver.streamSynchronize(ctx->stream), "cuStreamSynchronize");
+    if (ctx->error == 0 && ctx->profiling)
+      collectProfile(ctx);
   }
   if (ctx->error != 0) {
     snprintf(lastError, sizeof lastError, "%s", ctx->message);

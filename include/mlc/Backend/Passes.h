@@ -14,6 +14,10 @@ inline constexpr llvm::StringLiteral kNameAttrName = "mlc.name";
 /// integers are unsigned (ONNX uint8..uint64); the runtime ABI reports them
 /// as MLC_DTYPE_U*.
 inline constexpr llvm::StringLiteral kUnsignedAttrName = "mlc.unsigned";
+/// Argument attribute of a model input: an array holding the ONNX dim_param
+/// of every dimension ("" for none). mlc-emit-runtime-abi checks, at run
+/// time, that the inputs sharing a name agree on its size.
+inline constexpr llvm::StringLiteral kDimParamsAttrName = "mlc.dim_params";
 /// Symbol of the destination-passing entry point.
 inline constexpr llvm::StringLiteral kEntryFuncName = "mlc_entry";
 

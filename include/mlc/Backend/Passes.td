@@ -28,7 +28,10 @@ def ExposeEntry : Pass<"mlc-expose-entry", "mlir::ModuleOp"> {
     instead: each input is (data: `memref<T>`, shape: `memref<Rxi64>`), each
     output (data, shape, capacity: i64); the entry writes every output's
     sizes to its shape buffer and its data when it fits the capacity, and
-    `mlc.abi` gets the unit `dynamic`.
+    `mlc.abi` gets the unit `dynamic`. An input's `mlc.dim_params` (the ONNX
+    dim_param of each dimension) is recorded as `dim_params`. A static
+    tensor with a size-0 dimension is passed as a `memref<T>` and viewed
+    with its shape (bare-pointer lowering has no form for it).
   }];
   let options = [
     Option<"entryName", "entry", "std::string", "\"main\"",
@@ -49,8 +52,12 @@ def EmitRuntimeABI : Pass<"mlc-emit-runtime-abi", "mlir::ModuleOp"> {
     of include/mlc/Runtime/mlc_runtime.h: `mlc_abi_version`,
     `mlc_num_inputs`, `mlc_num_outputs`, `mlc_input_info`, `mlc_output_info`,
     `mlc_context_create`, `mlc_run` (which calls `@mlc_entry` with the data
-    pointers) and `mlc_context_destroy`, plus the constant tensor
-    descriptions they return.
+    pointers), `mlc_run_dynamic`, `mlc_context_destroy` and
+    `mlc_last_error`, plus the constant tensor descriptions they return.
+    `mlc_run_dynamic` checks the input shapes before the call: static
+    dimensions, no negative size, and equal sizes for the dimensions that
+    share a `dim_params` name; each failed check stores its own message in
+    a thread-local pointer that `mlc_last_error` returns.
   }];
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }

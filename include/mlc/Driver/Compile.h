@@ -10,6 +10,7 @@
 #define MLC_DRIVER_COMPILE_H
 
 #include "mlc/Backend/Registry.h"
+#include "mlc/Quantization/Quantize.h"
 
 #include "mlir/IR/MLIRContext.h"
 
@@ -35,6 +36,15 @@ struct CompileOptions {
   std::string layout = "auto";
   /// Print, per op, which backend gets it and why (mlc-print-partition).
   bool printPartition = false;
+  /// Post-training quantization (--quantize=int8|int8-dynamic), done on
+  /// the imported module before the graph passes.
+  QuantizeOptions quantize;
+  /// Run mlc-lower-quant on a module with quantize / dequantize ops (QDQ
+  /// models) before the graph passes.
+  bool lowerQuant = true;
+  /// --quantize=fp16|bf16: "fp16" or "bf16" (half-precision weights and
+  /// activations, mlc-convert-float-precision; CPU backend only), else "".
+  std::string halfPrecision;
 };
 
 /// Adds the graph passes that `options` ask for: `mlc-graph-opt` from -O1

@@ -26,6 +26,12 @@
  *   int32_t s = mlc_run_dynamic(ctx, ins, in_shapes, outs, caps, out_shapes);
  *   if (s == MLC_ERROR_OUTPUT_TOO_SMALL) { grow y to y_shape; call again; }
  *
+ * Output shapes may depend on the input data (NonZero, TopK with an input
+ * k, Compress, Range of runtime bounds, ...): the compiled code computes
+ * them, so a first call with capacity 0 (null buffers) returns
+ * MLC_ERROR_OUTPUT_TOO_SMALL with the exact sizes (MLC_OK when every
+ * output is empty).
+ *
  * Statically shaped models export both functions; mlc_run is their fast
  * path (no shape checks). A model with a -1 anywhere answers mlc_run with
  * MLC_ERROR_INVALID_ARGUMENT.
@@ -67,8 +73,7 @@ typedef enum mlc_status {
   MLC_ERROR_INVALID_ARGUMENT = 1,
   MLC_ERROR_OUT_OF_MEMORY = 2,
   /* An accelerator artifact (CUDA) found no usable device (no driver, no
-   * GPU) or the device failed; such artifacts also export
-   * `const char *mlc_last_error(void)`, which says why. */
+   * GPU) or the device failed; mlc_last_error() says why. */
   MLC_ERROR_NO_DEVICE = 3,
   /* mlc_run_dynamic: an output buffer is smaller than its result. */
   MLC_ERROR_OUTPUT_TOO_SMALL = 4
@@ -109,9 +114,12 @@ int32_t mlc_run(mlc_context *ctx, const void *const *inputs,
 /* Runs the model on inputs of the given shapes (ABI version 2; every model
  * exports it). `input_shapes[i]` holds mlc_input_info(i)->rank dimensions;
  * each must be >= 0 and equal the static dimension where that is not -1,
- * else MLC_ERROR_INVALID_ARGUMENT. Inputs that share a symbolic dimension
- * (e.g. batch) must agree on it: the model does not check, and disagreeing
- * sizes make it read out of bounds. `outputs[i]` is a caller buffer of
+ * and the dynamic dimensions that share an ONNX dim_param (e.g. a batch `N`
+ * of several inputs) must be equal; else the call returns
+ * MLC_ERROR_INVALID_ARGUMENT before reading any input, and
+ * mlc_last_error() names the input and dimension. (Dynamic dimensions
+ * without a dim_param cannot be related: the caller must keep them
+ * consistent with the model.) `outputs[i]` is a caller buffer of
  * `output_capacities[i]` bytes; the run writes output i's shape to
  * `output_shapes[i]` (mlc_output_info(i)->rank entries) and its data to
  * `outputs[i]`. Returns MLC_OK, MLC_ERROR_OUTPUT_TOO_SMALL (shapes written,
@@ -126,6 +134,13 @@ int32_t mlc_run_dynamic(mlc_context *ctx, const void *const *inputs,
                         int64_t *const *output_shapes);
 
 void mlc_context_destroy(mlc_context *ctx);
+
+/* A message saying why the last failed call of mlc_run or mlc_run_dynamic
+ * on this thread failed (e.g. "mlc_run_dynamic: input 'mask' dimension 0
+ * ('N') differs from input 'x' dimension 0, which shares its name"), or ""
+ * before any failure. Owned by the artifact; valid until the next call.
+ * CUDA artifacts report device failures here. */
+const char *mlc_last_error(void);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -18,11 +18,17 @@ using namespace mlir;
 using namespace mlc;
 
 /// Multiply-accumulate of one scalar pair into `acc`.
+/// f16/bf16 operands are widened to an f32 accumulator first.
 static Value createMulAdd(OpBuilder &b, Location loc, Value lhs, Value rhs,
                           Value acc) {
-  if (isa<FloatType>(acc.getType()))
+  if (isa<FloatType>(acc.getType())) {
+    if (lhs.getType() != acc.getType())
+      lhs = arith::ExtFOp::create(b, loc, acc.getType(), lhs);
+    if (rhs.getType() != acc.getType())
+      rhs = arith::ExtFOp::create(b, loc, acc.getType(), rhs);
     return arith::AddFOp::create(b, loc, acc,
                                  arith::MulFOp::create(b, loc, lhs, rhs));
+  }
   return arith::AddIOp::create(b, loc, acc,
                                arith::MulIOp::create(b, loc, lhs, rhs));
 }
@@ -99,13 +105,19 @@ struct MatMulLowering : OpRewritePattern<MatMulOp> {
         sizes.push_back(size);
       }
     }
-    Value init = createZeroFilled(rewriter, loc, resultType, sizes);
+    // f16/bf16 products accumulate in f32 and are rounded once at the end.
+    Type elementType = resultType.getElementType();
+    RankedTensorType accType =
+        resultType.clone(getAccumulatorType(elementType));
+    Value init = createZeroFilled(rewriter, loc, accType, sizes);
     if (lhsType.getRank() == 2 && rhsType.getRank() == 2) {
-      rewriter.replaceOp(op, linalg::MatmulOp::create(
-                                 rewriter, loc, TypeRange{resultType},
-                                 ValueRange{op.getLhs(), op.getRhs()},
-                                 ValueRange{init})
-                                 .getResult(0));
+      Value product = linalg::MatmulOp::create(
+                          rewriter, loc, TypeRange{accType},
+                          ValueRange{op.getLhs(), op.getRhs()},
+                          ValueRange{init})
+                          .getResult(0);
+      rewriter.replaceOp(
+          op, createFloatConversion(rewriter, loc, product, elementType));
       return success();
     }
 
@@ -150,13 +162,15 @@ struct MatMulLowering : OpRewritePattern<MatMulOp> {
                                                utils::IteratorType::parallel);
     iterators.back() = utils::IteratorType::reduction;
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{resultType},
+        rewriter, loc, TypeRange{accType},
         ValueRange{op.getLhs(), op.getRhs()}, ValueRange{init}, maps,
         iterators, [](OpBuilder &b, Location nloc, ValueRange args) {
           linalg::YieldOp::create(
               b, nloc, createMulAdd(b, nloc, args[0], args[1], args[2]));
         });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(op, createFloatConversion(rewriter, loc,
+                                                 generic.getResult(0),
+                                                 elementType));
     return success();
   }
 };
@@ -176,17 +190,22 @@ struct GemmLowering : OpRewritePattern<GemmOp> {
     SmallVector<Value> sizes;
     addDynamicSize(rewriter, loc, resultType, 0, a, 0, sizes);
     addDynamicSize(rewriter, loc, resultType, 1, b, 1, sizes);
+    // f16/bf16: the product and the epilogue run in f32, rounded once.
+    Type elementType = resultType.getElementType();
+    Type accElementType = getAccumulatorType(elementType);
+    RankedTensorType accType = resultType.clone(accElementType);
     Value product =
-        linalg::MatmulOp::create(rewriter, loc, TypeRange{resultType},
+        linalg::MatmulOp::create(rewriter, loc, TypeRange{accType},
                                  ValueRange{a, b},
                                  ValueRange{createZeroFilled(rewriter, loc,
-                                                             resultType, sizes)})
+                                                             accType, sizes)})
             .getResult(0);
     double alpha = op.getAlpha().convertToDouble();
     double beta = op.getBeta().convertToDouble();
     Value c = op.getC();
     if (alpha == 1.0 && (!c || beta == 0.0)) {
-      rewriter.replaceOp(op, product);
+      rewriter.replaceOp(
+          op, createFloatConversion(rewriter, loc, product, elementType));
       return success();
     }
     SmallVector<Value> inputs = {product};
@@ -200,13 +219,18 @@ struct GemmLowering : OpRewritePattern<GemmOp> {
           if (alpha != 1.0)
             acc = arith::MulFOp::create(
                 nb, nloc, acc, createScalarConstant(nb, nloc, type, alpha));
-          if (args.size() == 1)
-            return acc;
-          Value bias = args[1];
-          if (beta != 1.0)
-            bias = arith::MulFOp::create(
-                nb, nloc, bias, createScalarConstant(nb, nloc, type, beta));
-          return arith::AddFOp::create(nb, nloc, acc, bias);
+          if (args.size() > 1) {
+            Value bias = args[1];
+            if (bias.getType() != type)
+              bias = arith::ExtFOp::create(nb, nloc, type, bias);
+            if (beta != 1.0)
+              bias = arith::MulFOp::create(
+                  nb, nloc, bias, createScalarConstant(nb, nloc, type, beta));
+            acc = arith::AddFOp::create(nb, nloc, acc, bias);
+          }
+          if (type != elementType)
+            acc = arith::TruncFOp::create(nb, nloc, elementType, acc);
+          return acc;
         });
     rewriter.replaceOp(op, result);
     return success();

@@ -131,6 +131,13 @@ static SmallVector<Value> getBatchSize(OpBuilder &b, Location loc,
   return {tensor::DimOp::create(b, loc, input, 0)};
 }
 
+/// `x` (of the accumulator type) rounded to `elementType` when narrower.
+static Value roundTo(OpBuilder &b, Location loc, Value x, Type elementType) {
+  if (x.getType() == elementType)
+    return x;
+  return arith::TruncFOp::create(b, loc, elementType, x);
+}
+
 namespace {
 
 struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
@@ -152,6 +159,7 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
       return {};
     Location loc = op.getLoc();
     Type elementType = resultType.getElementType();
+    Type accType = getAccumulatorType(elementType);
     int64_t channels = inputType.getDimSize(1), filters = filterType.getDimSize(0);
     int64_t pixels = inputType.getDimSize(2) * inputType.getDimSize(3);
     SmallVector<ReassociationIndices> mergeNC_HW = {{0, 1}, {2, 3}};
@@ -161,15 +169,19 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
     Value w = tensor::CollapseShapeOp::create(
         rewriter, loc, RankedTensorType::get({filters, channels}, elementType),
         op.getFilter(), SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
-    auto productType = RankedTensorType::get({filters, pixels}, elementType);
+    auto productType = RankedTensorType::get({filters, pixels}, accType);
     Value init = op.getBias()
-                     ? broadcastAlongDim(rewriter, loc, op.getBias(),
+                     ? broadcastAlongDim(rewriter, loc,
+                                         createFloatConversion(
+                                             rewriter, loc, op.getBias(),
+                                             accType),
                                          productType, 0)
                      : createFilledTensor(rewriter, loc, productType,
-                                          rewriter.getZeroAttr(elementType));
+                                          rewriter.getZeroAttr(accType));
     Value product = linalg::MatmulOp::create(rewriter, loc, TypeRange{productType},
                                              ValueRange{w, x}, ValueRange{init})
                         .getResult(0);
+    product = createFloatConversion(rewriter, loc, product, elementType);
     return tensor::ExpandShapeOp::create(rewriter, loc, resultType, product,
                                          mergeNC_HW);
   }
@@ -197,6 +209,13 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
     Type elementType = resultType.getElementType();
+    // f16/bf16 products accumulate in f32 (the named ops widen their inputs
+    // to the accumulator's type) and are rounded once at the end.
+    Type accType = getAccumulatorType(elementType);
+    RankedTensorType accResultType = resultType.clone(accType);
+    Value bias = op.getBias()
+                     ? createFloatConversion(rewriter, loc, op.getBias(), accType)
+                     : Value();
     Value input = padSpatial(rewriter, loc, op.getInput(), op.getPads(),
                              rewriter.getZeroAttr(elementType),
                              getHeightDim(op.getLayout()));
@@ -207,21 +226,22 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
     int64_t group = op.getGroup();
     if (group == 1) {
       // The bias, when present, initializes the accumulator.
-      Value init = op.getBias()
-                       ? broadcastAlongDim(rewriter, loc, op.getBias(),
-                                           resultType, channelDim, batch)
-                       : createFilledTensor(rewriter, loc, resultType,
-                                            rewriter.getZeroAttr(elementType),
+      Value init = bias
+                       ? broadcastAlongDim(rewriter, loc, bias, accResultType,
+                                           channelDim, batch)
+                       : createFilledTensor(rewriter, loc, accResultType,
+                                            rewriter.getZeroAttr(accType),
                                             batch);
       Value ins[] = {input, op.getFilter()};
       Value conv =
-          nhwc ? createConv<linalg::Conv2DNhwcFhwcOp>(rewriter, loc, resultType,
-                                                      ins, init, strides,
-                                                      dilations)
-               : createConv<linalg::Conv2DNchwFchwOp>(rewriter, loc, resultType,
-                                                      ins, init, strides,
-                                                      dilations);
-      rewriter.replaceOp(op, conv);
+          nhwc ? createConv<linalg::Conv2DNhwcFhwcOp>(rewriter, loc,
+                                                      accResultType, ins, init,
+                                                      strides, dilations)
+               : createConv<linalg::Conv2DNchwFchwOp>(rewriter, loc,
+                                                      accResultType, ins, init,
+                                                      strides, dilations);
+      rewriter.replaceOp(op,
+                         createFloatConversion(rewriter, loc, conv, elementType));
       return success();
     }
 
@@ -230,7 +250,7 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
     // FHWC -> NHWGC x GFHWC -> NHWGF.
     SmallVector<ReassociationIndices> splitChannels =
         getSplitReassociation(4, channelDim);
-    auto groupedResultType = splitDimType(resultType, channelDim, group);
+    auto groupedResultType = splitDimType(accResultType, channelDim, group);
     Value groupedInput = tensor::ExpandShapeOp::create(
         rewriter, loc,
         splitDimType(cast<RankedTensorType>(input.getType()), channelDim,
@@ -239,8 +259,8 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
     Value groupedFilter = tensor::ExpandShapeOp::create(
         rewriter, loc, splitDimType(op.getFilter().getType(), 0, group),
         op.getFilter(), getSplitReassociation(4, 0));
-    Value init = createGroupedInit(rewriter, loc, op.getBias(),
-                                   groupedResultType, channelDim, batch);
+    Value init = createGroupedInit(rewriter, loc, bias, groupedResultType,
+                                   channelDim, batch);
     Value ins[] = {groupedInput, groupedFilter};
     Value conv = nhwc ? createConv<linalg::Conv2DNhwgcGfhwcOp>(
                             rewriter, loc, groupedResultType, ins, init,
@@ -248,8 +268,10 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
                       : createConv<linalg::Conv2DNgchwGfchwOp>(
                             rewriter, loc, groupedResultType, ins, init,
                             strides, dilations);
-    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, resultType, conv,
-                                                         splitChannels);
+    Value collapsed = tensor::CollapseShapeOp::create(
+        rewriter, loc, accResultType, conv, splitChannels);
+    rewriter.replaceOp(
+        op, createFloatConversion(rewriter, loc, collapsed, elementType));
     return success();
   }
 };
@@ -309,18 +331,21 @@ struct AvgPool2DLowering : OpRewritePattern<AvgPool2DOp> {
                              rewriter.getZeroAttr(elementType), heightDim);
     Value window =
         tensor::EmptyOp::create(rewriter, loc, kernel, elementType);
-    Value init = createFilledTensor(rewriter, loc, resultType,
-                                    rewriter.getZeroAttr(elementType), batch);
+    // f16/bf16 windows are summed and divided in f32, rounded once.
+    Type accType = getAccumulatorType(elementType);
+    RankedTensorType sumType = resultType.clone(accType);
+    Value init = createFilledTensor(rewriter, loc, sumType,
+                                    rewriter.getZeroAttr(accType), batch);
     int64_t unitDilations[] = {1, 1};
     Attribute stridesAttr = rewriter.getI64VectorAttr(strides);
     Attribute dilationsAttr = rewriter.getI64VectorAttr(unitDilations);
     Value sum = nhwc ? linalg::PoolingNhwcSumOp::create(
-                           rewriter, loc, TypeRange{resultType},
+                           rewriter, loc, TypeRange{sumType},
                            ValueRange{input, window}, ValueRange{init},
                            stridesAttr, dilationsAttr)
                            .getResult(0)
                      : linalg::PoolingNchwSumOp::create(
-                           rewriter, loc, TypeRange{resultType},
+                           rewriter, loc, TypeRange{sumType},
                            ValueRange{input, window}, ValueRange{init},
                            stridesAttr, dilationsAttr)
                            .getResult(0);
@@ -332,9 +357,11 @@ struct AvgPool2DLowering : OpRewritePattern<AvgPool2DOp> {
       result = createElementwise(
           rewriter, loc, resultType, {sum},
           [&](OpBuilder &b, Location nloc, ValueRange args) -> Value {
-            return arith::DivFOp::create(
-                b, nloc, args[0],
-                createScalarConstant(b, nloc, elementType, count));
+            return roundTo(b, nloc,
+                           arith::DivFOp::create(
+                               b, nloc, args[0],
+                               createScalarConstant(b, nloc, accType, count)),
+                           elementType);
           });
     } else {
       int64_t inH = op.getInput().getType().getDimSize(heightDim);
@@ -350,20 +377,22 @@ struct AvgPool2DLowering : OpRewritePattern<AvgPool2DOp> {
       for (int64_t h = 0; h < outH; ++h)
         for (int64_t w = 0; w < outW; ++w)
           counts.push_back(rewriter.getFloatAttr(
-              elementType,
+              accType,
               realCount(h, strides[0], pads[0], kernel[0], inH) *
                   realCount(w, strides[1], pads[1], kernel[1], inW)));
       // [OH, OW] broadcasts over NCHW; NHWC needs a trailing unit C dim.
       SmallVector<int64_t> countShape = {outH, outW};
       if (nhwc)
         countShape.push_back(1);
-      auto countType = RankedTensorType::get(countShape, elementType);
+      auto countType = RankedTensorType::get(countShape, accType);
       Value countTable = arith::ConstantOp::create(
           rewriter, loc, DenseElementsAttr::get(countType, ArrayRef(counts)));
       result = createElementwise(
           rewriter, loc, resultType, {sum, countTable},
-          [](OpBuilder &b, Location nloc, ValueRange args) -> Value {
-            return arith::DivFOp::create(b, nloc, args[0], args[1]);
+          [&](OpBuilder &b, Location nloc, ValueRange args) -> Value {
+            return roundTo(b, nloc,
+                           arith::DivFOp::create(b, nloc, args[0], args[1]),
+                           elementType);
           });
     }
     rewriter.replaceOp(op, result);

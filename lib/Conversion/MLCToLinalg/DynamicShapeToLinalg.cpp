@@ -1,10 +1,11 @@
 //===- DynamicShapeToLinalg.cpp - Runtime-shape ops to linalg -------------===//
 //
-// mlc.dynamic_slice and mlc.dynamic_pad: the bounds are read from their
-// operand tensors with tensor.extract, resolved in scalar index arithmetic
-// (ONNX's clamping), and the result is one linalg.generic that reads the
-// input through tensor.extract at the computed positions. Result dimensions
-// that are `?` are sized with the computed extents.
+// mlc.dynamic_slice, mlc.dynamic_pad, mlc.dynamic_expand, mlc.dynamic_tile
+// and mlc.dynamic_range: the bounds are read from their operand tensors with
+// tensor.extract, resolved in scalar index arithmetic (ONNX's clamping), and
+// the result is one linalg.generic that reads the input through
+// tensor.extract at the computed positions. Result dimensions that are `?`
+// are sized with the computed extents.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +15,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -322,9 +324,193 @@ struct DynamicReshapeLowering : OpRewritePattern<DynamicReshapeOp> {
   }
 };
 
+/// A generic over `type` (sized by `extents`, i64 per dimension) whose
+/// element at i reads `input` at `index(b, loc, d, i_d)` per input dim.
+static Value createGatherGeneric(
+    PatternRewriter &rewriter, Location loc, I64Builder &ib,
+    RankedTensorType type, ArrayRef<Value> extents, Value input,
+    function_ref<Value(OpBuilder &, Location, int64_t, ArrayRef<Value>)>
+        index) {
+  int64_t rank = type.getRank();
+  int64_t inputRank = cast<RankedTensorType>(input.getType()).getRank();
+  Value init = tensor::EmptyOp::create(rewriter, loc, type,
+                                       getDynamicSizes(ib, type, extents));
+  auto generic = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{type}, ValueRange{}, ValueRange{init},
+      ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank)},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [&](OpBuilder &b, Location nloc, ValueRange) {
+        SmallVector<Value> ivs;
+        for (int64_t d = 0; d < rank; ++d)
+          ivs.push_back(linalg::IndexOp::create(b, nloc, d));
+        SmallVector<Value> indices;
+        for (int64_t d = 0; d < inputRank; ++d)
+          indices.push_back(index(b, nloc, d, ivs));
+        linalg::YieldOp::create(
+            b, nloc,
+            ValueRange{tensor::ExtractOp::create(b, nloc, input, indices)});
+      });
+  return generic.getResult(0);
+}
+
+/// Extents are resolved in scalar code (a size-1 input dimension takes the
+/// shape entry), then one generic reads index 0 along stretched dimensions.
+struct DynamicExpandLowering : OpRewritePattern<DynamicExpandOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DynamicExpandOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    I64Builder ib{rewriter, loc};
+    RankedTensorType type = op.getType();
+    Value input = op.getInput();
+    int64_t rank = type.getRank();
+    int64_t inputRank = op.getInput().getType().getRank();
+    int64_t length =
+        cast<RankedTensorType>(op.getShape().getType()).getDimSize(0);
+    int64_t inputOffset = rank - inputRank, shapeOffset = rank - length;
+    using P = arith::CmpIPredicate;
+    SmallVector<Value> extents, inputDims(inputRank);
+    for (int64_t d = 0; d < rank; ++d) {
+      Value entry = d >= shapeOffset ? ib.element(op.getShape(), d - shapeOffset)
+                                     : ib.c(1);
+      Value extent = entry;
+      if (d >= inputOffset) {
+        Value in = ib.dim(input, d - inputOffset);
+        inputDims[d - inputOffset] = ib.toIndex(in);
+        extent = ib.select(ib.cmp(P::eq, in, ib.c(1)), entry, in);
+      }
+      extents.push_back(ib.max(extent, ib.c(0)));
+    }
+    Value result = createGatherGeneric(
+        rewriter, loc, ib, type, extents, input,
+        [&](OpBuilder &b, Location nloc, int64_t d, ArrayRef<Value> ivs) {
+          Value zero = arith::ConstantIndexOp::create(b, nloc, 0);
+          Value isOne = arith::CmpIOp::create(
+              b, nloc, P::eq, inputDims[d],
+              arith::ConstantIndexOp::create(b, nloc, 1));
+          return Value(arith::SelectOp::create(b, nloc, isOne, zero,
+                                               ivs[d + inputOffset]));
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Extent input[d] * max(repeats[d], 0); element i reads i mod input[d].
+struct DynamicTileLowering : OpRewritePattern<DynamicTileOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DynamicTileOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    I64Builder ib{rewriter, loc};
+    RankedTensorType type = op.getType();
+    Value input = op.getInput();
+    SmallVector<Value> extents, inputDims;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      Value in = ib.dim(input, d);
+      inputDims.push_back(ib.toIndex(in));
+      extents.push_back(
+          ib.mul(in, ib.max(ib.element(op.getRepeats(), d), ib.c(0))));
+    }
+    Value result = createGatherGeneric(
+        rewriter, loc, ib, type, extents, input,
+        [&](OpBuilder &b, Location nloc, int64_t d, ArrayRef<Value> ivs) {
+          return Value(arith::RemUIOp::create(b, nloc, ivs[d], inputDims[d]));
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// count = max(ceil((limit - start) / delta), 0) (0 when delta is 0), then
+/// a generic computes start + i * delta.
+struct DynamicRangeLowering : OpRewritePattern<DynamicRangeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DynamicRangeOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    I64Builder ib{rewriter, loc};
+    RankedTensorType type = op.getType();
+    Type elementType = type.getElementType();
+    auto scalar = [&](Value v) -> Value {
+      auto vType = cast<RankedTensorType>(v.getType());
+      SmallVector<Value> zeros(vType.getRank(),
+                               arith::ConstantIndexOp::create(rewriter, loc, 0));
+      return tensor::ExtractOp::create(rewriter, loc, v, zeros);
+    };
+    Value start = scalar(op.getStart()), limit = scalar(op.getLimit()),
+          delta = scalar(op.getDelta());
+    Value count;
+    using P = arith::CmpIPredicate;
+    if (auto floatType = dyn_cast<FloatType>(elementType)) {
+      Type f64 = rewriter.getF64Type();
+      auto toF64 = [&](Value v) -> Value {
+        return floatType.getWidth() < 64
+                   ? Value(arith::ExtFOp::create(rewriter, loc, f64, v))
+                   : v;
+      };
+      Value quotient = arith::DivFOp::create(
+          rewriter, loc,
+          arith::SubFOp::create(rewriter, loc, toF64(limit), toF64(start)),
+          toF64(delta));
+      Value ceiled = math::CeilOp::create(rewriter, loc, quotient);
+      // NaN (delta 0 over 0) and negative counts give 0; so does an
+      // infinite quotient (delta 0), which no buffer could hold anyway.
+      Value valid = arith::AndIOp::create(
+          rewriter, loc,
+          arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OGT,
+                                ceiled,
+                                arith::ConstantOp::create(
+                                    rewriter, loc, rewriter.getF64FloatAttr(0))),
+          arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OLT,
+                                ceiled,
+                                arith::ConstantOp::create(
+                                    rewriter, loc,
+                                    rewriter.getF64FloatAttr(0x1p62))));
+      count = ib.select(valid,
+                        arith::FPToSIOp::create(rewriter, loc,
+                                                rewriter.getI64Type(), ceiled),
+                        ib.c(0));
+    } else {
+      Value s = ib.toI64(start), l = ib.toI64(limit), d = ib.toI64(delta);
+      Value isZero = ib.cmp(P::eq, d, ib.c(0));
+      Value safeDelta = ib.select(isZero, ib.c(1), d);
+      Value quotient =
+          arith::CeilDivSIOp::create(rewriter, loc, ib.sub(l, s), safeDelta);
+      count = ib.select(isZero, ib.c(0), ib.max(quotient, ib.c(0)));
+    }
+    Value init = tensor::EmptyOp::create(rewriter, loc, type,
+                                         getDynamicSizes(ib, type, {count}));
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{}, ValueRange{init},
+        ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(1)},
+        SmallVector<utils::IteratorType>(1, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location nloc, ValueRange) {
+          Value i = arith::IndexCastOp::create(
+              b, nloc, b.getI64Type(), linalg::IndexOp::create(b, nloc, 0));
+          Value v;
+          if (isa<FloatType>(elementType)) {
+            Value fi = arith::SIToFPOp::create(b, nloc, elementType, i);
+            v = arith::AddFOp::create(b, nloc, start,
+                                      arith::MulFOp::create(b, nloc, fi, delta));
+          } else {
+            if (elementType.getIntOrFloatBitWidth() < 64)
+              i = arith::TruncIOp::create(b, nloc, elementType, i);
+            v = arith::AddIOp::create(b, nloc, start,
+                                      arith::MulIOp::create(b, nloc, i, delta));
+          }
+          linalg::YieldOp::create(b, nloc, ValueRange{v});
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 } // namespace
 
 void mlc::populateDynamicShapeToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<DynamicSliceLowering, DynamicPadLowering, DimLowering,
-               DynamicReshapeLowering>(patterns.getContext());
+               DynamicReshapeLowering, DynamicExpandLowering,
+               DynamicTileLowering, DynamicRangeLowering>(
+      patterns.getContext());
 }

@@ -107,19 +107,36 @@ Value UnaryOpLowering<ReluOp>::buildScalar(ReluOp, OpBuilder &b, Location loc,
   return arith::MaximumFOp::create(b, loc, x, zero);
 }
 
+/// `compute(x)` in f32 for f16/bf16 `x` (rounded back once): libm and
+/// LLVM's math intrinsics have no half-precision versions on every target.
+static Value computeInF32(OpBuilder &b, Location loc, Value x,
+                          function_ref<Value(Value)> compute) {
+  Type type = x.getType();
+  Type wide = getAccumulatorType(type);
+  if (wide == type)
+    return compute(x);
+  return arith::TruncFOp::create(
+      b, loc, type, compute(arith::ExtFOp::create(b, loc, wide, x)));
+}
+
 template <>
 Value UnaryOpLowering<SigmoidOp>::buildScalar(SigmoidOp, OpBuilder &b,
                                               Location loc, Value x) {
-  Value one = createScalarConstant(b, loc, x.getType(), 1.0);
-  Value negExp = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
-  return arith::DivFOp::create(b, loc, one,
-                               arith::AddFOp::create(b, loc, one, negExp));
+  return computeInF32(b, loc, x, [&](Value v) -> Value {
+    Value one = createScalarConstant(b, loc, v.getType(), 1.0);
+    Value negExp =
+        math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, v));
+    return arith::DivFOp::create(b, loc, one,
+                                 arith::AddFOp::create(b, loc, one, negExp));
+  });
 }
 
 template <>
 Value UnaryOpLowering<TanhOp>::buildScalar(TanhOp, OpBuilder &b, Location loc,
                                            Value x) {
-  return math::TanhOp::create(b, loc, x);
+  return computeInF32(b, loc, x, [&](Value v) -> Value {
+    return math::TanhOp::create(b, loc, v);
+  });
 }
 
 template <>

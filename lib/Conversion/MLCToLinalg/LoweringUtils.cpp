@@ -270,6 +270,28 @@ TypedAttr mlc::getLowestValueAttr(Type type) {
                           APInt::getSignedMinValue(intType.getWidth()));
 }
 
+Type mlc::getAccumulatorType(Type elementType) {
+  if (elementType.isF16() || elementType.isBF16())
+    return Float32Type::get(elementType.getContext());
+  return elementType;
+}
+
+Value mlc::createFloatConversion(OpBuilder &b, Location loc, Value input,
+                                 Type elementType) {
+  auto type = cast<RankedTensorType>(input.getType());
+  if (type.getElementType() == elementType)
+    return input;
+  unsigned from = type.getElementType().getIntOrFloatBitWidth();
+  unsigned to = elementType.getIntOrFloatBitWidth();
+  return createElementwise(
+      b, loc, type.clone(elementType), {input},
+      [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+        if (from < to)
+          return arith::ExtFOp::create(nb, nloc, elementType, args[0]);
+        return arith::TruncFOp::create(nb, nloc, elementType, args[0]);
+      });
+}
+
 LogicalResult mlc::requireStaticShapes(Operation *op,
                                        PatternRewriter &rewriter) {
   auto isStatic = [](Type t) {

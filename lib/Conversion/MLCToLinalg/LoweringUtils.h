@@ -98,6 +98,16 @@ mlir::Value createReduction(mlir::OpBuilder &b, mlir::Location loc,
 /// The largest value of a float type (+inf) or integer type (max; true for i1).
 mlir::TypedAttr getHighestValueAttr(mlir::Type type);
 
+/// The element type sums of `elementType` accumulate in: f32 for f16 and
+/// bf16 (mlc-compile --quantize=fp16/bf16), `elementType` otherwise.
+mlir::Type getAccumulatorType(mlir::Type elementType);
+
+/// `input` with its float elements converted to `elementType` (arith.extf /
+/// arith.truncf, round to nearest-even) by one elementwise generic; `input`
+/// itself when it already has that element type.
+mlir::Value createFloatConversion(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::Value input, mlir::Type elementType);
+
 /// Fails the match unless every operand and result of `op` is statically
 /// shaped: for the lowerings that handle static shapes only.
 mlir::LogicalResult requireStaticShapes(mlir::Operation *op,

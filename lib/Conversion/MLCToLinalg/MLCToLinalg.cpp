@@ -38,6 +38,7 @@ void mlc::populateMLCToLinalgPatterns(RewritePatternSet &patterns) {
   populateDynamicShapeToLinalgPatterns(patterns);
   populateQuantToLinalgPatterns(patterns);
   populateControlFlowToSCFPatterns(patterns);
+  populateDataDependentToLinalgPatterns(patterns);
 }
 
 namespace {
@@ -47,6 +48,7 @@ struct ConvertMLCToLinalgPass
     {
       RewritePatternSet quantPatterns(&getContext());
       populateExpandQuantCastsPatterns(quantPatterns);
+      populateInt8ContractionPatterns(quantPatterns);
       if (failed(applyPatternsGreedily(getOperation(),
                                        std::move(quantPatterns))))
         return signalPassFailure();

@@ -5,8 +5,10 @@
 // input averaged over a channel window by mlc.avg_pool2d, then
 // x / (bias + alpha * mean)^beta) and TopK with a constant k (k rounds of
 // mlc.arg_reduce, mlc.gather_elements and masking the picked element with
-// the type's lowest (highest) value; ties give the lower index first) and
-// Swish (x * sigmoid(alpha * x)). No new ops reach the lowering.
+// the type's lowest (highest) value; ties give the lower index first; a
+// runtime k with a declared output takes k from it) and Swish
+// (x * sigmoid(alpha * x)). A runtime k without a declared output is
+// mlc.dynamic_topk, whose results the compiled code sizes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -185,6 +187,30 @@ static LogicalResult importLRN(ImporterContext &ic, const onnx::NodeProto &node,
 /// Largest k TopK unrolls into (each round is a pass over the axis).
 static constexpr int64_t kMaxTopK = 64;
 
+/// TopK with a runtime k and no declared output: mlc.dynamic_topk sizes the
+/// results at run time.
+static LogicalResult importRuntimeTopK(ImporterContext &ic,
+                                       const onnx::NodeProto &node,
+                                       Location loc, Value input, Value k,
+                                       int64_t axis) {
+  RankedTensorType kType = getRankedType(k);
+  if (!kType.hasStaticShape() || kType.getNumElements() != 1 ||
+      !kType.getElementType().isInteger(64))
+    return emitError(loc) << "TopK's k must be a one-element int64 tensor";
+  RankedTensorType type = getRankedType(input);
+  SmallVector<int64_t> dims(type.getShape());
+  dims[axis] = ShapedType::kDynamic;
+  OpBuilder &b = ic.builder;
+  auto op = DynamicTopKOp::create(
+      b, loc, RankedTensorType::get(dims, type.getElementType()),
+      RankedTensorType::get(dims, b.getI64Type()), input, k,
+      b.getI64IntegerAttr(axis),
+      getIntAttr(node, "largest", 1) != 0 ? b.getUnitAttr() : nullptr);
+  ic.setOutput(node, 0, op.getValues());
+  ic.setOutput(node, 1, op.getIndices());
+  return success();
+}
+
 static LogicalResult importTopK(ImporterContext &ic,
                                 const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
@@ -221,8 +247,8 @@ static LogicalResult importTopK(ImporterContext &ic,
           k = declared->second.getDimSize(axis < 0 ? axis + rank : axis);
       }
       if (k < 0)
-        return emitError(loc) << "TopK with a runtime k needs a static "
-                                 "output shape declared in the graph";
+        return importRuntimeTopK(ic, node, loc, *input, *kInput,
+                                 axis < 0 ? axis + rank : axis);
     } else {
       FailureOr<SmallVector<int64_t>> values =
           ic.getConstantInts(*kInput, loc, "TopK's k");

@@ -22,6 +22,10 @@ using namespace mlir;
 /// Marks model arguments and results holding unsigned integers; read by
 /// mlc-expose-entry (mlc/Backend/Passes.h spells the same name).
 static constexpr llvm::StringLiteral kUnsignedAttrName = "mlc.unsigned";
+/// Argument attribute: the ONNX dim_param of every dimension of an input
+/// ("" where it has none), set when any dimension has one; the runtime ABI
+/// checks that inputs sharing a name agree on its size.
+static constexpr llvm::StringLiteral kDimParamsAttrName = "mlc.dim_params";
 using namespace mlc;
 using namespace mlc::onnx_import;
 
@@ -109,6 +113,7 @@ static LogicalResult importGraph(ImporterContext &ic,
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
   SmallVector<bool> argUnsigned;
+  SmallVector<ArrayAttr> argDimParams;
   for (const auto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue;
@@ -117,6 +122,16 @@ static LogicalResult importGraph(ImporterContext &ic,
       return failure();
     argTypes.push_back(*type);
     argNames.push_back(input.name());
+    SmallVector<Attribute> dimParams;
+    bool anyDimParam = false;
+    for (const auto &dim : input.type().tensor_type().shape().dim()) {
+      bool symbolic = dim.has_dim_param() && !dim.dim_param().empty() &&
+                      !dim.has_dim_value();
+      anyDimParam |= symbolic;
+      dimParams.push_back(b.getStringAttr(symbolic ? dim.dim_param() : ""));
+    }
+    argDimParams.push_back(anyDimParam ? b.getArrayAttr(dimParams)
+                                       : ArrayAttr());
     argUnsigned.push_back(ImporterContext::isUnsignedElementType(
         input.type().tensor_type().elem_type()));
   }
@@ -127,6 +142,8 @@ static LogicalResult importGraph(ImporterContext &ic,
   Block *body = func.addEntryBlock();
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, "mlc.name", b.getStringAttr(name));
+    if (argDimParams[i])
+      func.setArgAttr(i, kDimParamsAttrName, argDimParams[i]);
     ic.values[name] = body->getArgument(i);
     if (argUnsigned[i]) {
       ic.unsignedValues.insert(body->getArgument(i));

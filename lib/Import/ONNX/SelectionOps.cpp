@@ -1,4 +1,4 @@
-//===- SelectionOps.cpp - ReverseSequence, Compress, MaxUnpool, Det -------===//
+//===- SelectionOps.cpp - ReverseSequence, Compress, NonZero, MaxUnpool ---===//
 //
 // Operators composed from gathers and scatters with computed indices:
 // ReverseSequence (a gather_elements along time with index
@@ -10,7 +10,8 @@
 // (pairwise equality and lexicographic order of the slices).
 //
 // Compress's output size depends on the condition's values: it comes from
-// a constant condition or from the output shape the graph declares.
+// a constant condition or from the output shape the graph declares, else
+// it is mlc.compress, which counts at run time; so is NonZero (mlc.nonzero).
 //
 //===----------------------------------------------------------------------===//
 
@@ -114,9 +115,16 @@ static LogicalResult importCompress(ImporterContext &ic,
   } else {
     auto declared = ic.declaredTypes.find(node.output(0));
     if (declared == ic.declaredTypes.end() ||
-        declared->second.getRank() != getRankedType(x).getRank())
-      return emitError(loc) << "Compress with a runtime condition needs a "
-                               "static output shape declared in the graph";
+        declared->second.getRank() != getRankedType(x).getRank()) {
+      // No declared result: the compiled code counts the true conditions.
+      SmallVector<int64_t> dims(getRankedType(x).getShape());
+      dims[axis] = ShapedType::kDynamic;
+      ic.setOutput(node, 0,
+                   CompressOp::create(
+                       b, loc, RankedTensorType::get(dims, type.getElementType()),
+                       x, *condition, b.getI64IntegerAttr(axis)));
+      return success();
+    }
     int64_t count = declared->second.getDimSize(axis);
     if (count <= 0 || count > k)
       return emitError(loc) << "Compress declared output size " << count
@@ -407,7 +415,24 @@ static LogicalResult importUnique(ImporterContext &ic,
   return success();
 }
 
+/// NonZero: mlc.nonzero, whose element count the compiled code computes.
+static LogicalResult importNonZero(ImporterContext &ic,
+                                   const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  if (type.getRank() == 0)
+    return emitError(loc) << "NonZero of a scalar is not supported";
+  OpBuilder &b = ic.builder;
+  auto resultType = RankedTensorType::get(
+      {type.getRank(), ShapedType::kDynamic}, b.getI64Type());
+  ic.setOutput(node, 0, NonZeroOp::create(b, loc, resultType, *input));
+  return success();
+}
+
 void mlc::onnx_import::registerSelectionOpImporters(OpImporterTable &table) {
+  table.push_back({"NonZero", 9, kLatestOpset, importNonZero});
   table.push_back({"ReverseSequence", 10, kLatestOpset, importReverseSequence});
   table.push_back({"Compress", 9, kLatestOpset, importCompress});
   table.push_back({"MaxUnpool", 9, kLatestOpset, importMaxUnpool});

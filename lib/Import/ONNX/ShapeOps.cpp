@@ -4,7 +4,9 @@
 // the shape queries Shape, Size, ConstantOfShape and Range, which are
 // constants under static shapes. Operands that select shapes (axes, repeats,
 // ...) fold at import when constant; otherwise the declared output shape
-// fixes the result. Slice and Pad are in SliceAndPadOps.cpp.
+// fixes the result, and without one Expand, Tile, ConstantOfShape and Range
+// become mlc.dynamic_expand / dynamic_tile / dynamic_range, whose extents
+// the compiled code computes. Slice and Pad are in SliceAndPadOps.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -191,15 +193,53 @@ static LogicalResult importSplit(ImporterContext &ic,
   return success();
 }
 
+/// mlc.dynamic_expand of `input` to the runtime `shape`: a result dimension
+/// is static where the aligned input dimension is static and not 1, or
+/// absent or 1 with a shape entry known at import.
+static FailureOr<Value> createDynamicExpand(ImporterContext &ic, Location loc,
+                                            Value input, Value shape,
+                                            StringRef what) {
+  FailureOr<Value> shape64 = getI64Vector(ic, loc, shape, what);
+  if (failed(shape64))
+    return failure();
+  RankedTensorType type = getRankedType(input);
+  SmallVector<std::optional<int64_t>> entries = getKnownEntries(*shape64);
+  int64_t length = entries.size();
+  int64_t rank = std::max<int64_t>(length, type.getRank());
+  int64_t inputOffset = rank - type.getRank(), shapeOffset = rank - length;
+  SmallVector<int64_t> dims(rank, ShapedType::kDynamic);
+  for (int64_t d = 0; d < rank; ++d) {
+    std::optional<int64_t> entry =
+        d >= shapeOffset ? entries[d - shapeOffset] : std::optional<int64_t>(1);
+    int64_t in = d >= inputOffset ? type.getDimSize(d - inputOffset) : 1;
+    if (!ShapedType::isDynamic(in) && in != 1)
+      dims[d] = in;
+    else if (in == 1 && entry && *entry >= 0)
+      dims[d] = *entry;
+  }
+  auto resultType = RankedTensorType::get(dims, type.getElementType());
+  return Value(DynamicExpandOp::create(ic.builder, loc, resultType, input,
+                                       *shape64));
+}
+
 static LogicalResult importExpand(ImporterContext &ic,
                                   const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   FailureOr<Value> shapeInput = ic.getRequiredInput(node, 1, loc);
-  if (failed(input) || failed(shapeInput) ||
-      failed(requireStaticShape(node, *input, loc)))
+  if (failed(input) || failed(shapeInput))
     return failure();
   RankedTensorType type = getRankedType(*input);
   std::optional<RankedTensorType> declared = getDeclaredOutputType(ic, node, 0);
+  // A runtime shape without a declared result, or a dynamic input: the
+  // extents are computed by the compiled code.
+  if ((isRuntimeValue(*shapeInput) && !declared) || !type.hasStaticShape()) {
+    FailureOr<Value> result =
+        createDynamicExpand(ic, loc, *input, *shapeInput, "Expand's shape");
+    if (failed(result))
+      return failure();
+    ic.setOutput(node, 0, *result);
+    return success();
+  }
   FailureOr<SmallVector<int64_t>> shape =
       isRuntimeValue(*shapeInput) && declared
           ? FailureOr<SmallVector<int64_t>>(
@@ -253,6 +293,25 @@ static LogicalResult importTile(ImporterContext &ic,
       failed(requireStaticShape(node, *input, loc)))
     return failure();
   RankedTensorType type = getRankedType(*input);
+  if (isRuntimeValue(*repeatsInput) && !getDeclaredOutputType(ic, node, 0)) {
+    // Runtime repeats and no declared result: extents computed at run time.
+    FailureOr<Value> repeats64 =
+        getI64Vector(ic, loc, *repeatsInput, "Tile's repeats");
+    if (failed(repeats64))
+      return failure();
+    SmallVector<std::optional<int64_t>> entries = getKnownEntries(*repeats64);
+    if (static_cast<int64_t>(entries.size()) != type.getRank())
+      return emitError(loc) << "Tile needs one repeat per dimension";
+    SmallVector<int64_t> dims;
+    for (auto [in, r] : llvm::zip(type.getShape(), entries))
+      dims.push_back(r && *r >= 0 ? in * *r : ShapedType::kDynamic);
+    ic.setOutput(node, 0,
+                 DynamicTileOp::create(
+                     ic.builder, loc,
+                     RankedTensorType::get(dims, type.getElementType()),
+                     *input, *repeats64));
+    return success();
+  }
   FailureOr<SmallVector<int64_t>> repeats =
       isRuntimeValue(*repeatsInput)
           ? getRepeatsFromDeclaredShape(ic, node, loc, type)
@@ -358,15 +417,6 @@ static LogicalResult importConstantOfShape(ImporterContext &ic,
   if (failed(shapeInput))
     return failure();
   std::optional<RankedTensorType> declared = getDeclaredOutputType(ic, node, 0);
-  FailureOr<SmallVector<int64_t>> shape =
-      isRuntimeValue(*shapeInput) && declared
-          ? FailureOr<SmallVector<int64_t>>(
-                SmallVector<int64_t>(declared->getShape()))
-          : ic.getConstantInts(*shapeInput, loc, "ConstantOfShape's input");
-  if (failed(shape))
-    return failure();
-  if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
-    return emitError(loc) << "ConstantOfShape: negative dimension";
   OpBuilder &b = ic.builder;
   Attribute element = b.getF32FloatAttr(0.0f);
   Type elementType = b.getF32Type();
@@ -379,6 +429,27 @@ static LogicalResult importConstantOfShape(ImporterContext &ic,
     elementType = value->getElementType();
     element = *value->getValues<Attribute>().begin();
   }
+  if (isRuntimeValue(*shapeInput) && !declared) {
+    // The value broadcast to the runtime shape.
+    Value scalar = ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({}, elementType), element));
+    FailureOr<Value> result = createDynamicExpand(
+        ic, loc, scalar, *shapeInput, "ConstantOfShape's input");
+    if (failed(result))
+      return failure();
+    ic.setOutput(node, 0, *result);
+    return success();
+  }
+  FailureOr<SmallVector<int64_t>> shape =
+      isRuntimeValue(*shapeInput) && declared
+          ? FailureOr<SmallVector<int64_t>>(
+                SmallVector<int64_t>(declared->getShape()))
+          : ic.getConstantInts(*shapeInput, loc, "ConstantOfShape's input");
+  if (failed(shape))
+    return failure();
+  if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
+    return emitError(loc) << "ConstantOfShape: negative dimension";
   auto type = RankedTensorType::get(*shape, elementType);
   ic.setOutput(
       node, 0,
@@ -386,19 +457,31 @@ static LogicalResult importConstantOfShape(ImporterContext &ic,
   return success();
 }
 
-/// Range with runtime start or delta and a declared output length n:
-/// start + [0, 1, .., n-1] * delta.
+/// Range with runtime start, limit or delta and a declared output length n:
+/// start + [0, 1, .., n-1] * delta; without one, mlc.dynamic_range.
 static LogicalResult importRuntimeRange(ImporterContext &ic,
                                         const onnx::NodeProto &node,
                                         Location loc, Value start,
-                                        Value delta) {
+                                        Value limit, Value delta) {
   std::optional<RankedTensorType> declared = getDeclaredOutputType(ic, node, 0);
-  if (!declared || declared->getRank() != 1)
-    return emitError(loc) << "Range's start, limit and delta must be "
-                             "constants, or the output shape declared in the "
-                             "graph";
   RankedTensorType startType = getRankedType(start);
   Type elementType = startType.getElementType();
+  if (!declared || declared->getRank() != 1) {
+    // No declared length: the compiled code computes it.
+    for (Value v : {start, limit, delta}) {
+      RankedTensorType type = getRankedType(v);
+      if (!type.hasStaticShape() || type.getNumElements() != 1 ||
+          type.getElementType() != elementType ||
+          elementType.isInteger(1))
+        return emitError(loc) << "Range inputs must be numeric scalars of "
+                                 "one type";
+    }
+    auto type = RankedTensorType::get({ShapedType::kDynamic}, elementType);
+    ic.setOutput(node, 0,
+                 DynamicRangeOp::create(ic.builder, loc, type, start, limit,
+                                        delta));
+    return success();
+  }
   if (startType.getRank() != 0 || getRankedType(delta).getRank() != 0 ||
       getRankedType(delta).getElementType() != elementType)
     return emitError(loc) << "Range inputs must be scalars of one type";
@@ -436,7 +519,8 @@ static LogicalResult importRange(ImporterContext &ic,
     operands.push_back(*v);
   }
   if (llvm::any_of(operands, isRuntimeValue))
-    return importRuntimeRange(ic, node, loc, operands[0], operands[2]);
+    return importRuntimeRange(ic, node, loc, operands[0], operands[1],
+                              operands[2]);
   SmallVector<double> scalars;
   Type elementType;
   for (int i = 0; i < 3; ++i) {

@@ -139,6 +139,41 @@ std::optional<SmallVector<Value>> mlc::onnx_import::getShapePieces(Value v) {
   return pieces;
 }
 
+SmallVector<std::optional<int64_t>> mlc::onnx_import::getKnownEntries(Value v) {
+  int64_t length = getRankedType(v).getDimSize(0);
+  SmallVector<std::optional<int64_t>> entries(length);
+  if (FailureOr<ConstTensor> whole = foldToConstant(v);
+      succeeded(whole) && !whole->isFloat()) {
+    for (int64_t i = 0; i < length; ++i)
+      entries[i] = whole->ints[i];
+  } else if (std::optional<SmallVector<Value>> pieces = getShapePieces(v);
+             pieces && static_cast<int64_t>(pieces->size()) == length) {
+    for (auto [i, piece] : llvm::enumerate(*pieces)) {
+      FailureOr<ConstTensor> value = foldToConstant(piece);
+      if (succeeded(value) && !value->isFloat())
+        entries[i] = value->ints.front();
+    }
+  }
+  return entries;
+}
+
+FailureOr<Value> mlc::onnx_import::getI64Vector(ImporterContext &ic,
+                                                Location loc, Value v,
+                                                StringRef what) {
+  RankedTensorType type = getRankedType(v);
+  if (type.getRank() != 1 || type.isDynamicDim(0) ||
+      !isa<IntegerType>(type.getElementType()) ||
+      type.getElementType().isInteger(1))
+    return emitError(loc) << what
+                          << " must be a 1-D integer tensor of static length, "
+                             "got "
+                          << type;
+  OpBuilder &b = ic.builder;
+  if (type.getElementType().isInteger(64))
+    return v;
+  return Value(CastOp::create(b, loc, type.clone(b.getI64Type()), v));
+}
+
 bool mlc::onnx_import::isRuntimeValue(Value value) {
   return value && failed(foldToConstant(value));
 }

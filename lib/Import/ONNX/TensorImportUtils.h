@@ -93,6 +93,17 @@ mlir::FailureOr<mlir::Value> selectOnRuntimeInts(
 /// for any other value.
 std::optional<llvm::SmallVector<mlir::Value>> getShapePieces(mlir::Value v);
 
+/// The entries of a 1-D integer tensor of static length that fold at
+/// import (all of a constant; the static pieces of getShapePieces), one
+/// std::nullopt per entry known only at run time.
+llvm::SmallVector<std::optional<int64_t>> getKnownEntries(mlir::Value v);
+
+/// A 1-D integer tensor of static length as i64 (mlc.cast when needed), for
+/// the shape operands of the mlc.dynamic_* ops; failure naming `what`.
+mlir::FailureOr<mlir::Value> getI64Vector(ImporterContext &ic,
+                                          mlir::Location loc, mlir::Value v,
+                                          llvm::StringRef what);
+
 void registerShapeOpImporters(OpImporterTable &table);
 void registerSliceAndPadOpImporters(OpImporterTable &table);
 void registerIndexingOpImporters(OpImporterTable &table);

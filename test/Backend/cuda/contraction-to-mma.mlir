@@ -88,3 +88,19 @@ func.func @untouched(%a: tensor<16x16xf16>, %b: tensor<16x16xf16>, %c: tensor<16
   %r = linalg.matmul ins(%a, %b : tensor<16x16xf16>, tensor<16x16xf16>) outs(%c : tensor<16x16xf16>) -> tensor<16x16xf16>
   return %r : tensor<16x16xf16>
 }
+
+// -----
+
+// A constant operand (a weight) is padded and converted at compile time:
+// the matmul reads an f16 constant, no gather kernel runs for it.
+// CHECK-LABEL: func.func @constant_weight
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<mma_operand> : tensor<32x16xf16>
+// CHECK: linalg.matmul ins(%{{.*}}, %[[W]] : tensor<16x32xf16>, tensor<32x16xf16>)
+func.func @constant_weight(%a: tensor<4x20xf32>) -> tensor<4x3xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0], [1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0], [1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0], [1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0], [1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0], [1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0], [1.0, 2.0, 3.0], [4.0, 5.0, 0.5]]> : tensor<20x3xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x3xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<4x3xf32>) -> tensor<4x3xf32>
+  %r = linalg.matmul ins(%a, %w : tensor<4x20xf32>, tensor<20x3xf32>) outs(%c : tensor<4x3xf32>) -> tensor<4x3xf32>
+  return %r : tensor<4x3xf32>
+}

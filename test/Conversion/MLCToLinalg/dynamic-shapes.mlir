@@ -50,3 +50,48 @@ func.func @conv_dynamic_batch(%x: tensor<?x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) 
   %y = mlc.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : (tensor<?x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<?x4x8x8xf32>
   return %y : tensor<?x4x8x8xf32>
 }
+
+// -----
+
+// Expand resolves each extent in scalar code (a size-1 input dimension takes
+// the shape entry) and reads index 0 along stretched dimensions.
+// CHECK-LABEL: func.func @expand_runtime
+// CHECK: tensor.extract %arg1
+// CHECK: arith.select
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}) : tensor<?x?x3xf32>
+// CHECK: linalg.generic
+// CHECK: tensor.extract %arg0
+func.func @expand_runtime(%x: tensor<1x3xf32>, %s: tensor<3xi64>) -> tensor<?x?x3xf32> {
+  %y = mlc.dynamic_expand %x, %s : (tensor<1x3xf32>, tensor<3xi64>) -> tensor<?x?x3xf32>
+  return %y : tensor<?x?x3xf32>
+}
+
+// -----
+
+// Tile: extents input * max(repeat, 0), reads at i mod input.
+// CHECK-LABEL: func.func @tile_runtime
+// CHECK: arith.maxsi
+// CHECK: arith.muli
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}) : tensor<?x?xf32>
+// CHECK: linalg.generic
+// CHECK: arith.remui
+func.func @tile_runtime(%x: tensor<2x3xf32>, %r: tensor<2xi64>) -> tensor<?x?xf32> {
+  %y = mlc.dynamic_tile %x, %r : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}
+
+// -----
+
+// Range: an integer count by ceildivsi (0 for delta 0), a float one by ceil.
+// CHECK-LABEL: func.func @range_runtime
+// CHECK: arith.ceildivsi
+// CHECK: tensor.empty(%{{.*}}) : tensor<?xi32>
+// CHECK: math.ceil
+// CHECK: arith.fptosi
+// CHECK: tensor.empty(%{{.*}}) : tensor<?xf32>
+// CHECK: arith.sitofp
+func.func @range_runtime(%a: tensor<i32>, %b: tensor<i32>, %c: tensor<i32>, %f: tensor<f32>, %g: tensor<f32>, %h: tensor<f32>) -> (tensor<?xi32>, tensor<?xf32>) {
+  %y = mlc.dynamic_range %a, %b, %c : (tensor<i32>, tensor<i32>, tensor<i32>) -> tensor<?xi32>
+  %z = mlc.dynamic_range %f, %g, %h : (tensor<f32>, tensor<f32>, tensor<f32>) -> tensor<?xf32>
+  return %y, %z : tensor<?xi32>, tensor<?xf32>
+}

@@ -222,7 +222,15 @@ TEST(CompiledModelTest, RunsDynamicBatchesAndDataDependentOutputs) {
 
   // The static entry point refuses a dynamic model; a wrong static
   // dimension is rejected before the artifact is called.
+  // The artifact's mlc_last_error says why.
   EXPECT_NE(getErrorMessage((*model)->run(*context, four, *outputs)), "");
+  void *rawOut[] = {(*outputs)[0].getDataPointer(),
+                    (*outputs)[1].getDataPointer()};
+  const void *rawIn[] = {four[0].getDataPointer()};
+  EXPECT_EQ(getErrorMessage((*model)->run(*context,
+                                          ArrayRef<const void *>(rawIn),
+                                          ArrayRef<void *>(rawOut))),
+            "fake: mlc_run has no shapes for a dynamic model");
   std::vector<HostTensor> wrong = {makeF32({2, 2}, {1, 2, 3, 4})};
   EXPECT_NE(
       getErrorMessage((*model)->runDynamic(*context, wrong, *outputs)), "");

@@ -55,12 +55,19 @@ mlc_context *mlc_context_create(int32_t num_threads) {
   return ctx;
 }
 
+#ifdef FAKE_DYNAMIC
+/* What mlc_last_error reports: CompiledModel shows it for failed runs. */
+static const char *lastError = "";
+const char *mlc_last_error(void) { return lastError; }
+#endif
+
 #ifndef FAKE_OMIT_RUN
 int32_t mlc_run(mlc_context *ctx, const void *const *inputs,
                 void *const *outputs) {
   if (!ctx || !inputs || !outputs || !inputs[0] || !outputs[0])
     return MLC_ERROR_INVALID_ARGUMENT;
 #ifdef FAKE_DYNAMIC
+  lastError = "fake: mlc_run has no shapes for a dynamic model";
   return MLC_ERROR_INVALID_ARGUMENT;
 #endif
   const float *x = (const float *)inputs[0];

@@ -30,10 +30,16 @@ void populateDynamicShapeToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateQuantToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// mlc.if / mlc.loop to scf.if / scf.while on tensors.
 void populateControlFlowToSCFPatterns(mlir::RewritePatternSet &patterns);
+void populateDataDependentToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// quant.qcast/scast/dcast chains (constant parameters in the quant types)
 /// to mlc.quantize_linear / mlc.dequantize_linear; applied greedily by
 /// convert-mlc-to-linalg before the conversion.
 void populateExpandQuantCastsPatterns(mlir::RewritePatternSet &patterns);
+/// i32 conv2d / matmul of an 8-bit activation (mlc.cast from i8) and
+/// constant weights within int8 to an i8 x i8 -> i32 packed GEMM
+/// (Int8ContractionToLinalg.cpp); applied with the quant-cast expansion,
+/// before the conversion, while the mlc.cast is still there to be seen.
+void populateInt8ContractionPatterns(mlir::RewritePatternSet &patterns);
 
 /// All of the above.
 void populateMLCToLinalgPatterns(mlir::RewritePatternSet &patterns);

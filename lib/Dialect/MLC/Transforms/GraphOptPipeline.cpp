@@ -34,6 +34,11 @@ void mlc::buildGraphOptPipeline(OpPassManager &pm,
   pm.addPass(createFoldConstants());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  if (!options.floatPrecision.empty()) {
+    ConvertFloatPrecisionOptions precisionOptions;
+    precisionOptions.type = options.floatPrecision;
+    pm.addPass(createConvertFloatPrecision(precisionOptions));
+  }
   if (options.fuse)
     pm.addPass(createFuse());
   pm.addPass(createSymbolDCEPass());
@@ -50,6 +55,11 @@ void mlc::registerGraphPasses() {
         llvm::cl::init("")};
     Option<bool> fuse{*this, "fuse", llvm::cl::desc("Form mlc.fused groups"),
                       llvm::cl::init(true)};
+    Option<std::string> floatPrecision{
+        *this, "float-precision",
+        llvm::cl::desc("Run f32 weights and activations in f16 or bf16 "
+                       "(default: keep f32)"),
+        llvm::cl::init("")};
   };
   PassPipelineRegistration<Options>(
       "mlc-graph-opt",
@@ -59,6 +69,7 @@ void mlc::registerGraphPasses() {
         GraphOptOptions graphOptions;
         graphOptions.layout = options.layout;
         graphOptions.fuse = options.fuse;
+        graphOptions.floatPrecision = options.floatPrecision;
         buildGraphOptPipeline(pm, graphOptions);
       });
 }

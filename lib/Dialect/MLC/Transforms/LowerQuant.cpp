@@ -244,36 +244,66 @@ struct LowerQuantizedLayer : OpRewritePattern<QuantizeLinearOp> {
     Value wConst =
         ConstantOp::create(rewriter, loc, w32.toAttr("quantized_weights"));
 
-    // The activation: storage integers minus the zero point, in i32.
+    // The activation enters as its storage integers widened to i32; its
+    // zero point is never subtracted at run time: padding fills with zx (so
+    // a padded element contributes (zx - zx) * w = 0) and the term
+    // -zx * sum_k W'[c, k] is folded into the i32 bias at compile time. The
+    // contraction thus reads the 8-bit activation as it is, which is what
+    // convert-mlc-to-linalg narrows to an i8 x i8 -> i32 GEMM.
     auto xType = cast<RankedTensorType>(x->ints.getType());
-    Value x32 = CastOp::create(rewriter, loc, xType.clone(i32), x->ints,
-                               x->isUnsigned, /*unsigned_result=*/false);
-    if (int64_t zx = x->zeroPoints[0]) {
-      auto scalarType = RankedTensorType::get({}, i32);
-      Value zpConst = ConstantOp::create(
-          rewriter, loc,
-          DenseElementsAttr::get(scalarType, rewriter.getI32IntegerAttr(zx)));
-      x32 = SubOp::create(rewriter, loc, xType.clone(i32), x32, zpConst);
+    int64_t zx = x->zeroPoints[0];
+    std::vector<int64_t> correction(channels, 0);
+    for (int64_t i = 0; i < w32.size(); ++i)
+      correction[(i / inner) % channels] -= zx * w32.ints[i];
+    Value xInts = x->ints;
+    SmallVector<int64_t> pads = conv ? SmallVector<int64_t>(conv.getPads())
+                                     : SmallVector<int64_t>();
+    if (conv && llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
+      // ONNX order: [N, C, top, left] begins, then ends.
+      int64_t onnxPads[] = {0, 0, pads[0], pads[1], 0, 0, pads[2], pads[3]};
+      SmallVector<int64_t> shape(xType.getShape());
+      shape[2] += pads[0] + pads[2];
+      shape[3] += pads[1] + pads[3];
+      xType = xType.clone(shape);
+      xInts = PadOp::create(rewriter, loc, xType,
+                            PadModeAttr::get(getContext(), PadMode::Constant), xInts,
+                            rewriter.getDenseI64ArrayAttr(onnxPads),
+                            rewriter.getF64FloatAttr(double(zx)));
+      pads.assign(4, 0);
     }
+    Value x32 = CastOp::create(rewriter, loc, xType.clone(i32), xInts,
+                               x->isUnsigned, /*unsigned_result=*/false);
 
     Value acc;
     auto accType = cast<RankedTensorType>(v.getType()).clone(i32);
     if (conv) {
       Value biasConst;
-      if (!bias.empty()) {
+      if (!bias.empty() || zx != 0) {
         ConstTensor b32 =
             ConstTensor::zeros(RankedTensorType::get({channels}, i32));
         for (int64_t c = 0; c < channels; ++c)
-          b32.ints[c] = std::llround(bias[c] / (sx * wScale(c)));
+          b32.ints[c] =
+              (bias.empty() ? 0 : std::llround(bias[c] / (sx * wScale(c)))) +
+              correction[c];
         biasConst = ConstantOp::create(rewriter, loc,
                                        b32.toAttr("quantized_bias"));
       }
       acc = Conv2DOp::create(rewriter, loc, accType, x32, wConst, biasConst,
-                             conv.getStrides(), conv.getPads(),
+                             conv.getStrides(),
+                             rewriter.getDenseI64ArrayAttr(pads),
                              conv.getDilations(), conv.getGroup(),
                              conv.getLayout());
     } else {
       acc = MatMulOp::create(rewriter, loc, accType, x32, wConst);
+      if (zx != 0) {
+        ConstTensor c32 =
+            ConstTensor::zeros(RankedTensorType::get({channels}, i32));
+        for (int64_t c = 0; c < channels; ++c)
+          c32.ints[c] = correction[c];
+        Value cConst = ConstantOp::create(rewriter, loc,
+                                          c32.toAttr("zero_point_correction"));
+        acc = AddOp::create(rewriter, loc, accType, acc, cConst);
+      }
     }
 
     SmallVector<int32_t> multipliers;

@@ -24,11 +24,14 @@ struct GraphOptOptions {
   /// "" keeps the imported layout; "nhwc" or "nchw" converts spatial ops.
   std::string layout;
   bool fuse = true;
+  /// "" keeps f32; "f16" or "bf16" runs mlc-convert-float-precision before
+  /// fusion.
+  std::string floatPrecision;
 };
 
 /// Adds the graph passes in order: fold constants, fold batch norms,
-/// raise composites, convert layout (when asked), canonicalize + CSE, fuse,
-/// symbol DCE.
+/// raise composites, convert layout (when asked), canonicalize + CSE,
+/// convert float precision (when asked), fuse, symbol DCE.
 void buildGraphOptPipeline(mlir::OpPassManager &pm,
                            const GraphOptOptions &options);
 

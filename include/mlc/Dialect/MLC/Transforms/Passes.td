@@ -174,4 +174,45 @@ def LowerQuant : Pass<"mlc-lower-quant", "mlir::ModuleOp"> {
   }];
 }
 
+def ConvertFloatPrecision : Pass<"mlc-convert-float-precision",
+                                 "mlir::ModuleOp"> {
+  let summary = "Run an f32 model in f16 or bf16: half-precision weights and "
+                "activations, f32 at the function's edges.";
+  let description = [{
+    Rewrites every f32 tensor of a function body to `type` (f16 or bf16):
+    f32 constants are rounded to nearest-even (finite values beyond the f16
+    range saturate to +-65504), results and block arguments of mlc ops
+    change element type. The function's signature keeps its element types:
+    an `mlc.cast` narrows each f32 argument on entry and widens each result
+    before `func.return`.
+
+    Ops whose accuracy needs f32 (softmax, log_softmax, layer_norm,
+    batch_norm, reductions, global_avg_pool, cumsum, the quantization ops,
+    and ops of other dialects) keep f32: their half-precision operands are
+    widened and their results narrowed for half-precision users, one cast
+    per value. Conv, matmul and gemm stay half precision at this level; the
+    lowering to linalg accumulates them in f32.
+
+    ```mlir
+    func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+      %w = mlc.constant dense<...> : tensor<4x4xf32>
+      %y = mlc.matmul %x, %w : (tensor<1x4xf32>, tensor<4x4xf32>) -> tensor<1x4xf32>
+      return %y : tensor<1x4xf32>
+    }
+    // with type=f16 becomes
+    func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+      %h = mlc.cast %x : (tensor<1x4xf32>) -> tensor<1x4xf16>
+      %w = mlc.constant dense<...> : tensor<4x4xf16>
+      %y = mlc.matmul %h, %w : (tensor<1x4xf16>, tensor<4x4xf16>) -> tensor<1x4xf16>
+      %r = mlc.cast %y : (tensor<1x4xf16>) -> tensor<1x4xf32>
+      return %r : tensor<1x4xf32>
+    }
+    ```
+  }];
+  let options = [
+    Option<"type", "type", "std::string", "\"f16\"",
+           "Precision of weights and activations: f16 or bf16">
+  ];
+}
+
 #endif // MLC_DIALECT_MLC_TRANSFORMS_PASSES_TD

@@ -1,0 +1,342 @@
+//===- Int8ContractionToLinalg.cpp - 8-bit GEMMs for integer layers -------===//
+//
+// An i32 mlc.conv2d / mlc.matmul whose activation is an mlc.cast of 8-bit
+// integers and whose weights are constants within [-128, 127] (what
+// mlc-lower-quant produces) is computed on the 8-bit values: an int8 x int8
+// product accumulated in i32, never widening a tensor in memory.
+//
+// The contraction becomes one linalg.generic in the packed form that the
+// targets' dot-product instructions want (see docs/Quantization.md, "CPU
+// integer codegen"):
+//
+//   A [M, K1, 4]       i8   activation rows (im2col rows for a convolution),
+//                           K padded with zeros to a multiple of 8
+//   B [N1, K1, 16, 4]  i8   weights packed at compile time: 16 output
+//                           channels by 4 consecutive k per tile
+//   C [M, N1, 16]      i32  += ext(A[m, k1, k0]) * sext(B[n1, k1, n0, k0])
+//
+// (ext is zero extension for an unsigned activation, sign extension for a
+// signed one), initialized with the i32 bias. Any backend can run it as
+// loops; the CPU backend's mlc-cpu-int8-gemm replaces it with a register-
+// blocked kernel of vpdpbusd / vpmaddwd / sdot / usdot.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "mlc/Conversion/MLCToLinalg/MLCToLinalg.h"
+#include "mlc/Dialect/MLC/IR/MLCOps.h"
+#include "mlc/Dialect/MLC/Transforms/ConstantUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlc;
+
+/// Output channels per packed weight tile, and k per dot-product group.
+static constexpr int64_t kTileN = 16;
+static constexpr int64_t kTileK = 4;
+/// K is padded to a multiple of this (two groups: AArch64 smmla reads 8).
+static constexpr int64_t kPadK = 8;
+
+static int64_t roundUp(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+
+namespace {
+
+/// The 8-bit source of an i32 activation: mlc.cast from i8.
+struct NarrowActivation {
+  Value ints;
+  bool isUnsigned;
+};
+
+} // namespace
+
+static FailureOr<NarrowActivation> matchNarrowActivation(Value v) {
+  auto widen = v.getDefiningOp<CastOp>();
+  if (!widen)
+    return failure();
+  auto type = cast<RankedTensorType>(widen.getInput().getType());
+  if (!type.getElementType().isInteger(8) || !type.hasStaticShape())
+    return failure();
+  return NarrowActivation{widen.getInput(), widen.getUnsignedInput()};
+}
+
+/// The constant i32 weights, when every value fits in int8.
+static FailureOr<ConstTensor> readInt8Weights(Value v) {
+  FailureOr<ConstTensor> w = readConstant(v);
+  if (failed(w) || !w->type.getElementType().isInteger(32))
+    return failure();
+  for (int64_t x : w->ints)
+    if (x < -128 || x > 127)
+      return failure();
+  return w;
+}
+
+/// The packed weight tiles B[N1][K1][16][4] of the [N][K] matrix `at(n, k)`.
+static Value createPackedWeights(OpBuilder &b, Location loc, int64_t n,
+                                 int64_t k,
+                                 llvm::function_ref<int64_t(int64_t, int64_t)> at) {
+  int64_t n1 = roundUp(n, kTileN) / kTileN, k1 = roundUp(k, kPadK) / kTileK;
+  auto type = RankedTensorType::get({n1, k1, kTileN, kTileK}, b.getI8Type());
+  ConstTensor packed = ConstTensor::zeros(type);
+  for (int64_t i = 0; i < n1; ++i)
+    for (int64_t j = 0; j < k1; ++j)
+      for (int64_t r = 0; r < kTileN; ++r)
+        for (int64_t c = 0; c < kTileK; ++c) {
+          int64_t row = i * kTileN + r, col = j * kTileK + c;
+          if (row < n && col < k)
+            packed.ints[((i * k1 + j) * kTileN + r) * kTileK + c] =
+                at(row, col);
+        }
+  return arith::ConstantOp::create(b, loc, packed.toAttr("packed_weights"));
+}
+
+/// C[M][N1][16] = init + A[M][K] x B^T, with A 8-bit (`isUnsigned` says how
+/// to extend it), returned as [M][N] i32.
+static Value createInt8Gemm(OpBuilder &b, Location loc, Value a,
+                            bool isUnsigned, Value packedWeights,
+                            ArrayRef<int64_t> bias, int64_t n) {
+  MLIRContext *ctx = b.getContext();
+  auto aType = cast<RankedTensorType>(a.getType());
+  int64_t m = aType.getDimSize(0), k = aType.getDimSize(1);
+  int64_t kp = roundUp(k, kPadK), k1 = kp / kTileK;
+  int64_t n1 = roundUp(n, kTileN) / kTileN;
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  if (kp != k) {
+    SmallVector<OpFoldResult> low(2, b.getIndexAttr(0));
+    SmallVector<OpFoldResult> high = {b.getIndexAttr(0),
+                                      b.getIndexAttr(kp - k)};
+    Value zero = arith::ConstantOp::create(b, loc, b.getIntegerAttr(i8, 0));
+    a = tensor::PadOp::create(b, loc, RankedTensorType::get({m, kp}, i8), a,
+                              low, high, zero);
+  }
+  Value a3 = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({m, k1, kTileK}, i8), a,
+      SmallVector<ReassociationIndices>{{0}, {1, 2}});
+
+  // The accumulator starts as the bias (zero past the N real channels).
+  auto accType = RankedTensorType::get({m, n1, kTileN}, i32);
+  Value init;
+  if (bias.empty()) {
+    init = createFilledTensor(b, loc, accType, b.getI32IntegerAttr(0));
+  } else {
+    ConstTensor tiles =
+        ConstTensor::zeros(RankedTensorType::get({n1, kTileN}, i32));
+    for (int64_t i = 0; i < n; ++i)
+      tiles.ints[i] = bias[i];
+    Value biasTiles =
+        arith::ConstantOp::create(b, loc, tiles.toAttr("packed_bias"));
+    Value empty = tensor::EmptyOp::create(b, loc, accType.getShape(), i32);
+    init = linalg::BroadcastOp::create(b, loc, biasTiles, empty,
+                                       ArrayRef<int64_t>{0})
+               .getResult()[0];
+  }
+
+  // Loops (m, n1, n0, k1, k0).
+  AffineExpr dm, dn1, dn0, dk1, dk0;
+  bindDims(ctx, dm, dn1, dn0, dk1, dk0);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(5, 0, {dm, dk1, dk0}, ctx),
+      AffineMap::get(5, 0, {dn1, dk1, dn0, dk0}, ctx),
+      AffineMap::get(5, 0, {dm, dn1, dn0}, ctx)};
+  SmallVector<utils::IteratorType> iterators = {
+      utils::IteratorType::parallel, utils::IteratorType::parallel,
+      utils::IteratorType::parallel, utils::IteratorType::reduction,
+      utils::IteratorType::reduction};
+  Value acc =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{accType}, ValueRange{a3, packedWeights},
+          ValueRange{init}, maps, iterators,
+          [&](OpBuilder &nb, Location nloc, ValueRange args) {
+            Value x = isUnsigned
+                          ? arith::ExtUIOp::create(nb, nloc, i32, args[0])
+                                .getResult()
+                          : arith::ExtSIOp::create(nb, nloc, i32, args[0])
+                                .getResult();
+            Value w = arith::ExtSIOp::create(nb, nloc, i32, args[1]);
+            Value p = arith::MulIOp::create(nb, nloc, x, w);
+            Value s = arith::AddIOp::create(nb, nloc, args[2], p);
+            linalg::YieldOp::create(nb, nloc, s);
+          })
+          .getResult(0);
+
+  Value flat = tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({m, n1 * kTileN}, i32), acc,
+      SmallVector<ReassociationIndices>{{0}, {1, 2}});
+  if (n1 * kTileN == n)
+    return flat;
+  SmallVector<OpFoldResult> offsets(2, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(m), b.getIndexAttr(n)};
+  SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+  return tensor::ExtractSliceOp::create(b, loc,
+                                        RankedTensorType::get({m, n}, i32),
+                                        flat, offsets, sizes, strides);
+}
+
+namespace {
+
+/// conv2d (NCHW, ungrouped) as im2col rows times the packed filters.
+struct Int8Conv2DToGemm : OpRewritePattern<Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(Conv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType resultType = op.getType();
+    if (!resultType.getElementType().isInteger(32) ||
+        !resultType.hasStaticShape() || op.getLayout() != "NCHW" ||
+        op.getGroup() != 1)
+      return rewriter.notifyMatchFailure(op, "not an ungrouped NCHW i32 conv");
+    FailureOr<NarrowActivation> x = matchNarrowActivation(op.getInput());
+    if (failed(x))
+      return rewriter.notifyMatchFailure(op, "activation not 8-bit");
+    FailureOr<ConstTensor> w = readInt8Weights(op.getFilter());
+    if (failed(w))
+      return rewriter.notifyMatchFailure(op, "weights not constant int8");
+    SmallVector<int64_t> bias;
+    if (Value b = op.getBias()) {
+      FailureOr<ConstTensor> bc = readConstant(b);
+      if (failed(bc))
+        return rewriter.notifyMatchFailure(op, "bias not constant");
+      bias.assign(bc->ints.begin(), bc->ints.end());
+    }
+
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    Type i8 = rewriter.getI8Type();
+    Value input = x->ints;
+    ArrayRef<int64_t> pads = op.getPads();
+    if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
+      // The i32 conv pads with 0: the 8-bit value 0.
+      auto type = cast<RankedTensorType>(input.getType());
+      SmallVector<int64_t> shape(type.getShape());
+      shape[2] += pads[0] + pads[2];
+      shape[3] += pads[1] + pads[3];
+      SmallVector<OpFoldResult> low = {
+          rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
+          rewriter.getIndexAttr(pads[0]), rewriter.getIndexAttr(pads[1])};
+      SmallVector<OpFoldResult> high = {
+          rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
+          rewriter.getIndexAttr(pads[2]), rewriter.getIndexAttr(pads[3])};
+      Value zero = arith::ConstantOp::create(rewriter, loc,
+                                             rewriter.getIntegerAttr(i8, 0));
+      input = tensor::PadOp::create(rewriter, loc, type.clone(shape), input,
+                                    low, high, zero);
+    }
+    ArrayRef<int64_t> wShape = w->type.getShape();
+    int64_t batch = resultType.getDimSize(0), f = wShape[0], c = wShape[1],
+            kh = wShape[2], kw = wShape[3];
+    int64_t oh = resultType.getDimSize(2), ow = resultType.getDimSize(3);
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
+
+    // im2col: rows (n, oh, ow), columns (c, kh, kw) as the filter's.
+    AffineExpr dn, doh, dow, dc, dkh, dkw;
+    bindDims(ctx, dn, doh, dow, dc, dkh, dkw);
+    AffineMap inputMap = AffineMap::get(
+        6, 0,
+        {dn, dc, doh * strides[0] + dkh * dilations[0],
+         dow * strides[1] + dkw * dilations[1]},
+        ctx);
+    auto colsType = RankedTensorType::get({batch, oh, ow, c, kh, kw}, i8);
+    Value colsInit = tensor::EmptyOp::create(rewriter, loc,
+                                             colsType.getShape(), i8);
+    Value cols =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{colsType}, ValueRange{input},
+            ValueRange{colsInit},
+            SmallVector<AffineMap>{inputMap,
+                                   AffineMap::getMultiDimIdentityMap(6, ctx)},
+            SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
+            [](OpBuilder &nb, Location nloc, ValueRange args) {
+              linalg::YieldOp::create(nb, nloc, args[0]);
+            })
+            .getResult(0);
+    int64_t m = batch * oh * ow, k = c * kh * kw;
+    Value a = tensor::CollapseShapeOp::create(
+        rewriter, loc, RankedTensorType::get({m, k}, i8), cols,
+        SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+    Value packed = createPackedWeights(
+        rewriter, loc, f, k,
+        [&](int64_t row, int64_t col) { return w->ints[row * k + col]; });
+    Value gemm =
+        createInt8Gemm(rewriter, loc, a, x->isUnsigned, packed, bias, f);
+
+    // [N * OH * OW, F] -> [N, F, OH, OW].
+    Type i32 = rewriter.getI32Type();
+    Value nhwc = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get({batch, oh, ow, f}, i32), gemm,
+        SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+    Value empty = tensor::EmptyOp::create(rewriter, loc,
+                                          resultType.getShape(), i32);
+    AffineExpr n, fo, h, wo;
+    bindDims(ctx, n, fo, h, wo);
+    Value nchw =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{resultType}, ValueRange{nhwc},
+            ValueRange{empty},
+            SmallVector<AffineMap>{AffineMap::get(4, 0, {n, h, wo, fo}, ctx),
+                                   AffineMap::getMultiDimIdentityMap(4, ctx)},
+            SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+            [](OpBuilder &nb, Location nloc, ValueRange args) {
+              linalg::YieldOp::create(nb, nloc, args[0]);
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, nchw);
+    return success();
+  }
+};
+
+/// matmul [..., M, K] x constant [K, N]: the rows times the packed columns.
+struct Int8MatMulToGemm : OpRewritePattern<MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(MatMulOp op,
+                                PatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(op.getType());
+    if (!resultType.getElementType().isInteger(32) ||
+        !resultType.hasStaticShape() || resultType.getRank() < 2)
+      return rewriter.notifyMatchFailure(op, "not a static i32 matmul");
+    FailureOr<NarrowActivation> x = matchNarrowActivation(op.getLhs());
+    if (failed(x))
+      return rewriter.notifyMatchFailure(op, "activation not 8-bit");
+    FailureOr<ConstTensor> w = readInt8Weights(op.getRhs());
+    if (failed(w) || w->type.getRank() != 2)
+      return rewriter.notifyMatchFailure(op, "weights not constant 2-D int8");
+    auto xType = cast<RankedTensorType>(x->ints.getType());
+    if (xType.getRank() != resultType.getRank())
+      return rewriter.notifyMatchFailure(op, "broadcast batch dims");
+    Location loc = op.getLoc();
+    int64_t k = w->type.getDimSize(0), n = w->type.getDimSize(1);
+    int64_t m = xType.getNumElements() / k;
+    Value a = x->ints;
+    if (xType.getRank() != 2) {
+      SmallVector<ReassociationIndices> rows(1);
+      for (int64_t d = 0; d + 1 < xType.getRank(); ++d)
+        rows[0].push_back(d);
+      rows.push_back({xType.getRank() - 1});
+      a = tensor::CollapseShapeOp::create(
+          rewriter, loc, RankedTensorType::get({m, k}, xType.getElementType()),
+          a, rows);
+    }
+    Value packed = createPackedWeights(
+        rewriter, loc, n, k,
+        [&](int64_t row, int64_t col) { return w->ints[col * n + row]; });
+    Value gemm = createInt8Gemm(rewriter, loc, a, x->isUnsigned, packed, {}, n);
+    if (resultType.getRank() != 2) {
+      SmallVector<ReassociationIndices> rows(1);
+      for (int64_t d = 0; d + 1 < resultType.getRank(); ++d)
+        rows[0].push_back(d);
+      rows.push_back({resultType.getRank() - 1});
+      gemm = tensor::ExpandShapeOp::create(rewriter, loc, resultType, gemm,
+                                           rows);
+    }
+    rewriter.replaceOp(op, gemm);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlc::populateInt8ContractionPatterns(RewritePatternSet &patterns) {
+  patterns.add<Int8Conv2DToGemm, Int8MatMulToGemm>(patterns.getContext());
+}

@@ -11,8 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlc/Conversion/MLCToLinalg/MLCToLinalg.h"
-#include "mlc/Dialect/MLC/IR/MLCOps.h"
+#include "mlc/Conversion/MLCToLinalg/ControlFlowToSCF.h"
+#include "mlc/Dialect/MLC/IR/MLCControlFlowOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -53,7 +53,7 @@ struct IfToSCF : OpRewritePattern<IfOp> {
     for (auto [from, to] : {std::pair{&op.getThenRegion(), &scfIf.getThenRegion()},
                             std::pair{&op.getElseRegion(), &scfIf.getElseRegion()}}) {
       rewriter.inlineRegionBefore(*from, *to, to->end());
-      auto yield = cast<YieldOp>(to->front().getTerminator());
+      auto yield = cast<CFYieldOp>(to->front().getTerminator());
       rewriter.setInsertionPoint(yield);
       SmallVector<Value> values;
       for (auto [value, type] :
@@ -125,7 +125,7 @@ struct LoopToSCF : OpRewritePattern<LoopOp> {
                                        after->getArgument(1))};
     llvm::append_range(replacements,
                        after->getArguments().slice(2, numCarried));
-    auto yield = cast<YieldOp>(body.getTerminator());
+    auto yield = cast<CFYieldOp>(body.getTerminator());
     rewriter.mergeBlocks(&body, after, replacements);
 
     rewriter.setInsertionPoint(yield);

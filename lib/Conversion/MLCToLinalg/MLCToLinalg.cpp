@@ -1,6 +1,7 @@
 //===- MLCToLinalg.cpp - The convert-mlc-to-linalg pass --------------------===//
 
 #include "mlc/Conversion/MLCToLinalg/MLCToLinalg.h"
+#include "mlc/Conversion/MLCToLinalg/ControlFlowToSCF.h"
 #include "mlc/Dialect/MLC/IR/MLCDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

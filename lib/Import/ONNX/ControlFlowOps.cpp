@@ -12,15 +12,18 @@
 // are reversed (gather) and moved to their axis (transpose) after the loop.
 // Scan-8's batch axis unrolls into one such loop per batch entry.
 //
-// Types: a loop-carried value keeps its initial type unless the body yields a
-// different static size, in which case that dimension becomes dynamic and
-// the body is imported again. A scan output needs a static type: the trip
+// Types: a loop-carried value keeps its initial type; the body must yield a
+// compatible type (the shapes of loop-carried values are loop-invariant,
+// anything else is a located "unsupported" error). A scan output needs a static type: the trip
 // count when it is a constant (and the condition cannot stop the loop), or
 // the shape the graph declares for the output; otherwise a located error.
 //
 //===----------------------------------------------------------------------===//
 
+#include "ControlFlowOps.h"
 #include "ComposeUtils.h"
+
+#include "mlc/Dialect/MLC/IR/MLCControlFlowOps.h"
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -140,106 +143,105 @@ static FailureOr<LoopOp> buildLoop(ImporterContext &ic, Location loc,
   auto indexType = RankedTensorType::get({}, b.getI64Type());
   auto condType = RankedTensorType::get({}, b.getI1Type());
 
-  // Each retry only makes carried dimensions dynamic, so rank + 1 rounds
-  // settle every value; a few more cost nothing.
-  for (int attempt = 0; attempt < 8; ++attempt) {
-    SmallVector<Type> resultTypes(carried.begin(), carried.end());
-    resultTypes.append(numScans, condType); // set once the body is known
-    auto loop = LoopOp::create(b, loc, resultTypes, spec.maxTripCount,
-                               spec.condition, spec.inits);
-    Block &block = loop.getBody().emplaceBlock();
-    block.addArgument(indexType, loc);
-    block.addArgument(condType, loc);
-    for (auto [type, init] : llvm::zip(carried, spec.inits)) {
-      BlockArgument arg = block.addArgument(type, loc);
-      if (ic.isUnsigned(init))
-        ic.unsignedValues.insert(arg);
-    }
-    auto fail = [&]() -> FailureOr<LoopOp> {
-      forgetValues(ic, loop);
-      loop->erase();
-      return failure();
-    };
-    FailureOr<SmallVector<Value>> inputs;
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToEnd(&block);
-      inputs = spec.bindInputs(block);
-    }
-    if (failed(inputs))
-      return fail();
-    FailureOr<SmallVector<Value>> outputs =
-        importSubgraph(ic, *spec.body, block, *inputs, loc);
-    if (failed(outputs))
-      return fail();
-
-    Type condOut = (*outputs)[0].getType();
-    if (getRankedType((*outputs)[0]).getNumElements() != 1 ||
-        !getElementTypeOrSelf(condOut).isInteger(1)) {
-      emitError(loc) << opType << " body must yield a bool scalar condition "
-                     << "first, got " << condOut;
-      return fail();
-    }
-    bool changed = false;
-    for (unsigned k = 0; k < numCarried; ++k) {
-      RankedTensorType yielded = getRankedType((*outputs)[1 + k]);
-      if (areCastCompatible(yielded, carried[k]))
-        continue;
-      RankedTensorType joined = joinTypes(yielded, carried[k]);
-      if (!joined) {
-        emitError(loc) << opType << " loop-carried value " << k
-                       << " changes from " << carried[k] << " to " << yielded
-                       << " (rank and element type must stay)";
-        return fail();
-      }
-      carried[k] = joined;
-      changed = true;
-    }
-    if (changed) {
-      forgetValues(ic, loop);
-      loop->erase();
-      continue;
-    }
-
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToEnd(&block);
-      YieldOp::create(b, loc, *outputs);
-    }
-    Value condArg = block.getArgument(1);
-    std::optional<int64_t> tripCount;
-    if (spec.constantTripCount &&
-        ((*outputs)[0] == condArg || isConstantTrue((*outputs)[0])))
-      tripCount = spec.constantTripCount;
-    for (unsigned j = 0; j < numScans; ++j) {
-      RankedTensorType element = getRankedType((*outputs)[1 + numCarried + j]);
-      RankedTensorType declared = j < spec.declaredScanTypes.size()
-                                      ? spec.declaredScanTypes[j]
-                                      : RankedTensorType();
-      RankedTensorType type;
-      if (tripCount && element.hasStaticShape()) {
-        SmallVector<int64_t> shape{*tripCount};
-        llvm::append_range(shape, element.getShape());
-        type = RankedTensorType::get(shape, element.getElementType());
-      } else if (declared && declared.hasStaticShape() &&
-                 declared.getRank() == element.getRank() + 1 &&
-                 areCastCompatible(
-                     RankedTensorType::get(declared.getShape().drop_front(),
-                                           declared.getElementType()),
-                     element)) {
-        type = declared;
-      } else {
-        emitError(loc) << opType << " scan output " << j << " of per-iteration "
-                       << "type " << element << " needs a constant trip count "
-                       << "or a static output shape declared by the graph "
-                       << "(its length is data-dependent)";
-        return fail();
-      }
-      loop->getResult(numCarried + j).setType(type);
-    }
-    return loop;
+  auto loop = LoopOp::create(b, loc, SmallVector<Type>(carried.begin(),
+                                                        carried.end()),
+                             spec.maxTripCount, spec.condition, spec.inits);
+  Block &block = loop.getBody().emplaceBlock();
+  block.addArgument(indexType, loc);
+  block.addArgument(condType, loc);
+  for (auto [type, init] : llvm::zip(carried, spec.inits)) {
+    BlockArgument arg = block.addArgument(type, loc);
+    if (ic.isUnsigned(init))
+      ic.unsignedValues.insert(arg);
   }
-  return emitError(loc) << opType << " loop-carried types do not settle";
+  // On failure the half-built loop goes; the caller reports the import
+  // failure, so its (invalid) contents are never verified.
+  auto fail = [&]() -> FailureOr<LoopOp> {
+    forgetValues(ic, loop);
+    loop->erase();
+    return failure();
+  };
+  FailureOr<SmallVector<Value>> inputs;
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(&block);
+    inputs = spec.bindInputs(block);
+  }
+  if (failed(inputs))
+    return fail();
+  FailureOr<SmallVector<Value>> outputs =
+      importSubgraph(ic, *spec.body, block, *inputs, loc);
+  if (failed(outputs))
+    return fail();
+
+  Type condOut = (*outputs)[0].getType();
+  RankedTensorType condRanked = getRankedType((*outputs)[0]);
+  if (!condRanked.hasStaticShape() || condRanked.getNumElements() != 1 ||
+      !getElementTypeOrSelf(condOut).isInteger(1)) {
+    emitError(loc) << opType << " body must yield a bool scalar condition "
+                   << "first, got " << condOut;
+    return fail();
+  }
+  // The carried buffers are allocated once: a value whose static shape
+  // changes from one iteration to the next has no loop-invariant type.
+  for (unsigned k = 0; k < numCarried; ++k) {
+    RankedTensorType yielded = getRankedType((*outputs)[1 + k]);
+    if (areCastCompatible(yielded, carried[k]))
+      continue;
+    emitError(loc) << opType << " loop-carried value " << k
+                   << " is unsupported: its type changes from " << carried[k]
+                   << " to " << yielded
+                   << " (the shape of a loop-carried value must be "
+                      "loop-invariant)";
+    return fail();
+  }
+
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(&block);
+    CFYieldOp::create(b, loc, *outputs);
+  }
+  Value condArg = block.getArgument(1);
+  std::optional<int64_t> tripCount;
+  if (spec.constantTripCount &&
+      ((*outputs)[0] == condArg || isConstantTrue((*outputs)[0])))
+    tripCount = spec.constantTripCount;
+  SmallVector<Type> resultTypes(carried.begin(), carried.end());
+  for (unsigned j = 0; j < numScans; ++j) {
+    RankedTensorType element = getRankedType((*outputs)[1 + numCarried + j]);
+    RankedTensorType declared = j < spec.declaredScanTypes.size()
+                                    ? spec.declaredScanTypes[j]
+                                    : RankedTensorType();
+    RankedTensorType type;
+    if (tripCount && element.hasStaticShape()) {
+      SmallVector<int64_t> shape{*tripCount};
+      llvm::append_range(shape, element.getShape());
+      type = RankedTensorType::get(shape, element.getElementType());
+    } else if (declared && declared.hasStaticShape() &&
+               declared.getRank() == element.getRank() + 1 &&
+               areCastCompatible(
+                   RankedTensorType::get(declared.getShape().drop_front(),
+                                         declared.getElementType()),
+                   element)) {
+      type = declared;
+    } else {
+      emitError(loc) << opType << " scan output " << j << " of per-iteration "
+                     << "type " << element << " is unsupported: it needs a "
+                     << "constant trip count or a static output shape "
+                     << "declared by the graph (its length is data-dependent)";
+      return fail();
+    }
+    resultTypes.push_back(type);
+  }
+  // The results are known only now: rebuild the op with them and move the
+  // body over.
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(loop);
+  auto built = LoopOp::create(b, loc, resultTypes, spec.maxTripCount,
+                              spec.condition, spec.inits);
+  built.getBody().takeBody(loop.getBody());
+  loop->erase();
+  return built;
 }
 
 //===----------------------------------------------------------------------===//
@@ -289,7 +291,7 @@ static LogicalResult importIf(ImporterContext &ic, const onnx::NodeProto &node,
       return failure();
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToEnd(&block);
-    YieldOp::create(b, loc, *outputs);
+    CFYieldOp::create(b, loc, *outputs);
     branchValues.push_back(std::move(*outputs));
   }
   for (int k = 0; k < numResults; ++k) {

@@ -151,15 +151,6 @@ void registerMathOpImporters(OpImporterTable &table);
 void registerNNOpImporters(OpImporterTable &table);
 void registerTensorOpImporters(OpImporterTable &table);
 void registerLogicOpImporters(OpImporterTable &table);
-void registerControlFlowOpImporters(OpImporterTable &table);
-
-/// Imports the declared types, initializers and nodes of `graph` at the
-/// builder's insertion point, binding every node output in `ic.values`. The
-/// graph's inputs must already be bound. Used for @main and for the
-/// subgraphs of If, Loop and Scan.
-mlir::LogicalResult importGraphNodes(ImporterContext &ic,
-                                     const onnx::GraphProto &graph,
-                                     mlir::Location loc);
 
 } // namespace mlc::onnx_import
 

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlc/Import/ONNX/ONNXImporter.h"
+#include "ControlFlowOps.h"
 #include "ImporterContext.h"
 #include "TensorImportUtils.h"
 

@@ -28,8 +28,6 @@ void populateNormalizationToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateScatterToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateDynamicShapeToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateQuantToLinalgPatterns(mlir::RewritePatternSet &patterns);
-/// mlc.if / mlc.loop to scf.if / scf.while on tensors.
-void populateControlFlowToSCFPatterns(mlir::RewritePatternSet &patterns);
 void populateDataDependentToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// quant.qcast/scast/dcast chains (constant parameters in the quant types)
 /// to mlc.quantize_linear / mlc.dequantize_linear; applied greedily by

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlc/Dialect/MLC/IR/MLCOps.h"
+#include "mlc/Dialect/MLC/IR/MLCControlFlowOps.h"
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -28,7 +28,7 @@ static bool isScalarLike(Type type) {
   return ranked && ranked.hasStaticShape() && ranked.getNumElements() == 1;
 }
 
-static LogicalResult verifyYield(Operation *op, YieldOp yield,
+static LogicalResult verifyYield(Operation *op, CFYieldOp yield,
                                  TypeRange expected, StringRef what) {
   if (yield.getValues().size() != expected.size())
     return op->emitOpError() << what << " yields " << yield.getValues().size()
@@ -51,9 +51,9 @@ LogicalResult IfOp::verify() {
     return emitOpError("condition must be a single-element tensor");
   for (auto [region, name] : {std::pair{&getThenRegion(), "then region"},
                               std::pair{&getElseRegion(), "else region"}}) {
-    auto yield = dyn_cast<YieldOp>(region->front().getTerminator());
+    auto yield = dyn_cast<CFYieldOp>(region->front().getTerminator());
     if (!yield)
-      return emitOpError() << name << " must end in mlc.yield";
+      return emitOpError() << name << " must end in mlc.cf.yield";
     if (failed(verifyYield(*this, yield, getResultTypes(), name)))
       return failure();
   }
@@ -67,7 +67,7 @@ LogicalResult IfOp::canonicalize(IfOp op, PatternRewriter &rewriter) {
   Region &taken = condition.getSplatValue<bool>() ? op.getThenRegion()
                                                   : op.getElseRegion();
   Block &block = taken.front();
-  auto yield = cast<YieldOp>(block.getTerminator());
+  auto yield = cast<CFYieldOp>(block.getTerminator());
   // The mlc dialect has no cast: fold only when the branch's types are the
   // result types.
   if (yield.getValues().getTypes() != op.getResultTypes())
@@ -83,8 +83,8 @@ LogicalResult IfOp::canonicalize(IfOp op, PatternRewriter &rewriter) {
 // LoopOp
 //===----------------------------------------------------------------------===//
 
-YieldOp LoopOp::getYield() {
-  return dyn_cast<YieldOp>(getBody().front().getTerminator());
+CFYieldOp LoopOp::getYield() {
+  return dyn_cast<CFYieldOp>(getBody().front().getTerminator());
 }
 
 LogicalResult LoopOp::verify() {
@@ -119,9 +119,9 @@ LogicalResult LoopOp::verify() {
     return emitOpError("loop-carried results must have the body's argument "
                        "types");
 
-  YieldOp yield = getYield();
+  CFYieldOp yield = getYield();
   if (!yield)
-    return emitOpError("body must end in mlc.yield");
+    return emitOpError("body must end in mlc.cf.yield");
   unsigned numScans = getNumResults() - numCarried;
   if (yield.getValues().size() != 1 + numCarried + numScans)
     return emitOpError() << "body yields " << yield.getValues().size()
@@ -147,3 +147,6 @@ LogicalResult LoopOp::verify() {
                            << std::get<1>(pair);
   return success();
 }
+
+#define GET_OP_CLASSES
+#include "mlc/Dialect/MLC/IR/MLCControlFlowOps.cpp.inc"

@@ -6,6 +6,7 @@
 
 #include "mlc/Dialect/MLC/IR/MLCDialect.h"
 #include "mlc/Dialect/MLC/IR/MLCOps.h"
+#include "mlc/Dialect/MLC/IR/MLCControlFlowOps.h"
 
 using namespace mlir;
 using namespace mlc;
@@ -16,6 +17,10 @@ void MLCDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "mlc/Dialect/MLC/IR/MLCOps.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "mlc/Dialect/MLC/IR/MLCControlFlowOps.cpp.inc"
       >();
 }
 

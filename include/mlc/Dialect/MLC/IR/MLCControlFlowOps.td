@@ -1,17 +1,28 @@
 //===- MLCControlFlowOps.td - If and Loop with regions -----*- tablegen -*-===//
 //
-// Included by MLCOps.td (after MLCFusedOps.td, whose mlc.yield ends these
-// regions too). ONNX's control flow: If and Loop keep their
-// subgraphs as regions of value-semantic mlc ops (ONNX Scan is imported as
-// an mlc.loop whose body slices the scanned inputs). The regions are not
-// isolated from above: a subgraph's reads of outer-scope values are plain
-// uses of those values. convert-mlc-to-linalg lowers them to scf.if and
-// scf.while on tensors, which one-shot bufferization handles upstream.
+// ONNX's control flow: If and Loop keep their subgraphs as regions of
+// value-semantic mlc ops, each region ending in mlc.cf.yield (ONNX Scan is
+// imported as an mlc.loop whose body slices the scanned inputs). The regions
+// are not isolated from above: a subgraph's reads of outer-scope values are
+// plain uses of those values. convert-mlc-to-linalg lowers them to scf.if
+// and scf.while on tensors, which one-shot bufferization handles upstream.
+//
+// A TableGen target of its own (MLCControlFlowOps.h.inc, included by
+// MLCControlFlowOps.h, registered by MLCDialect.cpp): the ops that every
+// other file sees through MLCOps.h do not change with these.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef MLC_DIALECT_MLC_IR_MLCCONTROLFLOWOPS_TD
 #define MLC_DIALECT_MLC_IR_MLCCONTROLFLOWOPS_TD
+
+include "mlc/Dialect/MLC/IR/MLCDialect.td"
+include "mlir/IR/CommonTypeConstraints.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+/// The tensors of mlc ops (MLC_Tensor of MLCOps.td).
+def MLC_CFTensor : RankedTensorOf<[AnyFloat, AnySignlessInteger, I1]>;
 
 /// A single-element tensor: ONNX's scalar condition and trip count (rank 0,
 /// or rank 1 of size 1 as some exporters write them).
@@ -22,7 +33,7 @@ def MLC_IfOp : MLC_Op<"if", [RecursiveMemoryEffects, NoRegionArguments]> {
   let summary = "ONNX If: runs one of two regions and returns its values.";
   let description = [{
     `condition` is a single-element i1 tensor. Each region is one block
-    ending in `mlc.yield` with one value per result; a yielded type may be
+    ending in `mlc.cf.yield` with one value per result; a yielded type may be
     less static than the result type (or more), as long as the two are
     compatible (same element type and rank, equal static sizes): the result
     type is what the importer derived from both branches and the graph's
@@ -34,15 +45,15 @@ def MLC_IfOp : MLC_Op<"if", [RecursiveMemoryEffects, NoRegionArguments]> {
     ```mlir
     %r = mlc.if %c : tensor<i1> -> (tensor<5xf32>) {
       %a = mlc.constant dense<1.0> : tensor<5xf32>
-      mlc.yield %a : tensor<5xf32>
+      mlc.cf.yield %a : tensor<5xf32>
     } else {
       %b = mlc.relu %x : (tensor<5xf32>) -> tensor<5xf32>
-      mlc.yield %b : tensor<5xf32>
+      mlc.cf.yield %b : tensor<5xf32>
     }
     ```
   }];
   let arguments = (ins MLC_BoolScalarTensor:$condition);
-  let results = (outs Variadic<MLC_Tensor>:$results);
+  let results = (outs Variadic<MLC_CFTensor>:$results);
   let regions = (region SizedRegion<1>:$thenRegion, SizedRegion<1>:$elseRegion);
   let assemblyFormat = [{
     $condition `:` type($condition) (`->` `(` type($results)^ `)`)?
@@ -77,14 +88,14 @@ def MLC_LoopOp : MLC_Op<"loop", [RecursiveMemoryEffects]> {
         : (tensor<i64>, tensor<i1>, tensor<1xf32>) -> (tensor<1xf32>, tensor<5x1xf32>) {
     ^bb0(%i: tensor<i64>, %cond: tensor<i1>, %acc: tensor<1xf32>):
       %next = mlc.add %acc, %one : (tensor<1xf32>, tensor<1xf32>) -> tensor<1xf32>
-      mlc.yield %cond, %next, %next : tensor<i1>, tensor<1xf32>, tensor<1xf32>
+      mlc.cf.yield %cond, %next, %next : tensor<i1>, tensor<1xf32>, tensor<1xf32>
     }
     ```
   }];
   let arguments = (ins MLC_I64ScalarTensor:$max_trip_count,
                        MLC_BoolScalarTensor:$condition,
-                       Variadic<MLC_Tensor>:$init);
-  let results = (outs Variadic<MLC_Tensor>:$results);
+                       Variadic<MLC_CFTensor>:$init);
+  let results = (outs Variadic<MLC_CFTensor>:$results);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat =
       "operands attr-dict `:` functional-type(operands, results) $body";
@@ -93,8 +104,24 @@ def MLC_LoopOp : MLC_Op<"loop", [RecursiveMemoryEffects]> {
     /// The number of loop-carried values (results that are not scan outputs).
     unsigned getNumCarried() { return getInit().size(); }
     /// The block's terminator.
-    YieldOp getYield();
+    CFYieldOp getYield();
   }];
+}
+
+def MLC_CFYieldOp : MLC_Op<"cf.yield", [Pure, Terminator, ReturnLike,
+                                       ParentOneOf<["IfOp", "LoopOp"]>]> {
+  let summary = "Returns the values of an mlc.if branch or mlc.loop iteration.";
+  let description = [{
+    The terminator of the regions of `mlc.if` (one value per result) and
+    `mlc.loop` (the next condition, the next loop-carried values, one value
+    per scan output).
+
+    ```mlir
+    mlc.cf.yield %cond, %next : tensor<i1>, tensor<1xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$values);
+  let assemblyFormat = "$values attr-dict `:` type($values)";
 }
 
 #endif // MLC_DIALECT_MLC_IR_MLCCONTROLFLOWOPS_TD

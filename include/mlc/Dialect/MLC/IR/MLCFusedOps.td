@@ -42,8 +42,8 @@ def MLC_FusedOp : MLC_Op<"fused", [IsolatedFromAbove, RecursiveMemoryEffects,
 }
 
 def MLC_YieldOp : MLC_Op<"yield", [Pure, Terminator, ReturnLike,
-                                   ParentOneOf<["FusedOp", "IfOp", "LoopOp"]>]> {
-  let summary = "Returns the results of an mlc.fused group, mlc.if branch or mlc.loop iteration.";
+                                   HasParent<"FusedOp">]> {
+  let summary = "Returns the results of an mlc.fused group.";
   let description = [{
     ```mlir
     mlc.yield %r : tensor<1x4x6x6xf32>

@@ -338,6 +338,5 @@ include "mlc/Dialect/MLC/IR/MLCFusedOps.td"
 include "mlc/Dialect/MLC/IR/MLCTensorOps.td"
 include "mlc/Dialect/MLC/IR/MLCDynamicOps.td"
 include "mlc/Dialect/MLC/IR/MLCQuantOps.td"
-include "mlc/Dialect/MLC/IR/MLCControlFlowOps.td"
 
 #endif // MLC_DIALECT_MLC_IR_MLCOPS_TD

@@ -31,10 +31,15 @@ std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel,
   pipeline +=
       "canonicalize,cse,"
       "eliminate-empty-tensors,empty-tensor-to-alloc-tensor,"
-      "one-shot-bufferize,"
+      // Control flow (scf.while of mlc.loop) yields a fresh buffer per
+      // iteration; buffer deallocation frees the previous one.
+      "one-shot-bufferize{allow-return-allocs-from-loops},"
       "mlc-cpu-strided-copy-to-linalg,"
       "func.func(convert-linalg-to-loops),"
-      "buffer-deallocation-pipeline,mlc-cpu-lower-int8-dots,"
+      // The deallocation of buffers that scf.if / scf.while may or may not
+      // own calls a private dealloc_helper on dynamic memrefs, which the
+      // bare-pointer calling convention cannot lower: it is inlined.
+      "buffer-deallocation-pipeline,inline,mlc-cpu-lower-int8-dots,"
       "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
       "convert-vector-to-llvm,finalize-memref-to-llvm,convert-math-to-funcs,convert-math-to-llvm,"
       "convert-math-to-libm,"

@@ -185,8 +185,9 @@ def compare(index: int, actual: np.ndarray, ref: np.ndarray, rtol: float, atol: 
     if actual.shape != ref.shape:
         raise CheckFailure(f"{where}: shape {list(actual.shape)}, "
                            f"expected {list(ref.shape)}")
-    a = actual.astype(np.float64)
-    r = ref.astype(np.float64)
+    # At least 1-d: numpy turns arithmetic on rank-0 arrays into scalars.
+    a = np.atleast_1d(actual.astype(np.float64))
+    r = np.atleast_1d(ref.astype(np.float64))
     with np.errstate(invalid="ignore"):
         abs_err = np.abs(a - r)
         rel_err = abs_err / np.maximum(np.abs(r), max(atol, np.finfo(np.float64).tiny))

@@ -122,6 +122,8 @@ struct LoopSpec {
   /// Per scan output: the type the graph declares for the stacked output
   /// (leading iteration dimension), or null.
   SmallVector<RankedTensorType> declaredScanTypes;
+  /// False for Scan, whose body yields no condition.
+  bool bodyYieldsCondition = true;
   /// The body graph's inputs from the block's arguments; called with the
   /// builder at the block's end.
   std::function<FailureOr<SmallVector<Value>>(Block &)> bindInputs;
@@ -132,10 +134,14 @@ static FailureOr<LoopOp> buildLoop(ImporterContext &ic, Location loc,
                                    StringRef opType, const LoopSpec &spec) {
   OpBuilder &b = ic.builder;
   unsigned numCarried = spec.inits.size();
-  int numOutputs = spec.body->output_size();
+  // A Scan body yields no condition: the loop's own condition argument
+  // (always true) stands for it.
+  int numOutputs = spec.body->output_size() + (spec.bodyYieldsCondition ? 0 : 1);
   if (numOutputs < static_cast<int>(numCarried) + 1)
-    return emitError(loc) << opType << " body has " << numOutputs
-                          << " outputs, expected at least " << numCarried + 1;
+    return emitError(loc) << opType << " body has "
+                          << spec.body->output_size()
+                          << " outputs, expected at least "
+                          << numCarried + (spec.bodyYieldsCondition ? 1 : 0);
   unsigned numScans = numOutputs - 1 - numCarried;
   SmallVector<RankedTensorType> carried;
   for (Value init : spec.inits)
@@ -173,6 +179,8 @@ static FailureOr<LoopOp> buildLoop(ImporterContext &ic, Location loc,
       importSubgraph(ic, *spec.body, block, *inputs, loc);
   if (failed(outputs))
     return fail();
+  if (!spec.bodyYieldsCondition)
+    outputs->insert(outputs->begin(), block.getArgument(1));
 
   Type condOut = (*outputs)[0].getType();
   RankedTensorType condRanked = getRankedType((*outputs)[0]);
@@ -427,6 +435,7 @@ buildScan(ImporterContext &ic, Location loc, const onnx::GraphProto &body,
                                         static_cast<double>(tripCount));
   spec.condition = createScalarConst(b, loc, b.getI1Type(), 1);
   spec.constantTripCount = tripCount;
+  spec.bodyYieldsCondition = false;
   // The stacked (leading-axis, iteration-order) type of each declared output.
   for (int j = 0; j < numScanOutputs; ++j) {
     RankedTensorType declared =

@@ -7,7 +7,7 @@ Usage:
         [--target host|x86_64|aarch64|BACKEND] [-O N] [--compile-arg ARG ...]
         [--reference onnxruntime|mlc [--reference-arg ARG ...]]
         [--rtol 1e-4] [--atol 1e-5] [--seed S] [--dim NAME=N ...]
-        [--workdir DIR] [--keep] [--timeout SECONDS]
+        [--workdir DIR [--reuse-artifact]] [--keep] [--timeout SECONDS]
 
 For each model:
   1. random inputs are drawn for every graph input that is not an initializer
@@ -284,13 +284,25 @@ def compile_and_run(model_path: Path, workdir: Path, input_files: list[Path],
     if not mlc_compile:
         raise CheckFailure("mlc-compile not found (use --mlc-compile, $MLC_COMPILE or PATH)")
     so_path = workdir / "model.so"
-    if so_path.exists():
-        so_path.unlink()
     compile_cmd = [mlc_compile, str(model_path), "-o", str(so_path), f"--target={args.target}"]
     compile_cmd += compile_args
-    run_tool("mlc-compile", compile_cmd, args.timeout)
-    if not so_path.is_file():
-        raise CheckFailure(f"mlc-compile succeeded but wrote no {so_path}")
+    # --reuse-artifact: a model.so built by the very same command from a
+    # model file not modified since is run again (a dynamic-batch model
+    # checked at several batch sizes compiles once).
+    stamp = workdir / "compile-command.txt"
+    stamp_text = "\n".join(compile_cmd) + "\n"
+    reusable = (args.reuse_artifact and so_path.is_file() and stamp.is_file()
+                and stamp.read_text() == stamp_text
+                and so_path.stat().st_mtime >= model_path.stat().st_mtime)
+    if not reusable:
+        if so_path.exists():
+            so_path.unlink()
+        if stamp.exists():
+            stamp.unlink()
+        run_tool("mlc-compile", compile_cmd, args.timeout)
+        if not so_path.is_file():
+            raise CheckFailure(f"mlc-compile succeeded but wrote no {so_path}")
+        stamp.write_text(stamp_text)
 
     run_cmd = [*prefix, str(so_path)]
     for path in input_files:
@@ -357,6 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="where inputs, model.so and outputs go "
                         "(kept); default: a temporary dir, kept only on failure")
     parser.add_argument("--keep", action="store_true", help="keep the temporary work dir")
+    parser.add_argument("--reuse-artifact", action="store_true",
+                        help="with --workdir: run the model.so of an earlier identical "
+                        "mlc-compile command instead of compiling again")
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="seconds allowed to each tool run (default 600)")
     args = parser.parse_args(argv)

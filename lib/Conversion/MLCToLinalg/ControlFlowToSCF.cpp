@@ -26,8 +26,9 @@ using namespace mlc;
 /// The element of a single-element tensor.
 static Value extractScalar(OpBuilder &b, Location loc, Value tensor) {
   auto type = cast<RankedTensorType>(tensor.getType());
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  SmallVector<Value> indices(type.getRank(), zero);
+  SmallVector<Value> indices;
+  if (type.getRank() > 0)
+    indices.assign(type.getRank(), arith::ConstantIndexOp::create(b, loc, 0));
   return tensor::ExtractOp::create(b, loc, tensor, indices);
 }
 

@@ -1,0 +1,72 @@
+// RUN: mlc-opt %s -split-input-file | mlc-opt -split-input-file | FileCheck %s
+// RUN: mlc-opt %s -split-input-file --canonicalize | FileCheck %s --check-prefix=CANON
+
+// mlc.if and mlc.loop print and parse back; a branch may yield a less static
+// type than the result, and a loop's scan output has a leading row axis.
+// CHECK-LABEL: func.func @if_roundtrip
+// CHECK: %[[R:.*]] = mlc.if %{{.*}} : tensor<i1> -> (tensor<2xf32>) {
+// CHECK: mlc.cf.yield %{{.*}} : tensor<2xf32>
+// CHECK: } else {
+// CHECK: mlc.cf.yield %{{.*}} : tensor<?xf32>
+// CHECK: return %[[R]]
+// The condition is not a constant: the canonicalizer keeps the op.
+// CANON-LABEL: func.func @if_roundtrip
+// CANON: mlc.if
+func.func @if_roundtrip(%c: tensor<i1>, %x: tensor<2xf32>, %y: tensor<?xf32>) -> tensor<2xf32> {
+  %r = mlc.if %c : tensor<i1> -> (tensor<2xf32>) {
+    %a = mlc.relu %x : (tensor<2xf32>) -> tensor<2xf32>
+    mlc.cf.yield %a : tensor<2xf32>
+  } else {
+    mlc.cf.yield %y : tensor<?xf32>
+  }
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @loop_roundtrip
+// CHECK: %{{.*}}:2 = mlc.loop %{{.*}}, %{{.*}}, %{{.*}} : (tensor<i64>, tensor<i1>, tensor<2xf32>) -> (tensor<2xf32>, tensor<5x2xf32>) {
+// CHECK: ^bb0(%{{.*}}: tensor<i64>, %{{.*}}: tensor<i1>, %{{.*}}: tensor<2xf32>):
+// CHECK: mlc.cf.yield %{{.*}}, %{{.*}}, %{{.*}} : tensor<i1>, tensor<2xf32>, tensor<2xf32>
+func.func @loop_roundtrip(%m: tensor<i64>, %c: tensor<i1>, %x: tensor<2xf32>) -> (tensor<2xf32>, tensor<5x2xf32>) {
+  %r:2 = mlc.loop %m, %c, %x : (tensor<i64>, tensor<i1>, tensor<2xf32>) -> (tensor<2xf32>, tensor<5x2xf32>) {
+  ^bb0(%i: tensor<i64>, %cond: tensor<i1>, %acc: tensor<2xf32>):
+    %n = mlc.add %acc, %x : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+    mlc.cf.yield %cond, %n, %acc : tensor<i1>, tensor<2xf32>, tensor<2xf32>
+  }
+  return %r#0, %r#1 : tensor<2xf32>, tensor<5x2xf32>
+}
+
+// -----
+
+// A constant condition inlines the taken branch.
+// CANON-LABEL: func.func @if_constant
+// CANON-NOT: mlc.if
+// CANON: %[[N:.*]] = mlc.neg %arg0
+// CANON: return %[[N]]
+func.func @if_constant(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %c = mlc.constant dense<false> : tensor<i1>
+  %r = mlc.if %c : tensor<i1> -> (tensor<2xf32>) {
+    %a = mlc.relu %x : (tensor<2xf32>) -> tensor<2xf32>
+    mlc.cf.yield %a : tensor<2xf32>
+  } else {
+    %b = mlc.neg %x : (tensor<2xf32>) -> tensor<2xf32>
+    mlc.cf.yield %b : tensor<2xf32>
+  }
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+// A taken branch whose type differs from the result's stays (mlc has no cast).
+// CANON-LABEL: func.func @if_constant_cast
+// CANON: mlc.if
+func.func @if_constant_cast(%x: tensor<2xf32>, %y: tensor<?xf32>) -> tensor<2xf32> {
+  %c = mlc.constant dense<false> : tensor<i1>
+  %r = mlc.if %c : tensor<i1> -> (tensor<2xf32>) {
+    mlc.cf.yield %x : tensor<2xf32>
+  } else {
+    mlc.cf.yield %y : tensor<?xf32>
+  }
+  return %r : tensor<2xf32>
+}

@@ -6,7 +6,8 @@ Usage (Debian's torch: apt-get install python3-torch python3-torchvision):
         [--opsets 13,17] [--batch 1] [--dynamic-batch] [--seed 0]
 
 Writes OUTDIR/<model>-op<opset>.onnx (and -dyn.onnx with --dynamic-batch, whose
-batch dimension is symbolic) for:
+batch dimension is symbolic, and with --dynamic-seq transformer-op<N>-seq.onnx,
+whose batch and sequence length are) for:
   resnet18, resnet50, mobilenet_v2   torchvision architectures, random weights
   transformer                        a 2-layer transformer encoder (d_model 256,
                                      4 heads, GELU feed-forward, LayerNorm),
@@ -60,6 +61,9 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--dynamic-batch", action="store_true",
                         help="also write <model>-op<N>-dyn.onnx with a symbolic batch")
+    parser.add_argument("--dynamic-seq", action="store_true",
+                        help="transformer only: also write transformer-op<N>-seq.onnx "
+                        "with a symbolic batch and sequence length")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
@@ -73,6 +77,9 @@ def main() -> int:
             variants = [("", None)]
             if args.dynamic_batch:
                 variants.append(("-dyn", {"input": {0: "batch"}, "output": {0: "batch"}}))
+            if args.dynamic_seq and name == "transformer":
+                axes = {0: "batch", 1: "seq"}
+                variants.append(("-seq", {"input": axes, "output": axes}))
             for suffix, dynamic_axes in variants:
                 path = args.outdir / f"{name}-op{opset}{suffix}.onnx"
                 # Not under no_grad: with gradients enabled torch's transformer

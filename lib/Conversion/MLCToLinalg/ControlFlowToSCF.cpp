@@ -84,16 +84,34 @@ struct LoopToSCF : OpRewritePattern<LoopOp> {
                              extractScalar(rewriter, loc, op.getCondition())};
     for (auto [init, type] : llvm::zip(op.getInit(), carriedTypes))
       inits.push_back(castTo(rewriter, loc, init, type));
-    int64_t capacity = std::numeric_limits<int64_t>::max();
+    // A scan output of static length L is a zero-filled buffer of L rows
+    // (the loop stops when one is full); one of dynamic length holds
+    // max(M, 0) rows and is sliced to the rows run after the loop.
+    std::optional<int64_t> capacity;
+    Value tripRows;
     for (Type type : scanTypes) {
       auto tensorType = cast<RankedTensorType>(type);
+      if (tensorType.isDynamicDim(0)) {
+        if (!tripRows) {
+          Value zeroRows = arith::ConstantIntOp::create(rewriter, loc, 0, 64);
+          tripRows = arith::IndexCastOp::create(
+              rewriter, loc, rewriter.getIndexType(),
+              arith::MaxSIOp::create(rewriter, loc, tripCount, zeroRows));
+        }
+        inits.push_back(tensor::EmptyOp::create(rewriter, loc,
+                                                tensorType.getShape(),
+                                                tensorType.getElementType(),
+                                                ValueRange{tripRows}));
+        continue;
+      }
       Value zero = arith::ConstantOp::create(
           rewriter, loc, rewriter.getZeroAttr(tensorType.getElementType()));
       Value empty = tensor::EmptyOp::create(rewriter, loc, tensorType.getShape(),
                                             tensorType.getElementType());
       inits.push_back(
           linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0));
-      capacity = std::min(capacity, tensorType.getDimSize(0));
+      capacity = std::min(capacity.value_or(tensorType.getDimSize(0)),
+                          tensorType.getDimSize(0));
     }
 
     auto whileOp = scf::WhileOp::create(
@@ -104,8 +122,8 @@ struct LoopToSCF : OpRewritePattern<LoopOp> {
               b, loc, args[1],
               arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
                                     iteration, tripCount));
-          if (!scanTypes.empty()) {
-            Value limit = arith::ConstantIntOp::create(b, loc, capacity, 64);
+          if (capacity) {
+            Value limit = arith::ConstantIntOp::create(b, loc, *capacity, 64);
             go = arith::AndIOp::create(
                 b, loc, go,
                 arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
@@ -159,7 +177,29 @@ struct LoopToSCF : OpRewritePattern<LoopOp> {
     }
     scf::YieldOp::create(rewriter, loc, next);
     rewriter.eraseOp(yield);
-    rewriter.replaceOp(op, whileOp.getResults().drop_front(2));
+
+    rewriter.setInsertionPointAfter(whileOp);
+    SmallVector<Value> results(whileOp.getResults().drop_front(2));
+    Value rowsRun;
+    for (auto [j, type] : llvm::enumerate(scanTypes)) {
+      auto bufferType = cast<RankedTensorType>(type);
+      if (!bufferType.isDynamicDim(0))
+        continue;
+      if (!rowsRun)
+        rowsRun = arith::IndexCastOp::create(
+            rewriter, loc, rewriter.getIndexType(), whileOp.getResult(0));
+      SmallVector<OpFoldResult> offsets(bufferType.getRank(),
+                                        rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes{rowsRun};
+      for (int64_t size : bufferType.getShape().drop_front())
+        sizes.push_back(rewriter.getIndexAttr(size));
+      SmallVector<OpFoldResult> strides(bufferType.getRank(),
+                                        rewriter.getIndexAttr(1));
+      Value &result = results[numCarried + j];
+      result = tensor::ExtractSliceOp::create(rewriter, loc, bufferType,
+                                              result, offsets, sizes, strides);
+    }
+    rewriter.replaceOp(op, results);
     return success();
   }
 };

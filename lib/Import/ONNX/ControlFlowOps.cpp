@@ -14,9 +14,11 @@
 //
 // Types: a loop-carried value keeps its initial type; the body must yield a
 // compatible type (the shapes of loop-carried values are loop-invariant,
-// anything else is a located "unsupported" error). A scan output needs a static type: the trip
-// count when it is a constant (and the condition cannot stop the loop), or
-// the shape the graph declares for the output; otherwise a located error.
+// anything else is a located "unsupported" error). A scan output's rows are
+// static; its leading size is the trip count when that is a constant (and
+// the condition cannot stop the loop), else dynamic (the rows the loop ran)
+// when Loop has a trip count M, else the size the graph declares; otherwise
+// a located error.
 //
 //===----------------------------------------------------------------------===//
 
@@ -122,6 +124,9 @@ struct LoopSpec {
   /// Per scan output: the type the graph declares for the stacked output
   /// (leading iteration dimension), or null.
   SmallVector<RankedTensorType> declaredScanTypes;
+  /// Whether the loop has a trip count (ONNX Loop's M is given): a scan
+  /// output can then hold as many rows as the loop runs.
+  bool hasTripCount = false;
   /// False for Scan, whose body yields no condition.
   bool bodyYieldsCondition = true;
   /// The body graph's inputs from the block's arguments; called with the
@@ -221,10 +226,14 @@ static FailureOr<LoopOp> buildLoop(ImporterContext &ic, Location loc,
                                     ? spec.declaredScanTypes[j]
                                     : RankedTensorType();
     RankedTensorType type;
+    SmallVector<int64_t> stacked{ShapedType::kDynamic};
+    llvm::append_range(stacked, element.getShape());
     if (tripCount && element.hasStaticShape()) {
-      SmallVector<int64_t> shape{*tripCount};
-      llvm::append_range(shape, element.getShape());
-      type = RankedTensorType::get(shape, element.getElementType());
+      stacked.front() = *tripCount;
+      type = RankedTensorType::get(stacked, element.getElementType());
+    } else if (spec.hasTripCount && element.hasStaticShape()) {
+      // As many rows as iterations run: a buffer of M rows, sliced after.
+      type = RankedTensorType::get(stacked, element.getElementType());
     } else if (declared && declared.hasStaticShape() &&
                declared.getRank() == element.getRank() + 1 &&
                areCastCompatible(
@@ -235,8 +244,8 @@ static FailureOr<LoopOp> buildLoop(ImporterContext &ic, Location loc,
     } else {
       emitError(loc) << opType << " scan output " << j << " of per-iteration "
                      << "type " << element << " is unsupported: it needs a "
-                     << "constant trip count or a static output shape "
-                     << "declared by the graph (its length is data-dependent)";
+                     << "static per-iteration shape and a trip count M, or "
+                     << "a static output shape declared by the graph";
       return fail();
     }
     resultTypes.push_back(type);
@@ -347,6 +356,7 @@ static LogicalResult importLoop(ImporterContext &ic,
                              "Loop trip count M", loc)))
       return failure();
     spec.maxTripCount = *maxTripCount;
+    spec.hasTripCount = true;
     DenseElementsAttr value;
     if (matchPattern(*maxTripCount, m_Constant(&value)))
       spec.constantTripCount =
@@ -436,6 +446,7 @@ buildScan(ImporterContext &ic, Location loc, const onnx::GraphProto &body,
   spec.condition = createScalarConst(b, loc, b.getI1Type(), 1);
   spec.constantTripCount = tripCount;
   spec.bodyYieldsCondition = false;
+  spec.hasTripCount = true;
   // The stacked (leading-axis, iteration-order) type of each declared output.
   for (int j = 0; j < numScanOutputs; ++j) {
     RankedTensorType declared =

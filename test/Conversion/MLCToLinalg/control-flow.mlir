@@ -78,3 +78,29 @@ func.func @loop_no_scan(%m: tensor<1xi64>, %c: tensor<i1>, %x: tensor<2xf32>) ->
   }
   return %r : tensor<2xf32>
 }
+
+// -----
+
+// A scan output of dynamic length: a buffer of max(M, 0) rows, no capacity
+// test, sliced to the iterations run after the loop.
+// CHECK-LABEL: func.func @loop_rows
+// CHECK: %[[M:.*]] = tensor.extract %arg0[] : tensor<i64>
+// CHECK: %[[POS:.*]] = arith.maxsi %[[M]], %{{.*}} : i64
+// CHECK: %[[ROWS:.*]] = arith.index_cast %[[POS]] : i64 to index
+// CHECK: %[[BUF:.*]] = tensor.empty(%[[ROWS]]) : tensor<?x2xf32>
+// CHECK-NOT: linalg.fill
+// CHECK: %[[W:.*]]:4 = scf.while ({{.*}}, %{{.*}} = %[[BUF]])
+// CHECK: arith.cmpi slt
+// CHECK-NOT: arith.cmpi
+// CHECK: scf.condition
+// CHECK: tensor.insert_slice {{.*}} : tensor<2xf32> into tensor<?x2xf32>
+// CHECK: %[[RAN:.*]] = arith.index_cast %[[W]]#0 : i64 to index
+// CHECK: %[[OUT:.*]] = tensor.extract_slice %[[W]]#3[0, 0] [%[[RAN]], 2] [1, 1] : tensor<?x2xf32> to tensor<?x2xf32>
+// CHECK: return %[[OUT]]
+func.func @loop_rows(%m: tensor<i64>, %c: tensor<i1>, %x: tensor<2xf32>) -> tensor<?x2xf32> {
+  %r:2 = mlc.loop %m, %c, %x : (tensor<i64>, tensor<i1>, tensor<2xf32>) -> (tensor<2xf32>, tensor<?x2xf32>) {
+  ^bb0(%i: tensor<i64>, %cond: tensor<i1>, %acc: tensor<2xf32>):
+    mlc.cf.yield %cond, %acc, %acc : tensor<i1>, tensor<2xf32>, tensor<2xf32>
+  }
+  return %r#1 : tensor<?x2xf32>
+}

@@ -59,13 +59,13 @@ func.func @loop_carried_type(%m: tensor<i64>, %c: tensor<i1>, %x: tensor<2xf32>)
 
 // -----
 
-func.func @loop_scan_static(%m: tensor<i64>, %c: tensor<i1>, %x: tensor<2xf32>) -> tensor<?x2xf32> {
-  // expected-error @+1 {{scan output type 'tensor<?x2xf32>' must be static with a leading iteration dimension}}
-  %r:2 = mlc.loop %m, %c, %x : (tensor<i64>, tensor<i1>, tensor<2xf32>) -> (tensor<2xf32>, tensor<?x2xf32>) {
-  ^bb0(%i: tensor<i64>, %cond: tensor<i1>, %a: tensor<2xf32>):
-    mlc.cf.yield %cond, %a, %a : tensor<i1>, tensor<2xf32>, tensor<2xf32>
+func.func @loop_scan_static(%m: tensor<i64>, %c: tensor<i1>, %x: tensor<?xf32>) -> tensor<2x?xf32> {
+  // expected-error @+1 {{scan output type 'tensor<2x?xf32>' must have a leading iteration dimension and static other dimensions}}
+  %r:2 = mlc.loop %m, %c, %x : (tensor<i64>, tensor<i1>, tensor<?xf32>) -> (tensor<?xf32>, tensor<2x?xf32>) {
+  ^bb0(%i: tensor<i64>, %cond: tensor<i1>, %a: tensor<?xf32>):
+    mlc.cf.yield %cond, %a, %a : tensor<i1>, tensor<?xf32>, tensor<?xf32>
   }
-  return %r#1 : tensor<?x2xf32>
+  return %r#1 : tensor<2x?xf32>
 }
 
 // -----

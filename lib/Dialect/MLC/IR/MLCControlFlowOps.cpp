@@ -133,9 +133,13 @@ LogicalResult LoopOp::verify() {
   SmallVector<Type> expected(carried);
   for (Type scan : TypeRange(getResultTypes()).drop_front(numCarried)) {
     auto type = cast<RankedTensorType>(scan);
-    if (!type.hasStaticShape() || type.getRank() == 0)
+    if (type.getRank() == 0 ||
+        !RankedTensorType::get(type.getShape().drop_front(),
+                               type.getElementType())
+             .hasStaticShape())
       return emitOpError("scan output type ")
-             << type << " must be static with a leading iteration dimension";
+             << type << " must have a leading iteration dimension and static "
+                        "other dimensions";
     expected.push_back(RankedTensorType::get(type.getShape().drop_front(),
                                              type.getElementType()));
   }

@@ -76,10 +76,11 @@ def MLC_LoopOp : MLC_Op<"loop", [RecursiveMemoryEffects]> {
     next condition, the next loop-carried values and one value per scan
     output. The first results are the final loop-carried values (the block
     argument types); the others are the scan outputs, each yielded value
-    stacked along a new leading dimension. A scan output's type is fully
-    static: its leading size is the number of rows it can hold, the trip
-    count when that is a constant, else what the graph declares. Rows the
-    loop does not reach are zero, and the loop stops once a scan output is
+    stacked along a new leading dimension; its other dimensions are static.
+    A dynamic leading size is the number of iterations run (the buffer holds
+    `max_trip_count` rows). A static one is the number of rows it can hold
+    (the constant trip count, or what the graph declares): rows the loop
+    does not reach are zero, and the loop stops once such an output is
     full. Initial and yielded values may be less or more static than the
     carried types as long as they are compatible.
 

@@ -26,6 +26,7 @@
 #include "ComposeUtils.h"
 
 #include "mlc/Dialect/MLC/IR/MLCControlFlowOps.h"
+#include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -45,12 +46,13 @@ getGraphAttr(const onnx::NodeProto &node, StringRef name, Location loc) {
   return &attr->g();
 }
 
-/// Imports `graph` at the end of `block` with its inputs bound to `inputs`
-/// and returns the values of its outputs. Names the subgraph defines are
-/// dropped from the value map afterwards; outer names stay visible inside.
+/// Imports `graph` at the end of `block` (at the builder's insertion point
+/// when null) with its inputs bound to `inputs` and returns the values of its
+/// outputs. Names the subgraph defines are dropped from the value map
+/// afterwards; outer names stay visible inside.
 static FailureOr<SmallVector<Value>>
 importSubgraph(ImporterContext &ic, const onnx::GraphProto &graph,
-               Block &block, ValueRange inputs, Location loc) {
+               Block *block, ValueRange inputs, Location loc) {
   if (graph.input_size() != static_cast<int>(inputs.size()))
     return emitError(loc) << "subgraph '" << graph.name() << "' takes "
                           << graph.input_size() << " inputs, expected "
@@ -58,7 +60,8 @@ importSubgraph(ImporterContext &ic, const onnx::GraphProto &graph,
   llvm::StringMap<Value> outer = ic.values;
   llvm::scope_exit restore([&] { ic.values = std::move(outer); });
   OpBuilder::InsertionGuard guard(ic.builder);
-  ic.builder.setInsertionPointToEnd(&block);
+  if (block)
+    ic.builder.setInsertionPointToEnd(block);
   for (auto [input, value] : llvm::zip(graph.input(), inputs))
     ic.values[input.name()] = value;
   if (failed(importGraphNodes(ic, graph, loc)))
@@ -181,7 +184,7 @@ static FailureOr<LoopOp> buildLoop(ImporterContext &ic, Location loc,
   if (failed(inputs))
     return fail();
   FailureOr<SmallVector<Value>> outputs =
-      importSubgraph(ic, *spec.body, block, *inputs, loc);
+      importSubgraph(ic, *spec.body, &block, *inputs, loc);
   if (failed(outputs))
     return fail();
   if (!spec.bodyYieldsCondition)
@@ -295,6 +298,23 @@ static LogicalResult importIf(ImporterContext &ic, const onnx::NodeProto &node,
     return emitError(loc) << "If branches must each have " << numResults
                           << " outputs";
 
+  // A condition known at import (often computed from static shapes, as in
+  // ONNX function expansions) imports only the taken branch, in place: the
+  // other one may not even be valid for these shapes.
+  FailureOr<ConstTensor> constantCond = foldToConstant(*cond);
+  if (succeeded(constantCond) && !constantCond->isFloat() &&
+      constantCond->ints.size() == 1) {
+    const onnx::GraphProto *taken =
+        constantCond->ints.front() != 0 ? *thenGraph : *elseGraph;
+    FailureOr<SmallVector<Value>> outputs =
+        importSubgraph(ic, *taken, nullptr, {}, loc);
+    if (failed(outputs))
+      return failure();
+    for (auto [k, value] : llvm::enumerate(*outputs))
+      ic.setOutput(node, k, value);
+    return success();
+  }
+
   SmallVector<Type> placeholder(numResults,
                                 RankedTensorType::get({}, b.getI1Type()));
   auto ifOp = IfOp::create(b, loc, placeholder, *cond);
@@ -303,7 +323,7 @@ static LogicalResult importIf(ImporterContext &ic, const onnx::NodeProto &node,
                                std::pair{&ifOp.getElseRegion(), *elseGraph}}) {
     Block &block = region->emplaceBlock();
     FailureOr<SmallVector<Value>> outputs =
-        importSubgraph(ic, *graph, block, {}, loc);
+        importSubgraph(ic, *graph, &block, {}, loc);
     if (failed(outputs))
       return failure();
     OpBuilder::InsertionGuard guard(b);

@@ -1,6 +1,7 @@
 //===- ControlFlowOps.cpp - ONNX If, Loop and Scan ------------------------===//
 //
-// If becomes mlc.if and Loop becomes mlc.loop, their subgraphs imported into
+// If becomes mlc.if (or, when its condition folds to a constant at import,
+// just the taken branch's nodes) and Loop becomes mlc.loop, their subgraphs imported into
 // the op's regions by the same node importer as the main graph. Regions are
 // not isolated: a subgraph's use of an outer-scope name resolves to the outer
 // value through the importer's value map, which is saved before and

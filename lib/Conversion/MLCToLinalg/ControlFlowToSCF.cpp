@@ -51,8 +51,9 @@ struct IfToSCF : OpRewritePattern<IfOp> {
     auto scfIf = scf::IfOp::create(rewriter, loc, op.getResultTypes(),
                                    condition, /*addThenBlock=*/false,
                                    /*addElseBlock=*/false);
-    for (auto [from, to] : {std::pair{&op.getThenRegion(), &scfIf.getThenRegion()},
-                            std::pair{&op.getElseRegion(), &scfIf.getElseRegion()}}) {
+    for (auto [from, to] :
+         {std::pair{&op.getThenRegion(), &scfIf.getThenRegion()},
+          std::pair{&op.getElseRegion(), &scfIf.getElseRegion()}}) {
       rewriter.inlineRegionBefore(*from, *to, to->end());
       auto yield = cast<CFYieldOp>(to->front().getTerminator());
       rewriter.setInsertionPoint(yield);
@@ -98,16 +99,15 @@ struct LoopToSCF : OpRewritePattern<LoopOp> {
               rewriter, loc, rewriter.getIndexType(),
               arith::MaxSIOp::create(rewriter, loc, tripCount, zeroRows));
         }
-        inits.push_back(tensor::EmptyOp::create(rewriter, loc,
-                                                tensorType.getShape(),
-                                                tensorType.getElementType(),
-                                                ValueRange{tripRows}));
+        inits.push_back(tensor::EmptyOp::create(
+            rewriter, loc, tensorType.getShape(), tensorType.getElementType(),
+            ValueRange{tripRows}));
         continue;
       }
       Value zero = arith::ConstantOp::create(
           rewriter, loc, rewriter.getZeroAttr(tensorType.getElementType()));
-      Value empty = tensor::EmptyOp::create(rewriter, loc, tensorType.getShape(),
-                                            tensorType.getElementType());
+      Value empty = tensor::EmptyOp::create(
+          rewriter, loc, tensorType.getShape(), tensorType.getElementType());
       inits.push_back(
           linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0));
       capacity = std::min(capacity.value_or(tensorType.getDimSize(0)),
@@ -138,9 +138,10 @@ struct LoopToSCF : OpRewritePattern<LoopOp> {
     rewriter.setInsertionPointToEnd(after);
     Value iteration = after->getArgument(0);
     SmallVector<Value> replacements{
-        tensor::FromElementsOp::create(rewriter, loc, body.getArgument(0).getType(),
-                                       iteration),
-        tensor::FromElementsOp::create(rewriter, loc, body.getArgument(1).getType(),
+        tensor::FromElementsOp::create(
+            rewriter, loc, body.getArgument(0).getType(), iteration),
+        tensor::FromElementsOp::create(rewriter, loc,
+                                       body.getArgument(1).getType(),
                                        after->getArgument(1))};
     llvm::append_range(replacements,
                        after->getArguments().slice(2, numCarried));
@@ -149,10 +150,10 @@ struct LoopToSCF : OpRewritePattern<LoopOp> {
 
     rewriter.setInsertionPoint(yield);
     ValueRange yielded = yield.getValues();
-    SmallVector<Value> next{
-        arith::AddIOp::create(rewriter, loc, iteration,
-                              arith::ConstantIntOp::create(rewriter, loc, 1, 64)),
-        extractScalar(rewriter, loc, yielded[0])};
+    SmallVector<Value> next{arith::AddIOp::create(rewriter, loc, iteration,
+                                                  arith::ConstantIntOp::create(
+                                                      rewriter, loc, 1, 64)),
+                            extractScalar(rewriter, loc, yielded[0])};
     for (auto [value, type] :
          llvm::zip(yielded.slice(1, numCarried), carriedTypes))
       next.push_back(castTo(rewriter, loc, value, type));
@@ -164,8 +165,8 @@ struct LoopToSCF : OpRewritePattern<LoopOp> {
       Value buffer = after->getArgument(2 + numCarried + j);
       SmallVector<OpFoldResult> offsets(bufferType.getRank(),
                                         rewriter.getIndexAttr(0));
-      offsets[0] = arith::IndexCastOp::create(rewriter, loc,
-                                              rewriter.getIndexType(), iteration)
+      offsets[0] = arith::IndexCastOp::create(
+                       rewriter, loc, rewriter.getIndexType(), iteration)
                        .getResult();
       SmallVector<OpFoldResult> sizes{rewriter.getIndexAttr(1)};
       for (int64_t size : rowType.getShape())
@@ -196,8 +197,8 @@ struct LoopToSCF : OpRewritePattern<LoopOp> {
       SmallVector<OpFoldResult> strides(bufferType.getRank(),
                                         rewriter.getIndexAttr(1));
       Value &result = results[numCarried + j];
-      result = tensor::ExtractSliceOp::create(rewriter, loc, bufferType,
-                                              result, offsets, sizes, strides);
+      result = tensor::ExtractSliceOp::create(rewriter, loc, bufferType, result,
+                                              offsets, sizes, strides);
     }
     rewriter.replaceOp(op, results);
     return success();

@@ -1,11 +1,12 @@
 //===- ControlFlowOps.cpp - ONNX If, Loop and Scan ------------------------===//
 //
 // If becomes mlc.if (or, when its condition folds to a constant at import,
-// just the taken branch's nodes) and Loop becomes mlc.loop, their subgraphs imported into
-// the op's regions by the same node importer as the main graph. Regions are
-// not isolated: a subgraph's use of an outer-scope name resolves to the outer
-// value through the importer's value map, which is saved before and
-// restored after each subgraph so that subgraph names do not leak.
+// just the taken branch's nodes) and Loop becomes mlc.loop, their subgraphs
+// imported into the op's regions by the same node importer as the main
+// graph. Regions are not isolated: a subgraph's use of an outer-scope name
+// resolves to the outer value through the importer's value map, which is
+// saved before and restored after each subgraph so that subgraph names do
+// not leak.
 //
 // Scan is an mlc.loop with a constant trip count (the scanned axis' length)
 // whose body first takes slice `i` (or `T - 1 - i` for a reverse direction)
@@ -52,8 +53,8 @@ getGraphAttr(const onnx::NodeProto &node, StringRef name, Location loc) {
 /// outputs. Names the subgraph defines are dropped from the value map
 /// afterwards; outer names stay visible inside.
 static FailureOr<SmallVector<Value>>
-importSubgraph(ImporterContext &ic, const onnx::GraphProto &graph,
-               Block *block, ValueRange inputs, Location loc) {
+importSubgraph(ImporterContext &ic, const onnx::GraphProto &graph, Block *block,
+               ValueRange inputs, Location loc) {
   if (graph.input_size() != static_cast<int>(inputs.size()))
     return emitError(loc) << "subgraph '" << graph.name() << "' takes "
                           << graph.input_size() << " inputs, expected "
@@ -145,10 +146,10 @@ static FailureOr<LoopOp> buildLoop(ImporterContext &ic, Location loc,
   unsigned numCarried = spec.inits.size();
   // A Scan body yields no condition: the loop's own condition argument
   // (always true) stands for it.
-  int numOutputs = spec.body->output_size() + (spec.bodyYieldsCondition ? 0 : 1);
+  int numOutputs =
+      spec.body->output_size() + (spec.bodyYieldsCondition ? 0 : 1);
   if (numOutputs < static_cast<int>(numCarried) + 1)
-    return emitError(loc) << opType << " body has "
-                          << spec.body->output_size()
+    return emitError(loc) << opType << " body has " << spec.body->output_size()
                           << " outputs, expected at least "
                           << numCarried + (spec.bodyYieldsCondition ? 1 : 0);
   unsigned numScans = numOutputs - 1 - numCarried;
@@ -158,9 +159,9 @@ static FailureOr<LoopOp> buildLoop(ImporterContext &ic, Location loc,
   auto indexType = RankedTensorType::get({}, b.getI64Type());
   auto condType = RankedTensorType::get({}, b.getI1Type());
 
-  auto loop = LoopOp::create(b, loc, SmallVector<Type>(carried.begin(),
-                                                        carried.end()),
-                             spec.maxTripCount, spec.condition, spec.inits);
+  auto loop =
+      LoopOp::create(b, loc, SmallVector<Type>(carried.begin(), carried.end()),
+                     spec.maxTripCount, spec.condition, spec.inits);
   Block &block = loop.getBody().emplaceBlock();
   block.addArgument(indexType, loc);
   block.addArgument(condType, loc);
@@ -337,9 +338,9 @@ static LogicalResult importIf(ImporterContext &ic, const onnx::NodeProto &node,
     RankedTensorType elseType = getRankedType(branchValues[1][k]);
     RankedTensorType joined = joinTypes(thenType, elseType);
     if (!joined)
-      return emitError(loc) << "If output " << k << " is " << thenType
-                            << " in the then branch but " << elseType
-                            << " in the else branch";
+      return emitError(loc)
+             << "If output " << k << " is " << thenType
+             << " in the then branch but " << elseType << " in the else branch";
     RankedTensorType declared = ic.declaredTypes.lookup(node.output(k));
     if (declared && areCastCompatible(declared, thenType) &&
         areCastCompatible(declared, elseType))
@@ -373,25 +374,24 @@ static LogicalResult importLoop(ImporterContext &ic,
     spec.inits.push_back(*init);
   }
   if (*maxTripCount) {
-    if (failed(requireScalar(*maxTripCount, b.getI64Type(),
-                             "Loop trip count M", loc)))
+    if (failed(requireScalar(*maxTripCount, b.getI64Type(), "Loop trip count M",
+                             loc)))
       return failure();
     spec.maxTripCount = *maxTripCount;
     spec.hasTripCount = true;
     DenseElementsAttr value;
     if (matchPattern(*maxTripCount, m_Constant(&value)))
-      spec.constantTripCount =
-          std::max<int64_t>(0, (*value.getValues<APInt>().begin()).getSExtValue());
+      spec.constantTripCount = std::max<int64_t>(
+          0, (*value.getValues<APInt>().begin()).getSExtValue());
   } else {
     spec.maxTripCount = ConstantOp::create(
         b, loc,
-        DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
-                               ArrayRef<int64_t>{
-                                   std::numeric_limits<int64_t>::max()}));
+        DenseElementsAttr::get(
+            RankedTensorType::get({}, b.getI64Type()),
+            ArrayRef<int64_t>{std::numeric_limits<int64_t>::max()}));
   }
   if (*condition) {
-    if (failed(requireScalar(*condition, b.getI1Type(), "Loop condition",
-                             loc)))
+    if (failed(requireScalar(*condition, b.getI1Type(), "Loop condition", loc)))
       return failure();
     spec.condition = *condition;
     if (!isConstantTrue(*condition))
@@ -425,8 +425,7 @@ static LogicalResult importLoop(ImporterContext &ic,
 namespace {
 /// Scan's attributes, with axes normalized.
 struct ScanAttrs {
-  SmallVector<int64_t> inputAxes, inputDirections, outputAxes,
-      outputDirections;
+  SmallVector<int64_t> inputAxes, inputDirections, outputAxes, outputDirections;
 };
 } // namespace
 
@@ -443,8 +442,8 @@ buildScan(ImporterContext &ic, Location loc, const onnx::GraphProto &body,
   for (auto [input, axis] : llvm::zip(scanInputs, attrs.inputAxes)) {
     int64_t size = getRankedType(input).getDimSize(axis);
     if (ShapedType::isDynamic(size))
-      return emitError(loc) << "Scan input axis " << axis
-                            << " must have a static size";
+      return emitError(loc)
+             << "Scan input axis " << axis << " must have a static size";
     if (!ShapedType::isDynamic(tripCount) && size != tripCount)
       return emitError(loc) << "Scan inputs have different lengths ("
                             << tripCount << " and " << size << ")";
@@ -462,17 +461,17 @@ buildScan(ImporterContext &ic, Location loc, const onnx::GraphProto &body,
   LoopSpec spec;
   spec.body = &body;
   spec.inits.assign(states.begin(), states.end());
-  spec.maxTripCount = createScalarConst(b, loc, b.getI64Type(),
-                                        static_cast<double>(tripCount));
+  spec.maxTripCount =
+      createScalarConst(b, loc, b.getI64Type(), static_cast<double>(tripCount));
   spec.condition = createScalarConst(b, loc, b.getI1Type(), 1);
   spec.constantTripCount = tripCount;
   spec.bodyYieldsCondition = false;
   spec.hasTripCount = true;
   // The stacked (leading-axis, iteration-order) type of each declared output.
   for (int j = 0; j < numScanOutputs; ++j) {
-    RankedTensorType declared =
-        j < static_cast<int>(declaredOutputs.size()) ? declaredOutputs[j]
-                                                     : RankedTensorType();
+    RankedTensorType declared = j < static_cast<int>(declaredOutputs.size())
+                                    ? declaredOutputs[j]
+                                    : RankedTensorType();
     int64_t axis = attrs.outputAxes[j];
     if (declared && axis < declared.getRank()) {
       SmallVector<int64_t> shape{declared.getDimSize(axis)};
@@ -514,8 +513,8 @@ buildScan(ImporterContext &ic, Location loc, const onnx::GraphProto &body,
         reversed.push_back(static_cast<double>(i));
       Value indices =
           createConstant(b, loc, {tripCount}, b.getI64Type(), reversed);
-      stacked = GatherOp::create(b, loc, stacked, indices,
-                                 b.getI64IntegerAttr(0));
+      stacked =
+          GatherOp::create(b, loc, stacked, indices, b.getI64IntegerAttr(0));
     }
     int64_t axis = attrs.outputAxes[j];
     if (axis < -rank || axis >= rank)
@@ -539,9 +538,10 @@ buildScan(ImporterContext &ic, Location loc, const onnx::GraphProto &body,
 
 /// Reads an axes/directions attribute of `count` entries (default 0) and
 /// normalizes negative axes against `ranks` when given.
-static FailureOr<SmallVector<int64_t>>
-getScanInts(const onnx::NodeProto &node, StringRef name, size_t count,
-            ArrayRef<int64_t> ranks, Location loc) {
+static FailureOr<SmallVector<int64_t>> getScanInts(const onnx::NodeProto &node,
+                                                   StringRef name, size_t count,
+                                                   ArrayRef<int64_t> ranks,
+                                                   Location loc) {
   SmallVector<int64_t> values =
       getIntsAttr(node, name, SmallVector<int64_t>(count, 0));
   if (values.size() != count)
@@ -555,8 +555,8 @@ getScanInts(const onnx::NodeProto &node, StringRef name, size_t count,
       continue;
     }
     if (value < -ranks[i] || value >= ranks[i])
-      return emitError(loc) << "Scan '" << name << "' entry " << value
-                            << " out of range";
+      return emitError(loc)
+             << "Scan '" << name << "' entry " << value << " out of range";
     if (value < 0)
       value += ranks[i];
   }
@@ -590,10 +590,10 @@ static LogicalResult importScan(ImporterContext &ic,
   ScanAttrs attrs;
   FailureOr<SmallVector<int64_t>> inputAxes =
       getScanInts(node, "scan_input_axes", scanInputs.size(), inputRanks, loc);
-  FailureOr<SmallVector<int64_t>> inputDirections = getScanInts(
-      node, "scan_input_directions", scanInputs.size(), {}, loc);
-  FailureOr<SmallVector<int64_t>> outputDirections = getScanInts(
-      node, "scan_output_directions", numScanOutputs, {}, loc);
+  FailureOr<SmallVector<int64_t>> inputDirections =
+      getScanInts(node, "scan_input_directions", scanInputs.size(), {}, loc);
+  FailureOr<SmallVector<int64_t>> outputDirections =
+      getScanInts(node, "scan_output_directions", numScanOutputs, {}, loc);
   if (failed(inputAxes) || failed(inputDirections) || failed(outputDirections))
     return failure();
   attrs.inputAxes = *inputAxes;
@@ -604,8 +604,7 @@ static LogicalResult importScan(ImporterContext &ic,
                                  SmallVector<int64_t>(numScanOutputs, 0));
   SmallVector<RankedTensorType> declared;
   for (int64_t j = 0; j < numScanOutputs; ++j)
-    declared.push_back(
-        ic.declaredTypes.lookup(node.output(states.size() + j)));
+    declared.push_back(ic.declaredTypes.lookup(node.output(states.size() + j)));
   FailureOr<SmallVector<Value>> results =
       buildScan(ic, loc, **body, states, scanInputs, attrs, declared);
   if (failed(results))
@@ -686,13 +685,13 @@ static LogicalResult importScan8(ImporterContext &ic,
       RankedTensorType type = getRankedType(results[i]);
       SmallVector<int64_t> shape{1};
       llvm::append_range(shape, type.getShape());
-      parts.push_back(ReshapeOp::create(b, loc, results[i],
-                                        b.getDenseI64ArrayAttr(shape)));
+      parts.push_back(
+          ReshapeOp::create(b, loc, results[i], b.getDenseI64ArrayAttr(shape)));
     }
-    Value stacked = parts.size() == 1
-                        ? parts.front()
-                        : Value(ConcatOp::create(b, loc, parts,
-                                                 b.getI64IntegerAttr(0)));
+    Value stacked =
+        parts.size() == 1
+            ? parts.front()
+            : Value(ConcatOp::create(b, loc, parts, b.getI64IntegerAttr(0)));
     ic.setOutput(node, i, stacked);
   }
   return success();

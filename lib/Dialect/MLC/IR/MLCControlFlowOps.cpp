@@ -64,8 +64,8 @@ LogicalResult IfOp::canonicalize(IfOp op, PatternRewriter &rewriter) {
   DenseElementsAttr condition;
   if (!matchPattern(op.getCondition(), m_Constant(&condition)))
     return rewriter.notifyMatchFailure(op, "condition is not a constant");
-  Region &taken = condition.getSplatValue<bool>() ? op.getThenRegion()
-                                                  : op.getElseRegion();
+  Region &taken =
+      condition.getSplatValue<bool>() ? op.getThenRegion() : op.getElseRegion();
   Block &block = taken.front();
   auto yield = cast<CFYieldOp>(block.getTerminator());
   // The mlc dialect has no cast: fold only when the branch's types are the
@@ -138,8 +138,9 @@ LogicalResult LoopOp::verify() {
                                type.getElementType())
              .hasStaticShape())
       return emitOpError("scan output type ")
-             << type << " must have a leading iteration dimension and static "
-                        "other dimensions";
+             << type
+             << " must have a leading iteration dimension and static "
+                "other dimensions";
     expected.push_back(RankedTensorType::get(type.getShape().drop_front(),
                                              type.getElementType()));
   }

@@ -2,10 +2,12 @@
 """Build a small float CNN and its QDQ form by onnxruntime's quantize_static.
 
 Usage:
-    python build_qdq_model.py OUT_DIR [--per-channel] [--seed S]
+    python build_qdq_model.py OUT_DIR [--per-channel] [--seed S] [--depthwise]
 
 Writes OUT_DIR/float.onnx (Conv+Relu, Conv+Relu, GlobalAveragePool,
-Flatten, MatMul+Add with random weights), OUT_DIR/qdq.onnx (quantize_static
+Flatten, MatMul+Add with random weights; with --depthwise, a depthwise 3x3
+Conv+Relu (group 8) and a grouped 3x3 Conv+Relu (group 2, 4 input channels
+per group) after the second Conv+Relu), OUT_DIR/qdq.onnx (quantize_static
 with QuantFormat.QDQ, uint8 activations and int8 weights, MinMax calibration
 on 16 random inputs) and OUT_DIR/qdq_int.onnx: the same QDQ model whose output
 is the quantized uint8 tensor that feeds the last DequantizeLinear, so that a
@@ -22,7 +24,8 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 
-def build_float(rng: np.random.Generator) -> onnx.ModelProto:
+def build_float(rng: np.random.Generator,
+                depthwise: bool = False) -> onnx.ModelProto:
     def init(name, shape, scale):
         return numpy_helper.from_array(
             (rng.standard_normal(shape) * scale).astype(np.float32), name)
@@ -38,11 +41,23 @@ def build_float(rng: np.random.Generator) -> onnx.ModelProto:
         helper.make_node("Conv", ["r1", "w2", "b2"], ["c2"], pads=[1, 1, 1, 1],
                          strides=[2, 2]),
         helper.make_node("Relu", ["c2"], ["r2"]),
-        helper.make_node("GlobalAveragePool", ["r2"], ["p"]),
+        helper.make_node("GlobalAveragePool", ["r4" if depthwise else "r2"],
+                         ["p"]),
         helper.make_node("Flatten", ["p"], ["f"]),
         helper.make_node("MatMul", ["f", "w3"], ["m"]),
         helper.make_node("Add", ["m", "b3"], ["y"]),
     ]
+    if depthwise:
+        inits += [init("wd", [8, 1, 3, 3], 0.5), init("bd", [8], 0.1),
+                  init("wg", [8, 4, 3, 3], 0.25), init("bg", [8], 0.1)]
+        nodes[4:4] = [
+            helper.make_node("Conv", ["r2", "wd", "bd"], ["c3"],
+                             pads=[1, 1, 1, 1], group=8),
+            helper.make_node("Relu", ["c3"], ["r3"]),
+            helper.make_node("Conv", ["r3", "wg", "bg"], ["c4"],
+                             pads=[1, 1, 1, 1], group=2),
+            helper.make_node("Relu", ["c4"], ["r4"]),
+        ]
     graph = helper.make_graph(
         nodes, "small_cnn",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 16, 16])],
@@ -59,6 +74,7 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--per-channel", action="store_true")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--depthwise", action="store_true")
     args = parser.parse_args()
     from onnxruntime.quantization import (CalibrationDataReader, QuantFormat,
                                           QuantType, quantize_static)
@@ -66,7 +82,7 @@ def main() -> None:
     rng = np.random.default_rng(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
     float_path, qdq_path = args.out / "float.onnx", args.out / "qdq.onnx"
-    onnx.save(build_float(rng), float_path)
+    onnx.save(build_float(rng, args.depthwise), float_path)
 
     class Reader(CalibrationDataReader):
         def __init__(self):

@@ -3,7 +3,8 @@
 // An i32 mlc.conv2d / mlc.matmul whose activation is an mlc.cast of 8-bit
 // integers and whose weights are constants within [-128, 127] (what
 // mlc-lower-quant produces) is computed on the 8-bit values: an int8 x int8
-// product accumulated in i32, never widening a tensor in memory.
+// product accumulated in i32, never widening a tensor in memory, with the
+// weights stored as i8 constants.
 //
 // The contraction becomes one linalg.generic in the packed form that the
 // targets' dot-product instructions want (see docs/Quantization.md, "CPU
@@ -19,6 +20,10 @@
 // signed one), initialized with the i32 bias. Any backend can run it as
 // loops; the CPU backend's mlc-cpu-int8-gemm replaces it with a register-
 // blocked kernel of vpdpbusd / vpmaddwd / sdot / usdot.
+//
+// Grouped and depthwise convolutions, whose per-group sums are short (C/G *
+// KH * KW: 9 for a 3x3 depthwise one), are no GEMM: they become a direct
+// window-sum linalg.generic on the same 8-bit operands.
 //
 //===----------------------------------------------------------------------===//
 
@@ -71,6 +76,53 @@ static FailureOr<ConstTensor> readInt8Weights(Value v) {
     if (x < -128 || x > 127)
       return failure();
   return w;
+}
+
+/// The NCHW 8-bit tensor `input` with H and W padded by `pads` = [top,
+/// left, bottom, right] with 0, what the i32 convolution pads with.
+static Value padSpatialWithZero(OpBuilder &b, Location loc, Value input,
+                                ArrayRef<int64_t> pads) {
+  if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[2] += pads[0] + pads[2];
+  shape[3] += pads[1] + pads[3];
+  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                   b.getIndexAttr(pads[0]),
+                                   b.getIndexAttr(pads[1])};
+  SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                    b.getIndexAttr(pads[2]),
+                                    b.getIndexAttr(pads[3])};
+  Value zero = arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(type.getElementType(), 0));
+  return tensor::PadOp::create(b, loc, type.clone(shape), input, low, high,
+                               zero);
+}
+
+/// The constant i32 bias of a conv2d (empty without one).
+static FailureOr<SmallVector<int64_t>> readBias(Conv2DOp op) {
+  SmallVector<int64_t> bias;
+  if (Value b = op.getBias()) {
+    FailureOr<ConstTensor> bc = readConstant(b);
+    if (failed(bc))
+      return failure();
+    bias.assign(bc->ints.begin(), bc->ints.end());
+  }
+  return bias;
+}
+
+/// `ext(x) * sext(w) + acc` in i32, the body of every 8-bit contraction:
+/// zero extension for an unsigned activation, sign extension otherwise.
+static void buildInt8MulAcc(OpBuilder &b, Location loc, ValueRange args,
+                            bool isUnsigned) {
+  Type i32 = b.getI32Type();
+  Value x = isUnsigned ? arith::ExtUIOp::create(b, loc, i32, args[0]).getResult()
+                       : arith::ExtSIOp::create(b, loc, i32, args[0]).getResult();
+  Value w = arith::ExtSIOp::create(b, loc, i32, args[1]);
+  Value p = arith::MulIOp::create(b, loc, x, w);
+  Value s = arith::AddIOp::create(b, loc, args[2], p);
+  linalg::YieldOp::create(b, loc, s);
 }
 
 /// The packed weight tiles B[N1][K1][16][4] of the [N][K] matrix `at(n, k)`.
@@ -149,15 +201,7 @@ static Value createInt8Gemm(OpBuilder &b, Location loc, Value a,
           b, loc, TypeRange{accType}, ValueRange{a3, packedWeights},
           ValueRange{init}, maps, iterators,
           [&](OpBuilder &nb, Location nloc, ValueRange args) {
-            Value x = isUnsigned
-                          ? arith::ExtUIOp::create(nb, nloc, i32, args[0])
-                                .getResult()
-                          : arith::ExtSIOp::create(nb, nloc, i32, args[0])
-                                .getResult();
-            Value w = arith::ExtSIOp::create(nb, nloc, i32, args[1]);
-            Value p = arith::MulIOp::create(nb, nloc, x, w);
-            Value s = arith::AddIOp::create(nb, nloc, args[2], p);
-            linalg::YieldOp::create(nb, nloc, s);
+            buildInt8MulAcc(nb, nloc, args, isUnsigned);
           })
           .getResult(0);
 
@@ -193,36 +237,14 @@ struct Int8Conv2DToGemm : OpRewritePattern<Conv2DOp> {
     FailureOr<ConstTensor> w = readInt8Weights(op.getFilter());
     if (failed(w))
       return rewriter.notifyMatchFailure(op, "weights not constant int8");
-    SmallVector<int64_t> bias;
-    if (Value b = op.getBias()) {
-      FailureOr<ConstTensor> bc = readConstant(b);
-      if (failed(bc))
-        return rewriter.notifyMatchFailure(op, "bias not constant");
-      bias.assign(bc->ints.begin(), bc->ints.end());
-    }
+    FailureOr<SmallVector<int64_t>> bias = readBias(op);
+    if (failed(bias))
+      return rewriter.notifyMatchFailure(op, "bias not constant");
 
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
     Type i8 = rewriter.getI8Type();
-    Value input = x->ints;
-    ArrayRef<int64_t> pads = op.getPads();
-    if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
-      // The i32 conv pads with 0: the 8-bit value 0.
-      auto type = cast<RankedTensorType>(input.getType());
-      SmallVector<int64_t> shape(type.getShape());
-      shape[2] += pads[0] + pads[2];
-      shape[3] += pads[1] + pads[3];
-      SmallVector<OpFoldResult> low = {
-          rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
-          rewriter.getIndexAttr(pads[0]), rewriter.getIndexAttr(pads[1])};
-      SmallVector<OpFoldResult> high = {
-          rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
-          rewriter.getIndexAttr(pads[2]), rewriter.getIndexAttr(pads[3])};
-      Value zero = arith::ConstantOp::create(rewriter, loc,
-                                             rewriter.getIntegerAttr(i8, 0));
-      input = tensor::PadOp::create(rewriter, loc, type.clone(shape), input,
-                                    low, high, zero);
-    }
+    Value input = padSpatialWithZero(rewriter, loc, x->ints, op.getPads());
     ArrayRef<int64_t> wShape = w->type.getShape();
     int64_t batch = resultType.getDimSize(0), f = wShape[0], c = wShape[1],
             kh = wShape[2], kw = wShape[3];
@@ -259,7 +281,7 @@ struct Int8Conv2DToGemm : OpRewritePattern<Conv2DOp> {
         rewriter, loc, f, k,
         [&](int64_t row, int64_t col) { return w->ints[row * k + col]; });
     Value gemm =
-        createInt8Gemm(rewriter, loc, a, x->isUnsigned, packed, bias, f);
+        createInt8Gemm(rewriter, loc, a, x->isUnsigned, packed, *bias, f);
 
     // [N * OH * OW, F] -> [N, F, OH, OW].
     Type i32 = rewriter.getI32Type();
@@ -282,6 +304,133 @@ struct Int8Conv2DToGemm : OpRewritePattern<Conv2DOp> {
             })
             .getResult(0);
     rewriter.replaceOp(op, nchw);
+    return success();
+  }
+};
+
+/// conv2d (NCHW) with groups, depthwise included: the window sums of the
+/// 8-bit activation and the int8 filters (an i8 constant) accumulated in i32
+/// from the bias, as one linalg.generic. A depthwise convolution (one input
+/// and one output channel per group) reads and writes NCHW directly:
+///   loops (n, c, oh, ow, kh, kw),
+///   acc[n, c, oh, ow] += ext(x[n, c, oh*s + kh*d, ow*s + kw*d]) * w[c, kh, kw]
+/// any other grouping the NGCHW form of the float lowering:
+///   loops (n, g, f, oh, ow, c, kh, kw), x as [N, G, C/G, H, W],
+///   w as [G, F/G, C/G, KH, KW], acc as [N, G, F/G, OH, OW].
+struct Int8GroupedConv2D : OpRewritePattern<Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(Conv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType resultType = op.getType();
+    if (!resultType.getElementType().isInteger(32) ||
+        !resultType.hasStaticShape() || op.getLayout() != "NCHW" ||
+        op.getGroup() == 1)
+      return rewriter.notifyMatchFailure(op, "not a grouped NCHW i32 conv");
+    FailureOr<NarrowActivation> x = matchNarrowActivation(op.getInput());
+    if (failed(x))
+      return rewriter.notifyMatchFailure(op, "activation not 8-bit");
+    FailureOr<ConstTensor> w = readInt8Weights(op.getFilter());
+    if (failed(w))
+      return rewriter.notifyMatchFailure(op, "weights not constant int8");
+    FailureOr<SmallVector<int64_t>> bias = readBias(op);
+    if (failed(bias))
+      return rewriter.notifyMatchFailure(op, "bias not constant");
+
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+    Value input = padSpatialWithZero(rewriter, loc, x->ints, op.getPads());
+    auto inputType = cast<RankedTensorType>(input.getType());
+    ArrayRef<int64_t> wShape = w->type.getShape();
+    int64_t group = op.getGroup(), f = wShape[0], cg = wShape[1],
+            kh = wShape[2], kw = wShape[3];
+    int64_t fg = f / group;
+    int64_t batch = resultType.getDimSize(0), oh = resultType.getDimSize(2),
+            ow = resultType.getDimSize(3);
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
+    bool depthwise = cg == 1 && fg == 1;
+
+    // The filters as i8 ([F, C/G, KH, KW] row-major is [G, F/G, C/G, KH, KW]
+    // row-major), the bias as the accumulator's start.
+    SmallVector<int64_t> filterShape =
+        depthwise ? SmallVector<int64_t>{f, kh, kw}
+                  : SmallVector<int64_t>{group, fg, cg, kh, kw};
+    ConstTensor filter =
+        ConstTensor::zeros(RankedTensorType::get(filterShape, i8));
+    filter.ints = w->ints;
+    Value filterConst = arith::ConstantOp::create(
+        rewriter, loc, filter.toAttr("int8_grouped_weights"));
+    SmallVector<int64_t> accShape =
+        depthwise ? SmallVector<int64_t>{batch, f, oh, ow}
+                  : SmallVector<int64_t>{batch, group, fg, oh, ow};
+    auto accType = RankedTensorType::get(accShape, i32);
+    Value init;
+    if (bias->empty()) {
+      init = createFilledTensor(rewriter, loc, accType,
+                                rewriter.getI32IntegerAttr(0));
+    } else {
+      SmallVector<int64_t> biasShape =
+          depthwise ? SmallVector<int64_t>{f} : SmallVector<int64_t>{group, fg};
+      ConstTensor b32 =
+          ConstTensor::zeros(RankedTensorType::get(biasShape, i32));
+      b32.ints.assign(bias->begin(), bias->end());
+      Value biasConst =
+          arith::ConstantOp::create(rewriter, loc, b32.toAttr("int8_bias"));
+      Value empty = tensor::EmptyOp::create(rewriter, loc, accShape, i32);
+      SmallVector<int64_t> dims = depthwise ? SmallVector<int64_t>{0, 2, 3}
+                                            : SmallVector<int64_t>{0, 3, 4};
+      init = linalg::BroadcastOp::create(rewriter, loc, biasConst, empty, dims)
+                 .getResult()[0];
+    }
+
+    SmallVector<AffineMap> maps;
+    SmallVector<utils::IteratorType> iterators;
+    auto parallel = utils::IteratorType::parallel,
+         reduction = utils::IteratorType::reduction;
+    if (depthwise) {
+      AffineExpr dn, dc, doh, dow, dkh, dkw;
+      bindDims(ctx, dn, dc, doh, dow, dkh, dkw);
+      maps = {AffineMap::get(6, 0,
+                             {dn, dc, doh * strides[0] + dkh * dilations[0],
+                              dow * strides[1] + dkw * dilations[1]},
+                             ctx),
+              AffineMap::get(6, 0, {dc, dkh, dkw}, ctx),
+              AffineMap::get(6, 0, {dn, dc, doh, dow}, ctx)};
+      iterators = {parallel, parallel, parallel, parallel, reduction,
+                   reduction};
+    } else {
+      SmallVector<int64_t> groupedShape(inputType.getShape());
+      groupedShape[1] = cg;
+      groupedShape.insert(groupedShape.begin() + 1, group);
+      input = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get(groupedShape, i8), input,
+          SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+      AffineExpr dn, dg, df, doh, dow, dc, dkh, dkw;
+      bindDims(ctx, dn, dg, df, doh, dow, dc, dkh, dkw);
+      maps = {AffineMap::get(8, 0,
+                             {dn, dg, dc, doh * strides[0] + dkh * dilations[0],
+                              dow * strides[1] + dkw * dilations[1]},
+                             ctx),
+              AffineMap::get(8, 0, {dg, df, dc, dkh, dkw}, ctx),
+              AffineMap::get(8, 0, {dn, dg, df, doh, dow}, ctx)};
+      iterators = {parallel, parallel, parallel,  parallel,
+                   parallel, reduction, reduction, reduction};
+    }
+    bool isUnsigned = x->isUnsigned;
+    Value acc =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{accType}, ValueRange{input, filterConst},
+            ValueRange{init}, maps, iterators,
+            [&](OpBuilder &nb, Location nloc, ValueRange args) {
+              buildInt8MulAcc(nb, nloc, args, isUnsigned);
+            })
+            .getResult(0);
+    if (!depthwise)
+      acc = tensor::CollapseShapeOp::create(
+          rewriter, loc, resultType, acc,
+          SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+    rewriter.replaceOp(op, acc);
     return success();
   }
 };
@@ -338,5 +487,5 @@ struct Int8MatMulToGemm : OpRewritePattern<MatMulOp> {
 } // namespace
 
 void mlc::populateInt8ContractionPatterns(RewritePatternSet &patterns) {
-  patterns.add<Int8Conv2DToGemm, Int8MatMulToGemm>(patterns.getContext());
+  patterns.add<Int8Conv2DToGemm, Int8GroupedConv2D, Int8MatMulToGemm>(patterns.getContext());
 }

@@ -184,8 +184,10 @@ struct DequantizeLinearLowering : OpRewritePattern<DequantizeLinearOp> {
 };
 
 /// Integer arithmetic only: i64 product, rounding bias, arithmetic shift,
-/// zero point, clamp, truncation. Per-channel multipliers and shifts are
-/// constant tensors read along the axis.
+/// zero point, clamp, truncation. Per-channel multipliers (i32) and shifts
+/// (i8: the verifier keeps them in [1, 62]) are constant tensors read along the axis, stored at
+/// their own width (5 bytes a channel); the rounding bias 2^(s-1) is
+/// computed from the shift in the loop.
 struct RequantizeLowering : OpRewritePattern<RequantizeOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -197,41 +199,44 @@ struct RequantizeLowering : OpRewritePattern<RequantizeOp> {
     RankedTensorType resultType = op.getType();
     int64_t rank = resultType.getRank();
     Type i64 = rewriter.getI64Type();
-    SmallVector<int64_t> multipliers(op.getMultipliers().begin(),
-                                     op.getMultipliers().end());
-    SmallVector<int64_t> shifts(op.getShifts().begin(), op.getShifts().end());
-    SmallVector<int64_t> rounding;
-    for (int64_t s : shifts)
-      rounding.push_back(int64_t(1) << (s - 1));
-    auto paramType = RankedTensorType::get({int64_t(multipliers.size())}, i64);
-    auto constant = [&](ArrayRef<int64_t> values) -> Value {
-      return arith::ConstantOp::create(
-          rewriter, loc, DenseElementsAttr::get(paramType, values));
-    };
-    Value mult = constant(multipliers);
-    Value shift = constant(shifts);
-    Value round = constant(rounding);
+    ArrayRef<int32_t> multipliers = op.getMultipliers();
+    ArrayRef<int64_t> shifts = op.getShifts();
+    int64_t channels = multipliers.size();
+    Value mult = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(
+            RankedTensorType::get({channels}, rewriter.getI32Type()),
+            multipliers));
+    SmallVector<int8_t> narrowShifts(shifts.begin(), shifts.end());
+    Value shift = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(
+            RankedTensorType::get({channels}, rewriter.getI8Type()),
+            ArrayRef<int8_t>(narrowShifts)));
     AffineMap paramMap =
-        multipliers.size() == 1
+        channels == 1
             ? AffineMap::get(rank, 0, rewriter.getAffineConstantExpr(0))
             : AffineMap::get(rank, 0, rewriter.getAffineDimExpr(op.getAxis()));
     SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
-                                   paramMap, paramMap, paramMap};
+                                   paramMap, paramMap};
     auto zp = static_cast<int64_t>(op.getOutputZeroPoint());
     auto lo = static_cast<int64_t>(op.getMin());
     auto hi = static_cast<int64_t>(op.getMax());
     Type storage = resultType.getElementType();
     Value result = createParallelGeneric(
-        rewriter, loc, resultType,
-        ValueRange{op.getInput(), mult, shift, round}, maps,
-        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+        rewriter, loc, resultType, ValueRange{op.getInput(), mult, shift},
+        maps, [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           auto c = [&](int64_t v) -> Value {
             return arith::ConstantOp::create(b, l, b.getI64IntegerAttr(v));
           };
           Value x = arith::ExtSIOp::create(b, l, i64, args[0]);
-          Value p = arith::MulIOp::create(b, l, x, args[1]);
-          p = arith::AddIOp::create(b, l, p, args[3]);
-          p = arith::ShRSIOp::create(b, l, p, args[2]);
+          Value m = arith::ExtSIOp::create(b, l, i64, args[1]);
+          Value s = arith::ExtSIOp::create(b, l, i64, args[2]);
+          Value round = arith::ShLIOp::create(
+              b, l, c(1), arith::SubIOp::create(b, l, s, c(1)));
+          Value p = arith::MulIOp::create(b, l, x, m);
+          p = arith::AddIOp::create(b, l, p, round);
+          p = arith::ShRSIOp::create(b, l, p, s);
           p = arith::AddIOp::create(b, l, p, c(zp));
           p = arith::MaxSIOp::create(b, l, p, c(lo));
           p = arith::MinSIOp::create(b, l, p, c(hi));

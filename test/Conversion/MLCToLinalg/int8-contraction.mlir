@@ -56,3 +56,70 @@ func.func @matmul(%xq: tensor<2x3x5xi8>) -> tensor<2x3x4xi32> {
   %y = mlc.matmul %x, %w : (tensor<2x3x5xi32>, tensor<5x4xi32>) -> tensor<2x3x4xi32>
   return %y : tensor<2x3x4xi32>
 }
+
+// -----
+
+// A depthwise i32 conv2d (group = channels) of a u8 activation: the filters
+// become an i8 constant [C, KH, KW] (never i32), the 8-bit input is padded
+// with 0, and one window-sum generic reads NCHW as it is: ext(u8) *
+// sext(s8) accumulated in i32 from the bias, no reshape, no named conv.
+// The window reads (n, c, oh * 2 + kh, ow * 2 + kw), the filter (c, kh, kw).
+// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
+// CHECK-DAG: #[[FI:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d4, d5)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @depthwise
+// CHECK-NOT: tensor<3x1x3x3xi32>
+// CHECK-NOT: tensor<3x3x3xi32>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<[10, -20, 30]> : tensor<3xi32>
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[}}[1, -2, 3], [4, 5, 6], [7, 8, -128]], {{.*}}> : tensor<3x3x3xi8>
+// CHECK: %[[X:.*]] = tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: %[[INIT:.*]] = linalg.broadcast ins(%[[B]] : tensor<3xi32>) outs(%{{.*}} : tensor<1x3x3x3xi32>) dimensions = [0, 2, 3]
+// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[FI]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%[[X]], %[[W]] : tensor<1x3x7x7xi8>, tensor<3x3x3xi8>) outs(%[[INIT]] : tensor<1x3x3x3xi32>)
+// CHECK: arith.extui %{{.*}} : i8 to i32
+// CHECK: arith.extsi %{{.*}} : i8 to i32
+// CHECK: arith.muli
+// CHECK: arith.addi
+// CHECK-NOT: linalg.conv
+// CHECK-NOT: tensor.collapse_shape
+// CHECK-NOT: tensor<3x1x3x3xi32>
+// CHECK-NOT: tensor<3x3x3xi32>
+func.func @depthwise(%xq: tensor<1x3x5x5xi8>) -> tensor<1x3x3x3xi32> {
+  %w = mlc.constant dense<[[[[1, -2, 3], [4, 5, 6], [7, 8, -128]]], [[[1, 1, 1], [1, 1, 1], [1, 1, 1]]], [[[0, 0, 0], [0, 127, 0], [0, 0, 0]]]]> : tensor<3x1x3x3xi32>
+  %b = mlc.constant dense<[10, -20, 30]> : tensor<3xi32>
+  %x = mlc.cast %xq {unsigned_input} : (tensor<1x3x5x5xi8>) -> tensor<1x3x5x5xi32>
+  %c = mlc.conv2d %x, %w, %b {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>, group = 3 : i64} : (tensor<1x3x5x5xi32>, tensor<3x1x3x3xi32>, tensor<3xi32>) -> tensor<1x3x3x3xi32>
+  return %c : tensor<1x3x3x3xi32>
+}
+
+// -----
+
+// Two groups of 2 input and 3 output channels, signed activation, no bias:
+// the NGCHW form on 8 bits, filters an i8 constant [G, F/G, C/G, KH, KW].
+// CHECK-LABEL: func.func @grouped
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<-3> : tensor<2x3x2x2x2xi8>
+// CHECK-DAG: %[[INIT:.*]] = linalg.fill ins(%{{.*}} : i32) outs(%{{.*}} : tensor<1x2x3x3x3xi32>)
+// CHECK-DAG: %[[X:.*]] = tensor.expand_shape %arg0 {{\[\[}}0], [1, 2], [3], [4]] output_shape [1, 2, 2, 4, 4]
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[X]], %[[W]] : tensor<1x2x2x4x4xi8>, tensor<2x3x2x2x2xi8>) outs(%[[INIT]] : tensor<1x2x3x3x3xi32>)
+// CHECK: arith.extsi %{{.*}} : i8 to i32
+// CHECK: arith.extsi %{{.*}} : i8 to i32
+// CHECK: tensor.collapse_shape {{.*}} into tensor<1x6x3x3xi32>
+// CHECK-NOT: linalg.conv
+func.func @grouped(%xq: tensor<1x4x4x4xi8>) -> tensor<1x6x3x3xi32> {
+  %w = mlc.constant dense<-3> : tensor<6x2x2x2xi32>
+  %x = mlc.cast %xq : (tensor<1x4x4x4xi8>) -> tensor<1x4x4x4xi32>
+  %c = mlc.conv2d %x, %w {group = 2 : i64} : (tensor<1x4x4x4xi32>, tensor<6x2x2x2xi32>) -> tensor<1x6x3x3xi32>
+  return %c : tensor<1x6x3x3xi32>
+}
+
+// -----
+
+// A depthwise filter outside int8 (w - zw = 200) keeps the i32 grouped
+// convolution.
+// CHECK-LABEL: func.func @depthwise_wide_weights
+// CHECK: linalg.conv_2d_ngchw_gfchw {{.*}}tensor<2x1x1x1x1xi32>
+func.func @depthwise_wide_weights(%xq: tensor<1x2x4x4xi8>) -> tensor<1x2x4x4xi32> {
+  %w = mlc.constant dense<200> : tensor<2x1x1x1xi32>
+  %x = mlc.cast %xq {unsigned_input} : (tensor<1x2x4x4xi8>) -> tensor<1x2x4x4xi32>
+  %c = mlc.conv2d %x, %w {group = 2 : i64} : (tensor<1x2x4x4xi32>, tensor<2x1x1x1xi32>) -> tensor<1x2x4x4xi32>
+  return %c : tensor<1x2x4x4xi32>
+}

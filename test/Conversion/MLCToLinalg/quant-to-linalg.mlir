@@ -101,18 +101,23 @@ func.func @conv_i32(%x: tensor<1x2x4x4xi32>, %w: tensor<3x2x3x3xi32>) -> tensor<
 
 // -----
 
-// mlc.requantize: integer only. Per-channel multiplier, shift and rounding
-// bias 2^(s-1) are i64 constants read along dim 1; no float op.
+// mlc.requantize: integer only. Per-channel multipliers (i32) and shifts
+// (i8) are constants at their own width, read along dim 1; the rounding
+// bias 2^(s-1) is computed from the shift; no float op and no i64 table.
 // CHECK-DAG: #[[CH:.*]] = affine_map<(d0, d1) -> (d1)>
 // CHECK-LABEL: func.func @requantize
-// CHECK-DAG: arith.constant dense<[1073741824, 1518500250]> : tensor<2xi64>
-// CHECK-DAG: arith.constant dense<[30, 31]> : tensor<2xi64>
-// CHECK-DAG: arith.constant dense<[536870912, 1073741824]> : tensor<2xi64>
-// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[CH]], #[[CH]], #[[CH]], #{{.*}}]
-// CHECK: arith.extsi %{{.*}} : i32 to i64
-// CHECK: arith.muli
-// CHECK: arith.addi
-// CHECK: arith.shrsi
+// CHECK-NOT: tensor<2xi64>
+// CHECK-DAG: arith.constant dense<[1073741824, 1518500250]> : tensor<2xi32>
+// CHECK-DAG: arith.constant dense<[30, 31]> : tensor<2xi8>
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[CH]], #[[CH]], #{{.*}}]
+// CHECK: %[[X:.*]] = arith.extsi %{{.*}} : i32 to i64
+// CHECK: %[[M:.*]] = arith.extsi %{{.*}} : i32 to i64
+// CHECK: %[[S:.*]] = arith.extsi %{{.*}} : i8 to i64
+// CHECK: %[[SM1:.*]] = arith.subi %[[S]], %{{.*}} : i64
+// CHECK: %[[R:.*]] = arith.shli %{{.*}}, %[[SM1]] : i64
+// CHECK: %[[P:.*]] = arith.muli %[[X]], %[[M]]
+// CHECK: %[[PR:.*]] = arith.addi %[[P]], %[[R]]
+// CHECK: arith.shrsi %[[PR]], %[[S]]
 // CHECK: arith.addi
 // CHECK: arith.maxsi
 // CHECK: arith.minsi

@@ -61,6 +61,12 @@ struct ConvertMLCToLinalgPass
     populateMLCToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
+      return signalPassFailure();
+    // float8/float4 conversions that the lowering created, as integer ops.
+    RewritePatternSet smallFloatPatterns(&getContext());
+    populateExpandSmallFloatCastsPatterns(smallFloatPatterns);
+    if (failed(applyPatternsGreedily(getOperation(),
+                                     std::move(smallFloatPatterns))))
       signalPassFailure();
   }
 };

@@ -27,7 +27,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace mlc {
 #define GEN_PASS_DEF_EXPANDSMALLFLOATCASTS
@@ -303,8 +303,7 @@ struct ExpandSmallFloatCastsPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateExpandSmallFloatCastsPatterns(patterns);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
   }
 };
 

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace mlc {
 #define GEN_PASS_DEF_CONVERTMLCTOLINALG
@@ -62,12 +63,11 @@ struct ConvertMLCToLinalgPass
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       return signalPassFailure();
-    // float8/float4 conversions that the lowering created, as integer ops.
+    // float8/float4 conversions that the lowering created, as integer ops
+    // (one walk: no folding or constant hoisting of the rest of the IR).
     RewritePatternSet smallFloatPatterns(&getContext());
     populateExpandSmallFloatCastsPatterns(smallFloatPatterns);
-    if (failed(applyPatternsGreedily(getOperation(),
-                                     std::move(smallFloatPatterns))))
-      signalPassFailure();
+    walkAndApplyPatterns(getOperation(), std::move(smallFloatPatterns));
   }
 };
 } // namespace

@@ -255,6 +255,19 @@ ImporterContext::convertTensor(const onnx::TensorProto &tensor, Location loc) {
   }
   if (isFourBit) {
     size_t packedBytes = (*numElements + 1) / 2;
+    // int32_data holds packed bytes too, but onnx's text parser writes one
+    // value per entry: accept both (they agree for a single element).
+    bool unpacked = tensor.data_location() != onnx::TensorProto::EXTERNAL &&
+                    !tensor.has_raw_data() &&
+                    tensor.int32_data_size() == *numElements;
+    if (unpacked) {
+      std::string packed(packedBytes, '\0');
+      for (int64_t i = 0; i < *numElements; ++i)
+        packed[i / 2] = static_cast<char>(
+            static_cast<uint8_t>(packed[i / 2]) |
+            ((tensor.int32_data(i) & 0xF) << (i % 2 ? 4 : 0)));
+      bytes = std::move(packed);
+    }
     if (bytes.size() != packedBytes)
       return emitError(loc) << "tensor '" << tensor.name() << "' holds "
                             << bytes.size() << " bytes, expected "

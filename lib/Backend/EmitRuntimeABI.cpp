@@ -32,9 +32,21 @@ static FailureOr<int32_t> getDTypeCode(Type type) {
     return MLC_DTYPE_F64;
   if (type.isInteger(1))
     return MLC_DTYPE_BOOL;
+  if (isa<Float8E4M3FNType>(type))
+    return MLC_DTYPE_F8E4M3FN;
+  if (isa<Float8E4M3FNUZType>(type))
+    return MLC_DTYPE_F8E4M3FNUZ;
+  if (isa<Float8E5M2Type>(type))
+    return MLC_DTYPE_F8E5M2;
+  if (isa<Float8E5M2FNUZType>(type))
+    return MLC_DTYPE_F8E5M2FNUZ;
+  if (isa<Float4E2M1FNType>(type))
+    return MLC_DTYPE_F4E2M1;
   if (auto intType = dyn_cast<IntegerType>(type)) {
     bool isUnsigned = intType.isUnsigned();
     switch (intType.getWidth()) {
+    case 4:
+      return isUnsigned ? MLC_DTYPE_U4 : MLC_DTYPE_I4;
     case 8:
       return isUnsigned ? MLC_DTYPE_U8 : MLC_DTYPE_I8;
     case 16:
@@ -426,7 +438,8 @@ static RankedTensorType getABIType(Attribute attr) {
 }
 
 static int64_t getElementBytes(Type type) {
-  return type.isInteger(1) ? 1 : type.getIntOrFloatBitWidth() / 8;
+  // Sub-byte types (i1, i4, f4E2M1FN) take a byte each, as LLVM stores them.
+  return (type.getIntOrFloatBitWidth() + 7) / 8;
 }
 
 /// `int32_t mlc_run_dynamic(ctx, inputs, input_shapes, outputs, capacities,

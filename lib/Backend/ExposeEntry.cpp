@@ -46,7 +46,8 @@ static DictionaryAttr describeTensor(Builder &b, DictionaryAttr attrs,
 
 /// Bytes one element of `type` takes in a buffer (i1 takes a byte).
 static int64_t getElementBytes(Type type) {
-  return type.isInteger(1) ? 1 : type.getIntOrFloatBitWidth() / 8;
+  // Sub-byte types (i1, i4, f4E2M1FN) take a byte each, as LLVM stores them.
+  return (type.getIntOrFloatBitWidth() + 7) / 8;
 }
 
 /// The row-major strides of a buffer of `type` whose sizes are `sizes`

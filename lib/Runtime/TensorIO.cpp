@@ -49,6 +49,13 @@ bool isSupportedDType(int32_t code) {
   case MLC_DTYPE_U32:
   case MLC_DTYPE_U64:
   case MLC_DTYPE_BF16:
+  case MLC_DTYPE_F8E4M3FN:
+  case MLC_DTYPE_F8E4M3FNUZ:
+  case MLC_DTYPE_F8E5M2:
+  case MLC_DTYPE_F8E5M2FNUZ:
+  case MLC_DTYPE_U4:
+  case MLC_DTYPE_I4:
+  case MLC_DTYPE_F4E2M1:
     return true;
   }
   return false;
@@ -59,6 +66,13 @@ size_t getDTypeSize(mlc_dtype dtype) {
   case MLC_DTYPE_U8:
   case MLC_DTYPE_I8:
   case MLC_DTYPE_BOOL:
+  case MLC_DTYPE_F8E4M3FN:
+  case MLC_DTYPE_F8E4M3FNUZ:
+  case MLC_DTYPE_F8E5M2:
+  case MLC_DTYPE_F8E5M2FNUZ:
+  case MLC_DTYPE_U4: // 4-bit types: one byte each in memory (mlc_runtime.h)
+  case MLC_DTYPE_I4:
+  case MLC_DTYPE_F4E2M1:
     return 1;
   case MLC_DTYPE_U16:
   case MLC_DTYPE_I16:
@@ -105,6 +119,20 @@ StringRef getDTypeName(mlc_dtype dtype) {
     return "u64";
   case MLC_DTYPE_BF16:
     return "bf16";
+  case MLC_DTYPE_F8E4M3FN:
+    return "f8e4m3fn";
+  case MLC_DTYPE_F8E4M3FNUZ:
+    return "f8e4m3fnuz";
+  case MLC_DTYPE_F8E5M2:
+    return "f8e5m2";
+  case MLC_DTYPE_F8E5M2FNUZ:
+    return "f8e5m2fnuz";
+  case MLC_DTYPE_U4:
+    return "u4";
+  case MLC_DTYPE_I4:
+    return "i4";
+  case MLC_DTYPE_F4E2M1:
+    return "f4e2m1";
   }
   return "unknown";
 }
@@ -338,6 +366,13 @@ static StringRef getNpyDescr(mlc_dtype dtype) {
   case MLC_DTYPE_BOOL:
     return "|b1";
   case MLC_DTYPE_BF16:
+  case MLC_DTYPE_F8E4M3FN:
+  case MLC_DTYPE_F8E4M3FNUZ:
+  case MLC_DTYPE_F8E5M2:
+  case MLC_DTYPE_F8E5M2FNUZ:
+  case MLC_DTYPE_U4:
+  case MLC_DTYPE_I4:
+  case MLC_DTYPE_F4E2M1:
     return "";
   }
   return "";
@@ -486,6 +521,13 @@ copyTypedField(const onnx::TensorProto &proto, mlc_dtype dtype,
     copyNarrowed<int8_t>(proto.int32_data(), out);
     break;
   case MLC_DTYPE_U8:
+  case MLC_DTYPE_F8E4M3FN: // float8: bit patterns
+  case MLC_DTYPE_F8E4M3FNUZ:
+  case MLC_DTYPE_F8E5M2:
+  case MLC_DTYPE_F8E5M2FNUZ:
+  case MLC_DTYPE_U4: // 4-bit types: packed bytes, unpacked by the caller
+  case MLC_DTYPE_I4:
+  case MLC_DTYPE_F4E2M1:
     copyNarrowed<uint8_t>(proto.int32_data(), out);
     break;
   case MLC_DTYPE_U16:
@@ -500,6 +542,33 @@ copyTypedField(const onnx::TensorProto &proto, mlc_dtype dtype,
     break;
   }
   return {proto.int32_data_size(), "int32_data"};
+}
+
+static bool isFourBit(mlc_dtype dtype) {
+  return dtype == MLC_DTYPE_U4 || dtype == MLC_DTYPE_I4 ||
+         dtype == MLC_DTYPE_F4E2M1;
+}
+
+/// Unpacks `numElements` 4-bit codes, two per byte with the low nibble
+/// first (ONNX), into one byte each with a zero high nibble (the ABI).
+static std::vector<char> unpackNibbles(ArrayRef<char> packed,
+                                       size_t numElements) {
+  std::vector<char> out(numElements);
+  for (size_t i = 0; i < numElements; ++i)
+    out[i] = static_cast<char>((static_cast<uint8_t>(packed[i / 2]) >>
+                                (i % 2 ? 4 : 0)) &
+                               0xF);
+  return out;
+}
+
+/// The inverse of unpackNibbles; only the low nibble of each element counts.
+static std::string packNibbles(ArrayRef<char> unpacked) {
+  std::string out((unpacked.size() + 1) / 2, '\0');
+  for (size_t i = 0; i < unpacked.size(); ++i)
+    out[i / 2] = static_cast<char>(static_cast<uint8_t>(out[i / 2]) |
+                                   ((static_cast<uint8_t>(unpacked[i]) & 0xF)
+                                    << (i % 2 ? 4 : 0)));
+  return out;
 }
 
 static Expected<HostTensor> readTensorProto(StringRef path, StringRef bytes) {
@@ -528,6 +597,29 @@ static Expected<HostTensor> readTensorProto(StringRef path, StringRef bytes) {
     return makeFileError(path, "invalid TensorProto dims " +
                                    formatShape(tensor.shape));
 
+  // 4-bit types are packed two per byte in raw_data and in int32_data.
+  size_t numElements = *expected / getDTypeSize(tensor.dtype);
+  if (isFourBit(tensor.dtype)) {
+    std::vector<char> packed;
+    size_t count;
+    StringRef field = "raw_data";
+    if (proto.has_raw_data()) {
+      packed.assign(proto.raw_data().begin(), proto.raw_data().end());
+      count = packed.size();
+    } else {
+      count = copyTypedField(proto, tensor.dtype, packed).first;
+      field = "int32_data";
+    }
+    if (count != (numElements + 1) / 2)
+      return makeFileError(path, Twine(field) + " has " + Twine(count) +
+                                     " packed bytes, shape " +
+                                     formatShape(tensor.shape) + " of " +
+                                     getDTypeName(tensor.dtype) + " needs " +
+                                     Twine((numElements + 1) / 2));
+    tensor.data = unpackNibbles(packed, numElements);
+    return tensor;
+  }
+
   if (proto.has_raw_data()) {
     const std::string &raw = proto.raw_data();
     if (raw.size() != *expected)
@@ -540,7 +632,6 @@ static Expected<HostTensor> readTensorProto(StringRef path, StringRef bytes) {
   }
 
   auto [count, field] = copyTypedField(proto, tensor.dtype, tensor.data);
-  size_t numElements = *expected / getDTypeSize(tensor.dtype);
   if (count != numElements)
     return makeFileError(
         path, Twine(field) + " has " + Twine(count) + " values, shape " +
@@ -556,7 +647,10 @@ Error writeTensorProtoFile(StringRef path, const HostTensor &tensor) {
   proto.set_data_type(tensor.dtype);
   for (int64_t dim : tensor.shape)
     proto.add_dims(dim);
-  proto.set_raw_data(tensor.data.data(), tensor.data.size());
+  if (isFourBit(tensor.dtype))
+    proto.set_raw_data(packNibbles(tensor.data));
+  else
+    proto.set_raw_data(tensor.data.data(), tensor.data.size());
   std::string bytes;
   if (!proto.SerializeToString(&bytes))
     return makeFileError(path, "cannot serialize TensorProto");
@@ -595,8 +689,10 @@ static T loadElement(const HostTensor &tensor, size_t index) {
 
 static void printElement(raw_ostream &os, const HostTensor &tensor,
                          size_t index) {
-  auto printHalf = [&](const fltSemantics &semantics) {
-    APFloat value(semantics, APInt(16, loadElement<uint16_t>(tensor, index)));
+  auto printSmallFloat = [&](const fltSemantics &semantics, unsigned bits) {
+    uint64_t code = bits == 16 ? loadElement<uint16_t>(tensor, index)
+                               : loadElement<uint8_t>(tensor, index);
+    APFloat value(semantics, APInt(bits, code & maskTrailingOnes<uint64_t>(bits)));
     bool losesInfo;
     value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
                   &losesInfo);
@@ -610,10 +706,31 @@ static void printElement(raw_ostream &os, const HostTensor &tensor,
     os << format("%g", loadElement<double>(tensor, index));
     return;
   case MLC_DTYPE_F16:
-    printHalf(APFloat::IEEEhalf());
+    printSmallFloat(APFloat::IEEEhalf(), 16);
     return;
   case MLC_DTYPE_BF16:
-    printHalf(APFloat::BFloat());
+    printSmallFloat(APFloat::BFloat(), 16);
+    return;
+  case MLC_DTYPE_F8E4M3FN:
+    printSmallFloat(APFloat::Float8E4M3FN(), 8);
+    return;
+  case MLC_DTYPE_F8E4M3FNUZ:
+    printSmallFloat(APFloat::Float8E4M3FNUZ(), 8);
+    return;
+  case MLC_DTYPE_F8E5M2:
+    printSmallFloat(APFloat::Float8E5M2(), 8);
+    return;
+  case MLC_DTYPE_F8E5M2FNUZ:
+    printSmallFloat(APFloat::Float8E5M2FNUZ(), 8);
+    return;
+  case MLC_DTYPE_F4E2M1:
+    printSmallFloat(APFloat::Float4E2M1FN(), 4);
+    return;
+  case MLC_DTYPE_U4:
+    os << unsigned(loadElement<uint8_t>(tensor, index) & 0xF);
+    return;
+  case MLC_DTYPE_I4:
+    os << SignExtend32<4>(loadElement<uint8_t>(tensor, index));
     return;
   case MLC_DTYPE_I8:
     os << int(loadElement<int8_t>(tensor, index));

@@ -715,6 +715,13 @@ static int64_t elementBytes(int32_t dtype) {
   case MLC_DTYPE_U8:
   case MLC_DTYPE_I8:
   case MLC_DTYPE_BOOL:
+  case MLC_DTYPE_F8E4M3FN:
+  case MLC_DTYPE_F8E4M3FNUZ:
+  case MLC_DTYPE_F8E5M2:
+  case MLC_DTYPE_F8E5M2FNUZ:
+  case MLC_DTYPE_U4:
+  case MLC_DTYPE_I4:
+  case MLC_DTYPE_F4E2M1: /* 4-bit types: one byte each, unpacked */
     return 1;
   case MLC_DTYPE_U16:
   case MLC_DTYPE_I16:

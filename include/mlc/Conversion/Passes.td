@@ -34,4 +34,25 @@ def ConvertMLCToLinalg : Pass<"convert-mlc-to-linalg", "mlir::ModuleOp"> {
   ];
 }
 
+def ExpandSmallFloatCasts : Pass<"mlc-expand-small-float-casts"> {
+  let summary = "Expand float8/float4 extf/truncf into integer operations.";
+  let description = [{
+    LLVM has no float8 or float4 types (it stores them as i8 / i4), so
+    `arith.truncf` to and `arith.extf` from f8E4M3FN, f8E4M3FNUZ, f8E5M2,
+    f8E5M2FNUZ and f4E2M1FN are rewritten into bit manipulation on i32:
+    round to nearest even, overflow to infinity (f8E5M2) or NaN (types
+    without infinity), no -0 in the FNUZ types, saturation at +-6 for
+    f4E2M1FN; extension is exact. `convert-mlc-to-linalg` applies the same
+    patterns after lowering; this pass runs them alone.
+
+    ```mlir
+    %y = arith.truncf %x : f32 to f8E4M3FN
+    // becomes arith.bitcast/shrui/andi/addi/select ... on i32, then
+    %t = arith.trunci %r : i32 to i8
+    %y = arith.bitcast %t : i8 to f8E4M3FN
+    ```
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 #endif // MLC_CONVERSION_PASSES_TD

@@ -50,7 +50,11 @@ extern "C" {
 
 #define MLC_ABI_VERSION 2
 
-/* Element types use the codes of onnx.TensorProto.DataType. */
+/* Element types use the codes of onnx.TensorProto.DataType. Every element
+ * type takes whole bytes in a tensor buffer: the float8 types one byte each
+ * (their bit pattern), and the 4-bit types (u4, i4, float4e2m1) one byte each
+ * too, unpacked, the value's 4-bit code in the low nibble and the high nibble
+ * zero (ONNX files pack them two per byte; mlc-run unpacks and packs). */
 typedef enum mlc_dtype {
   MLC_DTYPE_F32 = 1,
   MLC_DTYPE_U8 = 2,
@@ -64,7 +68,14 @@ typedef enum mlc_dtype {
   MLC_DTYPE_F64 = 11,
   MLC_DTYPE_U32 = 12,
   MLC_DTYPE_U64 = 13,
-  MLC_DTYPE_BF16 = 16
+  MLC_DTYPE_BF16 = 16,
+  MLC_DTYPE_F8E4M3FN = 17,
+  MLC_DTYPE_F8E4M3FNUZ = 18,
+  MLC_DTYPE_F8E5M2 = 19,
+  MLC_DTYPE_F8E5M2FNUZ = 20,
+  MLC_DTYPE_U4 = 21,
+  MLC_DTYPE_I4 = 22,
+  MLC_DTYPE_F4E2M1 = 23
 } mlc_dtype;
 
 /* Status codes returned by mlc_run. */

@@ -16,10 +16,25 @@ using namespace mlir;
 using namespace mlc;
 
 /// Converts scalar `x` to `to`; `unsignedFrom` / `unsignedTo` say how
-/// integers are read and written (i1 is always unsigned).
+/// integers are read and written (i1 is always unsigned). Conversions to
+/// float8/float4 go through f32 and clamp first when `saturate`; the
+/// arith.extf / arith.truncf of those types are expanded into integer ops
+/// later (populateExpandSmallFloatCastsPatterns).
 static Value convertScalar(OpBuilder &b, Location loc, Value x, Type to,
-                           bool unsignedFrom, bool unsignedTo) {
+                           bool unsignedFrom, bool unsignedTo,
+                           bool saturate) {
   Type from = x.getType();
+  if (from == to)
+    return x;
+  if (isSmallFloatType(from))
+    x = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
+  if (isSmallFloatType(to)) {
+    x = convertScalar(b, loc, x, b.getF32Type(), unsignedFrom, false, false);
+    if (saturate)
+      x = createSmallFloatSaturation(b, loc, x, to);
+    return arith::TruncFOp::create(b, loc, to, x);
+  }
+  from = x.getType();
   if (from == to)
     return x;
   unsignedFrom |= from.isInteger(1);
@@ -70,7 +85,7 @@ Value ElementwiseLowering<CastOp>::buildScalar(CastOp op, OpBuilder &b,
                                                Location loc, ValueRange args,
                                                Type elementType) {
   return convertScalar(b, loc, args[0], elementType, op.getUnsignedInput(),
-                       op.getUnsignedResult());
+                       op.getUnsignedResult(), op.getSaturate());
 }
 } // namespace mlc
 

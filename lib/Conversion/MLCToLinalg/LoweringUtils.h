@@ -82,6 +82,16 @@ mlir::Value createStaticReshape(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value createScalarConstant(mlir::OpBuilder &b, mlir::Location loc,
                                  mlir::Type type, double value);
 
+/// Whether `type` is one of the float8 / float4 types that
+/// ExpandSmallFloatCasts.cpp expands (f8E4M3FN, f8E4M3FNUZ, f8E5M2,
+/// f8E5M2FNUZ, f4E2M1FN).
+bool isSmallFloatType(mlir::Type type);
+
+/// `x` (a wider float) clamped to the finite range of the small float type
+/// `smallFloat`, NaN kept: a saturating conversion is this and arith.truncf.
+mlir::Value createSmallFloatSaturation(mlir::OpBuilder &b, mlir::Location loc,
+                                       mlir::Value x, mlir::Type smallFloat);
+
 /// The smallest value of a float type (-inf) or integer type (min; false
 /// for i1).
 mlir::TypedAttr getLowestValueAttr(mlir::Type type);

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace mlc {
 #define GEN_PASS_DEF_CONVERTMLCTOLINALG
@@ -63,7 +64,12 @@ struct ConvertMLCToLinalgPass
     populateMLCToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    // float8/float4 conversions that the lowering created, as integer ops
+    // (one walk: no folding or constant hoisting of the rest of the IR).
+    RewritePatternSet smallFloatPatterns(&getContext());
+    populateExpandSmallFloatCastsPatterns(smallFloatPatterns);
+    walkAndApplyPatterns(getOperation(), std::move(smallFloatPatterns));
   }
 };
 } // namespace

@@ -67,19 +67,23 @@ struct QuantizeLinearLowering : OpRewritePattern<QuantizeLinearOp> {
     MLIRContext *ctx = op.getContext();
     RankedTensorType resultType = op.getType();
     int64_t rank = resultType.getRank();
-    auto storage = cast<IntegerType>(resultType.getElementType());
+    Type storage = resultType.getElementType();
     bool isUnsigned = op.getUnsignedResult();
-    unsigned width = storage.getWidth();
-    APInt lo = isUnsigned ? APInt::getMinValue(width)
-                          : APInt::getSignedMinValue(width);
-    APInt hi = isUnsigned ? APInt::getMaxValue(width)
-                          : APInt::getSignedMaxValue(width);
-    // (Two statements: a ?: of uint64_t and int64_t would be unsigned.)
-    double qmin = static_cast<double>(lo.getSExtValue());
-    double qmax = static_cast<double>(hi.getSExtValue());
-    if (isUnsigned) {
-      qmin = static_cast<double>(lo.getZExtValue());
-      qmax = static_cast<double>(hi.getZExtValue());
+    bool isFloatStorage = isa<FloatType>(storage);
+    double qmin = 0, qmax = 0;
+    if (auto intStorage = dyn_cast<IntegerType>(storage)) {
+      unsigned width = intStorage.getWidth();
+      APInt lo = isUnsigned ? APInt::getMinValue(width)
+                            : APInt::getSignedMinValue(width);
+      APInt hi = isUnsigned ? APInt::getMaxValue(width)
+                            : APInt::getSignedMaxValue(width);
+      // (Two statements: a ?: of uint64_t and int64_t would be unsigned.)
+      qmin = static_cast<double>(lo.getSExtValue());
+      qmax = static_cast<double>(hi.getSExtValue());
+      if (isUnsigned) {
+        qmin = static_cast<double>(lo.getZExtValue());
+        qmax = static_cast<double>(hi.getZExtValue());
+      }
     }
 
     SmallVector<Value> inputs = {op.getInput(), op.getScale()};
@@ -105,6 +109,16 @@ struct QuantizeLinearLowering : OpRewritePattern<QuantizeLinearOp> {
           }
           Type ft = x.getType();
           Value q = arith::DivFOp::create(b, l, x, scale);
+          if (isFloatStorage) {
+            // float8: saturate(x / scale) (the zero point is zero);
+            // float4: x / scale + zero_point, saturated by the type.
+            if (args.size() > 2 && isa<Float4E2M1FNType>(storage))
+              q = arith::AddFOp::create(
+                  b, l, q, arith::ExtFOp::create(b, l, ft, args[2]));
+            if (op.getSaturate())
+              q = createSmallFloatSaturation(b, l, q, storage);
+            return arith::TruncFOp::create(b, l, storage, q);
+          }
           q = math::RoundEvenOp::create(b, l, q);
           if (args.size() > 2) {
             Value zp = isUnsigned
@@ -158,6 +172,19 @@ struct DequantizeLinearLowering : OpRewritePattern<DequantizeLinearOp> {
     Value result = createParallelGeneric(
         rewriter, loc, resultType, inputs, maps,
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          if (isa<FloatType>(args[0].getType())) {
+            // float8/float4: (x - zp) * scale in f32 (f64 results in f64).
+            Type ft = resultElement.isF64() ? b.getF64Type() : b.getF32Type();
+            Value x = arith::ExtFOp::create(b, l, ft, args[0]);
+            if (args.size() > 2)
+              x = arith::SubFOp::create(
+                  b, l, x, arith::ExtFOp::create(b, l, ft, args[2]));
+            Value scale = ft.isF64() ? args[1] : floatToF32(b, l, args[1]);
+            Value y = arith::MulFOp::create(b, l, x, scale);
+            if (y.getType() != resultElement)
+              y = arith::TruncFOp::create(b, l, resultElement, y);
+            return y;
+          }
           // x - zp is exact in i64 for every storage type up to 32 bits;
           // the difference is then converted once, as the reference does.
           Type i64 = b.getI64Type();

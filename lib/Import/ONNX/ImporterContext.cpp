@@ -91,6 +91,21 @@ FailureOr<Type> ImporterContext::convertElementType(int32_t onnxType,
     return b.getIntegerType(64);
   case onnx::TensorProto::BOOL:
     return b.getI1Type();
+  // The float8/float4 and 4-bit integer codes of ONNX 1.14 and later, which
+  // Debian's onnx.proto (1.12) does not name.
+  case kOnnxFloat8E4M3FN:
+    return Float8E4M3FNType::get(b.getContext());
+  case kOnnxFloat8E4M3FNUZ:
+    return Float8E4M3FNUZType::get(b.getContext());
+  case kOnnxFloat8E5M2:
+    return Float8E5M2Type::get(b.getContext());
+  case kOnnxFloat8E5M2FNUZ:
+    return Float8E5M2FNUZType::get(b.getContext());
+  case kOnnxUInt4:
+  case kOnnxInt4:
+    return b.getIntegerType(4);
+  case kOnnxFloat4E2M1:
+    return Float4E2M1FNType::get(b.getContext());
   default:
     return emitError(loc) << "unsupported ONNX element type " << onnxType;
   }
@@ -100,7 +115,7 @@ bool ImporterContext::isUnsignedElementType(int32_t onnxType) {
   return onnxType == onnx::TensorProto::UINT8 ||
          onnxType == onnx::TensorProto::UINT16 ||
          onnxType == onnx::TensorProto::UINT32 ||
-         onnxType == onnx::TensorProto::UINT64;
+         onnxType == onnx::TensorProto::UINT64 || onnxType == kOnnxUInt4;
 }
 
 void ImporterContext::propagateUnsigned(const onnx::NodeProto &node) {
@@ -181,9 +196,8 @@ static std::string packTypedData(const onnx::TensorProto &tensor,
   auto append = [&](const void *p, size_t n) {
     bytes.append(static_cast<const char *>(p), n);
   };
-  unsigned width = elementType.isInteger(1)
-                       ? 8
-                       : elementType.getIntOrFloatBitWidth();
+  // 4-bit types hold one packed byte per int32 (unpacked by the caller).
+  unsigned width = std::max(8u, elementType.getIntOrFloatBitWidth());
   if (tensor.float_data_size())
     for (float v : tensor.float_data())
       append(&v, 4);
@@ -213,10 +227,10 @@ ImporterContext::convertTensor(const onnx::TensorProto &tensor, Location loc) {
                           << "' has a negative dimension";
   // The size must be computed with overflow checks: getNumElements() would
   // wrap, and a wrapped size can match the byte count of a truncated tensor.
-  // i1 is stored one byte per element, as in ONNX.
-  size_t elementBytes = elementType->isInteger(1)
-                            ? 1
-                            : elementType->getIntOrFloatBitWidth() / 8;
+  // i1 is stored one byte per element, as in ONNX; 4-bit types two per byte
+  // (low nibble first), checked below.
+  bool isFourBit = elementType->getIntOrFloatBitWidth() == 4;
+  size_t elementBytes = (elementType->getIntOrFloatBitWidth() + 7) / 8;
   std::optional<int64_t> numElements = 1;
   for (int64_t dim : shape)
     if (numElements)
@@ -238,6 +252,39 @@ ImporterContext::convertTensor(const onnx::TensorProto &tensor, Location loc) {
     bytes = tensor.raw_data();
   } else {
     bytes = packTypedData(tensor, *elementType);
+  }
+  if (isFourBit) {
+    size_t packedBytes = (*numElements + 1) / 2;
+    // int32_data holds packed bytes too, but onnx's text parser writes one
+    // value per entry: accept both (they agree for a single element).
+    bool unpacked = tensor.data_location() != onnx::TensorProto::EXTERNAL &&
+                    !tensor.has_raw_data() &&
+                    tensor.int32_data_size() == *numElements;
+    if (unpacked) {
+      std::string packed(packedBytes, '\0');
+      for (int64_t i = 0; i < *numElements; ++i)
+        packed[i / 2] = static_cast<char>(
+            static_cast<uint8_t>(packed[i / 2]) |
+            ((tensor.int32_data(i) & 0xF) << (i % 2 ? 4 : 0)));
+      bytes = std::move(packed);
+    }
+    if (bytes.size() != packedBytes)
+      return emitError(loc) << "tensor '" << tensor.name() << "' holds "
+                            << bytes.size() << " bytes, expected "
+                            << packedBytes << " (4-bit values, two per byte)";
+    SmallVector<APInt> codes;
+    codes.reserve(*numElements);
+    for (int64_t i = 0; i < *numElements; ++i)
+      codes.emplace_back(4, (static_cast<uint8_t>(bytes[i / 2]) >>
+                             (i % 2 ? 4 : 0)) &
+                                0xF);
+    if (auto floatType = dyn_cast<FloatType>(*elementType)) {
+      SmallVector<APFloat> values;
+      for (const APInt &code : codes)
+        values.emplace_back(floatType.getFloatSemantics(), code);
+      return cast<ElementsAttr>(DenseElementsAttr::get(type, values));
+    }
+    return cast<ElementsAttr>(DenseElementsAttr::get(type, codes));
   }
   if (bytes.size() != *numElements * elementBytes)
     return emitError(loc) << "tensor '" << tensor.name() << "' holds "

@@ -20,6 +20,17 @@
 
 namespace mlc::onnx_import {
 
+/// TensorProto.DataType codes added after ONNX 1.12 (Debian's onnx.proto).
+enum : int32_t {
+  kOnnxFloat8E4M3FN = 17,
+  kOnnxFloat8E4M3FNUZ = 18,
+  kOnnxFloat8E5M2 = 19,
+  kOnnxFloat8E5M2FNUZ = 20,
+  kOnnxUInt4 = 21,
+  kOnnxInt4 = 22,
+  kOnnxFloat4E2M1 = 23,
+};
+
 class ImporterContext {
 public:
   ImporterContext(mlir::MLIRContext *context, llvm::StringRef sourceName,
@@ -34,7 +45,7 @@ public:
   /// Opset version of every imported domain ("" is the default domain).
   llvm::StringMap<int64_t> domainOpsets;
   llvm::StringMap<mlir::Value> values;
-  /// Integer values that hold ONNX unsigned integers (uint8..uint64). MLIR
+  /// Integer values that hold ONNX unsigned integers (uint4..uint64). MLIR
   /// integers are signless: ops whose semantics depend on signedness read
   /// this to pick unsigned arithmetic.
   llvm::DenseSet<mlir::Value> unsignedValues;

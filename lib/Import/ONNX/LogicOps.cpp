@@ -149,20 +149,21 @@ static LogicalResult importIsInf(ImporterContext &ic,
 /// Converts `input` to `elementType`, which is unsigned when `toUnsigned`;
 /// the input itself when nothing changes.
 static Value createCast(ImporterContext &ic, Location loc, Value input,
-                        Type elementType, bool toUnsigned) {
+                        Type elementType, bool toUnsigned, bool saturate) {
   bool fromUnsigned = ic.isUnsigned(input);
   if (getElementType(input) == elementType && fromUnsigned == toUnsigned)
     return input;
   auto type = cast<RankedTensorType>(input.getType()).clone(elementType);
   Value result = CastOp::create(ic.builder, loc, type, input, fromUnsigned,
-                                toUnsigned && !elementType.isInteger(1));
+                                toUnsigned && !elementType.isInteger(1),
+                                saturate);
   if (toUnsigned)
     ic.unsignedValues.insert(result);
   return result;
 }
 
-/// Cast from opset 6 (`to` is an element type enum). `saturate` (opset 19)
-/// only concerns float8 types, which are not supported.
+/// Cast from opset 6 (`to` is an element type enum). `saturate` (opset 19,
+/// default 1) only concerns float8 results.
 static LogicalResult importCast(ImporterContext &ic,
                                 const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
@@ -177,7 +178,9 @@ static LogicalResult importCast(ImporterContext &ic,
     return failure();
   bool toUnsigned =
       ImporterContext::isUnsignedElementType(static_cast<int32_t>(to->i()));
-  ic.setOutput(node, 0, createCast(ic, loc, *input, *elementType, toUnsigned));
+  ic.setOutput(node, 0,
+               createCast(ic, loc, *input, *elementType, toUnsigned,
+                          getIntAttr(node, "saturate", 1) != 0));
   return success();
 }
 
@@ -190,7 +193,8 @@ static LogicalResult importCastLike(ImporterContext &ic,
     return failure();
   ic.setOutput(node, 0,
                createCast(ic, loc, *input, getElementType(*target),
-                          ic.isUnsigned(*target)));
+                          ic.isUnsigned(*target),
+                          getIntAttr(node, "saturate", 1) != 0));
   return success();
 }
 

@@ -107,6 +107,25 @@ static LogicalResult requireInteger(const onnx::NodeProto &node, Value v,
   return success();
 }
 
+static bool isSmallFloat(Type t) {
+  return isa<Float8E4M3FNType, Float8E4M3FNUZType, Float8E5M2Type,
+             Float8E5M2FNUZType, Float4E2M1FNType>(t);
+}
+
+/// The storage of Quantize/DequantizeLinear: an integer of at most 32 bits
+/// or a float8/float4 type.
+static LogicalResult requireStorage(const onnx::NodeProto &node, Value v,
+                                    StringRef what, Location loc) {
+  Type t = getRankedType(v).getElementType();
+  if (isSmallFloat(t))
+    return success();
+  if (!isa<IntegerType>(t) || t.isInteger(1) || t.getIntOrFloatBitWidth() > 32)
+    return emitError(loc) << node.op_type() << ": " << what
+                          << " must be an integer tensor of at most 32 bits "
+                             "or a float8/float4 tensor";
+  return success();
+}
+
 /// The axis attribute of a per-axis/blocked (de)quantization, normalized.
 static FailureOr<int64_t> getQuantAxis(const onnx::NodeProto &node,
                                        int64_t rank, Location loc) {
@@ -173,7 +192,8 @@ static Type getConstantQuantType(Value scale, Value zeroPoint, Type storage,
     return v && v.getDefiningOp<ConstantOp>();
   };
   if (!isConstant(scale) || (zeroPoint && !isConstant(zeroPoint)) ||
-      !isa<FloatType>(expressed) || expressed.isF64())
+      !isa<FloatType>(expressed) || expressed.isF64() ||
+      !isa<IntegerType>(storage))
     return {};
   FailureOr<SmallVector<double>> scales =
       getConstantValues(scale, loc, "scale");
@@ -230,7 +250,7 @@ static LogicalResult importQuantizeLinear(ImporterContext &ic,
   Type storage;
   bool isUnsigned;
   if (*zp) {
-    if (failed(requireInteger(node, *zp, "zero point", loc)))
+    if (failed(requireStorage(node, *zp, "zero point", loc)))
       return failure();
     storage = getRankedType(*zp).getElementType();
     isUnsigned = ic.isUnsigned(*zp);
@@ -243,18 +263,23 @@ static LogicalResult importQuantizeLinear(ImporterContext &ic,
       return failure();
     storage = *converted;
     isUnsigned = ImporterContext::isUnsignedElementType(dtype);
-    if (!isa<IntegerType>(storage) || storage.getIntOrFloatBitWidth() > 32)
+    if (!isSmallFloat(storage) &&
+        (!isa<IntegerType>(storage) || storage.isInteger(1) ||
+         storage.getIntOrFloatBitWidth() > 32))
       return emitError(loc) << "QuantizeLinear: output_dtype " << dtype
-                            << " is not an integer type of at most 32 bits";
+                            << " is not an integer type of at most 32 bits "
+                               "nor a float8/float4 type";
   }
   int64_t blockSize = getIntAttr(node, "block_size", 0);
   FailureOr<int64_t> axis =
       checkQuantParams(node, xType, *scale, *zp, blockSize, loc);
   if (failed(axis))
     return failure();
+  // saturate (opset 19) only concerns float8 results.
+  bool saturate = getIntAttr(node, "saturate", 1) != 0;
   Value q = QuantizeLinearOp::create(ic.builder, loc, xType.clone(storage),
                                      *x, *scale, *zp, *axis, blockSize,
-                                     isUnsigned);
+                                     isUnsigned, saturate);
   if (isUnsigned)
     ic.unsignedValues.insert(q);
   ic.setOutput(node, 0, q);
@@ -268,7 +293,7 @@ static LogicalResult importDequantizeLinear(ImporterContext &ic,
   FailureOr<Value> scale = ic.getRequiredInput(node, 1, loc);
   FailureOr<Value> zp = ic.getInput(node, 2, loc);
   if (failed(x) || failed(scale) || failed(zp) ||
-      failed(requireInteger(node, *x, "input", loc)) ||
+      failed(requireStorage(node, *x, "input", loc)) ||
       failed(requireFloat(node, *scale, "scale", loc)))
     return failure();
   RankedTensorType xType = getRankedType(*x);

@@ -58,3 +58,33 @@ func.func @float_to_float(%x: tensor<4xf32>, %b: tensor<4xbf16>) -> (tensor<4xf6
   %2 = mlc.cast %b : (tensor<4xbf16>) -> tensor<4xf16>
   return %0, %1, %2 : tensor<4xf64>, tensor<4xbf16>, tensor<4xf16>
 }
+
+// -----
+
+// Casts to float8 clamp to +-448 (saturate, the default) before the rounding,
+// which the small-float expansion turns into integer ops ending in a bitcast;
+// saturate = false converts directly; float8 sources are widened exactly.
+// CHECK-LABEL: func.func @float8
+// CHECK: linalg.generic
+// CHECK: %[[MIN:.*]] = arith.constant -4.480000e+02 : f32
+// CHECK: %[[MAX:.*]] = arith.constant 4.480000e+02 : f32
+// CHECK: %[[LO:.*]] = arith.maximumf %{{.*}}, %[[MIN]] : f32
+// CHECK: %[[HI:.*]] = arith.minimumf %[[LO]], %[[MAX]] : f32
+// CHECK: arith.bitcast %[[HI]] : f32 to i32
+// CHECK: arith.bitcast %{{.*}} : i8 to f8E4M3FN
+// CHECK: linalg.generic
+// CHECK: %[[F:.*]] = arith.sitofp %{{.*}} : i64 to f32
+// CHECK-NOT: arith.maximumf
+// CHECK: arith.bitcast %[[F]] : f32 to i32
+// CHECK: arith.bitcast %{{.*}} : i8 to f8E5M2
+// CHECK: linalg.generic
+// CHECK: arith.bitcast %{{.*}} : f8E4M3FN to i8
+// CHECK-NOT: arith.truncf
+// CHECK-NOT: arith.extf
+// CHECK: return
+func.func @float8(%x: tensor<4xf32>, %i: tensor<4xi64>) -> (tensor<4xf8E4M3FN>, tensor<4xf8E5M2>, tensor<4xf32>) {
+  %0 = mlc.cast %x : (tensor<4xf32>) -> tensor<4xf8E4M3FN>
+  %1 = mlc.cast %i {saturate = false} : (tensor<4xi64>) -> tensor<4xf8E5M2>
+  %2 = mlc.cast %0 : (tensor<4xf8E4M3FN>) -> tensor<4xf32>
+  return %0, %1, %2 : tensor<4xf8E4M3FN>, tensor<4xf8E5M2>, tensor<4xf32>
+}

@@ -127,3 +127,42 @@ func.func @requantize(%acc: tensor<3x2xi32>) -> tensor<3x2xi8> {
   %0 = mlc.requantize %acc {multipliers = array<i32: 1073741824, 1518500250>, shifts = array<i64: 30, 31>, axis = 1 : i64, output_zero_point = -3 : i64, min = -128 : i64, max = 127 : i64} : (tensor<3x2xi32>) -> tensor<3x2xi8>
   return %0 : tensor<3x2xi8>
 }
+
+// -----
+
+// float8 storage: x / scale converted without rounding to an integer (no
+// clamp with saturate = false); dequantization widens the float8 exactly.
+// CHECK-LABEL: func.func @float8_storage
+// CHECK: linalg.generic
+// CHECK: %[[Q:.*]] = arith.divf
+// CHECK-NOT: math.roundeven
+// CHECK-NOT: arith.maximumf
+// CHECK: arith.bitcast %[[Q]] : f32 to i32
+// CHECK: arith.bitcast %{{.*}} : i8 to f8E4M3FN
+// CHECK: linalg.generic
+// CHECK: arith.bitcast %{{.*}} : f8E4M3FN to i8
+// CHECK: %[[X:.*]] = arith.bitcast %{{.*}} : i32 to f32
+// CHECK-NEXT: %[[Y:.*]] = arith.mulf %[[X]], %{{.*}} : f32
+// CHECK-NEXT: linalg.yield %[[Y]] : f32
+func.func @float8_storage(%x: tensor<4xf32>, %s: tensor<f32>, %q: tensor<4xf8E4M3FN>) -> (tensor<4xf8E4M3FN>, tensor<4xf32>) {
+  %0 = mlc.quantize_linear %x, %s {saturate = false} : (tensor<4xf32>, tensor<f32>) -> tensor<4xf8E4M3FN>
+  %1 = mlc.dequantize_linear %q, %s : (tensor<4xf8E4M3FN>, tensor<f32>) -> tensor<4xf32>
+  return %0, %1 : tensor<4xf8E4M3FN>, tensor<4xf32>
+}
+
+// -----
+
+// float4 storage: x / scale + zero point, clamped to +-6, then converted.
+// CHECK-LABEL: func.func @float4_storage
+// CHECK: %[[Q:.*]] = arith.divf
+// CHECK: arith.bitcast %{{.*}} : f4E2M1FN to i4
+// CHECK: %[[S:.*]] = arith.addf %[[Q]], %{{.*}} : f32
+// CHECK: arith.constant -6.000000e+00 : f32
+// CHECK: arith.maximumf %[[S]]
+// CHECK: %[[C:.*]] = arith.minimumf
+// CHECK: arith.bitcast %[[C]] : f32 to i32
+// CHECK: arith.bitcast %{{.*}} : i4 to f4E2M1FN
+func.func @float4_storage(%x: tensor<4xf32>, %s: tensor<f32>, %z: tensor<f4E2M1FN>) -> tensor<4xf4E2M1FN> {
+  %0 = mlc.quantize_linear %x, %s, %z : (tensor<4xf32>, tensor<f32>, tensor<f4E2M1FN>) -> tensor<4xf4E2M1FN>
+  return %0 : tensor<4xf4E2M1FN>
+}

@@ -451,3 +451,61 @@ TEST_F(TensorIOTest, PrintsShapesAndValues) {
 }
 
 } // namespace
+
+namespace {
+
+// 4-bit types are one byte per element in memory (low nibble) and packed two
+// per byte, low nibble first, in files; float8 is one bit pattern per byte.
+TEST_F(TensorIOTest, SubByteAndFloat8Types) {
+  EXPECT_EQ(getDTypeSize(MLC_DTYPE_I4), 1u);
+  EXPECT_EQ(getDTypeSize(MLC_DTYPE_F8E5M2FNUZ), 1u);
+  EXPECT_EQ(getDTypeName(MLC_DTYPE_F4E2M1), "f4e2m1");
+
+  // int4 {1, -2, 7}: in memory 0x01 0x0E 0x07; on disk 0xE1 0x07.
+  HostTensor i4 = makeTensor<uint8_t>(MLC_DTYPE_I4, {3}, {0x01, 0x0E, 0x07});
+  std::string path = pathFor("i4.pb");
+  ASSERT_FALSE(static_cast<bool>(writeTensorProtoFile(path, i4)));
+  auto buffer = MemoryBuffer::getFile(path);
+  ASSERT_TRUE(static_cast<bool>(buffer));
+  onnx::TensorProto proto;
+  ASSERT_TRUE(proto.ParseFromString((*buffer)->getBuffer().str()));
+  EXPECT_EQ(proto.data_type(), 22);
+  EXPECT_EQ(proto.raw_data(), std::string("\xE1\x07", 2));
+  Expected<HostTensor> read = readTensorFile(path);
+  ASSERT_TRUE(static_cast<bool>(read)) << toString(read.takeError());
+  expectSameTensor(*read, i4);
+
+  // Packed bytes in int32_data (uint4 {15, 0, 3, 8}) and float8 bit patterns.
+  onnx::TensorProto u4;
+  u4.set_data_type(21);
+  u4.add_dims(2);
+  u4.add_dims(2);
+  u4.add_int32_data(0x0F);
+  u4.add_int32_data(0x83);
+  read = readTensorFile(writeProto("u4.pb", u4));
+  ASSERT_TRUE(static_cast<bool>(read)) << toString(read.takeError());
+  expectSameTensor(*read, makeTensor<uint8_t>(MLC_DTYPE_U4, {2, 2},
+                                              {0x0F, 0x00, 0x03, 0x08}));
+  onnx::TensorProto f8;
+  f8.set_data_type(17);
+  f8.add_dims(2);
+  f8.add_int32_data(0x38);
+  f8.add_int32_data(0x7F);
+  read = readTensorFile(writeProto("f8.pb", f8));
+  ASSERT_TRUE(static_cast<bool>(read)) << toString(read.takeError());
+  expectSameTensor(*read,
+                   makeTensor<uint8_t>(MLC_DTYPE_F8E4M3FN, {2}, {0x38, 0x7F}));
+  std::string text;
+  raw_string_ostream os(text);
+  printTensorValues(os, *read, 4);
+  EXPECT_EQ(text, "1 nan");
+
+  // A packed size that does not match the shape is an error.
+  u4.add_int32_data(0);
+  EXPECT_NE(readError(writeProto("bad.pb", u4)).find("packed bytes"),
+            std::string::npos);
+  // No .npy dtype.
+  EXPECT_TRUE(static_cast<bool>(writeNpyFile(pathFor("i4.npy"), i4)));
+}
+
+} // namespace

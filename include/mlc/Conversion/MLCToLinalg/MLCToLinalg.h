@@ -11,6 +11,7 @@ class RewritePatternSet;
 namespace mlc {
 
 #define GEN_PASS_DECL_CONVERTMLCTOLINALG
+#define GEN_PASS_DECL_EXPANDSMALLFLOATCASTS
 #include "mlc/Conversion/Passes.h.inc"
 
 void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
@@ -39,6 +40,12 @@ void populateExpandQuantCastsPatterns(mlir::RewritePatternSet &patterns);
 /// before the conversion, while the mlc.cast is still there to be seen.
 void populateInt8ContractionPatterns(mlir::RewritePatternSet &patterns);
 
+/// arith.truncf / arith.extf to and from the float8 and float4 types
+/// (f8E4M3FN, f8E4M3FNUZ, f8E5M2, f8E5M2FNUZ, f4E2M1FN) as integer bit
+/// manipulation, which LLVM can lower (ExpandSmallFloatCasts.cpp). Not part
+/// of populateMLCToLinalgPatterns: convert-mlc-to-linalg applies them after
+/// the conversion.
+void populateExpandSmallFloatCastsPatterns(mlir::RewritePatternSet &patterns);
 /// All of the above.
 void populateMLCToLinalgPatterns(mlir::RewritePatternSet &patterns);
 

@@ -134,7 +134,9 @@ static std::vector<char> encodeRaw(const ConstTensor &t) {
 
 ElementsAttr ConstTensor::toAttr(StringRef blobName) const {
   Type elementType = type.getElementType();
-  if (size() > kInlineElementLimit && !elementType.isInteger(1)) {
+  // i1 and the 4-bit types (i4, f4E2M1FN) stay inline: a resource blob
+  // holds whole bytes per element, which only wider types have.
+  if (size() > kInlineElementLimit && elementType.getIntOrFloatBitWidth() >= 8) {
     std::vector<char> bytes = encodeRaw(*this);
     auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
         ArrayRef<char>(bytes.data(), bytes.size()), alignof(uint64_t));

@@ -81,6 +81,7 @@ static FailureOr<Dequantized> matchDequantize(Value value) {
   }
   auto dq = value.getDefiningOp<DequantizeLinearOp>();
   if (!dq || dq.getBlockSize() != 0 ||
+      !isa<IntegerType>(dq.getInput().getType().getElementType()) ||
       !dq.getType().getElementType().isF32())
     return failure();
   FailureOr<ConstTensor> scale = readConstant(dq.getScale());
@@ -128,6 +129,8 @@ struct LowerQuantizedLayer : OpRewritePattern<QuantizeLinearOp> {
 
   LogicalResult matchAndRewrite(QuantizeLinearOp q,
                                 PatternRewriter &rewriter) const override {
+    if (!isa<IntegerType>(q.getType().getElementType()))
+      return rewriter.notifyMatchFailure(q, "float8/float4 storage");
     // Output parameters: constant, per tensor.
     FailureOr<ConstTensor> yScale = readConstant(q.getScale());
     if (q.getBlockSize() != 0 || failed(yScale) || yScale->size() != 1)

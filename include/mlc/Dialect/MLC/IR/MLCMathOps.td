@@ -312,14 +312,23 @@ def MLC_CastOp : MLC_Op<"cast", [Pure, SameOperandsAndResultShape]> {
     ONNX Cast for floats, integers and bool: float to integer truncates
     toward zero, anything to bool tests for non-zero, bool to a number gives
     0 or 1. `unsigned_input` / `unsigned_result` read or produce the integers
-    as unsigned (ONNX uint8..uint64).
+    as unsigned (ONNX uint4..uint64).
+
+    Conversions to the float8 and float4 types (f8E4M3FN, f8E4M3FNUZ,
+    f8E5M2, f8E5M2FNUZ, f4E2M1FN) round to nearest even. `saturate` (ONNX
+    Cast's attribute, true by default) clamps values beyond the largest
+    finite value, infinities included, to it; without it they become
+    infinity (f8E5M2) or NaN (the types without infinity). f4E2M1FN,
+    which has neither, always saturates and turns NaN into 0.
 
     ```mlir
     %r = mlc.cast %x : (tensor<2x3xf32>) -> tensor<2x3xi64>
+    %s = mlc.cast %x {saturate = false} : (tensor<2x3xf32>) -> tensor<2x3xf8E5M2>
     ```
   }];
   let arguments = (ins MLC_Tensor:$input, UnitAttr:$unsigned_input,
-                       UnitAttr:$unsigned_result);
+                       UnitAttr:$unsigned_result,
+                       DefaultValuedAttr<BoolAttr, "true">:$saturate);
   let results = (outs MLC_Tensor:$result);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }

@@ -14,6 +14,12 @@
 include "mlc/Dialect/MLC/IR/MLCDialect.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
+// The storage of a quantized tensor: an integer (i4..i32, signless, its
+// signedness in `unsigned_result` / `unsigned_input`) or, as ONNX allows from
+// opset 19/23, a float8 or float4 type.
+def MLC_QuantStorageTensor : RankedTensorOf<[AnySignlessInteger, F8E4M3FN,
+    F8E4M3FNUZ, F8E5M2, F8E5M2FNUZ, F4E2M1FN]>;
+
 def MLC_QuantizeLinearOp : MLC_Op<"quantize_linear", [Pure]> {
   let summary = "Affine quantization saturate(round(x / scale) + zero_point).";
   let description = [{
@@ -25,17 +31,25 @@ def MLC_QuantizeLinearOp : MLC_Op<"quantize_linear", [Pure]> {
     tensor of the input's rank whose dim `axis` is
     `ceil(dim / block_size)` (blocked).
 
+    With a float8 result, `x / scale` is converted with rounding to nearest
+    even: `saturate` (ONNX's attribute, true by default) clamps values
+    beyond the type's range to its largest finite value, otherwise they
+    become infinity (f8E5M2) or NaN; the zero point must be zero. With a
+    float4 (f4E2M1FN) result, `x / scale + zero_point` is converted, the
+    type saturating at 6.
+
     ```mlir
     %q = mlc.quantize_linear %x, %s, %zp {axis = 1 : i64}
         : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xi8>) -> tensor<2x3xi8>
     ```
   }];
   let arguments = (ins MLC_FloatTensor:$input, MLC_FloatTensor:$scale,
-                       Optional<MLC_IntTensor>:$zero_point,
+                       Optional<MLC_QuantStorageTensor>:$zero_point,
                        DefaultValuedAttr<I64Attr, "1">:$axis,
                        DefaultValuedAttr<I64Attr, "0">:$block_size,
-                       UnitAttr:$unsigned_result);
-  let results = (outs MLC_IntTensor:$result);
+                       UnitAttr:$unsigned_result,
+                       DefaultValuedAttr<BoolAttr, "true">:$saturate);
+  let results = (outs MLC_QuantStorageTensor:$result);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
@@ -46,15 +60,15 @@ def MLC_DequantizeLinearOp : MLC_Op<"dequantize_linear", [Pure]> {
     The inverse of `mlc.quantize_linear`, with the same forms of `scale` and
     `zero_point` (the latter of the input's element type). The result has
     the element type of `scale`; `unsigned_input` reads the integers as
-    unsigned.
+    unsigned. Float8/float4 inputs are converted exactly.
 
     ```mlir
     %x = mlc.dequantize_linear %q, %s, %zp {unsigned_input}
         : (tensor<4xi8>, tensor<f32>, tensor<i8>) -> tensor<4xf32>
     ```
   }];
-  let arguments = (ins MLC_IntTensor:$input, MLC_FloatTensor:$scale,
-                       Optional<MLC_IntTensor>:$zero_point,
+  let arguments = (ins MLC_QuantStorageTensor:$input, MLC_FloatTensor:$scale,
+                       Optional<MLC_QuantStorageTensor>:$zero_point,
                        DefaultValuedAttr<I64Attr, "1">:$axis,
                        DefaultValuedAttr<I64Attr, "0">:$block_size,
                        UnitAttr:$unsigned_input);

@@ -94,9 +94,9 @@ void mlc::cuda::registerCUDAPipeline() {
                                 llvm::cl::init("f16")};
     Option<bool> hopperGEMM{
         *this, "hopper-gemm",
-        llvm::cl::desc("sm=90 only: target sm_90a and map large 2-D matmuls "
-                       "onto the TMA + wgmma kernel (experimental: models "
-                       "with WMMA kernels do not lower yet)"),
+        llvm::cl::desc("sm=90 only: target sm_90a and map 2-D matmuls in "
+                       "multiples of 256x128x64 onto the TMA + wgmma kernel "
+                       "(mlc-compile's --cuda-gemm=hopper)"),
         llvm::cl::init(false)};
     Option<unsigned> optLevel{*this, "opt-level",
                               llvm::cl::desc("Optimization level 0-3"),

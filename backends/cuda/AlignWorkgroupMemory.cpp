@@ -28,11 +28,20 @@ struct AlignWorkgroupMemoryPass
       // destinations of the Hopper GEMM: 128-byte swizzled boxes must
       // start on 1024-byte boundaries.
       auto array = dyn_cast<LLVM::LLVMArrayType>(global.getGlobalType());
-      uint64_t alignment = array && array.getNumElements() == 0
-                               ? kDynamicSharedAlignment
-                               : kSharedAlignment;
+      bool dynamic = array && array.getNumElements() == 0;
+      uint64_t alignment =
+          dynamic ? kDynamicSharedAlignment : kSharedAlignment;
       if (global.getAlignment().value_or(0) < alignment)
         global.setAlignment(alignment);
+      // convert-gpu-to-nvvm gives it internal linkage, which NVPTX emits
+      // as a one-byte static `.shared` variable that ptxas places among
+      // the static ones (offset 0, under the mbarriers), not at the start
+      // of the dynamic region. External linkage makes it the PTX
+      // `.extern .shared .b8 name[]` that aliases the dynamic region.
+      if (dynamic && global.getLinkage() != LLVM::Linkage::External) {
+        global.setLinkage(LLVM::Linkage::External);
+        global.removeValueAttr();
+      }
     });
   }
 };

@@ -24,12 +24,27 @@ static constexpr unsigned kSupportedSMs[] = {80, 86, 89, 90};
 
 ArrayRef<unsigned> cuda::getSupportedSMs() { return kSupportedSMs; }
 
-FailureOr<TargetOptions> cuda::getCUDATargetOptions(unsigned sm) {
+FailureOr<cuda::GEMMKernel> cuda::parseGEMMKernel(StringRef name) {
+  if (name == "wmma")
+    return GEMMKernel::WMMA;
+  if (name == "hopper")
+    return GEMMKernel::Hopper;
+  return failure();
+}
+
+FailureOr<TargetOptions> cuda::getCUDATargetOptions(unsigned sm,
+                                                    GEMMKernel gemm) {
   if (!llvm::is_contained(kSupportedSMs, sm))
+    return failure();
+  if (gemm == GEMMKernel::Hopper && sm != 90)
     return failure();
   TargetOptions options;
   options.triple = "nvptx64-nvidia-cuda";
+  // The architecture-specific sm_90a has wgmma, setmaxnreg and the TMA
+  // loads; its PTX runs on sm_90 GPUs only.
   options.cpu = "sm_" + std::to_string(sm);
+  if (gemm == GEMMKernel::Hopper)
+    options.cpu += "a";
   options.features = "+ptx80";
   return options;
 }
@@ -64,7 +79,8 @@ class CUDABackend : public Backend {
 public:
   StringRef getName() const override { return "cuda"; }
   StringRef getDescription() const override {
-    return "NVIDIA GPUs (sm_80..sm_90): Tensor Core PTX and host launch code";
+    return "NVIDIA GPUs (sm_80..sm_90, sm_90a): Tensor Core PTX and host "
+           "launch code";
   }
   DataLayoutPreference getPreferredLayout() const override {
     return DataLayoutPreference::NHWC;

@@ -28,9 +28,21 @@ void registerCUDADialectExtensions(mlir::DialectRegistry &registry);
 /// Registers mlc-translate's `--cuda-emit-ptx`.
 void registerCUDATranslations();
 
-/// Target options for `--cuda-sm=<sm>` (80, 86, 89 or 90); failure for
-/// another value.
-mlir::FailureOr<TargetOptions> getCUDATargetOptions(unsigned sm);
+/// The GEMM kernel of large 2-D matmuls (`--cuda-gemm`).
+enum class GEMMKernel {
+  /// WMMA m16n16k16 (gpu.subgroup_mma_*), every SM.
+  WMMA,
+  /// TMA + warpgroup MMA (wgmma), sm_90a only: the target becomes sm_90a.
+  Hopper,
+};
+
+/// Parses `--cuda-gemm`'s value: "wmma" or "hopper".
+mlir::FailureOr<GEMMKernel> parseGEMMKernel(llvm::StringRef name);
+
+/// Target options for `--cuda-sm=<sm>` (80, 86, 89 or 90) and the GEMM
+/// kernel; failure for another SM, or for the Hopper kernel below sm 90.
+mlir::FailureOr<TargetOptions>
+getCUDATargetOptions(unsigned sm, GEMMKernel gemm = GEMMKernel::WMMA);
 
 /// The SM versions `--cuda-sm` accepts.
 llvm::ArrayRef<unsigned> getSupportedSMs();

@@ -57,6 +57,9 @@ bool isHopperGEMMShape(int64_t m, int64_t n, int64_t k);
 void buildHopperGEMM(mlir::OpBuilder &b, mlir::Location loc, mlir::Value a,
                      mlir::Value bm, mlir::Value c, int64_t m, int64_t n,
                      int64_t k);
+/// Whether `kernel` holds nvgpu warpgroup MMA ops (the Hopper GEMM).
+bool usesWarpgroupMMA(mlir::gpu::GPUFuncOp kernel);
+
 void populateCopyToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// Interchanges generics so that their parallel loops come first.

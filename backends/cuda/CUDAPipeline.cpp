@@ -28,10 +28,8 @@ std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
   if (chip.starts_with("sm_"))
     (void)chip.drop_front(3).take_while(llvm::isDigit).getAsInteger(10, sm);
   // Chip sm_90a (wgmma, setmaxnreg and TMA exist only in the
-  // architecture-specific target) selects the Hopper GEMM kernel. Its
-  // loop-carried warpgroup accumulators need nvgpu lowered before SCF,
-  // which the WMMA kernels' loops do not survive: sm_90a is opt-in
-  // (mlc-cuda-pipeline's hopper-gemm) until both lower together.
+  // architecture-specific target) selects the Hopper GEMM kernel for the
+  // matmuls that fit its tiles; the others keep the WMMA kernels.
   bool hopper = chip == "sm_90a";
   std::string target = chip.str();
   if (!hopper && sm >= 90)
@@ -48,9 +46,15 @@ std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
       "mlc-cuda-parallel-dims-first,"
       "convert-linalg-to-parallel-loops,mlc-cuda-map-to-gpu),"
       "mlc-cuda-host-entry,"
+      // Constants and index math move into the launches (else each is a
+      // kernel parameter: divisions by them stay divisions).
+      "func.func(gpu-launch-sink-index-computations),"
       "gpu-kernel-outlining,mlc-cuda-merge-gpu-modules,func.func(gpu-async-region),"
       "nvvm-attach-target{{chip={0} features=+ptx80 O={1}},"
-      "{3}convert-scf-to-cf,"
+      // The warpgroup accumulators carried by the Hopper kernel's scf.for
+      // become LLVM structs before the loops become blocks (that kernel
+      // only: the WMMA kernels' loops are converted later).
+      "gpu.module(mlc-cuda-lower-warpgroup-kernels),convert-scf-to-cf,"
       "gpu.module(mlc-cuda-approximate-math,"
       "expand-strided-metadata,lower-affine,"
       "convert-nvgpu-to-nvvm,convert-gpu-to-nvvm{{use-bare-ptr-memref-call-conv=1},"
@@ -67,10 +71,7 @@ std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
       "reconcile-unrealized-casts,"
       "mlc-cuda-device-constants,mlc-emit-runtime-abi,"
       "mlc-cuda-rename-runtime-abi",
-      target, std::min(optLevel, 3u), sm,
-      // nvgpu first: the warpgroup accumulators carried by scf.for
-      // become LLVM structs before the loops become blocks.
-      hopper ? "gpu.module(convert-nvgpu-to-nvvm)," : "");
+      target, std::min(optLevel, 3u), sm);
   return pipeline;
 }
 
@@ -93,9 +94,9 @@ void mlc::cuda::registerCUDAPipeline() {
                                 llvm::cl::init("f16")};
     Option<bool> hopperGEMM{
         *this, "hopper-gemm",
-        llvm::cl::desc("sm=90 only: target sm_90a and map large 2-D matmuls "
-                       "onto the TMA + wgmma kernel (experimental: models "
-                       "with WMMA kernels do not lower yet)"),
+        llvm::cl::desc("sm=90 only: target sm_90a and map 2-D matmuls in "
+                       "multiples of 256x128x64 onto the TMA + wgmma kernel "
+                       "(mlc-compile's --cuda-gemm=hopper)"),
         llvm::cl::init(false)};
     Option<unsigned> optLevel{*this, "opt-level",
                               llvm::cl::desc("Optimization level 0-3"),

@@ -185,6 +185,37 @@ def MergeGPUModules : Pass<"mlc-cuda-merge-gpu-modules", "mlir::ModuleOp"> {
   }];
 }
 
+def LowerWarpgroupKernels : Pass<"mlc-cuda-lower-warpgroup-kernels",
+                                  "mlir::gpu::GPUModuleOp"> {
+  let summary = "Lower nvgpu to NVVM early, in the kernels that use "
+                "warpgroup MMA only.";
+  let description = [{
+    The Hopper GEMM kernel carries its `!nvgpu.warpgroup.accumulator`
+    values through an `scf.for`; `convert-nvgpu-to-nvvm` must turn them
+    into LLVM structs (with the loop's types) before `convert-scf-to-cf`
+    makes the loop blocks. That conversion also makes every other
+    `scf.for` of the kernels it runs on legal only with LLVM types, which
+    the WMMA kernels' `!gpu.mma_matrix` loop values are not (they are
+    converted later by `convert-gpu-to-nvvm`). This pass runs
+    `convert-nvgpu-to-nvvm` on each `gpu.func` that holds an
+    `nvgpu.warpgroup.*` op and leaves the other kernels to the late
+    conversion, so one module can hold both kinds of kernel.
+
+    ```mlir
+    gpu.module @k {
+      gpu.func @hopper(...) kernel { scf.for ... iter_args(%acc = ...) -> (!nvgpu.warpgroup.accumulator<...>) }
+      gpu.func @wmma(...) kernel { scf.for ... -> (!gpu.mma_matrix<16x16xf32, "COp">) }
+    }
+    // becomes: @hopper's nvgpu ops and loop types lowered to NVVM / LLVM
+    // structs; @wmma unchanged.
+    ```
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::LLVM::LLVMDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::NVVM::NVVMDialect"];
+}
+
 def ApproximateMath : Pass<"mlc-cuda-approximate-math"> {
   let summary = "Expand and approximate math functions with arith ops, so "
                 "that kernels need no libdevice.";
@@ -211,16 +242,26 @@ def ApproximateMath : Pass<"mlc-cuda-approximate-math"> {
 }
 
 def AlignWorkgroupMemory : Pass<"mlc-cuda-align-workgroup-memory"> {
-  let summary = "Align workgroup (shared) memory buffers to 32 bytes.";
+  let summary = "Align workgroup (shared) memory buffers to 32 bytes, the "
+                "dynamic one to 1024 and external.";
   let description = [{
     `convert-gpu-to-nvvm` gives a kernel's workgroup buffers the alignment
     of their element type, but `wmma.load` needs 32-byte aligned addresses
     and `cp.async` 16-byte ones. Runs on the LLVM dialect and raises the
-    alignment of every global in address space 3 to 32.
+    alignment of every global in address space 3 to 32. The dynamic
+    shared memory (`gpu.dynamic_shared_memory`, a zero-length array) is
+    aligned to 1024 (128-byte swizzled TMA boxes) and made external:
+    with the internal linkage `convert-gpu-to-nvvm` gives it, the PTX
+    declares a one-byte static `.shared` variable that ptxas places
+    among the static ones (under the mbarriers), instead of an
+    `.extern .shared` array at the start of the dynamic region.
 
     ```mlir
     llvm.mlir.global internal @__wg_k_0() {addr_space = 3 : i32, alignment = 2 : i64} : !llvm.array<1024 x f16>
     // becomes ... alignment = 32 ...
+    llvm.mlir.global internal @__dynamic_shmem__0() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<0 x i8>
+    // becomes
+    llvm.mlir.global external @__dynamic_shmem__0() {addr_space = 3 : i32, alignment = 1024 : i64} : !llvm.array<0 x i8>
     ```
   }];
 }

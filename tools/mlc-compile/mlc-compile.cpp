@@ -1,7 +1,8 @@
 //===- mlc-compile.cpp - ONNX model to native artifact in one process -----===//
 //
 //   mlc-compile MODEL.onnx -o OUT.so [--target=host|x86_64|aarch64|cuda|BACKEND]
-//               [--cuda-sm=80|86|89|90] [-O0..-O3] [--emit=mlir|llvm|asm|obj|so]
+//               [--cuda-sm=80|86|89|90] [--cuda-gemm=wmma|hopper]
+//               [-O0..-O3] [--emit=mlir|llvm|asm|obj|so]
 //               [--layout=auto|nchw|nhwc] [--load-backend-plugin=PATH.so ...]
 //               [--mlc-print-partition] [--cpu=NAME] [--mattr=+F,...]
 //               [--quantize=int8|int8-dynamic|fp16|bf16] [--calibration-data=DIR]
@@ -50,6 +51,13 @@ static cl::opt<unsigned>
     cudaSM("cuda-sm",
            cl::desc("SM version for --target=cuda: 80 (default), 86, 89 or 90"),
            cl::init(80), cl::cat(category));
+static cl::opt<std::string> cudaGEMM(
+    "cuda-gemm",
+    cl::desc("GEMM kernel for --target=cuda: wmma (default; WMMA "
+             "m16n16k16, every SM) or hopper (--cuda-sm=90 only: PTX for "
+             "sm_90a, matmuls in multiples of 256x128x64 on the TMA + wgmma "
+             "kernel, the others on WMMA)"),
+    cl::value_desc("wmma|hopper"), cl::init("wmma"), cl::cat(category));
 static cl::opt<std::string>
     cpuName("cpu",
             cl::desc("CPU of the CPU backend's target (LLVM name, e.g. "
@@ -205,7 +213,21 @@ int main(int argc, char **argv) {
       mlc::cpu::getCPUTargetOptions(target);
   if (target == "cuda") {
     backendName = "cuda";
-    targetOptions = mlc::cuda::getCUDATargetOptions(cudaSM);
+    mlir::FailureOr<mlc::cuda::GEMMKernel> gemm =
+        mlc::cuda::parseGEMMKernel(cudaGEMM);
+    if (mlir::failed(gemm)) {
+      WithColor::error(errs(), "mlc-compile")
+          << "unknown --cuda-gemm '" << cudaGEMM
+          << "' (expected wmma or hopper)\n";
+      return 1;
+    }
+    if (*gemm == mlc::cuda::GEMMKernel::Hopper && cudaSM != 90) {
+      WithColor::error(errs(), "mlc-compile")
+          << "--cuda-gemm=hopper needs --cuda-sm=90 (wgmma and TMA are "
+             "sm_90a instructions)\n";
+      return 1;
+    }
+    targetOptions = mlc::cuda::getCUDATargetOptions(cudaSM, *gemm);
     if (mlir::failed(targetOptions)) {
       WithColor::error(errs(), "mlc-compile")
           << "unsupported --cuda-sm=" << cudaSM

@@ -30,6 +30,10 @@ against numpy at rtol 1e-2 (f16 inputs) on sampled rows.
 `--artifact` benchmarks an artifact compiled elsewhere (no compiler needed:
 `mlc-compile gemm.onnx --target=cuda --cuda-sm=90 -o gemm4096-sm90.so` of
 the model `--write-model` writes), e.g. on a GPU machine without MLC.
+
+`--cuda-gemm hopper` (with `--sm 90`) compiles with `mlc-compile
+--cuda-gemm=hopper`: PTX for sm_90a, the GEMM on the TMA + wgmma kernel
+instead of WMMA (N a multiple of 256).
 """
 import argparse
 import ctypes
@@ -90,6 +94,10 @@ def main() -> int:
     parser.add_argument("--mlc-compile", default="build/bin/mlc-compile")
     parser.add_argument("--n", type=int, default=4096)
     parser.add_argument("--sm", type=int, default=80, choices=[80, 86, 89, 90])
+    parser.add_argument("--cuda-gemm", choices=["wmma", "hopper"],
+                        default="wmma",
+                        help="GEMM kernel (mlc-compile --cuda-gemm); hopper "
+                        "needs --sm 90")
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--artifact", type=Path,
@@ -101,6 +109,8 @@ def main() -> int:
     args = parser.parse_args()
     n = args.n
     flops = 2.0 * n * n * n
+    if args.cuda_gemm == "hopper" and args.sm != 90:
+        parser.error("--cuda-gemm hopper needs --sm 90")
 
     if args.write_model:
         build_model(args.write_model, n)
@@ -111,7 +121,8 @@ def main() -> int:
         build_model(work / "gemm.onnx", n)
         artifact = work / "gemm.so"
         subprocess.run([args.mlc_compile, str(work / "gemm.onnx"), "--target=cuda",
-                        f"--cuda-sm={args.sm}", "-o", str(artifact)], check=True)
+                        f"--cuda-sm={args.sm}", f"--cuda-gemm={args.cuda_gemm}",
+                        "-o", str(artifact)], check=True)
 
     rng = np.random.default_rng(0)
     a = rng.standard_normal((n, n), dtype=np.float32)
@@ -212,7 +223,9 @@ def main() -> int:
 
     cublas_times = timed(gemm, args.runs, args.warmup)
     copies_times = timed(gemm_with_copies, args.runs, args.warmup)
-    print(f"FP16 GEMM {n}x{n}x{n}, f32 accumulation, sm_{args.sm}, {args.runs} runs")
+    kernel = args.cuda_gemm if args.artifact is None else "prebuilt artifact"
+    print(f"FP16 GEMM {n}x{n}x{n}, f32 accumulation, sm_{args.sm}, {kernel}, "
+          f"{args.runs} runs")
     stats("mlc", mlc_times, flops)
     gemm_ms = stats("mlc gemm kernel", gemm_times, flops)
     stats("mlc all kernels", all_times, flops)

@@ -7,8 +7,10 @@ Two steps, so that the GPU machine needs only Python, numpy and the driver
   prepare (where MLC is built):
       gpu_suite.py prepare DIR --sm 90 [--mlc-compile PATH]
           [--model NAME=MODEL.onnx ...] [--gemm N ...] [--gemm-type f16|f32]
-          [--rtol 1e-2] [--atol 1e-3] [--seed 0]
-    compiles every model with `mlc-compile --target=cuda --cuda-sm=SM` into
+          [--cuda-gemm wmma|hopper] [--rtol 1e-2] [--atol 1e-3] [--seed 0]
+    compiles every model with `mlc-compile --target=cuda --cuda-sm=SM
+    --cuda-gemm=KERNEL` (hopper: sm_90a PTX, matmuls in multiples of
+    256x128x64 on the TMA + wgmma kernel; needs --sm 90) into
     DIR/NAME.so, computes onnxruntime's CPU outputs on seeded random inputs
     (numpy's legacy RandomState, the same stream on every machine) into
     DIR/NAME.out<i>.npy, compiles an N x N x N MatMul per --gemm, and writes
@@ -59,12 +61,13 @@ def prepare(args):
 
     out = Path(args.dir)
     out.mkdir(parents=True, exist_ok=True)
-    manifest = {"sm": args.sm, "entries": []}
+    manifest = {"sm": args.sm, "cuda_gemm": args.cuda_gemm, "entries": []}
 
     def compile_model(model, name):
         artifact = out / f"{name}.so"
         subprocess.run([args.mlc_compile, str(model), "--target=cuda",
-                        f"--cuda-sm={args.sm}", "-o", str(artifact)],
+                        f"--cuda-sm={args.sm}",
+                        f"--cuda-gemm={args.cuda_gemm}", "-o", str(artifact)],
                        check=True)
         return artifact
 
@@ -103,6 +106,8 @@ def prepare(args):
     elem = TensorProto.FLOAT16 if args.gemm_type == "f16" else TensorProto.FLOAT
     for n in args.gemm:
         name = f"gemm{n}_{args.gemm_type}"
+        if args.cuda_gemm != "wmma":
+            name += f"_{args.cuda_gemm}"
         graph = helper.make_graph(
             [helper.make_node("MatMul", ["a", "b"], ["c"])], name,
             [helper.make_tensor_value_info("a", elem, [n, n]),
@@ -285,6 +290,9 @@ def main():
     p.add_argument("--model", action="append", default=[])
     p.add_argument("--gemm", type=int, action="append", default=[])
     p.add_argument("--gemm-type", choices=["f16", "f32"], default="f32")
+    p.add_argument("--cuda-gemm", choices=["wmma", "hopper"], default="wmma",
+                   help="GEMM kernel (mlc-compile --cuda-gemm); hopper needs "
+                   "--sm 90")
     p.add_argument("--rtol", type=float, default=1e-2)
     p.add_argument("--atol", type=float, default=1e-3)
     p.add_argument("--seed", type=int, default=0)
@@ -294,6 +302,9 @@ def main():
     r.add_argument("--warmup", type=int, default=5)
     r.add_argument("--only")
     args = parser.parse_args()
+    if args.command == "prepare" and args.cuda_gemm == "hopper" and \
+            args.sm != 90:
+        parser.error("--cuda-gemm hopper needs --sm 90")
     return prepare(args) if args.command == "prepare" else run(args)
 
 

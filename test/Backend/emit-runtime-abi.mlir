@@ -60,7 +60,7 @@ module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xf32>}], out
 // -----
 
 // expected-error @+1 {{unsupported element type}}
-module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xf8E4M3FN>}], outputs = [{name = "y", type = tensor<4xf32>}]}} {
+module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xf8E8M0FNU>}], outputs = [{name = "y", type = tensor<4xf32>}]}} {
   llvm.func @mlc_entry(%a: !llvm.ptr, %b: !llvm.ptr) {
     llvm.return
   }

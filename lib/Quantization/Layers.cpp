@@ -5,7 +5,11 @@
 #include "mlc/Dialect/MLC/IR/MLCOps.h"
 #include "mlc/Dialect/MLC/Transforms/ConstantUtils.h"
 
+#include "mlc/Conversion/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/Pass/PassManager.h"
 
 using namespace mlir;
 using namespace mlc;
@@ -152,12 +156,32 @@ StringRef ValueNamer::getName(Value value) {
   return names[value] = name;
 }
 
+static int64_t getTensorBytes(ShapedType type) {
+  unsigned bits = type.getElementType().getIntOrFloatBitWidth();
+  return type.getNumElements() * ((bits + 7) / 8);
+}
+
 int64_t quant::getConstantBytes(ModuleOp module) {
+  OwningOpRef<ModuleOp> lowered(cast<ModuleOp>(module->clone()));
+  PassManager pm(module.getContext());
+  pm.addPass(createConvertMLCToLinalg());
+  LogicalResult converted = failure();
+  {
+    // A failure here only changes what is counted: keep it off the console.
+    ScopedDiagnosticHandler silence(module.getContext(),
+                                    [](Diagnostic &) { return success(); });
+    converted = pm.run(*lowered);
+  }
   int64_t bytes = 0;
+  if (succeeded(converted)) {
+    lowered->walk([&](arith::ConstantOp op) {
+      if (auto type = dyn_cast<RankedTensorType>(op.getType()))
+        bytes += getTensorBytes(type);
+    });
+    return bytes;
+  }
   module.walk([&](ConstantOp op) {
-    auto type = cast<ShapedType>(op.getType());
-    unsigned bits = type.getElementType().getIntOrFloatBitWidth();
-    bytes += type.getNumElements() * ((bits + 7) / 8);
+    bytes += getTensorBytes(cast<ShapedType>(op.getType()));
   });
   return bytes;
 }

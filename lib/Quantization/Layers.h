@@ -68,7 +68,10 @@ private:
   llvm::StringMap<unsigned> used;
 };
 
-/// Bytes of all mlc.constant tensors in `module`.
+/// Bytes the constants of `module` take in the artifact: a copy of the
+/// module is lowered by convert-mlc-to-linalg (which stores the weights of
+/// 8-bit layers as i8) and its tensor constants are summed. Falls back to
+/// the mlc.constant tensors of `module` itself if that lowering fails.
 int64_t getConstantBytes(mlir::ModuleOp module);
 
 } // namespace mlc::quant

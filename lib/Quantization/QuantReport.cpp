@@ -4,8 +4,8 @@
 // node name), the maximum absolute error and the cosine similarity of the
 // layer's output in the quantized model against the float model on the
 // calibration samples (errors of earlier layers included, as deployed), the
-// same for the model outputs, the layers kept in float, and the bytes of the
-// model's constants in FP32 and quantized.
+// same for the model outputs, the layers kept in float, and the bytes the
+// model's constants take in the FP32 and the quantized artifact.
 //
 //===----------------------------------------------------------------------===//
 
@@ -81,7 +81,7 @@ LogicalResult quant::writeQuantReport(MLIRContext *context, StringRef path,
         json.value(name);
     });
     json.attributeObject("size", [&] {
-      json.attribute("measure", "constant bytes");
+      json.attribute("measure", "stored constant bytes");
       json.attribute("fp32_bytes", report.floatConstantBytes);
       json.attribute("quantized_bytes", report.quantizedConstantBytes);
       json.attribute("ratio", report.floatConstantBytes

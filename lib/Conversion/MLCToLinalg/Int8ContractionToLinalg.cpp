@@ -112,6 +112,32 @@ static FailureOr<SmallVector<int64_t>> readBias(Conv2DOp op) {
   return bias;
 }
 
+/// The operands of an i32 NCHW conv2d that runs on 8 bits: an 8-bit
+/// activation, constant weights that fit int8 and a constant i32 bias.
+struct Int8ConvOperands {
+  NarrowActivation x;
+  ConstTensor w;
+  SmallVector<int64_t> bias;
+};
+
+static FailureOr<Int8ConvOperands> matchInt8Conv(Conv2DOp op,
+                                                 PatternRewriter &rewriter) {
+  RankedTensorType resultType = op.getType();
+  if (!resultType.getElementType().isInteger(32) ||
+      !resultType.hasStaticShape() || op.getLayout() != "NCHW")
+    return rewriter.notifyMatchFailure(op, "not a static NCHW i32 conv");
+  FailureOr<NarrowActivation> x = matchNarrowActivation(op.getInput());
+  if (failed(x))
+    return rewriter.notifyMatchFailure(op, "activation not 8-bit");
+  FailureOr<ConstTensor> w = readInt8Weights(op.getFilter());
+  if (failed(w))
+    return rewriter.notifyMatchFailure(op, "weights not constant int8");
+  FailureOr<SmallVector<int64_t>> bias = readBias(op);
+  if (failed(bias))
+    return rewriter.notifyMatchFailure(op, "bias not constant");
+  return Int8ConvOperands{*x, std::move(*w), std::move(*bias)};
+}
+
 /// `ext(x) * sext(w) + acc` in i32, the body of every 8-bit contraction:
 /// zero extension for an unsigned activation, sign extension otherwise.
 static void buildInt8MulAcc(OpBuilder &b, Location loc, ValueRange args,
@@ -226,20 +252,15 @@ struct Int8Conv2DToGemm : OpRewritePattern<Conv2DOp> {
 
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
+    if (op.getGroup() != 1)
+      return rewriter.notifyMatchFailure(op, "grouped conv");
+    FailureOr<Int8ConvOperands> operands = matchInt8Conv(op, rewriter);
+    if (failed(operands))
+      return failure();
     RankedTensorType resultType = op.getType();
-    if (!resultType.getElementType().isInteger(32) ||
-        !resultType.hasStaticShape() || op.getLayout() != "NCHW" ||
-        op.getGroup() != 1)
-      return rewriter.notifyMatchFailure(op, "not an ungrouped NCHW i32 conv");
-    FailureOr<NarrowActivation> x = matchNarrowActivation(op.getInput());
-    if (failed(x))
-      return rewriter.notifyMatchFailure(op, "activation not 8-bit");
-    FailureOr<ConstTensor> w = readInt8Weights(op.getFilter());
-    if (failed(w))
-      return rewriter.notifyMatchFailure(op, "weights not constant int8");
-    FailureOr<SmallVector<int64_t>> bias = readBias(op);
-    if (failed(bias))
-      return rewriter.notifyMatchFailure(op, "bias not constant");
+    const NarrowActivation *x = &operands->x;
+    const ConstTensor *w = &operands->w;
+    const SmallVector<int64_t> *bias = &operands->bias;
 
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
@@ -322,20 +343,15 @@ struct Int8GroupedConv2D : OpRewritePattern<Conv2DOp> {
 
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
+    if (op.getGroup() == 1)
+      return rewriter.notifyMatchFailure(op, "ungrouped conv");
+    FailureOr<Int8ConvOperands> operands = matchInt8Conv(op, rewriter);
+    if (failed(operands))
+      return failure();
     RankedTensorType resultType = op.getType();
-    if (!resultType.getElementType().isInteger(32) ||
-        !resultType.hasStaticShape() || op.getLayout() != "NCHW" ||
-        op.getGroup() == 1)
-      return rewriter.notifyMatchFailure(op, "not a grouped NCHW i32 conv");
-    FailureOr<NarrowActivation> x = matchNarrowActivation(op.getInput());
-    if (failed(x))
-      return rewriter.notifyMatchFailure(op, "activation not 8-bit");
-    FailureOr<ConstTensor> w = readInt8Weights(op.getFilter());
-    if (failed(w))
-      return rewriter.notifyMatchFailure(op, "weights not constant int8");
-    FailureOr<SmallVector<int64_t>> bias = readBias(op);
-    if (failed(bias))
-      return rewriter.notifyMatchFailure(op, "bias not constant");
+    const NarrowActivation *x = &operands->x;
+    const ConstTensor *w = &operands->w;
+    const SmallVector<int64_t> *bias = &operands->bias;
 
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();

@@ -192,7 +192,8 @@ static constexpr int64_t kMaxTopK = 64;
 static LogicalResult importRuntimeTopK(ImporterContext &ic,
                                        const onnx::NodeProto &node,
                                        Location loc, Value input, Value k,
-                                       int64_t axis) {
+                                       int64_t axis,
+                                       function_ref<Value(Value)> toValues) {
   RankedTensorType kType = getRankedType(k);
   if (!kType.hasStaticShape() || kType.getNumElements() != 1 ||
       !kType.getElementType().isInteger(64))
@@ -206,7 +207,7 @@ static LogicalResult importRuntimeTopK(ImporterContext &ic,
       RankedTensorType::get(dims, b.getI64Type()), input, k,
       b.getI64IntegerAttr(axis),
       getIntAttr(node, "largest", 1) != 0 ? b.getUnitAttr() : nullptr);
-  ic.setOutput(node, 0, op.getValues());
+  ic.setOutput(node, 0, toValues(op.getValues()));
   ic.setOutput(node, 1, op.getIndices());
   return success();
 }
@@ -216,12 +217,36 @@ static LogicalResult importTopK(ImporterContext &ic,
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   if (failed(input) || failed(requireStaticShape(node, *input, loc)))
     return failure();
+  // Unsigned integers are ranked on signed keys (the top bit flipped keeps
+  // their order) and booleans as i8 0/1; the picked keys map back to values.
+  Value original = *input;
+  OpBuilder &b = ic.builder;
+  Type originalType = getRankedType(original).getElementType();
+  bool isBool = originalType.isInteger(1);
+  std::optional<Value> signBit;
+  if (isBool) {
+    *input = CastOp::create(
+        b, loc, getRankedType(original).clone(b.getIntegerType(8)), original,
+        false, false);
+  } else if (ic.isUnsigned(original)) {
+    unsigned width = originalType.getIntOrFloatBitWidth();
+    signBit = ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({}, originalType),
+                               APInt::getSignMask(width)));
+    *input = XorOp::create(b, loc, original, *signBit);
+  }
+  auto toValues = [&](Value keys) -> Value {
+    if (isBool)
+      return CastOp::create(b, loc, getRankedType(keys).clone(originalType),
+                            keys, false, false);
+    if (signBit)
+      return XorOp::create(b, loc, keys, *signBit);
+    return keys;
+  };
   RankedTensorType type = getRankedType(*input);
   Type elementType = type.getElementType();
   int64_t rank = type.getRank();
-  if (elementType.isInteger(1) || ic.isUnsigned(*input))
-    return emitError(loc) << "TopK of booleans or unsigned integers is not "
-                             "supported";
   int64_t axis = getIntAttr(node, "axis", -1);
   if (axis < -rank || axis >= rank)
     return emitError(loc) << "TopK axis " << axis << " out of range";
@@ -248,7 +273,7 @@ static LogicalResult importTopK(ImporterContext &ic,
       }
       if (k < 0)
         return importRuntimeTopK(ic, node, loc, *input, *kInput,
-                                 axis < 0 ? axis + rank : axis);
+                                 axis < 0 ? axis + rank : axis, toValues);
     } else {
       FailureOr<SmallVector<int64_t>> values =
           ic.getConstantInts(*kInput, loc, "TopK's k");
@@ -272,7 +297,6 @@ static LogicalResult importTopK(ImporterContext &ic,
     return emitError(loc) << "TopK with k = 0 (empty outputs) is not "
                              "supported";
   bool largest = getIntAttr(node, "largest", 1) != 0;
-  OpBuilder &b = ic.builder;
 
   // The sentinel that never wins again once written over a picked element.
   double sentinel;
@@ -327,7 +351,7 @@ static LogicalResult importTopK(ImporterContext &ic,
       indices.size() == 1
           ? indices.front()
           : Value(ConcatOp::create(b, loc, indices, b.getI64IntegerAttr(axis)));
-  ic.setOutput(node, 0, valuesResult);
+  ic.setOutput(node, 0, toValues(valuesResult));
   ic.setOutput(node, 1, indicesResult);
   return success();
 }

@@ -218,17 +218,15 @@ static LogicalResult importTopK(ImporterContext &ic,
   if (failed(input) || failed(requireStaticShape(node, *input, loc)))
     return failure();
   // Unsigned integers are ranked on signed keys (the top bit flipped keeps
-  // their order) and booleans as i8 0/1; the picked keys map back to values.
+  // their order); the picked keys map back to values.
   Value original = *input;
   OpBuilder &b = ic.builder;
   Type originalType = getRankedType(original).getElementType();
-  bool isBool = originalType.isInteger(1);
+  if (originalType.isInteger(1))
+    return emitError(loc) << "TopK of booleans is not supported (ONNX TopK "
+                             "takes numeric tensors)";
   std::optional<Value> signBit;
-  if (isBool) {
-    *input = CastOp::create(
-        b, loc, getRankedType(original).clone(b.getIntegerType(8)), original,
-        false, false);
-  } else if (ic.isUnsigned(original)) {
+  if (ic.isUnsigned(original)) {
     unsigned width = originalType.getIntOrFloatBitWidth();
     signBit = ConstantOp::create(
         b, loc,
@@ -237,9 +235,6 @@ static LogicalResult importTopK(ImporterContext &ic,
     *input = XorOp::create(b, loc, original, *signBit);
   }
   auto toValues = [&](Value keys) -> Value {
-    if (isBool)
-      return CastOp::create(b, loc, getRankedType(keys).clone(originalType),
-                            keys, false, false);
     if (signBit)
       return XorOp::create(b, loc, keys, *signBit);
     return keys;

@@ -8,7 +8,9 @@
 // the type's lowest (highest) value; ties give the lower index first; a
 // runtime k with a declared output takes k from it) and Swish
 // (x * sigmoid(alpha * x)). A runtime k without a declared output is
-// mlc.dynamic_topk, whose results the compiled code sizes.
+// mlc.dynamic_topk, whose results the compiled code sizes. Unsigned
+// elements rank as signed keys with the top bit flipped (mlc.xor), which
+// keeps their order; the picked keys are flipped back.
 //
 //===----------------------------------------------------------------------===//
 

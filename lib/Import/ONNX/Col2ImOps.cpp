@@ -21,7 +21,7 @@ using namespace mlc;
 using namespace mlc::onnx_import;
 
 /// Largest K * P table the importer builds.
-static constexpr int64_t kMaxTableSize = int64_t{1} << 24;
+static constexpr int64_t kMaxTableSize = int64_t{1} << 22;
 
 namespace {
 /// The static configuration of one Col2Im.

@@ -41,6 +41,7 @@ void mlc::populateMLCToLinalgPatterns(RewritePatternSet &patterns) {
   populateQuantToLinalgPatterns(patterns);
   populateControlFlowToSCFPatterns(patterns);
   populateDataDependentToLinalgPatterns(patterns);
+  populateRoiAlignToLinalgPatterns(patterns);
 }
 
 namespace {

@@ -8,7 +8,9 @@
 // the type's lowest (highest) value; ties give the lower index first; a
 // runtime k with a declared output takes k from it) and Swish
 // (x * sigmoid(alpha * x)). A runtime k without a declared output is
-// mlc.dynamic_topk, whose results the compiled code sizes.
+// mlc.dynamic_topk, whose results the compiled code sizes. Unsigned
+// elements rank as signed keys with the top bit flipped (mlc.xor), which
+// keeps their order; the picked keys are flipped back.
 //
 //===----------------------------------------------------------------------===//
 
@@ -192,7 +194,8 @@ static constexpr int64_t kMaxTopK = 64;
 static LogicalResult importRuntimeTopK(ImporterContext &ic,
                                        const onnx::NodeProto &node,
                                        Location loc, Value input, Value k,
-                                       int64_t axis) {
+                                       int64_t axis,
+                                       function_ref<Value(Value)> toValues) {
   RankedTensorType kType = getRankedType(k);
   if (!kType.hasStaticShape() || kType.getNumElements() != 1 ||
       !kType.getElementType().isInteger(64))
@@ -206,7 +209,7 @@ static LogicalResult importRuntimeTopK(ImporterContext &ic,
       RankedTensorType::get(dims, b.getI64Type()), input, k,
       b.getI64IntegerAttr(axis),
       getIntAttr(node, "largest", 1) != 0 ? b.getUnitAttr() : nullptr);
-  ic.setOutput(node, 0, op.getValues());
+  ic.setOutput(node, 0, toValues(op.getValues()));
   ic.setOutput(node, 1, op.getIndices());
   return success();
 }
@@ -216,12 +219,31 @@ static LogicalResult importTopK(ImporterContext &ic,
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   if (failed(input) || failed(requireStaticShape(node, *input, loc)))
     return failure();
+  // Unsigned integers are ranked on signed keys (the top bit flipped keeps
+  // their order); the picked keys map back to values.
+  Value original = *input;
+  OpBuilder &b = ic.builder;
+  Type originalType = getRankedType(original).getElementType();
+  if (originalType.isInteger(1))
+    return emitError(loc) << "TopK of booleans is not supported (ONNX TopK "
+                             "takes numeric tensors)";
+  std::optional<Value> signBit;
+  if (ic.isUnsigned(original)) {
+    unsigned width = originalType.getIntOrFloatBitWidth();
+    signBit = ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({}, originalType),
+                               APInt::getSignMask(width)));
+    *input = XorOp::create(b, loc, original, *signBit);
+  }
+  auto toValues = [&](Value keys) -> Value {
+    if (signBit)
+      return XorOp::create(b, loc, keys, *signBit);
+    return keys;
+  };
   RankedTensorType type = getRankedType(*input);
   Type elementType = type.getElementType();
   int64_t rank = type.getRank();
-  if (elementType.isInteger(1) || ic.isUnsigned(*input))
-    return emitError(loc) << "TopK of booleans or unsigned integers is not "
-                             "supported";
   int64_t axis = getIntAttr(node, "axis", -1);
   if (axis < -rank || axis >= rank)
     return emitError(loc) << "TopK axis " << axis << " out of range";
@@ -248,7 +270,7 @@ static LogicalResult importTopK(ImporterContext &ic,
       }
       if (k < 0)
         return importRuntimeTopK(ic, node, loc, *input, *kInput,
-                                 axis < 0 ? axis + rank : axis);
+                                 axis < 0 ? axis + rank : axis, toValues);
     } else {
       FailureOr<SmallVector<int64_t>> values =
           ic.getConstantInts(*kInput, loc, "TopK's k");
@@ -272,7 +294,6 @@ static LogicalResult importTopK(ImporterContext &ic,
     return emitError(loc) << "TopK with k = 0 (empty outputs) is not "
                              "supported";
   bool largest = getIntAttr(node, "largest", 1) != 0;
-  OpBuilder &b = ic.builder;
 
   // The sentinel that never wins again once written over a picked element.
   double sentinel;
@@ -327,7 +348,7 @@ static LogicalResult importTopK(ImporterContext &ic,
       indices.size() == 1
           ? indices.front()
           : Value(ConcatOp::create(b, loc, indices, b.getI64IntegerAttr(axis)));
-  ic.setOutput(node, 0, valuesResult);
+  ic.setOutput(node, 0, toValues(valuesResult));
   ic.setOutput(node, 1, indicesResult);
   return success();
 }

@@ -1,4 +1,4 @@
-//===- DetectionOps.cpp - Importer of ONNX NonMaxSuppression --------------===//
+//===- DetectionOps.cpp - Importers of NonMaxSuppression and RoiAlign -----===//
 //
 // NonMaxSuppression unrolled over the (static) number of boxes, following
 // the ONNX reference: per batch and class, boxes are ranked by score (ties:
@@ -11,6 +11,9 @@
 // are compacted like Compress into the number of rows the graph declares
 // for the output (the thresholds are runtime values, so that count is only
 // known from the declaration).
+//
+// RoiAlign becomes mlc.roi_align, whose lowering samples each bin with a
+// grid that may depend on the region's size at run time (sampling_ratio 0).
 //
 //===----------------------------------------------------------------------===//
 
@@ -243,7 +246,65 @@ static LogicalResult importNonMaxSuppression(ImporterContext &ic,
   return success();
 }
 
+/// RoiAlign: opset 10 has no coordinate_transformation_mode (it maps
+/// regions as "output_half_pixel" does); from 16 it defaults to
+/// "half_pixel".
+static LogicalResult importRoiAlign(ImporterContext &ic,
+                                    const onnx::NodeProto &node,
+                                    Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> rois = ic.getRequiredInput(node, 1, loc);
+  FailureOr<Value> batchIndices = ic.getRequiredInput(node, 2, loc);
+  if (failed(input) || failed(rois) || failed(batchIndices))
+    return failure();
+  RankedTensorType inputType = getRankedType(*input);
+  RankedTensorType roisType = getRankedType(*rois);
+  RankedTensorType indicesType = getRankedType(*batchIndices);
+  Type ft = inputType.getElementType();
+  if (inputType.getRank() != 4 || !isa<FloatType>(ft) ||
+      roisType.getRank() != 2 || roisType.getElementType() != ft ||
+      (!roisType.isDynamicDim(1) && roisType.getDimSize(1) != 4) ||
+      indicesType.getRank() != 1 ||
+      !indicesType.getElementType().isInteger(64))
+    return emitError(loc) << "RoiAlign needs a float [N, C, H, W] input, [R, "
+                             "4] rois of its type and int64 [R] "
+                             "batch_indices, got "
+                          << inputType << ", " << roisType << " and "
+                          << indicesType;
+  std::string mode = getStringAttr(node, "mode", "avg");
+  if (mode != "avg" && mode != "max")
+    return emitError(loc) << "RoiAlign mode '" << mode
+                          << "' is not supported (avg or max)";
+  std::string transform = getStringAttr(
+      node, "coordinate_transformation_mode",
+      ic.opset < 16 ? "output_half_pixel" : "half_pixel");
+  if (transform != "half_pixel" && transform != "output_half_pixel")
+    return emitError(loc) << "RoiAlign coordinate_transformation_mode '"
+                          << transform << "' is not supported";
+  int64_t outputHeight = getIntAttr(node, "output_height", 1);
+  int64_t outputWidth = getIntAttr(node, "output_width", 1);
+  int64_t samplingRatio = getIntAttr(node, "sampling_ratio", 0);
+  if (outputHeight < 1 || outputWidth < 1 || samplingRatio < 0)
+    return emitError(loc) << "RoiAlign output_height and output_width must "
+                             "be positive, sampling_ratio non-negative";
+  int64_t regions = roisType.getDimSize(0);
+  if (ShapedType::isDynamic(regions))
+    regions = indicesType.getDimSize(0);
+  OpBuilder &b = ic.builder;
+  auto type = RankedTensorType::get(
+      {regions, inputType.getDimSize(1), outputHeight, outputWidth}, ft);
+  ic.setOutput(node, 0,
+               RoiAlignOp::create(
+                   b, loc, type, *input, *rois, *batchIndices,
+                   mode == "max" ? b.getUnitAttr() : nullptr,
+                   transform == "half_pixel" ? b.getUnitAttr() : nullptr,
+                   b.getI64IntegerAttr(samplingRatio),
+                   b.getF32FloatAttr(getFloatAttr(node, "spatial_scale", 1.0f))));
+  return success();
+}
+
 void mlc::onnx_import::registerDetectionOpImporters(OpImporterTable &table) {
   table.push_back(
       {"NonMaxSuppression", 10, kLatestOpset, importNonMaxSuppression});
+  table.push_back({"RoiAlign", 10, kLatestOpset, importRoiAlign});
 }

@@ -137,9 +137,15 @@ void ImporterContext::propagateUnsigned(const onnx::NodeProto &node) {
   }
   if (unsignedTypes.empty())
     return;
-  for (const std::string &name : node.output()) {
+  for (auto [i, name] : llvm::enumerate(node.output())) {
     auto it = values.find(name);
     if (name.empty() || it == values.end())
+      continue;
+    // Positions along an axis are int64 whatever the data's type.
+    bool isIndexOutput =
+        (node.op_type() == "TopK" && i == 1) ||
+        ((node.op_type() == "ArgMax" || node.op_type() == "ArgMin") && i == 0);
+    if (isIndexOutput)
       continue;
     Type elementType = getElementTypeOrSelf(it->second.getType());
     if (!elementType.isInteger(1) && unsignedTypes.contains(elementType))

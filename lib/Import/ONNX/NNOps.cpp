@@ -164,11 +164,15 @@ static LogicalResult importConv(ImporterContext &ic,
 /// is a convolution of every channel, as its own image, with a ones filter;
 /// the divisor is the window size, or, excluding padding, the same
 /// convolution of an unpadded ones image. `sumOnly` returns the window sums.
+/// `ceilExtra` is the part of the end pads that ceil_mode added: counted
+/// padding stops before it, so the divisor convolves a ones image of the
+/// padded extent, padded by those extras only.
 static FailureOr<Value>
 createDilatedAvgPool(ImporterContext &ic, Location loc, Value input,
                      ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                      ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
-                     bool countPad, bool sumOnly = false) {
+                     bool countPad, bool sumOnly = false,
+                     ArrayRef<int64_t> ceilExtra = {}) {
   OpBuilder &b = ic.builder;
   RankedTensorType type = getType(input);
   Type elementType = type.getElementType();
@@ -195,7 +199,21 @@ createDilatedAvgPool(ImporterContext &ic, Location loc, Value input,
   if (sumOnly)
     return createReshape(ic, loc, *sum, resultShape);
   Value count;
-  if (countPad) {
+  int64_t spatial = kernel.size();
+  if (countPad && llvm::any_of(ceilExtra, [](int64_t e) { return e > 0; })) {
+    SmallVector<int64_t> paddedImage{1, 1}, extraPads(2 * spatial, 0);
+    for (int64_t i = 0; i < spatial; ++i) {
+      paddedImage.push_back(shape[2 + i] + pads[i] + pads[i + spatial] -
+                            ceilExtra[i]);
+      extraPads[i + spatial] = ceilExtra[i];
+    }
+    FailureOr<Value> counted =
+        createConvND(ic, loc, ones(paddedImage), filter, Value(), strides,
+                     extraPads, dilations, /*group=*/1);
+    if (failed(counted))
+      return failure();
+    count = *counted;
+  } else if (countPad) {
     double size = 1;
     for (int64_t k : kernel)
       size *= k;
@@ -338,6 +356,7 @@ static LogicalResult importPool(ImporterContext &ic,
     return emitError(loc) << node.op_type()
                           << ": pads must be smaller than the kernel";
   bool countPad = getIntAttr(node, "count_include_pad", 0) != 0;
+  SmallVector<int64_t> ceilExtra(spatial, 0);
   // ceil_mode: extra end padding (never counted in averages) so that the
   // floor formula gives ceil((in + pads - window) / stride) + 1 windows; a
   // window that would start past the input and its begin padding is dropped.
@@ -355,13 +374,11 @@ static LogicalResult importPool(ImporterContext &ic,
       int64_t extra = (out - 1) * strides[i] - span;
       if (extra <= 0)
         continue;
-      if (countPad && !isMax)
-        return emitError(loc) << "AveragePool: ceil_mode with "
-                                 "count_include_pad=1 is not supported";
       if ((*pads)[i + spatial] + extra >= kernel[i])
         return emitError(loc) << node.op_type()
                               << ": ceil_mode padding reaches the kernel size";
       (*pads)[i + spatial] += extra;
+      ceilExtra[i] = extra;
     }
   }
   OpBuilder &b = ic.builder;
@@ -394,9 +411,14 @@ static LogicalResult importPool(ImporterContext &ic,
     ic.setOutput(node, 0, result);
     return success();
   }
-  if (!isMax && llvm::any_of(dilations, [](int64_t d) { return d != 1; })) {
-    FailureOr<Value> pool = createDilatedAvgPool(ic, loc, x, kernel, strides,
-                                                 *pads, dilations, countPad);
+  bool ceilCounted =
+      countPad && llvm::any_of(ceilExtra, [](int64_t e) { return e > 0; });
+  if (!isMax && (ceilCounted || llvm::any_of(dilations, [](int64_t d) {
+                   return d != 1;
+                 }))) {
+    FailureOr<Value> pool =
+        createDilatedAvgPool(ic, loc, x, kernel, strides, *pads, dilations,
+                             countPad, /*sumOnly=*/false, ceilExtra);
     if (failed(pool))
       return failure();
     ic.setOutput(node, 0, *pool);

@@ -62,6 +62,7 @@ static const OpImporterTable &getOpImporters() {
     registerAffineGridOpImporters(t);
     registerTensorScatterOpImporters(t);
     registerQuantOpImporters(t);
+    registerCol2ImOpImporters(t);
     registerControlFlowOpImporters(t);
     return t;
   }();

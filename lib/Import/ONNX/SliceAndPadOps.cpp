@@ -231,7 +231,57 @@ static LogicalResult importDynamicPad(ImporterContext &ic,
   if (padsType.getRank() != 1 || padsType.isDynamicDim(0))
     return emitError(loc) << "Pad's pads must be a 1-D tensor of static "
                              "length";
-  if (axes) {
+  if (axes && isRuntimeValue(axes)) {
+    // Runtime axes: entry d of each half sums the pads whose (wrapped) axis
+    // is d, through a [count, rank] one-hot matrix of the axes.
+    RankedTensorType axesType = getRankedType(axes);
+    if (axesType.getRank() != 1 || axesType.isDynamicDim(0) ||
+        !isa<IntegerType>(axesType.getElementType()) ||
+        axesType.getElementType().isInteger(1))
+      return emitError(loc) << "Pad's axes must be a 1-D integer tensor of "
+                               "static length";
+    int64_t count = axesType.getDimSize(0);
+    if (padsType.getDimSize(0) != 2 * count)
+      return emitError(loc) << "Pad needs " << 2 * count << " pads";
+    Type i64 = b.getI64Type();
+    auto toI64 = [&](Value v) -> Value {
+      RankedTensorType t = getRankedType(v);
+      if (t.getElementType() == i64)
+        return v;
+      return CastOp::create(b, loc, t.clone(i64), v, false, false);
+    };
+    Value axes64 = createReshape(ic, loc, toI64(axes), {count, 1});
+    Value rankValue = createI64Vector(ic, loc, {rank});
+    Value zero = createI64Vector(ic, loc, {0});
+    Value wrapped = WhereOp::create(b, loc, LessOp::create(b, loc, axes64, zero),
+                                    AddOp::create(b, loc, axes64, rankValue),
+                                    axes64);
+    SmallVector<int64_t> iota;
+    for (int64_t d = 0; d < rank; ++d)
+      iota.push_back(d);
+    Value dims = ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({1, rank}, i64),
+                               ArrayRef(iota)));
+    Value oneHot = CastOp::create(b, loc, RankedTensorType::get({count, rank}, i64),
+                                  EqualOp::create(b, loc, wrapped, dims), false,
+                                  false);
+    Value pads64 = toI64(pads);
+    SmallVector<Value> halves;
+    for (int64_t half = 0; half < 2; ++half) {
+      Value part = createReshape(
+          ic, loc,
+          SliceOp::create(b, loc, pads64, b.getDenseI64ArrayAttr({half * count}),
+                          b.getDenseI64ArrayAttr({count}),
+                          b.getDenseI64ArrayAttr({1})),
+          {count, 1});
+      halves.push_back(ReduceOp::create(b, loc, ReduceKind::Sum,
+                                        MulOp::create(b, loc, oneHot, part),
+                                        ArrayRef<int64_t>{0},
+                                        /*keepdims=*/false));
+    }
+    pads = ConcatOp::create(b, loc, halves, b.getI64IntegerAttr(0));
+  } else if (axes) {
     // Constant axes scatter the runtime pads into one entry per dimension.
     FailureOr<SmallVector<int64_t>> axisValues =
         ic.getConstantInts(axes, loc, "Pad's axes (with runtime pads)");
@@ -321,7 +371,8 @@ static LogicalResult importPad(ImporterContext &ic, const onnx::NodeProto &node,
     FailureOr<Value> axesInput = ic.getInput(node, 3, loc);
     if (failed(padsInput) || failed(valueInput) || failed(axesInput))
       return failure();
-    if (isRuntimeValue(*padsInput) || isRuntimeValue(*valueInput))
+    if (isRuntimeValue(*padsInput) || isRuntimeValue(*valueInput) ||
+        isRuntimeValue(*axesInput))
       return importDynamicPad(ic, node, loc, *mode, *input, *padsInput,
                               *valueInput, *axesInput);
     FailureOr<SmallVector<int64_t>> padValues =

@@ -107,3 +107,27 @@ func.func @one_hot_values(%i: tensor<3xi64>, %v: tensor<3xf32>) -> tensor<3x4xf3
   %0 = mlc.one_hot %i, %v {depth = 4 : i64} : (tensor<3xi64>, tensor<3xf32>) -> tensor<3x4xf32>
   return %0 : tensor<3x4xf32>
 }
+
+// -----
+
+func.func @roi_align_channels(%x: tensor<1x3x10x10xf32>, %rois: tensor<2x4xf32>, %idx: tensor<2xi64>) -> tensor<2x4x2x2xf32> {
+  // expected-error @+1 {{region and channel counts of the rois, batch_indices and result differ}}
+  %0 = mlc.roi_align %x, %rois, %idx : (tensor<1x3x10x10xf32>, tensor<2x4xf32>, tensor<2xi64>) -> tensor<2x4x2x2xf32>
+  return %0 : tensor<2x4x2x2xf32>
+}
+
+// -----
+
+func.func @roi_align_box(%x: tensor<1x3x10x10xf32>, %rois: tensor<2x5xf32>, %idx: tensor<2xi64>) -> tensor<2x3x2x2xf32> {
+  // expected-error @+1 {{needs [R, 4] rois of the input's element type}}
+  %0 = mlc.roi_align %x, %rois, %idx : (tensor<1x3x10x10xf32>, tensor<2x5xf32>, tensor<2xi64>) -> tensor<2x3x2x2xf32>
+  return %0 : tensor<2x3x2x2xf32>
+}
+
+// -----
+
+func.func @roi_align_ratio(%x: tensor<1x3x10x10xf32>, %rois: tensor<2x4xf32>, %idx: tensor<2xi64>) -> tensor<2x3x2x2xf32> {
+  // expected-error @+1 {{sampling_ratio must be non-negative}}
+  %0 = mlc.roi_align %x, %rois, %idx {sampling_ratio = -1 : i64} : (tensor<1x3x10x10xf32>, tensor<2x4xf32>, tensor<2xi64>) -> tensor<2x3x2x2xf32>
+  return %0 : tensor<2x3x2x2xf32>
+}

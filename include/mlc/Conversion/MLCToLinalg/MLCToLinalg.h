@@ -30,6 +30,7 @@ void populateScatterToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateDynamicShapeToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateQuantToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateDataDependentToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateRoiAlignToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// quant.qcast/scast/dcast chains (constant parameters in the quant types)
 /// to mlc.quantize_linear / mlc.dequantize_linear; applied greedily by
 /// convert-mlc-to-linalg before the conversion.

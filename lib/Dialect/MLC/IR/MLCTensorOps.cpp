@@ -400,3 +400,38 @@ LogicalResult LayerNormOp::verify() {
   }
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// RoiAlignOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RoiAlignOp::verify() {
+  RankedTensorType input = getInput().getType();
+  RankedTensorType rois = getRois().getType();
+  RankedTensorType indices = getBatchIndices().getType();
+  RankedTensorType result = getType();
+  if (input.getRank() != 4 || !isa<FloatType>(input.getElementType()))
+    return emitOpError("needs a float [N, C, H, W] input");
+  if (rois.getRank() != 2 || rois.getElementType() != input.getElementType() ||
+      (!rois.isDynamicDim(1) && rois.getDimSize(1) != 4))
+    return emitOpError("needs [R, 4] rois of the input's element type");
+  if (indices.getRank() != 1 || indices.getElementType().isInteger(1))
+    return emitOpError("needs an integer [R] batch_indices");
+  if (result.getRank() != 4 ||
+      result.getElementType() != input.getElementType())
+    return emitOpError("result must be [R, C, OH, OW] of the input's type");
+  auto compatible = [](int64_t a, int64_t b) {
+    return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
+  };
+  if (!compatible(result.getDimSize(0), rois.getDimSize(0)) ||
+      !compatible(indices.getDimSize(0), rois.getDimSize(0)) ||
+      !compatible(result.getDimSize(1), input.getDimSize(1)))
+    return emitOpError("region and channel counts of the rois, "
+                       "batch_indices and result differ");
+  if (result.isDynamicDim(2) || result.isDynamicDim(3) ||
+      result.getDimSize(2) < 1 || result.getDimSize(3) < 1)
+    return emitOpError("needs a static, positive output height and width");
+  if (getSamplingRatioAttr().getInt() < 0)
+    return emitOpError("sampling_ratio must be non-negative");
+  return success();
+}

@@ -320,4 +320,38 @@ def MLC_LayerNormOp : MLC_Op<"layer_norm", [Pure, InferTypeOpAdaptor,
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Region-of-interest pooling
+//===----------------------------------------------------------------------===//
+
+def MLC_RoiAlignOp : MLC_Op<"roi_align", [Pure]> {
+  let summary = "ONNX RoiAlign: bilinear pooling of regions of interest.";
+  let description = [{
+    For every region r (`rois[r] = [x1, y1, x2, y2]`, scaled by
+    `spatial_scale`, on image `batch_indices[r]` of the `[N, C, H, W]`
+    input) and every channel, the region is split into the result's
+    `[OH, OW]` bins; each bin samples a grid of points (`sampling_ratio`
+    per side, or with 0 the ceiling of the bin's size, read from the region
+    at run time), interpolates the input bilinearly at each point, and
+    averages the samples, or with `max` takes the largest weighted corner
+    term of any sample (the ONNX reference's definition). `half_pixel`
+    shifts the scaled coordinates by -0.5 (ONNX's default
+    coordinate_transformation_mode since opset 16); without it regions are
+    at least 1x1. The result is `[R, C, OH, OW]`.
+
+    ```mlir
+    %y = mlc.roi_align %x, %rois, %idx {half_pixel, sampling_ratio = 2 : i64, spatial_scale = 1.0 : f32}
+        : (tensor<1x3x10x10xf32>, tensor<4x4xf32>, tensor<4xi64>) -> tensor<4x3x5x5xf32>
+    ```
+  }];
+  let arguments = (ins MLC_Tensor:$input, MLC_Tensor:$rois,
+                       MLC_IntTensor:$batch_indices, UnitAttr:$max,
+                       UnitAttr:$half_pixel,
+                       DefaultValuedAttr<I64Attr, "0">:$sampling_ratio,
+                       DefaultValuedAttr<F32Attr, "1.0">:$spatial_scale);
+  let results = (outs MLC_Tensor:$result);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 #endif // MLC_DIALECT_MLC_IR_MLCTENSOROPS_TD

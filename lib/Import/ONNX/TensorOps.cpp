@@ -10,9 +10,6 @@
 
 #include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
 
-#include <cmath>
-#include <random>
-
 using namespace mlir;
 using namespace mlc;
 using namespace mlc::onnx_import;
@@ -237,82 +234,9 @@ static LogicalResult importForward(ImporterContext &ic,
   return success();
 }
 
-/// Most elements a training-mode Dropout draws its mask for.
-static constexpr int64_t kMaxDropoutElements = int64_t{1} << 22;
-
-/// Dropout in training mode (opset 12+, training_mode true or a run-time
-/// flag): y = x / (1 - ratio) where u >= ratio, else 0, with u uniform in
-/// [0, 1) per element. u is drawn when the model is compiled, from the
-/// `seed` attribute (default 0): every run of one artifact drops the same
-/// elements for one ratio. ratio 0 keeps everything exactly. With a run-time
-/// training_mode, false gives the identity and an all-true mask.
-static LogicalResult importTrainingDropout(ImporterContext &ic,
-                                           const onnx::NodeProto &node,
-                                           Location loc, Value ratio,
-                                           Value trainingMode) {
-  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
-  if (failed(input) || failed(requireStaticShape(node, *input, loc)))
-    return failure();
-  RankedTensorType type = getType(*input);
-  Type elementType = type.getElementType();
-  if (!isa<FloatType>(elementType))
-    return emitError(loc) << "Dropout in training mode needs a float input";
-  if (type.getNumElements() > kMaxDropoutElements)
-    return emitError(loc) << "Dropout in training mode of more than "
-                          << kMaxDropoutElements << " elements is not "
-                             "supported (its mask is drawn at compile time)";
-  OpBuilder &b = ic.builder;
-  auto scalar = [&](double v) {
-    return ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::get(RankedTensorType::get({}, elementType),
-                               b.getFloatAttr(elementType, v)));
-  };
-  Value r;
-  if (ratio) {
-    RankedTensorType ratioType = getType(ratio);
-    if (ratioType.getNumElements() != 1 ||
-        !isa<FloatType>(ratioType.getElementType()))
-      return emitError(loc) << "Dropout's ratio must be a float scalar";
-    r = createReshape(ic, loc, ratio, {});
-    if (ratioType.getElementType() != elementType)
-      r = CastOp::create(b, loc, RankedTensorType::get({}, elementType), r,
-                         false, false);
-  } else {
-    r = scalar(0.5);
-  }
-  std::mt19937 generator(static_cast<uint32_t>(getIntAttr(node, "seed", 0)));
-  SmallVector<Attribute> uniform;
-  uniform.reserve(type.getNumElements());
-  for (int64_t i = 0; i < type.getNumElements(); ++i)
-    uniform.push_back(
-        b.getFloatAttr(elementType, std::ldexp(double(generator() >> 8), -24)));
-  Value u = ConstantOp::create(
-      b, loc, DenseElementsAttr::get(type.clone(elementType), uniform));
-  Value keep = GreaterEqualOp::create(b, loc, u, r);
-  Value scale = DivOp::create(b, loc, scalar(1.0),
-                              SubOp::create(b, loc, scalar(1.0), r));
-  Value y = WhereOp::create(b, loc, keep, MulOp::create(b, loc, *input, scale),
-                            scalar(0.0));
-  Value mask = keep;
-  if (trainingMode) {
-    RankedTensorType flagType = getType(trainingMode);
-    if (flagType.getNumElements() != 1 || !flagType.getElementType().isInteger(1))
-      return emitError(loc) << "Dropout's training_mode must be a bool scalar";
-    Value t = createReshape(ic, loc, trainingMode, {});
-    y = WhereOp::create(b, loc, t, y, *input);
-    mask = OrOp::create(b, loc, keep, NotOp::create(b, loc, t));
-  }
-  ic.setOutput(node, 0, y);
-  if (node.output_size() > 1 && !node.output(1).empty())
-    ic.setOutput(node, 1, mask);
-  return success();
-}
-
 /// Dropout is the identity at inference. From opset 12 a `training_mode`
-/// input can ask for training behaviour: a constant true or a run-time flag
-/// with a ratio that is not a constant 0 drops elements
-/// (importTrainingDropout).
+/// input can ask for training behaviour (random masks), which a compiled
+/// inference model does not do: it must be absent or a constant false.
 static LogicalResult importDropout(ImporterContext &ic,
                                    const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> ratio = ic.getInput(node, 1, loc);
@@ -328,14 +252,13 @@ static LogicalResult importDropout(ImporterContext &ic,
                                 [](double r) { return r == 0.0; });
   }
   if (*trainingMode && !dropsNothing) {
-    if (isRuntimeValue(*trainingMode))
-      return importTrainingDropout(ic, node, loc, *ratio, *trainingMode);
     FailureOr<SmallVector<int64_t>> flag =
         ic.getConstantInts(*trainingMode, loc, "Dropout's training_mode");
     if (failed(flag))
       return failure();
     if (llvm::any_of(*flag, [](int64_t v) { return v != 0; }))
-      return importTrainingDropout(ic, node, loc, *ratio, Value());
+      return emitError(loc) << "Dropout with training_mode = true is not "
+                               "supported (MLC compiles inference models)";
   }
   if (failed(importForward(ic, node, loc)))
     return failure();

@@ -6,6 +6,13 @@
 // (weights) are gathered, padded and converted at compile time, so the
 // artifact stores them in f16/bf16 and no kernel converts them per run.
 //
+// 8-bit contractions with i32 accumulation (the packed int8 x int8 -> i32
+// linalg.generic of mlc-lower-quant's integer layers) become i8 x i8 -> i32
+// matmuls with K padded to 32 (the mma.sync m16n8k32 step). The Tensor
+// Core type is s8 x s8: an unsigned (zero-extended) activation a is fed as
+// a - 128 (its bits with the top one flipped) and C is corrected by
+// 128 * sum_k B[k, n], which keeps the i32 result exact.
+//
 //===----------------------------------------------------------------------===//
 
 #include "CUDAPasses.h"
@@ -23,9 +30,12 @@ namespace mlc::cuda {
 using namespace mlir;
 using namespace mlc;
 
-static int64_t roundUp(int64_t v) {
-  return (v + cuda::kMMATile - 1) / cuda::kMMATile * cuda::kMMATile;
+static int64_t roundUp(int64_t v, int64_t multiple = cuda::kMMATile) {
+  return (v + multiple - 1) / multiple * multiple;
 }
+
+/// K of the 8-bit Tensor Core step (mma.sync m16n8k32).
+static constexpr int64_t kInt8TileK = 32;
 
 static bool isStaticF32(Value v) {
   auto type = dyn_cast<RankedTensorType>(v.getType());
@@ -77,7 +87,7 @@ static constexpr int64_t kMaxFoldedGather = int64_t(1) << 26;
 template <typename Body>
 static Value foldGather(OpBuilder &b, Location loc, Value source,
                         ArrayRef<int64_t> shape, Type elementType,
-                        Body &&body) {
+                        bool flipSign, Body &&body) {
   auto constant = source.getDefiningOp<arith::ConstantOp>();
   if (!constant)
     return {};
@@ -90,7 +100,7 @@ static Value foldGather(OpBuilder &b, Location loc, Value source,
       resultType.getNumElements() > 2 * attr.getNumElements() + 4096)
     return {};
   FailureOr<ConstTensor> input = ConstTensor::read(attr);
-  if (failed(input) || !input->isFloat())
+  if (failed(input) || input->isFloat() != isa<FloatType>(elementType))
     return {};
   ArrayRef<int64_t> sourceShape = input->type.getShape();
   SmallVector<int64_t> sourceStrides = getStrides(sourceShape);
@@ -105,7 +115,11 @@ static Value foldGather(OpBuilder &b, Location loc, Value source,
       int64_t offset = 0;
       for (auto [d, index] : llvm::enumerate(indices))
         offset += std::min(index, sourceShape[d] - 1) * sourceStrides[d];
-      result.floats[linear] = input->floats[offset];
+      if (input->isFloat())
+        result.floats[linear] = input->floats[offset];
+      else
+        result.ints[linear] = flipSign ? (input->ints[offset] & 0xFF) - 128
+                                       : input->ints[offset];
     }
     // Next multi-index, row-major.
     for (unsigned d = shape.size(); d-- > 0;) {
@@ -121,14 +135,17 @@ static Value foldGather(OpBuilder &b, Location loc, Value source,
 /// A tensor of `shape` x `elementType` whose element at `ivs` is
 /// `source[indices]` converted, where `body(ivs)` returns the in-bounds flag
 /// and fills `indices`; zero where the flag is false. Indices are clamped
-/// to the source so that the padding never reads out of bounds.
+/// to the source so that the padding never reads out of bounds. With
+/// `flipSign` (8-bit integers), the top bit of each element read is
+/// flipped: an unsigned u becomes the signed u - 128.
 template <typename Body>
 static Value buildGather(OpBuilder &b, Location loc, Value source,
                          ArrayRef<int64_t> shape, Type elementType,
-                         Body &&body) {
+                         Body &&body, bool flipSign = false) {
   if constexpr (std::is_invocable_v<Body &, ConstIndexMath &, ArrayRef<int64_t>,
                                     SmallVector<int64_t> &>)
-    if (Value folded = foldGather(b, loc, source, shape, elementType, body))
+    if (Value folded =
+            foldGather(b, loc, source, shape, elementType, flipSign, body))
       return folded;
   auto sourceType = cast<RankedTensorType>(source.getType());
   Value init = tensor::EmptyOp::create(b, loc, shape, elementType);
@@ -152,6 +169,11 @@ static Value buildGather(OpBuilder &b, Location loc, Value source,
         Type sourceElement = sourceType.getElementType();
         if (sourceElement != elementType)
           value = arith::TruncFOp::create(nb, nl, elementType, value);
+        if (flipSign)
+          value = arith::XOrIOp::create(
+              nb, nl, value,
+              arith::ConstantOp::create(nb, nl, elementType,
+                                        nb.getIntegerAttr(elementType, 0x80)));
         Value zero = arith::ConstantOp::create(nb, nl, elementType,
                                                nb.getZeroAttr(elementType));
         if (inBounds)
@@ -167,6 +189,94 @@ struct Axis {
   SmallVector<unsigned> dims;
   int64_t size = 1;
 };
+
+/// Whether `op` is an 8-bit contraction with i32 accumulation: static i8
+/// inputs, each extended (extsi or extui) to i32 in the body, a static i32
+/// init. Returns, for each input, whether it is extended unsigned.
+static FailureOr<std::array<bool, 2>>
+matchInt8Contraction(linalg::LinalgOp op) {
+  auto isStatic = [](Value v, unsigned width) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    return type && type.hasStaticShape() &&
+           type.getElementType().isInteger(width);
+  };
+  if (!isStatic(op.getDpsInputs()[0], 8) ||
+      !isStatic(op.getDpsInputs()[1], 8) || !isStatic(op.getDpsInits()[0], 32))
+    return failure();
+  Block *body = op.getBlock();
+  std::array<bool, 2> isUnsigned{};
+  for (unsigned i = 0; i < 2; ++i) {
+    BlockArgument arg = body->getArgument(i);
+    if (!arg.hasOneUse())
+      return failure();
+    Operation *ext = *arg.getUsers().begin();
+    if (!isa<arith::ExtSIOp, arith::ExtUIOp>(ext) ||
+        !ext->getResult(0).getType().isInteger(32))
+      return failure();
+    isUnsigned[i] = isa<arith::ExtUIOp>(ext);
+  }
+  return isUnsigned;
+}
+
+/// `c` + 128 * sum_k sext(`bm`[.., k, n]), broadcast over the rows: the
+/// correction of an unsigned activation a fed to the Tensor Cores as the
+/// signed a - 128 (sum_k a b = sum_k (a - 128) b + 128 sum_k b).
+static Value addUnsignedCorrection(OpBuilder &b, Location loc, Value bm,
+                                   Value c, bool batched) {
+  auto bType = cast<RankedTensorType>(bm.getType());
+  auto cType = cast<RankedTensorType>(c.getType());
+  Type i32 = b.getI32Type();
+  MLIRContext *ctx = b.getContext();
+  unsigned rank = cType.getRank();
+  // Column sums: (batch x) N.
+  SmallVector<int64_t> sumShape;
+  if (batched)
+    sumShape.push_back(bType.getDimSize(0));
+  sumShape.push_back(bType.getDimSize(rank - 1));
+  Value zero = arith::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(0));
+  Value sums = linalg::FillOp::create(
+                   b, loc, zero,
+                   ValueRange{tensor::EmptyOp::create(b, loc, sumShape, i32)})
+                   .getResult(0);
+  // Loops (batch,) k, n for the sums; (batch,) m, n for the addition.
+  SmallVector<AffineExpr> dims;
+  for (unsigned d = 0; d < rank; ++d)
+    dims.push_back(getAffineDimExpr(d, ctx));
+  SmallVector<AffineExpr> vectorDims;
+  if (batched)
+    vectorDims.push_back(dims[0]);
+  vectorDims.push_back(dims[rank - 1]);
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap columns = AffineMap::get(rank, 0, vectorDims, ctx);
+  SmallVector<utils::IteratorType> sumIterators(rank,
+                                                utils::IteratorType::parallel);
+  sumIterators[rank - 2] = utils::IteratorType::reduction;
+  sums = linalg::GenericOp::create(
+             b, loc, TypeRange{sums.getType()}, ValueRange{bm},
+             ValueRange{sums}, ArrayRef<AffineMap>{identity, columns},
+             sumIterators,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value wide = arith::ExtSIOp::create(nb, nl, i32, args[0]);
+               Value sum = arith::AddIOp::create(nb, nl, args[1], wide);
+               linalg::YieldOp::create(nb, nl, sum);
+             })
+             .getResult(0);
+  Value init = tensor::EmptyOp::create(b, loc, cType.getShape(), i32);
+  SmallVector<utils::IteratorType> parallel(rank,
+                                            utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{cType}, ValueRange{c, sums}, ValueRange{init},
+             ArrayRef<AffineMap>{identity, columns, identity}, parallel,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value scaled = arith::MulIOp::create(
+                   nb, nl, args[1],
+                   arith::ConstantOp::create(nb, nl, i32,
+                                             nb.getI32IntegerAttr(128)));
+               Value sum = arith::AddIOp::create(nb, nl, args[0], scaled);
+               linalg::YieldOp::create(nb, nl, sum);
+             })
+      .getResult(0);
+}
 
 namespace {
 /// Any contraction (named matmul, batch matmul, or a generic with a
@@ -184,8 +294,19 @@ struct ContractionToMMAPattern
     if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
         op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
       return rewriter.notifyMatchFailure(op, "not a tensor contraction");
-    if (!llvm::all_of(op->getOperands(), isStaticF32))
-      return rewriter.notifyMatchFailure(op, "not static f32");
+    // f32, or 8-bit integers accumulated in i32.
+    bool int8 = false, aUnsigned = false;
+    if (!llvm::all_of(op->getOperands(), isStaticF32)) {
+      FailureOr<std::array<bool, 2>> isUnsigned = matchInt8Contraction(op);
+      if (failed(isUnsigned))
+        return rewriter.notifyMatchFailure(op, "not static f32 or 8-bit");
+      // s8 x s8 on the Tensor Cores: an unsigned activation is shifted
+      // into s8 (and C corrected), unsigned weights are not handled.
+      if ((*isUnsigned)[1])
+        return rewriter.notifyMatchFailure(op, "unsigned 8-bit B operand");
+      int8 = true;
+      aUnsigned = (*isUnsigned)[0];
+    }
     FailureOr<linalg::ContractionDimensions> dims =
         linalg::inferContractionDims(op);
     if (failed(dims) || dims->m.empty() || dims->n.empty() ||
@@ -229,14 +350,16 @@ struct ContractionToMMAPattern
         flat = math.add(math.mul(flat, ranges[d]), loops[d]);
       return flat;
     };
-    // `operand` as a (batch x) rows x cols matrix, padded and converted.
+    // `operand` as a (batch x) rows x cols matrix, padded (rows and cols to
+    // multiples of `rowPad` and `colPad`) and converted.
     Location loc = op.getLoc();
     auto gather = [&](OpOperand *operand, const Axis &rows, const Axis &cols,
-                      Type type) {
+                      Type type, int64_t rowPad, int64_t colPad,
+                      bool flipSign) {
       SmallVector<int64_t> shape;
       if (batched)
         shape.push_back(batch.size);
-      shape.append({roundUp(rows.size), roundUp(cols.size)});
+      shape.append({roundUp(rows.size, rowPad), roundUp(cols.size, colPad)});
       AffineMap map = op.getMatchingIndexingMap(operand);
       return buildGather(
           rewriter, loc, operand->get(), shape, type,
@@ -255,8 +378,9 @@ struct ContractionToMMAPattern
                     math.c(cast<AffineConstantExpr>(expr).getValue()));
             }
             typename Math::Flag inBounds{};
-            auto bound = [&](typename Math::Index iv, int64_t size) {
-              if (size == roundUp(size))
+            auto bound = [&](typename Math::Index iv, int64_t size,
+                             int64_t pad) {
+              if (size == roundUp(size, pad))
                 return;
               auto lt = math.lt(iv, size);
               if (inBounds)
@@ -264,15 +388,23 @@ struct ContractionToMMAPattern
               else
                 inBounds = lt;
             };
-            bound(ivs[batched], rows.size);
-            bound(ivs[batched + 1], cols.size);
+            bound(ivs[batched], rows.size, rowPad);
+            bound(ivs[batched + 1], cols.size, colPad);
             return inBounds;
-          });
+          },
+          flipSign);
     };
-    Type f32 = rewriter.getF32Type();
-    Value a = gather(op.getDpsInputOperand(0), m, k, elementType);
-    Value b = gather(op.getDpsInputOperand(1), k, n, elementType);
-    Value c = gather(init, m, n, f32);
+    Type operandType = int8 ? rewriter.getI8Type() : elementType;
+    Type accType = int8 ? Type(rewriter.getI32Type()) : rewriter.getF32Type();
+    const int64_t tile = cuda::kMMATile;
+    const int64_t padK = int8 ? kInt8TileK : tile;
+    Value a = gather(op.getDpsInputOperand(0), m, k, operandType, tile, padK,
+                     aUnsigned);
+    Value b = gather(op.getDpsInputOperand(1), k, n, operandType, padK, tile,
+                     false);
+    Value c = gather(init, m, n, accType, tile, tile, false);
+    if (aUnsigned)
+      c = addUnsignedCorrection(rewriter, loc, b, c, batched);
     Value product;
     if (batched)
       product = linalg::BatchMatmulOp::create(rewriter, loc,
@@ -285,7 +417,7 @@ struct ContractionToMMAPattern
                     .getResult(0);
     auto outType = cast<RankedTensorType>(init->get().getType());
     Value result = buildGather(
-        rewriter, loc, product, outType.getShape(), f32,
+        rewriter, loc, product, outType.getShape(), accType,
         [&](IndexMath &math, ValueRange ivs, SmallVectorImpl<Value> &indices) {
           SmallVector<Value> loops(numLoops, Value());
           for (auto [i, expr] : llvm::enumerate(outMap.getResults()))

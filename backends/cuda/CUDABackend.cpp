@@ -106,7 +106,10 @@ public:
 
   void buildLoweringPipeline(OpPassManager &pm,
                              const TargetOptions &options) const override {
-    StringRef chip = options.cpu.empty() ? "sm_80" : options.cpu;
+    // Both arms StringRefs: `cond ? "sm_80" : options.cpu` would be a
+    // temporary std::string, and `chip` would dangle.
+    StringRef chip =
+        options.cpu.empty() ? StringRef("sm_80") : StringRef(options.cpu);
     StringRef mmaType =
         hasFeature(options.features, kBF16Feature) ? "bf16" : "f16";
     if (failed(cuda::buildCUDALoweringPipeline(

@@ -104,3 +104,57 @@ func.func @constant_weight(%a: tensor<4x20xf32>) -> tensor<4x3xf32> {
   %r = linalg.matmul ins(%a, %w : tensor<4x20xf32>, tensor<20x3xf32>) outs(%c : tensor<4x3xf32>) -> tensor<4x3xf32>
   return %r : tensor<4x3xf32>
 }
+
+// -----
+
+// The packed 8-bit GEMM of an integer layer (mlc-lower-quant: uint8
+// activation zero-extended, int8 weights sign-extended, i32 accumulator):
+// an i8 x i8 -> i32 matmul with K = 2 * 4 padded to 32 and N = 16. The
+// activation enters as a - 128 (xor 0x80); the accumulator gets 128 times
+// the column sums of the (constant, folded and padded) weights.
+// CHECK-LABEL: func.func @int8_packed
+// CHECK: %[[W:.*]] = arith.constant {{.*}} : tensor<32x16xi8>
+// CHECK: linalg.generic
+// CHECK: arith.xori %{{.*}}, %c-128_i8 : i8
+// CHECK: } -> tensor<16x32xi8>
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]} ins(%[[W]] : tensor<32x16xi8>) outs(%{{.*}} : tensor<16xi32>)
+// CHECK: arith.extsi
+// CHECK: arith.muli %{{.*}}, %c128_i32 : i32
+// CHECK: linalg.matmul ins(%{{.*}}, %[[W]] : tensor<16x32xi8>, tensor<32x16xi8>) outs(%{{.*}} : tensor<16x16xi32>) -> tensor<16x16xi32>
+// CHECK: } -> tensor<3x1x16xi32>
+// BF16-LABEL: func.func @int8_packed
+// BF16: linalg.matmul ins({{.*}} : tensor<16x32xi8>, tensor<32x16xi8>)
+#lhs = affine_map<(d0, d1, d2, d3, d4) -> (d0, d3, d4)>
+#rhs = affine_map<(d0, d1, d2, d3, d4) -> (d1, d3, d2, d4)>
+#out = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2)>
+func.func @int8_packed(%a: tensor<3x2x4xi8>, %init: tensor<3x1x16xi32>) -> tensor<3x1x16xi32> {
+  %w = arith.constant dense<[[[[1, -2, 3, -4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16], [17, 18, 19, 20], [21, 22, 23, 24], [25, 26, 27, 28], [29, 30, 31, 32], [33, 34, 35, 36], [37, 38, 39, 40], [41, 42, 43, 44], [45, 46, 47, 48], [49, 50, 51, 52], [53, 54, 55, 56], [57, 58, 59, 60], [61, 62, 63, -128]], [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16], [17, 18, 19, 20], [21, 22, 23, 24], [25, 26, 27, 28], [29, 30, 31, 32], [33, 34, 35, 36], [37, 38, 39, 40], [41, 42, 43, 44], [45, 46, 47, 48], [49, 50, 51, 52], [53, 54, 55, 56], [57, 58, 59, 60], [61, 62, 63, 127]]]]> : tensor<1x2x16x4xi8>
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%a, %w : tensor<3x2x4xi8>, tensor<1x2x16x4xi8>) outs(%init : tensor<3x1x16xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %xe = arith.extui %x : i8 to i32
+    %ye = arith.extsi %y : i8 to i32
+    %p = arith.muli %xe, %ye : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  } -> tensor<3x1x16xi32>
+  return %r : tensor<3x1x16xi32>
+}
+
+// -----
+
+// Unsigned weights (zero-extended B) are not mapped (s8 x s8 Tensor Cores).
+// CHECK-LABEL: func.func @int8_unsigned_weights
+// CHECK-NOT: linalg.matmul
+// CHECK: arith.extui %{{.*}} : i8 to i32
+// CHECK: arith.extui %{{.*}} : i8 to i32
+func.func @int8_unsigned_weights(%a: tensor<16x32xi8>, %b: tensor<32x16xi8>, %init: tensor<16x16xi32>) -> tensor<16x16xi32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : tensor<16x32xi8>, tensor<32x16xi8>) outs(%init : tensor<16x16xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %xe = arith.extui %x : i8 to i32
+    %ye = arith.extui %y : i8 to i32
+    %p = arith.muli %xe, %ye : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  } -> tensor<16x16xi32>
+  return %r : tensor<16x16xi32>
+}

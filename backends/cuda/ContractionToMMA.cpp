@@ -167,8 +167,10 @@ static Value buildGather(OpBuilder &b, Location loc, Value source,
                                          math.c(sourceType.getDimSize(d) - 1));
         Value value = tensor::ExtractOp::create(nb, nl, source, indices);
         Type sourceElement = sourceType.getElementType();
-        if (sourceElement != elementType)
+        if (sourceElement != elementType && isa<FloatType>(elementType))
           value = arith::TruncFOp::create(nb, nl, elementType, value);
+        else if (sourceElement != elementType)
+          value = arith::TruncIOp::create(nb, nl, elementType, value);
         if (flipSign)
           value = arith::XOrIOp::create(
               nb, nl, value,
@@ -276,6 +278,66 @@ static Value addUnsignedCorrection(OpBuilder &b, Location loc, Value bm,
                linalg::YieldOp::create(nb, nl, sum);
              })
       .getResult(0);
+}
+
+/// Whether the i32 tensor `v` holds widened 8-bit integers: an extsi/extui
+/// from i8 (on tensors, or as the whole body of an elementwise
+/// linalg.generic), possibly seen through transposes (the layout pass's).
+/// Returns whether the extension is unsigned.
+static FailureOr<bool> matchWidenedInt8(Value v) {
+  while (auto transpose = v.getDefiningOp<linalg::TransposeOp>())
+    v = transpose.getInput();
+  if (auto ext = v.getDefiningOp<arith::ExtUIOp>()) {
+    if (!getElementTypeOrSelf(ext.getIn().getType()).isInteger(8))
+      return failure();
+    return true;
+  }
+  if (auto ext = v.getDefiningOp<arith::ExtSIOp>()) {
+    if (!getElementTypeOrSelf(ext.getIn().getType()).isInteger(8))
+      return failure();
+    return false;
+  }
+  auto generic = v.getDefiningOp<linalg::GenericOp>();
+  if (!generic || generic.getNumDpsInputs() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return failure();
+  Block *body = generic.getBlock();
+  if (!getElementTypeOrSelf(generic.getDpsInputs()[0].getType())
+           .isInteger(8) ||
+      body->getOperations().size() != 2)
+    return failure();
+  Operation *ext = &body->front();
+  auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
+  if (!yield || yield.getNumOperands() != 1 ||
+      yield.getOperand(0) != ext->getResult(0) ||
+      ext->getOperand(0) != body->getArgument(0))
+    return failure();
+  if (isa<arith::ExtUIOp>(ext))
+    return true;
+  if (isa<arith::ExtSIOp>(ext))
+    return false;
+  return failure();
+}
+
+/// Whether `v` is a constant whose integers all fit in int8.
+static bool isInt8Constant(Value v) {
+  auto constant = v.getDefiningOp<arith::ConstantOp>();
+  if (!constant)
+    return false;
+  auto attr = dyn_cast<ElementsAttr>(constant.getValue());
+  if (!attr)
+    return false;
+  FailureOr<ConstTensor> tensor = ConstTensor::read(attr);
+  return succeeded(tensor) && !tensor->isFloat() &&
+         llvm::all_of(tensor->ints,
+                      [](int64_t x) { return x >= -128 && x <= 127; });
+}
+
+static bool isStaticI32(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  return type && type.hasStaticShape() && type.getElementType().isInteger(32);
 }
 
 namespace {
@@ -445,8 +507,23 @@ struct ConvToMMA : OpRewritePattern<linalg::Conv2DNhwcFhwcOp> {
       return rewriter.notifyMatchFailure(op, "not on tensors");
     Value input = op.getDpsInputs()[0], filter = op.getDpsInputs()[1];
     Value init = op.getDpsInits()[0];
-    if (!isStaticF32(input) || !isStaticF32(filter) || !isStaticF32(init))
-      return rewriter.notifyMatchFailure(op, "not static f32");
+    // f32, or an i32 convolution of widened 8-bit activations by constant
+    // weights within int8 (what mlc-lower-quant's convolutions become in
+    // NHWC): then an i8 x i8 -> i32 GEMM with K padded to 32.
+    bool int8 = false, aUnsigned = false;
+    if (!isStaticF32(input) || !isStaticF32(filter) || !isStaticF32(init)) {
+      FailureOr<bool> widened = failure();
+      if (isStaticI32(input) && isStaticI32(filter) && isStaticI32(init) &&
+          isInt8Constant(filter))
+        widened = matchWidenedInt8(input);
+      if (failed(widened))
+        return rewriter.notifyMatchFailure(
+            op, "not static f32 or widened 8-bit by int8 constants");
+      int8 = true;
+      aUnsigned = *widened;
+    }
+    Type gemmType = int8 ? Type(rewriter.getI8Type()) : elementType;
+    const int64_t padK = int8 ? kInt8TileK : cuda::kMMATile;
     Location loc = op.getLoc();
     auto outType = cast<RankedTensorType>(init.getType());
     auto filterType = cast<RankedTensorType>(filter.getType());
@@ -467,7 +544,7 @@ struct ConvToMMA : OpRewritePattern<linalg::Conv2DNhwcFhwcOp> {
                                         math.rem(r, channels)};
     };
     Value a = buildGather(
-        rewriter, loc, input, {roundUp(m), roundUp(k)}, elementType,
+        rewriter, loc, input, {roundUp(m), roundUp(k, padK)}, gemmType,
         [&](IndexMath &math, ValueRange ivs, SmallVectorImpl<Value> &indices) {
           Value r = math.rem(ivs[0], ohw);
           Value oh = math.div(r, ow), owIndex = math.rem(r, ow);
@@ -479,9 +556,11 @@ struct ConvToMMA : OpRewritePattern<linalg::Conv2DNhwcFhwcOp> {
                         math.mul(fw, dilations[1])),
                c});
           return math.both(math.lt(ivs[0], m), math.lt(ivs[1], k));
-        });
+        },
+        aUnsigned);
     Value b = buildGather(
-        rewriter, loc, filter, {roundUp(k), roundUp(features)}, elementType,
+        rewriter, loc, filter, {roundUp(k, padK), roundUp(features)},
+        gemmType,
         [&](auto &math, auto ivs, auto &indices)
             -> typename std::decay_t<decltype(math)>::Flag {
           auto [fh, fw, c] = splitK(math, ivs[0]);
@@ -504,6 +583,8 @@ struct ConvToMMA : OpRewritePattern<linalg::Conv2DNhwcFhwcOp> {
           indices.append({n, oh, owIndex, ivs[1]});
           return math.both(math.lt(ivs[0], m), math.lt(ivs[1], features));
         });
+    if (aUnsigned)
+      c = addUnsignedCorrection(rewriter, loc, b, c, /*batched=*/false);
     Value product =
         linalg::MatmulOp::create(rewriter, loc, TypeRange{c.getType()},
                                  ValueRange{a, b}, ValueRange{c})

@@ -158,3 +158,46 @@ func.func @int8_unsigned_weights(%a: tensor<16x32xi8>, %b: tensor<32x16xi8>, %in
   } -> tensor<16x16xi32>
   return %r : tensor<16x16xi32>
 }
+
+// -----
+
+// An i32 NHWC convolution of widened uint8 activations (extui in an
+// elementwise generic, then the layout pass's transpose) by constant
+// weights within int8, as mlc-lower-quant's convolutions arrive: an i8
+// im2col GEMM (M = 2 * 2 * 2 = 8 -> 16, K = 2 * 2 * 2 = 8 -> 32,
+// F = 3 -> 16) with the activation shifted and the accumulator corrected.
+// CHECK-LABEL: func.func @int8_conv
+// CHECK-NOT: linalg.conv_2d
+// CHECK: arith.trunci %{{.*}} : i32 to i8
+// CHECK: arith.xori %{{.*}}, %c-128_i8 : i8
+// CHECK: } -> tensor<16x32xi8>
+// CHECK: iterator_types = ["reduction", "parallel"]} ins(%{{.*}} : tensor<32x16xi8>) outs(%{{.*}} : tensor<16xi32>)
+// CHECK: arith.muli %{{.*}}, %c128_i32 : i32
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<16x32xi8>, tensor<32x16xi8>) outs(%{{.*}} : tensor<16x16xi32>)
+// CHECK-NOT: linalg.conv_2d
+func.func @int8_conv(%x: tensor<2x2x3x3xi8>, %init: tensor<2x2x2x3xi32>) -> tensor<2x2x2x3xi32> {
+  %e = tensor.empty() : tensor<2x2x3x3xi32>
+  %wide = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<2x2x3x3xi8>) outs(%e : tensor<2x2x3x3xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %w = arith.extui %in : i8 to i32
+    linalg.yield %w : i32
+  } -> tensor<2x2x3x3xi32>
+  %t = tensor.empty() : tensor<2x3x3x2xi32>
+  %nhwc = linalg.transpose ins(%wide : tensor<2x2x3x3xi32>) outs(%t : tensor<2x3x3x2xi32>) permutation = [0, 2, 3, 1]
+  %f = arith.constant dense<[[[[1, -1], [2, -2]], [[3, -3], [4, -4]]], [[[5, 6], [7, 8]], [[9, 10], [11, 12]]], [[[-128, 127], [0, 1]], [[2, 3], [4, 5]]]]> : tensor<3x2x2x2xi32>
+  %r = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%nhwc, %f : tensor<2x3x3x2xi32>, tensor<3x2x2x2xi32>) outs(%init : tensor<2x2x2x3xi32>) -> tensor<2x2x2x3xi32>
+  return %r : tensor<2x2x2x3xi32>
+}
+
+// -----
+
+// Weights beyond int8 (or activations not known to be 8-bit) keep the i32
+// convolution.
+// CHECK-LABEL: func.func @int32_conv
+// CHECK: linalg.conv_2d_nhwc_fhwc
+// CHECK-NOT: linalg.matmul
+func.func @int32_conv(%x: tensor<1x3x3x2xi32>, %init: tensor<1x2x2x1xi32>) -> tensor<1x2x2x1xi32> {
+  %f = arith.constant dense<200> : tensor<1x2x2x2xi32>
+  %r = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%x, %f : tensor<1x3x3x2xi32>, tensor<1x2x2x2xi32>) outs(%init : tensor<1x2x2x1xi32>) -> tensor<1x2x2x1xi32>
+  return %r : tensor<1x2x2x1xi32>
+}

@@ -30,7 +30,10 @@ def ContractionToMMA : Pass<"mlc-cuda-contraction-to-mma", "mlir::func::FuncOp">
     M, N padded to 16 and K to 32 (mma.sync m16n8k32). A zero-extended
     (unsigned) A operand is fed as the signed a - 128 (top bit flipped in
     the gather) and the accumulator gets 128 * sum_k B[k, n]; a
-    zero-extended B operand is not handled (left as it is).
+    zero-extended B operand is not handled (left as it is). Likewise an
+    i32 `linalg.conv_2d_nhwc_fhwc` whose input is widened from i8 (extsi /
+    extui, seen through transposes) and whose filter is a constant within
+    int8 (mlc-lower-quant's convolutions in NHWC) becomes an i8 im2col GEMM.
 
     ```mlir
     %r = linalg.matmul ins(%a, %b : tensor<20x30xf32>, tensor<30x40xf32>)

@@ -220,9 +220,34 @@ matchInt8Contraction(linalg::LinalgOp op) {
   return isUnsigned;
 }
 
+/// The column sums sum_k `bm`[.., k, n] of a constant 8-bit (batch x) K x N
+/// matrix as an i32 constant of `sumShape`; null when `bm` is no constant.
+static Value foldColumnSums(OpBuilder &b, Location loc, Value bm,
+                            ArrayRef<int64_t> sumShape) {
+  auto constant = bm.getDefiningOp<arith::ConstantOp>();
+  auto attr = constant ? dyn_cast<ElementsAttr>(constant.getValue())
+                       : ElementsAttr();
+  if (!attr)
+    return {};
+  FailureOr<ConstTensor> weights = ConstTensor::read(attr);
+  if (failed(weights) || weights->isFloat())
+    return {};
+  auto bType = cast<RankedTensorType>(bm.getType());
+  int64_t nSize = bType.getShape().back();
+  int64_t matrixSize = bType.getShape().end()[-2] * nSize;
+  auto sumType = RankedTensorType::get(sumShape, b.getI32Type());
+  ConstTensor result = ConstTensor::zeros(sumType);
+  for (int64_t linear = 0; linear < weights->size(); ++linear)
+    result.ints[linear / matrixSize * nSize + linear % nSize] +=
+        weights->ints[linear];
+  return arith::ConstantOp::create(b, loc, sumType,
+                                   result.toAttr("mma_column_sums"));
+}
+
 /// `c` + 128 * sum_k sext(`bm`[.., k, n]), broadcast over the rows: the
 /// correction of an unsigned activation a fed to the Tensor Cores as the
-/// signed a - 128 (sum_k a b = sum_k (a - 128) b + 128 sum_k b).
+/// signed a - 128 (sum_k a b = sum_k (a - 128) b + 128 sum_k b). The sums
+/// of constant weights are computed at compile time, others by a kernel.
 static Value addUnsignedCorrection(OpBuilder &b, Location loc, Value bm,
                                    Value c, bool batched) {
   auto bType = cast<RankedTensorType>(bm.getType());
@@ -235,34 +260,35 @@ static Value addUnsignedCorrection(OpBuilder &b, Location loc, Value bm,
   if (batched)
     sumShape.push_back(bType.getDimSize(0));
   sumShape.push_back(bType.getDimSize(rank - 1));
-  Value zero = arith::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(0));
-  Value sums = linalg::FillOp::create(
-                   b, loc, zero,
-                   ValueRange{tensor::EmptyOp::create(b, loc, sumShape, i32)})
-                   .getResult(0);
   // Loops (batch,) k, n for the sums; (batch,) m, n for the addition.
-  SmallVector<AffineExpr> dims;
-  for (unsigned d = 0; d < rank; ++d)
-    dims.push_back(getAffineDimExpr(d, ctx));
   SmallVector<AffineExpr> vectorDims;
   if (batched)
-    vectorDims.push_back(dims[0]);
-  vectorDims.push_back(dims[rank - 1]);
+    vectorDims.push_back(getAffineDimExpr(0, ctx));
+  vectorDims.push_back(getAffineDimExpr(rank - 1, ctx));
   AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
   AffineMap columns = AffineMap::get(rank, 0, vectorDims, ctx);
-  SmallVector<utils::IteratorType> sumIterators(rank,
-                                                utils::IteratorType::parallel);
-  sumIterators[rank - 2] = utils::IteratorType::reduction;
-  sums = linalg::GenericOp::create(
-             b, loc, TypeRange{sums.getType()}, ValueRange{bm},
-             ValueRange{sums}, ArrayRef<AffineMap>{identity, columns},
-             sumIterators,
-             [&](OpBuilder &nb, Location nl, ValueRange args) {
-               Value wide = arith::ExtSIOp::create(nb, nl, i32, args[0]);
-               Value sum = arith::AddIOp::create(nb, nl, args[1], wide);
-               linalg::YieldOp::create(nb, nl, sum);
-             })
-             .getResult(0);
+  Value sums = foldColumnSums(b, loc, bm, sumShape);
+  if (!sums) {
+    Value zero =
+        arith::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(0));
+    Value init = linalg::FillOp::create(
+                     b, loc, zero,
+                     ValueRange{tensor::EmptyOp::create(b, loc, sumShape, i32)})
+                     .getResult(0);
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    iterators[rank - 2] = utils::IteratorType::reduction;
+    sums = linalg::GenericOp::create(
+               b, loc, TypeRange{init.getType()}, ValueRange{bm},
+               ValueRange{init}, ArrayRef<AffineMap>{identity, columns},
+               iterators,
+               [&](OpBuilder &nb, Location nl, ValueRange args) {
+                 Value wide = arith::ExtSIOp::create(nb, nl, i32, args[0]);
+                 Value sum = arith::AddIOp::create(nb, nl, args[1], wide);
+                 linalg::YieldOp::create(nb, nl, sum);
+               })
+               .getResult(0);
+  }
   Value init = tensor::EmptyOp::create(b, loc, cType.getShape(), i32);
   SmallVector<utils::IteratorType> parallel(rank,
                                             utils::IteratorType::parallel);

@@ -111,14 +111,15 @@ func.func @constant_weight(%a: tensor<4x20xf32>) -> tensor<4x3xf32> {
 // activation zero-extended, int8 weights sign-extended, i32 accumulator):
 // an i8 x i8 -> i32 matmul with K = 2 * 4 padded to 32 and N = 16. The
 // activation enters as a - 128 (xor 0x80); the accumulator gets 128 times
-// the column sums of the (constant, folded and padded) weights.
+// the column sums of the (constant, folded and padded) weights, folded
+// at compile time.
 // CHECK-LABEL: func.func @int8_packed
-// CHECK: %[[W:.*]] = arith.constant {{.*}} : tensor<32x16xi8>
+// CHECK-DAG: %[[W:.*]] = arith.constant {{.*}} : tensor<32x16xi8>
+// CHECK-DAG: %[[SUMS:.*]] = arith.constant dense<[8, 52, 84, 116, 148, 180, 212, 244, 276, 308, 340, 372, 404, 436, 468, 371]> : tensor<16xi32>
 // CHECK: linalg.generic
 // CHECK: arith.xori %{{.*}}, %c-128_i8 : i8
 // CHECK: } -> tensor<16x32xi8>
-// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]} ins(%[[W]] : tensor<32x16xi8>) outs(%{{.*}} : tensor<16xi32>)
-// CHECK: arith.extsi
+// CHECK: ins(%{{.*}}, %[[SUMS]] : tensor<16x16xi32>, tensor<16xi32>)
 // CHECK: arith.muli %{{.*}}, %c128_i32 : i32
 // CHECK: linalg.matmul ins(%{{.*}}, %[[W]] : tensor<16x32xi8>, tensor<32x16xi8>) outs(%{{.*}} : tensor<16x16xi32>) -> tensor<16x16xi32>
 // CHECK: } -> tensor<3x1x16xi32>
@@ -167,11 +168,12 @@ func.func @int8_unsigned_weights(%a: tensor<16x32xi8>, %b: tensor<32x16xi8>, %in
 // im2col GEMM (M = 2 * 2 * 2 = 8 -> 16, K = 2 * 2 * 2 = 8 -> 32,
 // F = 3 -> 16) with the activation shifted and the accumulator corrected.
 // CHECK-LABEL: func.func @int8_conv
+// CHECK: arith.constant dense<[0, 68, 14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
 // CHECK-NOT: linalg.conv_2d
 // CHECK: arith.trunci %{{.*}} : i32 to i8
 // CHECK: arith.xori %{{.*}}, %c-128_i8 : i8
 // CHECK: } -> tensor<16x32xi8>
-// CHECK: iterator_types = ["reduction", "parallel"]} ins(%{{.*}} : tensor<32x16xi8>) outs(%{{.*}} : tensor<16xi32>)
+// CHECK: ins(%{{.*}}, %[[SUMS:.*]] : tensor<16x16xi32>, tensor<16xi32>)
 // CHECK: arith.muli %{{.*}}, %c128_i32 : i32
 // CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<16x32xi8>, tensor<32x16xi8>) outs(%{{.*}} : tensor<16x16xi32>)
 // CHECK-NOT: linalg.conv_2d

@@ -37,6 +37,10 @@
 //   C/D (16 x 8, f32 or s32), 4 elements c[0..3]:
 //       c[i] = C[g + 8 * (i / 2)][2 * t + i % 2].
 //
+// Upstream MLIR's convert-vector-to-gpu{use-nvgpu=true} emits the same
+// per-lane coordinates for m16n8k16 f16 and m16n8k32 i8 (pinned by
+// test/Backend/cuda/mma-sync-layout.mlir).
+//
 // nvgpu.mma.sync takes them as vector<4xPxT> (A), vector<2xPxT> (B) and
 // vector<2x2xTacc> (C), the outer index being the register (A, B) or the
 // row half (C); nvvm.mma.sync (bf16) takes each register as an i32 whose

@@ -2,7 +2,7 @@
 //
 // Expansions and polynomial approximations for transcendental functions;
 // the functions PTX has instructions for (sqrt, fabs, floor, ceil, trunc,
-// round-to-even, fma) become calls of the generic LLVM intrinsics, which
+// round-to-even, fma, copysign) become calls of the generic LLVM intrinsics, which
 // convert-gpu-to-nvvm leaves alone and the NVPTX backend selects natively.
 //
 //===----------------------------------------------------------------------===//
@@ -61,6 +61,10 @@ struct ApproximateMathPass
     patterns.add<MathToIntrinsic<math::TruncOp>>(ctx, "trunc");
     patterns.add<MathToIntrinsic<math::RoundEvenOp>>(ctx, "roundeven");
     patterns.add<MathToIntrinsic<math::FmaOp>>(ctx, "fma");
+    // The requantization of integer layers rounds with copysign: without
+    // this, convert-gpu-to-nvvm calls libdevice's __nv_copysignf, which
+    // ptxas cannot resolve unless libdevice was found (CUDA_HOME) and linked.
+    patterns.add<MathToIntrinsic<math::CopySignOp>>(ctx, "copysign");
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

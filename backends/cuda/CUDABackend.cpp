@@ -29,12 +29,26 @@ FailureOr<cuda::GEMMKernel> cuda::parseGEMMKernel(StringRef name) {
     return GEMMKernel::WMMA;
   if (name == "hopper")
     return GEMMKernel::Hopper;
+  if (name == "mma")
+    return GEMMKernel::MMASync;
   return failure();
 }
 
+/// The backend's own flags in TargetOptions::features.
+static constexpr llvm::StringLiteral kMMASyncFeature = "+mlc-mma-sync";
+static constexpr llvm::StringLiteral kBF16Feature = "+mlc-bf16";
+
+static bool hasFeature(StringRef features, StringRef feature) {
+  SmallVector<StringRef> list;
+  features.split(list, ',');
+  return llvm::is_contained(list, feature);
+}
+
 FailureOr<TargetOptions> cuda::getCUDATargetOptions(unsigned sm,
-                                                    GEMMKernel gemm) {
-  if (!llvm::is_contained(kSupportedSMs, sm))
+                                                    GEMMKernel gemm,
+                                                    StringRef mmaType) {
+  if (!llvm::is_contained(kSupportedSMs, sm) ||
+      (mmaType != "f16" && mmaType != "bf16"))
     return failure();
   if (gemm == GEMMKernel::Hopper && sm != 90)
     return failure();
@@ -46,6 +60,10 @@ FailureOr<TargetOptions> cuda::getCUDATargetOptions(unsigned sm,
   if (gemm == GEMMKernel::Hopper)
     options.cpu += "a";
   options.features = "+ptx80";
+  if (gemm == GEMMKernel::MMASync)
+    options.features += ("," + kMMASyncFeature).str();
+  if (mmaType == "bf16")
+    options.features += ("," + kBF16Feature).str();
   return options;
 }
 
@@ -88,9 +106,15 @@ public:
 
   void buildLoweringPipeline(OpPassManager &pm,
                              const TargetOptions &options) const override {
-    StringRef chip = options.cpu.empty() ? "sm_80" : options.cpu;
-    if (failed(cuda::buildCUDALoweringPipeline(pm, chip, "f16",
-                                               options.optLevel)))
+    // Both arms StringRefs: `cond ? "sm_80" : options.cpu` would be a
+    // temporary std::string, and `chip` would dangle.
+    StringRef chip =
+        options.cpu.empty() ? StringRef("sm_80") : StringRef(options.cpu);
+    StringRef mmaType =
+        hasFeature(options.features, kBF16Feature) ? "bf16" : "f16";
+    if (failed(cuda::buildCUDALoweringPipeline(
+            pm, chip, mmaType, options.optLevel,
+            hasFeature(options.features, kMMASyncFeature))))
       llvm::report_fatal_error("invalid built-in CUDA pipeline");
   }
 

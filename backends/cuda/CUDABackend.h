@@ -34,15 +34,22 @@ enum class GEMMKernel {
   WMMA,
   /// TMA + warpgroup MMA (wgmma), sm_90a only: the target becomes sm_90a.
   Hopper,
+  /// Warp-level mma.sync m16n8k16 (nvgpu), every SM, for f16 too.
+  MMASync,
 };
 
-/// Parses `--cuda-gemm`'s value: "wmma" or "hopper".
+/// Parses `--cuda-gemm`'s value: "wmma", "hopper" or "mma".
 mlir::FailureOr<GEMMKernel> parseGEMMKernel(llvm::StringRef name);
 
-/// Target options for `--cuda-sm=<sm>` (80, 86, 89 or 90) and the GEMM
-/// kernel; failure for another SM, or for the Hopper kernel below sm 90.
+/// Target options for `--cuda-sm=<sm>` (80, 86, 89 or 90), the GEMM kernel
+/// and the Tensor Core input type of f32 GEMMs (`mmaType`: f16 or bf16);
+/// failure for another SM, another type, or the Hopper kernel below sm 90.
+/// The GEMM kernel and type travel in `features` as the backend's own
+/// flags `+mlc-mma-sync` and `+mlc-bf16` (the CUDA pipeline sets the PTX
+/// features itself).
 mlir::FailureOr<TargetOptions>
-getCUDATargetOptions(unsigned sm, GEMMKernel gemm = GEMMKernel::WMMA);
+getCUDATargetOptions(unsigned sm, GEMMKernel gemm = GEMMKernel::WMMA,
+                     llvm::StringRef mmaType = "f16");
 
 /// The SM versions `--cuda-sm` accepts.
 llvm::ArrayRef<unsigned> getSupportedSMs();

@@ -43,9 +43,11 @@ mlir::gpu::LaunchOp createLaunch(
 void populateContractionToMMAPatterns(mlir::RewritePatternSet &patterns,
                                       mlir::Type mmaElementType);
 /// `sm`: the SM version (80, 86, 89, 90); on 90, large 2-D matmuls use
-/// the TMA + warpgroup-MMA kernel of HopperGEMM.cpp.
+/// the TMA + warpgroup-MMA kernel of HopperGEMM.cpp. bf16 and i8 matmuls
+/// use the mma.sync kernel of MMASyncGEMM.cpp, and so do f16 ones when
+/// `mmaSync` (else WMMA).
 void populateMMAToGPUPatterns(mlir::RewritePatternSet &patterns,
-                              unsigned sm = 80);
+                              unsigned sm = 80, bool mmaSync = false);
 
 /// Whether an M x N x K matmul fits the tiles of the Hopper GEMM kernel.
 bool isHopperGEMMShape(int64_t m, int64_t n, int64_t k);
@@ -57,6 +59,22 @@ bool isHopperGEMMShape(int64_t m, int64_t n, int64_t k);
 void buildHopperGEMM(mlir::OpBuilder &b, mlir::Location loc, mlir::Value a,
                      mlir::Value bm, mlir::Value c, int64_t m, int64_t n,
                      int64_t k);
+/// Whether the mma.sync kernel of MMASyncGEMM.cpp takes `input` x `input`
+/// -> `accumulator`: f16/bf16 -> f32 (m16n8k16) or i8 -> i32 (m16n8k32).
+bool isMMASyncType(mlir::Type input, mlir::Type accumulator);
+/// The K of one mma.sync step for `input`: 16 (f16, bf16) or 32 (i8).
+int64_t getMMASyncK(mlir::Type input);
+/// Whether an M x N x K matmul fits the mma.sync kernel: M, N multiples of
+/// 16, K of getMMASyncK(input).
+bool isMMASyncShape(mlir::Type input, int64_t m, int64_t n, int64_t k);
+/// Builds, at `b`'s insertion point, a `gpu.launch` computing `c` (M x N,
+/// f32 or i32, with a leading batch dimension when `batched`) += a * bm
+/// with warp-level mma.sync (64x64 block tiles, four warps, cp.async
+/// staging in workgroup memory).
+void buildMMASyncGEMM(mlir::OpBuilder &b, mlir::Location loc, mlir::Value a,
+                      mlir::Value bm, mlir::Value c, int64_t batch, int64_t m,
+                      int64_t n, int64_t k, bool batched);
+
 /// Whether `kernel` holds nvgpu warpgroup MMA ops (the Hopper GEMM).
 bool usesWarpgroupMMA(mlir::gpu::GPUFuncOp kernel);
 

@@ -21,7 +21,8 @@ using namespace mlir;
 
 std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
                                                StringRef mmaType,
-                                               unsigned optLevel) {
+                                               unsigned optLevel,
+                                               bool mmaSync) {
   // Contractions first: elementwise fusion propagates reshapes into
   // matmuls and turns them into generics that no longer match.
   unsigned sm = 80;
@@ -42,7 +43,8 @@ std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
       "canonicalize,cse,"
       "eliminate-empty-tensors,empty-tensor-to-alloc-tensor,"
       "one-shot-bufferize,buffer-deallocation-pipeline,"
-      "func.func(mlc-cuda-mma-to-gpu{{sm={2}},mlc-cuda-copy-to-linalg,"
+      "func.func(mlc-cuda-mma-to-gpu{{sm={2} mma-sync={3}},"
+      "mlc-cuda-copy-to-linalg,"
       "mlc-cuda-parallel-dims-first,"
       "convert-linalg-to-parallel-loops,mlc-cuda-map-to-gpu),"
       "mlc-cuda-host-entry,"
@@ -71,16 +73,17 @@ std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
       "reconcile-unrealized-casts,"
       "mlc-cuda-device-constants,mlc-emit-runtime-abi,"
       "mlc-cuda-rename-runtime-abi",
-      target, std::min(optLevel, 3u), sm);
+      target, std::min(optLevel, 3u), sm, mmaSync ? 1 : 0);
   return pipeline;
 }
 
 LogicalResult mlc::cuda::buildCUDALoweringPipeline(OpPassManager &pm,
                                                    StringRef chip,
                                                    StringRef mmaType,
-                                                   unsigned optLevel) {
-  return parsePassPipeline(getCUDALoweringPipeline(chip, mmaType, optLevel),
-                           pm);
+                                                   unsigned optLevel,
+                                                   bool mmaSync) {
+  return parsePassPipeline(
+      getCUDALoweringPipeline(chip, mmaType, optLevel, mmaSync), pm);
 }
 
 void mlc::cuda::registerCUDAPipeline() {
@@ -98,6 +101,12 @@ void mlc::cuda::registerCUDAPipeline() {
                        "multiples of 256x128x64 onto the TMA + wgmma kernel "
                        "(mlc-compile's --cuda-gemm=hopper)"),
         llvm::cl::init(false)};
+    Option<bool> mmaSync{
+        *this, "mma-sync",
+        llvm::cl::desc("Map f16 matmuls onto the mma.sync kernel instead of "
+                       "WMMA (mlc-compile's --cuda-gemm=mma; bf16 and i8 "
+                       "matmuls always use it)"),
+        llvm::cl::init(false)};
     Option<unsigned> optLevel{*this, "opt-level",
                               llvm::cl::desc("Optimization level 0-3"),
                               llvm::cl::init(2)};
@@ -112,7 +121,8 @@ void mlc::cuda::registerCUDAPipeline() {
         if (options.hopperGEMM && options.sm == 90)
           chip = "sm_90a";
         if (failed(buildCUDALoweringPipeline(pm, chip, options.mmaType,
-                                             options.optLevel)))
+                                             options.optLevel,
+                                             options.mmaSync)))
           llvm::report_fatal_error("invalid built-in CUDA pipeline");
       });
 }

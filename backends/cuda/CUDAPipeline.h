@@ -10,14 +10,18 @@ namespace mlc::cuda {
 
 /// The textual pipeline from linalg on tensors (entry exposed) to the LLVM
 /// dialect with the PTX embedded as a gpu.binary and the runtime ABI.
-/// `chip` is an NVPTX CPU ("sm_80"), `mmaType` f16 or bf16.
+/// `chip` is an NVPTX CPU ("sm_80"), `mmaType` f16 or bf16; `mmaSync` maps
+/// f16 matmuls onto the mma.sync kernel rather than WMMA (bf16 and i8 ones
+/// always use it).
 std::string getCUDALoweringPipeline(llvm::StringRef chip,
-                                    llvm::StringRef mmaType, unsigned optLevel);
+                                    llvm::StringRef mmaType, unsigned optLevel,
+                                    bool mmaSync = false);
 
 mlir::LogicalResult buildCUDALoweringPipeline(mlir::OpPassManager &pm,
                                               llvm::StringRef chip,
                                               llvm::StringRef mmaType,
-                                              unsigned optLevel);
+                                              unsigned optLevel,
+                                              bool mmaSync = false);
 
 } // namespace mlc::cuda
 

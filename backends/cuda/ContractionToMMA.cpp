@@ -6,6 +6,13 @@
 // (weights) are gathered, padded and converted at compile time, so the
 // artifact stores them in f16/bf16 and no kernel converts them per run.
 //
+// 8-bit contractions with i32 accumulation (the packed int8 x int8 -> i32
+// linalg.generic of mlc-lower-quant's integer layers) become i8 x i8 -> i32
+// matmuls with K padded to 32 (the mma.sync m16n8k32 step). The Tensor
+// Core type is s8 x s8: an unsigned (zero-extended) activation a is fed as
+// a - 128 (its bits with the top one flipped) and C is corrected by
+// 128 * sum_k B[k, n], which keeps the i32 result exact.
+//
 //===----------------------------------------------------------------------===//
 
 #include "CUDAPasses.h"
@@ -23,9 +30,12 @@ namespace mlc::cuda {
 using namespace mlir;
 using namespace mlc;
 
-static int64_t roundUp(int64_t v) {
-  return (v + cuda::kMMATile - 1) / cuda::kMMATile * cuda::kMMATile;
+static int64_t roundUp(int64_t v, int64_t multiple = cuda::kMMATile) {
+  return (v + multiple - 1) / multiple * multiple;
 }
+
+/// K of the 8-bit Tensor Core step (mma.sync m16n8k32).
+static constexpr int64_t kInt8TileK = 32;
 
 static bool isStaticF32(Value v) {
   auto type = dyn_cast<RankedTensorType>(v.getType());
@@ -77,7 +87,7 @@ static constexpr int64_t kMaxFoldedGather = int64_t(1) << 26;
 template <typename Body>
 static Value foldGather(OpBuilder &b, Location loc, Value source,
                         ArrayRef<int64_t> shape, Type elementType,
-                        Body &&body) {
+                        bool flipSign, Body &&body) {
   auto constant = source.getDefiningOp<arith::ConstantOp>();
   if (!constant)
     return {};
@@ -90,7 +100,7 @@ static Value foldGather(OpBuilder &b, Location loc, Value source,
       resultType.getNumElements() > 2 * attr.getNumElements() + 4096)
     return {};
   FailureOr<ConstTensor> input = ConstTensor::read(attr);
-  if (failed(input) || !input->isFloat())
+  if (failed(input) || input->isFloat() != isa<FloatType>(elementType))
     return {};
   ArrayRef<int64_t> sourceShape = input->type.getShape();
   SmallVector<int64_t> sourceStrides = getStrides(sourceShape);
@@ -105,7 +115,11 @@ static Value foldGather(OpBuilder &b, Location loc, Value source,
       int64_t offset = 0;
       for (auto [d, index] : llvm::enumerate(indices))
         offset += std::min(index, sourceShape[d] - 1) * sourceStrides[d];
-      result.floats[linear] = input->floats[offset];
+      if (input->isFloat())
+        result.floats[linear] = input->floats[offset];
+      else
+        result.ints[linear] = flipSign ? (input->ints[offset] & 0xFF) - 128
+                                       : input->ints[offset];
     }
     // Next multi-index, row-major.
     for (unsigned d = shape.size(); d-- > 0;) {
@@ -121,14 +135,17 @@ static Value foldGather(OpBuilder &b, Location loc, Value source,
 /// A tensor of `shape` x `elementType` whose element at `ivs` is
 /// `source[indices]` converted, where `body(ivs)` returns the in-bounds flag
 /// and fills `indices`; zero where the flag is false. Indices are clamped
-/// to the source so that the padding never reads out of bounds.
+/// to the source so that the padding never reads out of bounds. With
+/// `flipSign` (8-bit integers), the top bit of each element read is
+/// flipped: an unsigned u becomes the signed u - 128.
 template <typename Body>
 static Value buildGather(OpBuilder &b, Location loc, Value source,
                          ArrayRef<int64_t> shape, Type elementType,
-                         Body &&body) {
+                         Body &&body, bool flipSign = false) {
   if constexpr (std::is_invocable_v<Body &, ConstIndexMath &, ArrayRef<int64_t>,
                                     SmallVector<int64_t> &>)
-    if (Value folded = foldGather(b, loc, source, shape, elementType, body))
+    if (Value folded =
+            foldGather(b, loc, source, shape, elementType, flipSign, body))
       return folded;
   auto sourceType = cast<RankedTensorType>(source.getType());
   Value init = tensor::EmptyOp::create(b, loc, shape, elementType);
@@ -150,8 +167,15 @@ static Value buildGather(OpBuilder &b, Location loc, Value source,
                                          math.c(sourceType.getDimSize(d) - 1));
         Value value = tensor::ExtractOp::create(nb, nl, source, indices);
         Type sourceElement = sourceType.getElementType();
-        if (sourceElement != elementType)
+        if (sourceElement != elementType && isa<FloatType>(elementType))
           value = arith::TruncFOp::create(nb, nl, elementType, value);
+        else if (sourceElement != elementType)
+          value = arith::TruncIOp::create(nb, nl, elementType, value);
+        if (flipSign)
+          value = arith::XOrIOp::create(
+              nb, nl, value,
+              arith::ConstantOp::create(nb, nl, elementType,
+                                        nb.getIntegerAttr(elementType, 0x80)));
         Value zero = arith::ConstantOp::create(nb, nl, elementType,
                                                nb.getZeroAttr(elementType));
         if (inBounds)
@@ -167,6 +191,180 @@ struct Axis {
   SmallVector<unsigned> dims;
   int64_t size = 1;
 };
+
+/// Whether `op` is an 8-bit contraction with i32 accumulation: static i8
+/// inputs, each extended (extsi or extui) to i32 in the body, a static i32
+/// init. Returns, for each input, whether it is extended unsigned.
+static FailureOr<std::array<bool, 2>>
+matchInt8Contraction(linalg::LinalgOp op) {
+  auto isStatic = [](Value v, unsigned width) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    return type && type.hasStaticShape() &&
+           type.getElementType().isInteger(width);
+  };
+  if (!isStatic(op.getDpsInputs()[0], 8) ||
+      !isStatic(op.getDpsInputs()[1], 8) || !isStatic(op.getDpsInits()[0], 32))
+    return failure();
+  Block *body = op.getBlock();
+  std::array<bool, 2> isUnsigned{};
+  for (unsigned i = 0; i < 2; ++i) {
+    BlockArgument arg = body->getArgument(i);
+    if (!arg.hasOneUse())
+      return failure();
+    Operation *ext = *arg.getUsers().begin();
+    if (!isa<arith::ExtSIOp, arith::ExtUIOp>(ext) ||
+        !ext->getResult(0).getType().isInteger(32))
+      return failure();
+    isUnsigned[i] = isa<arith::ExtUIOp>(ext);
+  }
+  return isUnsigned;
+}
+
+/// The column sums sum_k `bm`[.., k, n] of a constant 8-bit (batch x) K x N
+/// matrix as an i32 constant of `sumShape`; null when `bm` is no constant.
+static Value foldColumnSums(OpBuilder &b, Location loc, Value bm,
+                            ArrayRef<int64_t> sumShape) {
+  auto constant = bm.getDefiningOp<arith::ConstantOp>();
+  auto attr = constant ? dyn_cast<ElementsAttr>(constant.getValue())
+                       : ElementsAttr();
+  if (!attr)
+    return {};
+  FailureOr<ConstTensor> weights = ConstTensor::read(attr);
+  if (failed(weights) || weights->isFloat())
+    return {};
+  auto bType = cast<RankedTensorType>(bm.getType());
+  int64_t nSize = bType.getShape().back();
+  int64_t matrixSize = bType.getShape().end()[-2] * nSize;
+  auto sumType = RankedTensorType::get(sumShape, b.getI32Type());
+  ConstTensor result = ConstTensor::zeros(sumType);
+  for (int64_t linear = 0; linear < weights->size(); ++linear)
+    result.ints[linear / matrixSize * nSize + linear % nSize] +=
+        weights->ints[linear];
+  return arith::ConstantOp::create(b, loc, sumType,
+                                   result.toAttr("mma_column_sums"));
+}
+
+/// `c` + 128 * sum_k sext(`bm`[.., k, n]), broadcast over the rows: the
+/// correction of an unsigned activation a fed to the Tensor Cores as the
+/// signed a - 128 (sum_k a b = sum_k (a - 128) b + 128 sum_k b). The sums
+/// of constant weights are computed at compile time, others by a kernel.
+static Value addUnsignedCorrection(OpBuilder &b, Location loc, Value bm,
+                                   Value c, bool batched) {
+  auto bType = cast<RankedTensorType>(bm.getType());
+  auto cType = cast<RankedTensorType>(c.getType());
+  Type i32 = b.getI32Type();
+  MLIRContext *ctx = b.getContext();
+  unsigned rank = cType.getRank();
+  // Column sums: (batch x) N.
+  SmallVector<int64_t> sumShape;
+  if (batched)
+    sumShape.push_back(bType.getDimSize(0));
+  sumShape.push_back(bType.getDimSize(rank - 1));
+  // Loops (batch,) k, n for the sums; (batch,) m, n for the addition.
+  SmallVector<AffineExpr> vectorDims;
+  if (batched)
+    vectorDims.push_back(getAffineDimExpr(0, ctx));
+  vectorDims.push_back(getAffineDimExpr(rank - 1, ctx));
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap columns = AffineMap::get(rank, 0, vectorDims, ctx);
+  Value sums = foldColumnSums(b, loc, bm, sumShape);
+  if (!sums) {
+    Value zero =
+        arith::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(0));
+    Value init = linalg::FillOp::create(
+                     b, loc, zero,
+                     ValueRange{tensor::EmptyOp::create(b, loc, sumShape, i32)})
+                     .getResult(0);
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    iterators[rank - 2] = utils::IteratorType::reduction;
+    sums = linalg::GenericOp::create(
+               b, loc, TypeRange{init.getType()}, ValueRange{bm},
+               ValueRange{init}, ArrayRef<AffineMap>{identity, columns},
+               iterators,
+               [&](OpBuilder &nb, Location nl, ValueRange args) {
+                 Value wide = arith::ExtSIOp::create(nb, nl, i32, args[0]);
+                 Value sum = arith::AddIOp::create(nb, nl, args[1], wide);
+                 linalg::YieldOp::create(nb, nl, sum);
+               })
+               .getResult(0);
+  }
+  Value init = tensor::EmptyOp::create(b, loc, cType.getShape(), i32);
+  SmallVector<utils::IteratorType> parallel(rank,
+                                            utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{cType}, ValueRange{c, sums}, ValueRange{init},
+             ArrayRef<AffineMap>{identity, columns, identity}, parallel,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value scaled = arith::MulIOp::create(
+                   nb, nl, args[1],
+                   arith::ConstantOp::create(nb, nl, i32,
+                                             nb.getI32IntegerAttr(128)));
+               Value sum = arith::AddIOp::create(nb, nl, args[0], scaled);
+               linalg::YieldOp::create(nb, nl, sum);
+             })
+      .getResult(0);
+}
+
+/// Whether the i32 tensor `v` holds widened 8-bit integers: an extsi/extui
+/// from i8 (on tensors, or as the whole body of an elementwise
+/// linalg.generic), possibly seen through transposes (the layout pass's).
+/// Returns whether the extension is unsigned.
+static FailureOr<bool> matchWidenedInt8(Value v) {
+  while (auto transpose = v.getDefiningOp<linalg::TransposeOp>())
+    v = transpose.getInput();
+  if (auto ext = v.getDefiningOp<arith::ExtUIOp>()) {
+    if (!getElementTypeOrSelf(ext.getIn().getType()).isInteger(8))
+      return failure();
+    return true;
+  }
+  if (auto ext = v.getDefiningOp<arith::ExtSIOp>()) {
+    if (!getElementTypeOrSelf(ext.getIn().getType()).isInteger(8))
+      return failure();
+    return false;
+  }
+  auto generic = v.getDefiningOp<linalg::GenericOp>();
+  if (!generic || generic.getNumDpsInputs() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return failure();
+  Block *body = generic.getBlock();
+  if (!getElementTypeOrSelf(generic.getDpsInputs()[0].getType())
+           .isInteger(8) ||
+      body->getOperations().size() != 2)
+    return failure();
+  Operation *ext = &body->front();
+  auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
+  if (!yield || yield.getNumOperands() != 1 ||
+      yield.getOperand(0) != ext->getResult(0) ||
+      ext->getOperand(0) != body->getArgument(0))
+    return failure();
+  if (isa<arith::ExtUIOp>(ext))
+    return true;
+  if (isa<arith::ExtSIOp>(ext))
+    return false;
+  return failure();
+}
+
+/// Whether `v` is a constant whose integers all fit in int8.
+static bool isInt8Constant(Value v) {
+  auto constant = v.getDefiningOp<arith::ConstantOp>();
+  if (!constant)
+    return false;
+  auto attr = dyn_cast<ElementsAttr>(constant.getValue());
+  if (!attr)
+    return false;
+  FailureOr<ConstTensor> tensor = ConstTensor::read(attr);
+  return succeeded(tensor) && !tensor->isFloat() &&
+         llvm::all_of(tensor->ints,
+                      [](int64_t x) { return x >= -128 && x <= 127; });
+}
+
+static bool isStaticI32(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  return type && type.hasStaticShape() && type.getElementType().isInteger(32);
+}
 
 namespace {
 /// Any contraction (named matmul, batch matmul, or a generic with a
@@ -184,8 +382,19 @@ struct ContractionToMMAPattern
     if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
         op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
       return rewriter.notifyMatchFailure(op, "not a tensor contraction");
-    if (!llvm::all_of(op->getOperands(), isStaticF32))
-      return rewriter.notifyMatchFailure(op, "not static f32");
+    // f32, or 8-bit integers accumulated in i32.
+    bool int8 = false, aUnsigned = false;
+    if (!llvm::all_of(op->getOperands(), isStaticF32)) {
+      FailureOr<std::array<bool, 2>> isUnsigned = matchInt8Contraction(op);
+      if (failed(isUnsigned))
+        return rewriter.notifyMatchFailure(op, "not static f32 or 8-bit");
+      // s8 x s8 on the Tensor Cores: an unsigned activation is shifted
+      // into s8 (and C corrected), unsigned weights are not handled.
+      if ((*isUnsigned)[1])
+        return rewriter.notifyMatchFailure(op, "unsigned 8-bit B operand");
+      int8 = true;
+      aUnsigned = (*isUnsigned)[0];
+    }
     FailureOr<linalg::ContractionDimensions> dims =
         linalg::inferContractionDims(op);
     if (failed(dims) || dims->m.empty() || dims->n.empty() ||
@@ -229,14 +438,16 @@ struct ContractionToMMAPattern
         flat = math.add(math.mul(flat, ranges[d]), loops[d]);
       return flat;
     };
-    // `operand` as a (batch x) rows x cols matrix, padded and converted.
+    // `operand` as a (batch x) rows x cols matrix, padded (rows and cols to
+    // multiples of `rowPad` and `colPad`) and converted.
     Location loc = op.getLoc();
     auto gather = [&](OpOperand *operand, const Axis &rows, const Axis &cols,
-                      Type type) {
+                      Type type, int64_t rowPad, int64_t colPad,
+                      bool flipSign) {
       SmallVector<int64_t> shape;
       if (batched)
         shape.push_back(batch.size);
-      shape.append({roundUp(rows.size), roundUp(cols.size)});
+      shape.append({roundUp(rows.size, rowPad), roundUp(cols.size, colPad)});
       AffineMap map = op.getMatchingIndexingMap(operand);
       return buildGather(
           rewriter, loc, operand->get(), shape, type,
@@ -255,8 +466,9 @@ struct ContractionToMMAPattern
                     math.c(cast<AffineConstantExpr>(expr).getValue()));
             }
             typename Math::Flag inBounds{};
-            auto bound = [&](typename Math::Index iv, int64_t size) {
-              if (size == roundUp(size))
+            auto bound = [&](typename Math::Index iv, int64_t size,
+                             int64_t pad) {
+              if (size == roundUp(size, pad))
                 return;
               auto lt = math.lt(iv, size);
               if (inBounds)
@@ -264,15 +476,23 @@ struct ContractionToMMAPattern
               else
                 inBounds = lt;
             };
-            bound(ivs[batched], rows.size);
-            bound(ivs[batched + 1], cols.size);
+            bound(ivs[batched], rows.size, rowPad);
+            bound(ivs[batched + 1], cols.size, colPad);
             return inBounds;
-          });
+          },
+          flipSign);
     };
-    Type f32 = rewriter.getF32Type();
-    Value a = gather(op.getDpsInputOperand(0), m, k, elementType);
-    Value b = gather(op.getDpsInputOperand(1), k, n, elementType);
-    Value c = gather(init, m, n, f32);
+    Type operandType = int8 ? rewriter.getI8Type() : elementType;
+    Type accType = int8 ? Type(rewriter.getI32Type()) : rewriter.getF32Type();
+    const int64_t tile = cuda::kMMATile;
+    const int64_t padK = int8 ? kInt8TileK : tile;
+    Value a = gather(op.getDpsInputOperand(0), m, k, operandType, tile, padK,
+                     aUnsigned);
+    Value b = gather(op.getDpsInputOperand(1), k, n, operandType, padK, tile,
+                     false);
+    Value c = gather(init, m, n, accType, tile, tile, false);
+    if (aUnsigned)
+      c = addUnsignedCorrection(rewriter, loc, b, c, batched);
     Value product;
     if (batched)
       product = linalg::BatchMatmulOp::create(rewriter, loc,
@@ -285,7 +505,7 @@ struct ContractionToMMAPattern
                     .getResult(0);
     auto outType = cast<RankedTensorType>(init->get().getType());
     Value result = buildGather(
-        rewriter, loc, product, outType.getShape(), f32,
+        rewriter, loc, product, outType.getShape(), accType,
         [&](IndexMath &math, ValueRange ivs, SmallVectorImpl<Value> &indices) {
           SmallVector<Value> loops(numLoops, Value());
           for (auto [i, expr] : llvm::enumerate(outMap.getResults()))
@@ -313,8 +533,23 @@ struct ConvToMMA : OpRewritePattern<linalg::Conv2DNhwcFhwcOp> {
       return rewriter.notifyMatchFailure(op, "not on tensors");
     Value input = op.getDpsInputs()[0], filter = op.getDpsInputs()[1];
     Value init = op.getDpsInits()[0];
-    if (!isStaticF32(input) || !isStaticF32(filter) || !isStaticF32(init))
-      return rewriter.notifyMatchFailure(op, "not static f32");
+    // f32, or an i32 convolution of widened 8-bit activations by constant
+    // weights within int8 (what mlc-lower-quant's convolutions become in
+    // NHWC): then an i8 x i8 -> i32 GEMM with K padded to 32.
+    bool int8 = false, aUnsigned = false;
+    if (!isStaticF32(input) || !isStaticF32(filter) || !isStaticF32(init)) {
+      FailureOr<bool> widened = failure();
+      if (isStaticI32(input) && isStaticI32(filter) && isStaticI32(init) &&
+          isInt8Constant(filter))
+        widened = matchWidenedInt8(input);
+      if (failed(widened))
+        return rewriter.notifyMatchFailure(
+            op, "not static f32 or widened 8-bit by int8 constants");
+      int8 = true;
+      aUnsigned = *widened;
+    }
+    Type gemmType = int8 ? Type(rewriter.getI8Type()) : elementType;
+    const int64_t padK = int8 ? kInt8TileK : cuda::kMMATile;
     Location loc = op.getLoc();
     auto outType = cast<RankedTensorType>(init.getType());
     auto filterType = cast<RankedTensorType>(filter.getType());
@@ -335,7 +570,7 @@ struct ConvToMMA : OpRewritePattern<linalg::Conv2DNhwcFhwcOp> {
                                         math.rem(r, channels)};
     };
     Value a = buildGather(
-        rewriter, loc, input, {roundUp(m), roundUp(k)}, elementType,
+        rewriter, loc, input, {roundUp(m), roundUp(k, padK)}, gemmType,
         [&](IndexMath &math, ValueRange ivs, SmallVectorImpl<Value> &indices) {
           Value r = math.rem(ivs[0], ohw);
           Value oh = math.div(r, ow), owIndex = math.rem(r, ow);
@@ -347,9 +582,11 @@ struct ConvToMMA : OpRewritePattern<linalg::Conv2DNhwcFhwcOp> {
                         math.mul(fw, dilations[1])),
                c});
           return math.both(math.lt(ivs[0], m), math.lt(ivs[1], k));
-        });
+        },
+        aUnsigned);
     Value b = buildGather(
-        rewriter, loc, filter, {roundUp(k), roundUp(features)}, elementType,
+        rewriter, loc, filter, {roundUp(k, padK), roundUp(features)},
+        gemmType,
         [&](auto &math, auto ivs, auto &indices)
             -> typename std::decay_t<decltype(math)>::Flag {
           auto [fh, fw, c] = splitK(math, ivs[0]);
@@ -372,6 +609,8 @@ struct ConvToMMA : OpRewritePattern<linalg::Conv2DNhwcFhwcOp> {
           indices.append({n, oh, owIndex, ivs[1]});
           return math.both(math.lt(ivs[0], m), math.lt(ivs[1], features));
         });
+    if (aUnsigned)
+      c = addUnsignedCorrection(rewriter, loc, b, c, /*batched=*/false);
     Value product =
         linalg::MatmulOp::create(rewriter, loc, TypeRange{c.getType()},
                                  ValueRange{a, b}, ValueRange{c})

@@ -1,8 +1,10 @@
 //===- MMAToGPU.cpp - Padded f16 matmuls to Tensor Core kernels -----------===//
 //
-// Each linalg.matmul / linalg.batch_matmul on memrefs with f16 or bf16
-// inputs, an f32 accumulator and tile-multiple dimensions becomes a
-// gpu.launch whose warps compute 16x16 output tiles with WMMA.
+// Each linalg.matmul / linalg.batch_matmul on memrefs with f16 inputs, an
+// f32 accumulator and tile-multiple dimensions becomes a gpu.launch whose
+// warps compute 16x16 output tiles with WMMA; bf16 -> f32 and i8 -> i32
+// ones (and f16 ones with mma-sync=1) become the mma.sync kernel of
+// MMASyncGEMM.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -173,8 +175,8 @@ static void buildStagedKernel(OpBuilder &b, Location loc, Value a, Value bm,
 namespace {
 template <typename OpTy>
 struct MatmulToWMMA : OpRewritePattern<OpTy> {
-  MatmulToWMMA(MLIRContext *ctx, unsigned sm)
-      : OpRewritePattern<OpTy>(ctx), sm(sm) {}
+  MatmulToWMMA(MLIRContext *ctx, unsigned sm, bool mmaSync)
+      : OpRewritePattern<OpTy>(ctx), sm(sm), mmaSync(mmaSync) {}
 
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
@@ -187,6 +189,8 @@ struct MatmulToWMMA : OpRewritePattern<OpTy> {
       return failure();
     Type inType = aType.getElementType();
     if (succeeded(matchHopper(op, a, b, c, rewriter)))
+      return success();
+    if (succeeded(matchMMASync(op, a, b, c, rewriter)))
       return success();
     if (!inType.isF16() || !isTileable(a, inType) ||
         !isTileable(b, inType) || !isTileable(c, rewriter.getF32Type()))
@@ -275,14 +279,40 @@ private:
     return success();
   }
 
+  /// bf16 and i8 matmuls (which WMMA cannot take), and f16 ones with
+  /// `mmaSync` (--cuda-gemm=mma), become the mma.sync kernel.
+  LogicalResult matchMMASync(OpTy op, Value a, Value b, Value c,
+                             PatternRewriter &rewriter) const {
+    Type inType = cast<MemRefType>(a.getType()).getElementType();
+    auto cType = dyn_cast<MemRefType>(c.getType());
+    if (!cType || !cuda::isMMASyncType(inType, cType.getElementType()) ||
+        (inType.isF16() && !mmaSync))
+      return failure();
+    if (!isTileable(a, inType) || !isTileable(b, inType) ||
+        !isTileable(c, cType.getElementType()))
+      return failure();
+    bool batched = cType.getRank() == 3;
+    int64_t batch = batched ? cType.getDimSize(0) : 1;
+    int64_t m = cType.getDimSize(batched), n = cType.getDimSize(batched + 1);
+    int64_t k = cast<MemRefType>(a.getType()).getDimSize(batched + 1);
+    if (!cuda::isMMASyncShape(inType, m, n, k) || batch > 65535)
+      return failure();
+    cuda::buildMMASyncGEMM(rewriter, op.getLoc(), a, b, c, batch, m, n, k,
+                           batched);
+    rewriter.eraseOp(op);
+    return success();
+  }
+
   unsigned sm;
+  bool mmaSync;
 };
 } // namespace
 
 void cuda::populateMMAToGPUPatterns(RewritePatternSet &patterns,
-                                    unsigned sm) {
+                                    unsigned sm, bool mmaSync) {
   patterns.add<MatmulToWMMA<linalg::MatmulOp>,
-               MatmulToWMMA<linalg::BatchMatmulOp>>(patterns.getContext(), sm);
+               MatmulToWMMA<linalg::BatchMatmulOp>>(patterns.getContext(), sm,
+                                                    mmaSync);
 }
 
 namespace {
@@ -291,7 +321,7 @@ struct MMAToGPUPass : cuda::impl::MMAToGPUBase<MMAToGPUPass> {
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    cuda::populateMMAToGPUPatterns(patterns, sm);
+    cuda::populateMMAToGPUPatterns(patterns, sm, mmaSync);
     // The launches hold constants that must stay inside them.
     GreedyRewriteConfig config;
     config.enableFolding(false);

@@ -24,6 +24,17 @@ def ContractionToMMA : Pass<"mlc-cuda-contraction-to-mma", "mlir::func::FuncOp">
     original shape (gathers rather than reshapes, which elementwise fusion
     would propagate into the matmul).
 
+    8-bit contractions with i32 accumulation (static i8 inputs each
+    extended to i32 in the body: the packed int8 GEMM `linalg.generic` of
+    mlc-lower-quant's integer layers) become `i8 x i8 -> i32` matmuls with
+    M, N padded to 16 and K to 32 (mma.sync m16n8k32). A zero-extended
+    (unsigned) A operand is fed as the signed a - 128 (top bit flipped in
+    the gather) and the accumulator gets 128 * sum_k B[k, n]; a
+    zero-extended B operand is not handled (left as it is). Likewise an
+    i32 `linalg.conv_2d_nhwc_fhwc` whose input is widened from i8 (extsi /
+    extui, seen through transposes) and whose filter is a constant within
+    int8 (mlc-lower-quant's convolutions in NHWC) becomes an i8 im2col GEMM.
+
     ```mlir
     %r = linalg.matmul ins(%a, %b : tensor<20x30xf32>, tensor<30x40xf32>)
                        outs(%c : tensor<20x40xf32>) -> tensor<20x40xf32>
@@ -59,7 +70,17 @@ def MMAToGPU : Pass<"mlc-cuda-mma-to-gpu", "mlir::func::FuncOp"> {
     instead, staging each 64x16 A tile and 16x64 B tile in workgroup
     memory with asynchronous copies (`nvgpu.device_async_copy`, i.e.
     `cp.async`, sm_80 and up) before the warps read their fragments from
-    there. Other matmuls are left alone (they become ordinary kernels).
+    there.
+
+    bf16 x bf16 -> f32 matmuls (which the gpu dialect's WMMA ops cannot
+    take) and i8 x i8 -> i32 ones (K a multiple of 32), and f16 ones with
+    `mma-sync=1`, become the warp-level `mma.sync` kernel instead
+    (MMASyncGEMM.cpp): 64x64 block tiles of four warps, each warp 2 x 4
+    MMA tiles of m16n8k16 (16-bit) or m16n8k32 (8-bit), A/B tiles staged
+    with `cp.async`, fragments read per lane from workgroup memory;
+    `nvgpu.mma.sync` for f16 and i8, `nvvm.mma.sync` for bf16. M and N need
+    only be multiples of 16 (edge blocks are masked).
+    Other matmuls are left alone (they become ordinary kernels).
 
     ```mlir
     linalg.matmul ins(%a, %b : memref<32x64xf16>, memref<64x48xf16>)
@@ -74,7 +95,10 @@ def MMAToGPU : Pass<"mlc-cuda-mma-to-gpu", "mlir::func::FuncOp"> {
   }];
   let options = [
     Option<"sm", "sm", "unsigned", "80",
-           "SM version; 90 maps large 2-D matmuls onto the TMA + wgmma kernel">
+           "SM version; 90 maps large 2-D matmuls onto the TMA + wgmma kernel">,
+    Option<"mmaSync", "mma-sync", "bool", "false",
+           "Map f16 matmuls onto the mma.sync kernel instead of WMMA (bf16 "
+           "and i8 ones always use it)">
   ];
   let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::scf::SCFDialect",
                            "mlir::arith::ArithDialect",

@@ -1,7 +1,7 @@
 //===- mlc-compile.cpp - ONNX model to native artifact in one process -----===//
 //
 //   mlc-compile MODEL.onnx -o OUT.so [--target=host|x86_64|aarch64|cuda|BACKEND]
-//               [--cuda-sm=80|86|89|90] [--cuda-gemm=wmma|hopper]
+//               [--cuda-sm=80|86|89|90] [--cuda-gemm=wmma|hopper|mma]
 //               [-O0..-O3] [--emit=mlir|llvm|asm|obj|so]
 //               [--layout=auto|nchw|nhwc] [--load-backend-plugin=PATH.so ...]
 //               [--mlc-print-partition] [--cpu=NAME] [--mattr=+F,...]
@@ -54,10 +54,12 @@ static cl::opt<unsigned>
 static cl::opt<std::string> cudaGEMM(
     "cuda-gemm",
     cl::desc("GEMM kernel for --target=cuda: wmma (default; WMMA "
-             "m16n16k16, every SM) or hopper (--cuda-sm=90 only: PTX for "
+             "m16n16k16, every SM), hopper (--cuda-sm=90 only: PTX for "
              "sm_90a, matmuls in multiples of 256x128x64 on the TMA + wgmma "
-             "kernel, the others on WMMA)"),
-    cl::value_desc("wmma|hopper"), cl::init("wmma"), cl::cat(category));
+             "kernel, the others on WMMA) or mma (warp-level mma.sync "
+             "m16n8k16 for f16 GEMMs too; bf16 and int8 GEMMs always use "
+             "it)"),
+    cl::value_desc("wmma|hopper|mma"), cl::init("wmma"), cl::cat(category));
 static cl::opt<std::string>
     cpuName("cpu",
             cl::desc("CPU of the CPU backend's target (LLVM name, e.g. "
@@ -218,7 +220,7 @@ int main(int argc, char **argv) {
     if (mlir::failed(gemm)) {
       WithColor::error(errs(), "mlc-compile")
           << "unknown --cuda-gemm '" << cudaGEMM
-          << "' (expected wmma or hopper)\n";
+          << "' (expected wmma, hopper or mma)\n";
       return 1;
     }
     if (*gemm == mlc::cuda::GEMMKernel::Hopper && cudaSM != 90) {
@@ -227,7 +229,10 @@ int main(int argc, char **argv) {
              "sm_90a instructions)\n";
       return 1;
     }
-    targetOptions = mlc::cuda::getCUDATargetOptions(cudaSM, *gemm);
+    // --quantize=bf16: the GEMMs take bf16 operands (mma.sync) with f32
+    // accumulation; the rest of the graph stays f32.
+    targetOptions = mlc::cuda::getCUDATargetOptions(
+        cudaSM, *gemm, quantize == "bf16" ? "bf16" : "f16");
     if (mlir::failed(targetOptions)) {
       WithColor::error(errs(), "mlc-compile")
           << "unsupported --cuda-sm=" << cudaSM
@@ -253,6 +258,10 @@ int main(int argc, char **argv) {
   mlc::CompileOptions options;
   if (!getQuantizeOptions(options.quantize, options.halfPrecision))
     return 1;
+  // The CUDA backend takes bf16 as its GEMMs' input type (above), not as a
+  // graph conversion.
+  if (backendName == "cuda" && options.halfPrecision == "bf16")
+    options.halfPrecision.clear();
   options.lowerQuant = lowerQuant;
   options.layout = layout;
   options.inputPath = inputPath;

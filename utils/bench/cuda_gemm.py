@@ -34,6 +34,8 @@ the model `--write-model` writes), e.g. on a GPU machine without MLC.
 `--cuda-gemm hopper` (with `--sm 90`) compiles with `mlc-compile
 --cuda-gemm=hopper`: PTX for sm_90a, the GEMM on the TMA + wgmma kernel
 instead of WMMA (N a multiple of 256).
+`--cuda-gemm mma` (any SM) puts the f16 GEMM on the warp-level mma.sync
+kernel instead of WMMA.
 """
 import argparse
 import ctypes
@@ -94,7 +96,7 @@ def main() -> int:
     parser.add_argument("--mlc-compile", default="build/bin/mlc-compile")
     parser.add_argument("--n", type=int, default=4096)
     parser.add_argument("--sm", type=int, default=80, choices=[80, 86, 89, 90])
-    parser.add_argument("--cuda-gemm", choices=["wmma", "hopper"],
+    parser.add_argument("--cuda-gemm", choices=["wmma", "hopper", "mma"],
                         default="wmma",
                         help="GEMM kernel (mlc-compile --cuda-gemm); hopper "
                         "needs --sm 90")

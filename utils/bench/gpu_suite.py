@@ -7,10 +7,11 @@ Two steps, so that the GPU machine needs only Python, numpy and the driver
   prepare (where MLC is built):
       gpu_suite.py prepare DIR --sm 90 [--mlc-compile PATH]
           [--model NAME=MODEL.onnx ...] [--gemm N ...] [--gemm-type f16|f32]
-          [--cuda-gemm wmma|hopper] [--rtol 1e-2] [--atol 1e-3] [--seed 0]
+          [--cuda-gemm wmma|hopper|mma] [--rtol 1e-2] [--atol 1e-3] [--seed 0]
     compiles every model with `mlc-compile --target=cuda --cuda-sm=SM
     --cuda-gemm=KERNEL` (hopper: sm_90a PTX, matmuls in multiples of
-    256x128x64 on the TMA + wgmma kernel; needs --sm 90) into
+    256x128x64 on the TMA + wgmma kernel; needs --sm 90; mma: f16 GEMMs on
+    the warp-level mma.sync kernel) into
     DIR/NAME.so, computes onnxruntime's CPU outputs on seeded random inputs
     (numpy's legacy RandomState, the same stream on every machine) into
     DIR/NAME.out<i>.npy, compiles an N x N x N MatMul per --gemm, and writes
@@ -290,7 +291,7 @@ def main():
     p.add_argument("--model", action="append", default=[])
     p.add_argument("--gemm", type=int, action="append", default=[])
     p.add_argument("--gemm-type", choices=["f16", "f32"], default="f32")
-    p.add_argument("--cuda-gemm", choices=["wmma", "hopper"], default="wmma",
+    p.add_argument("--cuda-gemm", choices=["wmma", "hopper", "mma"], default="wmma",
                    help="GEMM kernel (mlc-compile --cuda-gemm); hopper needs "
                    "--sm 90")
     p.add_argument("--rtol", type=float, default=1e-2)

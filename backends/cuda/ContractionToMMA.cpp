@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CUDAPasses.h"
+#include "IndexMath.h"
 
 #include "mlc/Dialect/MLC/Transforms/ConstantUtils.h"
 
@@ -43,25 +44,10 @@ static bool isStaticF32(Value v) {
 }
 
 namespace {
-/// Builds index arithmetic inside a generic body. A gather's index function
-/// is written once against this interface and also run on integers
-/// (ConstIndexMath) to fold gathers of constants.
-struct IndexMath {
-  using Index = Value;
-  /// The in-bounds flag; null means always in bounds.
-  using Flag = Value;
-  OpBuilder &b;
-  Location loc;
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value mul(Value x, int64_t v) { return arith::MulIOp::create(b, loc, x, c(v)); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value div(Value x, int64_t v) { return arith::DivUIOp::create(b, loc, x, c(v)); }
-  Value rem(Value x, int64_t v) { return arith::RemUIOp::create(b, loc, x, c(v)); }
-  Value lt(Value x, int64_t v) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, c(v));
-  }
-  Value both(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
-};
+/// Index functions of gathers are written once against cuda::IndexMath's
+/// interface (IndexMath.h) and also run on integers by ConstIndexMath, to
+/// fold gathers of constants.
+using cuda::IndexMath;
 
 /// The same index arithmetic evaluated at compile time.
 struct ConstIndexMath {

@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CUDAPasses.h"
+#include "IndexMath.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
@@ -106,23 +107,7 @@ void cuda::buildHopperGEMM(OpBuilder &b, Location loc, Value a, Value bm,
       arith::ConstantIntOp::create(b, loc, kSharedBytes, 32));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
-  auto c0 = [&](int64_t v) { return cst(b, v); };
-  auto mul = [&](Value x, int64_t v) -> Value {
-    return arith::MulIOp::create(b, loc, x, c0(v));
-  };
-  auto add = [&](Value x, Value y) -> Value {
-    return arith::AddIOp::create(b, loc, x, y);
-  };
-  auto addc = [&](Value x, int64_t v) -> Value { return add(x, c0(v)); };
-  auto div = [&](Value x, int64_t v) -> Value {
-    return arith::DivUIOp::create(b, loc, x, c0(v));
-  };
-  auto rem = [&](Value x, int64_t v) -> Value {
-    return arith::RemUIOp::create(b, loc, x, c0(v));
-  };
-  auto eq = [&](Value x, int64_t v) -> Value {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, c0(v));
-  };
+  cuda::IndexMath im{b, loc};
   auto ifThen = [&](Value cond, function_ref<void()> body) {
     auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
     OpBuilder::InsertionGuard ifGuard(b);
@@ -131,9 +116,9 @@ void cuda::buildHopperGEMM(OpBuilder &b, Location loc, Value a, Value bm,
   };
   // Parity of the phase that round `iv / kStages` of a stage waits for.
   auto parity = [&](Value iv, bool flip) -> Value {
-    Value bit = rem(div(iv, kStages), 2);
-    Value isOdd = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
-                                        bit, c0(0));
+    Value bit = im.rem(im.div(iv, kStages), 2);
+    Value isOdd =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, bit, im.c(0));
     if (!flip)
       return isOdd;
     Value one = arith::ConstantIntOp::create(b, loc, 1, 1);
@@ -147,9 +132,9 @@ void cuda::buildHopperGEMM(OpBuilder &b, Location loc, Value a, Value bm,
   Value aMap = toMap(aMapPtr, aMapType);
   Value bMap = toMap(bMapPtr, bMapType);
   Value tid = launch.getThreadIds().x;
-  Value warpgroup = div(tid, kWarpgroup);
-  Value rowBase = mul(launch.getBlockIds().y, kTileM);
-  Value colBase = mul(launch.getBlockIds().x, kTileN);
+  Value warpgroup = im.div(tid, kWarpgroup);
+  Value rowBase = im.mul(launch.getBlockIds().y, kTileM);
+  Value colBase = im.mul(launch.getBlockIds().x, kTileN);
   Value shared = gpu::DynamicSharedMemoryOp::create(
       b, loc, sharedType({ShapedType::kDynamic}, b.getI8Type()));
   auto view = [&](MemRefType type, Value byteOffset) -> Value {
@@ -160,72 +145,72 @@ void cuda::buildHopperGEMM(OpBuilder &b, Location loc, Value a, Value bm,
       nvgpu::MBarrierGroupType::get(ctx, workgroup, kStages);
   Value full = nvgpu::MBarrierCreateOp::create(b, loc, barrierType);
   Value empty = nvgpu::MBarrierCreateOp::create(b, loc, barrierType);
-  ifThen(eq(tid, 0), [&] {
+  ifThen(im.eq(tid, 0), [&] {
     for (int64_t s = 0; s < kStages; ++s) {
-      nvgpu::MBarrierInitOp::create(b, loc, full, c0(1), c0(s), Value());
-      nvgpu::MBarrierInitOp::create(b, loc, empty, c0(kConsumers), c0(s),
+      nvgpu::MBarrierInitOp::create(b, loc, full, im.c(1), im.c(s), Value());
+      nvgpu::MBarrierInitOp::create(b, loc, empty, im.c(kConsumers), im.c(s),
                                     Value());
     }
     nvgpu::TmaPrefetchOp::create(b, loc, aMap, Value());
     nvgpu::TmaPrefetchOp::create(b, loc, bMap, Value());
   });
   gpu::BarrierOp::create(b, loc);
-  Value ticks = c0(10000000);
+  Value ticks = im.c(10000000);
   int64_t kSteps = k / kTileK;
 
   // Producer.
-  ifThen(eq(warpgroup, kConsumers), [&] {
+  ifThen(im.eq(warpgroup, kConsumers), [&] {
     NVVM::SetMaxRegisterOp::create(b, loc, kProducerRegisters,
                                    NVVM::SetMaxRegisterAction::decrease);
-    ifThen(eq(tid, kConsumers * kWarpgroup), [&] {
-      auto loop = scf::ForOp::create(b, loc, c0(0), c0(kSteps), c0(1));
+    ifThen(im.eq(tid, kConsumers * kWarpgroup), [&] {
+      auto loop = scf::ForOp::create(b, loc, im.c(0), im.c(kSteps), im.c(1));
       OpBuilder::InsertionGuard loopGuard(b);
       b.setInsertionPointToStart(loop.getBody());
       Value iv = loop.getInductionVar();
-      Value stage = rem(iv, kStages);
+      Value stage = im.rem(iv, kStages);
       nvgpu::MBarrierTryWaitParityOp::create(b, loc, empty, parity(iv, true),
                                              ticks, stage);
-      nvgpu::MBarrierArriveExpectTxOp::create(b, loc, full, c0(kStageBytes),
+      nvgpu::MBarrierArriveExpectTxOp::create(b, loc, full, im.c(kStageBytes),
                                               stage, Value());
-      Value base = mul(stage, kStageBytes);
-      Value kOffset = mul(iv, kTileK);
+      Value base = im.mul(stage, kStageBytes);
+      Value kOffset = im.mul(iv, kTileK);
       for (int64_t i = 0; i < 2; ++i)
         nvgpu::TmaAsyncLoadOp::create(
-            b, loc, view(aBoxType, addc(base, i * kABoxBytes)), full, aMap,
-            ValueRange{kOffset, addc(rowBase, i * kBoxA)}, stage, Value(),
+            b, loc, view(aBoxType, im.addc(base, i * kABoxBytes)), full, aMap,
+            ValueRange{kOffset, im.addc(rowBase, i * kBoxA)}, stage, Value(),
             Value());
       for (int64_t i = 0; i < 2; ++i)
         nvgpu::TmaAsyncLoadOp::create(
             b, loc,
-            view(bBoxType, addc(base, 2 * kABoxBytes + i * kBBoxBytes)), full,
-            bMap, ValueRange{addc(colBase, i * kBoxB), kOffset}, stage,
+            view(bBoxType, im.addc(base, 2 * kABoxBytes + i * kBBoxBytes)),
+            full, bMap, ValueRange{im.addc(colBase, i * kBoxB), kOffset}, stage,
             Value(), Value());
     });
   });
 
   // Consumers.
-  Value isConsumer = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::ult, warpgroup, c0(kConsumers));
+  Value isConsumer = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                           warpgroup, im.c(kConsumers));
   ifThen(isConsumer, [&] {
     NVVM::SetMaxRegisterOp::create(b, loc, kConsumerRegisters,
                                    NVVM::SetMaxRegisterAction::increase);
     auto accType = nvgpu::WarpgroupAccumulatorType::get(
         ctx, VectorType::get({kBoxA, kTileN}, b.getF32Type()));
     Value init = nvgpu::WarpgroupMmaInitAccumulatorOp::create(b, loc, accType);
-    Value isLeader = eq(rem(tid, kWarpgroup), 0);
-    Value aOffset = mul(warpgroup, kABoxBytes);
+    Value isLeader = im.eq(im.rem(tid, kWarpgroup), 0);
+    Value aOffset = im.mul(warpgroup, kABoxBytes);
     auto loop = scf::ForOp::create(
-        b, loc, c0(0), c0(kSteps), c0(1), ValueRange{init},
+        b, loc, im.c(0), im.c(kSteps), im.c(1), ValueRange{init},
         [&](OpBuilder &lb, Location, Value iv, ValueRange iter) {
           OpBuilder::InsertionGuard loopGuard(b);
           b.setInsertionPoint(lb.getInsertionBlock(), lb.getInsertionPoint());
-          Value stage = rem(iv, kStages);
+          Value stage = im.rem(iv, kStages);
           nvgpu::MBarrierTryWaitParityOp::create(b, loc, full,
                                                  parity(iv, false), ticks,
                                                  stage);
-          Value base = mul(stage, kStageBytes);
-          Value aTile = view(aBoxType, add(base, aOffset));
-          Value bTile = view(bTileType, addc(base, 2 * kABoxBytes));
+          Value base = im.mul(stage, kStageBytes);
+          Value aTile = view(aBoxType, im.add(base, aOffset));
+          Value bTile = view(bTileType, im.addc(base, 2 * kABoxBytes));
           Value aDesc = nvgpu::WarpgroupGenerateDescriptorOp::create(
               b, loc, nvgpu::WarpgroupMatrixDescriptorType::get(ctx, aBoxType),
               aTile, aMap);
@@ -240,9 +225,9 @@ void cuda::buildHopperGEMM(OpBuilder &b, Location loc, Value a, Value bm,
               /*transposeA=*/UnitAttr(), /*transposeB=*/b.getUnitAttr(),
               iter[0]);
           Value notFirst = arith::CmpIOp::create(
-              b, loc, arith::CmpIPredicate::ne, iv, c0(0));
+              b, loc, arith::CmpIPredicate::ne, iv, im.c(0));
           ifThen(arith::AndIOp::create(b, loc, notFirst, isLeader), [&] {
-            Value previous = rem(addc(iv, kStages - 1), kStages);
+            Value previous = im.rem(im.addc(iv, kStages - 1), kStages);
             nvgpu::MBarrierArriveOp::create(
                 b, loc, nvgpu::MBarrierTokenType::get(ctx), empty, previous);
           });
@@ -259,23 +244,23 @@ void cuda::buildHopperGEMM(OpBuilder &b, Location loc, Value a, Value bm,
                               NVVM::BarrierReductionAttr(), Value());
     };
     consumerBarrier();
-    Value accTile = view(accTileType, mul(warpgroup, kAccBytes));
+    Value accTile = view(accTileType, im.mul(warpgroup, kAccBytes));
     nvgpu::WarpgroupMmaStoreOp::create(b, loc, loop.getResult(0), accTile);
     consumerBarrier();
     // C[rows of this warpgroup] += staged accumulators: each warp adds
     // one 128-column row per step, 4 floats a thread.
-    Value lane = rem(tid, kWarpgroup);
-    Value col = mul(rem(lane, 32), 4);
-    Value globalRow0 = add(rowBase, mul(warpgroup, kBoxA));
-    Value globalCol = add(colBase, col);
-    auto rows = scf::ForOp::create(b, loc, div(lane, 32), c0(kBoxA),
-                                   c0(kWarpgroup / 32));
+    Value lane = im.rem(tid, kWarpgroup);
+    Value col = im.mul(im.rem(lane, 32), 4);
+    Value globalRow0 = im.add(rowBase, im.mul(warpgroup, kBoxA));
+    Value globalCol = im.add(colBase, col);
+    auto rows = scf::ForOp::create(b, loc, im.div(lane, 32), im.c(kBoxA),
+                                   im.c(kWarpgroup / 32));
     OpBuilder::InsertionGuard rowsGuard(b);
     b.setInsertionPointToStart(rows.getBody());
     Value r = rows.getInductionVar();
-    Value globalRow = add(globalRow0, r);
+    Value globalRow = im.add(globalRow0, r);
     for (int64_t e = 0; e < 4; ++e) {
-      Value sharedCol = addc(col, e), cCol = addc(globalCol, e);
+      Value sharedCol = im.addc(col, e), cCol = im.addc(globalCol, e);
       Value staged =
           memref::LoadOp::create(b, loc, accTile, ValueRange{r, sharedCol});
       Value old = memref::LoadOp::create(b, loc, c, ValueRange{globalRow, cCol});

@@ -50,6 +50,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CUDAPasses.h"
+#include "IndexMath.h"
 
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -122,26 +123,7 @@ void cuda::buildMMASyncGEMM(OpBuilder &b, Location loc, Value a, Value bm,
       /*asyncTokenType=*/nullptr, ValueRange{}, TypeRange{sAType, sBType});
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
-  auto cst = [&](int64_t v) { return c0(b, v); };
-  auto mul = [&](Value x, int64_t v) -> Value {
-    return arith::MulIOp::create(b, loc, x, cst(v));
-  };
-  auto add = [&](Value x, Value y) -> Value {
-    return arith::AddIOp::create(b, loc, x, y);
-  };
-  auto addc = [&](Value x, int64_t v) -> Value { return add(x, cst(v)); };
-  auto div = [&](Value x, int64_t v) -> Value {
-    return arith::DivUIOp::create(b, loc, x, cst(v));
-  };
-  auto rem = [&](Value x, int64_t v) -> Value {
-    return arith::RemUIOp::create(b, loc, x, cst(v));
-  };
-  auto lessThan = [&](Value x, int64_t v) -> Value {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, cst(v));
-  };
-  auto minc = [&](Value x, int64_t v) -> Value {
-    return arith::MinUIOp::create(b, loc, x, cst(v));
-  };
+  cuda::IndexMath im{b, loc};
 
   gpu::KernelDim3 blockIds = launch.getBlockIds();
   Value tid = launch.getThreadIds().x;
@@ -155,41 +137,42 @@ void cuda::buildMMASyncGEMM(OpBuilder &b, Location loc, Value a, Value bm,
     return idx;
   };
 
-  Value warp = div(tid, 32), lane = rem(tid, 32);
-  Value g = div(lane, 4), t = rem(lane, 4);
-  Value warpRow = mul(div(warp, 2), kWarpTile);
-  Value warpCol = mul(rem(warp, 2), kWarpTile);
-  Value row0 = mul(blockIds.x, kBlockTile), col0 = mul(blockIds.y, kBlockTile);
+  Value warp = im.div(tid, 32), lane = im.rem(tid, 32);
+  Value g = im.div(lane, 4), t = im.rem(lane, 4);
+  Value warpRow = im.mul(im.div(warp, 2), kWarpTile);
+  Value warpCol = im.mul(im.rem(warp, 2), kWarpTile);
+  Value row0 = im.mul(blockIds.x, kBlockTile),
+        col0 = im.mul(blockIds.y, kBlockTile);
 
   // The 16x8 C tiles of this warp: (mi, nj), mi < 2, nj < 4. Rows of a
   // tile: rowBase + g and rowBase + g + 8; columns colBase + 2t, + 1.
   constexpr int64_t kTilesM = kWarpTile / kTileM, kTilesN = kWarpTile / kTileN;
   SmallVector<Value> tileRows, tileCols;
   for (int64_t i = 0; i < kTilesM; ++i)
-    tileRows.push_back(addc(add(row0, warpRow), i * kTileM));
+    tileRows.push_back(im.addc(im.add(row0, warpRow), i * kTileM));
   for (int64_t j = 0; j < kTilesN; ++j)
-    tileCols.push_back(addc(add(col0, warpCol), j * kTileN));
+    tileCols.push_back(im.addc(im.add(col0, warpCol), j * kTileN));
   // Whether tile (i, j) lies inside C (warp-uniform); null: always.
   auto tileInside = [&](int64_t i, int64_t j) -> Value {
     Value inside;
     if (maskM)
-      inside = lessThan(tileRows[i], m);
+      inside = im.lt(tileRows[i], m);
     if (maskN) {
-      Value col = lessThan(tileCols[j], n);
+      Value col = im.lt(tileCols[j], n);
       inside = inside ? arith::AndIOp::create(b, loc, inside, col) : col;
     }
     return inside;
   };
-  Value laneRow = g, laneCol = mul(t, 2);
+  Value laneRow = g, laneCol = im.mul(t, 2);
   auto loadAcc = [&](OpBuilder &ob, int64_t i, int64_t j) -> Value {
     Value zero = arith::ConstantOp::create(ob, loc, accFragType,
                                            ob.getZeroAttr(accFragType));
     Value frag = zero;
     for (int64_t h = 0; h < 2; ++h) {
-      Value r = arith::AddIOp::create(
-          ob, loc, add(tileRows[i], laneRow),
-          arith::ConstantIndexOp::create(ob, loc, h * 8));
-      Value col = add(tileCols[j], laneCol);
+      Value r =
+          arith::AddIOp::create(ob, loc, im.add(tileRows[i], laneRow),
+                                arith::ConstantIndexOp::create(ob, loc, h * 8));
+      Value col = im.add(tileCols[j], laneCol);
       Value v = vector::LoadOp::create(ob, loc, accRowType, c, indices(r, col));
       frag = vector::InsertOp::create(ob, loc, v, frag, h);
     }
@@ -221,36 +204,37 @@ void cuda::buildMMASyncGEMM(OpBuilder &b, Location loc, Value a, Value bm,
   // Copies: thread tid stages A row tid / 2, columns (tid % 2) * perCopy
   // (a row of the A tile is kStep elements = 32 bytes = two copies), and B
   // row tid / bChunksPerRow, columns (tid % bChunksPerRow) * perCopy.
-  Value aRow = div(tid, 2), aCol = mul(rem(tid, 2), perCopy);
-  Value bRow = div(tid, bChunksPerRow), bCol = mul(rem(tid, bChunksPerRow), perCopy);
-  Value aGlobalRow = add(row0, aRow), bGlobalCol = add(col0, bCol);
+  Value aRow = im.div(tid, 2), aCol = im.mul(im.rem(tid, 2), perCopy);
+  Value bRow = im.div(tid, bChunksPerRow),
+        bCol = im.mul(im.rem(tid, bChunksPerRow), perCopy);
+  Value aGlobalRow = im.add(row0, aRow), bGlobalCol = im.add(col0, bCol);
   // Beyond M / N: read a clamped (valid) address and fill zeros.
   Value aSrcElements, bSrcElements;
   auto srcCount = [&](Value inside) -> Value {
-    return arith::SelectOp::create(b, loc, inside, cst(perCopy), cst(0));
+    return arith::SelectOp::create(b, loc, inside, im.c(perCopy), im.c(0));
   };
   if (maskM) {
-    aSrcElements = srcCount(lessThan(aGlobalRow, m));
-    aGlobalRow = minc(aGlobalRow, m - 1);
+    aSrcElements = srcCount(im.lt(aGlobalRow, m));
+    aGlobalRow = im.minu(aGlobalRow, m - 1);
   }
   if (maskN) {
-    bSrcElements = srcCount(lessThan(bGlobalCol, n));
-    bGlobalCol = minc(bGlobalCol, n - perCopy);
+    bSrcElements = srcCount(im.lt(bGlobalCol, n));
+    bGlobalCol = im.minu(bGlobalCol, n - perCopy);
   }
 
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(ctx);
   auto loop = scf::ForOp::create(
-      b, loc, cst(0), cst(k), cst(kStep), accs,
+      b, loc, im.c(0), im.c(k), im.c(kStep), accs,
       [&](OpBuilder &lb, Location ll, Value kIv, ValueRange iter) {
         OpBuilder::InsertionGuard loopGuard(b);
         b.setInsertionPoint(lb.getInsertionBlock(), lb.getInsertionPoint());
         Value copyA = nvgpu::DeviceAsyncCopyOp::create(
             b, ll, tokenType, sA, ValueRange{aRow, aCol}, a,
-            indices(aGlobalRow, add(kIv, aCol)), b.getIndexAttr(perCopy),
+            indices(aGlobalRow, im.add(kIv, aCol)), b.getIndexAttr(perCopy),
             aSrcElements, /*bypassL1=*/UnitAttr());
         Value copyB = nvgpu::DeviceAsyncCopyOp::create(
             b, ll, tokenType, sB, ValueRange{bRow, bCol}, bm,
-            indices(add(kIv, bRow), bGlobalCol), b.getIndexAttr(perCopy),
+            indices(im.add(kIv, bRow), bGlobalCol), b.getIndexAttr(perCopy),
             bSrcElements, UnitAttr());
         Value group = nvgpu::DeviceAsyncCreateGroupOp::create(
             b, ll, tokenType, ValueRange{copyA, copyB});
@@ -262,10 +246,10 @@ void cuda::buildMMASyncGEMM(OpBuilder &b, Location loc, Value a, Value bm,
         for (int64_t i = 0; i < kTilesM; ++i) {
           Value frag = arith::ConstantOp::create(b, ll, aFragType,
                                                  b.getZeroAttr(aFragType));
-          Value r = add(addc(warpRow, i * kTileM), g);
+          Value r = im.add(im.addc(warpRow, i * kTileM), g);
           for (int64_t j = 0; j < 4; ++j) {
-            Value row = addc(r, (j % 2) * 8);
-            Value col = addc(mul(t, perReg), (j / 2) * half);
+            Value row = im.addc(r, (j % 2) * 8);
+            Value col = im.addc(im.mul(t, perReg), (j / 2) * half);
             Value reg = vector::LoadOp::create(b, ll, regType, sA,
                                                ValueRange{row, col});
             frag = vector::InsertOp::create(b, ll, reg, frag, j);
@@ -276,11 +260,11 @@ void cuda::buildMMASyncGEMM(OpBuilder &b, Location loc, Value a, Value bm,
         // element by element (consecutive k are a row apart).
         SmallVector<Value> bFrags;
         for (int64_t nj = 0; nj < kTilesN; ++nj) {
-          Value col = add(addc(warpCol, nj * kTileN), g);
+          Value col = im.add(im.addc(warpCol, nj * kTileN), g);
           SmallVector<Value> elements;
           for (int64_t j = 0; j < 2; ++j)
             for (int64_t e = 0; e < perReg; ++e) {
-              Value row = addc(mul(t, perReg), half * j + e);
+              Value row = im.addc(im.mul(t, perReg), half * j + e);
               elements.push_back(
                   memref::LoadOp::create(b, ll, sB, ValueRange{row, col}));
             }
@@ -311,10 +295,10 @@ void cuda::buildMMASyncGEMM(OpBuilder &b, Location loc, Value a, Value bm,
         for (int64_t h = 0; h < 2; ++h) {
           Value v = vector::ExtractOp::create(sb, loc, frag, h);
           Value r = arith::AddIOp::create(
-              sb, loc, add(tileRows[i], laneRow),
+              sb, loc, im.add(tileRows[i], laneRow),
               arith::ConstantIndexOp::create(sb, loc, h * 8));
           vector::StoreOp::create(sb, loc, v, c,
-                                  indices(r, add(tileCols[j], laneCol)));
+                                  indices(r, im.add(tileCols[j], laneCol)));
         }
       };
       Value inside = tileInside(i, j);

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CUDAPasses.h"
+#include "IndexMath.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
@@ -85,19 +86,7 @@ static void buildStagedKernel(OpBuilder &b, Location loc, Value a, Value bm,
       /*asyncTokenType=*/nullptr, ValueRange{}, TypeRange{sAType, sBType});
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
-  auto cst = [&](int64_t v) { return c0(b, v); };
-  auto mul = [&](Value x, int64_t v) -> Value {
-    return arith::MulIOp::create(b, loc, x, cst(v));
-  };
-  auto add = [&](Value x, Value y) -> Value {
-    return arith::AddIOp::create(b, loc, x, y);
-  };
-  auto div = [&](Value x, int64_t v) -> Value {
-    return arith::DivUIOp::create(b, loc, x, cst(v));
-  };
-  auto rem = [&](Value x, int64_t v) -> Value {
-    return arith::RemUIOp::create(b, loc, x, cst(v));
-  };
+  cuda::IndexMath im{b, loc};
   gpu::KernelDim3 blockIds = launch.getBlockIds();
   Value tid = launch.getThreadIds().x;
   Value sA = launch.getWorkgroupAttributions()[0];
@@ -109,13 +98,15 @@ static void buildStagedKernel(OpBuilder &b, Location loc, Value a, Value bm,
     idx.append({r, cl});
     return idx;
   };
-  Value warp = div(tid, 32);
-  Value warpRow = mul(div(warp, 2), 32), warpCol = mul(rem(warp, 2), 32);
-  Value row0 = mul(blockIds.x, kBlockTile), col0 = mul(blockIds.y, kBlockTile);
+  Value warp = im.div(tid, 32);
+  Value warpRow = im.mul(im.div(warp, 2), 32),
+        warpCol = im.mul(im.rem(warp, 2), 32);
+  Value row0 = im.mul(blockIds.x, kBlockTile),
+        col0 = im.mul(blockIds.y, kBlockTile);
   SmallVector<Value> rows, cols;
   for (int64_t i = 0; i < 2; ++i) {
-    rows.push_back(add(add(row0, warpRow), cst(i * tile)));
-    cols.push_back(add(add(col0, warpCol), cst(i * tile)));
+    rows.push_back(im.add(im.add(row0, warpRow), im.c(i * tile)));
+    cols.push_back(im.add(im.add(col0, warpCol), im.c(i * tile)));
   }
   SmallVector<Value> accs;
   for (int64_t i = 0; i < 2; ++i)
@@ -124,22 +115,22 @@ static void buildStagedKernel(OpBuilder &b, Location loc, Value a, Value bm,
           b, loc, cFrag, c, indices(rows[i], cols[j]), lead(n), UnitAttr()));
   // Thread t copies 8 halves (16 bytes): A row t/2, column (t%2)*8; B row
   // t/8, column (t%8)*8.
-  Value aRow = div(tid, 2), aCol = mul(rem(tid, 2), 8);
-  Value bRow = div(tid, 8), bCol = mul(rem(tid, 8), 8);
-  Value aGlobalRow = add(row0, aRow), bGlobalCol = add(col0, bCol);
+  Value aRow = im.div(tid, 2), aCol = im.mul(im.rem(tid, 2), 8);
+  Value bRow = im.div(tid, 8), bCol = im.mul(im.rem(tid, 8), 8);
+  Value aGlobalRow = im.add(row0, aRow), bGlobalCol = im.add(col0, bCol);
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(ctx);
   auto loop = scf::ForOp::create(
-      b, loc, cst(0), cst(k), cst(tile), accs,
+      b, loc, im.c(0), im.c(k), im.c(tile), accs,
       [&](OpBuilder &lb, Location ll, Value kIv, ValueRange iter) {
         OpBuilder::InsertionGuard loopGuard(b);
         b.setInsertionPoint(lb.getInsertionBlock(), lb.getInsertionPoint());
         Value copyA = nvgpu::DeviceAsyncCopyOp::create(
             b, ll, tokenType, sA, ValueRange{aRow, aCol}, a,
-            indices(aGlobalRow, add(kIv, aCol)), b.getIndexAttr(8),
+            indices(aGlobalRow, im.add(kIv, aCol)), b.getIndexAttr(8),
             /*srcElements=*/Value(), /*bypassL1=*/UnitAttr());
         Value copyB = nvgpu::DeviceAsyncCopyOp::create(
             b, ll, tokenType, sB, ValueRange{bRow, bCol}, bm,
-            indices(add(kIv, bRow), bGlobalCol), b.getIndexAttr(8), Value(),
+            indices(im.add(kIv, bRow), bGlobalCol), b.getIndexAttr(8), Value(),
             UnitAttr());
         Value group = nvgpu::DeviceAsyncCreateGroupOp::create(
             b, ll, tokenType, ValueRange{copyA, copyB});
@@ -148,10 +139,12 @@ static void buildStagedKernel(OpBuilder &b, Location loc, Value a, Value bm,
         SmallVector<Value> fa, fb;
         for (int64_t i = 0; i < 2; ++i) {
           fa.push_back(gpu::SubgroupMmaLoadMatrixOp::create(
-              b, ll, aFrag, sA, ValueRange{add(warpRow, cst(i * tile)), cst(0)},
-              lead(tile), UnitAttr()));
+              b, ll, aFrag, sA,
+              ValueRange{im.add(warpRow, im.c(i * tile)), im.c(0)}, lead(tile),
+              UnitAttr()));
           fb.push_back(gpu::SubgroupMmaLoadMatrixOp::create(
-              b, ll, bFrag, sB, ValueRange{cst(0), add(warpCol, cst(i * tile))},
+              b, ll, bFrag, sB,
+              ValueRange{im.c(0), im.add(warpCol, im.c(i * tile))},
               lead(kBlockTile), UnitAttr()));
         }
         SmallVector<Value> results;

@@ -23,10 +23,17 @@ public:
     return "x86-64 and AArch64 CPUs through LLVM";
   }
 
+  /// The register tiles of convolutions read NHWC activations (channels
+  /// contiguous, one vector per pixel row) and HWCF filters.
+  DataLayoutPreference getPreferredLayout() const override {
+    return DataLayoutPreference::NHWC;
+  }
+
   void buildLoweringPipeline(OpPassManager &pm,
                              const TargetOptions &options) const override {
     if (failed(cpu::buildCPULoweringPipeline(pm, options.optLevel,
-                                             cpu::getInt8Isa(options))))
+                                             cpu::getInt8Isa(options),
+                                             cpu::getVectorIsa(options))))
       llvm::report_fatal_error("invalid built-in CPU pipeline");
   }
 

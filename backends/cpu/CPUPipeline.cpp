@@ -8,6 +8,7 @@
 
 #include "CPUPipeline.h"
 #include "CPUPasses.h"
+#include "Target/CPUTarget.h"
 
 #include "mlc/Backend/Passes.h"
 
@@ -17,14 +18,22 @@
 using namespace mlir;
 
 std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel,
-                                            StringRef int8Isa) {
+                                            StringRef int8Isa,
+                                            StringRef vectorIsa) {
   std::string pipeline;
   // First, while the packed int8 GEMMs are still whole generics.
   if (optLevel >= 2 && int8Isa != "none")
     pipeline += "mlc-cpu-int8-gemm{isa=" + int8Isa.str() + "},";
   // Blocked accumulation is numerics, not speed: every level sums so.
   if (optLevel >= 2)
-    pipeline += "func.func(linalg-fuse-elementwise-ops,mlc-cpu-fuse-epilogues,"
+    pipeline += "func.func(linalg-fuse-elementwise-ops,";
+  // Register tiles for the contractions the tile strategy knows; the rest
+  // keeps the loop lowering below.
+  if (optLevel >= 2 && vectorIsa != "scalar")
+    pipeline += "mlc-cpu-pack-weights,mlc-cpu-tile-contractions{isa=" +
+                vectorIsa.str() + "},mlc-cpu-vectorize-tiles,";
+  if (optLevel >= 2)
+    pipeline += "mlc-cpu-fuse-epilogues,"
                 "mlc-cpu-blocked-accumulation,mlc-cpu-innermost-parallel-loop),";
   else
     pipeline += "func.func(mlc-cpu-blocked-accumulation),";
@@ -40,6 +49,8 @@ std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel,
       // own calls a private dealloc_helper on dynamic memrefs, which the
       // bare-pointer calling convention cannot lower: it is inlined.
       "buffer-deallocation-pipeline,inline,mlc-cpu-lower-int8-dots,"
+      // n-D vector transfers of the register tiles -> 1-D loads and stores.
+      "convert-vector-to-scf{full-unroll=true},"
       "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
       "convert-vector-to-llvm,finalize-memref-to-llvm,convert-math-to-funcs,convert-math-to-llvm,"
       "convert-math-to-libm,"
@@ -50,14 +61,16 @@ std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel,
       "target-type=f32},arith-expand{include-bf16=true}),"
       "convert-arith-to-llvm,convert-cf-to-llvm,"
       "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
-      "reconcile-unrealized-casts,mlc-emit-runtime-abi";
+      "convert-ub-to-llvm,reconcile-unrealized-casts,mlc-emit-runtime-abi";
   return pipeline;
 }
 
 LogicalResult mlc::cpu::buildCPULoweringPipeline(OpPassManager &pm,
                                                  unsigned optLevel,
-                                                 StringRef int8Isa) {
-  return parsePassPipeline(getCPULoweringPipeline(optLevel, int8Isa), pm);
+                                                 StringRef int8Isa,
+                                                 StringRef vectorIsa) {
+  return parsePassPipeline(
+      getCPULoweringPipeline(optLevel, int8Isa, vectorIsa), pm);
 }
 
 void mlc::cpu::registerCPUPipeline() {
@@ -71,6 +84,12 @@ void mlc::cpu::registerCPUPipeline() {
         llvm::cl::desc("Kernel of the packed int8 GEMMs (mlc-cpu-int8-gemm): "
                        "none, x86-avx2, x86-vnni, arm-dot or arm-i8mm"),
         llvm::cl::init("none")};
+    Option<std::string> vectorIsa{
+        *this, "vector-isa",
+        llvm::cl::desc("Vector ISA of the register tiles "
+                       "(mlc-cpu-tile-contractions): host (the compiling "
+                       "machine's), scalar, avx2, avx512 or neon"),
+        llvm::cl::init("host")};
   };
   PassPipelineRegistration<Options>(
       "mlc-cpu-pipeline",
@@ -78,7 +97,15 @@ void mlc::cpu::registerCPUPipeline() {
       "(CPU backend)",
       [](OpPassManager &pm, const Options &options) {
         pm.addPass(createExposeEntry());
-        if (failed(buildCPULoweringPipeline(pm, options.optLevel, options.int8Isa)))
+        std::string vectorIsa = options.vectorIsa;
+        if (vectorIsa == "host")
+          vectorIsa = getVectorIsa(TargetOptions{});
+        if (failed(buildCPULoweringPipeline(pm, options.optLevel,
+                                            options.int8Isa, vectorIsa)))
           llvm::report_fatal_error("invalid built-in CPU pipeline");
       });
+}
+
+std::string mlc::cpu::getVectorIsa(const TargetOptions &options) {
+  return CPUTarget::fromTargetOptions(options).getIsaName().str();
 }

@@ -164,4 +164,93 @@ def LowerInt8Dots : Pass<"mlc-cpu-lower-int8-dots", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def PackWeights : Pass<"mlc-cpu-pack-weights", "mlir::func::FuncOp"> {
+  let summary = "Rewrite convolutions into the forms the CPU tiles have "
+                "kernels for, transposing constant filters at compile time.";
+  let description = [{
+    The register tiles of mlc-cpu-tile-contractions read filters with the
+    output channels contiguous (HWCF), so that one vector load feeds a row
+    of FMAs. This pass rewrites `linalg.conv_2d_nhwc_fhwc` into
+    `linalg.conv_2d_nhwc_hwcf`, and a grouped NHWC convolution with one
+    input and one output channel per group into
+    `linalg.depthwise_conv_2d_nhwc_hwc`. Constant filters are permuted at
+    compile time (a new constant; no transpose runs); other filters get a
+    `linalg.transpose`.
+
+    ```mlir
+    %w = arith.constant dense_resource<w> : tensor<64x3x3x32xf32>
+    %c = linalg.conv_2d_nhwc_fhwc ins(%x, %w : ...) outs(%init : ...)
+    // becomes
+    %w = arith.constant dense_resource<w_hwcf> : tensor<3x3x32x64xf32>
+    %c = linalg.conv_2d_nhwc_hwcf ins(%x, %w : ...) outs(%init : ...)
+    ```
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def TileContractions : Pass<"mlc-cpu-tile-contractions", "mlir::func::FuncOp"> {
+  let summary = "Cut matmuls and convolutions into register tiles, with "
+                "their epilogues fused.";
+  let description = [{
+    For every contraction the CPU tile strategy knows (`linalg.matmul`,
+    `linalg.batch_matmul`, `linalg.conv_2d_nhwc_hwcf`,
+    `linalg.depthwise_conv_2d_nhwc_hwc`, f32, static shapes, output
+    channels a multiple of the vector width), on tensors:
+    1. tiles its elementwise epilogue (or the contraction itself) over the
+       parallel loops by the register tile of the target (`isa`), fusing
+       the contraction and the ops that initialize its accumulator (fill,
+       bias broadcast) into the tile loops;
+    2. tiles the reduction into blocks (at most 128 terms) and single
+       steps (the step loop is marked `mlc.cpu.partial_sum`);
+    3. decomposes a convolution tile of one output row and one filter row
+       into a 1-D convolution;
+    4. marks every linalg op of the tile `mlc.cpu.vectorize`.
+    Ops without a strategy (dynamic shapes, odd channel counts) are left
+    to the loop lowering.
+
+    ```mlir
+    %c = linalg.matmul ins(%a, %b : tensor<12x64xf32>, tensor<64x32xf32>) ...
+    // becomes (isa=avx2: 6x16 tile, blocks of 64 terms)
+    scf.for %m = 0 to 12 step 6 { scf.for %n = 0 to 32 step 16 {
+      linalg.fill {mlc.cpu.vectorize} ... -> tensor<6x16xf32>
+      scf.for %kb = 0 to 64 step 64 { scf.for %k ... {mlc.cpu.partial_sum} {
+        linalg.matmul {mlc.cpu.vectorize} ... -> tensor<6x16xf32> } } } }
+    ```
+  }];
+  let options = [Option<"isa", "isa", "std::string", /*default=*/"\"avx2\"",
+                        "Vector ISA the tiles are sized for: scalar, avx2, "
+                        "avx512 or neon">];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::affine::AffineDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def VectorizeTiles : Pass<"mlc-cpu-vectorize-tiles", "mlir::func::FuncOp"> {
+  let summary = "Vectorize the register tiles of mlc-cpu-tile-contractions "
+                "and keep their accumulators in registers.";
+  let description = [{
+    Vectorizes every linalg op marked `mlc.cpu.vectorize` (static shapes;
+    others keep their loops), folds the tile slices into vector transfers,
+    hoists the accumulator tile out of the reduction loops (it becomes a
+    loop-carried vector), makes every `mlc.cpu.partial_sum` loop sum from
+    zero and add its result to the accumulator after the loop (blocked
+    summation, as exact as mlc-cpu-blocked-accumulation), and lowers the
+    contractions to outer products: broadcasts and `vector.fma`.
+
+    ```mlir
+    scf.for %k ... iter_args(%acc = %c_tile) {
+      %0 = linalg.matmul {mlc.cpu.vectorize} ins(...) outs(%acc) -> tensor<6x16xf32>
+    // becomes
+    %r = scf.for %k ... iter_args(%v = %zero) -> vector<6x16xf32> {
+      %a = vector.broadcast ... ; %f = vector.fma %a, %b, %v ... }
+    %sum = arith.addf %c_vector, %r : vector<6x16xf32>
+    ```
+  }];
+  let dependentDialects = ["mlir::vector::VectorDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 #endif // MLC_BACKENDS_CPU_PASSES_TD

@@ -1,0 +1,84 @@
+//===- CPUTarget.cpp - What the CPU backend knows of its target -----------===//
+
+#include "Target/CPUTarget.h"
+
+#include "mlc/Backend/Emit.h"
+
+#include "mlir/IR/Location.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/Target/TargetMachine.h"
+
+using namespace mlir;
+using namespace mlc;
+using namespace mlc::cpu;
+
+StringRef CPUTarget::getIsaName() const {
+  switch (isa) {
+  case VectorIsa::Scalar:
+    return "scalar";
+  case VectorIsa::AVX2:
+    return "avx2";
+  case VectorIsa::AVX512:
+    return "avx512";
+  case VectorIsa::NEON:
+    return "neon";
+  }
+  llvm_unreachable("unknown VectorIsa");
+}
+
+FailureOr<CPUTarget> CPUTarget::fromIsaName(StringRef name) {
+  std::optional<VectorIsa> isa =
+      llvm::StringSwitch<std::optional<VectorIsa>>(name)
+          .Case("scalar", VectorIsa::Scalar)
+          .Case("avx2", VectorIsa::AVX2)
+          .Case("avx512", VectorIsa::AVX512)
+          .Case("neon", VectorIsa::NEON)
+          .Default(std::nullopt);
+  if (!isa)
+    return failure();
+  CPUTarget target;
+  target.isa = *isa;
+  switch (*isa) {
+  case VectorIsa::Scalar:
+    break;
+  case VectorIsa::AVX2:
+    target.vectorBits = 256;
+    target.vectorRegisters = 16;
+    target.l2Bytes = 512 * 1024;
+    break;
+  case VectorIsa::AVX512:
+    target.vectorBits = 512;
+    target.vectorRegisters = 32;
+    target.l1Bytes = 48 * 1024;
+    target.l2Bytes = 1024 * 1024;
+    break;
+  case VectorIsa::NEON:
+    target.vectorBits = 128;
+    target.vectorRegisters = 32;
+    target.l1Bytes = 64 * 1024;
+    break;
+  }
+  return target;
+}
+
+CPUTarget CPUTarget::fromTargetOptions(const TargetOptions &options) {
+  MLIRContext context; // only for the location of an error
+  FailureOr<std::unique_ptr<llvm::TargetMachine>> tm =
+      createTargetMachine(options, UnknownLoc::get(&context));
+  StringRef name = "scalar";
+  if (succeeded(tm)) {
+    const llvm::MCSubtargetInfo *sti = (*tm)->getMCSubtargetInfo();
+    const llvm::Triple &triple = (*tm)->getTargetTriple();
+    if (triple.isX86()) {
+      if (sti->checkFeatures("+avx512f"))
+        name = "avx512";
+      else if (sti->checkFeatures("+avx2") && sti->checkFeatures("+fma"))
+        name = "avx2";
+    } else if (triple.isAArch64() && sti->checkFeatures("+neon")) {
+      name = "neon";
+    }
+  }
+  return *fromIsaName(name);
+}

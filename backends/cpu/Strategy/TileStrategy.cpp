@@ -23,15 +23,29 @@ int64_t largestDivisorAtMost(int64_t size, int64_t limit) {
   return 1;
 }
 
-/// The widest tile of `size` elements that is a whole number of vector
-/// registers, at most `maxVectors` of them; nothing when `size` is not a
-/// multiple of the vector width.
-std::optional<int64_t> getVectorTile(int64_t size, int64_t lanes,
-                                     int64_t maxVectors) {
-  for (int64_t v = maxVectors; v >= 1; --v)
-    if (size % (v * lanes) == 0)
-      return v * lanes;
-  return std::nullopt;
+/// A register tile of rows x cols accumulators: `cols` a whole number of
+/// vector registers (at most two) dividing `colSize`, `rows` dividing
+/// `rowSize`, at most `budget` accumulator registers in all. The tile with
+/// the most accumulators wins (more FMAs per load), the wider on a tie.
+struct RegisterTile {
+  int64_t rows, cols;
+};
+std::optional<RegisterTile> getRegisterTile(int64_t rowSize, int64_t colSize,
+                                            int64_t lanes, int64_t budget,
+                                            int64_t maxRows) {
+  std::optional<RegisterTile> best;
+  int64_t bestAccumulators = 0;
+  for (int64_t vectors = 2; vectors >= 1; --vectors) {
+    if (colSize % (vectors * lanes) != 0)
+      continue;
+    int64_t rows = largestDivisorAtMost(
+        rowSize, std::min(maxRows, std::max<int64_t>(1, budget / vectors)));
+    if (rows * vectors > bestAccumulators) {
+      best = RegisterTile{rows, vectors * lanes};
+      bestAccumulators = rows * vectors;
+    }
+  }
+  return best;
 }
 
 /// Terms summed into one block before they join the accumulator: as
@@ -88,11 +102,12 @@ mlc::cpu::getTileStrategy(linalg::LinalgOp op, const CPUTarget &target) {
     bool batched = *kind == ContractionKind::BatchMatmul;
     int64_t m = ranges[batched], n = ranges[batched + 1],
             k = ranges[batched + 2];
-    std::optional<int64_t> nr = getVectorTile(n, lanes, 2);
-    if (!nr)
+    std::optional<RegisterTile> tile =
+        getRegisterTile(m, n, lanes, accumulators, /*maxRows=*/8);
+    if (!tile)
       return std::nullopt;
-    int64_t mr = largestDivisorAtMost(
-        m, std::min<int64_t>(8, accumulators / (*nr / lanes)));
+    int64_t mr = tile->rows;
+    std::optional<int64_t> nr = tile->cols;
     int64_t kb = largestDivisorAtMost(k, kMaxBlockTerms);
     // Cache tile: whole register tiles, dividing the dims (a partial tile
     // would have dynamic sizes, which the vectorizer skips); its A block
@@ -111,28 +126,32 @@ mlc::cpu::getTileStrategy(linalg::LinalgOp op, const CPUTarget &target) {
   }
   case ContractionKind::ConvNhwcHwcf: {
     // Loops (n, oh, ow, f, kh, kw, c).
-    int64_t ow = ranges[2], f = ranges[3], kw = ranges[5], c = ranges[6];
-    std::optional<int64_t> fr = getVectorTile(f, lanes, 2);
-    if (!fr)
+    int64_t oh = ranges[1], ow = ranges[2], f = ranges[3], kh = ranges[4],
+            kw = ranges[5], c = ranges[6];
+    std::optional<RegisterTile> tile = getRegisterTile(
+        ow, f, lanes, target.vectorRegisters / 2, /*maxRows=*/8);
+    if (!tile)
       return std::nullopt;
-    int64_t owr = largestDivisorAtMost(
-        ow, std::max<int64_t>(1, target.vectorRegisters / 2 / (*fr / lanes)));
     int64_t cb = largestDivisorAtMost(c, std::max<int64_t>(1, kMaxBlockTerms / kw));
-    s.registerTile = {1, 1, owr, *fr, 0, 0, 0};
+    s.registerTile = {1, 1, tile->rows, tile->cols, 0, 0, 0};
     s.reductionBlock = {0, 0, 0, 0, 1, 0, cb};
     s.reductionStep = {0, 0, 0, 0, 0, 0, 1};
+    // When the filter outweighs the image (the deep layers), sweep every
+    // pixel for one panel of output channels, which then stays in cache,
+    // instead of reading the whole filter again for every row of pixels.
+    if (kh * kw * c * f > oh * ow * c)
+      s.interchange = {0, 3, 1, 2, 4, 5, 6};
     return s;
   }
   case ContractionKind::DepthwiseNhwcHwc: {
     // Loops (n, oh, ow, c, kh, kw): no reduction over channels, the window
     // is short; one row of the window at a time.
     int64_t ow = ranges[2], c = ranges[3];
-    std::optional<int64_t> cr = getVectorTile(c, lanes, 2);
-    if (!cr)
+    std::optional<RegisterTile> tile = getRegisterTile(
+        ow, c, lanes, target.vectorRegisters / 2, /*maxRows=*/8);
+    if (!tile)
       return std::nullopt;
-    int64_t owr = largestDivisorAtMost(
-        ow, std::max<int64_t>(1, target.vectorRegisters / 2 / (*cr / lanes)));
-    s.registerTile = {1, 1, owr, *cr, 0, 0};
+    s.registerTile = {1, 1, tile->rows, tile->cols, 0, 0};
     s.reductionBlock = {0, 0, 0, 0, 1, 0};
     s.reductionStep = {};
     return s;

@@ -189,11 +189,35 @@ struct GroupedToDepthwise : OpRewritePattern<linalg::Conv2DNhwgcGfhwcOp> {
   }
 };
 
+/// linalg.transpose of a constant (a Gemm's transposed weights) -> the
+/// permuted constant, so that no transpose runs at inference time.
+struct FoldConstantTranspose : OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto constant = op.getInput().getDefiningOp<arith::ConstantOp>();
+    auto resultType = dyn_cast<RankedTensorType>(op.getInit().getType());
+    if (!constant || !resultType || !resultType.hasStaticShape() ||
+        !op.hasPureTensorSemantics())
+      return rewriter.notifyMatchFailure(op, "input is not a constant");
+    auto attr = dyn_cast<ElementsAttr>(constant.getValue());
+    if (!attr)
+      return rewriter.notifyMatchFailure(op, "not an elements constant");
+    ElementsAttr permuted =
+        permuteConstant(attr, op.getPermutation(), resultType.getShape());
+    if (!permuted)
+      return rewriter.notifyMatchFailure(op, "constant bytes not at hand");
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, permuted);
+    return success();
+  }
+};
+
 struct PackWeightsPass
     : public mlc::cpu::impl::PackWeightsBase<PackWeightsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ConvFhwcToHwcf, GroupedToDepthwise>(&getContext());
+    patterns.add<ConvFhwcToHwcf, GroupedToDepthwise, FoldConstantTranspose>(
+        &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -181,6 +181,21 @@ LogicalResult tileContraction(RewriterBase &rewriter, linalg::LinalgOp op,
     blocked = tile(rewriter, *blocked, strategy.registerTile, "");
     if (failed(blocked))
       return failure();
+    // The ops fused at the cache tile (accumulator initialization,
+    // epilogue) are vectorized by register tiles too, not as one vector
+    // the size of the cache tile.
+    SmallVector<int64_t> registerSizes =
+        getParallelPart(op, strategy.registerTile);
+    SmallVector<linalg::LinalgOp> cacheLevelOps;
+    for (Operation *fused : result->tiledAndFusedOps)
+      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(fused);
+          linalgOp && fused->getName() != contractionName &&
+          linalgOp.getNumReductionLoops() == 0 &&
+          linalgOp.getNumLoops() == registerSizes.size())
+        cacheLevelOps.push_back(linalgOp);
+    for (linalg::LinalgOp cacheLevelOp : cacheLevelOps)
+      if (failed(tile(rewriter, cacheLevelOp, registerSizes, "")))
+        return failure();
   }
   FailureOr<linalg::LinalgOp> stepped =
       tile(rewriter, *blocked, strategy.reductionStep, kPartialSumLoopAttr);

@@ -23,7 +23,7 @@ Usage (the venv's python: numpy, onnx, onnxruntime; clang for the peak):
    --threads threads). Each kernel is timed for --runs runs (fewer when one
    run is slow: at least --min-runs and about --max-seconds in all), after
    one untimed run, interleaved in two rounds with onnxruntime (CPU EP,
-   ORT_ENABLE_ALL, --threads intra-op threads) and, for MatMul and Gemm,
+   ORT_ENABLE_ALL, --threads intra-op threads) and, for the matrix products,
    numpy's matmul (its BLAS, OPENBLAS_NUM_THREADS=--threads) on the same data.
    GFLOP/s = 2 * MACs / median time (bias and epilogues not counted).
 3. Correctness: MLC's first output is compared with a float64 numpy reference:
@@ -32,7 +32,8 @@ Usage (the venv's python: numpy, onnx, onnxruntime; clang for the peak):
    and the exit code is 1, so that a fast but wrong kernel cannot pass.
 
 Kernel specs (--kernels takes names from --list, or specs):
-  matmul:MxKxN              Y[M,N] = X[M,K] @ W[K,N], W constant
+  matmul:[Bx]MxKxN          Y[(B,)M,N] = X[(B,)M,K] @ W[K,N], W constant
+  bmm:BxMxKxN               Y[B,M,N] = X[B,M,K] @ W[B,K,N], both inputs
   gemm:MxKxN                Gemm transB=1: Y = X[M,K] @ W[N,K]^T + b[N]
   conv:CxHxW:F:K[:sS][:gG]  Conv NCHW 1xCxHxW, F filters KxK, stride S, group G,
                             pads K//2 (same size at stride 1), bias
@@ -83,6 +84,10 @@ KERNELS = {
     "conv1x1_1024to2048_s2": "conv:1024x14x14:2048:1:s2",
     "conv7x7_stem_s2": "conv:3x224x224:64:7:s2",
     "dwconv3x3_144_56": "conv:144x56x56:144:3:g144",
+    # The transformer encoder of bench_models.py: a feed-forward MatMul on
+    # its 3-D activations, and attention's Q @ K^T (4 heads, no constant).
+    "linear_128x256to1024": "matmul:1x128x256x1024",
+    "attention_qk_4x128x64": "bmm:4x128x64x128",
 }
 
 
@@ -90,21 +95,22 @@ KERNELS = {
 class Kernel:
     name: str
     spec: str
-    op: str          # matmul, gemm or conv
+    op: str          # matmul, gemm, bmm or conv
     dims: dict
 
     @property
     def macs(self) -> int:
         d = self.dims
-        if self.op in ("matmul", "gemm"):
-            return d["m"] * d["k"] * d["n"]
+        if self.op in ("matmul", "gemm", "bmm"):
+            return max(d["b"], 1) * d["m"] * d["k"] * d["n"]
         return d["f"] * d["ho"] * d["wo"] * (d["c"] // d["g"]) * d["kh"] * d["kw"]
 
     @property
     def shape(self) -> str:
         d = self.dims
-        if self.op in ("matmul", "gemm"):
-            return f"{d['m']}x{d['k']}x{d['n']}"
+        if self.op in ("matmul", "gemm", "bmm"):
+            batch = f"{d['b']}x" if d["b"] != 0 else ""
+            return f"{batch}{d['m']}x{d['k']}x{d['n']}"
         extra = (f" s{d['s']}" if d["s"] != 1 else "") + \
             (f" g{d['g']}" if d["g"] != 1 else "")
         return f"{d['c']}x{d['h']}x{d['w']}->{d['f']} {d['kh']}x{d['kw']}{extra}"
@@ -112,14 +118,19 @@ class Kernel:
 
 def parse_kernel(item: str) -> Kernel:
     name, spec = (item, KERNELS[item]) if item in KERNELS else (None, item)
-    m = re.fullmatch(r"(matmul|gemm):(\d+)x(\d+)x(\d+)", spec)
-    if m:
-        op, mm, k, n = m.group(1), *map(int, m.groups()[1:])
-        return Kernel(name or f"{op}_{mm}x{k}x{n}", spec, op, {"m": mm, "k": k, "n": n})
+    m = re.fullmatch(r"(matmul|gemm|bmm):(?:(\d+)x)?(\d+)x(\d+)x(\d+)", spec)
+    if m and not (m.group(1) == "gemm" and m.group(2)) and \
+            not (m.group(1) == "bmm" and not m.group(2)):
+        op, b = m.group(1), int(m.group(2) or 0)  # b = 0: no batch dimension
+        mm, k, n = map(int, m.groups()[2:])
+        dims = f"{b}x" if m.group(2) else ""
+        return Kernel(name or f"{op}_{dims}{mm}x{k}x{n}", spec, op,
+                      {"b": b, "m": mm, "k": k, "n": n})
     m = re.fullmatch(r"conv:(\d+)x(\d+)x(\d+):(\d+):(\d+)((?::[sg]\d+)*)", spec)
     if not m:
         raise SystemExit(f"kernel_bench.py: bad kernel '{item}': a name of --list, "
-                         "matmul:MxKxN, gemm:MxKxN or conv:CxHxW:F:K[:sS][:gG]")
+                         "matmul:[Bx]MxKxN, gemm:MxKxN, bmm:BxMxKxN or "
+                         "conv:CxHxW:F:K[:sS][:gG]")
     c, h, w, f, k = map(int, m.groups()[:5])
     opts = dict(re.findall(r":([sg])(\d+)", m.group(6)))
     s, g = int(opts.get("s", 1)), int(opts.get("g", 1))
@@ -133,7 +144,8 @@ def parse_kernel(item: str) -> Kernel:
 
 
 def build_model(kernel: Kernel, seed: int):
-    """The ONNX model of a kernel, its input and its float64 reference output."""
+    """The ONNX model of a kernel, its inputs ({name: array}) and its float64
+    reference output."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
     rng = np.random.RandomState(seed)
@@ -142,10 +154,18 @@ def build_model(kernel: Kernel, seed: int):
     def randn(*shape, scale=1.0):
         return (rng.standard_normal(shape) * scale).astype(np.float32)
 
-    if kernel.op in ("matmul", "gemm"):
-        x = randn(d["m"], d["k"])
+    inputs = {}
+    if kernel.op in ("matmul", "gemm", "bmm"):
+        batch = [d["b"]] if d["b"] else []
+        x = randn(*batch, d["m"], d["k"])
         scale = 1 / np.sqrt(d["k"])
-        if kernel.op == "matmul":
+        out_shape = batch + [d["m"], d["n"]]
+        if kernel.op == "bmm":
+            w = randn(*batch, d["k"], d["n"], scale=scale)
+            node = helper.make_node("MatMul", ["x", "w"], ["y"])
+            inits, inputs["w"] = [], w
+            ref = x.astype(np.float64) @ w.astype(np.float64)
+        elif kernel.op == "matmul":
             w = randn(d["k"], d["n"], scale=scale)
             node = helper.make_node("MatMul", ["x", "w"], ["y"])
             inits = [numpy_helper.from_array(w, "w")]
@@ -155,7 +175,6 @@ def build_model(kernel: Kernel, seed: int):
             node = helper.make_node("Gemm", ["x", "w", "b"], ["y"], transB=1)
             inits = [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")]
             ref = x.astype(np.float64) @ w.astype(np.float64).T + b
-        out_shape = [d["m"], d["n"]]
     else:
         c, g, k = d["c"], d["g"], d["kh"]
         x = randn(1, c, d["h"], d["w"])
@@ -166,15 +185,17 @@ def build_model(kernel: Kernel, seed: int):
         inits = [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")]
         ref = conv_reference(x, w, b, d)
         out_shape = [1, d["f"], d["ho"], d["wo"]]
+    inputs = {"x": x, **inputs}
     graph = helper.make_graph(
         [node], kernel.name,
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x.shape))],
+        [helper.make_tensor_value_info(name, TensorProto.FLOAT, list(value.shape))
+         for name, value in inputs.items()],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)], inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
                               producer_name="kernel_bench.py")
     model.ir_version = 8
     onnx.checker.check_model(model)
-    return model, x, ref
+    return model, inputs, ref
 
 
 def conv_reference(x, w, b, d) -> np.ndarray:
@@ -242,7 +263,7 @@ def target_has_avx512(cc: str, cpu: str | None) -> bool:
 
 class NumpyMatmul:
     def __init__(self, x, w, op):
-        self.x, self.w = x, (w.T.copy() if op == "gemm" else w)
+        self.x, self.w = x, (w.T.copy() if op == "gemm" else w)  # Gemm's transB
 
     def run(self) -> float:
         import time
@@ -253,14 +274,14 @@ class NumpyMatmul:
 
 def bench_kernel(kernel: Kernel, args, peak: float) -> dict:
     import onnx
-    model, x, ref = build_model(kernel, args.seed)
+    model, inputs, ref = build_model(kernel, args.seed)
     model_path = args.work_dir / f"{kernel.name}.onnx"
     onnx.save(model, str(model_path))
     compiled = benchlib.compile_model(args.mlc_compile, model_path,
                                       args.work_dir / f"{kernel.name}.so", args.cpu,
                                       args.opt, args.mlc_compile_arg)
     artifact = benchlib.Artifact(compiled.artifact, args.threads)
-    (out,) = artifact.bind([x])
+    (out,) = artifact.bind(inputs)
     first = artifact.run()
     err = benchlib.max_scaled_error(out, ref)
     runs = max(args.min_runs,
@@ -268,11 +289,12 @@ def bench_kernel(kernel: Kernel, args, peak: float) -> dict:
     runners = {"mlc": artifact}
     if not args.no_ort:
         session = benchlib.OrtModel(model_path, args.threads)
-        session.bind({"x": x})
+        session.bind(inputs)
         runners["ort"] = session
-    if not args.no_numpy and kernel.op in ("matmul", "gemm"):
-        w = onnx.numpy_helper.to_array(model.graph.initializer[0])
-        runners["numpy"] = NumpyMatmul(x, w, kernel.op)
+    if not args.no_numpy and kernel.op in ("matmul", "gemm", "bmm"):
+        w = inputs["w"] if kernel.op == "bmm" else \
+            onnx.numpy_helper.to_array(model.graph.initializer[0])
+        runners["numpy"] = NumpyMatmul(inputs["x"], w, kernel.op)
     samples = benchlib.interleave(runners, 2, (runs + 1) // 2, warmup=1)
     artifact.close()
     gflop = 2 * kernel.macs / 1e9

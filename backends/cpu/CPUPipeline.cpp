@@ -26,7 +26,7 @@ std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel,
     pipeline += "mlc-cpu-int8-gemm{isa=" + int8Isa.str() + "},";
   // Blocked accumulation is numerics, not speed: every level sums so.
   if (optLevel >= 2)
-    pipeline += "func.func(linalg-fuse-elementwise-ops,";
+    pipeline += "func.func(mlc-cpu-fuse-elementwise,";
   // Register tiles for the contractions the tile strategy knows; the rest
   // keeps the loop lowering below.
   if (optLevel >= 2 && vectorIsa != "scalar")
@@ -54,6 +54,9 @@ std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel,
       "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
       "convert-vector-to-llvm,finalize-memref-to-llvm,convert-math-to-funcs,convert-math-to-llvm,"
       "convert-math-to-libm,"
+      // The libm calls of vector math ops (erf of a register tile) extract
+      // and insert lanes with vector ops of their own.
+      "convert-vector-to-llvm,"
       // bf16 arithmetic runs in f32 (x86 and AArch64 without BF16 would
       // otherwise call __truncsfbf2 after every op); the conversions are
       // then expanded to integer code.

@@ -164,6 +164,28 @@ def LowerInt8Dots : Pass<"mlc-cpu-lower-int8-dots", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def FuseElementwise : Pass<"mlc-cpu-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuse elementwise linalg ops, never into a consumer that "
+                "would recompute them.";
+  let description = [{
+    The patterns of upstream `linalg-fuse-elementwise-ops` (elementwise
+    producer/consumer fusion, reshape propagation by expansion), with a
+    stricter rule: a single-use producer is fused into its consumer only
+    when the consumer reads it with a map over all of its loops. A matmul
+    reads its A operand without the column loop: fusing a GELU into it would
+    compute the GELU once per output column instead of once per element.
+
+    ```mlir
+    %g = linalg.generic {gelu} ins(%x : tensor<64x1024xf32>) ...
+    %y = linalg.generic {(m, n, k): A(m, k) * B(k, n)} ins(%g, %w ...)
+    // stays two ops (upstream would fuse the GELU into the contraction)
+    ```
+  }];
+  let dependentDialects = ["mlir::affine::AffineDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def PackWeights : Pass<"mlc-cpu-pack-weights", "mlir::func::FuncOp"> {
   let summary = "Rewrite convolutions into the forms the CPU tiles have "
                 "kernels for, transposing constant filters at compile time.";

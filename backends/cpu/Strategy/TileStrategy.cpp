@@ -68,6 +68,8 @@ std::optional<ContractionKind> getKind(linalg::LinalgOp op) {
     return ContractionKind::ConvNhwcHwcf;
   if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(op))
     return ContractionKind::DepthwiseNhwcHwc;
+  if (isa<linalg::GenericOp>(op) && linalg::isaContractionOpInterface(op))
+    return ContractionKind::GenericContraction;
   return std::nullopt;
 }
 
@@ -141,6 +143,53 @@ mlc::cpu::getTileStrategy(linalg::LinalgOp op, const CPUTarget &target) {
     // instead of reading the whole filter again for every row of pixels.
     if (kh * kw * c * f > oh * ow * c)
       s.interchange = {0, 3, 1, 2, 4, 5, 6};
+    return s;
+  }
+  case ContractionKind::GenericContraction: {
+    FailureOr<linalg::ContractionDimensions> dims =
+        linalg::inferContractionDims(op);
+    if (failed(dims) || dims->k.size() != 1 || dims->n.size() != 1 ||
+        dims->m.empty())
+      return std::nullopt;
+    unsigned n = dims->n.front(), k = dims->k.front();
+    // The output is stored row-major in loop order, its last dim is n, and
+    // the operand that reads n reads it contiguously.
+    AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+    if (!out.isProjectedPermutation() || out.getNumResults() == 0 ||
+        out.getResults().back() != getAffineDimExpr(n, op.getContext()))
+      return std::nullopt;
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(input);
+      if (!map.isProjectedPermutation())
+        return std::nullopt;
+      if (map.getResultPosition(getAffineDimExpr(n, op.getContext())) &&
+          map.getResults().back() != getAffineDimExpr(n, op.getContext()))
+        return std::nullopt;
+    }
+    // The innermost m loop (in output order) longer than 1 gives the rows
+    // of the tile.
+    unsigned m = dims->m.front();
+    for (AffineExpr e : out.getResults()) {
+      unsigned d = cast<AffineDimExpr>(e).getPosition();
+      if (llvm::is_contained(dims->m, d) && (ranges[d] > 1 || ranges[m] == 1))
+        m = d;
+    }
+    std::optional<RegisterTile> tile = getRegisterTile(
+        ranges[m], ranges[n], lanes, accumulators, /*maxRows=*/8);
+    if (!tile)
+      return std::nullopt;
+    int64_t loops = ranges.size();
+    s.registerTile.assign(loops, 0);
+    s.reductionBlock.assign(loops, 0);
+    s.reductionStep.assign(loops, 0);
+    for (unsigned d : dims->batch)
+      s.registerTile[d] = 1;
+    for (unsigned d : dims->m)
+      s.registerTile[d] = 1;
+    s.registerTile[m] = tile->rows;
+    s.registerTile[n] = tile->cols;
+    s.reductionBlock[k] = largestDivisorAtMost(ranges[k], kMaxBlockTerms);
+    s.reductionStep[k] = 1;
     return s;
   }
   case ContractionKind::DepthwiseNhwcHwc: {

@@ -29,6 +29,10 @@ enum class ContractionKind {
   ConvNhwcHwcf,
   /// linalg.depthwise_conv_2d_nhwc_hwc (n, oh, ow, c, kh, kw).
   DepthwiseNhwcHwc,
+  /// Any other multiply-accumulate contraction (linalg.generic), with one
+  /// reduction loop and the output columns (n) contiguous in the output
+  /// and in the operand they come from: batched and broadcast matmuls.
+  GenericContraction,
 };
 
 /// How one contraction is tiled; every vector has one entry per loop of

@@ -55,6 +55,11 @@ struct ConvertSpatialOp : OpRewritePattern<Op> {
       return rewriter.notifyMatchFailure(op, "already in the target layout");
     if (op.getInput().getType().getRank() != 4)
       return rewriter.notifyMatchFailure(op, "not a 4-D activation");
+    // The integer (quantized) convolutions have NCHW kernels of their own
+    // (the packed 8-bit GEMMs): they keep their layout.
+    if (std::is_same_v<Op, Conv2DOp> &&
+        isa<IntegerType>(op.getInput().getType().getElementType()))
+      return rewriter.notifyMatchFailure(op, "integer convolutions stay NCHW");
     bool toNHWC = targetLayout == "NHWC";
     ArrayRef<int64_t> in = toNHWC ? kToNHWC : kToNCHW;
     ArrayRef<int64_t> out = toNHWC ? kToNCHW : kToNHWC;

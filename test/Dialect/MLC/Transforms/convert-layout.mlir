@@ -92,3 +92,17 @@ func.func @math_activations(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %g = mlc.gelu %c2 : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
   return %g : tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// An integer (quantized) convolution keeps NCHW: the 8-bit kernels of the
+// CPU backend read NCHW.
+// CHECK-LABEL: func.func @int_conv
+// CHECK-NOT: mlc.transpose
+// CHECK: mlc.conv2d %arg0, %{{.*}} : (tensor<1x4x8x8xi32>, tensor<4x4x3x3xi32>) -> tensor<1x4x6x6xi32>
+// BACK-LABEL: func.func @int_conv
+func.func @int_conv(%x: tensor<1x4x8x8xi32>) -> tensor<1x4x6x6xi32> {
+  %w = mlc.constant dense<3> : tensor<4x4x3x3xi32>
+  %0 = mlc.conv2d %x, %w : (tensor<1x4x8x8xi32>, tensor<4x4x3x3xi32>) -> tensor<1x4x6x6xi32>
+  return %0 : tensor<1x4x6x6xi32>
+}

@@ -30,6 +30,9 @@ std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel,
     pipeline += "func.func(mlc-cpu-blocked-accumulation),";
   pipeline +=
       "canonicalize,cse,"
+      // After CSE, which merges identical accumulator initializations: a
+      // shared one trips eliminate-empty-tensors (UnshareInits.cpp).
+      "func.func(mlc-cpu-unshare-inits),"
       "eliminate-empty-tensors,empty-tensor-to-alloc-tensor,"
       // Control flow (scf.while of mlc.loop) yields a fresh buffer per
       // iteration; buffer deallocation frees the previous one.

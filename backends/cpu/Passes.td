@@ -76,36 +76,6 @@ def InnermostParallelLoop : Pass<"mlc-cpu-innermost-parallel-loop",
   }];
 }
 
-def UnshareInits : Pass<"mlc-cpu-unshare-inits", "mlir::func::FuncOp"> {
-  let summary = "Give every destination-passing op its own freshly made "
-                "initial tensor before empty-tensor elimination.";
-  let description = [{
-    CSE merges the identical accumulator initializations of contractions
-    (`linalg.fill` or the broadcast of a shared constant bias into a
-    `tensor.empty`), so one init tensor feeds several convolutions. When
-    one of them is a model output, `eliminate-empty-tensors` rewrites the
-    shared init to start from the output buffer (`to_tensor %out`), and
-    One-Shot Bufferize, which does not analyze the final
-    `materialize_in_destination` into that memref, may compute another of
-    the convolutions in place there: the output copy then overwrites it
-    (issue 15: the last convolution of every resnet50 stage returned the
-    first one's values to calibration). This pass clones such an init
-    chain (an op with pure tensor semantics whose own inits lead to a
-    `tensor.empty`) for each destination-passing user, so that no init is
-    shared and the elimination has nothing to get wrong; the clones compute
-    what the copies bufferization would insert did.
-
-    ```mlir
-    %e = tensor.empty() : tensor<8xf32>
-    %z = linalg.fill ins(%c0 : f32) outs(%e : tensor<8xf32>) -> tensor<8xf32>
-    %a = linalg.generic ... outs(%z : tensor<8xf32>)
-    %b = linalg.generic ... outs(%z : tensor<8xf32>)
-    // becomes: %a and %b each read their own tensor.empty + linalg.fill
-    ```
-  }];
-  let dependentDialects = ["mlir::tensor::TensorDialect"];
-}
-
 def BlockedAccumulation : Pass<"mlc-cpu-blocked-accumulation",
                                 "mlir::func::FuncOp"> {
   let summary = "Accumulate long float sums (convolution, matmul, reduction) "

@@ -39,7 +39,15 @@ std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel,
     pipeline += "func.func(mlc-cpu-blocked-accumulation),";
   pipeline +=
       "canonicalize,cse,"
-      "eliminate-empty-tensors,empty-tensor-to-alloc-tensor,"
+      // No eliminate-empty-tensors: it rewrites the tensor.empty under a
+      // model output to start from the output buffer, but CSE has merged
+      // identical accumulator initializations (convolutions sharing a
+      // bias), and One-Shot Bufferize does not analyze the final
+      // materialize_in_destination into that memref: another convolution
+      // computed in place there was overwritten by the output copy-out
+      // (issue 15: resnet50's observed conv3 outputs during calibration).
+      // Outputs are computed in their own buffers and copied out.
+      "empty-tensor-to-alloc-tensor,"
       // Control flow (scf.while of mlc.loop) yields a fresh buffer per
       // iteration; buffer deallocation frees the previous one.
       "one-shot-bufferize{allow-return-allocs-from-loops},"

@@ -3,7 +3,7 @@
 
 Usage (Debian's torch: apt-get install python3-torch python3-torchvision):
     /usr/bin/python3 export_torch_models.py OUTDIR [--models resnet18,resnet50,...]
-        [--opsets 13,17] [--batch 1] [--dynamic-batch] [--seed 0]
+        [--opsets 13,17] [--batch 1] [--dynamic-batch] [--fold-bn] [--seed 0]
 
 Writes OUTDIR/<model>-op<opset>.onnx (and -dyn.onnx with --dynamic-batch, whose
 batch dimension is symbolic, and with --dynamic-seq transformer-op<N>-seq.onnx,
@@ -16,7 +16,10 @@ whose batch and sequence length are) for:
 Models are exported from eval mode with TrainingMode.PRESERVE, so that
 BatchNormalization nodes stay in the graph (the default EVAL export fuses them
 into the convolutions, which would leave MLC's own BN folding untested), and with
-constant folding on. Weights come from torch.manual_seed(seed): the same seed gives
+constant folding on. With --fold-bn they are exported as torch.onnx does by
+default (TrainingMode.EVAL: the exporter folds BatchNormalization into the
+convolutions and shares equal initializers, such as the zero biases of random
+weights, through Identity nodes), to <model>-op<N>-foldbn.onnx. Weights come from torch.manual_seed(seed): the same seed gives
 the same weights. Only torch and torchvision are needed, not the onnx package.
 """
 
@@ -64,6 +67,9 @@ def main() -> int:
     parser.add_argument("--dynamic-seq", action="store_true",
                         help="transformer only: also write transformer-op<N>-seq.onnx "
                         "with a symbolic batch and sequence length")
+    parser.add_argument("--fold-bn", action="store_true",
+                        help="export with TrainingMode.EVAL (BatchNormalization "
+                        "folded by the exporter) to <model>-op<N>-foldbn.onnx")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
@@ -74,7 +80,7 @@ def main() -> int:
         model.eval()
         x = torch.randn(args.batch, *sample_shape)
         for opset in (int(o) for o in args.opsets.split(",")):
-            variants = [("", None)]
+            variants = [("-foldbn" if args.fold_bn else "", None)]
             if args.dynamic_batch:
                 variants.append(("-dyn", {"input": {0: "batch"}, "output": {0: "batch"}}))
             if args.dynamic_seq and name == "transformer":
@@ -87,7 +93,8 @@ def main() -> int:
                 # the fused kernel that has no ONNX export.
                 torch.onnx.export(
                     model, x, str(path), opset_version=opset,
-                    training=torch.onnx.TrainingMode.PRESERVE,
+                    training=(torch.onnx.TrainingMode.EVAL if args.fold_bn
+                              else torch.onnx.TrainingMode.PRESERVE),
                     do_constant_folding=True, input_names=["input"],
                     output_names=["output"], dynamic_axes=dynamic_axes)
                 print(f"wrote {path}")

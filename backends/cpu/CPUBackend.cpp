@@ -2,11 +2,11 @@
 
 #include "CPUBackend.h"
 #include "CPUPipeline.h"
+#include "Target/CPUTarget.h"
 
 #include "mlc/Backend/Emit.h"
 
 #include "mlir/IR/MLIRContext.h"
-#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
@@ -31,9 +31,10 @@ public:
 
   void buildLoweringPipeline(OpPassManager &pm,
                              const TargetOptions &options) const override {
+    cpu::CPUTarget target = cpu::CPUTarget::fromTargetOptions(options);
     if (failed(cpu::buildCPULoweringPipeline(pm, options.optLevel,
-                                             cpu::getInt8Isa(options),
-                                             cpu::getVectorIsa(options))))
+                                             target.int8Kernel,
+                                             target.getIsaName())))
       llvm::report_fatal_error("invalid built-in CPU pipeline");
   }
 
@@ -74,27 +75,6 @@ public:
 
 void mlc::cpu::registerCPUBackend(BackendRegistry &registry) {
   llvm::cantFail(registry.registerBackend(std::make_unique<CPUBackend>()));
-}
-
-std::string mlc::cpu::getInt8Isa(const TargetOptions &options) {
-  MLIRContext context; // only for the location of an error
-  FailureOr<std::unique_ptr<llvm::TargetMachine>> tm =
-      createTargetMachine(options, UnknownLoc::get(&context));
-  if (failed(tm))
-    return "none";
-  const llvm::MCSubtargetInfo *sti = (*tm)->getMCSubtargetInfo();
-  if ((*tm)->getTargetTriple().isX86()) {
-    if ((sti->checkFeatures("+avx512vnni") && sti->checkFeatures("+avx512vl")) ||
-        sti->checkFeatures("+avxvnni"))
-      return "x86-vnni";
-    return sti->checkFeatures("+avx2") ? "x86-avx2" : "none";
-  }
-  if ((*tm)->getTargetTriple().isAArch64()) {
-    if (sti->checkFeatures("+i8mm"))
-      return "arm-i8mm";
-    return sti->checkFeatures("+dotprod") ? "arm-dot" : "none";
-  }
-  return "none";
 }
 
 FailureOr<TargetOptions> mlc::cpu::getCPUTargetOptions(StringRef target) {

@@ -110,13 +110,11 @@ void mlc::cpu::registerCPUPipeline() {
         pm.addPass(createExposeEntry());
         std::string vectorIsa = options.vectorIsa;
         if (vectorIsa == "host")
-          vectorIsa = getVectorIsa(TargetOptions{});
+          vectorIsa = CPUTarget::fromTargetOptions(TargetOptions{})
+                          .getIsaName()
+                          .str();
         if (failed(buildCPULoweringPipeline(pm, options.optLevel,
                                             options.int8Isa, vectorIsa)))
           llvm::report_fatal_error("invalid built-in CPU pipeline");
       });
-}
-
-std::string mlc::cpu::getVectorIsa(const TargetOptions &options) {
-  return CPUTarget::fromTargetOptions(options).getIsaName().str();
 }

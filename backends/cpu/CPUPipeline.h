@@ -21,15 +21,6 @@ buildCPULoweringPipeline(mlir::OpPassManager &pm, unsigned optLevel,
                          llvm::StringRef int8Isa = "none",
                          llvm::StringRef vectorIsa = "scalar");
 
-/// The int8 GEMM kernel the target machine of `options` supports, from its
-/// CPU features: x86-vnni (AVX512-VNNI with VL, or AVX-VNNI), x86-avx2,
-/// arm-i8mm, arm-dot, or none.
-std::string getInt8Isa(const TargetOptions &options);
-
-/// The vector ISA of the float register tiles for the target machine of
-/// `options`: avx512, avx2, neon or scalar (CPUTarget::getIsaName).
-std::string getVectorIsa(const TargetOptions &options);
-
 } // namespace mlc::cpu
 
 #endif // MLC_BACKENDS_CPU_CPUPIPELINE_H

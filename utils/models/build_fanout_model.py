@@ -19,12 +19,11 @@ observed outputs must not mix up.
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+from build_ptq_model import finish_model, run_builder
 
 
 def build(rng: np.random.Generator) -> onnx.ModelProto:
@@ -51,20 +50,8 @@ def build(rng: np.random.Generator) -> onnx.ModelProto:
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 16, 8, 8])],
         inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    return model
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", type=Path)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    onnx.save(build(np.random.default_rng(args.seed)), args.out)
+    return finish_model(graph)
 
 
 if __name__ == "__main__":
-    main()
+    run_builder(build, __doc__.splitlines()[0])

@@ -63,20 +63,26 @@ def build(rng: np.random.Generator) -> onnx.ModelProto:
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 16, 16])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 10])],
         inits)
+    return finish_model(graph)
+
+
+def finish_model(graph: onnx.GraphProto) -> onnx.ModelProto:
+    """`graph` as an opset-17, IR-8 model (what onnxruntime 1.23 loads), checked."""
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
     onnx.checker.check_model(model)
     return model
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run_builder(build_model, description: str) -> None:
+    """The command line of a builder: OUT.onnx [--seed S] -> build_model(rng)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    onnx.save(build(np.random.default_rng(args.seed)), args.out)
+    onnx.save(build_model(np.random.default_rng(args.seed)), args.out)
 
 
 if __name__ == "__main__":
-    main()
+    run_builder(build, __doc__.splitlines()[0])

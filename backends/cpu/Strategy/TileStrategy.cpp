@@ -53,17 +53,14 @@ std::optional<RegisterTile> getRegisterTile(int64_t rowSize, int64_t colSize,
 constexpr int64_t kMaxBlockTerms = 128;
 
 std::optional<ContractionKind> getKind(linalg::LinalgOp op) {
-  if (isa<linalg::MatmulOp>(op)) {
-    // A matmul with transposed or broadcast operands keeps the loops.
-    auto matmul = cast<linalg::MatmulOp>(op);
-    if (!matmul.hasUserDefinedMaps())
-      return ContractionKind::Matmul;
+  // A named matmul with transposed or broadcast operands keeps the loops.
+  if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op) &&
+      op.hasUserDefinedMaps())
     return std::nullopt;
-  }
-  if (auto bmm = dyn_cast<linalg::BatchMatmulOp>(op.getOperation()))
-    return bmm.hasUserDefinedMaps()
-               ? std::nullopt
-               : std::optional(ContractionKind::BatchMatmul);
+  if (isa<linalg::MatmulOp>(op))
+    return ContractionKind::Matmul;
+  if (isa<linalg::BatchMatmulOp>(op))
+    return ContractionKind::BatchMatmul;
   if (isa<linalg::Conv2DNhwcHwcfOp>(op))
     return ContractionKind::ConvNhwcHwcf;
   if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(op))
@@ -97,7 +94,6 @@ mlc::cpu::getTileStrategy(linalg::LinalgOp op, const CPUTarget &target) {
   // broadcast stay live beside them.
   int64_t accumulators = target.vectorRegisters - 4;
   TileStrategy s;
-  s.kind = *kind;
   switch (*kind) {
   case ContractionKind::Matmul:
   case ContractionKind::BatchMatmul: {

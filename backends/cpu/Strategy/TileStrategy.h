@@ -38,7 +38,6 @@ enum class ContractionKind {
 /// How one contraction is tiled; every vector has one entry per loop of
 /// the op, 0 meaning "not tiled at this level".
 struct TileStrategy {
-  ContractionKind kind;
   /// The parallel cache tile (its operand blocks stay in L1/L2 while the
   /// register tiles sweep it); the epilogue is fused at this level. Empty:
   /// the epilogue is fused at the register tile.

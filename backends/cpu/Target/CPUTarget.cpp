@@ -67,18 +67,30 @@ CPUTarget CPUTarget::fromTargetOptions(const TargetOptions &options) {
   MLIRContext context; // only for the location of an error
   FailureOr<std::unique_ptr<llvm::TargetMachine>> tm =
       createTargetMachine(options, UnknownLoc::get(&context));
-  StringRef name = "scalar";
-  if (succeeded(tm)) {
-    const llvm::MCSubtargetInfo *sti = (*tm)->getMCSubtargetInfo();
-    const llvm::Triple &triple = (*tm)->getTargetTriple();
-    if (triple.isX86()) {
-      if (sti->checkFeatures("+avx512f"))
-        name = "avx512";
-      else if (sti->checkFeatures("+avx2") && sti->checkFeatures("+fma"))
-        name = "avx2";
-    } else if (triple.isAArch64() && sti->checkFeatures("+neon")) {
-      name = "neon";
-    }
+  if (failed(tm))
+    return *fromIsaName("scalar");
+  const llvm::MCSubtargetInfo *sti = (*tm)->getMCSubtargetInfo();
+  const llvm::Triple &triple = (*tm)->getTargetTriple();
+  StringRef isa = "scalar", int8Kernel = "none";
+  if (triple.isX86()) {
+    if (sti->checkFeatures("+avx512f"))
+      isa = "avx512";
+    else if (sti->checkFeatures("+avx2") && sti->checkFeatures("+fma"))
+      isa = "avx2";
+    if ((sti->checkFeatures("+avx512vnni") && sti->checkFeatures("+avx512vl")) ||
+        sti->checkFeatures("+avxvnni"))
+      int8Kernel = "x86-vnni";
+    else if (sti->checkFeatures("+avx2"))
+      int8Kernel = "x86-avx2";
+  } else if (triple.isAArch64()) {
+    if (sti->checkFeatures("+neon"))
+      isa = "neon";
+    if (sti->checkFeatures("+i8mm"))
+      int8Kernel = "arm-i8mm";
+    else if (sti->checkFeatures("+dotprod"))
+      int8Kernel = "arm-dot";
   }
-  return *fromIsaName(name);
+  CPUTarget target = *fromIsaName(isa);
+  target.int8Kernel = int8Kernel.str();
+  return target;
 }

@@ -35,6 +35,10 @@ struct CPUTarget {
   int64_t vectorBits = 128;
   /// SIMD registers the register tiles may plan with.
   int64_t vectorRegisters = 16;
+  /// The kernel of the packed int8 GEMMs (mlc-cpu-int8-gemm's `isa`):
+  /// x86-vnni (AVX512-VNNI with VL, or AVX-VNNI), x86-avx2, arm-i8mm,
+  /// arm-dot, or none.
+  std::string int8Kernel = "none";
   /// Per-core data cache sizes, in bytes.
   int64_t l1Bytes = 32 * 1024;
   int64_t l2Bytes = 1024 * 1024;
@@ -50,7 +54,7 @@ struct CPUTarget {
   static mlir::FailureOr<CPUTarget> fromIsaName(llvm::StringRef name);
 
   /// The target that LLVM's target machine for `options` describes (its
-  /// CPU features decide the ISA).
+  /// CPU features decide the vector ISA and the int8 kernel).
   static CPUTarget fromTargetOptions(const TargetOptions &options);
 };
 

@@ -4,6 +4,8 @@
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${MLC_BUILD_DIR:-$repo/build}"
+# Cache hits across checkouts (CI builds a fresh clone, helpers use worktrees).
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(dirname "$repo")}"
 if [ ! -f "$build/build.ninja" ]; then
   cmake -G Ninja -S "$repo" -B "$build" \
     -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \

@@ -25,6 +25,8 @@ APT_PACKAGES=(
   cmake ninja-build ccache git
   python3 python3-venv python3-pip
   llvm-22-dev libmlir-22-dev mlir-22-tools clang-22 lld-22
+  # LLVM's OpenMP runtime: the parallel tile loops of CPU artifacts.
+  libomp-22-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev libgtest-dev
   qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   libonnx-testdata

@@ -32,10 +32,12 @@ public:
   void buildLoweringPipeline(OpPassManager &pm,
                              const TargetOptions &options) const override {
     cpu::CPUTarget target = cpu::CPUTarget::fromTargetOptions(options);
-    if (failed(cpu::buildCPULoweringPipeline(pm, options.optLevel,
-                                             target.int8Kernel,
-                                             target.getIsaName())))
-      llvm::report_fatal_error("invalid built-in CPU pipeline");
+    cpu::CPUPipelineOptions pipeline;
+    pipeline.optLevel = options.optLevel;
+    pipeline.int8Isa = target.int8Kernel;
+    pipeline.vectorIsa = target.getIsaName().str();
+    pipeline.threads = cpu::canUseThreads(options.triple);
+    cpu::buildCPULoweringPipeline(pm, pipeline);
   }
 
   LogicalResult serialize(ModuleOp module, const TargetOptions &options,
@@ -64,9 +66,18 @@ public:
             triple.getArch())
       return linkWithCompilerDriver("aarch64-linux-gnu-gcc", objectPath,
                                     outputPath, loc);
+    // The parallel tile loops call libomp; an artifact without any does
+    // not depend on it (--as-needed).
+    std::vector<std::string> openmp;
+    if (cpu::canUseThreads(options.triple)) {
+      std::string dir = cpu::getOpenMPLibraryDir().str();
+      openmp = {"-Wl,--as-needed", "-L" + dir, "-lomp", "-Wl,-rpath," + dir,
+                "-Wl,--no-as-needed"};
+    }
     for (StringRef driver : {"cc", "gcc", "clang", "clang-22"})
       if (llvm::sys::findProgramByName(driver))
-        return linkWithCompilerDriver(driver, objectPath, outputPath, loc);
+        return linkWithCompilerDriver(driver, objectPath, outputPath, loc,
+                                      openmp);
     return emitError(loc) << "no C compiler driver (cc, gcc, clang) found to "
                              "link the shared library";
   }

@@ -1,8 +1,8 @@
 //===- CPUPipeline.cpp - Lowering pipeline of the CPU backend -------------===//
 //
-// linalg on tensors -> (elementwise fusion) -> blocked accumulation ->
-// one-shot bufferization ->
-// loops -> LLVM dialect with bare-pointer entry -> runtime ABI.
+// linalg on tensors -> (elementwise fusion, register tiles, vectors) ->
+// blocked accumulation -> one-shot bufferization -> loops (parallel tile
+// loops -> OpenMP) -> LLVM dialect with bare-pointer entry -> runtime ABI.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,76 +12,140 @@
 
 #include "mlc/Backend/Passes.h"
 
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
 
-std::string mlc::cpu::getCPULoweringPipeline(unsigned optLevel,
-                                            StringRef int8Isa,
-                                            StringRef vectorIsa) {
-  std::string pipeline;
-  // First, while the packed int8 GEMMs are still whole generics.
-  if (optLevel >= 2 && int8Isa != "none")
-    pipeline += "mlc-cpu-int8-gemm{isa=" + int8Isa.str() + "},";
-  // Blocked accumulation is numerics, not speed: every level sums so.
-  if (optLevel >= 2)
-    pipeline += "func.func(mlc-cpu-fuse-elementwise,";
-  // Register tiles for the contractions the tile strategy knows; the rest
-  // keeps the loop lowering below.
-  if (optLevel >= 2 && vectorIsa != "scalar")
-    pipeline += "mlc-cpu-pack-weights,mlc-cpu-tile-contractions{isa=" +
-                vectorIsa.str() + "},mlc-cpu-vectorize-tiles,";
-  if (optLevel >= 2)
-    pipeline += "mlc-cpu-fuse-epilogues,"
-                "mlc-cpu-blocked-accumulation,mlc-cpu-innermost-parallel-loop),";
-  else
-    pipeline += "func.func(mlc-cpu-blocked-accumulation),";
-  pipeline +=
-      "canonicalize,cse,"
-      // No eliminate-empty-tensors: it rewrites the tensor.empty under a
-      // model output to start from the output buffer, but CSE has merged
-      // identical accumulator initializations (convolutions sharing a
-      // bias), and One-Shot Bufferize does not analyze the final
-      // materialize_in_destination into that memref: another convolution
-      // computed in place there was overwritten by the output copy-out
-      // (issue 15: resnet50's observed conv3 outputs during calibration).
-      // Outputs are computed in their own buffers and copied out.
-      "empty-tensor-to-alloc-tensor,"
-      // Control flow (scf.while of mlc.loop) yields a fresh buffer per
-      // iteration; buffer deallocation frees the previous one.
-      "one-shot-bufferize{allow-return-allocs-from-loops},"
-      "mlc-cpu-strided-copy-to-linalg,"
-      "func.func(convert-linalg-to-loops),"
-      // The deallocation of buffers that scf.if / scf.while may or may not
-      // own calls a private dealloc_helper on dynamic memrefs, which the
-      // bare-pointer calling convention cannot lower: it is inlined.
-      "buffer-deallocation-pipeline,inline,mlc-cpu-lower-int8-dots,"
-      // n-D vector transfers of the register tiles -> 1-D loads and stores.
-      "convert-vector-to-scf{full-unroll=true},"
-      "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-      "convert-vector-to-llvm,finalize-memref-to-llvm,convert-math-to-funcs,convert-math-to-llvm,"
-      "convert-math-to-libm,"
-      // The libm calls of vector math ops (erf of a register tile) extract
-      // and insert lanes with vector ops of their own.
-      "convert-vector-to-llvm,"
-      // bf16 arithmetic runs in f32 (x86 and AArch64 without BF16 would
-      // otherwise call __truncsfbf2 after every op); the conversions are
-      // then expanded to integer code.
-      "func.func(arith-emulate-unsupported-floats{source-types=bf16 "
-      "target-type=f32},arith-expand{include-bf16=true}),"
-      "convert-arith-to-llvm,convert-cf-to-llvm,"
-      "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
-      "convert-ub-to-llvm,reconcile-unrealized-casts,mlc-emit-runtime-abi";
-  return pipeline;
+bool mlc::cpu::canUseThreads(StringRef triple) {
+  if (getOpenMPLibraryDir().empty())
+    return false;
+  llvm::Triple host(llvm::sys::getDefaultTargetTriple());
+  return triple.empty() || llvm::Triple(triple).getArch() == host.getArch();
 }
 
-LogicalResult mlc::cpu::buildCPULoweringPipeline(OpPassManager &pm,
-                                                 unsigned optLevel,
-                                                 StringRef int8Isa,
-                                                 StringRef vectorIsa) {
-  return parsePassPipeline(
-      getCPULoweringPipeline(optLevel, int8Isa, vectorIsa), pm);
+StringRef mlc::cpu::getOpenMPLibraryDir() {
+#ifdef MLC_OPENMP_LIBRARY_DIR
+  return MLC_OPENMP_LIBRARY_DIR;
+#else
+  return "";
+#endif
+}
+
+/// The passes on linalg, still on tensors: fusion, register tiles, and the
+/// loop order of what keeps the loop lowering.
+static void addTensorPasses(OpPassManager &pm,
+                            const mlc::cpu::CPUPipelineOptions &options) {
+  using namespace mlc::cpu;
+  // First, while the packed int8 GEMMs are still whole generics.
+  if (options.optLevel >= 2 && options.int8Isa != "none")
+    pm.addPass(createInt8Gemm(Int8GemmOptions{options.int8Isa}));
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  // Blocked accumulation is numerics, not speed: every level sums so.
+  if (options.optLevel < 2) {
+    fpm.addPass(createBlockedAccumulation());
+    return;
+  }
+  fpm.addPass(createFuseElementwise());
+  // Register tiles for the contractions the tile strategy knows; the rest
+  // keeps the loop lowering below.
+  if (options.vectorIsa != "scalar") {
+    fpm.addPass(createPackWeights());
+    TileContractionsOptions tiling;
+    tiling.isa = options.vectorIsa;
+    tiling.parallel = options.threads;
+    fpm.addPass(createTileContractions(tiling));
+    fpm.addPass(createVectorizeTiles());
+  }
+  fpm.addPass(createFuseEpilogues());
+  fpm.addPass(createBlockedAccumulation());
+  fpm.addPass(createInnermostParallelLoop());
+}
+
+void mlc::cpu::buildCPULoweringPipeline(OpPassManager &pm,
+                                        const CPUPipelineOptions &options) {
+  addTensorPasses(pm, options);
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  // No eliminate-empty-tensors: it rewrites the tensor.empty under a model
+  // output to start from the output buffer, but CSE has merged identical
+  // accumulator initializations (convolutions sharing a bias), and
+  // One-Shot Bufferize does not analyze the final
+  // materialize_in_destination into that memref: another convolution
+  // computed in place there was overwritten by the output copy-out (issue
+  // 15: resnet50's observed conv3 outputs during calibration). Outputs are
+  // computed in their own buffers and copied out.
+  pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
+  // Control flow (scf.while of mlc.loop) yields a fresh buffer per
+  // iteration; buffer deallocation frees the previous one.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.allowReturnAllocsFromLoops = true;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createStridedCopyToLinalg());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // The deallocation of buffers that scf.if / scf.while may or may not own
+  // calls a private dealloc_helper on dynamic memrefs, which the
+  // bare-pointer calling convention cannot lower: it is inlined.
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createInlinerPass());
+  pm.addPass(createLowerInt8Dots());
+  // n-D vector transfers of the register tiles -> 1-D loads and stores.
+  pm.addPass(createConvertVectorToSCFPass(
+      VectorTransferToSCFOptions().enableFullUnroll()));
+  // The parallel tile loops -> an OpenMP worksharing loop each, run by the
+  // number of threads mlc_run sets (mlc-emit-runtime-abi).
+  if (options.threads) {
+    pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
+    pm.addPass(createConvertSCFToOpenMPPass());
+    // Each loop body is put in a memref.alloca_scope, which must keep one
+    // block: the canonicalizer inlines the scopes that hold no alloca (all
+    // of the tile loops') before the inner loops become blocks.
+    pm.addPass(createCanonicalizerPass());
+  }
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToFuncs());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  // The libm calls of vector math ops (erf of a register tile) extract and
+  // insert lanes with vector ops of their own.
+  pm.addPass(createConvertVectorToLLVMPass());
+  // bf16 arithmetic runs in f32 (x86 and AArch64 without BF16 would
+  // otherwise call __truncsfbf2 after every op); the conversions are then
+  // expanded to integer code.
+  arith::ArithEmulateUnsupportedFloatsOptions emulate;
+  emulate.sourceTypeStrs = {"bf16"};
+  emulate.targetTypeStr = "f32";
+  pm.addNestedPass<func::FuncOp>(
+      arith::createArithEmulateUnsupportedFloats(emulate));
+  arith::ArithExpandOpsPassOptions expand;
+  expand.includeBf16 = true;
+  pm.addNestedPass<func::FuncOp>(arith::createArithExpandOpsPass(expand));
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  ConvertFuncToLLVMPassOptions funcToLLVM;
+  funcToLLVM.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcToLLVM));
+  if (options.threads)
+    pm.addPass(createConvertOpenMPToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(mlc::createEmitRuntimeABI());
 }
 
 void mlc::cpu::registerCPUPipeline() {
@@ -101,20 +165,28 @@ void mlc::cpu::registerCPUPipeline() {
                        "(mlc-cpu-tile-contractions): host (the compiling "
                        "machine's), scalar, avx2, avx512 or neon"),
         llvm::cl::init("host")};
+    Option<bool> threads{
+        *this, "threads",
+        llvm::cl::desc("Run the outer tiles of large contractions on the "
+                       "context's threads (OpenMP; the artifact links "
+                       "libomp). Ignored when this build has no libomp"),
+        llvm::cl::init(true)};
   };
   PassPipelineRegistration<Options>(
       "mlc-cpu-pipeline",
       "Lower linalg on tensors to the LLVM dialect with the MLC runtime ABI "
       "(CPU backend)",
       [](OpPassManager &pm, const Options &options) {
-        pm.addPass(createExposeEntry());
-        std::string vectorIsa = options.vectorIsa;
-        if (vectorIsa == "host")
-          vectorIsa = CPUTarget::fromTargetOptions(TargetOptions{})
-                          .getIsaName()
-                          .str();
-        if (failed(buildCPULoweringPipeline(pm, options.optLevel,
-                                            options.int8Isa, vectorIsa)))
-          llvm::report_fatal_error("invalid built-in CPU pipeline");
+        pm.addPass(mlc::createExposeEntry());
+        CPUPipelineOptions pipeline;
+        pipeline.optLevel = options.optLevel;
+        pipeline.int8Isa = options.int8Isa;
+        pipeline.vectorIsa = options.vectorIsa;
+        if (pipeline.vectorIsa == "host")
+          pipeline.vectorIsa = CPUTarget::fromTargetOptions(TargetOptions{})
+                                   .getIsaName()
+                                   .str();
+        pipeline.threads = options.threads && canUseThreads("");
+        buildCPULoweringPipeline(pm, pipeline);
       });
 }

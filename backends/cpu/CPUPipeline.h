@@ -8,18 +8,32 @@
 
 namespace mlc::cpu {
 
-/// The textual pass pipeline after mlc-expose-entry, as mlc-opt spells it.
-/// `int8Isa` picks mlc-cpu-int8-gemm's kernel ("none": loops).
-/// `vectorIsa` sizes the register tiles of the float contractions
-/// ("scalar": loops, LLVM vectorizes).
-std::string getCPULoweringPipeline(unsigned optLevel,
-                                   llvm::StringRef int8Isa = "none",
-                                   llvm::StringRef vectorIsa = "scalar");
+/// What the CPU lowering pipeline is built for.
+struct CPUPipelineOptions {
+  /// 0..3, as -O0..-O3.
+  unsigned optLevel = 2;
+  /// mlc-cpu-int8-gemm's kernel ("none": loops).
+  std::string int8Isa = "none";
+  /// The vector ISA sizing the register tiles of the float contractions
+  /// ("scalar": loops, LLVM vectorizes).
+  std::string vectorIsa = "scalar";
+  /// Whether the outer tiles of large contractions run on the context's
+  /// threads (OpenMP, libomp linked into the artifact).
+  bool threads = false;
+};
 
-mlir::LogicalResult
-buildCPULoweringPipeline(mlir::OpPassManager &pm, unsigned optLevel,
-                         llvm::StringRef int8Isa = "none",
-                         llvm::StringRef vectorIsa = "scalar");
+/// Appends the passes after mlc-expose-entry: linalg on tensors to the
+/// LLVM dialect with the runtime ABI.
+void buildCPULoweringPipeline(mlir::OpPassManager &pm,
+                              const CPUPipelineOptions &options);
+
+/// Whether artifacts for `triple` (empty: the host) can use threads: this
+/// build found libomp, and it is for the host's architecture.
+bool canUseThreads(llvm::StringRef triple);
+
+/// The libomp directory artifacts link against and load from ("" when
+/// this build has none).
+llvm::StringRef getOpenMPLibraryDir();
 
 } // namespace mlc::cpu
 

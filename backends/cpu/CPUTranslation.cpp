@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/DLTI/DLTI.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/CommandLine.h"
 
@@ -45,7 +46,7 @@ static LogicalResult emit(ModuleOp module, llvm::raw_ostream &os,
 
 void mlc::cpu::registerCPUTranslations() {
   auto dialects = [](DialectRegistry &registry) {
-    registry.insert<DLTIDialect, LLVM::LLVMDialect>();
+    registry.insert<DLTIDialect, LLVM::LLVMDialect, omp::OpenMPDialect>();
   };
   TranslateFromMLIRRegistration(
       "cpu-emit-object", "Emit an object file from the LLVM dialect",

@@ -228,6 +228,10 @@ def TileContractions : Pass<"mlc-cpu-tile-contractions", "mlir::func::FuncOp"> {
     3. decomposes a convolution tile of one output row and one filter row
        into a 1-D convolution;
     4. marks every linalg op of the tile `mlc.cpu.vectorize`.
+    With `parallel`, the outermost tile loops of an op with enough work
+    (at least 2^18 multiply-accumulates and two tiles) are one `scf.forall`,
+    which the pipeline runs on the context's threads (OpenMP); the others
+    stay `scf.for`.
     Ops without a strategy (dynamic shapes, odd channel counts) are left
     to the loop lowering.
 
@@ -242,7 +246,10 @@ def TileContractions : Pass<"mlc-cpu-tile-contractions", "mlir::func::FuncOp"> {
   }];
   let options = [Option<"isa", "isa", "std::string", /*default=*/"\"avx2\"",
                         "Vector ISA the tiles are sized for: scalar, avx2, "
-                        "avx512 or neon">];
+                        "avx512 or neon">,
+                 Option<"parallel", "parallel", "bool", /*default=*/"false",
+                        "Make the outer tile loops of large ops an "
+                        "scf.forall">];
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::tensor::TensorDialect",
                            "mlir::affine::AffineDialect",

@@ -9,6 +9,7 @@
 #include "mlc/Runtime/mlc_runtime.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -83,6 +84,8 @@ private:
   void emitConstantFunction(StringRef name, int32_t value);
   void emitInfoAccessor(StringRef name, LLVM::GlobalOp table, size_t count);
   void emitContextFunctions();
+  void emitThreadCount();
+  void storeThreadCount(OpBuilder &ob, Value context);
   LogicalResult emitRun(size_t numInputs, size_t numOutputs);
   void emitRunRejectingDynamic();
   LogicalResult emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
@@ -109,6 +112,9 @@ private:
   /// constant message strings stored into it.
   LLVM::GlobalOp errorGlobal;
   llvm::StringMap<LLVM::GlobalOp> messages;
+  /// The thread-local thread count of the entry's parallel regions; null
+  /// when the entry has none.
+  LLVM::GlobalOp threadCountGlobal;
 };
 
 } // namespace
@@ -267,8 +273,8 @@ void ABIEmitter::emitInfoAccessor(StringRef name, LLVM::GlobalOp table,
       fb, loc, LLVM::SelectOp::create(fb, loc, inRange, element, null));
 }
 
-/// The context holds the requested thread count; generated code is
-/// single-threaded for now, so it is only recorded.
+/// The context holds the requested thread count, which mlc_run hands to
+/// the parallel tile loops (emitThreadCount).
 void ABIEmitter::emitContextFunctions() {
   auto malloc = getOrDeclare("malloc", ptrType, {i64Type});
   auto free = getOrDeclare("free", LLVM::LLVMVoidType::get(b.getContext()),
@@ -299,6 +305,57 @@ void ABIEmitter::emitContextFunctions() {
   LLVM::ReturnOp::create(fb, loc, ValueRange{});
 }
 
+/// The parallel tile loops (omp.parallel) run on the thread count of the
+/// context that runs them: mlc_run stores it into a thread-local global
+/// that every parallel region reads, so that contexts with different
+/// counts may run at once on different threads. libomp keeps its workers
+/// between runs.
+void ABIEmitter::emitThreadCount() {
+  SmallVector<omp::ParallelOp> regions;
+  module.walk([&](omp::ParallelOp op) { regions.push_back(op); });
+  if (regions.empty())
+    return;
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(module.getBody());
+  threadCountGlobal = LLVM::GlobalOp::create(
+      b, loc, i32Type, /*isConstant=*/false, LLVM::Linkage::Internal,
+      "__mlc_num_threads", b.getI32IntegerAttr(1), /*alignment=*/4,
+      /*addrSpace=*/0, /*dsoLocal=*/true, /*thread_local_=*/true);
+  // Read through a function: the OpenMP translation of MLIR 22 rejects an
+  // omp.parallel whose num_threads loads a thread-local global directly
+  // ("missing LLVMTranslationDialectInterface registration"); LLVM inlines
+  // the call.
+  auto getter = LLVM::LLVMFuncOp::create(
+      b, loc, "__mlc_thread_count", LLVM::LLVMFunctionType::get(i32Type, {}),
+      LLVM::Linkage::Internal);
+  {
+    OpBuilder gb = OpBuilder::atBlockEnd(getter.addEntryBlock(b));
+    Value address = LLVM::AddressOfOp::create(gb, loc, threadCountGlobal);
+    LLVM::ReturnOp::create(gb, loc,
+                           LLVM::LoadOp::create(gb, loc, i32Type, address)
+                               .getResult());
+  }
+  for (omp::ParallelOp region : regions) {
+    OpBuilder rb(region);
+    region.getNumThreadsMutable().assign(
+        LLVM::CallOp::create(rb, loc, getter, ValueRange{}).getResult());
+  }
+}
+
+/// Stores max(1, context->num_threads) into the thread-count global, when
+/// there is one.
+void ABIEmitter::storeThreadCount(OpBuilder &ob, Value context) {
+  if (!threadCountGlobal)
+    return;
+  Value count = LLVM::LoadOp::create(ob, loc, i32Type, context);
+  Value one = constI32(ob, 1);
+  Value tooFew =
+      LLVM::ICmpOp::create(ob, loc, LLVM::ICmpPredicate::slt, count, one);
+  count = LLVM::SelectOp::create(ob, loc, tooFew, one, count);
+  LLVM::StoreOp::create(
+      ob, loc, count, LLVM::AddressOfOp::create(ob, loc, threadCountGlobal));
+}
+
 /// Makes the lowered entry report allocation failure instead of writing
 /// through a null pointer (a model whose buffers do not fit in memory would
 /// otherwise kill the process running it): the entry now returns i1, true
@@ -323,6 +380,10 @@ static void addAllocationChecks(LLVM::LLVMFuncOp entry) {
       returns.push_back(ret);
     auto call = dyn_cast<LLVM::CallOp>(op);
     std::optional<StringRef> callee = call ? call.getCallee() : std::nullopt;
+    // An allocation inside a parallel region (an outlined function after
+    // translation) cannot branch to the entry's return.
+    if (call && call->getParentRegion() != &entry.getBody())
+      return;
     if (callee == "malloc" && call.getArgOperands().size() == 1)
       allocations.push_back({call, call.getArgOperands()[0]});
     else if (callee == "aligned_alloc" && call.getArgOperands().size() == 2)
@@ -410,6 +471,7 @@ LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
   LLVM::CondBrOp::create(fb, loc, anyDataNull, nullDataBlock, callBlock);
 
   fb.setInsertionPointToEnd(callBlock);
+  storeThreadCount(fb, run.getArgument(0));
   Value outOfMemory = LLVM::CallOp::create(fb, loc, entry, pointers).getResult();
   Block *okBlock = fb.createBlock(&run.getBody());
   LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_OK));
@@ -619,6 +681,7 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
       entryArgs.push_back(outCaps[i]);
     }
   }
+  storeThreadCount(fb, run.getArgument(0));
   Value outOfMemory =
       LLVM::CallOp::create(fb, loc, entry, entryArgs).getResult();
   Block *callBlock = fb.getInsertionBlock();
@@ -659,6 +722,7 @@ LogicalResult ABIEmitter::emit(ArrayAttr inputs, ArrayAttr outputs,
   emitInfoAccessor("mlc_input_info", *inputTable, inputs.size());
   emitInfoAccessor("mlc_output_info", *outputTable, outputs.size());
   emitContextFunctions();
+  emitThreadCount();
   emitLastError();
   if (dynamic)
     emitRunRejectingDynamic();

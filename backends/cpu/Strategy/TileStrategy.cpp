@@ -72,6 +72,14 @@ std::optional<ContractionKind> getKind(linalg::LinalgOp op) {
 
 } // namespace
 
+namespace {
+/// The tiles of `op`, a contraction of `kind` with static loop `ranges`.
+std::optional<TileStrategy> chooseTiles(linalg::LinalgOp op,
+                                        ContractionKind kind,
+                                        ArrayRef<int64_t> ranges,
+                                        const CPUTarget &target);
+} // namespace
+
 std::optional<TileStrategy>
 mlc::cpu::getTileStrategy(linalg::LinalgOp op, const CPUTarget &target) {
   if (target.isa == VectorIsa::Scalar || !op.hasPureTensorSemantics() ||
@@ -88,16 +96,37 @@ mlc::cpu::getTileStrategy(linalg::LinalgOp op, const CPUTarget &target) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   if (llvm::any_of(ranges, [](int64_t r) { return r <= 0; }))
     return std::nullopt; // dynamic (or empty) loops keep the loop lowering
+  std::optional<TileStrategy> s = chooseTiles(op, *kind, ranges, target);
+  if (!s)
+    return std::nullopt;
+  // The outer tile loops go parallel when the op has work enough and
+  // more than one outer tile.
+  int64_t macs = 1;
+  for (int64_t r : ranges)
+    macs = macs > (int64_t(1) << 40) / r ? (int64_t(1) << 40) : macs * r;
+  ArrayRef<int64_t> outer = s->cacheTile.empty() ? s->registerTile : s->cacheTile;
+  int64_t outerTiles = 1;
+  for (auto [range, size] : llvm::zip(ranges, outer))
+    if (size != 0)
+      outerTiles *= range / size;
+  s->parallel = macs >= kMinParallelMacs && outerTiles > 1;
+  return s;
+}
 
+namespace {
+std::optional<TileStrategy> chooseTiles(linalg::LinalgOp op,
+                                        ContractionKind kind,
+                                        ArrayRef<int64_t> ranges,
+                                        const CPUTarget &target) {
   int64_t lanes = target.getF32Lanes();
   // Registers left for accumulators: the B row (two vectors) and the A
   // broadcast stay live beside them.
   int64_t accumulators = target.vectorRegisters - 4;
   TileStrategy s;
-  switch (*kind) {
+  switch (kind) {
   case ContractionKind::Matmul:
   case ContractionKind::BatchMatmul: {
-    bool batched = *kind == ContractionKind::BatchMatmul;
+    bool batched = kind == ContractionKind::BatchMatmul;
     int64_t m = ranges[batched], n = ranges[batched + 1],
             k = ranges[batched + 2];
     std::optional<RegisterTile> tile =
@@ -204,3 +233,4 @@ mlc::cpu::getTileStrategy(linalg::LinalgOp op, const CPUTarget &target) {
   }
   return std::nullopt;
 }
+} // namespace

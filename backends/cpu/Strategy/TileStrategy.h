@@ -53,6 +53,9 @@ struct TileStrategy {
   /// Order of the register tile loops (a permutation of the op's loops),
   /// empty for the op's own order.
   llvm::SmallVector<int64_t> interchange;
+  /// Whether the outermost tile loops are split over the context's threads
+  /// (an scf.forall): only for ops with enough work per fork and join.
+  bool parallel = false;
 };
 
 /// The tiling of `op` for `target`, or nothing when the op is not a
@@ -61,6 +64,11 @@ struct TileStrategy {
 /// the generic loop lowering.
 std::optional<TileStrategy> getTileStrategy(mlir::linalg::LinalgOp op,
                                             const CPUTarget &target);
+
+/// Multiply-accumulates below which a tiled op stays on the calling thread:
+/// a fork and join of warm OpenMP workers costs a few microseconds, about
+/// the time of 2^18 MACs on one core.
+constexpr int64_t kMinParallelMacs = int64_t(1) << 18;
 
 } // namespace mlc::cpu
 

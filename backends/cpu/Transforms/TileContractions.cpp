@@ -113,7 +113,7 @@ FailureOr<linalg::LinalgOp> decompose(linalg::LinalgOp op) {
 /// Tiles `op` (and its epilogue) by `strategy`; leaves the IR unchanged and
 /// fails when upstream tiling refuses.
 LogicalResult tileContraction(RewriterBase &rewriter, linalg::LinalgOp op,
-                              const TileStrategy &strategy) {
+                              const TileStrategy &strategy, bool parallel) {
   // The register tile: the epilogue when there is one, else the
   // contraction itself, tiled over the parallel loops, with the
   // contraction and its accumulator's initialization fused in.
@@ -133,20 +133,27 @@ LogicalResult tileContraction(RewriterBase &rewriter, linalg::LinalgOp op,
   tiling.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
   if (!interchange.empty())
     tiling.setInterchange(interchange);
+  // The outer tiles write disjoint slices of the result: one scf.forall
+  // over all of them when they are worth spreading over threads.
+  if (parallel && strategy.parallel)
+    tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
   scf::SCFTileAndFuseOptions options;
   options.setTilingOptions(tiling);
   Operation *contraction = op.getOperation();
+  Value accumulatorInit = op.getDpsInitOperand(0)->get();
   options.setFusionControlFn(
-      [contraction](tensor::ExtractSliceOp, OpResult original,
-                    bool isDestination)
+      [contraction, accumulatorInit](tensor::ExtractSliceOp, OpResult original,
+                                     bool isDestination)
           -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
         Operation *owner = original.getOwner();
         // The contraction and what initializes its accumulator (fill, bias
-        // broadcast); never the producers of its inputs, which the tiles
-        // would recompute.
+        // broadcast), which is the loops' destination without an epilogue
+        // and the contraction's own init with one; never the producers of
+        // its inputs, which the tiles would recompute.
+        auto initializer = dyn_cast<linalg::LinalgOp>(owner);
         if (owner == contraction ||
-            (isDestination && isa<linalg::LinalgOp>(owner) &&
-             cast<linalg::LinalgOp>(owner).getNumReductionLoops() == 0))
+            ((isDestination || original == accumulatorInit) && initializer &&
+             initializer.getNumReductionLoops() == 0))
           return scf::SCFTileAndFuseOptions::ControlFnResult{};
         return std::nullopt;
       });
@@ -231,7 +238,7 @@ struct TileContractionsPass
     for (auto &[op, strategy] : work) {
       // A refusal of upstream tiling leaves the op to the loop lowering:
       // slower, still correct.
-      (void)tileContraction(rewriter, op, strategy);
+      (void)tileContraction(rewriter, op, strategy, parallel);
     }
   }
 };

@@ -105,3 +105,12 @@ def _cuda_gpu_usable():
 
 if _cuda_gpu_usable():
     config.available_features.add("cuda-gpu")
+
+# Linking an object of the CPU pipeline by hand: its parallel tile loops call
+# libomp (nothing when this build found none and the pipeline stays serial).
+openmp_link = ""
+if config.mlc_openmp_library and not config.mlc_openmp_library.endswith("-NOTFOUND"):
+    openmp_dir = os.path.dirname(config.mlc_openmp_library)
+    openmp_link = "-L%s -lomp -Wl,-rpath,%s" % (openmp_dir, openmp_dir)
+    config.available_features.add("openmp")
+config.substitutions.append(("%openmp_link", openmp_link))

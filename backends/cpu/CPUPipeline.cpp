@@ -70,6 +70,7 @@ static void addTensorPasses(OpPassManager &pm,
     fpm.addPass(createVectorizeTiles());
   }
   fpm.addPass(createFuseEpilogues());
+  fpm.addPass(createApproximateMath());
   fpm.addPass(createBlockedAccumulation());
   fpm.addPass(createInnermostParallelLoop());
 }

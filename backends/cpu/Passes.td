@@ -164,6 +164,19 @@ def LowerInt8Dots : Pass<"mlc-cpu-lower-int8-dots", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def ApproximateMath : Pass<"mlc-cpu-approximate-math", "mlir::func::FuncOp"> {
+  let summary = "Replace f32 erf and exp by polynomial approximations.";
+  let description = [{
+    Rewrites `math.erf` and `math.exp` on f32 (scalars and vectors) into
+    upstream's polynomial approximations (arithmetic, FMAs and bit
+    manipulation), so that vectorized activations (GELU, softmax, sigmoid)
+    stay in vector registers instead of calling libm once per lane. Other
+    math ops and other element types are left alone.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def FuseElementwise : Pass<"mlc-cpu-fuse-elementwise", "mlir::func::FuncOp"> {
   let summary = "Fuse elementwise linalg ops, never into a consumer that "
                 "would recompute them.";

@@ -367,6 +367,28 @@ Error CompiledModel::runDynamic(ModelContext &context,
                            "resizing them");
 }
 
+int32_t CompiledModel::runDynamic(ModelContext &context,
+                                  ArrayRef<const void *> inputs,
+                                  ArrayRef<const int64_t *> inputShapes,
+                                  ArrayRef<void *> outputs,
+                                  ArrayRef<int64_t> outputCapacities,
+                                  ArrayRef<int64_t *> outputShapes) const {
+  if (inputs.size() != inputInfos.size() ||
+      inputShapes.size() != inputInfos.size() ||
+      outputs.size() != outputInfos.size() ||
+      outputCapacities.size() != outputInfos.size() ||
+      outputShapes.size() != outputInfos.size())
+    return MLC_ERROR_INVALID_ARGUMENT;
+  return abi.runDynamic(context.get(), inputs.data(), inputShapes.data(),
+                        outputs.data(), outputCapacities.data(),
+                        outputShapes.data());
+}
+
+StringRef CompiledModel::getLastError() const {
+  const char *reason = abi.lastError ? abi.lastError() : nullptr;
+  return reason ? StringRef(reason) : StringRef();
+}
+
 Error CompiledModel::run(ModelContext &context, ArrayRef<HostTensor> inputs,
                          MutableArrayRef<HostTensor> outputs) const {
   if (Error err = checkInputs(inputs))

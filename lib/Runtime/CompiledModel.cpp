@@ -253,14 +253,8 @@ Expected<std::vector<HostTensor>> CompiledModel::allocateOutputs() const {
     }
     // std::vector would end the process through LLVM's out-of-memory
     // handler: an output that cannot fit is an error instead.
-    std::optional<size_t> bytes = getCheckedByteSize(info.shape, info.dtype);
-    if (!bytes || *bytes > getPhysicalMemorySize())
-      return createStringError(
-          describe("output", index, info) + " of shape " +
-          formatShape(info.shape) + " needs " +
-          (bytes ? std::to_string(*bytes) + " bytes"
-                 : std::string("more than SIZE_MAX bytes")) +
-          ", more than this machine's memory");
+    if (Expected<size_t> bytes = getOutputByteSize(index, info.shape); !bytes)
+      return bytes.takeError();
     HostTensor tensor;
     tensor.name = info.name;
     tensor.dtype = info.dtype;
@@ -269,6 +263,20 @@ Expected<std::vector<HostTensor>> CompiledModel::allocateOutputs() const {
     outputs.push_back(std::move(tensor));
   }
   return outputs;
+}
+
+Expected<size_t> CompiledModel::getOutputByteSize(size_t index,
+                                                  ArrayRef<int64_t> shape) const {
+  const TensorInfo &info = outputInfos[index];
+  std::optional<size_t> bytes = getCheckedByteSize(shape, info.dtype);
+  if (!bytes || *bytes > getPhysicalMemorySize())
+    return createStringError(
+        describe("output", index, info) + " of shape " + formatShape(shape) +
+        " needs " +
+        (bytes ? std::to_string(*bytes) + " bytes"
+               : std::string("more than SIZE_MAX bytes")) +
+        ", more than this machine's memory");
+  return *bytes;
 }
 
 Error CompiledModel::run(ModelContext &context, ArrayRef<const void *> inputs,

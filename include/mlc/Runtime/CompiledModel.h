@@ -88,6 +88,11 @@ public:
   /// dimensions 0) and is sized by runDynamic.
   llvm::Expected<std::vector<HostTensor>> allocateOutputs() const;
 
+  /// The bytes of output `index` at `shape`; an error when they exceed this
+  /// machine's physical memory (or size_t), which names the output.
+  llvm::Expected<size_t> getOutputByteSize(size_t index,
+                                           llvm::ArrayRef<int64_t> shape) const;
+
   /// True when an input or output has a dynamic dimension: such a model
   /// runs through runDynamic (mlc_run_dynamic) only.
   bool hasDynamicShapes() const;

@@ -146,10 +146,6 @@ struct Outputs {
   llvm::SmallVector<llvm::SmallVector<int64_t, 4>, 4> shapes;
 };
 
-std::string formatShape(llvm::ArrayRef<int64_t> shape) {
-  return mlc::formatShape(shape);
-}
-
 class Session {
 public:
   Session(const std::string &path, int32_t threads) {
@@ -168,14 +164,20 @@ public:
     dynamic = model->hasDynamicShapes();
     for (const TensorInfo &info : model->getInputInfos())
       inputNames.push_back(nb::str(info.name.c_str()));
-    for (const TensorInfo &info : model->getOutputInfos()) {
+    for (auto [index, info] : llvm::enumerate(model->getOutputInfos())) {
       outputNames.push_back(nb::str(info.name.c_str()));
-      // Dynamic outputs start at 0 bytes: the first run sizes them.
-      std::optional<size_t> bytes =
-          info.hasDynamicShape()
-              ? std::optional<size_t>(0)
-              : mlc::getCheckedByteSize(info.shape, info.dtype);
-      lastOutputBytes.push_back(bytes ? *bytes : SIZE_MAX);
+      // Dynamic outputs start at 0 bytes: the first run sizes them. A static
+      // output too large for this machine fails every run, as in mlc-run.
+      lastOutputBytes.push_back(0);
+      outputSizeErrors.emplace_back();
+      if (info.hasDynamicShape())
+        continue;
+      llvm::Expected<size_t> bytes =
+          model->getOutputByteSize(index, info.shape);
+      if (bytes)
+        lastOutputBytes.back() = *bytes;
+      else
+        outputSizeErrors.back() = llvm::toString(bytes.takeError());
     }
   }
 
@@ -334,8 +336,8 @@ private:
       matches = info.shape[d] == -1 || info.shape[d] == shape[d];
     if (!matches)
       throw InvalidArgument(describeInput(index) + ": expected shape " +
-                            formatShape(info.shape) + ", got " +
-                            formatShape(shape));
+                            mlc::formatShape(info.shape) + ", got " +
+                            mlc::formatShape(shape));
     static const char empty = 0;
     inputs.data.push_back(array.data() ? array.data() : &empty);
     inputs.shapes.push_back(std::move(shape));
@@ -406,9 +408,8 @@ private:
     outputs.buffers.resize(numOutputs);
     outputs.shapes.resize(numOutputs);
     for (size_t i = 0; i < numOutputs; ++i) {
-      if (lastOutputBytes[i] == SIZE_MAX)
-        throw Error("output '" + infos[i].name + "' of shape " +
-                    formatShape(infos[i].shape) + " does not fit in memory");
+      if (!outputSizeErrors[i].empty())
+        throw Error(outputSizeErrors[i]);
       reserve(outputs, i, lastOutputBytes[i]);
     }
     llvm::SmallVector<void *, 4> data;
@@ -446,12 +447,10 @@ private:
       bool grown = false;
       for (size_t i = 0; i < numOutputs; ++i) {
         outputs.shapes[i].resize(infos[i].shape.size());
-        std::optional<size_t> bytes =
-            mlc::getCheckedByteSize(outputs.shapes[i], infos[i].dtype);
+        llvm::Expected<size_t> bytes =
+            model->getOutputByteSize(i, outputs.shapes[i]);
         if (!bytes)
-          throw Error("output '" + infos[i].name + "' of shape " +
-                      formatShape(outputs.shapes[i]) +
-                      " does not fit in memory");
+          throw Error(llvm::toString(bytes.takeError()));
         lastOutputBytes[i] = *bytes;
         if (*bytes > outputs.buffers[i].capacity) {
           reserve(outputs, i, *bytes);
@@ -485,8 +484,10 @@ private:
   llvm::SmallVector<nb::str, 4> inputNames;
   llvm::SmallVector<nb::str, 4> outputNames;
   /// Output sizes of the last run (static sizes before the first), the
-  /// capacity the next run starts with; SIZE_MAX for a size past size_t.
+  /// capacity the next run starts with.
   llvm::SmallVector<size_t, 4> lastOutputBytes;
+  /// Per static output, why it cannot be allocated here ("" when it can).
+  llvm::SmallVector<std::string, 4> outputSizeErrors;
   /// A context runs one call at a time.
   std::mutex mutex;
 };

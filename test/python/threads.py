@@ -1,7 +1,8 @@
 # Threads: a session with a 2-thread pool gives the results of a 1-thread
 # one; two sessions (two models, and two sessions of one artifact) run at
 # once from Python threads, each matching its own single-threaded results;
-# one session called from several threads serializes the calls.
+# one session called from several threads serializes the calls; four
+# compilations at once give the artifacts of lone ones.
 # RUN: rm -rf %t && mkdir -p %t
 # RUN: %python %utils/models/build_models.py %t/models --no-verify > /dev/null
 # RUN: %python %s %t/models
@@ -62,6 +63,31 @@ for t in threads:
 for t in threads:
     t.join()
 assert not failures, failures
+
+# Compilations run without the GIL, several at once: each gives the
+# artifact a lone compilation gives (same outputs, bit for bit).
+compiled = {}
+
+
+def compile_and_run(key, name):
+    try:
+        session = mlc.Session(mlc.compile(os.path.join(models, name)))
+        feed = {"input": images[0]} if name == "cnn.onnx" else {"x": vectors[0]}
+        compiled[key] = session.run(None, feed)[0]
+    except BaseException as error:
+        failures.append(error)
+
+
+threads = [threading.Thread(target=compile_and_run, args=(i, name))
+           for i, name in enumerate(["cnn.onnx", "mlp.onnx"] * 2)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+assert not failures, failures
+for key in range(4):
+    expected = expected_cnn[0] if key % 2 == 0 else expected_mlp[0]
+    np.testing.assert_array_equal(compiled[key], expected)
 
 stats = single.benchmark({"input": images[0]}, runs=20, warmup=2)
 assert stats["runs"] == 20, stats

@@ -92,7 +92,7 @@ class Artifact:
     """A compiled model: `path` (the shared library, or with emit other
     than "so" the file written), `inputs` and `outputs` (NodeArg lists, for
     a shared library) and `diagnostics` (what the compiler printed on
-    success: warnings, the partition report). An artifact written to a
+    success: warnings, remarks; print_partition writes to stderr). An artifact written to a
     temporary directory (compile without `output`) lives as long as this
     object and the sessions opened on it."""
 

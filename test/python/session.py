@@ -78,6 +78,18 @@ for artifact in (from_bytes, from_proto):
     (output,) = session.run(None, {"input": image})
     np.testing.assert_allclose(output, expected, rtol=RTOL, atol=ATOL)
 
+# emit="mlir" writes the mlc module (nothing to load: no inputs/outputs).
+mlir = mlc.compile(mlp_path, os.path.join(models, "mlp.mlir"), emit="mlir")
+assert mlir.inputs is None and "mlc." in open(mlir.path).read()
+obj = mlc.compile(mlp_path, os.path.join(models, "mlp.o"), emit="obj")
+assert open(obj.path, "rb").read(4) == b"\x7fELF"
+try:
+    mlc.Session(mlir)
+except mlc.Error as error:
+    assert "emitted as 'mlir'" in str(error), error
+else:
+    raise AssertionError("a session opened an MLIR file")
+
 # Every op model of the builder (one or two inputs, broadcasting, conv and
 # pool attributes, ...) against onnxruntime, inputs fed by name.
 import json

@@ -134,6 +134,7 @@ assert message == "unknown output 'logits' (the model's outputs: 'y')", \
     message
 raises(mlc.InvalidArgument, session.run, "y", {"x": x})
 raises(mlc.InvalidArgument, session.run, [0], {"x": x})
+raises(mlc.InvalidArgument, session.run, 5, {"x": x})
 raises(mlc.InvalidArgument, session.run, None, {"x": x}, {"log": 1})
 raises(mlc.InvalidArgument, session.benchmark, {"x": x}, runs=0)
 # After all that, the session still runs.

@@ -45,6 +45,8 @@ np.testing.assert_allclose(y, expected, rtol=RTOL, atol=ATOL)
 (y2,) = session.run(["y"], {"x": x})
 assert y2 is not y and not np.shares_memory(y, y2)
 np.testing.assert_array_equal(y, y2)
+# As onnxruntime, an empty list asks for every output.
+np.testing.assert_array_equal(session.run([], {"x": x})[0], y)
 # An output named twice comes back twice, as separate arrays.
 first, second = session.run(["y", "y"], {"x": x})
 np.testing.assert_array_equal(first, second)

@@ -276,15 +276,23 @@ private:
   llvm::SmallVector<size_t, 4> selectOutputs(nb::handle selection) const {
     llvm::SmallVector<size_t, 4> selected;
     llvm::ArrayRef<TensorInfo> infos = model->getOutputInfos();
-    if (selection.is_none()) {
+    auto selectAll = [&] {
       for (size_t i = 0; i < infos.size(); ++i)
         selected.push_back(i);
       return selected;
-    }
+    };
+    if (selection.is_none())
+      return selectAll();
     if (nb::isinstance<nb::str>(selection))
       throw InvalidArgument(
           "output_names must be a list of names or None, not a string");
-    for (nb::handle item : selection) {
+    nb::iterator items;
+    try {
+      items = nb::iter(selection);
+    } catch (nb::python_error &) {
+      throw InvalidArgument("output_names must be a list of names or None");
+    }
+    for (nb::handle item : items) {
       if (!nb::isinstance<nb::str>(item))
         throw InvalidArgument("output_names must hold strings, got " +
                               std::string(nb::type_name(item.type()).c_str()));
@@ -297,6 +305,9 @@ private:
                               ")");
       selected.push_back(found - infos.begin());
     }
+    // As onnxruntime: an empty list asks for every output.
+    if (selected.empty())
+      return selectAll();
     return selected;
   }
 

@@ -38,6 +38,7 @@ assert [i.name for i in session.get_inputs()] == ["x"]
 assert session.get_outputs()[0].shape == [1, 10]
 x = rng.standard_normal((1, 64), dtype=np.float32)
 (y,) = session.run(None, {"x": x})
+assert session._last_input_copies == 0  # contiguous float32: passed as is
 (expected,) = reference(mlp_path, {"x": x})
 assert y.dtype == np.float32 and y.shape == (1, 10)
 np.testing.assert_allclose(y, expected, rtol=RTOL, atol=ATOL)
@@ -56,7 +57,12 @@ assert not np.shares_memory(first, second)
 wide = np.zeros((1, 128), dtype=np.float32)
 wide[:, ::2] = x
 (y_view,) = session.run(None, {"x": wide[:, ::2]})
+assert session._last_input_copies == 1
 np.testing.assert_array_equal(y_view, y)
+# A contiguous slice of a larger array is passed as is.
+(y_slice,) = session.run(None, {"x": np.concatenate([x, x])[1:]})
+assert session._last_input_copies == 0
+np.testing.assert_array_equal(y_slice, y)
 # A read-only input is fine (nothing writes to inputs).
 readonly = x.copy()
 readonly.flags.writeable = False

@@ -183,6 +183,10 @@ public:
 
   std::string getPath() const { return model->getPath().str(); }
 
+  /// How many inputs the last run copied (the others went to the model as
+  /// they were); for tests.
+  size_t getLastInputCopies() const { return lastInputCopies; }
+
   /// (name, dtype code, shape with -1 for dynamic dims) per input/output.
   nb::list getInfos(bool outputs) const {
     nb::list result;
@@ -203,6 +207,7 @@ public:
       throw InvalidArgument("run_options are not supported; pass None");
     llvm::SmallVector<size_t, 4> selected = selectOutputs(outputSelection);
     Inputs inputs = prepareInputs(feed);
+    lastInputCopies = inputs.owned.size();
     Outputs outputs;
     {
       nb::gil_scoped_release release;
@@ -499,6 +504,7 @@ private:
   llvm::SmallVector<size_t, 4> lastOutputBytes;
   /// Per static output, why it cannot be allocated here ("" when it can).
   llvm::SmallVector<std::string, 4> outputSizeErrors;
+  size_t lastInputCopies = 0;
   /// A context runs one call at a time.
   std::mutex mutex;
 };
@@ -510,6 +516,7 @@ void mlc::python::populateSession(nb::module_ &m) {
       .def(nb::init<const std::string &, int32_t>(), nb::arg("path"),
            nb::arg("threads") = 1)
       .def_prop_ro("_path", &Session::getPath)
+      .def_prop_ro("_last_input_copies", &Session::getLastInputCopies)
       .def("_infos", &Session::getInfos, nb::arg("outputs"))
       .def("run", &Session::run, nb::arg("output_names").none(),
            nb::arg("input_feed").none(),

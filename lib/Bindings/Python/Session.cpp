@@ -149,14 +149,14 @@ struct Outputs {
 class Session {
 public:
   Session(const std::string &path, int32_t threads) {
+    if (threads < 1)
+      throw InvalidArgument("threads must be at least 1, got " +
+                            std::to_string(threads));
     llvm::Expected<std::unique_ptr<CompiledModel>> loaded =
         CompiledModel::load(path);
     if (!loaded)
       throw Error(llvm::toString(loaded.takeError()));
     model = std::move(*loaded);
-    if (threads < 1)
-      throw InvalidArgument("threads must be at least 1, got " +
-                            std::to_string(threads));
     llvm::Expected<mlc::ModelContext> created = model->createContext(threads);
     if (!created)
       throw Error(llvm::toString(created.takeError()));
@@ -165,7 +165,6 @@ public:
     for (const TensorInfo &info : model->getInputInfos())
       inputNames.push_back(nb::str(info.name.c_str()));
     for (auto [index, info] : llvm::enumerate(model->getOutputInfos())) {
-      outputNames.push_back(nb::str(info.name.c_str()));
       // Dynamic outputs start at 0 bytes: the first run sizes them. A static
       // output too large for this machine fails every run, as in mlc-run.
       lastOutputBytes.push_back(0);
@@ -498,7 +497,6 @@ private:
   std::optional<mlc::ModelContext> context;
   bool dynamic = false;
   llvm::SmallVector<nb::str, 4> inputNames;
-  llvm::SmallVector<nb::str, 4> outputNames;
   /// Output sizes of the last run (static sizes before the first), the
   /// capacity the next run starts with.
   llvm::SmallVector<size_t, 4> lastOutputBytes;

@@ -1,7 +1,8 @@
 # mlc.compile from a path, from bytes and from an onnx.ModelProto, and
 # mlc.Session in onnxruntime's shape: get_inputs/get_outputs, run with all
 # outputs or some by name, inputs passed without a copy or made contiguous.
-# Outputs match onnxruntime at rtol 1e-4 / atol 1e-5.
+# Outputs match onnxruntime at rtol 1e-4 / atol 1e-5; the artifact is the
+# one mlc-compile writes, byte for byte.
 # RUN: rm -rf %t && mkdir -p %t
 # RUN: %python %utils/models/build_models.py %t/models --no-verify > /dev/null
 # RUN: %python %s %t/models
@@ -77,6 +78,12 @@ from_bytes = mlc.compile(cnn_bytes, out, opt_level=2)
 assert from_bytes.path == out and os.path.isfile(out)
 from_proto = mlc.compile(onnx.load(cnn_path), os.path.join(models, "cnn-proto.so"),
                          opt_level=0)
+# The same compilation as the tool's: byte-identical artifacts.
+import subprocess
+tool = os.path.join(models, "cnn-tool.so")
+subprocess.run(["mlc-compile", cnn_path, "-o", tool, "-O0"], check=True)
+with open(tool, "rb") as a, open(from_proto.path, "rb") as b:
+    assert a.read() == b.read(), "mlc.compile and mlc-compile differ"
 image = rng.standard_normal((1, 3, 32, 32), dtype=np.float32)
 (expected,) = reference(cnn_path, {"input": image})
 for artifact in (from_bytes, from_proto):

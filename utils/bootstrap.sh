@@ -10,7 +10,7 @@
 #      apt is not run at all when every package is already installed.
 #   2. A Python virtual environment at ${MLC_VENV:-<repo>/.venv} with pinned onnx,
 #      onnxruntime, numpy and lit (used by the model builders, the end-to-end checks
-#      and the lit test suite). pip is skipped when the pins are already satisfied.
+#      and the lit test suite) and nanobind (to build the Python package mlc). pip is skipped when the pins are already satisfied.
 #
 # Re-running is safe and fast. --dry-run prints what would be done; --no-apt and
 # --no-venv skip a step. Environment: MLC_VENV (venv path), PYTHON (interpreter used
@@ -23,7 +23,7 @@ PYTHON="${PYTHON:-python3}"
 
 APT_PACKAGES=(
   cmake ninja-build ccache git
-  python3 python3-venv python3-pip
+  python3 python3-venv python3-pip python3-dev
   llvm-22-dev libmlir-22-dev mlir-22-tools clang-22 lld-22
   # LLVM's OpenMP runtime: the parallel tile loops of CPU artifacts.
   libomp-22-dev
@@ -36,7 +36,8 @@ APT_PACKAGES=(
   # Libraries LLVM's CMake exports may name when linking against libLLVM.
   zlib1g-dev libzstd-dev libedit-dev libxml2-dev libcurl4-openssl-dev
 )
-PIP_PACKAGES=(onnx==1.19.1 onnxruntime==1.23.2 numpy==2.2.6 lit==18.1.8)
+# nanobind: the C++ bindings of the Python package mlc (python/CMakeLists.txt).
+PIP_PACKAGES=(onnx==1.19.1 onnxruntime==1.23.2 numpy==2.2.6 lit==18.1.8 nanobind==3.1.0)
 
 DRY_RUN=0
 DO_APT=1

@@ -253,14 +253,8 @@ Expected<std::vector<HostTensor>> CompiledModel::allocateOutputs() const {
     }
     // std::vector would end the process through LLVM's out-of-memory
     // handler: an output that cannot fit is an error instead.
-    std::optional<size_t> bytes = getCheckedByteSize(info.shape, info.dtype);
-    if (!bytes || *bytes > getPhysicalMemorySize())
-      return createStringError(
-          describe("output", index, info) + " of shape " +
-          formatShape(info.shape) + " needs " +
-          (bytes ? std::to_string(*bytes) + " bytes"
-                 : std::string("more than SIZE_MAX bytes")) +
-          ", more than this machine's memory");
+    if (Expected<size_t> bytes = getOutputByteSize(index, info.shape); !bytes)
+      return bytes.takeError();
     HostTensor tensor;
     tensor.name = info.name;
     tensor.dtype = info.dtype;
@@ -269,6 +263,20 @@ Expected<std::vector<HostTensor>> CompiledModel::allocateOutputs() const {
     outputs.push_back(std::move(tensor));
   }
   return outputs;
+}
+
+Expected<size_t> CompiledModel::getOutputByteSize(size_t index,
+                                                  ArrayRef<int64_t> shape) const {
+  const TensorInfo &info = outputInfos[index];
+  std::optional<size_t> bytes = getCheckedByteSize(shape, info.dtype);
+  if (!bytes || *bytes > getPhysicalMemorySize())
+    return createStringError(
+        describe("output", index, info) + " of shape " + formatShape(shape) +
+        " needs " +
+        (bytes ? std::to_string(*bytes) + " bytes"
+               : std::string("more than SIZE_MAX bytes")) +
+        ", more than this machine's memory");
+  return *bytes;
 }
 
 Error CompiledModel::run(ModelContext &context, ArrayRef<const void *> inputs,
@@ -365,6 +373,28 @@ Error CompiledModel::runDynamic(ModelContext &context,
   }
   return createStringError("mlc_run_dynamic: outputs still too small after "
                            "resizing them");
+}
+
+int32_t CompiledModel::runDynamic(ModelContext &context,
+                                  ArrayRef<const void *> inputs,
+                                  ArrayRef<const int64_t *> inputShapes,
+                                  ArrayRef<void *> outputs,
+                                  ArrayRef<int64_t> outputCapacities,
+                                  ArrayRef<int64_t *> outputShapes) const {
+  if (inputs.size() != inputInfos.size() ||
+      inputShapes.size() != inputInfos.size() ||
+      outputs.size() != outputInfos.size() ||
+      outputCapacities.size() != outputInfos.size() ||
+      outputShapes.size() != outputInfos.size())
+    return MLC_ERROR_INVALID_ARGUMENT;
+  return abi.runDynamic(context.get(), inputs.data(), inputShapes.data(),
+                        outputs.data(), outputCapacities.data(),
+                        outputShapes.data());
+}
+
+StringRef CompiledModel::getLastError() const {
+  const char *reason = abi.lastError ? abi.lastError() : nullptr;
+  return reason ? StringRef(reason) : StringRef();
 }
 
 Error CompiledModel::run(ModelContext &context, ArrayRef<HostTensor> inputs,

@@ -15,9 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "CPUBackend.h"
-#include "CUDABackend.h"
-#include "mlc/Driver/Compile.h"
+#include "mlc/Driver/CompileFlags.h"
 #include "mlc/Driver/Diagnostics.h"
 #include "mlc/InitAll.h"
 
@@ -25,7 +23,6 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -142,46 +139,6 @@ static cl::opt<bool> lowerQuant(
              "integer arithmetic (default true)"),
     cl::init(true), cl::cat(category));
 
-/// Fills `options` from the quantization flags; false after an error.
-static bool getQuantizeOptions(mlc::QuantizeOptions &options,
-                               std::string &halfPrecision) {
-  auto error = []() -> raw_ostream & {
-    return WithColor::error(errs(), "mlc-compile");
-  };
-  if (quantize == "fp16" || quantize == "bf16")
-    halfPrecision = quantize;
-  else if (quantize == "int8")
-    options.mode = mlc::QuantizeMode::Int8;
-  else if (quantize == "int8-dynamic")
-    options.mode = mlc::QuantizeMode::Int8Dynamic;
-  else if (!quantize.empty()) {
-    error() << "unknown --quantize '" << quantize
-            << "' (expected int8, int8-dynamic, fp16 or bf16)\n";
-    return false;
-  }
-  mlir::FailureOr<mlc::CalibrationMethod> method =
-      mlc::parseCalibrationMethod(calibrationMethod);
-  if (mlir::failed(method)) {
-    error() << "unknown --calibration-method '" << calibrationMethod
-            << "' (expected minmax, percentile or entropy)\n";
-    return false;
-  }
-  bool quantizing = options.mode != mlc::QuantizeMode::None;
-  if (!quantizing && (!calibrationData.empty() || !calibrationFile.empty() ||
-                      !quantReport.empty() || !keepFloat.empty())) {
-    error() << "--calibration-data, --calibration-file, --quant-report and "
-               "--keep-float need --quantize=int8 or int8-dynamic\n";
-    return false;
-  }
-  options.method = *method;
-  options.percentile = calibrationPercentile;
-  options.calibrationData = calibrationData;
-  options.calibrationFile = calibrationFile;
-  options.reportPath = quantReport;
-  options.keepFloat.assign(keepFloat.begin(), keepFloat.end());
-  return true;
-}
-
 int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
   // Plug-ins first: their options and passes must be known to the parser.
@@ -204,82 +161,33 @@ int main(int argc, char **argv) {
       entry.second->setHiddenFlag(cl::NotHidden);
   cl::ParseCommandLineOptions(argc, argv, "MLC model compiler\n");
 
-  if (optLevel > 3) {
-    WithColor::error(errs(), "mlc-compile") << "-O must be 0, 1, 2 or 3\n";
-    return 1;
-  }
-  // host, x86_64, aarch64: the CPU backend; cuda: the CUDA backend with
-  // --cuda-sm; any other name: that backend.
-  std::string backendName = "cpu";
-  mlir::FailureOr<mlc::TargetOptions> targetOptions =
-      mlc::cpu::getCPUTargetOptions(target);
-  if (target == "cuda") {
-    backendName = "cuda";
-    mlir::FailureOr<mlc::cuda::GEMMKernel> gemm =
-        mlc::cuda::parseGEMMKernel(cudaGEMM);
-    if (mlir::failed(gemm)) {
-      WithColor::error(errs(), "mlc-compile")
-          << "unknown --cuda-gemm '" << cudaGEMM
-          << "' (expected wmma, hopper or mma)\n";
-      return 1;
-    }
-    if (*gemm == mlc::cuda::GEMMKernel::Hopper && cudaSM != 90) {
-      WithColor::error(errs(), "mlc-compile")
-          << "--cuda-gemm=hopper needs --cuda-sm=90 (wgmma and TMA are "
-             "sm_90a instructions)\n";
-      return 1;
-    }
-    // --quantize=bf16: the GEMMs take bf16 operands (mma.sync) with f32
-    // accumulation; the rest of the graph stays f32.
-    targetOptions = mlc::cuda::getCUDATargetOptions(
-        cudaSM, *gemm, quantize == "bf16" ? "bf16" : "f16");
-    if (mlir::failed(targetOptions)) {
-      WithColor::error(errs(), "mlc-compile")
-          << "unsupported --cuda-sm=" << cudaSM
-          << " (expected 80, 86, 89 or 90)\n";
-      return 1;
-    }
-  } else if (mlir::failed(targetOptions) && backends.lookup(target)) {
-    backendName = target;
-    targetOptions = mlc::TargetOptions();
-  }
-  if (mlir::failed(targetOptions)) {
+  mlc::CompileFlags flags;
+  flags.inputPath = inputPath;
+  flags.outputPath = outputPath;
+  flags.target = target;
+  flags.cudaSM = cudaSM;
+  flags.cudaGEMM = cudaGEMM;
+  flags.cpu = cpuName;
+  flags.mattr = cpuFeatures;
+  flags.optLevel = optLevel;
+  flags.layout = layout;
+  flags.emit = emit;
+  flags.printPartition = printPartition;
+  flags.quantize = quantize;
+  flags.calibrationData = calibrationData;
+  flags.calibrationMethod = calibrationMethod;
+  flags.calibrationPercentile = calibrationPercentile;
+  flags.calibrationFile = calibrationFile;
+  flags.quantReport = quantReport;
+  flags.keepFloat.assign(keepFloat.begin(), keepFloat.end());
+  flags.lowerQuant = lowerQuant;
+  Expected<mlc::CompileOptions> options =
+      mlc::getCompileOptions(flags, backends);
+  if (!options) {
     WithColor::error(errs(), "mlc-compile")
-        << "unknown --target '" << target
-        << "' (expected host, x86_64, aarch64 or a backend: "
-        << join(backends.getNames(), ", ") << ")\n";
+        << toString(options.takeError()) << "\n";
     return 1;
   }
-  if (layout != "auto" && layout != "nchw" && layout != "nhwc") {
-    WithColor::error(errs(), "mlc-compile")
-        << "unknown --layout '" << layout << "' (expected auto, nchw or nhwc)\n";
-    return 1;
-  }
-  mlc::CompileOptions options;
-  if (!getQuantizeOptions(options.quantize, options.halfPrecision))
-    return 1;
-  // The CUDA backend takes bf16 as its GEMMs' input type (above), not as a
-  // graph conversion.
-  if (backendName == "cuda" && options.halfPrecision == "bf16")
-    options.halfPrecision.clear();
-  options.lowerQuant = lowerQuant;
-  options.layout = layout;
-  options.inputPath = inputPath;
-  options.outputPath = outputPath;
-  options.target = *targetOptions;
-  options.target.optLevel = optLevel;
-  if (backendName == "cpu") {
-    if (!cpuName.empty())
-      options.target.cpu = cpuName;
-    if (!cpuFeatures.empty())
-      options.target.features = options.target.features.empty()
-                                    ? cpuFeatures.getValue()
-                                    : options.target.features + "," +
-                                          cpuFeatures.getValue();
-  }
-  options.emit = emit;
-  options.backend = backendName;
-  options.printPartition = printPartition;
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
@@ -290,5 +198,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlc::registerAllPasses();
 
-  return mlir::succeeded(mlc::compileModel(context, backends, options)) ? 0 : 1;
+  return mlir::succeeded(mlc::compileModel(context, backends, *options))
+             ? 0
+             : 1;
 }

@@ -88,6 +88,11 @@ public:
   /// dimensions 0) and is sized by runDynamic.
   llvm::Expected<std::vector<HostTensor>> allocateOutputs() const;
 
+  /// The bytes of output `index` at `shape`; an error when they exceed this
+  /// machine's physical memory (or size_t), which names the output.
+  llvm::Expected<size_t> getOutputByteSize(size_t index,
+                                           llvm::ArrayRef<int64_t> shape) const;
+
   /// True when an input or output has a dynamic dimension: such a model
   /// runs through runDynamic (mlc_run_dynamic) only.
   bool hasDynamicShapes() const;
@@ -110,6 +115,25 @@ public:
                          llvm::ArrayRef<HostTensor> inputs,
                          llvm::MutableArrayRef<HostTensor> outputs) const;
 
+  /// Calls mlc_run_dynamic once on raw buffers and returns its status
+  /// (MLC_OK, MLC_ERROR_OUTPUT_TOO_SMALL with every output shape written,
+  /// ...). Only the counts are checked (a mismatch is
+  /// MLC_ERROR_INVALID_ARGUMENT, without calling the model): the caller
+  /// gives each input's rank and dtype as the infos say. For callers that
+  /// own their buffers (the Python bindings write into numpy arrays).
+  int32_t runDynamic(ModelContext &context, llvm::ArrayRef<const void *> inputs,
+                     llvm::ArrayRef<const int64_t *> inputShapes,
+                     llvm::ArrayRef<void *> outputs,
+                     llvm::ArrayRef<int64_t> outputCapacities,
+                     llvm::ArrayRef<int64_t *> outputShapes) const;
+
+  /// The artifact's mlc_last_error(), or "" when it exports none.
+  llvm::StringRef getLastError() const;
+
+  /// The error for a status of `function` (mlc_run, mlc_run_dynamic), with
+  /// the artifact's mlc_last_error() where it says why; success for MLC_OK.
+  llvm::Error statusToError(llvm::StringRef function, int32_t status) const;
+
 private:
   /// The functions of mlc_runtime.h, resolved with dlsym.
   struct AbiFunctions {
@@ -129,7 +153,6 @@ private:
   };
 
   CompiledModel() = default;
-  llvm::Error statusToError(llvm::StringRef function, int32_t status) const;
   llvm::Error resolveFunctions();
   llvm::Error readTensorInfos();
 

@@ -1,0 +1,146 @@
+//===- CompileFlagsTest.cpp - mlc-compile's flags, checked ----------------===//
+//
+// getCompileOptions, which mlc-compile and the Python package share: the
+// options each flag sets, and the message of each refused value (the text
+// after "error: " in both).
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlc/Driver/CompileFlags.h"
+#include "mlc/InitAll.h"
+
+#include "gtest/gtest.h"
+
+using namespace mlc;
+
+namespace {
+
+class CompileFlagsTest : public ::testing::Test {
+protected:
+  CompileFlagsTest() { registerAllBackends(registry); }
+
+  /// The error message of `flags`, or "" when they are accepted.
+  std::string getError(const CompileFlags &flags) {
+    llvm::Expected<CompileOptions> options =
+        getCompileOptions(flags, registry);
+    if (options)
+      return "";
+    return llvm::toString(options.takeError());
+  }
+
+  BackendRegistry registry;
+};
+
+TEST_F(CompileFlagsTest, DefaultsAreTheHostCPUAtO2) {
+  CompileFlags flags;
+  flags.inputPath = "m.onnx";
+  flags.outputPath = "m.so";
+  llvm::Expected<CompileOptions> options = getCompileOptions(flags, registry);
+  ASSERT_TRUE(static_cast<bool>(options)) << llvm::toString(
+      options.takeError());
+  EXPECT_EQ(options->backend, "cpu");
+  EXPECT_EQ(options->target.optLevel, 2u);
+  EXPECT_EQ(options->target.triple, "");
+  EXPECT_EQ(options->layout, "auto");
+  EXPECT_EQ(options->inputPath, "m.onnx");
+  EXPECT_EQ(options->outputPath, "m.so");
+  EXPECT_EQ(options->emit, EmitKind::SharedLib);
+  EXPECT_EQ(options->quantize.mode, QuantizeMode::None);
+  EXPECT_TRUE(options->halfPrecision.empty());
+  EXPECT_TRUE(options->lowerQuant);
+}
+
+TEST_F(CompileFlagsTest, CPUFlagsReachTheTarget) {
+  CompileFlags flags;
+  flags.target = "aarch64";
+  flags.cpu = "neoverse-v1";
+  flags.mattr = "+dotprod";
+  flags.optLevel = 0;
+  llvm::Expected<CompileOptions> options = getCompileOptions(flags, registry);
+  ASSERT_TRUE(static_cast<bool>(options));
+  EXPECT_EQ(options->target.triple, "aarch64-unknown-linux-gnu");
+  EXPECT_EQ(options->target.cpu, "neoverse-v1");
+  // --mattr adds to the target's own features.
+  EXPECT_EQ(options->target.features, "+neon,+dotprod");
+  EXPECT_EQ(options->target.optLevel, 0u);
+}
+
+TEST_F(CompileFlagsTest, QuantizeModes) {
+  CompileFlags flags;
+  flags.quantize = "int8";
+  flags.calibrationData = "calib";
+  flags.calibrationMethod = "percentile";
+  flags.calibrationPercentile = 99.9;
+  flags.keepFloat = {"fc1"};
+  llvm::Expected<CompileOptions> options = getCompileOptions(flags, registry);
+  ASSERT_TRUE(static_cast<bool>(options));
+  EXPECT_EQ(options->quantize.mode, QuantizeMode::Int8);
+  EXPECT_EQ(options->quantize.method, CalibrationMethod::Percentile);
+  EXPECT_EQ(options->quantize.percentile, 99.9);
+  EXPECT_EQ(options->quantize.calibrationData, "calib");
+  ASSERT_EQ(options->quantize.keepFloat.size(), 1u);
+
+  flags = CompileFlags();
+  flags.quantize = "bf16";
+  options = getCompileOptions(flags, registry);
+  ASSERT_TRUE(static_cast<bool>(options));
+  EXPECT_EQ(options->halfPrecision, "bf16");
+  EXPECT_EQ(options->quantize.mode, QuantizeMode::None);
+
+  // For CUDA, bf16 is the GEMMs' operand type, not a graph conversion.
+  flags.target = "cuda";
+  options = getCompileOptions(flags, registry);
+  ASSERT_TRUE(static_cast<bool>(options));
+  EXPECT_EQ(options->backend, "cuda");
+  EXPECT_TRUE(options->halfPrecision.empty());
+}
+
+TEST_F(CompileFlagsTest, RefusedValuesSayWhy) {
+  CompileFlags flags;
+  flags.optLevel = 4;
+  EXPECT_EQ(getError(flags), "-O must be 0, 1, 2 or 3");
+
+  flags = CompileFlags();
+  flags.target = "riscv";
+  EXPECT_EQ(getError(flags), "unknown --target 'riscv' (expected host, "
+                             "x86_64, aarch64 or a backend: cpu, cuda)");
+
+  flags = CompileFlags();
+  flags.layout = "nhcw";
+  EXPECT_EQ(getError(flags),
+            "unknown --layout 'nhcw' (expected auto, nchw or nhwc)");
+
+  flags = CompileFlags();
+  flags.quantize = "int4";
+  EXPECT_EQ(getError(flags), "unknown --quantize 'int4' (expected int8, "
+                             "int8-dynamic, fp16 or bf16)");
+
+  flags = CompileFlags();
+  flags.quantize = "int8";
+  flags.calibrationMethod = "median";
+  EXPECT_EQ(getError(flags), "unknown --calibration-method 'median' "
+                             "(expected minmax, percentile or entropy)");
+
+  flags = CompileFlags();
+  flags.quantReport = "r.json";
+  EXPECT_EQ(getError(flags),
+            "--calibration-data, --calibration-file, --quant-report and "
+            "--keep-float need --quantize=int8 or int8-dynamic");
+
+  flags = CompileFlags();
+  flags.target = "cuda";
+  flags.cudaSM = 75;
+  EXPECT_EQ(getError(flags),
+            "unsupported --cuda-sm=75 (expected 80, 86, 89 or 90)");
+
+  flags.cudaSM = 80;
+  flags.cudaGEMM = "hopper";
+  EXPECT_EQ(getError(flags), "--cuda-gemm=hopper needs --cuda-sm=90 (wgmma "
+                             "and TMA are sm_90a instructions)");
+
+  flags.cudaGEMM = "tiles";
+  EXPECT_EQ(getError(flags),
+            "unknown --cuda-gemm 'tiles' (expected wmma, hopper or mma)");
+}
+
+} // namespace

@@ -8,6 +8,11 @@ build="${MLC_BUILD_DIR:-$repo/build}"
 python="${MLC_VENV:-$repo/.venv}/bin/python"
 bash "$repo/utils/bootstrap.sh"
 bash "$repo/utils/build.sh"
+# `import mlc` in the venv (docs/Python.md); skipped when the package was not
+# built (no nanobind).
+if [ -f "${MLC_BUILD_DIR:-$repo/build}/python_packages/mlc/__init__.py" ]; then
+  bash "$repo/utils/install-python.sh"
+fi
 work="$build/quickstart"
 mkdir -p "$work"
 "$python" "$repo/utils/models/build_models.py" "$work/models" >/dev/null

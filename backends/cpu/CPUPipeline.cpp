@@ -94,6 +94,12 @@ void mlc::cpu::buildCPULoweringPipeline(OpPassManager &pm,
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.allowReturnAllocsFromLoops = true;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // A tile written in place into its slice of the result is then "copied"
+  // onto that same slice (the insert_slice): CSE merges the two subviews
+  // and the canonicalizer drops the self-copy, which would otherwise
+  // become a scalar loop nest per tile.
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
   pm.addPass(createStridedCopyToLinalg());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // The deallocation of buffers that scf.if / scf.while may or may not own

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
@@ -96,6 +97,40 @@ void sumBlocksFromZero(RewriterBase &rewriter, scf::ForOp loop) {
   }
 }
 
+/// A read of a whole tile just written: `transfer_read(transfer_write(%v,
+/// %tile))` where the write covers all of %tile and the read takes its
+/// elements back in order, only without leading unit dims, is %v reshaped.
+/// Such pairs initialize the accumulators of a tile (a bias broadcast
+/// written into the tile, read back as the rank-reduced accumulator);
+/// without this fold each tile would allocate a buffer for the round trip.
+struct ForwardWholeTileWrite : OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::TransferReadOp read,
+                                PatternRewriter &rewriter) const override {
+    auto write = read.getBase().getDefiningOp<vector::TransferWriteOp>();
+    if (!write || write.getMask() || read.getMask())
+      return failure();
+    auto tile = dyn_cast<RankedTensorType>(write.getBase().getType());
+    VectorType written = write.getVectorType();
+    VectorType readType = read.getVectorType();
+    if (!tile || written.getShape() != tile.getShape() ||
+        !write.getPermutationMap().isIdentity() ||
+        !read.getPermutationMap().isMinorIdentity() ||
+        readType.getNumElements() != written.getNumElements() ||
+        readType.getShape() !=
+            tile.getShape().take_back(readType.getRank()))
+      return failure();
+    auto isZero = [](Value v) { return isConstantIntValue(v, 0); };
+    if (!llvm::all_of(write.getIndices(), isZero) ||
+        !llvm::all_of(read.getIndices(), isZero))
+      return failure();
+    rewriter.replaceOpWithNewOp<vector::ShapeCastOp>(read, readType,
+                                                     write.getValueToStore());
+    return success();
+  }
+};
+
 struct VectorizeTilesPass
     : public mlc::cpu::impl::VectorizeTilesBase<VectorizeTilesPass> {
   void runOnOperation() override {
@@ -134,6 +169,7 @@ struct VectorizeTilesPass
       vector::populateSinkVectorOpsPatterns(patterns);
       tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
       vector::populateDropUnitDimWithShapeCastPatterns(patterns);
+      patterns.add<ForwardWholeTileWrite>(ctx);
       addCanonicalizationPatterns(patterns);
       if (failed(applyPatternsGreedily(func, std::move(patterns))))
         return signalPassFailure();
@@ -162,6 +198,8 @@ struct VectorizeTilesPass
           patterns, vector::VectorContractLowering::OuterProduct);
       vector::populateVectorOuterProductLoweringPatterns(patterns);
       vector::populateDropUnitDimWithShapeCastPatterns(patterns);
+      // The accumulators read back after hoisting.
+      patterns.add<ForwardWholeTileWrite>(ctx);
       addCanonicalizationPatterns(patterns);
       if (failed(applyPatternsGreedily(func, std::move(patterns))))
         return signalPassFailure();

@@ -69,3 +69,29 @@ func.func @odd_columns(%a: tensor<12x64xf32>, %b: tensor<64x12xf32>, %c: tensor<
   %m = linalg.matmul ins(%a, %b : tensor<12x64xf32>, tensor<64x12xf32>) outs(%c : tensor<12x12xf32>) -> tensor<12x12xf32>
   return %m : tensor<12x12xf32>
 }
+
+// -----
+
+// A bias broadcast initializes the accumulators of a convolution tile with
+// an epilogue: the broadcast vector feeds the reduction loop directly, not
+// through a write into a tile buffer read back (which would allocate a
+// buffer per tile).
+// CHECK-LABEL: func.func @bias_init
+// CHECK: %[[BIAS:.*]] = vector.transfer_read %{{.*}} : tensor<16xf32>, vector<16xf32>
+// CHECK-NOT: vector.transfer_write
+// CHECK: %[[ACC:.*]] = vector.broadcast %[[BIAS]] : vector<16xf32> to vector<4x16xf32>
+// CHECK-NOT: vector.transfer_write
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[ACC]])
+func.func @bias_init(%x: tensor<1x6x10x4xf32>, %w: tensor<3x3x4x16xf32>, %bias: tensor<16xf32>) -> tensor<1x4x8x16xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x8x16xf32>
+  %init = linalg.broadcast ins(%bias : tensor<16xf32>) outs(%e : tensor<1x4x8x16xf32>) dimensions = [0, 1, 2]
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%x, %w : tensor<1x6x10x4xf32>, tensor<3x3x4x16xf32>) outs(%init : tensor<1x4x8x16xf32>) -> tensor<1x4x8x16xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c : tensor<1x4x8x16xf32>) outs(%e : tensor<1x4x8x16xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %t = arith.maximumf %v, %z : f32
+    linalg.yield %t : f32
+  } -> tensor<1x4x8x16xf32>
+  return %r : tensor<1x4x8x16xf32>
+}

@@ -37,6 +37,7 @@ public:
     pipeline.int8Isa = target.int8Kernel;
     pipeline.vectorIsa = target.getIsaName().str();
     pipeline.threads = cpu::canUseThreads(options.triple);
+    pipeline.memoryReport = options.memoryReport;
     cpu::buildCPULoweringPipeline(pm, pipeline);
   }
 

@@ -107,6 +107,12 @@ void mlc::cpu::buildCPULoweringPipeline(OpPassManager &pm,
   // bare-pointer calling convention cannot lower: it is inlined.
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createInlinerPass());
+  // One arena per context for the buffers of a static entry.
+  if (options.planMemory) {
+    PlanMemoryOptions plan;
+    plan.report = options.memoryReport;
+    pm.addPass(createPlanMemory(plan));
+  }
   pm.addPass(createLowerInt8Dots());
   // n-D vector transfers of the register tiles -> 1-D loads and stores.
   pm.addPass(createConvertVectorToSCFPass(
@@ -178,6 +184,11 @@ void mlc::cpu::registerCPUPipeline() {
                        "context's threads (OpenMP; the artifact links "
                        "libomp). Ignored when this build has no libomp"),
         llvm::cl::init(true)};
+    Option<bool> planMemory{
+        *this, "plan-memory",
+        llvm::cl::desc("Place the entry's static buffers in one arena per "
+                       "context (mlc-cpu-plan-memory)"),
+        llvm::cl::init(true)};
   };
   PassPipelineRegistration<Options>(
       "mlc-cpu-pipeline",
@@ -194,6 +205,7 @@ void mlc::cpu::registerCPUPipeline() {
                                    .getIsaName()
                                    .str();
         pipeline.threads = options.threads && canUseThreads("");
+        pipeline.planMemory = options.planMemory;
         buildCPULoweringPipeline(pm, pipeline);
       });
 }

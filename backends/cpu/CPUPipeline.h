@@ -20,6 +20,10 @@ struct CPUPipelineOptions {
   /// Whether the outer tiles of large contractions run on the context's
   /// threads (OpenMP, libomp linked into the artifact).
   bool threads = false;
+  /// Whether the static memory plan (one arena per context) is made, and
+  /// reported in a remark.
+  bool planMemory = true;
+  bool memoryReport = false;
 };
 
 /// Appends the passes after mlc-expose-entry: linalg on tensors to the

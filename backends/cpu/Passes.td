@@ -164,6 +164,27 @@ def LowerInt8Dots : Pass<"mlc-cpu-lower-int8-dots", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def PlanMemory : Pass<"mlc-cpu-plan-memory", "mlir::ModuleOp"> {
+  let summary = "Place the entry's buffers in one arena by liveness.";
+  let description = [{
+    After bufferization and buffer deallocation: every `memref.alloc` in
+    the top-level block of `@mlc_entry` with a static size and exactly one
+    `memref.dealloc` in that block gets an offset in one arena (greedy by
+    size; buffers live at the same time never overlap, 64-byte aligned) and
+    becomes a `memref.view` of it; its deallocation is erased. The arena is
+    a new trailing `memref<Nxi8>` argument of the entry marked `mlc.arena`,
+    and the module gets `mlc.arena_size = N`; mlc-emit-runtime-abi
+    allocates it once per context. Buffers of dynamic size, inside loops or
+    freed on some paths only keep their allocations. With `report`, a
+    remark gives the arena size and the largest live set.
+  }];
+  let options = [Option<"report", "report", "bool", /*default=*/"false",
+                        "Emit a remark with the arena size and the largest "
+                        "live set">];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 def ApproximateMath : Pass<"mlc-cpu-approximate-math", "mlir::func::FuncOp"> {
   let summary = "Replace f32 erf and exp by polynomial approximations.";
   let description = [{

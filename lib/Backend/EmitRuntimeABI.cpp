@@ -68,16 +68,24 @@ namespace {
 /// Builds the ABI into one module; keeps the builder and common types.
 class ABIEmitter {
 public:
-  ABIEmitter(ModuleOp module)
+  ABIEmitter(ModuleOp module, int64_t arenaBytes)
       : module(module), b(module.getContext()), loc(module.getLoc()),
         ptrType(LLVM::LLVMPointerType::get(module.getContext())),
         i32Type(b.getI32Type()), i64Type(b.getI64Type()),
         infoType(LLVM::LLVMStructType::getLiteral(
-            module.getContext(), {ptrType, i32Type, i32Type, ptrType})) {
+            module.getContext(), {ptrType, i32Type, i32Type, ptrType})),
+        arenaBytes(arenaBytes) {
     b.setInsertionPointToEnd(module.getBody());
   }
 
   LogicalResult emit(ArrayAttr inputs, ArrayAttr outputs, bool dynamic);
+
+  /// The context: {int32_t num_threads; void *arena;}.
+  static constexpr int64_t kContextBytes = 16;
+  static constexpr int32_t kArenaSlot = 1;
+  /// Appends the context's arena to `args` when the entry takes one, and
+  /// returns whether it is missing (it could not be allocated).
+  Value appendArena(OpBuilder &ob, Value context, SmallVectorImpl<Value> &args);
 
 private:
   FailureOr<LLVM::GlobalOp> emitInfoTable(StringRef prefix, ArrayAttr tensors);
@@ -115,6 +123,9 @@ private:
   /// The thread-local thread count of the entry's parallel regions; null
   /// when the entry has none.
   LLVM::GlobalOp threadCountGlobal;
+  /// Bytes of the arena of the static memory plan (mlc-cpu-plan-memory),
+  /// a trailing argument of the entry; 0 without one.
+  int64_t arenaBytes = 0;
 };
 
 } // namespace
@@ -276,33 +287,96 @@ void ABIEmitter::emitInfoAccessor(StringRef name, LLVM::GlobalOp table,
 /// The context holds the requested thread count, which mlc_run hands to
 /// the parallel tile loops (emitThreadCount).
 void ABIEmitter::emitContextFunctions() {
+  Type voidType = LLVM::LLVMVoidType::get(b.getContext());
   auto malloc = getOrDeclare("malloc", ptrType, {i64Type});
-  auto free = getOrDeclare("free", LLVM::LLVMVoidType::get(b.getContext()),
-                           {ptrType});
+  auto free = getOrDeclare("free", voidType, {ptrType});
+  auto arenaSlot = [&](OpBuilder &ob, Value ctx) -> Value {
+    return LLVM::GEPOp::create(ob, loc, ptrType, ptrType, ctx,
+                               ArrayRef<LLVM::GEPArg>{kArenaSlot});
+  };
   auto create = createFunction("mlc_context_create", ptrType, {i32Type});
   {
     OpBuilder fb = OpBuilder::atBlockEnd(&create.front());
+    Value null = LLVM::ZeroOp::create(fb, loc, ptrType);
     Value ctx = LLVM::CallOp::create(fb, loc, malloc,
-                                     ValueRange{constI64(fb, 8)})
+                                     ValueRange{constI64(fb, kContextBytes)})
                     .getResult();
-    Value isNull = LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::eq, ctx,
-                                        LLVM::ZeroOp::create(fb, loc, ptrType));
+    Value isNull =
+        LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::eq, ctx, null);
     Block *store = fb.createBlock(&create.getBody());
     Block *exit = fb.createBlock(&create.getBody());
     fb.setInsertionPointToEnd(&create.front());
     LLVM::CondBrOp::create(fb, loc, isNull, exit, store);
     fb.setInsertionPointToEnd(store);
     LLVM::StoreOp::create(fb, loc, create.getArgument(0), ctx);
+    // The arena of the memory plan is allocated by the first run (lazily:
+    // a run reports that it does not fit as MLC_ERROR_OUT_OF_MEMORY).
+    LLVM::StoreOp::create(fb, loc, null, arenaSlot(fb, ctx));
     LLVM::BrOp::create(fb, loc, exit);
     fb.setInsertionPointToEnd(exit);
     LLVM::ReturnOp::create(fb, loc, ctx);
   }
-  auto destroy = createFunction("mlc_context_destroy",
-                                LLVM::LLVMVoidType::get(b.getContext()),
-                                {ptrType});
+  auto destroy = createFunction("mlc_context_destroy", voidType, {ptrType});
   OpBuilder fb = OpBuilder::atBlockEnd(&destroy.front());
-  LLVM::CallOp::create(fb, loc, free, ValueRange{destroy.getArgument(0)});
+  Value ctx = destroy.getArgument(0);
+  Value isNull = LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::eq, ctx,
+                                      LLVM::ZeroOp::create(fb, loc, ptrType));
+  Block *release = fb.createBlock(&destroy.getBody());
+  Block *exit = fb.createBlock(&destroy.getBody());
+  fb.setInsertionPointToEnd(&destroy.front());
+  LLVM::CondBrOp::create(fb, loc, isNull, exit, release);
+  fb.setInsertionPointToEnd(release);
+  Value arena = LLVM::LoadOp::create(fb, loc, ptrType, arenaSlot(fb, ctx));
+  LLVM::CallOp::create(fb, loc, free, ValueRange{arena});
+  LLVM::CallOp::create(fb, loc, free, ValueRange{ctx});
+  LLVM::BrOp::create(fb, loc, exit);
+  fb.setInsertionPointToEnd(exit);
   LLVM::ReturnOp::create(fb, loc, ValueRange{});
+}
+
+Value ABIEmitter::appendArena(OpBuilder &ob, Value context,
+                              SmallVectorImpl<Value> &args) {
+  if (arenaBytes == 0)
+    return {};
+  // `void *__mlc_context_arena(ctx)`: the context's arena, allocated on
+  // first use (64-byte aligned); null when it cannot be.
+  auto getter = module.lookupSymbol<LLVM::LLVMFuncOp>("__mlc_context_arena");
+  if (!getter) {
+    OpBuilder::InsertionGuard guard(b);
+    auto alignedAlloc =
+        getOrDeclare("aligned_alloc", ptrType, {i64Type, i64Type});
+    getter = LLVM::LLVMFuncOp::create(
+        b, loc, "__mlc_context_arena",
+        LLVM::LLVMFunctionType::get(ptrType, {ptrType}),
+        LLVM::Linkage::Internal);
+    Block *entryBlock = getter.addEntryBlock(b);
+    OpBuilder gb = OpBuilder::atBlockEnd(entryBlock);
+    Value slot = LLVM::GEPOp::create(gb, loc, ptrType, ptrType,
+                                     getter.getArgument(0),
+                                     ArrayRef<LLVM::GEPArg>{kArenaSlot});
+    Value arena = LLVM::LoadOp::create(gb, loc, ptrType, slot);
+    Value null = LLVM::ZeroOp::create(gb, loc, ptrType);
+    Value have =
+        LLVM::ICmpOp::create(gb, loc, LLVM::ICmpPredicate::ne, arena, null);
+    Block *done = gb.createBlock(&getter.getBody());
+    LLVM::ReturnOp::create(gb, loc, arena);
+    Block *allocate = gb.createBlock(&getter.getBody());
+    Value fresh =
+        LLVM::CallOp::create(
+            gb, loc, alignedAlloc,
+            ValueRange{constI64(gb, 64),
+                       constI64(gb, (arenaBytes + 63) / 64 * 64)})
+            .getResult();
+    LLVM::StoreOp::create(gb, loc, fresh, slot);
+    LLVM::ReturnOp::create(gb, loc, fresh);
+    gb.setInsertionPointToEnd(entryBlock);
+    LLVM::CondBrOp::create(gb, loc, have, done, allocate);
+  }
+  Value arena =
+      LLVM::CallOp::create(ob, loc, getter, ValueRange{context}).getResult();
+  args.push_back(arena);
+  return LLVM::ICmpOp::create(ob, loc, LLVM::ICmpPredicate::eq, arena,
+                              LLVM::ZeroOp::create(ob, loc, ptrType));
 }
 
 /// The parallel tile loops (omp.parallel) run on the thread count of the
@@ -424,7 +498,8 @@ LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
   if (!entry)
     return module.emitError("no lowered '") << kEntryFuncName << "' function";
   LLVM::LLVMFunctionType entryType = entry.getFunctionType();
-  if (entryType.getNumParams() != numInputs + numOutputs ||
+  if (entryType.getNumParams() !=
+          numInputs + numOutputs + (arenaBytes > 0 ? 1 : 0) ||
       !llvm::all_of(entryType.getParams(),
                     [&](Type t) { return t == ptrType; }))
     return entry.emitError("entry must take one bare pointer per input and "
@@ -472,6 +547,10 @@ LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
 
   fb.setInsertionPointToEnd(callBlock);
   storeThreadCount(fb, run.getArgument(0));
+  Value arenaMissing = appendArena(fb, run.getArgument(0), pointers);
+  Block *arenaBlock = fb.getInsertionBlock();
+  if (arenaMissing)
+    callBlock = fb.createBlock(&run.getBody());
   Value outOfMemory = LLVM::CallOp::create(fb, loc, entry, pointers).getResult();
   Block *okBlock = fb.createBlock(&run.getBody());
   LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_OK));
@@ -480,6 +559,10 @@ LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
   LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_OUT_OF_MEMORY));
   fb.setInsertionPointToEnd(callBlock);
   LLVM::CondBrOp::create(fb, loc, outOfMemory, oomBlock, okBlock);
+  if (arenaMissing) {
+    fb.setInsertionPointToEnd(arenaBlock);
+    LLVM::CondBrOp::create(fb, loc, arenaMissing, oomBlock, callBlock);
+  }
 
   fb.setInsertionPointToEnd(errorBlock);
   LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_INVALID_ARGUMENT));
@@ -520,7 +603,8 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
   size_t numInputs = inputs.size(), numOutputs = outputs.size();
   if (dynamic) {
     LLVM::LLVMFunctionType entryType = entry.getFunctionType();
-    if (entryType.getNumParams() != 2 * numInputs + 3 * numOutputs)
+    if (entryType.getNumParams() !=
+        2 * numInputs + 3 * numOutputs + (arenaBytes > 0 ? 1 : 0))
       return entry.emitError("dynamic entry must take (data, shape) per "
                              "input and (data, shape, capacity) per output");
     if (!isa<LLVM::LLVMVoidType>(entryType.getReturnType()))
@@ -682,6 +766,10 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
     }
   }
   storeThreadCount(fb, run.getArgument(0));
+  Value arenaMissing = appendArena(fb, run.getArgument(0), entryArgs);
+  Block *arenaBlock = fb.getInsertionBlock();
+  if (arenaMissing)
+    fb.createBlock(&run.getBody());
   Value outOfMemory =
       LLVM::CallOp::create(fb, loc, entry, entryArgs).getResult();
   Block *callBlock = fb.getInsertionBlock();
@@ -691,6 +779,10 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
   LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_OUT_OF_MEMORY));
   fb.setInsertionPointToEnd(callBlock);
   LLVM::CondBrOp::create(fb, loc, outOfMemory, oomBlock, afterCall);
+  if (arenaMissing) {
+    fb.setInsertionPointToEnd(arenaBlock);
+    LLVM::CondBrOp::create(fb, loc, arenaMissing, oomBlock, callBlock);
+  }
   fb.setInsertionPointToEnd(afterCall);
   if (dynamic) {
     Value tooSmall = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
@@ -745,9 +837,16 @@ struct EmitRuntimeABIPass
       return signalPassFailure();
     }
     bool dynamic = static_cast<bool>(abi.get("dynamic"));
-    if (failed(ABIEmitter(module).emit(inputs, outputs, dynamic)))
+    auto arena = module->getAttrOfType<IntegerAttr>(kArenaSizeAttr);
+    if (failed(ABIEmitter(module, arena ? arena.getInt() : 0)
+                   .emit(inputs, outputs, dynamic)))
       return signalPassFailure();
     module->removeAttr(kABIAttrName);
+    module->removeAttr(kArenaSizeAttr);
+    // The arena argument's marker has no meaning in LLVM IR.
+    if (auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(kEntryFuncName))
+      for (unsigned i = 0, e = entry.getNumArguments(); i < e; ++i)
+        entry.removeArgAttr(i, StringAttr::get(&getContext(), kArenaArgAttr));
   }
 };
 } // namespace

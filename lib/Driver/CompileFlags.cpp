@@ -117,5 +117,6 @@ mlc::getCompileOptions(const CompileFlags &flags,
   options.emit = flags.emit;
   options.backend = backendName;
   options.printPartition = flags.printPartition;
+  options.target.memoryReport = flags.memoryReport;
   return options;
 }

@@ -5,6 +5,7 @@
 //               [-O0..-O3] [--emit=mlir|llvm|asm|obj|so]
 //               [--layout=auto|nchw|nhwc] [--load-backend-plugin=PATH.so ...]
 //               [--mlc-print-partition] [--cpu=NAME] [--mattr=+F,...]
+//               [--memory-report]
 //               [--quantize=int8|int8-dynamic|fp16|bf16] [--calibration-data=DIR]
 //               [--calibration-method=minmax|percentile|entropy]
 //               [--calibration-percentile=P] [--calibration-file=FILE]
@@ -76,6 +77,11 @@ static cl::list<std::string>
 static cl::opt<bool> printPartition(
     "mlc-print-partition",
     cl::desc("Print which backend each op goes to, and why"),
+    cl::init(false), cl::cat(category));
+static cl::opt<bool> memoryReport(
+    "memory-report",
+    cl::desc("Print the static memory plan: arena size, largest live set "
+             "and where it occurs, weights size (CPU backend)"),
     cl::init(false), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::Prefix,
                                   cl::desc("Optimization level 0-3"),
@@ -173,6 +179,7 @@ int main(int argc, char **argv) {
   flags.layout = layout;
   flags.emit = emit;
   flags.printPartition = printPartition;
+  flags.memoryReport = memoryReport;
   flags.quantize = quantize;
   flags.calibrationData = calibrationData;
   flags.calibrationMethod = calibrationMethod;

@@ -173,15 +173,20 @@ std::optional<TileStrategy> chooseTiles(linalg::LinalgOp op,
   case ContractionKind::GenericContraction: {
     FailureOr<linalg::ContractionDimensions> dims =
         linalg::inferContractionDims(op);
-    if (failed(dims) || dims->k.size() != 1 || dims->n.size() != 1 ||
+    if (failed(dims) || dims->k.size() != 1 || dims->n.empty() ||
         dims->m.empty())
       return std::nullopt;
-    unsigned n = dims->n.front(), k = dims->k.front();
-    // The output is stored row-major in loop order, its last dim is n, and
+    // The output is stored row-major in loop order, its last dim is the n
+    // of the tile (other n dims, from unit dims of B, must be unit), and
     // the operand that reads n reads it contiguously.
     AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
-    if (!out.isProjectedPermutation() || out.getNumResults() == 0 ||
-        out.getResults().back() != getAffineDimExpr(n, op.getContext()))
+    if (!out.isProjectedPermutation() || out.getNumResults() == 0)
+      return std::nullopt;
+    unsigned n = cast<AffineDimExpr>(out.getResults().back()).getPosition();
+    unsigned k = dims->k.front();
+    if (!llvm::is_contained(dims->n, n) ||
+        llvm::any_of(dims->n,
+                     [&](unsigned d) { return d != n && ranges[d] != 1; }))
       return std::nullopt;
     for (OpOperand *input : op.getDpsInputOperands()) {
       AffineMap map = op.getMatchingIndexingMap(input);
@@ -210,6 +215,8 @@ std::optional<TileStrategy> chooseTiles(linalg::LinalgOp op,
     for (unsigned d : dims->batch)
       s.registerTile[d] = 1;
     for (unsigned d : dims->m)
+      s.registerTile[d] = 1;
+    for (unsigned d : dims->n)
       s.registerTile[d] = 1;
     s.registerTile[m] = tile->rows;
     s.registerTile[n] = tile->cols;

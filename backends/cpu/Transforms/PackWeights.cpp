@@ -55,12 +55,15 @@ std::optional<ArrayRef<char>> getRawBytes(ElementsAttr attr) {
   return data;
 }
 
-/// `attr` transposed (result dim i is input dim perm[i]) and given
-/// `resultShape` (the permuted shape, or a reshape of it), or null when its
-/// bytes are not at hand.
-ElementsAttr permuteConstant(ElementsAttr attr, ArrayRef<int64_t> perm,
+/// `attr` read as `sourceShape` (its own shape or a reshape of it),
+/// transposed (result dim i is source dim perm[i]) and given `resultShape`
+/// (the permuted shape, or a reshape of it), or null when its bytes are not
+/// at hand.
+ElementsAttr permuteConstant(ElementsAttr attr, ArrayRef<int64_t> sourceShape,
+                             ArrayRef<int64_t> perm,
                              ArrayRef<int64_t> resultShape) {
-  auto type = cast<ShapedType>(attr.getType());
+  auto type = RankedTensorType::get(
+      sourceShape, cast<ShapedType>(attr.getType()).getElementType());
   auto resultType = RankedTensorType::get(resultShape, type.getElementType());
   if (auto dense = dyn_cast<DenseElementsAttr>(attr); dense && dense.isSplat())
     return dense.resizeSplat(resultType);
@@ -109,7 +112,8 @@ Value permuteFilter(PatternRewriter &rewriter, Location loc, Value filter,
   auto type = cast<RankedTensorType>(filter.getType());
   if (auto constant = filter.getDefiningOp<arith::ConstantOp>())
     if (auto attr = dyn_cast<ElementsAttr>(constant.getValue()))
-      if (ElementsAttr permuted = permuteConstant(attr, perm, resultShape))
+      if (ElementsAttr permuted = permuteConstant(attr, type.getShape(), perm,
+                                                      resultShape))
         return arith::ConstantOp::create(rewriter, loc, permuted);
   SmallVector<int64_t> permutedShape;
   for (int64_t p : perm)
@@ -195,16 +199,26 @@ struct FoldConstantTranspose : OpRewritePattern<linalg::TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(linalg::TransposeOp op,
                                 PatternRewriter &rewriter) const override {
-    auto constant = op.getInput().getDefiningOp<arith::ConstantOp>();
+    // Through a reshape of the constant (a MatMul weight expanded with a
+    // unit dim before its transpose): the same bytes in another shape.
+    Value input = op.getInput();
+    auto inputType = dyn_cast<RankedTensorType>(input.getType());
+    if (auto expand = input.getDefiningOp<tensor::ExpandShapeOp>())
+      input = expand.getSrc();
+    else if (auto collapse = input.getDefiningOp<tensor::CollapseShapeOp>())
+      input = collapse.getSrc();
+    auto constant = input.getDefiningOp<arith::ConstantOp>();
     auto resultType = dyn_cast<RankedTensorType>(op.getInit().getType());
+    if (!inputType || !inputType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic input");
     if (!constant || !resultType || !resultType.hasStaticShape() ||
         !op.hasPureTensorSemantics())
       return rewriter.notifyMatchFailure(op, "input is not a constant");
     auto attr = dyn_cast<ElementsAttr>(constant.getValue());
     if (!attr)
       return rewriter.notifyMatchFailure(op, "not an elements constant");
-    ElementsAttr permuted =
-        permuteConstant(attr, op.getPermutation(), resultType.getShape());
+    ElementsAttr permuted = permuteConstant(
+        attr, inputType.getShape(), op.getPermutation(), resultType.getShape());
     if (!permuted)
       return rewriter.notifyMatchFailure(op, "constant bytes not at hand");
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, permuted);

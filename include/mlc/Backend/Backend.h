@@ -30,6 +30,9 @@ struct TargetOptions {
   std::string features;
   /// 0..3, as -O0..-O3.
   unsigned optLevel = 2;
+  /// Report the static memory plan (arena, largest live set, weights) as a
+  /// remark, where the backend makes one (mlc-compile --memory-report).
+  bool memoryReport = false;
 };
 
 /// Tensor layout a backend prefers for spatial ops; layout conversion

@@ -20,6 +20,11 @@ inline constexpr llvm::StringLiteral kUnsignedAttrName = "mlc.unsigned";
 inline constexpr llvm::StringLiteral kDimParamsAttrName = "mlc.dim_params";
 /// Symbol of the destination-passing entry point.
 inline constexpr llvm::StringLiteral kEntryFuncName = "mlc_entry";
+/// Argument attribute of the entry's trailing arena argument (the static
+/// memory plan's buffers), and the module attribute holding its size in
+/// bytes: mlc-emit-runtime-abi allocates it once per context.
+inline constexpr llvm::StringLiteral kArenaArgAttr = "mlc.arena";
+inline constexpr llvm::StringLiteral kArenaSizeAttr = "mlc.arena_size";
 
 #define GEN_PASS_DECL
 #include "mlc/Backend/Passes.h.inc"

@@ -36,6 +36,8 @@ struct CompileFlags {
   std::string layout = "auto";
   EmitKind emit = EmitKind::SharedLib;
   bool printPartition = false;
+  /// --memory-report: the static memory plan as a remark.
+  bool memoryReport = false;
   /// --quantize: "", int8, int8-dynamic, fp16 or bf16.
   std::string quantize;
   std::string calibrationData;

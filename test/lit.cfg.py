@@ -23,6 +23,9 @@ if unknown_tiers:
                      % (",".join(sorted(unknown_tiers)), ",".join(lit_tiers.TIERS)))
 config.test_format = lit_tiers.TieredShTest(selected_tiers,
                                             not llvm_config.use_lit_shell)
+# lit itself, as this run started it (test/lit-tiers.test runs it again).
+config.substitutions.append(
+    ("%lit", "%s %s" % (sys.executable, os.path.abspath(sys.argv[0]))))
 config.suffixes = [".mlir", ".test", ".onnxtxt"]
 config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
                    "lit_tiers.py", "unittests"]

@@ -10,9 +10,13 @@ Every test belongs to exactly one tier, the first of these that applies:
 
 A test's tier follows from what it needs, so a new test that needs torch
 cannot land in the quick tier by mistake, and no list of files is kept.
+
+`python test/lit_tiers.py FILE...` prints the tier of each test file.
 """
 
+import os
 import re
+import sys
 
 import lit.formats
 
@@ -48,3 +52,15 @@ class TieredShTest(lit.formats.ShTest):
                                             localConfig):
             if test_tier(test.getSourcePath(), path_in_suite) in self.selected_tiers:
                 yield test
+
+
+def main(paths):
+    suite_root = os.path.dirname(os.path.abspath(__file__))
+    for path in paths:
+        in_suite = os.path.relpath(os.path.abspath(path), suite_root).split(os.sep)
+        print("%-12s %s" % (test_tier(path, tuple(in_suite)), "/".join(in_suite)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -2,15 +2,33 @@
 import os
 import shutil
 import subprocess
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
 
 config.name = "MLC"
-config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+
+# Test tiers (docs/Testing.md, test/lit_tiers.py): quick, e2e, qemu, torch,
+# conformance. `lit --param tiers=quick,e2e` discovers only the tests of those
+# tiers; without the parameter every tier runs. The format lives in a module
+# because lit's worker processes unpickle it by name.
+sys.path.insert(0, os.path.dirname(__file__))
+import lit_tiers
+
+selected_tiers = lit_config.params.get("tiers", ",".join(lit_tiers.TIERS)).split(",")
+unknown_tiers = set(selected_tiers) - set(lit_tiers.TIERS)
+if unknown_tiers:
+    lit_config.fatal("unknown test tier(s) %s in --param tiers; the tiers are %s"
+                     % (",".join(sorted(unknown_tiers)), ",".join(lit_tiers.TIERS)))
+config.test_format = lit_tiers.TieredShTest(selected_tiers,
+                                            not llvm_config.use_lit_shell)
+# lit itself, as this run started it (test/lit-tiers.test runs it again).
+config.substitutions.append(
+    ("%lit", "%s %s" % (sys.executable, os.path.abspath(sys.argv[0]))))
 config.suffixes = [".mlir", ".test", ".onnxtxt"]
 config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py",
-                   "unittests"]
+                   "lit_tiers.py", "unittests"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.mlc_obj_root, "test")
 
@@ -61,6 +79,11 @@ if os.path.exists("/usr/bin/python3") and subprocess.run(
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
     config.available_features.add("torch")
     config.substitutions.append(("%torch_python", "/usr/bin/python3"))
+# Where utils/models/export_torch_models.py --cache keeps its exports: each
+# model is exported once per build directory, whichever tests use it.
+config.substitutions.append(
+    ("%torch_model_cache",
+     os.path.join(config.mlc_obj_root, "test", "torch-model-cache")))
 
 # Backend plug-ins: the test plug-ins built into <build>/lib, and what the
 # out-of-tree build of backends/npu-example needs (the toolchain of this

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test: the lit suite
-# (check-mlc: FileCheck, importer, end-to-end and AArch64-under-qemu tests)
-# and the GoogleTest unit tests, both through ctest.
+# Installs what is missing, builds, and runs every test through ctest: every
+# tier of the lit suite (quick, e2e, qemu, torch, conformance; one ctest entry
+# each, docs/Testing.md) and the GoogleTest unit tests.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$repo/utils/bootstrap.sh"

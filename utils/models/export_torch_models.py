@@ -4,6 +4,7 @@
 Usage (Debian's torch: apt-get install python3-torch python3-torchvision):
     /usr/bin/python3 export_torch_models.py OUTDIR [--models resnet18,resnet50,...]
         [--opsets 13,17] [--batch 1] [--dynamic-batch] [--fold-bn] [--seed 0]
+        [--cache DIR]
 
 Writes OUTDIR/<model>-op<opset>.onnx (and -dyn.onnx with --dynamic-batch, whose
 batch dimension is symbolic, and with --dynamic-seq transformer-op<N>-seq.onnx,
@@ -21,11 +22,24 @@ default (TrainingMode.EVAL: the exporter folds BatchNormalization into the
 convolutions and shares equal initializers, such as the zero biases of random
 weights, through Identity nodes), to <model>-op<N>-foldbn.onnx. Weights come from torch.manual_seed(seed): the same seed gives
 the same weights. Only torch and torchvision are needed, not the onnx package.
+
+With --cache DIR, each file is exported once into DIR, named after a key that
+hashes this script, the torch and torchvision versions and every argument that
+shapes the file (model, opset, variant, batch, seed), and then hard-linked (or
+copied) into OUTDIR; a later call with the same key exports nothing. Parallel
+calls (lit runs tests in parallel) wait for each other on a lock file per key.
+The lit suite passes <build>/test/torch-model-cache: a build exports each model
+once, however many tests use it.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -56,6 +70,35 @@ def build(name: str) -> tuple[torch.nn.Module, tuple[int, ...]]:
     return constructor(), (3, 224, 224)
 
 
+def cache_key(args: argparse.Namespace, name: str, opset: int, suffix: str) -> str:
+    """A hash of everything that shapes one exported file."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(f"torch {torch.__version__}; torchvision {torchvision.__version__}; "
+                  f"{name}; {opset}; {suffix}; {args.batch}; {args.seed}; "
+                  f"{args.fold_bn}".encode())
+    return digest.hexdigest()[:24]
+
+
+@contextlib.contextmanager
+def locked(path: Path):
+    with open(path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def place(cached: Path, path: Path) -> None:
+    """cached at path: a hard link where the file system allows, else a copy
+    (tests may delete their copy, never change it)."""
+    path.unlink(missing_ok=True)
+    try:
+        os.link(cached, path)
+    except OSError:
+        shutil.copyfile(cached, path)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("outdir", type=Path)
@@ -71,9 +114,13 @@ def main() -> int:
                         help="export with TrainingMode.EVAL (BatchNormalization "
                         "folded by the exporter) to <model>-op<N>-foldbn.onnx")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cache", type=Path, metavar="DIR",
+                        help="export each file once into DIR and link it from there")
     args = parser.parse_args()
 
     args.outdir.mkdir(parents=True, exist_ok=True)
+    if args.cache:
+        args.cache.mkdir(parents=True, exist_ok=True)
     for name in args.models.split(","):
         torch.manual_seed(args.seed)
         model, sample_shape = build(name)
@@ -88,16 +135,34 @@ def main() -> int:
                 variants.append(("-seq", {"input": axes, "output": axes}))
             for suffix, dynamic_axes in variants:
                 path = args.outdir / f"{name}-op{opset}{suffix}.onnx"
-                # Not under no_grad: with gradients enabled torch's transformer
-                # layers take their plain path (MatMul/Softmax/LayerNorm), not
-                # the fused kernel that has no ONNX export.
-                torch.onnx.export(
-                    model, x, str(path), opset_version=opset,
-                    training=(torch.onnx.TrainingMode.EVAL if args.fold_bn
-                              else torch.onnx.TrainingMode.PRESERVE),
-                    do_constant_folding=True, input_names=["input"],
-                    output_names=["output"], dynamic_axes=dynamic_axes)
-                print(f"wrote {path}")
+
+                def export(to: Path) -> None:
+                    # Not under no_grad: with gradients enabled torch's
+                    # transformer layers take their plain path (MatMul/
+                    # Softmax/LayerNorm), not the fused kernel that has no
+                    # ONNX export.
+                    torch.onnx.export(
+                        model, x, str(to), opset_version=opset,
+                        training=(torch.onnx.TrainingMode.EVAL if args.fold_bn
+                                  else torch.onnx.TrainingMode.PRESERVE),
+                        do_constant_folding=True, input_names=["input"],
+                        output_names=["output"], dynamic_axes=dynamic_axes)
+
+                if not args.cache:
+                    export(path)
+                    print(f"wrote {path}")
+                    continue
+                key = cache_key(args, name, opset, suffix)
+                cached = args.cache / f"{path.stem}-{key}.onnx"
+                with locked(args.cache / f"{path.stem}-{key}.lock"):
+                    how = "from the cache"
+                    if not cached.is_file():
+                        partial = args.cache / f"{path.stem}-{key}.partial"
+                        export(partial)
+                        os.replace(partial, cached)
+                        how = "exported into the cache"
+                    place(cached, path)
+                print(f"wrote {path} ({how}: {cached.name})")
     return 0
 
 

@@ -110,15 +110,23 @@ int32_t mlc_num_outputs(void);
 const mlc_tensor_info *mlc_input_info(int32_t index);
 const mlc_tensor_info *mlc_output_info(int32_t index);
 
-/* Creates an execution context. `num_threads` <= 0 means "one thread".
- * Returns NULL when out of memory. */
+/* Creates an execution context. `num_threads` <= 0 means "one thread";
+ * CPU artifacts run the outer tiles of their large convolutions and matmuls
+ * on that many threads (LLVM's OpenMP runtime, whose workers persist between
+ * runs). A context holds the arena of the model's static memory plan,
+ * allocated by its first run and reused by every later one: a context runs
+ * one call at a time; several contexts of one artifact may run at once on
+ * different threads (the weights are shared, read-only). Returns NULL when
+ * out of memory. */
 mlc_context *mlc_context_create(int32_t num_threads);
 
 /* Runs the model: `inputs[i]` points to the data of input i, `outputs[i]` to
  * caller-allocated storage for output i (sizes from mlc_output_info).
  * Returns an mlc_status: MLC_ERROR_INVALID_ARGUMENT for a null pointer,
- * MLC_ERROR_OUT_OF_MEMORY when a buffer the model needs cannot be allocated
- * (the buffers of that run allocated before it are then not freed). */
+ * MLC_ERROR_OUT_OF_MEMORY when a buffer the model needs cannot be allocated:
+ * the context's arena on its first run (nothing is allocated then), or a
+ * buffer of run-time size outside the plan (the buffers of that run
+ * allocated before it are then not freed). */
 int32_t mlc_run(mlc_context *ctx, const void *const *inputs,
                 void *const *outputs);
 

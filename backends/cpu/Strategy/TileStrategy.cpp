@@ -27,6 +27,7 @@ int64_t largestDivisorAtMost(int64_t size, int64_t limit) {
 /// vector registers (at most two) dividing `colSize`, `rows` dividing
 /// `rowSize`, at most `budget` accumulator registers in all. The tile with
 /// the most accumulators wins (more FMAs per load), the wider on a tie.
+/// Failing that, on 16-lane ISAs, one half-width vector per row.
 struct RegisterTile {
   int64_t rows, cols;
 };
@@ -45,6 +46,13 @@ std::optional<RegisterTile> getRegisterTile(int64_t rowSize, int64_t colSize,
       bestAccumulators = rows * vectors;
     }
   }
+  // Channels that are a multiple of half a vector only (24 on AVX-512):
+  // half-width vectors (ymm), one per row, rather than the loop lowering.
+  if (!best && lanes >= 16 && colSize % (lanes / 2) == 0)
+    best = RegisterTile{largestDivisorAtMost(
+                            rowSize, std::min(maxRows, std::max<int64_t>(
+                                                           1, budget))),
+                        lanes / 2};
   return best;
 }
 

@@ -89,3 +89,18 @@ func.func @odd_columns(%a: tensor<12x64xf32>, %b: tensor<64x12xf32>, %c: tensor<
   %m = linalg.matmul ins(%a, %b : tensor<12x64xf32>, tensor<64x12xf32>) outs(%c : tensor<12x12xf32>) -> tensor<12x12xf32>
   return %m : tensor<12x12xf32>
 }
+
+// -----
+
+// 24 output channels: one AVX2 vector wide tiles (3 x 8); on AVX-512 a
+// 16-lane vector does not divide 24, so each row holds one half-width
+// (8-lane) vector instead of falling back to the loop lowering.
+// CHECK-LABEL: func.func @conv_24_channels
+// CHECK: linalg.conv_1d_nwc_wcf {{.*}} outs(%{{.*}} : tensor<1x{{[0-9]+}}x8xf32>)
+// AVX512-LABEL: func.func @conv_24_channels
+// AVX512: linalg.conv_1d_nwc_wcf {{.*}} outs(%{{.*}} : tensor<1x8x8xf32>)
+func.func @conv_24_channels(%x: tensor<1x8x8x16xf32>, %w: tensor<1x1x16x24xf32>, %init: tensor<1x8x8x24xf32>) -> tensor<1x8x8x24xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%x, %w : tensor<1x8x8x16xf32>, tensor<1x1x16x24xf32>) outs(%init : tensor<1x8x8x24xf32>) -> tensor<1x8x8x24xf32>
+  return %0 : tensor<1x8x8x24xf32>
+}

@@ -3,8 +3,10 @@
 // HannWindow, HammingWindow and BlackmanWindow are cosine sums over an iota
 // whose period comes from the (runtime) size input; the output length is the
 // constant size or the graph's declared output shape. DFT is two real
-// matmuls against constant cosine and sine matrices along the signal axis.
-// No new ops reach the lowering.
+// matmuls against constant cosine and sine matrices along the signal axis;
+// STFT gathers frames and multiplies them by such matrices, built in the
+// model when frame_step or frame_length are run-time values. No new ops
+// reach the lowering.
 //
 //===----------------------------------------------------------------------===//
 
@@ -207,7 +209,196 @@ static LogicalResult importDFT(ImporterContext &ic, const onnx::NodeProto &node,
   return success();
 }
 
+/// The value of a single-element integer input when it folds to a constant.
+static std::optional<int64_t> foldScalarInt(Value value) {
+  FailureOr<ConstTensor> folded = foldToConstant(value);
+  if (failed(folded) || folded->isFloat() || folded->size() != 1)
+    return std::nullopt;
+  return folded->ints.front();
+}
+
+/// STFT of a [batch, length, 1 or 2] (real or complex) signal to [batch,
+/// frames, bins, 2]: frame f holds samples f * frame_step + n, gathered with
+/// an index matrix computed in the model (frame_step may be a run-time
+/// value), weighted by the window (ones without one), then transformed by
+/// matmuls against cosine and sine matrices of angle 2 pi (n k mod L) / L,
+/// also computed in the model from the frame length L (a run-time
+/// frame_length works). The matrices have a static number of rows: the
+/// window's length, the constant frame_length, or the largest L that gives
+/// the declared bin count; rows n >= L are masked to zero. A frame or bin
+/// count that depends on run-time values comes from the graph's declared
+/// output shape.
+static LogicalResult importSTFT(ImporterContext &ic,
+                                const onnx::NodeProto &node, Location loc) {
+  FailureOr<Value> signal = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> stepInput = ic.getRequiredInput(node, 1, loc);
+  FailureOr<Value> window = ic.getInput(node, 2, loc);
+  FailureOr<Value> lengthInput = ic.getInput(node, 3, loc);
+  if (failed(signal) || failed(stepInput) || failed(window) ||
+      failed(lengthInput) || failed(requireStaticShape(node, *signal, loc)))
+    return failure();
+  RankedTensorType type = getRankedType(*signal);
+  Type elementType = type.getElementType();
+  if (type.getRank() != 3 || !isa<FloatType>(elementType) ||
+      (type.getDimSize(2) != 1 && type.getDimSize(2) != 2))
+    return emitError(loc) << "STFT needs a float [batch, length, 1 or 2] "
+                             "signal, got "
+                          << type;
+  int64_t batch = type.getDimSize(0), samples = type.getDimSize(1);
+  bool complexInput = type.getDimSize(2) == 2;
+  bool onesided = getIntAttr(node, "onesided", 1) != 0;
+  if (complexInput && onesided)
+    return emitError(loc) << "STFT: onesided output of a complex signal is "
+                             "not defined";
+  auto isIntScalar = [](Value v) {
+    RankedTensorType t = getRankedType(v);
+    return t.hasStaticShape() && t.getNumElements() == 1 &&
+           isa<IntegerType>(t.getElementType()) &&
+           !t.getElementType().isInteger(1);
+  };
+  if (!isIntScalar(*stepInput) || (*lengthInput && !isIntScalar(*lengthInput)))
+    return emitError(loc) << "STFT's frame_step and frame_length must be "
+                             "integer scalars";
+  std::optional<int64_t> stepConst = foldScalarInt(*stepInput);
+  std::optional<int64_t> lengthConst =
+      *lengthInput ? foldScalarInt(*lengthInput) : std::nullopt;
+  if ((stepConst && *stepConst <= 0) || (lengthConst && *lengthConst <= 0))
+    return emitError(loc) << "STFT's frame_step and frame_length must be "
+                             "positive";
+  std::optional<int64_t> windowLength;
+  if (*window) {
+    RankedTensorType windowType = getRankedType(*window);
+    if (windowType.getRank() != 1 || windowType.isDynamicDim(0) ||
+        windowType.getElementType() != elementType)
+      return emitError(loc) << "STFT's window must be a 1-D " << elementType
+                            << " tensor of static length, got " << windowType;
+    windowLength = windowType.getDimSize(0);
+    if (lengthConst && *lengthConst != *windowLength)
+      return emitError(loc) << "STFT: frame_length " << *lengthConst
+                            << " differs from the window's length "
+                            << *windowLength;
+  }
+  std::optional<int64_t> declaredFrames, declaredBins;
+  if (std::optional<RankedTensorType> declared =
+          getDeclaredOutputType(ic, node, 0);
+      declared && declared->getRank() == 4) {
+    if (!declared->isDynamicDim(1))
+      declaredFrames = declared->getDimSize(1);
+    if (!declared->isDynamicDim(2))
+      declaredBins = declared->getDimSize(2);
+  }
+  std::optional<int64_t> knownLength =
+      lengthConst ? lengthConst : windowLength;
+  if (!*lengthInput && !*window)
+    return emitError(loc) << "STFT needs a window or a frame_length";
+  int64_t rows, bins;
+  if (knownLength) {
+    rows = *knownLength;
+    bins = onesided ? rows / 2 + 1 : rows;
+  } else if (declaredBins) {
+    bins = *declaredBins;
+    rows = onesided ? 2 * bins - 1 : bins;
+  } else {
+    return emitError(loc) << "STFT with a run-time frame_length and no "
+                             "window needs its output shape declared in the "
+                             "graph";
+  }
+  int64_t frames;
+  if (stepConst && knownLength) {
+    if (*knownLength > samples)
+      return emitError(loc) << "STFT: frame_length " << *knownLength
+                            << " exceeds the signal length " << samples;
+    frames = (samples - *knownLength) / *stepConst + 1;
+  } else if (declaredFrames) {
+    frames = *declaredFrames;
+  } else {
+    return emitError(loc) << "STFT with a run-time frame_step or "
+                             "frame_length needs its output shape declared "
+                             "in the graph";
+  }
+  if (rows <= 0 || bins <= 0 || frames <= 0 ||
+      rows * std::max(bins, frames) > (int64_t{1} << 24))
+    return emitError(loc) << "STFT of " << frames << " frames of " << rows
+                          << " samples is not supported";
+
+  OpBuilder &b = ic.builder;
+  Type i64 = b.getI64Type(), f64 = b.getF64Type();
+  auto toI64Scalar = [&](Value v) -> Value {
+    Value scalar = createReshape(ic, loc, v, {});
+    if (getRankedType(scalar).getElementType() == i64)
+      return scalar;
+    return CastOp::create(b, loc, RankedTensorType::get({}, i64), scalar,
+                          ic.isUnsigned(v), false);
+  };
+  Value step = toI64Scalar(*stepInput);
+  Value length = *lengthInput ? toI64Scalar(*lengthInput)
+                              : createScalarConst(b, loc, i64, rows);
+  // Sample index of row n of frame f, clamped into the signal (rows past
+  // the frame length are masked below, frames past its end are the
+  // caller's declared shape).
+  Value index = AddOp::create(
+      b, loc,
+      MulOp::create(b, loc, createIota(b, loc, {frames, 1}, i64), step),
+      createIota(b, loc, {1, rows}, i64));
+  index = MinOp::create(b, loc, index,
+                        createScalarConst(b, loc, i64, samples - 1));
+  Value framed = GatherOp::create(b, loc, *signal, index,
+                                  b.getI64IntegerAttr(1)); // [B, F, L, C]
+  // The matrices: weight(n) * cos / -sin(2 pi (n k mod L) / L), [rows, bins].
+  Value n = createIota(b, loc, {rows, 1}, i64);
+  Value nk = ModOp::create(
+      b, loc, MulOp::create(b, loc, n, createIota(b, loc, {1, bins}, i64)),
+      length, /*fmod=*/false, /*unsigned_ints=*/false);
+  Value lengthF64 =
+      CastOp::create(b, loc, RankedTensorType::get({}, f64), length, false,
+                     false);
+  Value angle = DivOp::create(
+      b, loc,
+      MulOp::create(b, loc,
+                    CastOp::create(b, loc, RankedTensorType::get({rows, bins}, f64),
+                                   nk, false, false),
+                    createScalarConst(b, loc, f64, 2 * M_PI)),
+      lengthF64);
+  Value weight =
+      *window ? Value(CastOp::create(
+                    b, loc, RankedTensorType::get({rows, 1}, f64),
+                    createReshape(ic, loc, *window, {rows, 1}), false, false))
+              : createConstant(b, loc, {rows, 1}, f64,
+                               SmallVector<double>(rows, 1.0));
+  weight = WhereOp::create(b, loc, LessOp::create(b, loc, n, length), weight,
+                           createScalarConst(b, loc, f64, 0));
+  auto matrix = [&](Value v) -> Value {
+    return CastOp::create(b, loc, RankedTensorType::get({rows, bins}, elementType),
+                          MulOp::create(b, loc, v, weight), false, false);
+  };
+  Value cosMatrix = matrix(CosOp::create(b, loc, angle));
+  Value sinMatrix = matrix(NegOp::create(b, loc, SinOp::create(b, loc, angle)));
+  auto part = [&](int64_t i) {
+    return createReshape(ic, loc, sliceAxis(ic, loc, framed, 3, i, 1),
+                         {batch, frames, rows});
+  };
+  Value real = part(0);
+  // (a + ib)(c + is) = (ac - bs) + i(as + bc).
+  Value outReal = MatMulOp::create(b, loc, real, cosMatrix);
+  Value outImag = MatMulOp::create(b, loc, real, sinMatrix);
+  if (complexInput) {
+    Value imag = part(1);
+    outReal = SubOp::create(b, loc, outReal,
+                            MatMulOp::create(b, loc, imag, sinMatrix));
+    outImag = AddOp::create(b, loc, outImag,
+                            MatMulOp::create(b, loc, imag, cosMatrix));
+  }
+  SmallVector<int64_t> outShape{batch, frames, bins, 1};
+  ic.setOutput(node, 0,
+               ConcatOp::create(b, loc,
+                                ValueRange{createReshape(ic, loc, outReal, outShape),
+                                           createReshape(ic, loc, outImag, outShape)},
+                                b.getI64IntegerAttr(3)));
+  return success();
+}
+
 void mlc::onnx_import::registerSignalOpImporters(OpImporterTable &table) {
+  table.push_back({"STFT", 17, kLatestOpset, importSTFT});
   table.push_back({"HannWindow", 17, kLatestOpset,
                    [](ImporterContext &ic, const onnx::NodeProto &node,
                       Location loc) {

@@ -138,6 +138,7 @@ void registerAffineGridOpImporters(OpImporterTable &table);
 void registerTensorScatterOpImporters(OpImporterTable &table);
 void registerQuantOpImporters(OpImporterTable &table);
 void registerCol2ImOpImporters(OpImporterTable &table);
+void registerLossOpImporters(OpImporterTable &table);
 
 /// A 1-D, 2-D or 3-D convolution of `input` and `filter` (float, or i32 for
 /// the integer convolutions) built from mlc.conv2d, with the window

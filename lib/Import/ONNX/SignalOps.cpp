@@ -5,8 +5,9 @@
 // constant size or the graph's declared output shape. DFT is two real
 // matmuls against constant cosine and sine matrices along the signal axis;
 // STFT gathers frames and multiplies them by such matrices, built in the
-// model when frame_step or frame_length are run-time values. No new ops
-// reach the lowering.
+// model when frame_step or frame_length are run-time values;
+// MelWeightMatrix's triangular filters are computed in the model too. No new
+// ops reach the lowering.
 //
 //===----------------------------------------------------------------------===//
 
@@ -397,7 +398,128 @@ static LogicalResult importSTFT(ImporterContext &ic,
   return success();
 }
 
+/// MelWeightMatrix [dft_length / 2 + 1, num_mel_bins] of triangular filters,
+/// computed in the model (its inputs may be run-time values) the way the
+/// ONNX reference does: num_mel_bins + 2 edges evenly spaced in mel (the step
+/// divides by the edge count), mapped back to Hz and to spectrogram bins by
+/// floor((dft_length + 1) * f / sample_rate); filter i rises from edge i to
+/// edge i + 1 and falls to edge i + 2. Sizes that depend on run-time inputs
+/// come from the declared output shape.
+static LogicalResult importMelWeightMatrix(ImporterContext &ic,
+                                           const onnx::NodeProto &node,
+                                           Location loc) {
+  SmallVector<Value, 5> in;
+  for (int i = 0; i < 5; ++i) {
+    FailureOr<Value> v = ic.getRequiredInput(node, i, loc);
+    if (failed(v))
+      return failure();
+    RankedTensorType t = getRankedType(*v);
+    bool wantInt = i < 3;
+    if (!t.hasStaticShape() || t.getNumElements() != 1 ||
+        (wantInt ? !isa<IntegerType>(t.getElementType())
+                 : !isa<FloatType>(t.getElementType())))
+      return emitError(loc) << "MelWeightMatrix input " << i << " must be a "
+                            << (wantInt ? "integer" : "float") << " scalar";
+    in.push_back(*v);
+  }
+  std::optional<int64_t> melConst = foldScalarInt(in[0]);
+  std::optional<int64_t> dftConst = foldScalarInt(in[1]);
+  std::optional<RankedTensorType> declared = getDeclaredOutputType(ic, node, 0);
+  auto declaredDim = [&](int64_t d) -> std::optional<int64_t> {
+    if (declared && declared->getRank() == 2 && !declared->isDynamicDim(d))
+      return declared->getDimSize(d);
+    return std::nullopt;
+  };
+  std::optional<int64_t> bins =
+      dftConst ? std::optional<int64_t>(*dftConst / 2 + 1) : declaredDim(0);
+  std::optional<int64_t> mels = melConst ? melConst : declaredDim(1);
+  if (!bins || !mels)
+    return emitError(loc) << "MelWeightMatrix with run-time num_mel_bins or "
+                             "dft_length needs its output shape declared in "
+                             "the graph";
+  if (*bins <= 0 || *mels <= 0 || *bins * *mels > (int64_t{1} << 24))
+    return emitError(loc) << "MelWeightMatrix of " << *bins << " x " << *mels
+                          << " is not supported";
+  FailureOr<Type> outType = ic.convertElementType(
+      static_cast<int32_t>(getIntAttr(node, "output_datatype", 1)), loc);
+  if (failed(outType))
+    return failure();
+  OpBuilder &b = ic.builder;
+  Type f64 = b.getF64Type();
+  auto scalarOf = [&](Value v, Type type) -> Value {
+    Value scalar = createReshape(ic, loc, v, {});
+    if (getRankedType(scalar).getElementType() == type)
+      return scalar;
+    return CastOp::create(b, loc, RankedTensorType::get({}, type), scalar,
+                          ic.isUnsigned(v), false);
+  };
+  auto c = [&](double v) { return createScalarConst(b, loc, f64, v); };
+  Value dft = scalarOf(in[1], f64), rate = scalarOf(in[2], f64);
+  // mel(f) = 2595 log10(1 + f / 700).
+  auto toMel = [&](Value hz) -> Value {
+    return MulOp::create(
+        b, loc,
+        LogOp::create(b, loc, AddOp::create(b, loc, c(1),
+                                            DivOp::create(b, loc, hz, c(700)))),
+        c(2595 / std::log(10.0)));
+  };
+  Value lowMel = toMel(scalarOf(in[3], f64));
+  Value highMel = toMel(scalarOf(in[4], f64));
+  int64_t edges = *mels + 2;
+  Value step = DivOp::create(b, loc, SubOp::create(b, loc, highMel, lowMel),
+                             c(static_cast<double>(edges)));
+  Value mel = AddOp::create(
+      b, loc, MulOp::create(b, loc, createIota(b, loc, {edges}, f64), step),
+      lowMel);
+  // f = 700 (10^(mel / 2595) - 1), bin = floor((dft_length + 1) f / rate).
+  Value hz = MulOp::create(
+      b, loc,
+      SubOp::create(b, loc,
+                    ExpOp::create(b, loc,
+                                  MulOp::create(b, loc, mel,
+                                                c(std::log(10.0) / 2595))),
+                    c(1)),
+      c(700));
+  Value edgeBins = FloorOp::create(
+      b, loc,
+      DivOp::create(b, loc,
+                    MulOp::create(b, loc, AddOp::create(b, loc, dft, c(1)), hz),
+                    rate));
+  auto edge = [&](int64_t offset) {
+    return createReshape(ic, loc, sliceAxis(ic, loc, edgeBins, 0, offset, *mels),
+                         {1, *mels});
+  };
+  Value left = edge(0), center = edge(1), right = edge(2);
+  Value j = createIota(b, loc, {*bins, 1}, f64);
+  Value zero = c(0);
+  // Falling edge [center, right) when right > center; the rising edge
+  // [left, center] otherwise (1 at the center when left == center).
+  Value falling = AndOp::create(
+      b, loc,
+      AndOp::create(b, loc, GreaterOp::create(b, loc, right, center),
+                    GreaterEqualOp::create(b, loc, j, center)),
+      LessOp::create(b, loc, j, right));
+  Value fallingValue =
+      DivOp::create(b, loc, SubOp::create(b, loc, right, j),
+                    SubOp::create(b, loc, right, center));
+  Value rising = AndOp::create(b, loc, GreaterEqualOp::create(b, loc, j, left),
+                               LessEqualOp::create(b, loc, j, center));
+  Value width = SubOp::create(b, loc, center, left);
+  Value risingValue = WhereOp::create(
+      b, loc, GreaterOp::create(b, loc, width, zero),
+      DivOp::create(b, loc, SubOp::create(b, loc, j, left), width), c(1));
+  Value result = WhereOp::create(
+      b, loc, falling, fallingValue,
+      WhereOp::create(b, loc, rising, risingValue, zero));
+  if (*outType != f64)
+    result = CastOp::create(b, loc, RankedTensorType::get({*bins, *mels}, *outType),
+                            result, false, false);
+  ic.setOutput(node, 0, result);
+  return success();
+}
+
 void mlc::onnx_import::registerSignalOpImporters(OpImporterTable &table) {
+  table.push_back({"MelWeightMatrix", 17, kLatestOpset, importMelWeightMatrix});
   table.push_back({"STFT", 17, kLatestOpset, importSTFT});
   table.push_back({"HannWindow", 17, kLatestOpset,
                    [](ImporterContext &ic, const onnx::NodeProto &node,

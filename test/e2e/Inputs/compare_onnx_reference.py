@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Compiles MODEL with mlc-compile, runs it with mlc-run on random float inputs
-(integer scalar inputs pinned as NAME=VALUE) and compares with onnx's
+(scalar inputs pinned as NAME=VALUE, in their declared type) and compares with onnx's
 reference evaluator at rtol 1e-4 / atol 1e-4. For ops where onnxruntime is
 not a usable reference (its STFT of a complex signal returns garbage).
 
@@ -19,7 +19,8 @@ for vi in m.graph.input:
     tt = vi.type.tensor_type
     shape = [d.dim_value for d in tt.shape.dim]
     if vi.name in fixed:
-        feeds[vi.name] = np.array(int(fixed[vi.name]), np.int64)
+        dtype = onnx.helper.tensor_dtype_to_np_dtype(tt.elem_type)
+        feeds[vi.name] = np.array(float(fixed[vi.name])).astype(dtype).reshape(shape)
     else:
         feeds[vi.name] = rng.standard_normal(shape).astype(np.float32)
 ref = ReferenceEvaluator(m).run(None, feeds)

@@ -16,6 +16,7 @@
 #include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlc;
@@ -95,38 +96,15 @@ static LogicalResult importCosineWindow(ImporterContext &ic,
 
 /// DFT along `axis` of [.., N, .., 1 or 2] (real or complex) to [.., K, .., 2]
 /// as Y = X W with W[n, k] = exp(-+ 2 pi i n k / L) (scaled by 1 / L when
-/// inverse): real and imaginary parts by real matmuls.
-static LogicalResult importDFT(ImporterContext &ic, const onnx::NodeProto &node,
-                               Location loc) {
-  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
-  FailureOr<Value> lengthInput = ic.getInput(node, 1, loc);
-  if (failed(input) || failed(lengthInput) ||
-      failed(requireStaticShape(node, *input, loc)))
-    return failure();
-  RankedTensorType type = getRankedType(*input);
+/// inverse): real and imaginary parts by real matmuls. `length` is
+/// dft_length, or null for N.
+static FailureOr<Value> buildDFT(ImporterContext &ic,
+                                 const onnx::NodeProto &node, Location loc,
+                                 Value input, Value lengthInput,
+                                 int64_t axis) {
+  RankedTensorType type = getRankedType(input);
   int64_t rank = type.getRank();
   Type elementType = type.getElementType();
-  if (rank < 2 || !isa<FloatType>(elementType) ||
-      (type.getShape().back() != 1 && type.getShape().back() != 2))
-    return emitError(loc) << "DFT needs a float input whose last dimension "
-                             "is 1 (real) or 2 (complex), got "
-                          << type;
-  int64_t axis = getIntAttr(node, "axis", 1);
-  if (ic.opset >= 20) {
-    axis = -2;
-    FailureOr<Value> axisInput = ic.getInput(node, 2, loc);
-    if (failed(axisInput))
-      return failure();
-    if (*axisInput) {
-      FailureOr<SmallVector<int64_t>> axisValue =
-          ic.getConstantInts(*axisInput, loc, "DFT's axis");
-      if (failed(axisValue))
-        return failure();
-      if (axisValue->size() != 1)
-        return emitError(loc) << "DFT's axis must hold one value";
-      axis = axisValue->front();
-    }
-  }
   // The last dimension holds the complex parts; the signal axis is another.
   if (axis < -rank || axis >= rank - 1 || axis == -1)
     return emitError(loc) << "DFT axis " << axis << " out of range for "
@@ -135,9 +113,9 @@ static LogicalResult importDFT(ImporterContext &ic, const onnx::NodeProto &node,
     axis += rank;
   int64_t n = type.getDimSize(axis);
   int64_t length = n;
-  if (*lengthInput) {
+  if (lengthInput) {
     FailureOr<SmallVector<int64_t>> value =
-        ic.getConstantInts(*lengthInput, loc, "DFT's dft_length");
+        ic.getConstantInts(lengthInput, loc, "DFT's dft_length");
     if (failed(value))
       return failure();
     if (value->size() != 1 || value->front() <= 0)
@@ -165,7 +143,7 @@ static LogicalResult importDFT(ImporterContext &ic, const onnx::NodeProto &node,
     inversePerm[perm[d]] = d;
   SmallVector<int64_t> partShape(type.getShape().drop_back());
   auto part = [&](int64_t index) -> Value {
-    Value p = sliceAxis(ic, loc, *input, rank - 1, index, 1);
+    Value p = sliceAxis(ic, loc, input, rank - 1, index, 1);
     p = sliceAxis(ic, loc, p, axis, 0, used);
     SmallVector<int64_t> shape(partShape);
     shape[axis] = used;
@@ -203,10 +181,111 @@ static LogicalResult importDFT(ImporterContext &ic, const onnx::NodeProto &node,
     return createReshape(ic, loc, createTranspose(ic, loc, v, inversePerm),
                          outShape);
   };
-  ic.setOutput(node, 0,
-               ConcatOp::create(b, loc, ValueRange{restore(outReal),
-                                                   restore(outImag)},
+  return Value(ConcatOp::create(b, loc, ValueRange{restore(outReal),
+                                                 restore(outImag)},
                                 b.getI64IntegerAttr(rank - 1)));
+}
+
+/// DFT: the axis is an attribute before opset 20 and an input (default -2)
+/// from 20. A run-time axis input computes the transform along every axis
+/// that gives the output shape (the declared one, else the one all axes
+/// share) and selects by the axis value at run time; an axis value that
+/// names no such axis gives NaN (the artifact cannot raise an error).
+static LogicalResult importDFT(ImporterContext &ic, const onnx::NodeProto &node,
+                               Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> lengthInput = ic.getInput(node, 1, loc);
+  if (failed(input) || failed(lengthInput) ||
+      failed(requireStaticShape(node, *input, loc)))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  int64_t rank = type.getRank();
+  Type elementType = type.getElementType();
+  if (rank < 2 || !isa<FloatType>(elementType) ||
+      (type.getShape().back() != 1 && type.getShape().back() != 2))
+    return emitError(loc) << "DFT needs a float input whose last dimension "
+                             "is 1 (real) or 2 (complex), got "
+                          << type;
+  int64_t axis = getIntAttr(node, "axis", 1);
+  Value runtimeAxis;
+  if (ic.opset >= 20) {
+    axis = -2;
+    FailureOr<Value> axisInput = ic.getInput(node, 2, loc);
+    if (failed(axisInput))
+      return failure();
+    if (*axisInput && isRuntimeValue(*axisInput)) {
+      runtimeAxis = *axisInput;
+    } else if (*axisInput) {
+      FailureOr<SmallVector<int64_t>> axisValue =
+          ic.getConstantInts(*axisInput, loc, "DFT's axis");
+      if (failed(axisValue))
+        return failure();
+      if (axisValue->size() != 1)
+        return emitError(loc) << "DFT's axis must hold one value";
+      axis = axisValue->front();
+    }
+  }
+  if (!runtimeAxis) {
+    FailureOr<Value> result =
+        buildDFT(ic, node, loc, *input, *lengthInput, axis);
+    if (failed(result))
+      return failure();
+    ic.setOutput(node, 0, *result);
+    return success();
+  }
+  RankedTensorType axisType = getRankedType(runtimeAxis);
+  if (!axisType.hasStaticShape() || axisType.getNumElements() != 1 ||
+      !isa<IntegerType>(axisType.getElementType()) ||
+      axisType.getElementType().isInteger(1))
+    return emitError(loc) << "DFT's axis must be an integer scalar, got "
+                          << axisType;
+  // Every candidate axis' transform, kept when its shape is the output's.
+  std::optional<RankedTensorType> declared = getDeclaredOutputType(ic, node, 0);
+  if (declared && declared->getRank() != rank)
+    declared.reset();
+  SmallVector<std::pair<int64_t, Value>> candidates;
+  RankedTensorType resultType = declared ? *declared : RankedTensorType();
+  for (int64_t a = 0; a < rank - 1; ++a) {
+    FailureOr<Value> result =
+        buildDFT(ic, node, loc, *input, *lengthInput, a);
+    if (failed(result))
+      return failure();
+    RankedTensorType t = getRankedType(*result);
+    if (!resultType)
+      resultType = t;
+    if (t != resultType) {
+      if (declared)
+        continue;
+      return emitError(loc) << "DFT with a run-time axis: the transforms "
+                               "along different axes have different shapes "
+                               "(declare the output shape to pick one)";
+    }
+    candidates.push_back({a, *result});
+  }
+  if (candidates.empty())
+    return emitError(loc) << "DFT with a run-time axis: no axis gives the "
+                             "declared output "
+                          << *declared;
+  OpBuilder &b = ic.builder;
+  Type i64 = b.getI64Type();
+  Value axisValue = createReshape(ic, loc, runtimeAxis, {});
+  if (axisType.getElementType() != i64)
+    axisValue = CastOp::create(b, loc, RankedTensorType::get({}, i64),
+                               axisValue, ic.isUnsigned(runtimeAxis), false);
+  // ONNX counts a negative axis from the end of the whole rank.
+  Value zero = createScalarConst(b, loc, i64, 0);
+  axisValue = WhereOp::create(
+      b, loc, LessOp::create(b, loc, axisValue, zero),
+      AddOp::create(b, loc, axisValue, createScalarConst(b, loc, i64, rank)),
+      axisValue);
+  Value result = createScalarConst(b, loc, elementType,
+                                   std::numeric_limits<double>::quiet_NaN());
+  for (auto [a, value] : candidates)
+    result = WhereOp::create(
+        b, loc,
+        EqualOp::create(b, loc, axisValue, createScalarConst(b, loc, i64, a)),
+        value, result);
+  ic.setOutput(node, 0, result);
   return success();
 }
 

@@ -48,3 +48,33 @@ func.func @mean_mixed_axes(%x: tensor<3x?x4xf32>) -> tensor<3x1x1xf32> {
   %y = mlc.reduce_mean %x {axes = array<i64: 1, 2>, keepdims = true} : (tensor<3x?x4xf32>) -> tensor<3x1x1xf32>
   return %y : tensor<3x1x1xf32>
 }
+
+// -----
+
+// Concat with a dynamic dimension besides the axis: the result takes it
+// from the first input; static offsets along the axis.
+// CHECK-LABEL: func.func @concat_dynamic_batch
+// CHECK: %[[N:.*]] = tensor.dim %arg0, %c1 : tensor<1x?x4xf32>
+// CHECK: %[[E:.*]] = tensor.empty(%[[N]]) : tensor<2x?x4xf32>
+// CHECK: %[[A:.*]] = tensor.insert_slice %arg0 into %[[E]][0, 0, 0] [1, %{{.*}}, 4] [1, 1, 1]
+// CHECK: tensor.insert_slice %arg1 into %[[A]][1, 0, 0] [1, %{{.*}}, 4] [1, 1, 1]
+func.func @concat_dynamic_batch(%a: tensor<1x?x4xf32>, %b: tensor<1x?x4xf32>) -> tensor<2x?x4xf32> {
+  %y = mlc.concat %a, %b {axis = 0 : i64} : (tensor<1x?x4xf32>, tensor<1x?x4xf32>) -> tensor<2x?x4xf32>
+  return %y : tensor<2x?x4xf32>
+}
+
+// -----
+
+// Along a dynamic axis: the size is the sum, each offset the running sum.
+// CHECK-LABEL: func.func @concat_dynamic_axis
+// CHECK: %[[A:.*]] = tensor.dim %arg0, %c1 : tensor<2x?xf32>
+// CHECK-NOT: arith.addi %c0
+// CHECK: %[[SUM:.*]] = arith.addi %[[A]], %c3
+// CHECK: tensor.empty(%[[SUM]]) : tensor<2x?xf32>
+// CHECK: %[[D:.*]] = tensor.dim %arg0, %{{.*}} : tensor<2x?xf32>
+// CHECK: tensor.insert_slice %arg0 into %{{.*}}[0, 0] [2, %[[D]]] [1, 1]
+// CHECK: tensor.insert_slice %arg1 into %{{.*}}[0, %[[D]]] [2, 3] [1, 1]
+func.func @concat_dynamic_axis(%a: tensor<2x?xf32>, %b: tensor<2x3xf32>) -> tensor<2x?xf32> {
+  %y = mlc.concat %a, %b {axis = 1 : i64} : (tensor<2x?xf32>, tensor<2x3xf32>) -> tensor<2x?xf32>
+  return %y : tensor<2x?xf32>
+}

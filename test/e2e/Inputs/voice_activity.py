@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Builds a model with the structure of a small voice-activity detector.
 
-    x [1, T] --Pad(reflect)--> Unsqueeze --Conv(STFT basis, stride hop)-->
-    [1, 2F, frames] --|re|^2 + |im|^2, sqrt--> magnitude --ReduceMean(frames)-->
-    [1, 1, F] --If(sr == 16000)--> LSTM A on all F bins, else LSTM B on the
+    x [B, T] --Pad(reflect)--> Unsqueeze --Conv(STFT basis, stride hop)-->
+    [B, 2F, frames] --|re|^2 + |im|^2, sqrt--> magnitude --ReduceMean(frames)-->
+    [1, B, F] --If(sr == 16000)--> LSTM A on all F bins, else LSTM B on the
     first F/2 bins (an 8 kHz signal has no content above) --> Y_h, Y_c
 
-T (the sample count) is symbolic; the state inputs h, c are [1, 1, H].
+B (the batch) and T (the sample count) are symbolic; the state inputs h, c
+are [1, B, H].
 Writes DIR/sr16000/vad.onnx and DIR/sr8000/vad.onnx (the same model) with a
 manifest.json beside each that pins `sr` for utils/e2e/check_model.py.
 """
@@ -62,7 +63,7 @@ def build() -> onnx.ModelProto:
         helper.make_node("Add", ["re2", "im2"], ["power"]),
         helper.make_node("Sqrt", ["power"], ["mag"]),
         helper.make_node("ReduceMean", ["mag", "axis2"], ["feat2"], keepdims=0),
-        helper.make_node("Unsqueeze", ["feat2", "zero"], ["feat"]),  # [1, 1, F]
+        helper.make_node("Unsqueeze", ["feat2", "zero"], ["feat"]),  # [1, B, F]
         helper.make_node("Equal", ["sr", "sr16k"], ["is16k"]),
     ]
     then_graph = helper.make_graph(
@@ -82,12 +83,12 @@ def build() -> onnx.ModelProto:
                                   then_branch=then_graph, else_branch=else_graph))
     graph = helper.make_graph(
         nodes, "voice_activity",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, "T"]),
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["B", "T"]),
          helper.make_tensor_value_info("sr", TensorProto.INT64, []),
-         helper.make_tensor_value_info("h", TensorProto.FLOAT, [1, 1, H]),
-         helper.make_tensor_value_info("c", TensorProto.FLOAT, [1, 1, H])],
-        [helper.make_tensor_value_info("hn", TensorProto.FLOAT, [1, 1, H]),
-         helper.make_tensor_value_info("cn", TensorProto.FLOAT, [1, 1, H])],
+         helper.make_tensor_value_info("h", TensorProto.FLOAT, [1, "B", H]),
+         helper.make_tensor_value_info("c", TensorProto.FLOAT, [1, "B", H])],
+        [helper.make_tensor_value_info("hn", TensorProto.FLOAT, [1, "B", H]),
+         helper.make_tensor_value_info("cn", TensorProto.FLOAT, [1, "B", H])],
         inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
     model.ir_version = 8

@@ -31,8 +31,11 @@ static Value padSpatial(OpBuilder &b, Location loc, Value input,
     return input;
   auto type = cast<RankedTensorType>(input.getType());
   SmallVector<int64_t> shape(type.getShape());
-  shape[heightDim] += pads[0] + pads[2];
-  shape[heightDim + 1] += pads[1] + pads[3];
+  // A dynamic dimension stays dynamic (tensor.pad sizes it).
+  if (!type.isDynamicDim(heightDim))
+    shape[heightDim] += pads[0] + pads[2];
+  if (!type.isDynamicDim(heightDim + 1))
+    shape[heightDim + 1] += pads[1] + pads[3];
   auto resultType = RankedTensorType::get(shape, type.getElementType());
   SmallVector<OpFoldResult> low(4, b.getIndexAttr(0));
   SmallVector<OpFoldResult> high(4, b.getIndexAttr(0));
@@ -131,6 +134,35 @@ static SmallVector<Value> getBatchSize(OpBuilder &b, Location loc,
   return {tensor::DimOp::create(b, loc, input, 0)};
 }
 
+/// The run-time sizes of the dynamic dimensions of a convolution's
+/// `resultType`, in order: the batch is the input's; a spatial size is
+/// (padded - window) / stride + 1 of the already padded input's size.
+static SmallVector<Value>
+getConvResultSizes(OpBuilder &b, Location loc, Value input, Value paddedInput,
+                   RankedTensorType resultType, int64_t heightDim,
+                   ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                   ArrayRef<int64_t> dilations) {
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < resultType.getRank(); ++d) {
+    if (!resultType.isDynamicDim(d))
+      continue;
+    int64_t spatial = d - heightDim;
+    if (spatial < 0 || spatial > 1) {
+      sizes.push_back(tensor::DimOp::create(b, loc, input, d));
+      continue;
+    }
+    Value in = tensor::DimOp::create(b, loc, paddedInput, d);
+    int64_t window = (kernel[spatial] - 1) * dilations[spatial] + 1;
+    auto c = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, loc, v).getResult();
+    };
+    Value span = arith::SubIOp::create(b, loc, in, c(window));
+    Value steps = arith::DivUIOp::create(b, loc, span, c(strides[spatial]));
+    sizes.push_back(arith::AddIOp::create(b, loc, steps, c(1)));
+  }
+  return sizes;
+}
+
 /// `x` (of the accumulator type) rounded to `elementType` when narrower.
 static Value roundTo(OpBuilder &b, Location loc, Value x, Type elementType) {
   if (x.getType() == elementType)
@@ -153,7 +185,7 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
     RankedTensorType resultType = op.getType();
     auto isOne = [](int64_t v) { return v == 1; };
     if (op.getLayout() != "NCHW" || op.getGroup() != 1 ||
-        inputType.getDimSize(0) != 1 || filterType.getDimSize(2) != 1 ||
+        !inputType.hasStaticShape() || inputType.getDimSize(0) != 1 || filterType.getDimSize(2) != 1 ||
         filterType.getDimSize(3) != 1 || !llvm::all_of(op.getStrides(), isOne) ||
         llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; }))
       return {};
@@ -188,20 +220,17 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
 
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
-    // Only the batch dimension may be dynamic: the window arithmetic of the
-    // spatial ones is static.
+    // The batch and the spatial dimensions may be dynamic (their output
+    // sizes are computed from the padded input); the channels and the
+    // filter are static.
     if (failed(requireSizableLike(op, rewriter)))
       return failure();
     RankedTensorType inType = op.getInput().getType();
-    if (llvm::any_of(llvm::seq<int64_t>(1, 4),
-                     [&](int64_t d) { return inType.isDynamicDim(d); }) ||
+    int64_t channelIndex = op.getLayout() == "NHWC" ? 3 : 1;
+    if (inType.isDynamicDim(channelIndex) ||
         !op.getFilter().getType().hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "only the batch may be dynamic");
-    // The batch size, when dynamic, sizes every intermediate.
-    SmallVector<Value> batch;
-    if (inType.isDynamicDim(0))
-      batch.push_back(
-          tensor::DimOp::create(rewriter, op.getLoc(), op.getInput(), 0));
+      return rewriter.notifyMatchFailure(
+          op, "the channels and the filter must be static");
     if (Value matmul = lowerPointwiseAsMatmul(rewriter, op)) {
       rewriter.replaceOp(op, matmul);
       return success();
@@ -216,12 +245,21 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
     Value bias = op.getBias()
                      ? createFloatConversion(rewriter, loc, op.getBias(), accType)
                      : Value();
+    int64_t heightDim = getHeightDim(op.getLayout());
     Value input = padSpatial(rewriter, loc, op.getInput(), op.getPads(),
-                             rewriter.getZeroAttr(elementType),
-                             getHeightDim(op.getLayout()));
+                             rewriter.getZeroAttr(elementType), heightDim);
+    bool nhwc = op.getLayout() == "NHWC";
+    ArrayRef<int64_t> filterShape = op.getFilter().getType().getShape();
+    SmallVector<int64_t> kernel =
+        nhwc ? SmallVector<int64_t>{filterShape[1], filterShape[2]}
+             : SmallVector<int64_t>{filterShape[2], filterShape[3]};
+    // The dynamic result sizes (batch, spatial) size every intermediate.
+    SmallVector<Value> batch =
+        getConvResultSizes(rewriter, loc, op.getInput(), input, resultType,
+                           heightDim, kernel,
+                           op.getStrides(), op.getDilations());
     Attribute strides = rewriter.getI64VectorAttr(op.getStrides());
     Attribute dilations = rewriter.getI64VectorAttr(op.getDilations());
-    bool nhwc = op.getLayout() == "NHWC";
     int64_t channelDim = nhwc ? 3 : 1;
     int64_t group = op.getGroup();
     if (group == 1) {

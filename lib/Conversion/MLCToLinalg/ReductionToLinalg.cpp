@@ -22,26 +22,34 @@ static Value addF(OpBuilder &b, Location loc, Value x, Value acc) {
   return arith::AddFOp::create(b, loc, x, acc);
 }
 
-/// Means divide by the number of reduced elements, known at compile time:
-/// the reduced dimensions must be static (the others may be dynamic).
-static LogicalResult requireStaticReducedDims(Operation *op, Value input,
-                                              ArrayRef<int64_t> dims,
-                                              PatternRewriter &rewriter) {
-  auto type = cast<RankedTensorType>(input.getType());
-  if (llvm::any_of(dims, [&](int64_t d) { return type.isDynamicDim(d); }))
-    return rewriter.notifyMatchFailure(op, "a reduced dimension is dynamic");
-  return success();
-}
-
-/// Sum over `dims` divided by the number of reduced elements, reshaped to
-/// `resultType` (which keeps or drops the reduced dims).
+/// Sum over `dims` divided by the number of reduced elements (a constant
+/// when the reduced dimensions are static, else their run-time product),
+/// reshaped to `resultType` (which keeps or drops the reduced dims).
 static Value createMean(OpBuilder &b, Location loc, Value input,
                         ArrayRef<int64_t> dims, RankedTensorType resultType) {
   auto type = cast<RankedTensorType>(input.getType());
   Type elementType = type.getElementType();
   double count = 1;
-  for (int64_t d : dims)
-    count *= type.getDimSize(d);
+  Value dynamicCount;
+  for (int64_t d : dims) {
+    if (!type.isDynamicDim(d)) {
+      count *= type.getDimSize(d);
+      continue;
+    }
+    Value size = tensor::DimOp::create(b, loc, input, d);
+    dynamicCount =
+        dynamicCount ? arith::MulIOp::create(b, loc, dynamicCount, size)
+                     : size;
+  }
+  Value divisor;
+  if (dynamicCount) {
+    Value count64 =
+        arith::IndexCastUIOp::create(b, loc, b.getI64Type(), dynamicCount);
+    divisor = arith::UIToFPOp::create(b, loc, elementType, count64);
+    if (count != 1)
+      divisor = arith::MulFOp::create(
+          b, loc, divisor, createScalarConstant(b, loc, elementType, count));
+  }
   Value sum = createReduction(b, loc, input, dims, b.getZeroAttr(elementType),
                               addF);
   auto sumType = cast<RankedTensorType>(sum.getType());
@@ -49,7 +57,9 @@ static Value createMean(OpBuilder &b, Location loc, Value input,
       b, loc, sumType, {sum},
       [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
         return arith::DivFOp::create(
-            nb, nloc, args[0], createScalarConstant(nb, nloc, elementType, count));
+            nb, nloc, args[0],
+            divisor ? divisor
+                    : createScalarConstant(nb, nloc, elementType, count));
       });
   return createStaticReshape(b, loc, mean, resultType.getShape());
 }
@@ -380,8 +390,6 @@ struct ReduceMeanLowering : OpRewritePattern<ReduceMeanOp> {
       dims.push_back(axis < 0 ? axis + rank : axis);
     llvm::sort(dims);
     dims.erase(llvm::unique(dims), dims.end());
-    if (failed(requireStaticReducedDims(op, op.getInput(), dims, rewriter)))
-      return failure();
     rewriter.replaceOp(op, createMean(rewriter, op.getLoc(), op.getInput(),
                                       dims, op.getType()));
     return success();
@@ -397,8 +405,6 @@ struct GlobalAvgPoolLowering : OpRewritePattern<GlobalAvgPoolOp> {
         op.getLayout() == "NHWC"
             ? SmallVector<int64_t>{1, 2}
             : llvm::to_vector(llvm::seq<int64_t>(2, rank));
-    if (failed(requireStaticReducedDims(op, op.getInput(), dims, rewriter)))
-      return failure();
     rewriter.replaceOp(op, createMean(rewriter, op.getLoc(), op.getInput(),
                                       dims, op.getType()));
     return success();

@@ -10,6 +10,8 @@
 #include "mlc/Dialect/MLC/IR/MLCOps.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -53,10 +55,11 @@ struct TransposeLowering : OpRewritePattern<TransposeOp> {
 
 struct ConcatLowering : OpRewritePattern<ConcatOp> {
   using OpRewritePattern::OpRewritePattern;
+  /// Dynamic dimensions are sized at run time: a dimension other than the
+  /// axis from the first input (the inputs agree there), the axis as the
+  /// sum of the inputs' sizes, and each input's offset as the running sum.
   LogicalResult matchAndRewrite(ConcatOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(requireStaticShapes(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
     int64_t rank = type.getRank();
@@ -64,24 +67,59 @@ struct ConcatLowering : OpRewritePattern<ConcatOp> {
     int64_t axis = static_cast<int64_t>(op.getAxis());
     if (axis < 0)
       axis += rank;
-    Value result = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
-                                           type.getElementType());
-    int64_t offset = 0;
+    auto dimOf = [&](Value v, int64_t d) -> OpFoldResult {
+      auto t = cast<RankedTensorType>(v.getType());
+      if (!t.isDynamicDim(d))
+        return rewriter.getIndexAttr(t.getDimSize(d));
+      return tensor::DimOp::create(rewriter, loc, v, d).getResult();
+    };
+    auto add = [&](OpFoldResult a, OpFoldResult b) -> OpFoldResult {
+      std::optional<int64_t> x = getConstantIntValue(a),
+                             y = getConstantIntValue(b);
+      if (x && y)
+        return rewriter.getIndexAttr(*x + *y);
+      if (x == 0)
+        return b;
+      if (y == 0)
+        return a;
+      return arith::AddIOp::create(
+                 rewriter, loc,
+                 getValueOrCreateConstantIndexOp(rewriter, loc, a),
+                 getValueOrCreateConstantIndexOp(rewriter, loc, b))
+          .getResult();
+    };
+    SmallVector<Value> dynamicSizes;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (!type.isDynamicDim(d))
+        continue;
+      if (d != axis) {
+        dynamicSizes.push_back(getValueOrCreateConstantIndexOp(
+            rewriter, loc, dimOf(op.getInputs().front(), d)));
+        continue;
+      }
+      OpFoldResult total = rewriter.getIndexAttr(0);
+      for (Value input : op.getInputs())
+        total = add(total, dimOf(input, axis));
+      dynamicSizes.push_back(
+          getValueOrCreateConstantIndexOp(rewriter, loc, total));
+    }
+    Value result = tensor::EmptyOp::create(rewriter, loc, type, dynamicSizes);
+    OpFoldResult offset = rewriter.getIndexAttr(0);
     for (Value input : op.getInputs()) {
       auto inputType = cast<RankedTensorType>(input.getType());
       // An empty input adds nothing, and its offset may be the axis' end,
       // which tensor.insert_slice rejects as out of bounds.
-      if (inputType.getNumElements() == 0)
+      if (inputType.hasStaticShape() && inputType.getNumElements() == 0)
         continue;
       SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
-      offsets[axis] = rewriter.getIndexAttr(offset);
-      SmallVector<OpFoldResult> sizes = llvm::map_to_vector(
-          inputType.getShape(),
-          [&](int64_t d) -> OpFoldResult { return rewriter.getIndexAttr(d); });
+      offsets[axis] = offset;
+      SmallVector<OpFoldResult> sizes;
+      for (int64_t d = 0; d < rank; ++d)
+        sizes.push_back(dimOf(input, d));
       SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
       result = tensor::InsertSliceOp::create(rewriter, loc, input, result,
                                              offsets, sizes, strides);
-      offset += inputType.getDimSize(axis);
+      offset = add(offset, sizes[axis]);
     }
     rewriter.replaceOp(op, result);
     return success();

@@ -49,7 +49,9 @@ inline mlir::Value createIota(mlir::OpBuilder &b, mlir::Location loc,
   return createConstant(b, loc, shape, elementType, values);
 }
 
-/// mlc.slice of `input` along one axis: [offset, offset + size * stride).
+/// mlc.slice of `input` along one axis: [offset, offset + size * stride);
+/// mlc.dynamic_slice with constant bounds when other dimensions of `input`
+/// are dynamic.
 inline mlir::Value sliceAxis(ImporterContext &ic, mlir::Location loc,
                              mlir::Value input, int64_t axis, int64_t offset,
                              int64_t size, int64_t stride = 1) {
@@ -61,6 +63,16 @@ inline mlir::Value sliceAxis(ImporterContext &ic, mlir::Location loc,
   sizes[axis] = size;
   strides[axis] = stride;
   mlir::OpBuilder &b = ic.builder;
+  if (!type.hasStaticShape()) {
+    mlir::Type i64 = b.getI64Type();
+    int64_t end = size == 0 ? offset : offset + (size - 1) * stride + 1;
+    return DynamicSliceOp::create(
+        b, loc, mlir::RankedTensorType::get(sizes, type.getElementType()),
+        input, createConstant(b, loc, {1}, i64, {double(offset)}),
+        createConstant(b, loc, {1}, i64, {double(end)}),
+        createConstant(b, loc, {1}, i64, {double(axis)}),
+        createConstant(b, loc, {1}, i64, {double(stride)}));
+  }
   return SliceOp::create(b, loc, input, b.getDenseI64ArrayAttr(offsets),
                          b.getDenseI64ArrayAttr(sizes),
                          b.getDenseI64ArrayAttr(strides));

@@ -72,7 +72,8 @@ static SmallVector<int64_t> unitHeightPads(ArrayRef<int64_t> pads) {
 
 static Value dropUnitHeight(ImporterContext &ic, Location loc, Value result) {
   ArrayRef<int64_t> shape = getRankedType(result).getShape();
-  return createReshape(ic, loc, result, {shape[0], shape[1], shape[3]});
+  return createReshapeKeepingDims(ic, loc, result,
+                                  {shape[0], shape[1], shape[3]}, {0, 1, 3});
 }
 
 FailureOr<Value> mlc::onnx_import::createConvND(
@@ -87,8 +88,10 @@ FailureOr<Value> mlc::onnx_import::createConvND(
                         dilations, group);
   ArrayRef<int64_t> x = inputType.getShape(), w = filterType.getShape();
   if (spatial == 1) {
-    Value x2 = createReshape(ic, loc, input, {x[0], x[1], 1, x[2]});
-    Value w2 = createReshape(ic, loc, filter, {w[0], w[1], 1, w[2]});
+    Value x2 = createReshapeKeepingDims(ic, loc, input, {x[0], x[1], 1, x[2]},
+                                        {0, 1, -1, 2});
+    Value w2 = createReshapeKeepingDims(ic, loc, filter,
+                                        {w[0], w[1], 1, w[2]}, {0, 1, -1, 2});
     FailureOr<Value> conv = createConv2D(
         ic, loc, x2, w2, bias, unitHeight(strides, 1), unitHeightPads(pads),
         unitHeight(dilations, 1), group);

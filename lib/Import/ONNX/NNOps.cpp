@@ -111,7 +111,8 @@ FailureOr<Value> mlc::onnx_import::buildConv(ImporterContext &ic,
                              "supported, got "
                           << inputType << " and filter " << filterType;
   int64_t spatial = rank - 2;
-  if (rank != 4 && (failed(requireStaticShape(node, input, loc)) ||
+  // 1-D convolutions are 2-D ones of unit height, dynamic shapes included.
+  if (rank == 5 && (failed(requireStaticShape(node, input, loc)) ||
                     failed(requireStaticShape(node, filter, loc))))
     return failure();
   SmallVector<int64_t> filterKernel(filterType.getShape().drop_front(2));

@@ -63,6 +63,7 @@ static const OpImporterTable &getOpImporters() {
     registerTensorScatterOpImporters(t);
     registerQuantOpImporters(t);
     registerCol2ImOpImporters(t);
+    registerLossOpImporters(t);
     registerControlFlowOpImporters(t);
     return t;
   }();

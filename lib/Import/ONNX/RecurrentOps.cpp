@@ -1,6 +1,7 @@
 //===- RecurrentOps.cpp - Importers of ONNX RNN, GRU and LSTM -------------===//
 //
-// The recurrences are unrolled over the static sequence length into mlc
+// The recurrences are unrolled over the static sequence length (the batch
+// may be dynamic: reshapes then keep its run-time size) into mlc
 // matmuls, slices and activations. The input projection X W^T + Wb + Rb of
 // all steps is one matmul; each step adds H R^T and applies the gates. With
 // sequence_lens (constant or runtime) a step t only updates the batch rows
@@ -113,9 +114,11 @@ static FailureOr<CellSpec> getCellSpec(const onnx::NodeProto &node,
   int64_t layout = getIntAttr(node, "layout", 0);
   if (layout != 0 && layout != 1)
     return emitError(loc) << op << ": layout must be 0 or 1";
-  if (xType.getRank() != 3 || !xType.hasStaticShape() ||
-      !isa<FloatType>(xType.getElementType()))
-    return emitError(loc) << op << " needs a static 3-D float X, got "
+  // The batch may be dynamic; the sequence is unrolled, so it is static.
+  if (xType.getRank() != 3 || xType.isDynamicDim(layout == 0 ? 0 : 1) ||
+      xType.isDynamicDim(2) || !isa<FloatType>(xType.getElementType()))
+    return emitError(loc) << op << " needs a 3-D float X of static sequence "
+                                   "length and input size, got "
                           << xType;
   spec.seq = xType.getDimSize(layout == 0 ? 0 : 1);
   spec.batch = xType.getDimSize(layout == 0 ? 1 : 0);
@@ -232,8 +235,23 @@ LogicalResult RecurrenceBuilder::run(int64_t d, bool reverse, Value x, Value w,
     biasR = sliceAxis(ic, loc, bias, 0, G * H, G * H);
     projected = AddOp::create(b, loc, projected, biasW);
   }
-  Value zeros = createConstant(b, loc, {batch, H}, elementType,
-                               SmallVector<double>(batch * H, 0.0));
+  Value zeros;
+  if (ShapedType::isDynamic(batch)) {
+    // [batch, H] zeros of the run-time batch size.
+    Type i64 = b.getI64Type();
+    Value shape = ConcatOp::create(
+        b, loc,
+        ValueRange{DimOp::create(b, loc, RankedTensorType::get({1}, i64), x,
+                                 b.getI64IntegerAttr(1)),
+                   createConstant(b, loc, {1}, i64, {double(H)})},
+        b.getI64IntegerAttr(0));
+    zeros = DynamicExpandOp::create(
+        b, loc, RankedTensorType::get({batch, H}, elementType),
+        createScalarConst(b, loc, elementType, 0.0), shape);
+  } else {
+    zeros = createConstant(b, loc, {batch, H}, elementType,
+                           SmallVector<double>(batch * H, 0.0));
+  }
   Value h = h0 ? h0 : zeros;
   Value c = c0 ? c0 : zeros;
   // GRU without linear_before_reset applies Rh to r * H: split R.
@@ -254,8 +272,9 @@ LogicalResult RecurrenceBuilder::run(int64_t d, bool reverse, Value x, Value w,
   ys.assign(spec.seq, Value());
   for (int64_t step = 0; step < spec.seq; ++step) {
     int64_t t = reverse ? spec.seq - 1 - step : step;
-    Value xt = createReshape(ic, loc, sliceAxis(ic, loc, projected, 0, t, 1),
-                             {batch, G * H});
+    Value xt = createReshapeKeepingDims(
+        ic, loc, sliceAxis(ic, loc, projected, 0, t, 1), {batch, G * H},
+        {1, -1});
     Value hNew, cNew;
     if (spec.kind == CellKind::GRU && splitReset) {
       Value hr = MatMulOp::create(b, loc, h, rtZR);
@@ -317,11 +336,11 @@ LogicalResult RecurrenceBuilder::run(int64_t d, bool reverse, Value x, Value w,
     if (lengths) {
       // Rows whose sequence ended keep their state; their Y is zero.
       Type lengthType = getRankedType(lengths).getElementType();
-      Value active = createReshape(
+      Value active = createReshapeKeepingDims(
           ic, loc,
           LessOp::create(b, loc, createScalarConst(b, loc, lengthType, t),
                          lengths),
-          {batch, 1});
+          {batch, 1}, {0, -1});
       ys[t] = WhereOp::create(b, loc, active, hNew, zeros);
       hNew = WhereOp::create(b, loc, active, hNew, h);
       if (cNew)
@@ -401,10 +420,15 @@ static LogicalResult importRecurrent(ImporterContext &ic,
 
   OpBuilder &b = ic.builder;
   Value x = batchMajor ? createTranspose(ic, loc, in[0], {1, 0, 2}) : in[0];
+  // Direction d of v [D, a, b] as [a, b] (a may be the dynamic batch).
   auto perDirection = [&](Value v, int64_t d, ArrayRef<int64_t> shape) {
     if (!v)
       return Value();
-    return createReshape(ic, loc, sliceAxis(ic, loc, v, 0, d, 1), shape);
+    SmallVector<int64_t> inputDims;
+    for (size_t i = 0; i < shape.size(); ++i)
+      inputDims.push_back(i + 1);
+    return createReshapeKeepingDims(ic, loc, sliceAxis(ic, loc, v, 0, d, 1),
+                                    shape, inputDims);
   };
   auto stateOf = [&](Value v, int64_t d) {
     if (!v)
@@ -430,13 +454,16 @@ static LogicalResult importRecurrent(ImporterContext &ic,
       return failure();
     SmallVector<Value> steps;
     for (Value y : ys)
-      steps.push_back(createReshape(ic, loc, y, {1, 1, batch, H}));
+      steps.push_back(
+          createReshapeKeepingDims(ic, loc, y, {1, 1, batch, H}, {-1, -1, 0, 1}));
     yDirs.push_back(steps.size() == 1
                         ? steps.front()
                         : Value(ConcatOp::create(b, loc, steps,
                                                  b.getI64IntegerAttr(0))));
-    hDirs.push_back(createReshape(ic, loc, finalH, {1, batch, H}));
-    cDirs.push_back(createReshape(ic, loc, finalC, {1, batch, H}));
+    hDirs.push_back(
+        createReshapeKeepingDims(ic, loc, finalH, {1, batch, H}, {-1, 0, 1}));
+    cDirs.push_back(
+        createReshapeKeepingDims(ic, loc, finalC, {1, batch, H}, {-1, 0, 1}));
   }
   auto concat = [&](ArrayRef<Value> parts, int64_t axis) -> Value {
     if (parts.size() == 1)

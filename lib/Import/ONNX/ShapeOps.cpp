@@ -41,13 +41,16 @@ static LogicalResult importRuntimeAxesReshape(ImporterContext &ic,
 static LogicalResult importSqueeze(ImporterContext &ic,
                                    const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
-  if (failed(input) || failed(requireStaticShape(node, *input, loc)))
+  if (failed(input))
     return failure();
   FailureOr<Value> runtimeAxes = getRuntimeInput(ic, node, 1, 13, loc);
   if (failed(runtimeAxes))
     return failure();
-  if (*runtimeAxes)
+  if (*runtimeAxes) {
+    if (failed(requireStaticShape(node, *input, loc)))
+      return failure();
     return importRuntimeAxesReshape(ic, node, loc, *input);
+  }
   auto axesOr = getIntsAttrOrInput(ic, node, "axes", 1, 13, loc);
   if (failed(axesOr))
     return failure();
@@ -61,21 +64,30 @@ static LogicalResult importSqueeze(ImporterContext &ic,
       return failure();
     axes = *normalized;
   } else {
+    // Without axes, a dynamic dimension may or may not be 1: which ones go
+    // is decided by run-time sizes, so the rank would be too.
+    if (!type.hasStaticShape())
+      return emitError(loc) << "Squeeze without axes of a dynamically shaped "
+                               "tensor "
+                            << type << " is not supported";
     for (int64_t d = 0; d < rank; ++d)
       if (type.getDimSize(d) == 1)
         axes.push_back(d);
   }
-  SmallVector<int64_t> shape;
+  // A squeezed dynamic dimension must be 1 at run time (as ONNX requires).
+  SmallVector<int64_t> shape, inputDims;
   for (int64_t d = 0; d < rank; ++d) {
     if (!llvm::is_contained(axes, d)) {
       shape.push_back(type.getDimSize(d));
+      inputDims.push_back(d);
       continue;
     }
-    if (type.getDimSize(d) != 1)
+    if (!type.isDynamicDim(d) && type.getDimSize(d) != 1)
       return emitError(loc)
              << "Squeeze: dimension " << d << " of " << type << " is not 1";
   }
-  ic.setOutput(node, 0, createReshape(ic, loc, *input, shape));
+  ic.setOutput(node, 0,
+               createReshapeKeepingDims(ic, loc, *input, shape, inputDims));
   return success();
 }
 
@@ -83,13 +95,16 @@ static LogicalResult importUnsqueeze(ImporterContext &ic,
                                      const onnx::NodeProto &node,
                                      Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
-  if (failed(input) || failed(requireStaticShape(node, *input, loc)))
+  if (failed(input))
     return failure();
   FailureOr<Value> runtimeAxes = getRuntimeInput(ic, node, 1, 13, loc);
   if (failed(runtimeAxes))
     return failure();
-  if (*runtimeAxes)
+  if (*runtimeAxes) {
+    if (failed(requireStaticShape(node, *input, loc)))
+      return failure();
     return importRuntimeAxesReshape(ic, node, loc, *input);
+  }
   auto axesOr = getIntsAttrOrInput(ic, node, "axes", 1, 13, loc);
   if (failed(axesOr))
     return failure();
@@ -101,24 +116,26 @@ static LogicalResult importUnsqueeze(ImporterContext &ic,
       normalizeAxes(node, **axesOr, outRank, loc);
   if (failed(axes))
     return failure();
-  SmallVector<int64_t> shape;
-  ArrayRef<int64_t> rest = type.getShape();
+  SmallVector<int64_t> shape, inputDims;
+  int64_t next = 0;
   for (int64_t d = 0; d < outRank; ++d) {
     if (llvm::is_contained(*axes, d)) {
       shape.push_back(1);
+      inputDims.push_back(-1);
     } else {
-      shape.push_back(rest.front());
-      rest = rest.drop_front();
+      shape.push_back(type.getDimSize(next));
+      inputDims.push_back(next++);
     }
   }
-  ic.setOutput(node, 0, createReshape(ic, loc, *input, shape));
+  ic.setOutput(node, 0,
+               createReshapeKeepingDims(ic, loc, *input, shape, inputDims));
   return success();
 }
 
 static LogicalResult importSplit(ImporterContext &ic,
                                  const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
-  if (failed(input) || failed(requireStaticShape(node, *input, loc)))
+  if (failed(input))
     return failure();
   RankedTensorType type = getRankedType(*input);
   int64_t rank = type.getRank();
@@ -127,6 +144,11 @@ static LogicalResult importSplit(ImporterContext &ic,
     return emitError(loc) << "Split axis " << axis << " out of range";
   if (axis < 0)
     axis += rank;
+  // Other dimensions may be dynamic: each part is then an mlc.dynamic_slice
+  // with constant bounds on the (static) split axis.
+  if (type.isDynamicDim(axis))
+    return emitError(loc) << "Split along dynamic dimension " << axis
+                          << " of " << type << " is not supported";
   int64_t dim = type.getDimSize(axis);
   FailureOr<Value> runtimeSplit = getRuntimeInput(ic, node, 1, 13, loc);
   if (failed(runtimeSplit))
@@ -183,6 +205,21 @@ static LogicalResult importSplit(ImporterContext &ic,
         strides(rank, 1);
     offsets[axis] = size == 0 ? 0 : offset;
     sizes[axis] = size;
+    if (!type.hasStaticShape()) {
+      auto vector = [&](int64_t v) {
+        return ConstantOp::create(
+            b, loc,
+            DenseElementsAttr::get(RankedTensorType::get({1}, b.getI64Type()),
+                                   ArrayRef<int64_t>{v}));
+      };
+      ic.setOutput(node, i,
+                   DynamicSliceOp::create(
+                       b, loc, RankedTensorType::get(sizes, type.getElementType()),
+                       *input, vector(offsets[axis]),
+                       vector(offsets[axis] + size), vector(axis), vector(1)));
+      offset += size;
+      continue;
+    }
     ic.setOutput(node, i,
                  SliceOp::create(b, loc, *input,
                                  b.getDenseI64ArrayAttr(offsets),

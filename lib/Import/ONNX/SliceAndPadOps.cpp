@@ -3,13 +3,15 @@
 // Slice and Pad: mlc.slice / mlc.pad when their window operands (starts,
 // ends, axes, steps; pads, constant value) are constants, and
 // mlc.dynamic_slice / mlc.dynamic_pad, which resolve ONNX's clamping in the
-// compiled code, when they are run-time values.
+// compiled code, when they are run-time values or the input is dynamically
+// shaped.
 //
 //===----------------------------------------------------------------------===//
 
-#include "TensorImportUtils.h"
+#include "ComposeUtils.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace mlc;
@@ -346,12 +348,63 @@ static LogicalResult importDynamicPad(ImporterContext &ic,
   return success();
 }
 
+/// Pad with constant pads of a dynamically shaped input: mlc.dynamic_pad
+/// with the pads as a constant vector (negative ones crop there too). A
+/// dimension keeps its static size where the input's is static.
+static LogicalResult
+importConstantPadOfDynamic(ImporterContext &ic, const onnx::NodeProto &node,
+                           Location loc, PadMode mode, Value input,
+                           ArrayRef<int64_t> low, ArrayRef<int64_t> high,
+                           double value) {
+  RankedTensorType type = getRankedType(input);
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (type.isDynamicDim(d)) {
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    int64_t size = type.getDimSize(d) + low[d] + high[d];
+    if (size < 0)
+      return emitError(loc) << "Pad crops more than dimension " << d;
+    if (mode != PadMode::Constant && (low[d] || high[d]) &&
+        type.getDimSize(d) == 0)
+      return emitError(loc) << "Pad: cannot pad empty dimension " << d
+                            << " in " << stringifyPadMode(mode) << " mode";
+    shape.push_back(size);
+  }
+  RankedTensorType resultType =
+      RankedTensorType::get(shape, type.getElementType());
+  if (std::optional<RankedTensorType> declared =
+          getDeclaredOutputType(ic, node, 0)) {
+    if (declared->getElementType() != type.getElementType() ||
+        failed(verifyCompatibleShape(*declared, resultType)))
+      return emitError(loc) << "Pad: the declared output " << *declared
+                            << " does not fit " << resultType;
+    // The declared type may know more (a size the graph's shape inference
+    // resolved); keep the most static of both.
+    SmallVector<int64_t> joined;
+    for (auto [a, c] : llvm::zip(declared->getShape(), shape))
+      joined.push_back(ShapedType::isDynamic(a) ? c : a);
+    resultType = RankedTensorType::get(joined, type.getElementType());
+  }
+  SmallVector<int64_t> allPads(low);
+  allPads.append(high.begin(), high.end());
+  OpBuilder &b = ic.builder;
+  Value pads = createI64Vector(ic, loc, allPads);
+  Value fill = createConstant(b, loc, {}, type.getElementType(), {value});
+  ic.setOutput(node, 0,
+               DynamicPadOp::create(b, loc, resultType, mode, input, pads,
+                                    fill));
+  return success();
+}
+
 /// Pad: attributes before opset 11, inputs (pads, constant_value, axes from
 /// 18) after. Negative pads crop, which becomes a slice before the pad.
 static LogicalResult importPad(ImporterContext &ic, const onnx::NodeProto &node,
                                Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
-  if (failed(input) || failed(requireStaticShape(node, *input, loc)))
+  if (failed(input))
     return failure();
   RankedTensorType type = getRankedType(*input);
   int64_t rank = type.getRank();
@@ -411,6 +464,9 @@ static LogicalResult importPad(ImporterContext &ic, const onnx::NodeProto &node,
     high[axes[i]] = pads[i + count];
   }
   OpBuilder &b = ic.builder;
+  if (!type.hasStaticShape())
+    return importConstantPadOfDynamic(ic, node, loc, *mode, *input, low, high,
+                                      value);
   Value x = *input;
   // Crop negative pads first.
   if (llvm::any_of(low, [](int64_t p) { return p < 0; }) ||

@@ -79,6 +79,42 @@ Value mlc::onnx_import::createReshape(ImporterContext &ic, Location loc,
                            ic.builder.getDenseI64ArrayAttr(shape));
 }
 
+Value mlc::onnx_import::createReshapeKeepingDims(ImporterContext &ic,
+                                                  Location loc, Value input,
+                                                  ArrayRef<int64_t> shape,
+                                                  ArrayRef<int64_t> inputDims) {
+  RankedTensorType type = getRankedType(input);
+  if (type.hasStaticShape())
+    return createReshape(ic, loc, input, shape);
+  if (type.getShape() == shape)
+    return input;
+  OpBuilder &b = ic.builder;
+  RankedTensorType pieceType = RankedTensorType::get({1}, b.getI64Type());
+  SmallVector<Value> pieces;
+  for (auto [i, size] : llvm::enumerate(shape)) {
+    if (!ShapedType::isDynamic(size)) {
+      pieces.push_back(ConstantOp::create(
+          b, loc, DenseElementsAttr::get(pieceType, ArrayRef<int64_t>{size})));
+      continue;
+    }
+    pieces.push_back(DimOp::create(b, loc, pieceType, input,
+                                   b.getI64IntegerAttr(inputDims[i])));
+  }
+  Value shapeValue =
+      pieces.size() == 1
+          ? pieces.front()
+          : Value(ConcatOp::create(b, loc, pieces, b.getI64IntegerAttr(0)));
+  if (pieces.empty())
+    shapeValue = ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({0}, b.getI64Type()),
+                               ArrayRef<int64_t>{}));
+  // allowzero: a run-time size of 0 is a size, not "copy the input's".
+  return DynamicReshapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), input,
+      shapeValue, b.getUnitAttr());
+}
+
 Value mlc::onnx_import::createTranspose(ImporterContext &ic, Location loc,
                                         Value input, ArrayRef<int64_t> perm) {
   return TransposeOp::create(ic.builder, loc, input,

@@ -43,6 +43,17 @@ mlir::LogicalResult requireStaticShape(const onnx::NodeProto &node,
 mlir::Value createReshape(ImporterContext &ic, mlir::Location loc,
                           mlir::Value input, llvm::ArrayRef<int64_t> shape);
 
+/// A reshape of a possibly dynamically shaped `input` to `shape`, where each
+/// dynamic entry `shape[i]` takes the run-time size of input dimension
+/// `inputDims[i]` (static entries ignore `inputDims`): mlc.reshape when
+/// `input` is static, else mlc.dynamic_reshape of a shape vector built from
+/// mlc.dim pieces. For reshapes that only add or drop unit dimensions
+/// (Squeeze, Unsqueeze) or otherwise keep each dynamic dimension's size.
+mlir::Value createReshapeKeepingDims(ImporterContext &ic, mlir::Location loc,
+                                     mlir::Value input,
+                                     llvm::ArrayRef<int64_t> shape,
+                                     llvm::ArrayRef<int64_t> inputDims);
+
 /// mlc.transpose of `input` by `perm`.
 mlir::Value createTranspose(ImporterContext &ic, mlir::Location loc,
                             mlir::Value input, llvm::ArrayRef<int64_t> perm);
@@ -127,6 +138,7 @@ void registerAffineGridOpImporters(OpImporterTable &table);
 void registerTensorScatterOpImporters(OpImporterTable &table);
 void registerQuantOpImporters(OpImporterTable &table);
 void registerCol2ImOpImporters(OpImporterTable &table);
+void registerLossOpImporters(OpImporterTable &table);
 
 /// A 1-D, 2-D or 3-D convolution of `input` and `filter` (float, or i32 for
 /// the integer convolutions) built from mlc.conv2d, with the window

@@ -83,6 +83,11 @@ public:
   /// The context: {int32_t num_threads; void *arena;}.
   static constexpr int64_t kContextBytes = 16;
   static constexpr int32_t kArenaSlot = 1;
+  /// The address of the context's arena pointer.
+  Value getArenaSlot(OpBuilder &ob, Value context) {
+    return LLVM::GEPOp::create(ob, loc, ptrType, ptrType, context,
+                               ArrayRef<LLVM::GEPArg>{kArenaSlot});
+  }
   /// Appends the context's arena to `args` when the entry takes one, and
   /// returns whether it is missing (it could not be allocated).
   Value appendArena(OpBuilder &ob, Value context, SmallVectorImpl<Value> &args);
@@ -290,10 +295,6 @@ void ABIEmitter::emitContextFunctions() {
   Type voidType = LLVM::LLVMVoidType::get(b.getContext());
   auto malloc = getOrDeclare("malloc", ptrType, {i64Type});
   auto free = getOrDeclare("free", voidType, {ptrType});
-  auto arenaSlot = [&](OpBuilder &ob, Value ctx) -> Value {
-    return LLVM::GEPOp::create(ob, loc, ptrType, ptrType, ctx,
-                               ArrayRef<LLVM::GEPArg>{kArenaSlot});
-  };
   auto create = createFunction("mlc_context_create", ptrType, {i32Type});
   {
     OpBuilder fb = OpBuilder::atBlockEnd(&create.front());
@@ -311,7 +312,7 @@ void ABIEmitter::emitContextFunctions() {
     LLVM::StoreOp::create(fb, loc, create.getArgument(0), ctx);
     // The arena of the memory plan is allocated by the first run (lazily:
     // a run reports that it does not fit as MLC_ERROR_OUT_OF_MEMORY).
-    LLVM::StoreOp::create(fb, loc, null, arenaSlot(fb, ctx));
+    LLVM::StoreOp::create(fb, loc, null, getArenaSlot(fb, ctx));
     LLVM::BrOp::create(fb, loc, exit);
     fb.setInsertionPointToEnd(exit);
     LLVM::ReturnOp::create(fb, loc, ctx);
@@ -326,7 +327,7 @@ void ABIEmitter::emitContextFunctions() {
   fb.setInsertionPointToEnd(&destroy.front());
   LLVM::CondBrOp::create(fb, loc, isNull, exit, release);
   fb.setInsertionPointToEnd(release);
-  Value arena = LLVM::LoadOp::create(fb, loc, ptrType, arenaSlot(fb, ctx));
+  Value arena = LLVM::LoadOp::create(fb, loc, ptrType, getArenaSlot(fb, ctx));
   LLVM::CallOp::create(fb, loc, free, ValueRange{arena});
   LLVM::CallOp::create(fb, loc, free, ValueRange{ctx});
   LLVM::BrOp::create(fb, loc, exit);
@@ -351,9 +352,7 @@ Value ABIEmitter::appendArena(OpBuilder &ob, Value context,
         LLVM::Linkage::Internal);
     Block *entryBlock = getter.addEntryBlock(b);
     OpBuilder gb = OpBuilder::atBlockEnd(entryBlock);
-    Value slot = LLVM::GEPOp::create(gb, loc, ptrType, ptrType,
-                                     getter.getArgument(0),
-                                     ArrayRef<LLVM::GEPArg>{kArenaSlot});
+    Value slot = getArenaSlot(gb, getter.getArgument(0));
     Value arena = LLVM::LoadOp::create(gb, loc, ptrType, slot);
     Value null = LLVM::ZeroOp::create(gb, loc, ptrType);
     Value have =

@@ -10,6 +10,8 @@
 
 #include "Strategy/TileStrategy.h"
 
+#include "llvm/Support/MathExtras.h"
+
 using namespace mlir;
 using namespace mlc::cpu;
 
@@ -109,15 +111,15 @@ mlc::cpu::getTileStrategy(linalg::LinalgOp op, const CPUTarget &target) {
     return std::nullopt;
   // The outer tile loops go parallel when the op has work enough and
   // more than one outer tile.
-  int64_t macs = 1;
+  uint64_t macs = 1;
   for (int64_t r : ranges)
-    macs = macs > (int64_t(1) << 40) / r ? (int64_t(1) << 40) : macs * r;
+    macs = llvm::SaturatingMultiply<uint64_t>(macs, r);
   ArrayRef<int64_t> outer = s->cacheTile.empty() ? s->registerTile : s->cacheTile;
   int64_t outerTiles = 1;
   for (auto [range, size] : llvm::zip(ranges, outer))
     if (size != 0)
       outerTiles *= range / size;
-  s->parallel = macs >= kMinParallelMacs && outerTiles > 1;
+  s->parallel = macs >= uint64_t(kMinParallelMacs) && outerTiles > 1;
   return s;
 }
 

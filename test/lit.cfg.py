@@ -137,3 +137,24 @@ if config.mlc_openmp_library and not config.mlc_openmp_library.endswith("-NOTFOU
     openmp_link = "-L%s -lomp -Wl,-rpath,%s" % (openmp_dir, openmp_dir)
     config.available_features.add("openmp")
 config.substitutions.append(("%openmp_link", openmp_link))
+
+# The host's vector ISA, for tests that run code compiled for a --cpu other
+# than the default: host-avx512vnni, host-avxvnni, host-avx2.
+def _host_cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+_flags = _host_cpu_flags()
+if {"avx512f", "avx512_vnni"} <= _flags:
+    config.available_features.add("host-avx512vnni")
+if "avx_vnni" in _flags:
+    config.available_features.add("host-avxvnni")
+if {"avx2", "fma"} <= _flags:
+    config.available_features.add("host-avx2")

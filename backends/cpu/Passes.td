@@ -119,14 +119,18 @@ def Int8Gemm : Pass<"mlc-cpu-int8-gemm", "mlir::ModuleOp"> {
   let description = [{
     Replaces the packed `i8 x i8 -> i32` linalg.generic that
     convert-mlc-to-linalg makes of quantized conv2d / matmul layers
-    (A[M, K1, 4] x B[N1, K1, 16, 4] -> C[M, N1, 16]) with scf loops over
-    16-channel weight tiles and blocks of activation rows whose
-    accumulators stay in vector registers over the whole K, each step one
-    dot-product instruction per register: `isa=x86-vnni` vpdpbusd (u8 x s8),
-    `x86-avx2` vpmaddwd on bytes widened in registers, `arm-dot` sdot
-    (s8 x s8), `arm-i8mm` also usdot (u8 x s8). `isa=none` (the default)
-    leaves the generic to the loop lowering. The CPU backend picks the ISA
-    from the target machine's features.
+    (A[M, K1, 4] x B[N1, K1, 16, 4] -> C[M, N1, 16]) with loops over
+    blocks of rows x weight tiles (an `scf.forall` with `parallel=true` when
+    the GEMM is big enough for threads) and, inside a block, register blocks
+    of activation rows x 16-channel weight tiles whose accumulators stay in
+    vector registers over the whole K, each step one dot-product
+    instruction per register: `isa=x86-vnni512` vpdpbusd zmm (AVX512-VNNI,
+    6 rows x 64 channels), `x86-vnni` vpdpbusd ymm (AVX512-VL or AVX-VNNI,
+    3 rows x 32 channels), both u8 x s8, `x86-avx2` vpmaddwd on bytes
+    widened in registers, `arm-dot` sdot (s8 x s8), `arm-i8mm` also usdot
+    (u8 x s8). `isa=none` (the default) leaves the generic to the loop
+    lowering. The CPU backend picks the ISA from the target machine's
+    features.
 
     ```mlir
     %c = linalg.generic {...} ins(%a, %w : tensor<196x8x4xi8>, tensor<4x8x16x4xi8>)
@@ -141,7 +145,11 @@ def Int8Gemm : Pass<"mlc-cpu-int8-gemm", "mlir::ModuleOp"> {
     intrinsic calls after bufferization.
   }];
   let options = [Option<"isa", "isa", "std::string", /*default=*/"\"none\"",
-                        "none, x86-avx2, x86-vnni, arm-dot or arm-i8mm">];
+                        "none, x86-avx2, x86-vnni, x86-vnni512, arm-dot or "
+                        "arm-i8mm">,
+                 Option<"parallel", "parallel", "bool", /*default=*/"false",
+                        "Run the row x tile blocks of big GEMMs as an "
+                        "scf.forall (threads)">];
   let dependentDialects = ["mlir::LLVM::LLVMDialect", "mlir::scf::SCFDialect",
                            "mlir::tensor::TensorDialect",
                            "mlir::vector::VectorDialect",

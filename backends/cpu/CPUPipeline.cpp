@@ -73,6 +73,8 @@ static void addTensorPasses(OpPassManager &pm,
   fpm.addPass(createApproximateMath());
   fpm.addPass(createBlockedAccumulation());
   fpm.addPass(createInnermostParallelLoop());
+  if (options.threads)
+    fpm.addPass(createParallelizeOps());
 }
 
 void mlc::cpu::buildCPULoweringPipeline(OpPassManager &pm,

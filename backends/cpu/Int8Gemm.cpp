@@ -21,6 +21,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 
 namespace mlc::cpu {
 #define GEN_PASS_DEF_INT8GEMM
@@ -192,12 +194,184 @@ finalizeRow(OpBuilder &b, Location loc, const Kernel &k, ValueRange accs) {
   return out;
 }
 
+/// An elementwise consumer of the GEMM computed on the register tile
+/// (requantization: mlc.requantize's i32 -> i8, with per-channel
+/// multipliers), so that the i32 accumulators never reach memory:
+///   C -> collapse_shape [M, N1 * 16] -> (extract_slice [M, N]) ->
+///   expand_shape -> linalg.generic (all parallel, identity maps for C and
+///   the result; other inputs per channel (the last dim) or scalars).
+/// The accumulator must start from a broadcast constant bias or zero.
+struct Epilogue {
+  linalg::GenericOp op;
+  /// The operand of `op` that reads the GEMM's result.
+  unsigned accOperand;
+  tensor::ExpandShapeOp expand;
+  /// The real channels (N <= N1 * 16).
+  int64_t n;
+  /// The bias [N1, 16] i32 constant, or null for zero; `biasFlat` is it as
+  /// [N1 * 16], made where the kernel is emitted.
+  Value bias, biasFlat;
+  /// The ops between the GEMM and `op`, erased once `op` is replaced.
+  SmallVector<Operation *> chain;
+
+  Type getResultType() const {
+    return cast<RankedTensorType>(op->getResult(0).getType()).getElementType();
+  }
+};
+
+/// Whether every op of `body` (but the yield) can run on vectors as it is:
+/// arith and math ops without regions on scalars.
+bool isVectorizableBody(Block &body) {
+  for (Operation &op : body.without_terminator()) {
+    StringRef dialect = op.getDialect() ? op.getDialect()->getNamespace() : "";
+    if ((dialect != "arith" && dialect != "math") || op.getNumRegions() != 0 ||
+        isa<arith::ConstantOp>(op))
+      return false;
+    for (Type t : llvm::concat<Type>(op.getOperandTypes(), op.getResultTypes()))
+      if (!t.isIntOrIndexOrFloat() || t.isIndex())
+        return false;
+  }
+  return true;
+}
+
+std::optional<Epilogue> matchEpilogue(linalg::GenericOp gemm,
+                                      const GemmShape &shape) {
+  Epilogue e;
+  // The accumulator's start: a broadcast constant bias, or zero.
+  Value init = gemm.getDpsInits()[0];
+  if (auto broadcast = init.getDefiningOp<linalg::BroadcastOp>()) {
+    auto bias = broadcast.getInput().getDefiningOp<arith::ConstantOp>();
+    if (!bias || broadcast.getDimensions() != ArrayRef<int64_t>{0})
+      return std::nullopt;
+    e.bias = bias;
+  } else if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+    if (!matchPattern(fill.getInputs()[0], m_Zero()))
+      return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+  Value v = gemm.getResult(0);
+  auto next = [&]() -> Operation * {
+    if (!v.hasOneUse())
+      return nullptr;
+    return *v.getUsers().begin();
+  };
+  auto collapse = dyn_cast_or_null<tensor::CollapseShapeOp>(next());
+  if (!collapse || collapse.getResultType().getRank() != 2)
+    return std::nullopt;
+  e.chain.push_back(collapse);
+  v = collapse.getResult();
+  e.n = shape.n1 * 16;
+  if (auto slice = dyn_cast_or_null<tensor::ExtractSliceOp>(next())) {
+    RankedTensorType type = slice.getResultType();
+    if (!slice.hasZeroOffset() || !slice.hasUnitStride() ||
+        type.getRank() != 2 || !type.hasStaticShape() ||
+        type.getDimSize(0) != shape.m)
+      return std::nullopt;
+    e.n = type.getDimSize(1);
+    e.chain.push_back(slice);
+    v = slice.getResult();
+  }
+  e.expand = dyn_cast_or_null<tensor::ExpandShapeOp>(next());
+  if (!e.expand || e.expand.getReassociationIndices().back().size() != 1)
+    return std::nullopt;
+  v = e.expand.getResult();
+  e.op = dyn_cast_or_null<linalg::GenericOp>(next());
+  if (!e.op || e.op.getNumDpsInits() != 1 ||
+      e.op.getNumParallelLoops() != e.op.getNumLoops() ||
+      !e.op.hasPureTensorSemantics() ||
+      !isVectorizableBody(e.op.getRegion().front()))
+    return std::nullopt;
+  int64_t rank = e.expand.getResultType().getRank();
+  OpOperand *out = e.op.getDpsInitOperand(0);
+  if (!e.op.getMatchingIndexingMap(out).isIdentity() ||
+      !e.op.getMatchingBlockArgument(out).use_empty())
+    return std::nullopt;
+  bool found = false;
+  for (OpOperand *in : e.op.getDpsInputOperands()) {
+    AffineMap map = e.op.getMatchingIndexingMap(in);
+    auto type = dyn_cast<RankedTensorType>(in->get().getType());
+    if (!type)
+      return std::nullopt;
+    if (in->get() == v) {
+      if (found || !map.isIdentity())
+        return std::nullopt;
+      found = true;
+      e.accOperand = in->getOperandNumber();
+      continue;
+    }
+    // Per channel: [N] read along the last loop; or a scalar.
+    bool perChannel = map.getNumResults() == 1 &&
+                      map.getResult(0) == getAffineDimExpr(rank - 1,
+                                                           map.getContext()) &&
+                      type.getRank() == 1 && type.getDimSize(0) == e.n;
+    bool scalar = type.getNumElements() == 1 &&
+                  llvm::all_of(map.getResults(), [](AffineExpr r) {
+                    return isa<AffineConstantExpr>(r);
+                  });
+    if (!perChannel && !scalar)
+      return std::nullopt;
+  }
+  if (!found)
+    return std::nullopt;
+  return e;
+}
+
+/// The epilogue's body on the vector `acc` of the channels [col, col +
+/// lanes): its inputs read there, its scalars broadcast.
+Value applyEpilogue(OpBuilder &b, Location loc, const Epilogue &e, Value acc,
+                    Value col) {
+  auto accType = cast<VectorType>(acc.getType());
+  int64_t lanes = accType.getNumElements();
+  auto vec = [&](Type t) { return VectorType::get({lanes}, t); };
+  linalg::GenericOp op = e.op;
+  Block &body = op.getRegion().front();
+  IRMapping mapping;
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    BlockArgument arg = op.getMatchingBlockArgument(in);
+    if (in->getOperandNumber() == e.accOperand) {
+      mapping.map(arg, acc);
+      continue;
+    }
+    auto type = cast<RankedTensorType>(in->get().getType());
+    Type elem = type.getElementType();
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
+    if (op.getMatchingIndexingMap(in).getNumResults() == 1 &&
+        isa<AffineDimExpr>(op.getMatchingIndexingMap(in).getResult(0))) {
+      mapping.map(arg, vector::TransferReadOp::create(
+                           b, loc, vec(elem), in->get(), ValueRange{col}, zero,
+                           ArrayRef<bool>{false}));
+      continue;
+    }
+    SmallVector<Value> zeros(type.getRank(),
+                             arith::ConstantIndexOp::create(b, loc, 0));
+    Value scalar = tensor::ExtractOp::create(b, loc, in->get(), zeros);
+    mapping.map(arg, vector::BroadcastOp::create(b, loc, vec(elem), scalar));
+  }
+  for (Operation &inner : body.without_terminator()) {
+    for (Value operand : inner.getOperands())
+      if (!mapping.contains(operand))
+        mapping.map(operand, vector::BroadcastOp::create(
+                                 b, loc, vec(operand.getType()), operand));
+    Operation *clone = b.clone(inner, mapping);
+    for (auto [result, original] :
+         llvm::zip(clone->getResults(), inner.getResults())) {
+      result.setType(vec(original.getType()));
+      mapping.map(original, result);
+    }
+  }
+  return mapping.lookup(body.getTerminator()->getOperand(0));
+}
+
 /// Rows [lo, hi) of the block `c` (local indices; activation row
 /// `rowBase + r`), in register blocks of `k.rows` rows times the `k.tiles`
 /// weight tiles from `tile0`; returns the updated `c` [rows, k.tiles * 16].
+/// With an epilogue, `c` is the block of its result [rows, <= k.tiles * 16]
+/// (global column `col0`), written with the epilogue of bias + sums.
 Value emitRowBlocks(OpBuilder &b, Location loc, const Kernel &k, Value a,
                     Value w, Value c, Value tile0, Value rowBase,
-                    int64_t k1Size, Value lo, Value hi) {
+                    int64_t k1Size, Value lo, Value hi, const Epilogue *epi,
+                    Value col0) {
   Type i8 = b.getI8Type();
   auto idx = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
@@ -254,6 +428,24 @@ Value emitRowBlocks(OpBuilder &b, Location loc, const Kernel &k, Value a,
                    kLoop.getResults().slice(i * accsPerRow, accsPerRow))) {
             Value colIdx = idx(offset);
             auto vecType = cast<VectorType>(vec.getType());
+            if (epi) {
+              Value col = arith::AddIOp::create(rb, rloc, col0, colIdx);
+              Value sum = vec;
+              if (epi->biasFlat)
+                sum = arith::AddIOp::create(
+                    rb, rloc,
+                    vector::TransferReadOp::create(
+                        rb, rloc, vecType, epi->biasFlat, ValueRange{col},
+                        zeroI32, ArrayRef<bool>{true}),
+                    vec);
+              Value result = applyEpilogue(rb, rloc, *epi, sum, col);
+              // Past the N real channels of the last tile: masked.
+              out = vector::TransferWriteOp::create(rb, rloc, result, out,
+                                                    ValueRange{row, colIdx},
+                                                    ArrayRef<bool>{false})
+                        .getResult();
+              continue;
+            }
             Value init = vector::TransferReadOp::create(
                 rb, rloc, vecType, out, ValueRange{row, colIdx}, zeroI32,
                 ArrayRef<bool>{true});
@@ -273,17 +465,18 @@ Value emitRowBlocks(OpBuilder &b, Location loc, const Kernel &k, Value a,
 /// [tile0, tile0 + k.tiles): full register blocks, then single rows.
 Value emitBlock(OpBuilder &b, Location loc, const Kernel &k, Value a, Value w,
                 Value c, Value tile0, Value rowBase, int64_t k1Size,
-                Value rows) {
+                Value rows, const Epilogue *epi, Value col0) {
   auto idx = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
   Value full = arith::SubIOp::create(
       b, loc, rows, arith::RemUIOp::create(b, loc, rows, idx(k.rows)));
-  c = emitRowBlocks(b, loc, k, a, w, c, tile0, rowBase, k1Size, idx(0), full);
+  c = emitRowBlocks(b, loc, k, a, w, c, tile0, rowBase, k1Size, idx(0), full,
+                    epi, col0);
   Kernel one = k;
   one.rows = 1;
   return emitRowBlocks(b, loc, one, a, w, c, tile0, rowBase, k1Size, full,
-                       rows);
+                       rows, epi, col0);
 }
 
 /// Rows per block of the outer loops: what one thread computes at a time,
@@ -364,8 +557,23 @@ struct Int8GemmPass : public mlc::cpu::impl::Int8GemmBase<Int8GemmPass> {
           chooseKernel(target, shape.isUnsigned, shape.n1, getOperation());
       if (!kernel)
         continue;
-      rewriter.setInsertionPoint(op);
-      rewriter.replaceOp(op, emitGemm(rewriter, op, shape, *kernel));
+      std::optional<Epilogue> epi = matchEpilogue(op, shape);
+      if (!epi) {
+        rewriter.setInsertionPoint(op);
+        rewriter.replaceOp(op, emitGemm(rewriter, op, shape, *kernel, nullptr));
+        continue;
+      }
+      // The epilogue's result [M, N], computed on the register tiles.
+      rewriter.setInsertionPoint(epi->op);
+      Value result = emitGemm(rewriter, op, shape, *kernel, &*epi);
+      Value expanded = tensor::ExpandShapeOp::create(
+          rewriter, epi->op.getLoc(), epi->op.getResult(0).getType(), result,
+          epi->expand.getReassociationIndices());
+      rewriter.replaceOp(epi->op, expanded);
+      rewriter.eraseOp(epi->expand);
+      for (Operation *dead : llvm::reverse(epi->chain))
+        rewriter.eraseOp(dead);
+      rewriter.eraseOp(op);
     }
   }
 
@@ -373,7 +581,7 @@ struct Int8GemmPass : public mlc::cpu::impl::Int8GemmBase<Int8GemmPass> {
   /// the blocks when the GEMM is big enough for threads, scf.for otherwise;
   /// the last tile block may have fewer tiles (a kernel of its own).
   Value emitGemm(OpBuilder &b, linalg::GenericOp op, const GemmShape &shape,
-                 const Kernel &k) {
+                 const Kernel &k, Epilogue *epi) {
     Location loc = op.getLoc();
     int64_t m = shape.m, k1 = shape.k1, n1 = shape.n1;
     Type i8 = b.getI8Type(), i32 = b.getI32Type();
@@ -383,9 +591,23 @@ struct Int8GemmPass : public mlc::cpu::impl::Int8GemmBase<Int8GemmPass> {
     Value w = tensor::CollapseShapeOp::create(
         b, loc, RankedTensorType::get({n1 * k1 * 64}, i8),
         op.getDpsInputs()[1], SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
-    Value c = tensor::CollapseShapeOp::create(
-        b, loc, RankedTensorType::get({m, n1 * 16}, i32), op.getDpsInits()[0],
-        SmallVector<ReassociationIndices>{{0}, {1, 2}});
+    // The tensor the blocks write: the accumulators C [M, N1 * 16] (from
+    // their initial value), or the epilogue's result [M, N].
+    Value c;
+    int64_t cols = n1 * 16;
+    if (epi) {
+      cols = epi->n;
+      c = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{m, cols},
+                                  epi->getResultType());
+      if (epi->bias)
+        epi->biasFlat = tensor::CollapseShapeOp::create(
+            b, loc, RankedTensorType::get({n1 * 16}, i32), epi->bias,
+            SmallVector<ReassociationIndices>{{0, 1}});
+    } else {
+      c = tensor::CollapseShapeOp::create(
+          b, loc, RankedTensorType::get({m, n1 * 16}, i32),
+          op.getDpsInits()[0], SmallVector<ReassociationIndices>{{0}, {1, 2}});
+    }
     auto idx = [&](int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, loc, v);
     };
@@ -404,14 +626,18 @@ struct Int8GemmPass : public mlc::cpu::impl::Int8GemmBase<Int8GemmPass> {
       Value tiles = arith::MinSIOp::create(
           bb, bl, idx(k.tiles), arith::SubIOp::create(bb, bl, idx(n1), tile0));
       Value col0 = arith::MulIOp::create(bb, bl, tile0, idx(16));
-      Value cols = arith::MulIOp::create(bb, bl, tiles, idx(16));
-      SmallVector<OpFoldResult> offsets = {row0, col0}, sizes = {rows, cols};
+      Value blockCols = arith::MinSIOp::create(
+          bb, bl, arith::MulIOp::create(bb, bl, tiles, idx(16)),
+          arith::SubIOp::create(bb, bl, idx(cols), col0));
+      SmallVector<OpFoldResult> offsets = {row0, col0},
+                                sizes = {rows, blockCols};
       Value block = tensor::ExtractSliceOp::create(
           bb, bl, out, offsets, sizes,
           SmallVector<OpFoldResult>(2, bb.getIndexAttr(1)));
       Value result;
       if (lastTiles == k.tiles) {
-        result = emitBlock(bb, bl, k, a, w, block, tile0, row0, k1, rows);
+        result =
+            emitBlock(bb, bl, k, a, w, block, tile0, row0, k1, rows, epi, col0);
       } else {
         Kernel last = *chooseKernel(k.isa, k.isUnsigned, lastTiles, k.module);
         Value isFull = arith::CmpIOp::create(bb, bl, arith::CmpIPredicate::eq,
@@ -421,16 +647,18 @@ struct Int8GemmPass : public mlc::cpu::impl::Int8GemmBase<Int8GemmPass> {
             [&](OpBuilder &tb, Location tl) {
               scf::YieldOp::create(
                   tb, tl,
-                  emitBlock(tb, tl, k, a, w, block, tile0, row0, k1, rows));
+                  emitBlock(tb, tl, k, a, w, block, tile0, row0, k1, rows,
+                            epi, col0));
             },
             [&](OpBuilder &eb, Location el) {
               scf::YieldOp::create(
                   eb, el,
-                  emitBlock(eb, el, last, a, w, block, tile0, row0, k1, rows));
+                  emitBlock(eb, el, last, a, w, block, tile0, row0, k1, rows,
+                            epi, col0));
             });
         result = ifOp.getResult(0);
       }
-      SmallVector<OpFoldResult> place = {row0, col0, rows, cols};
+      SmallVector<OpFoldResult> place = {row0, col0, rows, blockCols};
       return {result, place};
     };
 
@@ -472,6 +700,8 @@ struct Int8GemmPass : public mlc::cpu::impl::Int8GemmBase<Int8GemmPass> {
           });
       c = outer.getResult(0);
     }
+    if (epi)
+      return c;
     return tensor::ExpandShapeOp::create(
         b, loc, op.getResult(0).getType(), c,
         SmallVector<ReassociationIndices>{{0}, {1, 2}});

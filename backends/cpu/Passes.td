@@ -53,6 +53,33 @@ def FuseEpilogues : Pass<"mlc-cpu-fuse-epilogues", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::tensor::TensorDialect"];
 }
 
+def ParallelizeOps : Pass<"mlc-cpu-parallelize-ops", "mlir::func::FuncOp"> {
+  let summary = "Split the outer parallel loop of big linalg ops outside "
+                "the tile loops into an scf.forall (threads).";
+  let description = [{
+    The linalg ops left in the function body after tiling (elementwise
+    chains, softmax and normalization reductions, pooling, im2col copies,
+    transposes) would run on one thread while the contractions use all:
+    each one with static shapes and at least 2^16 iterations gets its first
+    parallel loop of extent > 1 tiled into at most 8 chunks of at least
+    2^14 iterations, as an `scf.forall`, which the CPU pipeline lowers to an
+    OpenMP worksharing loop. Reduction loops and the inner loops (what LLVM
+    vectorizes) are untouched; ops in loops and register tiles are left
+    alone.
+
+    ```mlir
+    %y = linalg.generic ... outs(%e : tensor<1x56x56x256xf32>)
+    // becomes
+    %y = scf.forall (%i) in (8) shared_outs(%o = %e) {
+      ... linalg.generic on tensor<1x7x56x256xf32> ...
+    }
+    ```
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::affine::AffineDialect"];
+}
+
 def InnermostParallelLoop : Pass<"mlc-cpu-innermost-parallel-loop",
                                   "mlir::func::FuncOp"> {
   let summary = "Reorder the loops of reductions (convolution, pooling, "

@@ -28,8 +28,7 @@ void cuda::CUDAOptions::bindOptions(OptionsBinder &binder) {
   binder.opt("cuda-sm", sm, "SM version: 80 (default), 86, 89 or 90", "sm");
   binder.opt<GEMMKernel>(
       "cuda-gemm", gemm, "GEMM kernel of large 2-D matmuls",
-      {{"wmma", GEMMKernel::WMMA,
-        "WMMA m16n16k16, every SM (default)"},
+      {{"wmma", GEMMKernel::WMMA, "WMMA m16n16k16, every SM (default)"},
        {"hopper", GEMMKernel::Hopper,
         "--cuda-sm=90 only: PTX for sm_90a, matmuls in multiples of "
         "256x128x64 on the TMA + wgmma kernel, the others on WMMA"},

@@ -25,8 +25,8 @@ OptionsBinder::~OptionsBinder() {
 
 std::string OptionsBinder::getParseError(const Binding &binding,
                                          llvm::StringRef text) {
-  return (binding.choice ? "unknown --" : "invalid --") + binding.name +
-         " '" + text.str() + "' (expected " + binding.expected + ")";
+  return (binding.choice ? "unknown --" : "invalid --") + binding.name + " '" +
+         text.str() + "' (expected " + binding.expected + ")";
 }
 
 void OptionsBinder::bind(llvm::StringRef name, llvm::StringRef description,
@@ -45,25 +45,28 @@ void OptionsBinder::bind(llvm::StringRef name, llvm::StringRef description,
   binding->expected = std::move(expected);
   binding->choice = choice;
   binding->parse = std::move(parse);
+  // The flag keeps StringRefs to its help texts.
+  binding->description = description.str();
+  binding->valueName = valueName.empty() ? "value" : valueName.str();
   if (category) {
     // A bad value ends the tool as a bad value of its own flags does (the
     // parser exits), with the message set() returns.
     Binding *bound = binding.get();
     auto flag = std::make_unique<llvm::cl::opt<std::string, true>>(
-        name, llvm::cl::location(binding->text), llvm::cl::desc(description),
-        llvm::cl::cat(*category),
+        llvm::StringRef(binding->name), llvm::cl::location(binding->text),
+        llvm::cl::desc(binding->description), llvm::cl::cat(*category),
         llvm::cl::callback([bound](const std::string &text) {
           if (bound->parse(text))
             return;
-          std::string tool = llvm::sys::path::stem(
-                                 llvm::sys::fs::getMainExecutable(nullptr,
-                                                                  nullptr))
-                                 .str();
+          std::string tool =
+              llvm::sys::path::stem(
+                  llvm::sys::fs::getMainExecutable(nullptr, nullptr))
+                  .str();
           llvm::WithColor::error(llvm::errs(), tool)
               << getParseError(*bound, text) << "\n";
           std::exit(1);
         }));
-    flag->setValueStr(valueName.empty() ? "value" : valueName);
+    flag->setValueStr(binding->valueName);
     if (valueOptional)
       flag->setValueExpectedFlag(llvm::cl::ValueOptional);
     binding->flag = std::move(flag);
@@ -117,19 +120,17 @@ void OptionsBinder::opt(llvm::StringRef name, bool &value,
 void OptionsBinder::opt(llvm::StringRef name, int &value,
                         llvm::StringRef description,
                         llvm::StringRef valueName) {
-  bind(name, description, valueName, "an integer", false, false,
-       [&value](llvm::StringRef text) {
-         return !text.getAsInteger(10, value);
-       });
+  bind(
+      name, description, valueName, "an integer", false, false,
+      [&value](llvm::StringRef text) { return !text.getAsInteger(10, value); });
 }
 
 void OptionsBinder::opt(llvm::StringRef name, unsigned &value,
                         llvm::StringRef description,
                         llvm::StringRef valueName) {
-  bind(name, description, valueName, "an unsigned integer", false, false,
-       [&value](llvm::StringRef text) {
-         return !text.getAsInteger(10, value);
-       });
+  bind(
+      name, description, valueName, "an unsigned integer", false, false,
+      [&value](llvm::StringRef text) { return !text.getAsInteger(10, value); });
 }
 
 void OptionsBinder::opt(llvm::StringRef name, double &value,

@@ -35,11 +35,11 @@ llvm::Error BackendRegistry::registerBackend(std::unique_ptr<Backend> backend) {
   for (const std::string &option : binder->getNames())
     for (const auto &other : binders)
       if (!clash && other.second->contains(option))
-        clash = llvm::createStringError("option --" + option +
-                                        " is already taken");
+        clash =
+            llvm::createStringError("option --" + option + " is already taken");
   if (clash)
-    return llvm::createStringError("backend '" + name + "': " +
-                                   llvm::toString(std::move(clash)));
+    return llvm::createStringError("backend '" + name +
+                                   "': " + llvm::toString(std::move(clash)));
   binders[name] = std::move(binder);
   backends[name] = std::move(backend);
   order.push_back(name);

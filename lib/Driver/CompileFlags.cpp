@@ -56,11 +56,10 @@ mlc::getCompileOptions(const CompileFlags &flags, BackendRegistry &registry) {
       return std::move(err);
   const Backend *backend = registry.lookupTarget(flags.target);
   if (!backend)
-    return createStringError("unknown --target '" + flags.target +
-                             "' (expected " +
-                             join(registry.getTargetAliases(), ", ") +
-                             " or a backend: " +
-                             join(registry.getNames(), ", ") + ")");
+    return createStringError(
+        "unknown --target '" + flags.target + "' (expected " +
+        join(registry.getTargetAliases(), ", ") +
+        " or a backend: " + join(registry.getNames(), ", ") + ")");
   if (flags.layout != "auto" && flags.layout != "nchw" &&
       flags.layout != "nhwc")
     return createStringError("unknown --layout '" + flags.layout +

@@ -121,10 +121,10 @@ static LogicalResult appendNpzSamples(StringRef path,
              array.first == "arr_" + index;
     });
     if (it == arrays->end())
-      return emitError(loc) << "calibration file '" << path
-                            << "' has no array '" << input.name
-                            << "' (or input_" << i << ", arr_" << i
-                            << ") for input '" << input.name << "'";
+      return emitError(loc)
+             << "calibration file '" << path << "' has no array '" << input.name
+             << "' (or input_" << i << ", arr_" << i << ") for input '"
+             << input.name << "'";
     std::string member = (path + "[" + it->first + "]").str();
     FailureOr<std::vector<HostTensor>> tensors =
         splitSamples(std::move(it->second), input, loc, member);

@@ -61,7 +61,8 @@ mlc::readNpzFile(StringRef path) {
   std::vector<std::pair<std::string, HostTensor>> arrays;
   size_t entry = directoryOffset;
   for (unsigned i = 0; i < entries; ++i) {
-    if (entry + kEntrySize > end || read32(bytes, entry) != kCentralDirectoryEntry)
+    if (entry + kEntrySize > end ||
+        read32(bytes, entry) != kCentralDirectoryEntry)
       return makeError(path, "corrupt .npz central directory");
     uint16_t method = read16(bytes, entry + 10);
     uint32_t compressedSize = read32(bytes, entry + 20);
@@ -81,8 +82,8 @@ mlc::readNpzFile(StringRef path) {
                                "compressed) are not supported; save with "
                                "numpy.savez");
     if (method != 0)
-      return makeError(member, "unsupported zip compression method " +
-                                   Twine(method));
+      return makeError(member,
+                       "unsupported zip compression method " + Twine(method));
     if (size != compressedSize || size == 0xffffffff)
       return makeError(member, "zip64 members are not supported");
     if (uint64_t(localOffset) + kLocalHeaderSize > bytes.size() ||

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from ._mlc import ABI_VERSION, CompileError, Error, InvalidArgument
-from ._mlc import _compile, _graph_values, _Session
+from ._mlc import _compile, _graph_values, _imported_onnx_ops, _Session
 
 for _error in (Error, CompileError, InvalidArgument):
     _error.__module__ = "mlc"
@@ -36,6 +36,7 @@ __all__ = [
     "NodeArg",
     "Session",
     "compile",
+    "imported_onnx_ops",
     "compile_torch",
 ]
 
@@ -313,6 +314,24 @@ class Session(_Session):
 
     def __repr__(self) -> str:
         return "mlc.Session(%r)" % self.path
+
+
+def imported_onnx_ops() -> dict[str, list[tuple[int, int]]]:
+    """The ONNX ops (default domain) the importer takes, each with the
+    opset ranges [first, last] it imports, merged where they touch:
+    {"Add": [(7, 24)], ...}. docs/SupportedOps.md is generated from it."""
+    ops: dict[str, list[tuple[int, int]]] = {}
+    for op, since, until in _imported_onnx_ops():
+        ops.setdefault(op, []).append((since, until))
+    for op, ranges in ops.items():
+        merged: list[tuple[int, int]] = []
+        for since, until in sorted(ranges):
+            if merged and since <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], until))
+            else:
+                merged.append((since, until))
+        ops[op] = merged
+    return dict(sorted(ops.items()))
 
 
 def compile_torch(module, example_inputs, output=None, *, opset: int = 17,

@@ -1,11 +1,13 @@
 //===- mlc-compile.cpp - ONNX model to native artifact in one process -----===//
 //
-//   mlc-compile MODEL.onnx -o OUT.so [--target=host|x86_64|aarch64|cuda|BACKEND]
+//   mlc-compile MODEL.onnx -o OUT.so
+//               [--target=host|x86_64|aarch64|cuda|BACKEND]
 //               [BACKEND OPTIONS: mlc-compile --target=BACKEND --help]
 //               [-O0..-O3] [--emit=mlir|llvm|asm|obj|so]
 //               [--layout=auto|nchw|nhwc] [--load-backend-plugin=PATH.so ...]
 //               [--mlc-print-partition] [--memory-report]
-//               [--quantize=int8|int8-dynamic|fp16|bf16] [--calibration-data=DIR]
+//               [--quantize=int8|int8-dynamic|fp16|bf16]
+//               [--calibration-data=DIR]
 //               [--calibration-method=minmax|percentile|entropy]
 //               [--calibration-percentile=P] [--calibration-file=FILE]
 //               [--quant-report=FILE] [--keep-float=NODE,...]
@@ -145,8 +147,8 @@ int main(int argc, char **argv) {
   // A plug-in's own llvm::cl flags (rather than bound options) are listed
   // too.
   for (auto &entry : allOptions)
-    if (!knownOptions.contains(entry.first()) &&
-        !backends.isBackendOption(entry.first()))
+    if (!knownOptions.contains(entry.first) &&
+        !backends.isBackendOption(entry.first))
       entry.second->setHiddenFlag(cl::NotHidden);
   cl::ParseCommandLineOptions(argc, argv, "MLC model compiler\n");
 

@@ -36,8 +36,7 @@ namespace mlc {
 
 /// One value of an enumerated option: its spelling, the value and a help
 /// line.
-template <typename E>
-struct OptionValue {
+template <typename E> struct OptionValue {
   llvm::StringRef name;
   E value;
   llvm::StringRef help;
@@ -62,8 +61,8 @@ public:
   void opt(llvm::StringRef name, bool &value, llvm::StringRef description);
   void opt(llvm::StringRef name, int &value, llvm::StringRef description,
            llvm::StringRef valueName = "");
-  void opt(llvm::StringRef name, unsigned &value,
-           llvm::StringRef description, llvm::StringRef valueName = "");
+  void opt(llvm::StringRef name, unsigned &value, llvm::StringRef description,
+           llvm::StringRef valueName = "");
   void opt(llvm::StringRef name, double &value, llvm::StringRef description,
            llvm::StringRef valueName = "");
 
@@ -100,9 +99,7 @@ public:
   std::vector<std::string> getNames() const;
 
   /// The category of the command-line flags; null for a local binder.
-  const llvm::cl::OptionCategory *getCategory() const {
-    return category.get();
-  }
+  const llvm::cl::OptionCategory *getCategory() const { return category.get(); }
 
   /// The first option name that could not be bound (taken by another
   /// option of the process or of this binder) as an error; success if none.
@@ -122,6 +119,9 @@ private:
     /// on a command line as through set().
     std::unique_ptr<llvm::cl::Option> flag;
     std::string text;
+    /// --help's texts, which the flag points to.
+    std::string description;
+    std::string valueName;
   };
 
   /// Binds `name`; `valueName` is --help's placeholder, `valueOptional`

@@ -111,8 +111,7 @@ std::vector<std::string> getBackendPluginPaths(int argc, char **argv);
 /// The value of the last `--target=NAME` (or `-target NAME`) in `argv`, or
 /// `defaultTarget`: tools read it before parsing, to show the options of
 /// that backend in --help.
-std::string getTargetFlag(int argc, char **argv,
-                          llvm::StringRef defaultTarget);
+std::string getTargetFlag(int argc, char **argv, llvm::StringRef defaultTarget);
 
 } // namespace mlc
 

@@ -57,8 +57,8 @@ struct CompileFlags {
 /// options of compileModel. A bad value is an error whose message is the
 /// line mlc-compile prints after "error: " (e.g. "unknown --layout 'x'
 /// (expected auto, nchw or nhwc)").
-llvm::Expected<CompileOptions>
-getCompileOptions(const CompileFlags &flags, BackendRegistry &registry);
+llvm::Expected<CompileOptions> getCompileOptions(const CompileFlags &flags,
+                                                 BackendRegistry &registry);
 
 } // namespace mlc
 

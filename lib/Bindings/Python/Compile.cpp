@@ -127,12 +127,11 @@ void mlc::python::populateCompile(nb::module_ &m) {
       "_compile",
       [](std::string input, std::string output, std::string target,
          std::vector<std::pair<std::string, std::string>> backendOptions,
-         unsigned optLevel, std::string layout,
-         std::string emit, bool printPartition, std::string quantize,
-         std::string calibrationData, std::string calibrationMethod,
-         double calibrationPercentile, std::string calibrationFile,
-         std::string quantReport, std::vector<std::string> keepFloat,
-         bool lowerQuant) {
+         unsigned optLevel, std::string layout, std::string emit,
+         bool printPartition, std::string quantize, std::string calibrationData,
+         std::string calibrationMethod, double calibrationPercentile,
+         std::string calibrationFile, std::string quantReport,
+         std::vector<std::string> keepFloat, bool lowerQuant) {
         mlc::CompileFlags flags;
         flags.inputPath = std::move(input);
         flags.outputPath = std::move(output);

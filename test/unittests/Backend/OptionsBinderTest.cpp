@@ -44,10 +44,9 @@ TEST(OptionsBinderTest, SetsEveryTypeByName) {
   TestOptions options;
   OptionsBinder binder;
   options.bindOptions(binder);
-  EXPECT_EQ(binder.getNames(),
-            (std::vector<std::string>{"test-name", "test-fast", "test-offset",
-                                      "test-count", "test-scale",
-                                      "test-kernel"}));
+  EXPECT_EQ(binder.getNames(), (std::vector<std::string>{
+                                   "test-name", "test-fast", "test-offset",
+                                   "test-count", "test-scale", "test-kernel"}));
   EXPECT_EQ(getError(binder.set("test-name", "y")), "");
   EXPECT_EQ(getError(binder.set("test-fast", "true")), "");
   EXPECT_EQ(getError(binder.set("test-offset", "-3")), "");
@@ -93,7 +92,8 @@ TEST(OptionsBinderTest, NameClashIsAnError) {
   OptionsBinder binder;
   binder.opt("test-same", a, "first");
   binder.opt("test-same", b, "second");
-  EXPECT_EQ(getError(binder.takeError()), "option --test-same is already taken");
+  EXPECT_EQ(getError(binder.takeError()),
+            "option --test-same is already taken");
   EXPECT_EQ(binder.getNames(), (std::vector<std::string>{"test-same"}));
 }
 
@@ -109,8 +109,8 @@ TEST(OptionsBinderTest, CommandLineFlagsLiveWithTheBinder) {
     // A tool's command line reaches the struct through the same parsing.
     const char *argv[] = {"tool", "--test-kernel=large", "--test-count=9",
                           "--test-fast"};
-    ASSERT_TRUE(llvm::cl::ParseCommandLineOptions(
-        std::size(argv), argv, "", &llvm::nulls()));
+    ASSERT_TRUE(llvm::cl::ParseCommandLineOptions(std::size(argv), argv, "",
+                                                  &llvm::nulls()));
     EXPECT_EQ(options.kernel, Kernel::Large);
     EXPECT_EQ(options.count, 9u);
     EXPECT_TRUE(options.fast);

@@ -82,7 +82,8 @@ TEST(BackendRegistryTest, OptionsReachTheirBackend) {
   EXPECT_FALSE(llvm::errorToBool(registry.setOption("b-level", "3")));
   EXPECT_EQ(aPtr->level, 1u);
   EXPECT_EQ(bPtr->level, 3u);
-  EXPECT_EQ(registry.getOptionNames("b"), (std::vector<std::string>{"b-level"}));
+  EXPECT_EQ(registry.getOptionNames("b"),
+            (std::vector<std::string>{"b-level"}));
   llvm::Error unknown = registry.setOption("c-level", "1");
   ASSERT_TRUE(bool(unknown));
   EXPECT_EQ(llvm::toString(std::move(unknown)),
@@ -103,8 +104,8 @@ TEST(BackendRegistryTest, OptionTakenByAnotherBackendIsRefused) {
   BackendRegistry registry;
   ASSERT_FALSE(llvm::errorToBool(registry.registerBackend(
       std::make_unique<OptionsBackend>("a", "level"))));
-  llvm::Error clash = registry.registerBackend(
-      std::make_unique<OptionsBackend>("b", "level"));
+  llvm::Error clash =
+      registry.registerBackend(std::make_unique<OptionsBackend>("b", "level"));
   ASSERT_TRUE(bool(clash));
   EXPECT_EQ(llvm::toString(std::move(clash)),
             "backend 'b': option --level is already taken");
@@ -119,8 +120,7 @@ TEST(BackendRegistryTest, CommandLineRegistryMakesFlagsInACategory) {
     const llvm::cl::OptionCategory *category = registry.getOptionCategory("cl");
     ASSERT_NE(category, nullptr);
     EXPECT_EQ(category->getName(), "cl backend options");
-    EXPECT_TRUE(
-        llvm::cl::getRegisteredOptions().count("registry-test-level"));
+    EXPECT_TRUE(llvm::cl::getRegisteredOptions().count("registry-test-level"));
   }
   EXPECT_FALSE(llvm::cl::getRegisteredOptions().count("registry-test-level"));
 }
@@ -163,8 +163,8 @@ TEST(PluginPathsTest, TrailingFlagWithoutValueIsIgnored) {
 }
 
 TEST(TargetFlagTest, LastSpellingWinsElseTheDefault) {
-  const char *args[] = {"tool", "-target", "cuda", "--target=npu", "--",
-                        "--target=after"};
+  const char *args[] = {"tool",         "-target", "cuda",
+                        "--target=npu", "--",      "--target=after"};
   EXPECT_EQ(getTargetFlag(std::size(args), const_cast<char **>(args), "host"),
             "npu");
   const char *none[] = {"tool", "--targets=x"};

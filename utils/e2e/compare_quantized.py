@@ -26,6 +26,9 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import mlcutil  # noqa: E402  (utils/mlcutil.py: shared helpers)
+
 
 def run_artifact(mlc_run: str, artifact: Path, inputs: list[Path],
                  work: Path) -> list[np.ndarray]:
@@ -51,8 +54,8 @@ def main() -> int:
     parser.add_argument("heldout", type=Path)
     parser.add_argument("--min-cosine", type=float, default=0.99)
     parser.add_argument("--reference", type=Path)
-    parser.add_argument("--mlc-run", default=shutil.which("mlc-run") or str(
-        Path(__file__).resolve().parents[2] / "build" / "bin" / "mlc-run"))
+    parser.add_argument("--mlc-run", default=mlcutil.find_tool(
+        None, "MLC_RUN", "mlc-run"))
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mlc-quant-"))
     session = None

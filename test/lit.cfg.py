@@ -45,6 +45,11 @@ config.substitutions.append(("%mlc_src", config.mlc_src_root))
 tools = ["mlc-opt", "mlc-translate", "mlc-compile", "mlc-run"]
 llvm_config.add_tool_substitutions(tools, [config.mlc_tools_dir])
 
+# utils/format-check.sh runs git clang-format.
+if shutil.which("git") and (shutil.which("git-clang-format-22")
+                            or shutil.which("git-clang-format")):
+    config.available_features.add("clang-format")
+
 # Cross-compilation checks need the AArch64 toolchain and qemu.
 if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
     config.available_features.add("aarch64-qemu")

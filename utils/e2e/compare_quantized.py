@@ -27,6 +27,9 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import mlcutil  # noqa: E402  (utils/mlcutil.py: shared helpers)
+
 
 def run_artifact(mlc_run: str, artifact: Path, inputs: list[Path],
                  work: Path, threads: int = 1) -> list[np.ndarray]:
@@ -56,8 +59,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1,
                         help="threads of ARTIFACT's runs (the reference "
                              "artifact runs on one)")
-    parser.add_argument("--mlc-run", default=shutil.which("mlc-run") or str(
-        Path(__file__).resolve().parents[2] / "build" / "bin" / "mlc-run"))
+    parser.add_argument("--mlc-run", default=mlcutil.find_tool(
+        None, "MLC_RUN", "mlc-run"))
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mlc-quant-"))
     session = None

@@ -70,6 +70,13 @@ static const OpImporterTable &getOpImporters() {
   return table;
 }
 
+std::vector<ImportedONNXOp> mlc::getImportedONNXOps() {
+  std::vector<ImportedONNXOp> ops;
+  for (const OpImporterEntry &entry : getOpImporters())
+    ops.push_back({entry.opType, entry.sinceVersion, entry.untilVersion});
+  return ops;
+}
+
 static const OpImporterEntry *lookupOpImporter(StringRef opType,
                                                int64_t opset) {
   for (const OpImporterEntry &entry : getOpImporters())

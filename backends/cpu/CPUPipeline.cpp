@@ -53,6 +53,12 @@ static void addTensorPasses(OpPassManager &pm,
   if (options.optLevel >= 2 && options.int8Isa != "none")
     pm.addPass(createInt8Gemm(Int8GemmOptions{options.int8Isa, options.threads}));
   OpPassManager &fpm = pm.nest<func::FuncOp>();
+  if (options.optLevel >= 2) {
+    Int8DepthwiseOptions depthwise;
+    depthwise.isa = options.vectorIsa;
+    depthwise.parallel = options.threads;
+    fpm.addPass(createInt8Depthwise(depthwise));
+  }
   // Blocked accumulation is numerics, not speed: every level sums so.
   if (options.optLevel < 2) {
     fpm.addPass(createBlockedAccumulation());

@@ -183,6 +183,28 @@ def Int8Gemm : Pass<"mlc-cpu-int8-gemm", "mlir::ModuleOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def Int8Depthwise : Pass<"mlc-cpu-int8-depthwise", "mlir::func::FuncOp"> {
+  let summary = "Register tiles for the 8-bit depthwise convolutions in NHWC.";
+  let description = [{
+    Replaces the 8-bit depthwise window-sum linalg.generic that
+    convert-mlc-to-linalg makes in NHWC (loops (n, oh, ow, kh, kw, c),
+    `acc += ext(x) * sext(w)`) with loops over output rows (an
+    `scf.forall` with `parallel=true`), tiles of 4 output pixels x one
+    vector of channels whose i32 accumulators stay in registers over the
+    whole window, each step a widened activation vector times the widened
+    filter vector. `isa` (scalar, avx2, avx512, neon) sets the vector width;
+    `scalar` leaves the generic to the loop lowering.
+  }];
+  let options = [Option<"isa", "isa", "std::string", /*default=*/"\"scalar\"",
+                        "Vector ISA: scalar, avx2, avx512 or neon">,
+                 Option<"parallel", "parallel", "bool", /*default=*/"false",
+                        "Run the output rows as an scf.forall (threads)">];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def LowerInt8Dots : Pass<"mlc-cpu-lower-int8-dots", "mlir::ModuleOp"> {
   let summary = "Turn mlc-cpu-int8-gemm's dot calls into LLVM intrinsics.";
   let description = [{

@@ -87,7 +87,14 @@ typedef enum mlc_status {
    * GPU) or the device failed; mlc_last_error() says why. */
   MLC_ERROR_NO_DEVICE = 3,
   /* mlc_run_dynamic: an output buffer is smaller than its result. */
-  MLC_ERROR_OUTPUT_TOO_SMALL = 4
+  MLC_ERROR_OUTPUT_TOO_SMALL = 4,
+  /* The model cannot run on these inputs: the run reached a part that was
+   * not compiled for them (an If branch that is invalid for the input
+   * shapes, which the compiler kept as a run-time error since the other
+   * branch may be the one taken); mlc_last_error() names it and why. The
+   * outputs are unspecified. Added within ABI version 2: older artifacts
+   * never return it. */
+  MLC_ERROR_MODEL = 5
 } mlc_status;
 
 /* Static description of one model input or output. `shape` has `rank`

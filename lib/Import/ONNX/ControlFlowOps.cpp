@@ -281,6 +281,25 @@ static LogicalResult requireScalar(Value value, Type elementType,
   return success();
 }
 
+/// True when `graph` or one of its subgraphs has a node MLC cannot import
+/// whatever the shapes: a branch holding one is an error at compile time,
+/// not one deferred to run time.
+static bool hasUnsupportedNode(const ImporterContext &ic,
+                               const onnx::GraphProto &graph) {
+  for (const onnx::NodeProto &node : graph.node()) {
+    if (!hasOpImporter(ic, node))
+      return true;
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+      if (attr.has_g() && hasUnsupportedNode(ic, attr.g()))
+        return true;
+      for (const onnx::GraphProto &sub : attr.graphs())
+        if (hasUnsupportedNode(ic, sub))
+          return true;
+    }
+  }
+  return false;
+}
+
 static LogicalResult importIf(ImporterContext &ic, const onnx::NodeProto &node,
                               Location loc) {
   OpBuilder &b = ic.builder;
@@ -320,35 +339,110 @@ static LogicalResult importIf(ImporterContext &ic, const onnx::NodeProto &node,
   SmallVector<Type> placeholder(numResults,
                                 RankedTensorType::get({}, b.getI1Type()));
   auto ifOp = IfOp::create(b, loc, placeholder, *cond);
-  SmallVector<SmallVector<Value>> branchValues;
-  for (auto [region, graph] : {std::pair{&ifOp.getThenRegion(), *thenGraph},
-                               std::pair{&ifOp.getElseRegion(), *elseGraph}}) {
-    Block &block = region->emplaceBlock();
-    FailureOr<SmallVector<Value>> outputs =
-        importSubgraph(ic, *graph, &block, {}, loc);
-    if (failed(outputs))
-      return failure();
+  // A branch that does not import for the shapes it receives (an LSTM whose
+  // input has the wrong rank for these shapes, say) may never be taken: the
+  // condition is only known at run time. Its errors are caught here and the
+  // branch becomes an mlc.runtime_error, so that the model compiles and the
+  // artifact reports the error only if that branch runs.
+  struct Branch {
+    const char *name;
+    Region *region;
+    const onnx::GraphProto *graph;
+    SmallVector<Value> values;
+    std::string error;
+  };
+  Branch branches[] = {{"then", &ifOp.getThenRegion(), *thenGraph, {}, {}},
+                       {"else", &ifOp.getElseRegion(), *elseGraph, {}, {}}};
+  for (Branch &branch : branches) {
+    Block &block = branch.region->emplaceBlock();
+    FailureOr<SmallVector<Value>> outputs;
+    if (hasUnsupportedNode(ic, *branch.graph)) {
+      outputs = importSubgraph(ic, *branch.graph, &block, {}, loc);
+      if (failed(outputs)) {
+        ifOp->erase();
+        return failure();
+      }
+    } else {
+      llvm::raw_string_ostream os(branch.error);
+      ScopedDiagnosticHandler capture(b.getContext(), [&](Diagnostic &diag) {
+        if (diag.getSeverity() != DiagnosticSeverity::Error)
+          return failure();
+        if (!branch.error.empty())
+          os << "; ";
+        os << diag.str();
+        return success();
+      });
+      outputs = importSubgraph(ic, *branch.graph, &block, {}, loc);
+    }
+    if (failed(outputs)) {
+      if (branch.error.empty())
+        branch.error = "it could not be imported";
+      for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block))) {
+        forgetValues(ic, &op);
+        op.dropAllUses();
+        op.erase();
+      }
+      continue;
+    }
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToEnd(&block);
     CFYieldOp::create(b, loc, *outputs);
-    branchValues.push_back(std::move(*outputs));
+    branch.values = std::move(*outputs);
+    branch.error.clear();
+  }
+  bool thenFailed = !branches[0].error.empty();
+  bool elseFailed = !branches[1].error.empty();
+  if (thenFailed && elseFailed) {
+    ifOp->erase();
+    return emitError(loc) << "neither If branch can be compiled for these "
+                             "shapes: then branch: "
+                          << branches[0].error
+                          << "; else branch: " << branches[1].error;
   }
   for (int k = 0; k < numResults; ++k) {
-    RankedTensorType thenType = getRankedType(branchValues[0][k]);
-    RankedTensorType elseType = getRankedType(branchValues[1][k]);
-    RankedTensorType joined = joinTypes(thenType, elseType);
-    if (!joined)
-      return emitError(loc)
-             << "If output " << k << " is " << thenType
-             << " in the then branch but " << elseType << " in the else branch";
+    RankedTensorType joined;
+    if (thenFailed || elseFailed) {
+      joined = getRankedType(branches[thenFailed ? 1 : 0].values[k]);
+    } else {
+      RankedTensorType thenType = getRankedType(branches[0].values[k]);
+      RankedTensorType elseType = getRankedType(branches[1].values[k]);
+      joined = joinTypes(thenType, elseType);
+      if (!joined)
+        return emitError(loc) << "If output " << k << " is " << thenType
+                              << " in the then branch but " << elseType
+                              << " in the else branch";
+    }
     RankedTensorType declared = ic.declaredTypes.lookup(node.output(k));
-    if (declared && areCastCompatible(declared, thenType) &&
-        areCastCompatible(declared, elseType))
+    if (declared && llvm::all_of(branches, [&](const Branch &branch) {
+          return branch.values.empty() ||
+                 areCastCompatible(declared,
+                                   getRankedType(branch.values[k]));
+        }))
       joined = declared;
     ifOp.getResult(k).setType(joined);
     ic.setOutput(node, k, ifOp.getResult(k));
-    if (ic.isUnsigned(branchValues[0][k]))
+    if (ic.isUnsigned(branches[thenFailed ? 1 : 0].values[k]))
       ic.unsignedValues.insert(ifOp.getResult(k));
+  }
+  for (Branch &branch : branches) {
+    if (branch.error.empty())
+      continue;
+    std::string message = "If";
+    if (!node.name().empty())
+      message += " node '" + node.name() + "'";
+    message += std::string(": its ") + branch.name +
+               " branch was taken but was not compiled for these input "
+               "shapes: " +
+               branch.error;
+    emitWarning(loc) << "the " << branch.name
+                     << " branch of If cannot be compiled for these shapes ("
+                     << branch.error
+                     << "); the model fails at run time if it is taken";
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(&branch.region->front());
+    auto error = RuntimeErrorOp::create(b, loc, ifOp.getResultTypes(),
+                                        b.getStringAttr(message));
+    CFYieldOp::create(b, loc, error.getResults());
   }
   return success();
 }

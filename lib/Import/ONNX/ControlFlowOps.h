@@ -22,6 +22,10 @@ mlir::LogicalResult importGraphNodes(ImporterContext &ic,
                                      const onnx::GraphProto &graph,
                                      mlir::Location loc);
 
+/// True when MLC has an importer for `node` at this model's opsets (its
+/// domain is the default one and its op type has an importer there).
+bool hasOpImporter(const ImporterContext &ic, const onnx::NodeProto &node);
+
 } // namespace mlc::onnx_import
 
 #endif // MLC_LIB_IMPORT_ONNX_CONTROLFLOWOPS_H

@@ -8,6 +8,7 @@
 
 #include "mlc/Import/ONNX/ONNXImporter.h"
 #include "ControlFlowOps.h"
+#include "RandomOps.h"
 #include "ImporterContext.h"
 #include "TensorImportUtils.h"
 
@@ -64,6 +65,7 @@ static const OpImporterTable &getOpImporters() {
     registerQuantOpImporters(t);
     registerCol2ImOpImporters(t);
     registerLossOpImporters(t);
+    registerRandomOpImporters(t);
     registerControlFlowOpImporters(t);
     return t;
   }();
@@ -77,6 +79,12 @@ static const OpImporterEntry *lookupOpImporter(StringRef opType,
         opset <= entry.untilVersion)
       return &entry;
   return nullptr;
+}
+
+bool mlc::onnx_import::hasOpImporter(const ImporterContext &ic,
+                                     const onnx::NodeProto &node) {
+  bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
+  return defaultDomain && lookupOpImporter(node.op_type(), ic.opset);
 }
 
 /// Type of a graph input/output from its ValueInfo; unknown dims are dynamic.

@@ -427,9 +427,13 @@ static LogicalResult importIf(ImporterContext &ic, const onnx::NodeProto &node,
   for (Branch &branch : branches) {
     if (branch.error.empty())
       continue;
+    // The node's name, or the one the importer gave it (If_<index>).
+    std::string name = node.name();
+    if (auto nameLoc = dyn_cast<NameLoc>(loc); name.empty() && nameLoc)
+      name = nameLoc.getName().str();
     std::string message = "If";
-    if (!node.name().empty())
-      message += " node '" + node.name() + "'";
+    if (!name.empty())
+      message += " node '" + name + "'";
     message += std::string(": its ") + branch.name +
                " branch was taken but was not compiled for these input "
                "shapes: " +

@@ -26,6 +26,7 @@
 
 #include "ControlFlowOps.h"
 #include "ComposeUtils.h"
+#include "SequenceOps.h"
 
 #include "mlc/Dialect/MLC/IR/MLCControlFlowOps.h"
 #include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
@@ -74,6 +75,11 @@ importSubgraph(ImporterContext &ic, const onnx::GraphProto &graph, Block *block,
     if (!value)
       return emitError(loc) << "subgraph '" << graph.name() << "' output '"
                             << output.name() << "' is never produced";
+    if (isSequenceOrOptional(value))
+      return emitError(loc) << "subgraph '" << graph.name() << "' output '"
+                            << output.name()
+                            << "' is a sequence or optional: If, Loop and "
+                               "Scan carry only tensors";
     outputs.push_back(value);
   }
   return outputs;
@@ -394,8 +400,8 @@ static LogicalResult importIf(ImporterContext &ic, const onnx::NodeProto &node,
   bool elseFailed = !branches[1].error.empty();
   if (thenFailed && elseFailed) {
     ifOp->erase();
-    return emitError(loc) << "neither If branch can be compiled for these "
-                             "shapes: then branch: "
+    return emitError(loc) << "neither If branch can be compiled: then "
+                             "branch: "
                           << branches[0].error
                           << "; else branch: " << branches[1].error;
   }

@@ -9,6 +9,7 @@
 #include "mlc/Import/ONNX/ONNXImporter.h"
 #include "ControlFlowOps.h"
 #include "RandomOps.h"
+#include "SequenceOps.h"
 #include "ImporterContext.h"
 #include "TensorImportUtils.h"
 
@@ -66,6 +67,7 @@ static const OpImporterTable &getOpImporters() {
     registerCol2ImOpImporters(t);
     registerLossOpImporters(t);
     registerRandomOpImporters(t);
+    registerSequenceOpImporters(t);
     registerControlFlowOpImporters(t);
     return t;
   }();
@@ -172,9 +174,15 @@ static LogicalResult importGraph(ImporterContext &ic,
     if (it == ic.values.end())
       return emitError(fileLoc)
              << "graph output '" << output.name() << "' is never produced";
+    if (isSequenceOrOptional(it->second))
+      return emitError(fileLoc)
+             << "graph output '" << output.name()
+             << "' is a sequence or optional, which the compiled model's "
+                "C ABI cannot return (only tensors)";
     results.push_back(it->second);
   }
   func::ReturnOp::create(b, fileLoc, results);
+  eraseSequencePlaceholders(func);
   func.setFunctionType(
       FunctionType::get(ctx, argTypes, ValueRange(results).getTypes()));
   for (auto [i, output] : llvm::enumerate(graph.output())) {
@@ -235,6 +243,22 @@ LogicalResult mlc::onnx_import::importGraphNodes(ImporterContext &ic,
                                     ? ic.opset
                                     : ic.domainOpsets.lookup(node.domain()))
                             << ")";
+    // Sequences and optionals known at import are placeholders
+    // (SequenceOps.cpp) that only their own ops and Identity take.
+    for (const std::string &input : node.input()) {
+      Value value = input.empty() ? Value() : ic.values.lookup(input);
+      if (!value || !isSequenceOrOptional(value))
+        continue;
+      if (!isSequenceOrOptionalOp(node.op_type()))
+        return emitError(loc) << node.op_type() << " input '" << input
+                              << "' is a sequence or optional, which "
+                              << node.op_type() << " does not take";
+    }
+    if (node.op_type() == "Identity" && node.input_size() == 1 &&
+        isSequenceOrOptional(ic.values.lookup(node.input(0)))) {
+      ic.setOutput(node, 0, ic.values.lookup(node.input(0)));
+      continue;
+    }
     if (failed(entry->importer(ic, node, loc)))
       return failure();
     ic.propagateUnsigned(node);

@@ -1,0 +1,30 @@
+//===- SequenceOps.h - ONNX sequence and optional importers -----*- C++ -*-===//
+//
+// The importers of SequenceOps.cpp, and the test the node importer uses to
+// keep sequence and optional values away from tensor ops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLC_LIB_IMPORT_ONNX_SEQUENCEOPS_H
+#define MLC_LIB_IMPORT_ONNX_SEQUENCEOPS_H
+
+#include "ImporterContext.h"
+
+namespace mlc::onnx_import {
+
+void registerSequenceOpImporters(OpImporterTable &table);
+
+/// True for a value that stands for an ONNX sequence or optional at import
+/// (SequenceOps.cpp); only the sequence/optional importers and Identity
+/// take one.
+bool isSequenceOrOptional(mlir::Value value);
+
+/// True for the ops that take or make sequence/optional values.
+bool isSequenceOrOptionalOp(llvm::StringRef opType);
+
+/// Erases the import-time sequence/optional placeholders left in `op`.
+void eraseSequencePlaceholders(mlir::Operation *op);
+
+} // namespace mlc::onnx_import
+
+#endif // MLC_LIB_IMPORT_ONNX_SEQUENCEOPS_H

@@ -114,9 +114,76 @@ static FailureOr<RankedTensorType> convertValueInfo(ImporterContext &ic,
   return RankedTensorType::get(shape, *elementType);
 }
 
+/// The first node of `graph` (or of its subgraphs) that reads or makes a
+/// string tensor: one of the names in `strings` (the string-typed values
+/// known so far), a `to`/`dtype` of STRING, or a string constant. Its
+/// outputs join `strings` as the walk goes, so the node named is the first
+/// in graph order.
+static const onnx::NodeProto *
+findStringNode(const onnx::GraphProto &graph,
+               llvm::StringSet<llvm::MallocAllocator> &strings) {
+  constexpr int kString = onnx::TensorProto::STRING;
+  for (const auto *infos : {&graph.input(), &graph.value_info()})
+    for (const auto &info : *infos)
+      if (info.type().has_tensor_type() &&
+          info.type().tensor_type().elem_type() == kString)
+        strings.insert(info.name());
+  for (const auto &init : graph.initializer())
+    if (init.data_type() == kString)
+      strings.insert(init.name());
+  for (const onnx::NodeProto &node : graph.node()) {
+    bool touches = llvm::any_of(node.input(), [&](const std::string &name) {
+      return strings.contains(name);
+    });
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+      if ((attr.name() == "to" || attr.name() == "dtype") &&
+          attr.type() == onnx::AttributeProto::INT && attr.i() == kString)
+        touches = true;
+      if (attr.has_t() && attr.t().data_type() == kString)
+        touches = true;
+      if (attr.type() == onnx::AttributeProto::STRINGS &&
+          StringRef(attr.name()).starts_with("value"))
+        touches = true;
+      if (attr.has_g())
+        if (const onnx::NodeProto *inner = findStringNode(attr.g(), strings))
+          return inner;
+    }
+    if (touches)
+      return &node;
+  }
+  for (const auto &output : graph.output())
+    if (output.type().has_tensor_type() &&
+        output.type().tensor_type().elem_type() == kString)
+      strings.insert(output.name());
+  return nullptr;
+}
+
 static LogicalResult importGraph(ImporterContext &ic,
                                  const onnx::GraphProto &graph,
                                  ModuleOp module, Location fileLoc) {
+  // String tensors have no numeric lowering: refuse them by the op that
+  // uses them (docs/Conformance.md, "Still refused").
+  {
+    llvm::StringSet<llvm::MallocAllocator> strings;
+    if (const onnx::NodeProto *node = findStringNode(graph, strings)) {
+      int index = 0;
+      for (const onnx::NodeProto &candidate : graph.node()) {
+        if (&candidate == node)
+          break;
+        ++index;
+      }
+      return emitError(ic.getNodeLoc(*node, index))
+             << node->op_type()
+             << " on string tensors is not supported: MLC compiles numeric "
+                "tensors only";
+    }
+    for (const auto *values : {&graph.input(), &graph.output()})
+      for (const auto &value : *values)
+        if (strings.contains(value.name()))
+          return emitError(fileLoc)
+                 << "graph value '" << value.name()
+                 << "' is a string tensor: MLC compiles numeric tensors only";
+  }
   OpBuilder &b = ic.builder;
   MLIRContext *ctx = b.getContext();
   llvm::StringSet<llvm::MallocAllocator> initializerNames;

@@ -461,6 +461,99 @@ static LogicalResult importIf(ImporterContext &ic, const onnx::NodeProto &node,
 // Loop
 //===----------------------------------------------------------------------===//
 
+/// True when a node of `graph` or of its subgraphs reads `name`.
+static bool readsName(const onnx::GraphProto &graph, StringRef name,
+                      const onnx::NodeProto *except = nullptr) {
+  for (const onnx::NodeProto &node : graph.node()) {
+    if (&node == except)
+      continue;
+    if (llvm::is_contained(node.input(), name))
+      return true;
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+      if (attr.has_g() && readsName(attr.g(), name))
+        return true;
+      for (const onnx::GraphProto &sub : attr.graphs())
+        if (readsName(sub, name))
+          return true;
+    }
+  }
+  return false;
+}
+
+/// A Loop-carried sequence that the body only appends to (the carried
+/// output is SequenceInsert(carried input, t) without a position, and
+/// nothing else reads the carried input) becomes a scan output of t: the
+/// sequence after the loop is its elements from before, then the rows of
+/// that scan output (createRowsSequence). `storage` receives the body
+/// rewritten without those carried values; `appended` the carried indices
+/// and their elements before the loop, in the order of the new scan
+/// outputs. Other carried sequences are an error.
+static LogicalResult
+rewriteAppendedSequences(LoopSpec &spec, onnx::GraphProto &storage,
+                         SmallVectorImpl<std::pair<unsigned,
+                                                   SmallVector<Value>>> &appended,
+                         Location loc) {
+  const onnx::GraphProto &body = *spec.body;
+  SmallVector<unsigned> carriedIndices;
+  SmallVector<std::string> appendedNames;
+  SmallVector<const onnx::NodeProto *> inserts;
+  for (unsigned k = 0; k < spec.inits.size(); ++k) {
+    if (!isSequenceOrOptional(spec.inits[k]))
+      continue;
+    std::optional<SmallVector<Value>> initial =
+        getStaticSequence(spec.inits[k]);
+    int input = 2 + k, output = 1 + k;
+    if (!initial || input >= body.input_size() ||
+        output >= body.output_size())
+      return emitError(loc) << "Loop carried value " << k
+                            << " is a sequence of run-time length or an "
+                               "optional, which is not supported";
+    const std::string &inName = body.input(input).name();
+    const std::string &outName = body.output(output).name();
+    const onnx::NodeProto *insert = nullptr;
+    for (const onnx::NodeProto &node : body.node())
+      if (node.output_size() == 1 && node.output(0) == outName)
+        insert = &node;
+    bool appends = insert && insert->op_type() == "SequenceInsert" &&
+                   insert->input_size() >= 2 && insert->input(0) == inName &&
+                   (insert->input_size() == 2 || insert->input(2).empty());
+    if (!appends || readsName(body, inName, insert) ||
+        llvm::any_of(body.output(), [&](const onnx::ValueInfoProto &v) {
+          return v.name() == inName;
+        }))
+      return emitError(loc)
+             << "Loop carried sequence " << k
+             << " is unsupported: the body may only append to it "
+                "(SequenceInsert without a position, its only use)";
+    carriedIndices.push_back(k);
+    appendedNames.push_back(insert->input(1));
+    inserts.push_back(insert);
+    appended.push_back({k, std::move(*initial)});
+  }
+  if (carriedIndices.empty())
+    return success();
+  storage = body;
+  storage.clear_node();
+  for (const onnx::NodeProto &node : body.node())
+    if (!llvm::is_contained(inserts, &node))
+      *storage.add_node() = node;
+  storage.clear_input();
+  for (int i = 0; i < body.input_size(); ++i)
+    if (i < 2 || !llvm::is_contained(carriedIndices, unsigned(i - 2)))
+      *storage.add_input() = body.input(i);
+  storage.clear_output();
+  for (int i = 0; i < body.output_size(); ++i)
+    if (i < 1 || i > static_cast<int>(spec.inits.size()) ||
+        !llvm::is_contained(carriedIndices, unsigned(i - 1)))
+      *storage.add_output() = body.output(i);
+  for (const std::string &name : appendedNames)
+    storage.add_output()->set_name(name);
+  for (unsigned k : llvm::reverse(carriedIndices))
+    spec.inits.erase(spec.inits.begin() + k);
+  spec.body = &storage;
+  return success();
+}
+
 static LogicalResult importLoop(ImporterContext &ic,
                                 const onnx::NodeProto &node, Location loc) {
   OpBuilder &b = ic.builder;
@@ -506,6 +599,15 @@ static LogicalResult importLoop(ImporterContext &ic,
   unsigned numCarried = spec.inits.size();
   for (int j = numCarried; j < node.output_size(); ++j)
     spec.declaredScanTypes.push_back(ic.declaredTypes.lookup(node.output(j)));
+  onnx::GraphProto rewrittenBody;
+  SmallVector<std::pair<unsigned, SmallVector<Value>>> appended;
+  if (failed(rewriteAppendedSequences(spec, rewrittenBody, appended, loc)))
+    return failure();
+  unsigned numKept = spec.inits.size();
+  // The new scan outputs come after the node's own.
+  spec.declaredScanTypes.resize(node.output_size() - numCarried +
+                                    appended.size(),
+                                RankedTensorType());
   // ONNX Loop's body takes exactly the block's arguments.
   spec.bindInputs = [](Block &block) -> FailureOr<SmallVector<Value>> {
     return SmallVector<Value>(block.getArguments());
@@ -513,12 +615,29 @@ static LogicalResult importLoop(ImporterContext &ic,
   FailureOr<LoopOp> loop = buildLoop(ic, loc, "Loop", spec);
   if (failed(loop))
     return failure();
-  if (static_cast<int>(loop->getNumResults()) < node.output_size())
+  if (static_cast<int>(loop->getNumResults()) <
+      node.output_size() - static_cast<int>(appended.size()) +
+          static_cast<int>(appended.size()))
     return emitError(loc) << "Loop has " << node.output_size()
                           << " outputs but its body yields "
                           << loop->getNumResults();
-  for (int i = 0; i < node.output_size(); ++i)
-    ic.setOutput(node, i, loop->getResult(i));
+  // Results: the kept carried values, the node's scan outputs, then one
+  // scan output per appended sequence.
+  unsigned numScans = node.output_size() - numCarried;
+  unsigned kept = 0;
+  for (unsigned k = 0; k < numCarried; ++k) {
+    auto it = llvm::find_if(appended,
+                            [&](const auto &a) { return a.first == k; });
+    if (it == appended.end()) {
+      ic.setOutput(node, k, loop->getResult(kept++));
+      continue;
+    }
+    Value rows =
+        loop->getResult(numKept + numScans + (it - appended.begin()));
+    ic.setOutput(node, k, createRowsSequence(b, loc, it->second, rows));
+  }
+  for (unsigned j = 0; j < numScans; ++j)
+    ic.setOutput(node, numCarried + j, loop->getResult(numKept + j));
   return success();
 }
 

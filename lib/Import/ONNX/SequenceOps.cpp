@@ -17,10 +17,15 @@
 //   SplitToSequence(x, split)   = static slices of x
 //   Optional / OptionalHasElement / OptionalGetElement = the element or a
 //                                 constant presence
-// The placeholders are erased once the graph is imported. A sequence whose
-// length is only known at run time (a SequenceInsert in a Loop, a sequence
-// graph input or output, one yielded by an If branch) is refused with a
-// located error naming the op.
+// A Loop that appends one element per iteration to a carried sequence
+// (ControlFlowOps.cpp) leaves a sequence of run-time length: the elements
+// known before the loop, then the rows of a scan output (kRowsAttr, its last
+// operand). ConcatFromSequence (new_axis = 1, axis 0), SequenceAt and
+// SequenceLength read it; other uses are refused.
+// The placeholders are erased once the graph is imported. Other sequences
+// of run-time length (a sequence graph input or output, one yielded by an
+// If branch, other updates in a Loop) are refused with a located error
+// naming the op.
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,28 +42,40 @@ using namespace mlc::onnx_import;
 
 static constexpr llvm::StringLiteral kSequenceAttr = "mlc.import_sequence";
 static constexpr llvm::StringLiteral kOptionalAttr = "mlc.import_optional";
+static constexpr llvm::StringLiteral kRowsAttr = "mlc.import_sequence_rows";
 
 static UnrealizedConversionCastOp getPlaceholder(Value value,
                                                  StringRef kind) {
+  if (!value)
+    return {};
   auto cast = value.getDefiningOp<UnrealizedConversionCastOp>();
   return cast && cast->hasAttr(kind) ? cast : UnrealizedConversionCastOp();
 }
 
 bool mlc::onnx_import::isSequenceOrOptional(Value value) {
   return value && (getPlaceholder(value, kSequenceAttr) ||
-                   getPlaceholder(value, kOptionalAttr));
+                   getPlaceholder(value, kOptionalAttr) ||
+                   getPlaceholder(value, kRowsAttr));
+}
+
+std::optional<SmallVector<Value>>
+mlc::onnx_import::getStaticSequence(Value value) {
+  if (UnrealizedConversionCastOp seq = getPlaceholder(value, kSequenceAttr))
+    return SmallVector<Value>(seq.getInputs());
+  return std::nullopt;
 }
 
 bool mlc::onnx_import::isSequenceOrOptionalOp(StringRef opType) {
   return opType.starts_with("Sequence") || opType.starts_with("Optional") ||
          opType == "SplitToSequence" || opType == "ConcatFromSequence" ||
-         opType == "Identity";
+         opType == "Identity" || opType == "Loop";
 }
 
 void mlc::onnx_import::eraseSequencePlaceholders(Operation *op) {
   SmallVector<Operation *> placeholders;
   op->walk([&](UnrealizedConversionCastOp cast) {
-    if (cast->hasAttr(kSequenceAttr) || cast->hasAttr(kOptionalAttr))
+    if (cast->hasAttr(kSequenceAttr) || cast->hasAttr(kOptionalAttr) ||
+        cast->hasAttr(kRowsAttr))
       placeholders.push_back(cast);
   });
   for (Operation *placeholder : llvm::reverse(placeholders))
@@ -77,6 +94,84 @@ static Value createPlaceholder(OpBuilder &b, Location loc,
   return cast.getResult(0);
 }
 
+Value mlc::onnx_import::createRowsSequence(OpBuilder &b, Location loc,
+                                           ValueRange initial, Value rows) {
+  SmallVector<Value> operands(initial);
+  operands.push_back(rows);
+  return createPlaceholder(b, loc, operands, kRowsAttr);
+}
+
+/// A sequence of run-time length made by a Loop (kRowsAttr): the elements
+/// known before it, then the rows of a tensor.
+struct RowsSequence {
+  SmallVector<Value> initial;
+  Value rows;
+};
+
+static std::optional<RowsSequence> getRowsSequence(Value value) {
+  UnrealizedConversionCastOp seq = getPlaceholder(value, kRowsAttr);
+  if (!seq)
+    return std::nullopt;
+  RowsSequence result;
+  ValueRange inputs = seq.getInputs();
+  result.initial.assign(inputs.begin(), std::prev(inputs.end()));
+  result.rows = seq.getInputs().back();
+  return result;
+}
+
+/// The value of `node`'s first input, or null.
+static Value firstInput(ImporterContext &ic, const onnx::NodeProto &node) {
+  return node.input_size() > 0 ? ic.values.lookup(node.input(0)) : Value();
+}
+
+/// All elements of a rows sequence stacked along a new leading axis: the
+/// initial ones (which must have the rows' element type and shape) on top
+/// of the rows.
+static FailureOr<Value> stackRows(ImporterContext &ic, const RowsSequence &seq,
+                                  Location loc, StringRef op) {
+  RankedTensorType rowsType = getRankedType(seq.rows);
+  RankedTensorType rowType = RankedTensorType::get(
+      rowsType.getShape().drop_front(), rowsType.getElementType());
+  SmallVector<Value> parts;
+  for (Value element : seq.initial) {
+    if (element.getType() != rowType)
+      return emitError(loc) << op << " of a sequence built by a Loop needs "
+                                     "the elements from before the loop to "
+                                     "be "
+                            << rowType << " like the appended ones, got "
+                            << element.getType();
+    SmallVector<int64_t> shape{1};
+    llvm::append_range(shape, rowType.getShape());
+    parts.push_back(createReshape(ic, loc, element, shape));
+  }
+  parts.push_back(seq.rows);
+  if (parts.size() == 1)
+    return parts.front();
+  return Value(ConcatOp::create(ic.builder, loc, parts,
+                                ic.builder.getI64IntegerAttr(0)));
+}
+
+/// The number of elements of a rows sequence (an i64 scalar).
+static Value rowsLength(ImporterContext &ic, const RowsSequence &seq,
+                        Location loc) {
+  OpBuilder &b = ic.builder;
+  Type i64 = b.getI64Type();
+  RankedTensorType rowsType = getRankedType(seq.rows);
+  Value count;
+  if (rowsType.isDynamicDim(0))
+    count = createReshape(
+        ic, loc,
+        DimOp::create(b, loc, RankedTensorType::get({1}, i64), seq.rows,
+                      b.getI64IntegerAttr(0)),
+        {});
+  else
+    count = createScalarConst(b, loc, i64, rowsType.getDimSize(0));
+  if (seq.initial.empty())
+    return count;
+  return AddOp::create(b, loc, count,
+                       createScalarConst(b, loc, i64, seq.initial.size()));
+}
+
 /// The elements of the sequence input `i` of `node`, or an error.
 static FailureOr<SmallVector<Value>>
 getSequence(ImporterContext &ic, const onnx::NodeProto &node, int i,
@@ -85,6 +180,11 @@ getSequence(ImporterContext &ic, const onnx::NodeProto &node, int i,
   if (failed(value))
     return failure();
   UnrealizedConversionCastOp seq = getPlaceholder(*value, kSequenceAttr);
+  if (!seq && getPlaceholder(*value, kRowsAttr))
+    return emitError(loc) << node.op_type() << " of a sequence built by a "
+                             "Loop is not supported (only "
+                             "ConcatFromSequence with new_axis = 1 and "
+                             "axis 0, SequenceAt and SequenceLength read one)";
   if (!seq)
     return emitError(loc) << node.op_type() << " input " << i
                           << " must be a sequence whose length is known at "
@@ -193,6 +293,11 @@ static LogicalResult importSequenceErase(ImporterContext &ic,
 static LogicalResult importSequenceLength(ImporterContext &ic,
                                           const onnx::NodeProto &node,
                                           Location loc) {
+  if (std::optional<RowsSequence> rows =
+          getRowsSequence(firstInput(ic, node))) {
+    ic.setOutput(node, 0, rowsLength(ic, *rows, loc));
+    return success();
+  }
   FailureOr<SmallVector<Value>> elements = getSequence(ic, node, 0, loc);
   if (failed(elements))
     return failure();
@@ -221,9 +326,52 @@ static FailureOr<SmallVector<Value>> unsqueezeAll(ImporterContext &ic,
   return result;
 }
 
+/// Element `index` (an integer tensor of one element, negative from the
+/// end) of the elements stacked along axis 0 of `stacked`.
+static Value gatherElement(ImporterContext &ic, Location loc, Value stacked,
+                           Value index, Value length) {
+  OpBuilder &b = ic.builder;
+  Type i64 = b.getI64Type();
+  RankedTensorType indexType = getRankedType(index);
+  if (indexType.getElementType() != i64)
+    index = CastOp::create(b, loc, indexType.clone(i64), index, false, false);
+  if (indexType.getRank() != 0)
+    index = createReshape(ic, loc, index, {});
+  Value negative =
+      LessOp::create(b, loc, index, createScalarConst(b, loc, i64, 0));
+  index = WhereOp::create(b, loc, negative, AddOp::create(b, loc, index, length),
+                          index);
+  RankedTensorType stackedType = getRankedType(stacked);
+  if (!stackedType.isDynamicDim(0))
+    return GatherOp::create(b, loc, stacked, index, b.getI64IntegerAttr(0));
+  // A run-time count of rows: slice row `index` out (the elements have a
+  // static shape).
+  SmallVector<int64_t> rowShape(stackedType.getShape().drop_front());
+  SmallVector<int64_t> sliceShape{1};
+  llvm::append_range(sliceShape, rowShape);
+  Value start = createReshape(ic, loc, index, {1});
+  Value end = AddOp::create(b, loc, start, createConstant(b, loc, {1}, i64, {1}));
+  Value row = DynamicSliceOp::create(
+      b, loc, RankedTensorType::get(sliceShape, stackedType.getElementType()),
+      stacked, start, end, createConstant(b, loc, {1}, i64, {0}),
+      createConstant(b, loc, {1}, i64, {1}));
+  return createReshape(ic, loc, row, rowShape);
+}
+
 static LogicalResult importSequenceAt(ImporterContext &ic,
                                       const onnx::NodeProto &node,
                                       Location loc) {
+  if (std::optional<RowsSequence> rows =
+          getRowsSequence(firstInput(ic, node))) {
+    FailureOr<Value> stacked = stackRows(ic, *rows, loc, "SequenceAt");
+    FailureOr<Value> index = ic.getRequiredInput(node, 1, loc);
+    if (failed(stacked) || failed(index))
+      return failure();
+    ic.setOutput(node, 0,
+                 gatherElement(ic, loc, *stacked, *index,
+                               rowsLength(ic, *rows, loc)));
+    return success();
+  }
   FailureOr<SmallVector<Value>> elements = getSequence(ic, node, 0, loc);
   if (failed(elements))
     return failure();
@@ -257,26 +405,32 @@ static LogicalResult importSequenceAt(ImporterContext &ic,
   FailureOr<Value> index = ic.getRequiredInput(node, 1, loc);
   if (failed(index))
     return failure();
-  Type i64 = b.getI64Type();
-  Value pos = *index;
-  RankedTensorType indexType = getRankedType(pos);
-  if (indexType.getElementType() != i64)
-    pos = CastOp::create(b, loc, indexType.clone(i64), pos, false, false);
-  if (indexType.getRank() != 0)
-    pos = createReshape(ic, loc, pos, {});
-  // Negative positions count from the end.
-  Value length = createScalarConst(b, loc, i64, elements->size());
-  Value negative = LessOp::create(b, loc, pos, createScalarConst(b, loc, i64, 0));
-  pos = WhereOp::create(b, loc, negative, AddOp::create(b, loc, pos, length),
-                        pos);
   ic.setOutput(node, 0,
-               GatherOp::create(b, loc, stacked, pos, b.getI64IntegerAttr(0)));
+               gatherElement(ic, loc, stacked, *index,
+                             createScalarConst(b, loc, b.getI64Type(),
+                                               elements->size())));
   return success();
 }
 
 static LogicalResult importConcatFromSequence(ImporterContext &ic,
                                               const onnx::NodeProto &node,
                                               Location loc) {
+  if (std::optional<RowsSequence> rows =
+          getRowsSequence(firstInput(ic, node))) {
+    int64_t axis = getIntAttr(node, "axis", 0);
+    if (getIntAttr(node, "new_axis", 0) != 1 ||
+        (axis != 0 &&
+         axis != -(getRankedType(rows->rows).getRank())))
+      return emitError(loc) << "ConcatFromSequence of a sequence built by a "
+                               "Loop needs new_axis = 1 and axis 0 (the "
+                               "elements stacked)";
+    FailureOr<Value> stacked =
+        stackRows(ic, *rows, loc, "ConcatFromSequence");
+    if (failed(stacked))
+      return failure();
+    ic.setOutput(node, 0, *stacked);
+    return success();
+  }
   FailureOr<SmallVector<Value>> elements = getSequence(ic, node, 0, loc);
   if (failed(elements))
     return failure();

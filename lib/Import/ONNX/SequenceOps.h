@@ -22,6 +22,16 @@ bool isSequenceOrOptional(mlir::Value value);
 /// True for the ops that take or make sequence/optional values.
 bool isSequenceOrOptionalOp(llvm::StringRef opType);
 
+/// The elements of a sequence whose length is known at import, or nullopt.
+std::optional<llvm::SmallVector<mlir::Value>>
+getStaticSequence(mlir::Value value);
+
+/// A sequence of `initial` (known at import) followed by the rows of
+/// `rows` (a tensor whose leading dimension, often known only at run time,
+/// counts them): what a Loop that appends one element per iteration leaves.
+mlir::Value createRowsSequence(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::ValueRange initial, mlir::Value rows);
+
 /// Erases the import-time sequence/optional placeholders left in `op`.
 void eraseSequencePlaceholders(mlir::Operation *op);
 

@@ -55,7 +55,7 @@ getGraphAttr(const onnx::NodeProto &node, StringRef name, Location loc) {
 /// afterwards; outer names stay visible inside.
 static FailureOr<SmallVector<Value>>
 importSubgraph(ImporterContext &ic, const onnx::GraphProto &graph, Block *block,
-               ValueRange inputs, Location loc) {
+               ValueRange inputs, Location loc, bool allowSequences = false) {
   if (graph.input_size() != static_cast<int>(inputs.size()))
     return emitError(loc) << "subgraph '" << graph.name() << "' takes "
                           << graph.input_size() << " inputs, expected "
@@ -75,7 +75,7 @@ importSubgraph(ImporterContext &ic, const onnx::GraphProto &graph, Block *block,
     if (!value)
       return emitError(loc) << "subgraph '" << graph.name() << "' output '"
                             << output.name() << "' is never produced";
-    if (isSequenceOrOptional(value))
+    if (!allowSequences && isSequenceOrOptional(value))
       return emitError(loc) << "subgraph '" << graph.name() << "' output '"
                             << output.name()
                             << "' is a sequence or optional: If, Loop and "
@@ -363,7 +363,8 @@ static LogicalResult importIf(ImporterContext &ic, const onnx::NodeProto &node,
     Block &block = branch.region->emplaceBlock();
     FailureOr<SmallVector<Value>> outputs;
     if (hasUnsupportedNode(ic, *branch.graph)) {
-      outputs = importSubgraph(ic, *branch.graph, &block, {}, loc);
+      outputs = importSubgraph(ic, *branch.graph, &block, {}, loc,
+                               /*allowSequences=*/true);
       if (failed(outputs)) {
         ifOp->erase();
         return failure();
@@ -378,7 +379,8 @@ static LogicalResult importIf(ImporterContext &ic, const onnx::NodeProto &node,
         os << diag.str();
         return success();
       });
-      outputs = importSubgraph(ic, *branch.graph, &block, {}, loc);
+      outputs = importSubgraph(ic, *branch.graph, &block, {}, loc,
+                               /*allowSequences=*/true);
     }
     if (failed(outputs)) {
       if (branch.error.empty())
@@ -390,9 +392,6 @@ static LogicalResult importIf(ImporterContext &ic, const onnx::NodeProto &node,
       }
       continue;
     }
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToEnd(&block);
-    CFYieldOp::create(b, loc, *outputs);
     branch.values = std::move(*outputs);
     branch.error.clear();
   }
@@ -405,30 +404,117 @@ static LogicalResult importIf(ImporterContext &ic, const onnx::NodeProto &node,
                           << branches[0].error
                           << "; else branch: " << branches[1].error;
   }
+  // An output that is a sequence of a length known at import (the same in
+  // both branches, SequenceOps.cpp) becomes one result per element.
+  struct Slot {
+    unsigned start, count;
+    bool sequence;
+  };
+  SmallVector<Slot> slots;
+  unsigned numFlat = 0;
   for (int k = 0; k < numResults; ++k) {
-    RankedTensorType joined;
-    if (thenFailed || elseFailed) {
-      joined = getRankedType(branches[thenFailed ? 1 : 0].values[k]);
-    } else {
-      RankedTensorType thenType = getRankedType(branches[0].values[k]);
-      RankedTensorType elseType = getRankedType(branches[1].values[k]);
-      joined = joinTypes(thenType, elseType);
-      if (!joined)
-        return emitError(loc) << "If output " << k << " is " << thenType
-                              << " in the then branch but " << elseType
-                              << " in the else branch";
+    Slot slot{numFlat, 1, false};
+    std::optional<unsigned> lengths[2];
+    bool isSequence[2] = {false, false};
+    for (int i = 0; i < 2; ++i) {
+      if (branches[i].values.empty())
+        continue;
+      Value value = branches[i].values[k];
+      if (!isSequenceOrOptional(value))
+        continue;
+      std::optional<SmallVector<Value>> elements = getStaticSequence(value);
+      if (!elements)
+        return emitError(loc) << "If output " << k
+                              << " is an optional or a sequence of run-time "
+                                 "length, which If does not carry";
+      isSequence[i] = true;
+      lengths[i] = elements->size();
     }
-    RankedTensorType declared = ic.declaredTypes.lookup(node.output(k));
-    if (declared && llvm::all_of(branches, [&](const Branch &branch) {
-          return branch.values.empty() ||
-                 areCastCompatible(declared,
-                                   getRankedType(branch.values[k]));
-        }))
-      joined = declared;
-    ifOp.getResult(k).setType(joined);
-    ic.setOutput(node, k, ifOp.getResult(k));
-    if (ic.isUnsigned(branches[thenFailed ? 1 : 0].values[k]))
-      ic.unsignedValues.insert(ifOp.getResult(k));
+    bool both = !thenFailed && !elseFailed;
+    if (both && (isSequence[0] != isSequence[1] || lengths[0] != lengths[1]))
+      return emitError(loc)
+             << "If output " << k << " differs between the branches: "
+             << (isSequence[0] ? "a sequence of " + std::to_string(*lengths[0]) +
+                                     " elements"
+                               : std::string("a tensor"))
+             << " in the then branch, "
+             << (isSequence[1] ? "a sequence of " + std::to_string(*lengths[1]) +
+                                     " elements"
+                               : std::string("a tensor"))
+             << " in the else branch";
+    if (isSequence[0] || isSequence[1]) {
+      slot.sequence = true;
+      slot.count = *(isSequence[0] ? lengths[0] : lengths[1]);
+    }
+    numFlat += slot.count;
+    slots.push_back(slot);
+  }
+  for (Branch &branch : branches) {
+    if (branch.values.empty())
+      continue;
+    SmallVector<Value> flat;
+    for (auto [k, value] : llvm::enumerate(branch.values)) {
+      if (slots[k].sequence)
+        llvm::append_range(flat, *getStaticSequence(value));
+      else
+        flat.push_back(value);
+    }
+    branch.values = std::move(flat);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(&branch.region->front());
+    CFYieldOp::create(b, loc, branch.values);
+  }
+  // The result types: each branch's (joined), or the graph's declaration
+  // of a tensor output when both branches fit it.
+  SmallVector<Type> resultTypes;
+  const Branch &valid = branches[thenFailed ? 1 : 0];
+  for (auto [k, slot] : llvm::enumerate(slots)) {
+    for (unsigned f = slot.start; f < slot.start + slot.count; ++f) {
+      RankedTensorType joined;
+      if (thenFailed || elseFailed) {
+        joined = getRankedType(valid.values[f]);
+      } else {
+        RankedTensorType thenType = getRankedType(branches[0].values[f]);
+        RankedTensorType elseType = getRankedType(branches[1].values[f]);
+        joined = joinTypes(thenType, elseType);
+        if (!joined)
+          return emitError(loc)
+                 << "If output " << k
+                 << (slot.sequence ? " element " + std::to_string(f - slot.start)
+                                   : std::string())
+                 << " is " << thenType << " in the then branch but "
+                 << elseType << " in the else branch";
+      }
+      RankedTensorType declared =
+          slot.sequence ? RankedTensorType()
+                        : ic.declaredTypes.lookup(node.output(k));
+      if (declared && llvm::all_of(branches, [&](const Branch &branch) {
+            return branch.values.empty() ||
+                   areCastCompatible(declared,
+                                     getRankedType(branch.values[f]));
+          }))
+        joined = declared;
+      resultTypes.push_back(joined);
+    }
+  }
+  // The op was built before its result count was known: rebuild it.
+  {
+    auto built = IfOp::create(b, loc, resultTypes, *cond);
+    built.getThenRegion().takeBody(ifOp.getThenRegion());
+    built.getElseRegion().takeBody(ifOp.getElseRegion());
+    ifOp->erase();
+    ifOp = built;
+    branches[0].region = &ifOp.getThenRegion();
+    branches[1].region = &ifOp.getElseRegion();
+  }
+  for (unsigned f = 0; f < numFlat; ++f)
+    if (ic.isUnsigned(valid.values[f]))
+      ic.unsignedValues.insert(ifOp.getResult(f));
+  for (auto [k, slot] : llvm::enumerate(slots)) {
+    ValueRange results = ifOp.getResults().slice(slot.start, slot.count);
+    ic.setOutput(node, k,
+                 slot.sequence ? createSequence(b, loc, results)
+                               : results.front());
   }
   for (Branch &branch : branches) {
     if (branch.error.empty())

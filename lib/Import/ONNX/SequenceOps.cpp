@@ -94,6 +94,11 @@ static Value createPlaceholder(OpBuilder &b, Location loc,
   return cast.getResult(0);
 }
 
+Value mlc::onnx_import::createSequence(OpBuilder &b, Location loc,
+                                       ValueRange elements) {
+  return createPlaceholder(b, loc, elements, kSequenceAttr);
+}
+
 Value mlc::onnx_import::createRowsSequence(OpBuilder &b, Location loc,
                                            ValueRange initial, Value rows) {
   SmallVector<Value> operands(initial);

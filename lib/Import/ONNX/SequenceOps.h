@@ -26,6 +26,10 @@ bool isSequenceOrOptionalOp(llvm::StringRef opType);
 std::optional<llvm::SmallVector<mlir::Value>>
 getStaticSequence(mlir::Value value);
 
+/// A sequence of `elements`, known at import.
+mlir::Value createSequence(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::ValueRange elements);
+
 /// A sequence of `initial` (known at import) followed by the rows of
 /// `rows` (a tensor whose leading dimension, often known only at run time,
 /// counts them): what a Loop that appends one element per iteration leaves.

@@ -1,7 +1,11 @@
 //===- ControlFlowOps.cpp - ONNX If, Loop and Scan ------------------------===//
 //
 // If becomes mlc.if (or, when its condition folds to a constant at import,
-// just the taken branch's nodes) and Loop becomes mlc.loop, their subgraphs
+// just the taken branch's nodes; a branch that does not import for the
+// shapes it receives becomes mlc.runtime_error, reported only if it runs;
+// sequence outputs of one length become one result per element) and Loop
+// becomes mlc.loop (a carried sequence it only appends to becomes a scan
+// output), their subgraphs
 // imported into the op's regions by the same node importer as the main
 // graph. Regions are not isolated: a subgraph's use of an outer-scope name
 // resolves to the outer value through the importer's value map, which is

@@ -22,9 +22,10 @@
 // known before the loop, then the rows of a scan output (kRowsAttr, its last
 // operand). ConcatFromSequence (new_axis = 1, axis 0), SequenceAt and
 // SequenceLength read it; other uses are refused.
-// The placeholders are erased once the graph is imported. Other sequences
-// of run-time length (a sequence graph input or output, one yielded by an
-// If branch, other updates in a Loop) are refused with a located error
+// An If whose branches yield sequences of one length gets one result per
+// element (ControlFlowOps.cpp). The placeholders are erased once the graph
+// is imported. Other sequences of run-time length (a sequence graph input
+// or output, other updates in a Loop) are refused with a located error
 // naming the op.
 //
 //===----------------------------------------------------------------------===//

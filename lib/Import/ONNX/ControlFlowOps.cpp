@@ -1,12 +1,8 @@
 //===- ControlFlowOps.cpp - ONNX If, Loop and Scan ------------------------===//
 //
-// If becomes mlc.if (or, when its condition folds to a constant at import,
-// just the taken branch's nodes; a branch that does not import for the
-// shapes it receives becomes mlc.runtime_error, reported only if it runs;
-// sequence outputs of one length become one result per element) and Loop
-// becomes mlc.loop (a carried sequence it only appends to becomes a scan
-// output), their subgraphs
-// imported into the op's regions by the same node importer as the main
+// Loop becomes mlc.loop (a carried sequence it only appends to becomes a
+// scan output) and If mlc.if (IfOps.cpp), their subgraphs imported into the
+// op's regions by the same node importer as the main
 // graph. Regions are not isolated: a subgraph's use of an outer-scope name
 // resolves to the outer value through the importer's value map, which is
 // saved before and restored after each subgraph so that subgraph names do
@@ -44,8 +40,9 @@ using namespace mlc;
 using namespace mlc::onnx_import;
 
 /// The graph attribute `name` of `node`.
-static FailureOr<const onnx::GraphProto *>
-getGraphAttr(const onnx::NodeProto &node, StringRef name, Location loc) {
+FailureOr<const onnx::GraphProto *>
+mlc::onnx_import::getGraphAttr(const onnx::NodeProto &node, StringRef name,
+                               Location loc) {
   const onnx::AttributeProto *attr = findAttr(node, name);
   if (!attr || !attr->has_g())
     return emitError(loc) << node.op_type() << " needs the graph attribute '"
@@ -57,9 +54,11 @@ getGraphAttr(const onnx::NodeProto &node, StringRef name, Location loc) {
 /// when null) with its inputs bound to `inputs` and returns the values of its
 /// outputs. Names the subgraph defines are dropped from the value map
 /// afterwards; outer names stay visible inside.
-static FailureOr<SmallVector<Value>>
-importSubgraph(ImporterContext &ic, const onnx::GraphProto &graph, Block *block,
-               ValueRange inputs, Location loc, bool allowSequences = false) {
+FailureOr<SmallVector<Value>>
+mlc::onnx_import::importSubgraph(ImporterContext &ic,
+                                 const onnx::GraphProto &graph, Block *block,
+                                 ValueRange inputs, Location loc,
+                                 bool allowSequences) {
   if (graph.input_size() != static_cast<int>(inputs.size()))
     return emitError(loc) << "subgraph '" << graph.name() << "' takes "
                           << graph.input_size() << " inputs, expected "
@@ -91,7 +90,8 @@ importSubgraph(ImporterContext &ic, const onnx::GraphProto &graph, Block *block,
 
 /// The most static type both `a` and `b` can be cast to, or null when their
 /// element types or ranks differ.
-static RankedTensorType joinTypes(RankedTensorType a, RankedTensorType b) {
+RankedTensorType mlc::onnx_import::joinTypes(RankedTensorType a,
+                                             RankedTensorType b) {
   if (a.getElementType() != b.getElementType() || a.getRank() != b.getRank())
     return {};
   SmallVector<int64_t> shape;
@@ -100,7 +100,8 @@ static RankedTensorType joinTypes(RankedTensorType a, RankedTensorType b) {
   return RankedTensorType::get(shape, a.getElementType());
 }
 
-static bool areCastCompatible(RankedTensorType a, RankedTensorType b) {
+bool mlc::onnx_import::areCastCompatible(RankedTensorType a,
+                                         RankedTensorType b) {
   return a.getElementType() == b.getElementType() &&
          succeeded(verifyCompatibleShape(a, b));
 }
@@ -115,7 +116,7 @@ static bool isConstantTrue(Value value) {
 
 /// Marks every value defined in `op` (results and block arguments, nested)
 /// as no longer signed-or-unsigned tracked, before `op` is erased.
-static void forgetValues(ImporterContext &ic, Operation *op) {
+void mlc::onnx_import::forgetValues(ImporterContext &ic, Operation *op) {
   op->walk([&](Operation *nested) {
     for (Value result : nested->getResults())
       ic.unsignedValues.erase(result);
@@ -276,274 +277,14 @@ static FailureOr<LoopOp> buildLoop(ImporterContext &ic, Location loc,
   return built;
 }
 
-//===----------------------------------------------------------------------===//
-// If
-//===----------------------------------------------------------------------===//
-
 /// A single-element tensor of element type `elementType`, or an error.
-static LogicalResult requireScalar(Value value, Type elementType,
-                                   StringRef what, Location loc) {
+LogicalResult mlc::onnx_import::requireScalar(Value value, Type elementType,
+                                              StringRef what, Location loc) {
   RankedTensorType type = getRankedType(value);
   if (!type.hasStaticShape() || type.getNumElements() != 1 ||
       type.getElementType() != elementType)
     return emitError(loc) << what << " must be a single " << elementType
                           << " element, got " << type;
-  return success();
-}
-
-/// True when `graph` or one of its subgraphs has a node MLC cannot import
-/// whatever the shapes: a branch holding one is an error at compile time,
-/// not one deferred to run time.
-static bool hasUnsupportedNode(const ImporterContext &ic,
-                               const onnx::GraphProto &graph) {
-  for (const onnx::NodeProto &node : graph.node()) {
-    if (!hasOpImporter(ic, node))
-      return true;
-    for (const onnx::AttributeProto &attr : node.attribute()) {
-      if (attr.has_g() && hasUnsupportedNode(ic, attr.g()))
-        return true;
-      for (const onnx::GraphProto &sub : attr.graphs())
-        if (hasUnsupportedNode(ic, sub))
-          return true;
-    }
-  }
-  return false;
-}
-
-static LogicalResult importIf(ImporterContext &ic, const onnx::NodeProto &node,
-                              Location loc) {
-  OpBuilder &b = ic.builder;
-  FailureOr<Value> cond = ic.getRequiredInput(node, 0, loc);
-  if (failed(cond) ||
-      failed(requireScalar(*cond, b.getI1Type(), "If condition", loc)))
-    return failure();
-  FailureOr<const onnx::GraphProto *> thenGraph =
-      getGraphAttr(node, "then_branch", loc);
-  FailureOr<const onnx::GraphProto *> elseGraph =
-      getGraphAttr(node, "else_branch", loc);
-  if (failed(thenGraph) || failed(elseGraph))
-    return failure();
-  int numResults = node.output_size();
-  if ((*thenGraph)->output_size() != numResults ||
-      (*elseGraph)->output_size() != numResults)
-    return emitError(loc) << "If branches must each have " << numResults
-                          << " outputs";
-
-  // A condition known at import (often computed from static shapes, as in
-  // ONNX function expansions) imports only the taken branch, in place: the
-  // other one may not even be valid for these shapes.
-  FailureOr<ConstTensor> constantCond = foldToConstant(*cond);
-  if (succeeded(constantCond) && !constantCond->isFloat() &&
-      constantCond->ints.size() == 1) {
-    const onnx::GraphProto *taken =
-        constantCond->ints.front() != 0 ? *thenGraph : *elseGraph;
-    FailureOr<SmallVector<Value>> outputs =
-        importSubgraph(ic, *taken, nullptr, {}, loc);
-    if (failed(outputs))
-      return failure();
-    for (auto [k, value] : llvm::enumerate(*outputs))
-      ic.setOutput(node, k, value);
-    return success();
-  }
-
-  SmallVector<Type> placeholder(numResults,
-                                RankedTensorType::get({}, b.getI1Type()));
-  auto ifOp = IfOp::create(b, loc, placeholder, *cond);
-  // A branch that does not import for the shapes it receives (an LSTM whose
-  // input has the wrong rank for these shapes, say) may never be taken: the
-  // condition is only known at run time. Its errors are caught here and the
-  // branch becomes an mlc.runtime_error, so that the model compiles and the
-  // artifact reports the error only if that branch runs.
-  struct Branch {
-    const char *name;
-    Region *region;
-    const onnx::GraphProto *graph;
-    SmallVector<Value> values;
-    std::string error;
-  };
-  Branch branches[] = {{"then", &ifOp.getThenRegion(), *thenGraph, {}, {}},
-                       {"else", &ifOp.getElseRegion(), *elseGraph, {}, {}}};
-  for (Branch &branch : branches) {
-    Block &block = branch.region->emplaceBlock();
-    FailureOr<SmallVector<Value>> outputs;
-    if (hasUnsupportedNode(ic, *branch.graph)) {
-      outputs = importSubgraph(ic, *branch.graph, &block, {}, loc,
-                               /*allowSequences=*/true);
-      if (failed(outputs)) {
-        ifOp->erase();
-        return failure();
-      }
-    } else {
-      llvm::raw_string_ostream os(branch.error);
-      ScopedDiagnosticHandler capture(b.getContext(), [&](Diagnostic &diag) {
-        if (diag.getSeverity() != DiagnosticSeverity::Error)
-          return failure();
-        if (!branch.error.empty())
-          os << "; ";
-        os << diag.str();
-        return success();
-      });
-      outputs = importSubgraph(ic, *branch.graph, &block, {}, loc,
-                               /*allowSequences=*/true);
-    }
-    if (failed(outputs)) {
-      if (branch.error.empty())
-        branch.error = "it could not be imported";
-      for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block))) {
-        forgetValues(ic, &op);
-        op.dropAllUses();
-        op.erase();
-      }
-      continue;
-    }
-    branch.values = std::move(*outputs);
-    branch.error.clear();
-  }
-  bool thenFailed = !branches[0].error.empty();
-  bool elseFailed = !branches[1].error.empty();
-  if (thenFailed && elseFailed) {
-    ifOp->erase();
-    return emitError(loc) << "neither If branch can be compiled: then "
-                             "branch: "
-                          << branches[0].error
-                          << "; else branch: " << branches[1].error;
-  }
-  // An output that is a sequence of a length known at import (the same in
-  // both branches, SequenceOps.cpp) becomes one result per element.
-  struct Slot {
-    unsigned start, count;
-    bool sequence;
-  };
-  SmallVector<Slot> slots;
-  unsigned numFlat = 0;
-  for (int k = 0; k < numResults; ++k) {
-    Slot slot{numFlat, 1, false};
-    std::optional<unsigned> lengths[2];
-    bool isSequence[2] = {false, false};
-    for (int i = 0; i < 2; ++i) {
-      if (branches[i].values.empty())
-        continue;
-      Value value = branches[i].values[k];
-      if (!isSequenceOrOptional(value))
-        continue;
-      std::optional<SmallVector<Value>> elements = getStaticSequence(value);
-      if (!elements)
-        return emitError(loc) << "If output " << k
-                              << " is an optional or a sequence of run-time "
-                                 "length, which If does not carry";
-      isSequence[i] = true;
-      lengths[i] = elements->size();
-    }
-    bool both = !thenFailed && !elseFailed;
-    if (both && (isSequence[0] != isSequence[1] || lengths[0] != lengths[1]))
-      return emitError(loc)
-             << "If output " << k << " differs between the branches: "
-             << (isSequence[0] ? "a sequence of " + std::to_string(*lengths[0]) +
-                                     " elements"
-                               : std::string("a tensor"))
-             << " in the then branch, "
-             << (isSequence[1] ? "a sequence of " + std::to_string(*lengths[1]) +
-                                     " elements"
-                               : std::string("a tensor"))
-             << " in the else branch";
-    if (isSequence[0] || isSequence[1]) {
-      slot.sequence = true;
-      slot.count = *(isSequence[0] ? lengths[0] : lengths[1]);
-    }
-    numFlat += slot.count;
-    slots.push_back(slot);
-  }
-  for (Branch &branch : branches) {
-    if (branch.values.empty())
-      continue;
-    SmallVector<Value> flat;
-    for (auto [k, value] : llvm::enumerate(branch.values)) {
-      if (slots[k].sequence)
-        llvm::append_range(flat, *getStaticSequence(value));
-      else
-        flat.push_back(value);
-    }
-    branch.values = std::move(flat);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToEnd(&branch.region->front());
-    CFYieldOp::create(b, loc, branch.values);
-  }
-  // The result types: each branch's (joined), or the graph's declaration
-  // of a tensor output when both branches fit it.
-  SmallVector<Type> resultTypes;
-  const Branch &valid = branches[thenFailed ? 1 : 0];
-  for (auto [k, slot] : llvm::enumerate(slots)) {
-    for (unsigned f = slot.start; f < slot.start + slot.count; ++f) {
-      RankedTensorType joined;
-      if (thenFailed || elseFailed) {
-        joined = getRankedType(valid.values[f]);
-      } else {
-        RankedTensorType thenType = getRankedType(branches[0].values[f]);
-        RankedTensorType elseType = getRankedType(branches[1].values[f]);
-        joined = joinTypes(thenType, elseType);
-        if (!joined)
-          return emitError(loc)
-                 << "If output " << k
-                 << (slot.sequence ? " element " + std::to_string(f - slot.start)
-                                   : std::string())
-                 << " is " << thenType << " in the then branch but "
-                 << elseType << " in the else branch";
-      }
-      RankedTensorType declared =
-          slot.sequence ? RankedTensorType()
-                        : ic.declaredTypes.lookup(node.output(k));
-      if (declared && llvm::all_of(branches, [&](const Branch &branch) {
-            return branch.values.empty() ||
-                   areCastCompatible(declared,
-                                     getRankedType(branch.values[f]));
-          }))
-        joined = declared;
-      resultTypes.push_back(joined);
-    }
-  }
-  // The op was built before its result count was known: rebuild it.
-  {
-    auto built = IfOp::create(b, loc, resultTypes, *cond);
-    built.getThenRegion().takeBody(ifOp.getThenRegion());
-    built.getElseRegion().takeBody(ifOp.getElseRegion());
-    ifOp->erase();
-    ifOp = built;
-    branches[0].region = &ifOp.getThenRegion();
-    branches[1].region = &ifOp.getElseRegion();
-  }
-  for (unsigned f = 0; f < numFlat; ++f)
-    if (ic.isUnsigned(valid.values[f]))
-      ic.unsignedValues.insert(ifOp.getResult(f));
-  for (auto [k, slot] : llvm::enumerate(slots)) {
-    ValueRange results = ifOp.getResults().slice(slot.start, slot.count);
-    ic.setOutput(node, k,
-                 slot.sequence ? createSequence(b, loc, results)
-                               : results.front());
-  }
-  for (Branch &branch : branches) {
-    if (branch.error.empty())
-      continue;
-    // The node's name, or the one the importer gave it (If_<index>).
-    std::string name = node.name();
-    if (auto nameLoc = dyn_cast<NameLoc>(loc); name.empty() && nameLoc)
-      name = nameLoc.getName().str();
-    std::string message = "If";
-    if (!name.empty())
-      message += " node '" + name + "'";
-    message += std::string(": its ") + branch.name +
-               " branch was taken but was not compiled for these input "
-               "shapes: " +
-               branch.error;
-    emitWarning(loc) << "the " << branch.name
-                     << " branch of If cannot be compiled for these shapes ("
-                     << branch.error
-                     << "); the model fails at run time if it is taken";
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToEnd(&branch.region->front());
-    auto error = RuntimeErrorOp::create(b, loc, ifOp.getResultTypes(),
-                                        b.getStringAttr(message));
-    CFYieldOp::create(b, loc, error.getResults());
-  }
   return success();
 }
 

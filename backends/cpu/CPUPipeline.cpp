@@ -78,6 +78,11 @@ static void addTensorPasses(OpPassManager &pm,
   fpm.addPass(createFuseEpilogues());
   fpm.addPass(createApproximateMath());
   fpm.addPass(createBlockedAccumulation());
+  {
+    SplitReductionsOptions split;
+    split.isa = options.vectorIsa;
+    fpm.addPass(createSplitReductions(split));
+  }
   fpm.addPass(createInnermostParallelLoop());
   if (options.threads)
     fpm.addPass(createParallelizeOps());

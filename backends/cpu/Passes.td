@@ -53,6 +53,32 @@ def FuseEpilogues : Pass<"mlc-cpu-fuse-epilogues", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::tensor::TensorDialect"];
 }
 
+def SplitReductions : Pass<"mlc-cpu-split-reductions", "mlir::func::FuncOp"> {
+  let summary = "Split reductions of a whole tensor to a scalar into one "
+                "partial result per vector lane.";
+  let description = [{
+    A statically shaped `linalg.generic` that reduces all its loops (at
+    least 1024 elements, inputs read contiguously) to a scalar, such as the
+    min and max of dynamic quantization, becomes a reduction into `lanes`
+    partial results updated side by side by the innermost loop (what LLVM
+    vectorizes: a float min/max is no reassociable reduction for it) and a
+    final reduction of the partials (upstream `linalg::splitReduction`
+    after collapsing the loops into one). `isa` (scalar, avx2, avx512, neon)
+    sets the lanes; `scalar` does nothing.
+
+    ```mlir
+    %m = linalg.generic {iterator_types = ["reduction", "reduction"]}
+        ins(%x : tensor<128x256xf32>) outs(%init : tensor<f32>) {maximumf}
+    // becomes a [2048, 16] -> [16] reduction with the 16 innermost, then
+    // [16] -> scalar
+    ```
+  }];
+  let options = [Option<"isa", "isa", "std::string", /*default=*/"\"scalar\"",
+                        "Vector ISA: scalar, avx2, avx512 or neon">];
+  let dependentDialects = ["mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def ParallelizeOps : Pass<"mlc-cpu-parallelize-ops", "mlir::func::FuncOp"> {
   let summary = "Split the outer parallel loop of big linalg ops outside "
                 "the tile loops into an scf.forall (threads).";

@@ -37,8 +37,9 @@ constexpr int64_t kMinParallelIterations = int64_t(1) << 16;
 constexpr int64_t kMinChunkIterations = int64_t(1) << 14;
 constexpr int64_t kMaxChunks = 8;
 
-/// The tile sizes that split `op`'s first parallel loop of extent > 1 into
-/// chunks, or an empty vector when the op is too small or not static.
+/// The tile sizes that split `op`'s first parallel loop of extent > 1 (not
+/// the innermost loop of a nest) into chunks, or an empty vector when the
+/// op is too small or not static.
 SmallVector<int64_t> getChunkSizes(linalg::LinalgOp op) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t iterations = 1;
@@ -53,6 +54,10 @@ SmallVector<int64_t> getChunkSizes(linalg::LinalgOp op) {
   for (auto [d, iterator] : llvm::enumerate(iterators)) {
     if (iterator != utils::IteratorType::parallel || ranges[d] < 2)
       continue;
+    // The innermost loop of a nest is what LLVM vectorizes (the lanes of a
+    // split reduction): it stays whole.
+    if (d + 1 == iterators.size() && d != 0)
+      return {};
     int64_t chunks = std::min({ranges[d], kMaxChunks,
                                iterations / kMinChunkIterations});
     if (chunks < 2)

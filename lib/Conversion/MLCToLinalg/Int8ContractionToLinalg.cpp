@@ -596,7 +596,14 @@ struct Int8DepthwiseConv2DNHWC : OpRewritePattern<Conv2DOp> {
   }
 };
 
+static Value subtractZeroPointTerm(OpBuilder &b, Location loc, Value gemm,
+                                  Value zeroPoint, const ConstTensor &w);
+
 /// matmul [..., M, K] x constant [K, N]: the rows times the packed columns.
+/// An activation that has a run-time zero point subtracted (dynamic
+/// quantization: (x - zp) x W) is computed as x x W - zp * colsum(W), the
+/// column sums of the constant weights folded at compile time, so that the
+/// GEMM still reads the 8-bit x.
 struct Int8MatMulToGemm : OpRewritePattern<MatMulOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -606,14 +613,31 @@ struct Int8MatMulToGemm : OpRewritePattern<MatMulOp> {
     if (!resultType.getElementType().isInteger(32) ||
         !resultType.hasStaticShape() || resultType.getRank() < 2)
       return rewriter.notifyMatchFailure(op, "not a static i32 matmul");
-    FailureOr<NarrowActivation> x = matchNarrowActivation(op.getLhs());
+    Value lhs = op.getLhs(), zeroPoint;
+    if (auto sub = lhs.getDefiningOp<SubOp>()) {
+      auto zpType = cast<RankedTensorType>(sub.getRhs().getType());
+      if (zpType.hasStaticShape() && zpType.getNumElements() == 1 &&
+          sub.getLhs().getType() == lhs.getType()) {
+        zeroPoint = sub.getRhs();
+        lhs = sub.getLhs();
+      }
+    }
+    // A reshape that keeps the rows (the last dim) reads the same rows.
+    auto lhsType = cast<RankedTensorType>(lhs.getType());
+    if (auto reshape = lhs.getDefiningOp<ReshapeOp>()) {
+      auto inType = cast<RankedTensorType>(reshape.getInput().getType());
+      if (inType.hasStaticShape() && inType.getRank() >= 1 &&
+          inType.getShape().back() == lhsType.getShape().back())
+        lhs = reshape.getInput();
+    }
+    FailureOr<NarrowActivation> x = matchNarrowActivation(lhs);
     if (failed(x) || x->transpose)
       return rewriter.notifyMatchFailure(op, "activation not 8-bit");
     FailureOr<ConstTensor> w = readInt8Weights(op.getRhs());
     if (failed(w) || w->type.getRank() != 2)
       return rewriter.notifyMatchFailure(op, "weights not constant 2-D int8");
     auto xType = cast<RankedTensorType>(x->ints.getType());
-    if (xType.getRank() != resultType.getRank())
+    if (lhsType.getRank() != resultType.getRank() || xType.getRank() < 2)
       return rewriter.notifyMatchFailure(op, "broadcast batch dims");
     Location loc = op.getLoc();
     int64_t k = w->type.getDimSize(0), n = w->type.getDimSize(1);
@@ -632,6 +656,8 @@ struct Int8MatMulToGemm : OpRewritePattern<MatMulOp> {
         rewriter, loc, n, k,
         [&](int64_t row, int64_t col) { return w->ints[col * n + row]; });
     Value gemm = createInt8Gemm(rewriter, loc, a, x->isUnsigned, packed, {}, n);
+    if (zeroPoint)
+      gemm = subtractZeroPointTerm(rewriter, loc, gemm, zeroPoint, *w);
     if (resultType.getRank() != 2) {
       SmallVector<ReassociationIndices> rows(1);
       for (int64_t d = 0; d + 1 < resultType.getRank(); ++d)
@@ -644,6 +670,43 @@ struct Int8MatMulToGemm : OpRewritePattern<MatMulOp> {
     return success();
   }
 };
+
+/// gemm [M, N] - zp * colsum(w)[n], with `zp` a one-element i32 tensor
+/// and `w` the constant [K, N] weights.
+static Value subtractZeroPointTerm(OpBuilder &b, Location loc, Value gemm,
+                            Value zeroPoint, const ConstTensor &w) {
+  MLIRContext *ctx = b.getContext();
+  int64_t k = w.type.getDimSize(0), n = w.type.getDimSize(1);
+  Type i32 = b.getI32Type();
+  ConstTensor sums = ConstTensor::zeros(RankedTensorType::get({n}, i32));
+  for (int64_t row = 0; row < k; ++row)
+    for (int64_t col = 0; col < n; ++col)
+      sums.ints[col] += w.ints[row * n + col];
+  Value colSums =
+      arith::ConstantOp::create(b, loc, sums.toAttr("int8_column_sums"));
+  auto zpType = cast<RankedTensorType>(zeroPoint.getType());
+  auto gemmType = cast<RankedTensorType>(gemm.getType());
+  SmallVector<AffineExpr> zpIndex(zpType.getRank(),
+                                  getAffineConstantExpr(0, ctx));
+  SmallVector<AffineMap> maps = {
+      AffineMap::getMultiDimIdentityMap(2, ctx),
+      AffineMap::get(2, 0, zpIndex, ctx),
+      AffineMap::get(2, 0, getAffineDimExpr(1, ctx)),
+      AffineMap::getMultiDimIdentityMap(2, ctx)};
+  Value empty = tensor::EmptyOp::create(b, loc, gemmType.getShape(), i32);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{gemmType},
+             ValueRange{gemm, zeroPoint, colSums}, ValueRange{empty}, maps,
+             SmallVector<utils::IteratorType>(2,
+                                              utils::IteratorType::parallel),
+             [](OpBuilder &nb, Location nloc, ValueRange args) {
+               Value term = arith::MulIOp::create(nb, nloc, args[1], args[2]);
+               linalg::YieldOp::create(
+                   nb, nloc, arith::SubIOp::create(nb, nloc, args[0], term)
+                                 .getResult());
+             })
+      .getResult(0);
+}
 
 } // namespace
 

@@ -71,3 +71,21 @@ func.func @left_alone(%x: tensor<1024xf32>, %d: tensor<?xf32>, %n: index) -> (te
   }
   return %y, %dy, %l : tensor<1024xf32>, tensor<?xf32>, tensor<65536xf32>
 }
+
+// -----
+
+// A split reduction ([2048, 16] -> [16], the 16 lanes innermost): its only
+// parallel loop is the innermost one, what LLVM vectorizes: not chunked.
+// CHECK-LABEL: func.func @split_reduction
+// CHECK-NOT: scf.forall
+// CHECK: return
+#in2 = affine_map<(d0, d1) -> (d0, d1)>
+#out2 = affine_map<(d0, d1) -> (d1)>
+func.func @split_reduction(%x: tensor<8192x16xf32>, %init: tensor<16xf32>) -> tensor<16xf32> {
+  %y = linalg.generic {indexing_maps = [#in2, #out2], iterator_types = ["reduction", "parallel"]} ins(%x : tensor<8192x16xf32>) outs(%init : tensor<16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.minimumf %a, %o : f32
+    linalg.yield %r : f32
+  } -> tensor<16xf32>
+  return %y : tensor<16xf32>
+}

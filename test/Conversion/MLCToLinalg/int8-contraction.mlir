@@ -195,3 +195,29 @@ func.func @depthwise_nhwc(%xq: tensor<1x3x3x3xi8>) -> tensor<1x2x2x3xi32> {
   %c = mlc.conv2d %x, %w, %b {layout = "NHWC", group = 3 : i64} : (tensor<1x3x3x3xi32>, tensor<3x2x2x1xi32>, tensor<3xi32>) -> tensor<1x2x2x3xi32>
   return %c : tensor<1x2x2x3xi32>
 }
+
+// -----
+
+// Dynamic quantization: (x - zp) x W with a run-time zero point, the
+// activation reshaped with its rows kept. The GEMM reads the 8-bit x
+// itself, then zp * colsum(W) is subtracted (the column sums folded at
+// compile time: 4 * 3 and 4 * -1).
+// CHECK-LABEL: func.func @matmul_zero_point
+// CHECK-DAG: %[[SUMS:.*]] = arith.constant dense<[12, -4]> : tensor<2xi32>
+// CHECK: tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2]] : tensor<1x6x4xi8> into tensor<6x4xi8>
+// CHECK: %[[G:.*]] = linalg.generic {{.*}}"reduction", "reduction"
+// CHECK: arith.extui
+// CHECK: %[[C:.*]] = tensor.extract_slice %{{.*}}[0, 0] [6, 2] [1, 1]
+// CHECK: linalg.generic {{.*}} ins(%[[C]], %{{.*}}, %[[SUMS]] : tensor<6x2xi32>, tensor<i32>, tensor<2xi32>)
+// CHECK: arith.muli
+// CHECK: arith.subi
+// CHECK: tensor.expand_shape {{.*}} into tensor<6x1x2xi32>
+func.func @matmul_zero_point(%xq: tensor<1x6x4xi8>, %zpq: tensor<i8>) -> tensor<6x1x2xi32> {
+  %w = mlc.constant dense<[[3, -1], [3, -1], [3, -1], [3, -1]]> : tensor<4x2xi32>
+  %x = mlc.cast %xq {unsigned_input} : (tensor<1x6x4xi8>) -> tensor<1x6x4xi32>
+  %r = mlc.reshape %x {shape = array<i64: 6, 1, 4>} : (tensor<1x6x4xi32>) -> tensor<6x1x4xi32>
+  %zp = mlc.cast %zpq {unsigned_input} : (tensor<i8>) -> tensor<i32>
+  %d = mlc.sub %r, %zp : (tensor<6x1x4xi32>, tensor<i32>) -> tensor<6x1x4xi32>
+  %y = mlc.matmul %d, %w : (tensor<6x1x4xi32>, tensor<4x2xi32>) -> tensor<6x1x2xi32>
+  return %y : tensor<6x1x2xi32>
+}

@@ -45,6 +45,15 @@ config.substitutions.append(("%mlc_src", config.mlc_src_root))
 tools = ["mlc-opt", "mlc-translate", "mlc-compile", "mlc-run"]
 llvm_config.add_tool_substitutions(tools, [config.mlc_tools_dir])
 
+# A sanitizer build (-DMLC_SANITIZE=address,undefined or thread): its tools
+# hold the sanitizer runtime, so tests of instrumented artifacts can run.
+for sanitizer in filter(None, config.mlc_sanitize.split(",")):
+    config.available_features.add({"address": "asan", "thread": "tsan",
+                                   "undefined": "ubsan"}.get(sanitizer, sanitizer))
+for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"):
+    if name in os.environ:
+        config.environment[name] = os.environ[name]
+
 # Cross-compilation checks need the AArch64 toolchain and qemu.
 if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
     config.available_features.add("aarch64-qemu")

@@ -118,5 +118,14 @@ mlc::getCompileOptions(const CompileFlags &flags,
   options.backend = backendName;
   options.printPartition = flags.printPartition;
   options.target.memoryReport = flags.memoryReport;
+  if (!flags.sanitize.empty() && flags.sanitize != "address" &&
+      flags.sanitize != "thread")
+    return createStringError("unknown --sanitize '" + flags.sanitize +
+                             "' (expected address or thread)");
+  if (!flags.sanitize.empty() && backendName != "cpu" && backendName != "cuda")
+    return createStringError("--sanitize is supported by the cpu and cuda "
+                             "backends only, not '" +
+                             backendName + "'");
+  options.target.sanitize = flags.sanitize;
   return options;
 }

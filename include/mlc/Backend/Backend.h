@@ -33,6 +33,10 @@ struct TargetOptions {
   /// Report the static memory plan (arena, largest live set, weights) as a
   /// remark, where the backend makes one (mlc-compile --memory-report).
   bool memoryReport = false;
+  /// Sanitizer instrumentation of the generated code (mlc-compile
+  /// --sanitize): "", "address" or "thread". The artifact then needs that
+  /// sanitizer's runtime in the process that loads it (utils/sanitize).
+  std::string sanitize;
 };
 
 /// Tensor layout a backend prefers for spatial ops; layout conversion

@@ -65,6 +65,11 @@ struct HostTensor {
 /// else an ONNX TensorProto file. `.npy` files carry no name: it stays empty.
 llvm::Expected<HostTensor> readTensorFile(llvm::StringRef path);
 
+/// Reads a tensor from the bytes of such a file; `path` names it in errors.
+/// (readTensorFile reads the file and calls it; the fuzzer feeds it bytes.)
+llvm::Expected<HostTensor> readTensorBuffer(llvm::StringRef bytes,
+                                            llvm::StringRef path);
+
 /// Writes `tensor` as an ONNX TensorProto with its name and raw_data set.
 llvm::Error writeTensorProtoFile(llvm::StringRef path,
                                  const HostTensor &tensor);

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Sanitizer checks of MLC (utils/sanitize/README.md).
+#
+#   utils/sanitize/run.sh asan   ASan+UBSan build (build-asan, with the fuzz
+#                                targets) and the quick tier under it
+#   utils/sanitize/run.sh tsan   TSan: a --sanitize=thread artifact, run by
+#                                test/e2e/Inputs/run_concurrent.py (two
+#                                contexts on two threads) and by a TSan
+#                                mlc-run (build-tsan) with 2 OpenMP threads
+#
+# Environment: MLC_VENV (Python with onnx and numpy; default .venv),
+# MLC_JOBS (ninja -j, default 2), MLC_ASAN_BUILD_DIR / MLC_TSAN_BUILD_DIR
+# (default build-asan / build-tsan), MLC_BUILD_DIR (the plain build whose
+# mlc-compile makes the TSan artifact; default build), MLC_TSAN_RUNS (runs
+# per context, default 100).
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+mode="${1:?usage: run.sh asan|tsan}"
+python="${MLC_VENV:-$repo/.venv}/bin/python"
+jobs="${MLC_JOBS:-2}"
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(dirname "$repo")}"
+clang_rt="$(clang-22 -print-resource-dir)/lib/linux"
+
+configure() {
+  local dir="$1"
+  shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    cmake -G Ninja -S "$repo" -B "$dir" \
+      -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
+      -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+      -DCMAKE_BUILD_TYPE=Release -DMLC_TEST_PYTHON="$python" \
+      -DMLC_ENABLE_PYTHON=OFF "$@"
+  fi
+}
+
+case "$mode" in
+asan)
+  build="${MLC_ASAN_BUILD_DIR:-$repo/build-asan}"
+  configure "$build" -DMLC_SANITIZE=address,undefined -DMLC_ENABLE_FUZZERS=ON
+  ninja -C "$build" -j"$jobs"
+  # Leaks fail a test like any other report (LeakSanitizer is on with ASan).
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1}"
+  export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+  ctest --test-dir "$build" -L quick --output-on-failure
+  ;;
+tsan)
+  plain="${MLC_BUILD_DIR:-$repo/build}"
+  build="${MLC_TSAN_BUILD_DIR:-$repo/build-tsan}"
+  runs="${MLC_TSAN_RUNS:-100}"
+  [ -x "$plain/bin/mlc-compile" ] || ninja -C "$plain" -j"$jobs" mlc-compile
+  configure "$build" -DMLC_SANITIZE=thread -DMLC_ENABLE_TESTS=OFF
+  ninja -C "$build" -j"$jobs" mlc-run
+  work="$build/tsan-check"
+  rm -rf "$work" && mkdir -p "$work"
+  "$python" "$repo/test/e2e/Inputs/build_tile_models.py" "$work/models" >/dev/null
+  # conv_deep: a convolution whose outer tiles run on the OpenMP threads.
+  "$plain/bin/mlc-compile" "$work/models/conv_deep.onnx" --sanitize=thread \
+    -o "$work/deep-tsan.so"
+  # libomp is not instrumented: Archer (LLVM's OMPT tool for TSan) tells
+  # TSan about its fork, barrier and task synchronization, without which
+  # every handoff between the OpenMP threads would be reported as a race.
+  export OMP_TOOL_LIBRARIES="${OMP_TOOL_LIBRARIES:-/usr/lib/llvm-22/lib/libarcher.so}"
+  export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:exitcode=66:second_deadlock_stack=1}"
+  echo "== run_concurrent.py: 2 contexts (1 and 2 threads), $runs runs each, under TSan"
+  LD_PRELOAD="$clang_rt/libclang_rt.tsan-x86_64.so" "$python" \
+    "$repo/test/e2e/Inputs/run_concurrent.py" "$work/deep-tsan.so" \
+    --threads 1,2 --runs "$runs"
+  echo "== TSan mlc-run, 2 threads"
+  "$build/bin/mlc-run" "$work/deep-tsan.so" --threads 2 --bench 20 --warmup 1
+  echo "tsan: clean"
+  ;;
+*)
+  echo "run.sh: error: unknown mode '$mode' (expected asan or tsan)" >&2
+  exit 2
+  ;;
+esac

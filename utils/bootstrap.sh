@@ -27,6 +27,8 @@ APT_PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools clang-22 lld-22
   # LLVM's OpenMP runtime: the parallel tile loops of CPU artifacts.
   libomp-22-dev
+  # clang 22's sanitizer runtimes and libFuzzer: utils/sanitize, utils/fuzz.
+  libclang-rt-22-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev libgtest-dev
   qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   libonnx-testdata

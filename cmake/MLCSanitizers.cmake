@@ -44,8 +44,14 @@ if(MLC_SANITIZE)
   endif()
   # Every report stops the process with a non-zero exit, so a lit test or a
   # fuzzer sees it; frame pointers and line tables make the reports readable.
+  # -O1 (after the build type's -O3, so it wins): instrumented code compiles
+  # about twice as fast on a 2-core machine and still runs at a usable
+  # speed; LLVM's own sanitizer builds do the same.
+  set(MLC_SANITIZE_OPT "-O1" CACHE STRING
+      "Optimization flag of sanitized MLC code (after the build type's)")
   add_compile_options(-fsanitize=${MLC_SANITIZE} -fno-sanitize-recover=all
-                      -fno-omit-frame-pointer -gline-tables-only)
+                      -fno-omit-frame-pointer -gline-tables-only
+                      ${MLC_SANITIZE_OPT})
   add_link_options(-fsanitize=${MLC_SANITIZE})
   # HandleLLVMOptions adds -z defs for shared libraries; theirs is the
   # executable's sanitizer runtime.

@@ -74,11 +74,20 @@ tsan)
     LD_PRELOAD="$clang_rt/libclang_rt.tsan-x86_64.so" "$python" \
       "$repo/test/e2e/Inputs/run_concurrent.py" "$@"
   }
+  "$python" - "$work/models/conv_deep.onnx" "$work/x.npy" <<'PY'
+import sys
+import numpy as np
+import onnx
+dims = onnx.load(sys.argv[1]).graph.input[0].type.tensor_type.shape.dim
+shape = [d.dim_value for d in dims]
+np.save(sys.argv[2], np.random.RandomState(0).standard_normal(shape).astype(np.float32))
+PY
   for cpu in host x86-64; do
     echo "== run_concurrent.py, --cpu=$cpu: 2 contexts (1 and 2 threads), $runs runs each"
     tsan_python "$work/deep-tsan-$cpu.so" --threads 1,2 --runs "$runs"
     echo "== TSan mlc-run, --cpu=$cpu, 2 threads"
-    "$build/bin/mlc-run" "$work/deep-tsan-$cpu.so" --threads 2 --bench 20 --warmup 1
+    "$build/bin/mlc-run" "$work/deep-tsan-$cpu.so" --input "$work/x.npy" \
+      --threads 2 --bench 20 --warmup 1
   done
   # The control: two threads on one context (which the ABI forbids) must be
   # reported, or a clean run above proves nothing.

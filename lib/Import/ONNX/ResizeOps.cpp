@@ -632,11 +632,12 @@ static constexpr double kMinAntialiasScale = 1e-6;
 /// Checks that `size`, a resized dimension computed in double, converts to
 /// an int64 dimension: finite and at most 2^53 (converting a larger, infinite
 /// or NaN value is undefined behaviour; found by mlc-fuzz-compile).
-static LogicalResult checkOutputSize(double size, int64_t axis, Location loc) {
+static LogicalResult checkOutputSize(const onnx::NodeProto &node, double size,
+                                     int64_t axis, Location loc) {
   if (size >= 0 && size <= 9007199254740992.0)
     return success();
-  return emitError(loc) << "Resize output size " << size << " of axis "
-                        << axis << " is out of range";
+  return emitError(loc) << node.op_type() << " output size " << size
+                        << " of axis " << axis << " is out of range";
 }
 
 static LogicalResult importResize(ImporterContext &ic,
@@ -744,7 +745,7 @@ static LogicalResult importResize(ImporterContext &ic,
                << "Resize " << (scales.present ? "scales" : "sizes")
                << " must be positive";
       double size = scales.present ? std::floor(v * inSize) : v;
-      if (failed(checkOutputSize(size, d, loc)))
+      if (failed(checkOutputSize(node, size, d, loc)))
         return failure();
       outShape[d] = static_cast<int64_t>(size);
       specs[d].scale = scales.present ? v : v / inSize;
@@ -767,7 +768,7 @@ static LogicalResult importResize(ImporterContext &ic,
       for (int64_t d : axes) {
         specs[d].scale = scale;
         double size = scale * static_cast<double>(type.getDimSize(d)) + 0.5;
-        if (failed(checkOutputSize(size, d, loc)))
+        if (failed(checkOutputSize(node, size, d, loc)))
           return failure();
         outShape[d] = static_cast<int64_t>(size);
       }
@@ -864,7 +865,7 @@ static LogicalResult importUpsample(ImporterContext &ic,
         return emitError(loc) << "Upsample scales must be positive";
       double size = std::floor(specs[d].scale *
                                static_cast<double>(type.getDimSize(d)));
-      if (failed(checkOutputSize(size, d, loc)))
+      if (failed(checkOutputSize(node, size, d, loc)))
         return failure();
       outShape.push_back(static_cast<int64_t>(size));
     }

@@ -49,6 +49,25 @@ llvm_config.add_tool_substitutions(tools, [config.mlc_tools_dir])
 if shutil.which("git") and (shutil.which("git-clang-format-22")
                             or shutil.which("git-clang-format")):
     config.available_features.add("clang-format")
+# A sanitizer build (-DMLC_SANITIZE=address,undefined or thread): its tools
+# hold the sanitizer runtime, so tests of instrumented artifacts can run.
+for sanitizer in filter(None, config.mlc_sanitize.split(",")):
+    config.available_features.add({"address": "asan", "thread": "tsan",
+                                   "undefined": "ubsan"}.get(sanitizer, sanitizer))
+# Defaults of the sanitizer runtimes, unless the environment sets them:
+# leaks fail a test; a huge allocation returns NULL, as the runtime's
+# out-of-memory tests (tools/mlc-run/huge-output, out-of-memory) need,
+# instead of ending the process.
+sanitizer_defaults = {
+    "ASAN_OPTIONS": "detect_leaks=1:allocator_may_return_null=1:"
+                    "detect_stack_use_after_return=1",
+    "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
+}
+for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"):
+    if name in os.environ:
+        config.environment[name] = os.environ[name]
+    elif config.mlc_sanitize and name in sanitizer_defaults:
+        config.environment[name] = sanitizer_defaults[name]
 
 # Cross-compilation checks need the AArch64 toolchain and qemu.
 if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):

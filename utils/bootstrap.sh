@@ -28,6 +28,8 @@ APT_PACKAGES=(
   # LLVM's OpenMP runtime: the parallel tile loops of CPU artifacts.
   libomp-22-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libgtest-dev
+  # clang 22's sanitizer runtimes and libFuzzer: utils/sanitize, utils/fuzz.
+  libclang-rt-22-dev
   # utils/format-check.sh (clang-format on changed lines, .clang-format).
   clang-format-22
   qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross

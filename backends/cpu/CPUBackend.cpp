@@ -90,7 +90,7 @@ public:
       return failure();
     llvm::LLVMContext llvmContext;
     FailureOr<std::unique_ptr<llvm::Module>> llvmModule = translateAndOptimize(
-        module, llvmContext, **tm, options.optLevel);
+        module, llvmContext, **tm, options.optLevel, options.sanitize);
     if (failed(llvmModule))
       return failure();
     return emitLLVMModule(**llvmModule, **tm, kind, os, module.getLoc());

@@ -146,7 +146,7 @@ public:
     module.getContext()->appendDialectRegistry(registry);
     llvm::LLVMContext llvmContext;
     FailureOr<std::unique_ptr<llvm::Module>> llvmModule = translateAndOptimize(
-        module, llvmContext, **tm, options.optLevel);
+        module, llvmContext, **tm, options.optLevel, options.sanitize);
     if (failed(llvmModule))
       return failure();
     return emitLLVMModule(**llvmModule, **tm, kind, os, module.getLoc());

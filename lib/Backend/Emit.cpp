@@ -14,6 +14,8 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
+#include "llvm/Transforms/Instrumentation/AddressSanitizer.h"
+#include "llvm/Transforms/Instrumentation/ThreadSanitizer.h"
 
 using namespace mlir;
 using namespace mlc;
@@ -67,7 +69,8 @@ mlc::createTargetMachine(const TargetOptions &options, Location loc) {
 
 FailureOr<std::unique_ptr<llvm::Module>>
 mlc::translateAndOptimize(ModuleOp module, llvm::LLVMContext &llvmContext,
-                          llvm::TargetMachine &tm, unsigned optLevel) {
+                          llvm::TargetMachine &tm, unsigned optLevel,
+                          StringRef sanitize) {
   DialectRegistry registry;
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
@@ -112,6 +115,31 @@ mlc::translateAndOptimize(ModuleOp module, llvm::LLVMContext &llvmContext,
                                     ? pb.buildO0DefaultPipeline(level)
                                     : pb.buildPerModuleDefaultPipeline(level);
   mpm.run(*llvmModule, mam);
+
+  // After optimization, as clang's OptimizerLastEP does: every function
+  // defined here (the kernels, the OpenMP outlined regions, the ABI) asks
+  // for the instrumentation, and the passes add it.
+  if (sanitize.empty())
+    return llvmModule;
+  llvm::Attribute::AttrKind attr;
+  llvm::ModulePassManager sanitizerPM;
+  if (sanitize == "address") {
+    attr = llvm::Attribute::SanitizeAddress;
+    sanitizerPM.addPass(
+        llvm::AddressSanitizerPass(llvm::AddressSanitizerOptions()));
+  } else if (sanitize == "thread") {
+    attr = llvm::Attribute::SanitizeThread;
+    sanitizerPM.addPass(llvm::ModuleThreadSanitizerPass());
+    sanitizerPM.addPass(
+        llvm::createModuleToFunctionPassAdaptor(llvm::ThreadSanitizerPass()));
+  } else {
+    return module.emitError("unknown sanitizer '")
+           << sanitize << "' (expected address or thread)";
+  }
+  for (llvm::Function &function : *llvmModule)
+    if (!function.isDeclaration())
+      function.addFnAttr(attr);
+  sanitizerPM.run(*llvmModule, mam);
   return llvmModule;
 }
 

@@ -85,5 +85,15 @@ mlc::getCompileOptions(const CompileFlags &flags, BackendRegistry &registry) {
   options.emit = flags.emit;
   options.backend = backend->getName().str();
   options.printPartition = flags.printPartition;
+  if (!flags.sanitize.empty() && flags.sanitize != "address" &&
+      flags.sanitize != "thread")
+    return createStringError("unknown --sanitize '" + flags.sanitize +
+                             "' (expected address or thread)");
+  if (!flags.sanitize.empty() && backend->getName() != "cpu" &&
+      backend->getName() != "cuda")
+    return createStringError("--sanitize is supported by the cpu and cuda "
+                             "backends only, not '" +
+                             backend->getName().str() + "'");
+  options.target.sanitize = flags.sanitize;
   return options;
 }

@@ -672,7 +672,10 @@ Expected<HostTensor> readTensorFile(StringRef path) {
       path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buffer)
     return makeFileError(path, buffer.getError().message());
-  StringRef bytes = (*buffer)->getBuffer();
+  return readTensorBuffer((*buffer)->getBuffer(), path);
+}
+
+Expected<HostTensor> readTensorBuffer(StringRef bytes, StringRef path) {
   if (bytes.starts_with(kNpyMagic))
     return readNpy(path, bytes);
   return readTensorProto(path, bytes);

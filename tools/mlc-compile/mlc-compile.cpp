@@ -6,6 +6,7 @@
 //               [-O0..-O3] [--emit=mlir|llvm|asm|obj|so]
 //               [--layout=auto|nchw|nhwc] [--load-backend-plugin=PATH.so ...]
 //               [--mlc-print-partition] [--memory-report]
+//               [--sanitize=address|thread]
 //               [--quantize=int8|int8-dynamic|fp16|bf16]
 //               [--calibration-data=DIR]
 //               [--calibration-method=minmax|percentile|entropy]
@@ -60,6 +61,12 @@ static cl::opt<bool> memoryReport(
     cl::desc("Print the static memory plan: arena size, largest live set "
              "and where it occurs, weights size (CPU backend)"),
     cl::init(false), cl::cat(category));
+static cl::opt<std::string> sanitize(
+    "sanitize",
+    cl::desc("Instrument the generated code for a sanitizer: address or "
+             "thread (the artifact then runs only in a process with that "
+             "sanitizer's runtime: utils/sanitize/README.md)"),
+    cl::init(""), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::Prefix,
                                   cl::desc("Optimization level 0-3"),
                                   cl::init(2), cl::cat(category));
@@ -161,6 +168,7 @@ int main(int argc, char **argv) {
   flags.emit = emit;
   flags.printPartition = printPartition;
   flags.memoryReport = memoryReport;
+  flags.sanitize = sanitize;
   flags.quantize = quantize;
   flags.calibrationData = calibrationData;
   flags.calibrationMethod = calibrationMethod;

@@ -119,6 +119,9 @@ LogicalResult tileContraction(RewriterBase &rewriter, linalg::LinalgOp op,
   // contraction and its accumulator's initialization fused in.
   linalg::LinalgOp root = getEpilogue(op);
   bool cacheTiled = !strategy.cacheTile.empty();
+  // Read from `op` now: it is erased once its tiles replace it.
+  SmallVector<int64_t> registerSizes =
+      getParallelPart(op, strategy.registerTile);
   SmallVector<int64_t> sizes =
       cacheTiled ? strategy.cacheTile : strategy.registerTile;
   SmallVector<int64_t> interchange = strategy.interchange;
@@ -178,6 +181,20 @@ LogicalResult tileContraction(RewriterBase &rewriter, linalg::LinalgOp op,
   if (!tiled || result->loops.empty())
     return failure();
 
+  // The ops fused at the cache tile (accumulator initialization,
+  // epilogue) are vectorized by register tiles too, not as one vector the
+  // size of the cache tile. Collected before the contraction is tiled
+  // again: that erases `tiled`, which tiledAndFusedOps still lists
+  // (a use after free that ASan found).
+  SmallVector<linalg::LinalgOp> cacheLevelOps;
+  if (cacheTiled)
+    for (Operation *fused : result->tiledAndFusedOps)
+      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(fused);
+          linalgOp && fused->getName() != contractionName &&
+          linalgOp.getNumReductionLoops() == 0 &&
+          linalgOp.getNumLoops() == registerSizes.size())
+        cacheLevelOps.push_back(linalgOp);
+
   // The reduction: blocks, then single steps whose terms are summed from
   // zero and added to the accumulator once per block.
   FailureOr<linalg::LinalgOp> blocked =
@@ -188,18 +205,6 @@ LogicalResult tileContraction(RewriterBase &rewriter, linalg::LinalgOp op,
     blocked = tile(rewriter, *blocked, strategy.registerTile, "");
     if (failed(blocked))
       return failure();
-    // The ops fused at the cache tile (accumulator initialization,
-    // epilogue) are vectorized by register tiles too, not as one vector
-    // the size of the cache tile.
-    SmallVector<int64_t> registerSizes =
-        getParallelPart(op, strategy.registerTile);
-    SmallVector<linalg::LinalgOp> cacheLevelOps;
-    for (Operation *fused : result->tiledAndFusedOps)
-      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(fused);
-          linalgOp && fused->getName() != contractionName &&
-          linalgOp.getNumReductionLoops() == 0 &&
-          linalgOp.getNumLoops() == registerSizes.size())
-        cacheLevelOps.push_back(linalgOp);
     for (linalg::LinalgOp cacheLevelOp : cacheLevelOps)
       if (failed(tile(rewriter, cacheLevelOp, registerSizes, "")))
         return failure();

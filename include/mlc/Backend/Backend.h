@@ -40,6 +40,10 @@ struct TargetOptions {
   /// itself (Backend::handlesHalfPrecision) rather than the graph being
   /// converted to it; empty otherwise.
   std::string halfPrecision;
+  /// Sanitizer instrumentation of the generated code (mlc-compile
+  /// --sanitize): "", "address" or "thread". The artifact then needs that
+  /// sanitizer's runtime in the process that loads it (utils/sanitize).
+  std::string sanitize;
 };
 
 /// Tensor layout a backend prefers for spatial ops; layout conversion

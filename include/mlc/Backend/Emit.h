@@ -24,10 +24,13 @@ mlir::FailureOr<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(const TargetOptions &options, mlir::Location loc);
 
 /// Translates `module` (LLVM dialect) to LLVM IR, and runs LLVM's default
-/// optimization pipeline for `options.optLevel` for the target machine `tm`.
+/// optimization pipeline for `options.optLevel` for the target machine `tm`,
+/// then the instrumentation of `sanitize` ("", "address" or "thread", as
+/// TargetOptions::sanitize), as clang -fsanitize= would.
 mlir::FailureOr<std::unique_ptr<llvm::Module>>
 translateAndOptimize(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
-                     llvm::TargetMachine &tm, unsigned optLevel);
+                     llvm::TargetMachine &tm, unsigned optLevel,
+                     llvm::StringRef sanitize = "");
 
 /// Writes `module` as `kind` (LLVM IR text, assembly or object code).
 mlir::LogicalResult emitLLVMModule(llvm::Module &module,

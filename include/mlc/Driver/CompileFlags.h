@@ -41,6 +41,8 @@ struct CompileFlags {
   bool printPartition = false;
   /// --memory-report: the static memory plan as a remark.
   bool memoryReport = false;
+  /// --sanitize: "", address or thread (instrumented generated code).
+  std::string sanitize;
   /// --quantize: "", int8, int8-dynamic, fp16 or bf16.
   std::string quantize;
   std::string calibrationData;

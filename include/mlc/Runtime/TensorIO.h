@@ -69,6 +69,10 @@ llvm::Expected<HostTensor> readTensorFile(llvm::StringRef path);
 /// `path` names it in errors.
 llvm::Expected<HostTensor> readNpyBytes(llvm::StringRef path,
                                         llvm::StringRef bytes);
+/// Reads a tensor from the bytes of such a file; `path` names it in errors.
+/// (readTensorFile reads the file and calls it; the fuzzer feeds it bytes.)
+llvm::Expected<HostTensor> readTensorBuffer(llvm::StringRef bytes,
+                                            llvm::StringRef path);
 
 /// Writes `tensor` as an ONNX TensorProto with its name and raw_data set.
 llvm::Error writeTensorProtoFile(llvm::StringRef path,

@@ -195,9 +195,10 @@ static FailureOr<std::string> readExternalData(const onnx::TensorProto &tensor,
 }
 
 /// Serializes the typed fields of `tensor` to little-endian bytes of
-/// `elementType`.
-static std::string packTypedData(const onnx::TensorProto &tensor,
-                                 Type elementType) {
+/// `elementType`; int32_data cannot hold elements wider than 32 bits (read
+/// past its values before: found by mlc-fuzz-compile).
+static FailureOr<std::string> packTypedData(const onnx::TensorProto &tensor,
+                                            Type elementType, Location loc) {
   std::string bytes;
   auto append = [&](const void *p, size_t n) {
     bytes.append(static_cast<const char *>(p), n);
@@ -216,6 +217,11 @@ static std::string packTypedData(const onnx::TensorProto &tensor,
   else if (tensor.uint64_data_size()) // uint32 and uint64
     for (uint64_t v : tensor.uint64_data())
       append(&v, width / 8);
+  else if (width > 32 && tensor.int32_data_size())
+    return emitError(loc) << "tensor '" << tensor.name() << "' holds "
+                          << elementType
+                          << " elements in int32_data, which holds at most "
+                             "32-bit values";
   else
     for (int32_t v : tensor.int32_data()) // int8..uint16, bool, f16, bf16
       append(&v, width / 8);
@@ -257,7 +263,10 @@ ImporterContext::convertTensor(const onnx::TensorProto &tensor, Location loc) {
   } else if (tensor.has_raw_data()) {
     bytes = tensor.raw_data();
   } else {
-    bytes = packTypedData(tensor, *elementType);
+    FailureOr<std::string> packed = packTypedData(tensor, *elementType, loc);
+    if (failed(packed))
+      return failure();
+    bytes = std::move(*packed);
   }
   if (isFourBit) {
     size_t packedBytes = (*numElements + 1) / 2;

@@ -77,17 +77,36 @@ struct Composer {
   /// `v` (an integer tensor of ONNX signedness) as i32.
   Value toI32(Value v) { return cast(v, b().getI32Type(), ic.isUnsigned(v)); }
 
+  /// Through createInferred, not createReshape: a reshape that cannot be
+  /// inferred is a diagnostic, not the builder's fatal error.
   Value reshape(Value v, ArrayRef<int64_t> shape) {
     if (failed)
       return {};
-    return createReshape(ic, loc, v, shape);
+    if (getRankedType(v).getShape() == shape)
+      return v;
+    return op<ReshapeOp>(v, b().getDenseI64ArrayAttr(shape));
   }
 };
 
 } // namespace
 
 static bool isPerTensor(RankedTensorType type) {
-  return type.getRank() <= 1 && type.getNumElements() == 1;
+  return type.getRank() <= 1 && type.hasStaticShape() &&
+         type.getNumElements() == 1;
+}
+
+/// The scales and zero points of the integer ops (`indices` of `in`, null
+/// when absent) are constants or inputs of static shape: they are reshaped
+/// to broadcast, which needs their sizes.
+static LogicalResult requireStaticParams(const onnx::NodeProto &node,
+                                         ArrayRef<Value> in,
+                                         ArrayRef<int> indices, Location loc) {
+  for (int i : indices)
+    if (in[i] && !getRankedType(in[i]).hasStaticShape())
+      return emitError(loc) << node.op_type() << ": scale or zero point (input "
+                            << i << ") of dynamic shape "
+                            << getRankedType(in[i]) << " is not supported";
+  return success();
 }
 
 static LogicalResult requireFloat(const onnx::NodeProto &node, Value v,
@@ -414,6 +433,8 @@ static LogicalResult importMatMulInteger(ImporterContext &ic,
   for (int i : {0, 1, 2, 3})
     if (in[i] && failed(requireInteger(node, in[i], "operand", loc)))
       return failure();
+  if (failed(requireStaticParams(node, in, {2, 3}, loc)))
+    return failure();
   Composer c{ic, loc};
   int64_t aRank = getRankedType(in[0]).getRank();
   Value a = subtractZeroPoint(c, in[0], in[2], aRank >= 2 ? aRank - 2 : -1);
@@ -443,6 +464,8 @@ static LogicalResult importQLinearMatMul(ImporterContext &ic,
   for (int i : {1, 4, 6})
     if (failed(requireFloat(node, in[i], "scale", loc)))
       return failure();
+  if (failed(requireStaticParams(node, in, {1, 2, 4, 5, 6, 7}, loc)))
+    return failure();
   Composer c{ic, loc};
   int64_t aRank = getRankedType(in[0]).getRank();
   Value a = subtractZeroPoint(c, in[0], in[2], aRank >= 2 ? aRank - 2 : -1);
@@ -477,6 +500,8 @@ static LogicalResult importConvInteger(ImporterContext &ic,
   for (int i : {0, 1, 2, 3})
     if (in[i] && failed(requireInteger(node, in[i], "operand", loc)))
       return failure();
+  if (failed(requireStaticParams(node, in, {2, 3}, loc)))
+    return failure();
   if (in[2] && !isPerTensor(getRankedType(in[2])))
     return emitError(loc) << "ConvInteger: x_zero_point must be a scalar";
   Composer c{ic, loc};
@@ -505,6 +530,8 @@ static LogicalResult importQLinearConv(ImporterContext &ic,
   for (int i : {1, 4, 6})
     if (failed(requireFloat(node, in[i], "scale", loc)))
       return failure();
+  if (failed(requireStaticParams(node, in, {1, 2, 4, 5, 6, 7}, loc)))
+    return failure();
   if (in[2] && !isPerTensor(getRankedType(in[2])))
     return emitError(loc) << "QLinearConv: x_zero_point must be a scalar";
   if (!isPerTensor(getRankedType(in[1])) || !isPerTensor(getRankedType(in[6])))

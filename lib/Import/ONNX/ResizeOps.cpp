@@ -625,6 +625,21 @@ static FailureOr<OptionalVector> getOptionalVector(ImporterContext &ic,
   return result;
 }
 
+/// The smallest scale an antialiased Resize takes (its filter then spans
+/// about four million taps).
+static constexpr double kMinAntialiasScale = 1e-6;
+
+/// Checks that `size`, a resized dimension computed in double, converts to
+/// an int64 dimension: finite and at most 2^53 (converting a larger, infinite
+/// or NaN value is undefined behaviour; found by mlc-fuzz-compile).
+static LogicalResult checkOutputSize(const onnx::NodeProto &node, double size,
+                                     int64_t axis, Location loc) {
+  if (size >= 0 && size <= 9007199254740992.0)
+    return success();
+  return emitError(loc) << node.op_type() << " output size " << size
+                        << " of axis " << axis << " is out of range";
+}
+
 static LogicalResult importResize(ImporterContext &ic,
                                   const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
@@ -724,17 +739,22 @@ static LogicalResult importResize(ImporterContext &ic,
       int64_t d = axes[i];
       double inSize = static_cast<double>(type.getDimSize(d));
       double v = (*given.constant)[i];
-      if (v <= 0)
+      // `!(v > 0)`: NaN is not positive either.
+      if (!(v > 0))
         return emitError(loc)
                << "Resize " << (scales.present ? "scales" : "sizes")
                << " must be positive";
-      if (scales.present) {
-        specs[d].scale = v;
-        outShape[d] = static_cast<int64_t>(std::floor(v * inSize));
-      } else {
-        outShape[d] = static_cast<int64_t>(v);
-        specs[d].scale = v / inSize;
-      }
+      double size = scales.present ? std::floor(v * inSize) : v;
+      if (failed(checkOutputSize(node, size, d, loc)))
+        return failure();
+      outShape[d] = static_cast<int64_t>(size);
+      specs[d].scale = scales.present ? v : v / inSize;
+      // The antialiasing filter of a downscale by s spans about 4 / s
+      // taps: a vanishing scale would loop (and overflow) for ever.
+      if (opts.antialias && specs[d].scale < kMinAntialiasScale)
+        return emitError(loc) << "Resize with antialias: scale "
+                              << specs[d].scale << " of axis " << d
+                              << " is below " << kMinAntialiasScale;
       if (cropping) {
         specs[d].roiStart = (*roi.constant)[i];
         specs[d].roiEnd = (*roi.constant)[numAxes + i];
@@ -747,8 +767,10 @@ static LogicalResult importResize(ImporterContext &ic,
                                        : std::max(scale, specs[d].scale);
       for (int64_t d : axes) {
         specs[d].scale = scale;
-        outShape[d] = static_cast<int64_t>(
-            scale * static_cast<double>(type.getDimSize(d)) + 0.5);
+        double size = scale * static_cast<double>(type.getDimSize(d)) + 0.5;
+        if (failed(checkOutputSize(node, size, d, loc)))
+          return failure();
+        outShape[d] = static_cast<int64_t>(size);
       }
     }
     return emitResize(ic, node, loc, *input, specs, outShape, opts);
@@ -839,8 +861,13 @@ static LogicalResult importUpsample(ImporterContext &ic,
   if (scales) {
     for (int64_t d = 0; d < rank; ++d) {
       specs[d].scale = (*scales)[d];
-      outShape.push_back(static_cast<int64_t>(
-          std::floor((*scales)[d] * static_cast<double>(type.getDimSize(d)))));
+      if (!(specs[d].scale > 0))
+        return emitError(loc) << "Upsample scales must be positive";
+      double size = std::floor(specs[d].scale *
+                               static_cast<double>(type.getDimSize(d)));
+      if (failed(checkOutputSize(node, size, d, loc)))
+        return failure();
+      outShape.push_back(static_cast<int64_t>(size));
     }
     return emitResize(ic, node, loc, *input, specs, outShape, opts);
   }

@@ -10,6 +10,11 @@ each with its own input and output buffers, and all of them run --runs
 times at once from Python threads (ctypes releases the GIL during mlc_run).
 The reference is one run of a 1-thread context before any of them start.
 Prints `OK contexts=N runs=R` or the first mismatch, and exits 1 on one.
+
+--shared-context runs every thread on the first context instead, which the
+ABI forbids (a context runs one mlc_run at a time): utils/sanitize/run.sh
+uses it to check that ThreadSanitizer does report the races on the shared
+arena, i.e. that a clean TSan run means something.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ def main() -> int:
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--shared-context", action="store_true")
     args = parser.parse_args()
 
     reference = benchlib.Artifact(args.artifact, threads=1)
@@ -45,13 +51,17 @@ def main() -> int:
     counts = [int(t) for t in args.threads.split(",")]
     contexts = [benchlib.Artifact(args.artifact, threads=t) for t in counts]
     outputs = [ctx.bind(feeds) for ctx in contexts]
+    runners = contexts
+    if args.shared_context:
+        runners = [contexts[0]] * len(contexts)
+        outputs = [outputs[0]] * len(contexts)
     failures: list[str] = []
 
     def work(index: int) -> None:
         for run in range(args.runs):
             for out in outputs[index]:
                 out.fill(np.nan)
-            contexts[index].run()
+            runners[index].run()
             for i, (got, want) in enumerate(zip(outputs[index], expected)):
                 if not np.array_equal(got, want):
                     failures.append(f"context {index} ({counts[index]} threads), "

@@ -63,18 +63,72 @@ static FailureOr<int32_t> getDTypeCode(Type type) {
   return failure();
 }
 
+/// The heap functions of the lowered code, rerouted so that a run that
+/// fails for lack of memory can free what it allocated before.
+///
+/// Every malloc and aligned_alloc call of the module's lowered functions
+/// goes through a wrapper that puts a 32-byte (or `alignment`-byte) header
+/// before the block: {linked flag, previous, next, base pointer}. Blocks that
+/// the entry's own body allocates (a run's buffers of run-time size) are
+/// linked into a thread-local list of the run; the others (in parallel
+/// regions, which run on other threads, and in helper functions) only get
+/// the header. Every free call goes through a wrapper that unlinks the block
+/// when it is linked and frees its base. When an allocation of the entry
+/// fails, the entry frees every block still in the list and reports it.
+namespace {
+class AllocationTracker {
+public:
+  AllocationTracker(ModuleOp module)
+      : module(module), b(module.getContext()), loc(module.getLoc()),
+        ptrType(LLVM::LLVMPointerType::get(module.getContext())),
+        i1Type(b.getI1Type()), i64Type(b.getI64Type()) {
+    b.setInsertionPointToEnd(module.getBody());
+  }
+
+  /// Reroutes the heap calls of every function defined in the module now;
+  /// those in the top-level region of `entry` are tracked.
+  void reroute(LLVM::LLVMFuncOp entry);
+  /// `void __mlc_free_run_allocations(void)`: frees the blocks of the list.
+  LLVM::LLVMFuncOp getReleaseFunction();
+
+private:
+  static constexpr int64_t kHeaderBytes = 32;
+  LLVM::LLVMFuncOp declare(StringRef name, Type result,
+                           ArrayRef<Type> params);
+  LLVM::LLVMFuncOp getAllocFunction(bool aligned, bool tracked);
+  LLVM::LLVMFuncOp getFreeFunction();
+  LLVM::GlobalOp getListHead();
+  Value constI64(OpBuilder &ob, int64_t v) {
+    return LLVM::ConstantOp::create(ob, loc, i64Type, v);
+  }
+  /// The address `offset` bytes from `p`.
+  Value offsetPtr(OpBuilder &ob, Value p, int32_t offset) {
+    return LLVM::GEPOp::create(ob, loc, ptrType, b.getI8Type(), p,
+                               ArrayRef<LLVM::GEPArg>{offset});
+  }
+
+  ModuleOp module;
+  OpBuilder b;
+  Location loc;
+  Type ptrType, i1Type, i64Type;
+  LLVM::GlobalOp listHead;
+  LLVM::LLVMFuncOp allocFunctions[2][2];
+  LLVM::LLVMFuncOp freeFunction, releaseFunction;
+};
+} // namespace
+
 namespace {
 
 /// Builds the ABI into one module; keeps the builder and common types.
 class ABIEmitter {
 public:
-  ABIEmitter(ModuleOp module, int64_t arenaBytes)
+  ABIEmitter(ModuleOp module, int64_t arenaBytes, AllocationTracker &tracker)
       : module(module), b(module.getContext()), loc(module.getLoc()),
         ptrType(LLVM::LLVMPointerType::get(module.getContext())),
         i32Type(b.getI32Type()), i64Type(b.getI64Type()),
         infoType(LLVM::LLVMStructType::getLiteral(
             module.getContext(), {ptrType, i32Type, i32Type, ptrType})),
-        arenaBytes(arenaBytes) {
+        arenaBytes(arenaBytes), tracker(tracker) {
     b.setInsertionPointToEnd(module.getBody());
   }
 
@@ -99,7 +153,13 @@ private:
   void emitContextFunctions();
   void emitThreadCount();
   void storeThreadCount(OpBuilder &ob, Value context);
-  LogicalResult emitRun(size_t numInputs, size_t numOutputs);
+  LogicalResult emitRun(ArrayAttr inputs, ArrayAttr outputs);
+  /// True when `p` is not a multiple of the element size of `type`: the
+  /// compiled code accesses elements at their natural alignment.
+  Value isMisaligned(OpBuilder &ob, Value p, RankedTensorType type);
+  /// elementBytes * product(sizes) for sizes >= 0, saturated at INT64_MAX.
+  Value getSaturatedBytes(OpBuilder &ob, int64_t elementBytes,
+                          ArrayRef<Value> sizes);
   void emitRunRejectingDynamic();
   LogicalResult emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
                                bool dynamic);
@@ -131,6 +191,9 @@ private:
   /// Bytes of the arena of the static memory plan (mlc-cpu-plan-memory),
   /// a trailing argument of the entry; 0 without one.
   int64_t arenaBytes = 0;
+  /// The heap calls of the lowered code, rerouted before the ABI's own
+  /// functions (whose context and arena use the system's) are emitted.
+  AllocationTracker &tracker;
 };
 
 } // namespace
@@ -429,13 +492,242 @@ void ABIEmitter::storeThreadCount(OpBuilder &ob, Value context) {
       ob, loc, count, LLVM::AddressOfOp::create(ob, loc, threadCountGlobal));
 }
 
+
+LLVM::LLVMFuncOp AllocationTracker::declare(StringRef name, Type result,
+                                            ArrayRef<Type> params) {
+  if (auto existing = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+    return existing;
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(module.getBody());
+  return LLVM::LLVMFuncOp::create(b, loc, name,
+                                  LLVM::LLVMFunctionType::get(result, params));
+}
+
+LLVM::GlobalOp AllocationTracker::getListHead() {
+  if (listHead)
+    return listHead;
+  listHead = LLVM::GlobalOp::create(
+      b, loc, ptrType, /*isConstant=*/false, LLVM::Linkage::Internal,
+      "__mlc_run_allocations", Attribute(), /*alignment=*/8, /*addrSpace=*/0,
+      /*dsoLocal=*/true, /*thread_local_=*/true);
+  Block *init = b.createBlock(&listHead.getInitializerRegion());
+  OpBuilder ib = OpBuilder::atBlockEnd(init);
+  LLVM::ReturnOp::create(ib, loc,
+                         ValueRange{LLVM::ZeroOp::create(ib, loc, ptrType)});
+  b.setInsertionPointToEnd(module.getBody());
+  return listHead;
+}
+
+/// `ptr __mlc_[tracked_]{malloc(size) | aligned_alloc(align, size)}`: null
+/// when the block (with its header) cannot be allocated.
+LLVM::LLVMFuncOp AllocationTracker::getAllocFunction(bool aligned,
+                                                     bool tracked) {
+  LLVM::LLVMFuncOp &func = allocFunctions[aligned][tracked];
+  if (func)
+    return func;
+  std::string name = std::string("__mlc_") + (tracked ? "tracked_" : "") +
+                     (aligned ? "aligned_alloc" : "malloc");
+  SmallVector<Type> params = aligned ? SmallVector<Type>{i64Type, i64Type}
+                                     : SmallVector<Type>{i64Type};
+  LLVM::LLVMFuncOp system =
+      aligned ? declare("aligned_alloc", ptrType, {i64Type, i64Type})
+              : declare("malloc", ptrType, {i64Type});
+  LLVM::GlobalOp head = tracked ? getListHead() : LLVM::GlobalOp();
+  func = LLVM::LLVMFuncOp::create(b, loc, name,
+                                  LLVM::LLVMFunctionType::get(ptrType, params),
+                                  LLVM::Linkage::Internal);
+  Block *entryBlock = func.addEntryBlock(b);
+  OpBuilder fb = OpBuilder::atBlockEnd(entryBlock);
+  Value size = func.getArgument(aligned ? 1 : 0);
+  Value null = LLVM::ZeroOp::create(fb, loc, ptrType);
+  // The header takes max(32, alignment) bytes, so that the block after it
+  // keeps the alignment asked for (alignments are powers of two).
+  Value header = constI64(fb, kHeaderBytes);
+  if (aligned) {
+    Value align = func.getArgument(0);
+    Value wider = LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ugt,
+                                       align, header);
+    header = LLVM::SelectOp::create(fb, loc, wider, align, header);
+  }
+  Value room = LLVM::SubOp::create(fb, loc, constI64(fb, -1), header);
+  Value tooBig =
+      LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ugt, size, room);
+  Block *allocate = fb.createBlock(&func.getBody());
+  Block *fail = fb.createBlock(&func.getBody());
+  LLVM::ReturnOp::create(fb, loc, null);
+  fb.setInsertionPointToEnd(entryBlock);
+  LLVM::CondBrOp::create(fb, loc, tooBig, fail, allocate);
+
+  fb.setInsertionPointToEnd(allocate);
+  Value total = LLVM::AddOp::create(fb, loc, size, header);
+  SmallVector<Value> args;
+  if (aligned)
+    args.push_back(func.getArgument(0));
+  args.push_back(total);
+  Value base = LLVM::CallOp::create(fb, loc, system, args).getResult();
+  Value failed =
+      LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::eq, base, null);
+  Block *fill = fb.createBlock(&func.getBody());
+  fb.setInsertionPointToEnd(allocate);
+  LLVM::CondBrOp::create(fb, loc, failed, fail, fill);
+
+  fb.setInsertionPointToEnd(fill);
+  Value block = LLVM::GEPOp::create(fb, loc, ptrType, fb.getI8Type(), base,
+                                    ArrayRef<LLVM::GEPArg>{header});
+  LLVM::StoreOp::create(fb, loc, base, offsetPtr(fb, block, -8));
+  LLVM::StoreOp::create(fb, loc, constI64(fb, tracked ? 1 : 0),
+                        offsetPtr(fb, block, -32));
+  if (tracked) {
+    // Push at the front: {prev = null, next = head}; head->prev = block.
+    Value headAddress = LLVM::AddressOfOp::create(fb, loc, head);
+    Value first = LLVM::LoadOp::create(fb, loc, ptrType, headAddress);
+    LLVM::StoreOp::create(fb, loc, null, offsetPtr(fb, block, -24));
+    LLVM::StoreOp::create(fb, loc, first, offsetPtr(fb, block, -16));
+    Value hasFirst =
+        LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ne, first, null);
+    Block *link = fb.createBlock(&func.getBody());
+    Block *done = fb.createBlock(&func.getBody());
+    fb.setInsertionPointToEnd(fill);
+    LLVM::CondBrOp::create(fb, loc, hasFirst, link, done);
+    fb.setInsertionPointToEnd(link);
+    LLVM::StoreOp::create(fb, loc, block, offsetPtr(fb, first, -24));
+    LLVM::BrOp::create(fb, loc, done);
+    fb.setInsertionPointToEnd(done);
+    LLVM::StoreOp::create(fb, loc, block, headAddress);
+  }
+  LLVM::ReturnOp::create(fb, loc, block);
+  return func;
+}
+
+/// `void __mlc_free(ptr)`: unlinks a tracked block and frees its base.
+LLVM::LLVMFuncOp AllocationTracker::getFreeFunction() {
+  if (freeFunction)
+    return freeFunction;
+  Type voidType = LLVM::LLVMVoidType::get(b.getContext());
+  LLVM::LLVMFuncOp system = declare("free", voidType, {ptrType});
+  LLVM::GlobalOp head = getListHead();
+  freeFunction = LLVM::LLVMFuncOp::create(
+      b, loc, "__mlc_free", LLVM::LLVMFunctionType::get(voidType, {ptrType}),
+      LLVM::Linkage::Internal);
+  LLVM::LLVMFuncOp func = freeFunction;
+  Block *entryBlock = func.addEntryBlock(b);
+  OpBuilder fb = OpBuilder::atBlockEnd(entryBlock);
+  Value block = func.getArgument(0);
+  Value null = LLVM::ZeroOp::create(fb, loc, ptrType);
+  Value isNull =
+      LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::eq, block, null);
+  Block *exit = fb.createBlock(&func.getBody());
+  LLVM::ReturnOp::create(fb, loc, ValueRange{});
+  Block *check = fb.createBlock(&func.getBody());
+  Block *unlink = fb.createBlock(&func.getBody());
+  Block *release = fb.createBlock(&func.getBody());
+  fb.setInsertionPointToEnd(entryBlock);
+  LLVM::CondBrOp::create(fb, loc, isNull, exit, check);
+
+  fb.setInsertionPointToEnd(check);
+  Value linked = LLVM::LoadOp::create(fb, loc, i64Type,
+                                      offsetPtr(fb, block, -32));
+  Value isLinked = LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ne,
+                                        linked, constI64(fb, 0));
+  LLVM::CondBrOp::create(fb, loc, isLinked, unlink, release);
+
+  // prev ? prev->next = next : head = next;  next ? next->prev = prev.
+  fb.setInsertionPointToEnd(unlink);
+  Value prev = LLVM::LoadOp::create(fb, loc, ptrType, offsetPtr(fb, block, -24));
+  Value next = LLVM::LoadOp::create(fb, loc, ptrType, offsetPtr(fb, block, -16));
+  Value hasPrev =
+      LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ne, prev, null);
+  Block *setPrevNext = fb.createBlock(&func.getBody());
+  Block *setHead = fb.createBlock(&func.getBody());
+  Block *fixNext = fb.createBlock(&func.getBody());
+  Block *setNextPrev = fb.createBlock(&func.getBody());
+  fb.setInsertionPointToEnd(unlink);
+  LLVM::CondBrOp::create(fb, loc, hasPrev, setPrevNext, setHead);
+  fb.setInsertionPointToEnd(setPrevNext);
+  LLVM::StoreOp::create(fb, loc, next, offsetPtr(fb, prev, -16));
+  LLVM::BrOp::create(fb, loc, fixNext);
+  fb.setInsertionPointToEnd(setHead);
+  LLVM::StoreOp::create(fb, loc, next,
+                        LLVM::AddressOfOp::create(fb, loc, head));
+  LLVM::BrOp::create(fb, loc, fixNext);
+  fb.setInsertionPointToEnd(fixNext);
+  Value hasNext =
+      LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ne, next, null);
+  LLVM::CondBrOp::create(fb, loc, hasNext, setNextPrev, release);
+  fb.setInsertionPointToEnd(setNextPrev);
+  LLVM::StoreOp::create(fb, loc, prev, offsetPtr(fb, next, -24));
+  LLVM::BrOp::create(fb, loc, release);
+
+  fb.setInsertionPointToEnd(release);
+  Value base = LLVM::LoadOp::create(fb, loc, ptrType, offsetPtr(fb, block, -8));
+  LLVM::CallOp::create(fb, loc, system, ValueRange{base});
+  LLVM::BrOp::create(fb, loc, exit);
+  return func;
+}
+
+LLVM::LLVMFuncOp AllocationTracker::getReleaseFunction() {
+  if (releaseFunction)
+    return releaseFunction;
+  Type voidType = LLVM::LLVMVoidType::get(b.getContext());
+  LLVM::LLVMFuncOp freeBlock = getFreeFunction();
+  LLVM::GlobalOp head = getListHead();
+  releaseFunction = LLVM::LLVMFuncOp::create(
+      b, loc, "__mlc_free_run_allocations",
+      LLVM::LLVMFunctionType::get(voidType, {}), LLVM::Linkage::Internal);
+  LLVM::LLVMFuncOp func = releaseFunction;
+  Block *entryBlock = func.addEntryBlock(b);
+  OpBuilder fb = OpBuilder::atBlockEnd(entryBlock);
+  Block *loop = fb.createBlock(&func.getBody());
+  Block *body = fb.createBlock(&func.getBody());
+  Block *exit = fb.createBlock(&func.getBody());
+  LLVM::ReturnOp::create(fb, loc, ValueRange{});
+  fb.setInsertionPointToEnd(entryBlock);
+  LLVM::BrOp::create(fb, loc, loop);
+  // __mlc_free unlinks the head, so the list shrinks to empty.
+  fb.setInsertionPointToEnd(loop);
+  Value first = LLVM::LoadOp::create(fb, loc, ptrType,
+                                     LLVM::AddressOfOp::create(fb, loc, head));
+  Value empty = LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::eq, first,
+                                     LLVM::ZeroOp::create(fb, loc, ptrType));
+  LLVM::CondBrOp::create(fb, loc, empty, exit, body);
+  fb.setInsertionPointToEnd(body);
+  LLVM::CallOp::create(fb, loc, freeBlock, ValueRange{first});
+  LLVM::BrOp::create(fb, loc, loop);
+  return func;
+}
+
+void AllocationTracker::reroute(LLVM::LLVMFuncOp entry) {
+  SmallVector<LLVM::CallOp> calls;
+  for (auto func : module.getOps<LLVM::LLVMFuncOp>())
+    if (!func.isExternal())
+      func.walk([&](LLVM::CallOp call) {
+        std::optional<StringRef> callee = call.getCallee();
+        if ((callee == "malloc" && call.getArgOperands().size() == 1) ||
+            (callee == "aligned_alloc" && call.getArgOperands().size() == 2) ||
+            (callee == "free" && call.getArgOperands().size() == 1))
+          calls.push_back(call);
+      });
+  for (LLVM::CallOp call : calls) {
+    StringRef callee = *call.getCallee();
+    LLVM::LLVMFuncOp wrapper;
+    if (callee == "free") {
+      wrapper = getFreeFunction();
+    } else {
+      bool tracked = call->getParentRegion() == &entry.getBody();
+      wrapper = getAllocFunction(callee == "aligned_alloc", tracked);
+    }
+    call.setCalleeAttr(FlatSymbolRefAttr::get(wrapper.getSymNameAttr()));
+  }
+}
+
 /// Makes the lowered entry report allocation failure instead of writing
 /// through a null pointer (a model whose buffers do not fit in memory would
 /// otherwise kill the process running it): the entry now returns i1, true
-/// when a malloc or aligned_alloc of a non-zero size returned null, in which
-/// case it returns at once. The buffers it allocated before that one are not
-/// freed; a run that failed for lack of memory leaks them.
-static void addAllocationChecks(LLVM::LLVMFuncOp entry) {
+/// when an allocation of a non-zero size in its body failed, in which case
+/// it frees the blocks its body allocated before (AllocationTracker, whose
+/// reroute must have run) and returns at once.
+static void addAllocationChecks(LLVM::LLVMFuncOp entry,
+                                AllocationTracker &tracker) {
   MLIRContext *ctx = entry.getContext();
   Location loc = entry.getLoc();
   Type i1Type = IntegerType::get(ctx, 1);
@@ -457,9 +749,10 @@ static void addAllocationChecks(LLVM::LLVMFuncOp entry) {
     // translation) cannot branch to the entry's return.
     if (call && call->getParentRegion() != &entry.getBody())
       return;
-    if (callee == "malloc" && call.getArgOperands().size() == 1)
+    if (callee == "__mlc_tracked_malloc" && call.getArgOperands().size() == 1)
       allocations.push_back({call, call.getArgOperands()[0]});
-    else if (callee == "aligned_alloc" && call.getArgOperands().size() == 2)
+    else if (callee == "__mlc_tracked_aligned_alloc" &&
+             call.getArgOperands().size() == 2)
       allocations.push_back({call, call.getArgOperands()[1]});
   });
   for (LLVM::ReturnOp ret : returns) {
@@ -472,6 +765,7 @@ static void addAllocationChecks(LLVM::LLVMFuncOp entry) {
   Block *failBlock = new Block();
   entry.getBody().push_back(failBlock);
   OpBuilder fb = OpBuilder::atBlockEnd(failBlock);
+  LLVM::CallOp::create(fb, loc, tracker.getReleaseFunction(), ValueRange{});
   returnFlag(fb, true);
   for (auto [call, size] : allocations) {
     Block *before = call->getBlock();
@@ -489,10 +783,22 @@ static void addAllocationChecks(LLVM::LLVMFuncOp entry) {
   }
 }
 
+/// The tensor type recorded for one input or output in `mlc.abi`.
+static RankedTensorType getABIType(Attribute attr) {
+  return cast<RankedTensorType>(
+      cast<DictionaryAttr>(attr).getAs<TypeAttr>("type").getValue());
+}
+
+static int64_t getElementBytes(Type type) {
+  // Sub-byte types (i1, i4, f4E2M1FN) take a byte each, as LLVM stores them.
+  return (type.getIntOrFloatBitWidth() + 7) / 8;
+}
+
 /// `int32_t mlc_run(ctx, inputs, outputs)`: MLC_ERROR_INVALID_ARGUMENT when
 /// the context, an array or any data pointer is null, else calls the entry:
 /// MLC_ERROR_OUT_OF_MEMORY when one of its allocations failed, else MLC_OK.
-LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
+LogicalResult ABIEmitter::emitRun(ArrayAttr inputs, ArrayAttr outputs) {
+  size_t numInputs = inputs.size(), numOutputs = outputs.size();
   auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(kEntryFuncName);
   if (!entry)
     return module.emitError("no lowered '") << kEntryFuncName << "' function";
@@ -505,7 +811,7 @@ LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
                            "output (lower with use-bare-ptr-memref-call-conv)");
   if (!isa<LLVM::LLVMVoidType>(entryType.getReturnType()))
     return entry.emitError("entry must not return a value");
-  addAllocationChecks(entry);
+  addAllocationChecks(entry, tracker);
 
   auto run = createFunction("mlc_run", i32Type, {ptrType, ptrType, ptrType});
   OpBuilder fb = OpBuilder::atBlockEnd(&run.front());
@@ -542,7 +848,35 @@ LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
   };
   loadPointers(run.getArgument(1), numInputs);
   loadPointers(run.getArgument(2), numOutputs);
-  LLVM::CondBrOp::create(fb, loc, anyDataNull, nullDataBlock, callBlock);
+  Block *alignBlock = fb.createBlock(&run.getBody());
+  fb.setInsertionPointToEnd(loadBlock);
+  LLVM::CondBrOp::create(fb, loc, anyDataNull, nullDataBlock, alignBlock);
+
+  // One check per buffer whose elements take more than a byte.
+  fb.setInsertionPointToEnd(alignBlock);
+  for (auto [i, pointer] : llvm::enumerate(pointers)) {
+    bool isInput = i < numInputs;
+    Attribute attr = isInput ? inputs[i] : outputs[i - numInputs];
+    RankedTensorType type = getABIType(attr);
+    Value misaligned = isMisaligned(fb, pointer, type);
+    if (!misaligned)
+      continue;
+    Block *next = fb.createBlock(&run.getBody());
+    Block *fail = fb.createBlock(&run.getBody());
+    storeError(fb, ("mlc_run: " + Twine(isInput ? "input '" : "output '") +
+                    cast<DictionaryAttr>(attr).getAs<StringAttr>("name")
+                        .getValue() +
+                    "': data pointer not aligned to its " +
+                    Twine(getElementBytes(type.getElementType())) +
+                    "-byte elements")
+                       .str());
+    LLVM::BrOp::create(fb, loc, errorBlock);
+    fb.setInsertionPointToEnd(alignBlock);
+    LLVM::CondBrOp::create(fb, loc, misaligned, fail, next);
+    alignBlock = next;
+    fb.setInsertionPointToEnd(alignBlock);
+  }
+  LLVM::BrOp::create(fb, loc, callBlock);
 
   fb.setInsertionPointToEnd(callBlock);
   storeThreadCount(fb, run.getArgument(0));
@@ -572,18 +906,39 @@ LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
 void ABIEmitter::emitRunRejectingDynamic() {
   auto run = createFunction("mlc_run", i32Type, {ptrType, ptrType, ptrType});
   OpBuilder fb = OpBuilder::atBlockEnd(&run.front());
+  storeError(fb, "mlc_run: the model has dynamic shapes; call "
+                 "mlc_run_dynamic");
   LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_INVALID_ARGUMENT));
 }
 
-/// The tensor type recorded for one input or output in `mlc.abi`.
-static RankedTensorType getABIType(Attribute attr) {
-  return cast<RankedTensorType>(
-      cast<DictionaryAttr>(attr).getAs<TypeAttr>("type").getValue());
+Value ABIEmitter::isMisaligned(OpBuilder &ob, Value p, RankedTensorType type) {
+  int64_t bytes = getElementBytes(type.getElementType());
+  if (bytes <= 1)
+    return {};
+  Value address = LLVM::PtrToIntOp::create(ob, loc, i64Type, p);
+  Value low = LLVM::AndOp::create(ob, loc, address, constI64(ob, bytes - 1));
+  return LLVM::ICmpOp::create(ob, loc, LLVM::ICmpPredicate::ne, low,
+                              constI64(ob, 0));
 }
 
-static int64_t getElementBytes(Type type) {
-  // Sub-byte types (i1, i4, f4E2M1FN) take a byte each, as LLVM stores them.
-  return (type.getIntOrFloatBitWidth() + 7) / 8;
+Value ABIEmitter::getSaturatedBytes(OpBuilder &ob, int64_t elementBytes,
+                                    ArrayRef<Value> sizes) {
+  Value max = constI64(ob, INT64_MAX);
+  Value zero = constI64(ob, 0);
+  Value bytes = constI64(ob, elementBytes);
+  for (Value size : sizes) {
+    // bytes * size overflows when size != 0 and bytes > INT64_MAX / size.
+    Value isZero =
+        LLVM::ICmpOp::create(ob, loc, LLVM::ICmpPredicate::eq, size, zero);
+    Value divisor =
+        LLVM::SelectOp::create(ob, loc, isZero, constI64(ob, 1), size);
+    Value limit = LLVM::UDivOp::create(ob, loc, max, divisor);
+    Value overflows =
+        LLVM::ICmpOp::create(ob, loc, LLVM::ICmpPredicate::ugt, bytes, limit);
+    Value product = LLVM::MulOp::create(ob, loc, bytes, size);
+    bytes = LLVM::SelectOp::create(ob, loc, overflows, max, product);
+  }
+  return bytes;
 }
 
 /// `int32_t mlc_run_dynamic(ctx, inputs, input_shapes, outputs, capacities,
@@ -608,7 +963,7 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
                              "input and (data, shape, capacity) per output");
     if (!isa<LLVM::LLVMVoidType>(entryType.getReturnType()))
       return entry.emitError("entry must not return a value");
-    addAllocationChecks(entry);
+    addAllocationChecks(entry, tracker);
   }
   auto run = createFunction(
       "mlc_run_dynamic", i32Type,
@@ -693,8 +1048,10 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
     StringRef name = nameOf(attr);
     auto dimParams = cast<DictionaryAttr>(attr).getAs<ArrayAttr>("dim_params");
     Value shape = loadPtr(run.getArgument(2), i);
+    SmallVector<Value> sizes;
     for (int64_t d = 0; d < type.getRank(); ++d) {
       Value size = LLVM::LoadOp::create(fb, loc, i64Type, i64At(shape, d));
+      sizes.push_back(size);
       std::string where =
           ("input '" + name + "' dimension " + Twine(d)).str();
       if (!type.isDynamicDim(d)) {
@@ -721,6 +1078,23 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
                     it->second.input + "' dimension " +
                     Twine(it->second.dim) + ", which shares its name");
     }
+    // The compiled code computes sizes and offsets in 64 bits.
+    Value bytes = getSaturatedBytes(
+        fb, getElementBytes(type.getElementType()), sizes);
+    checkThen(LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::eq, bytes,
+                                   constI64(fb, INT64_MAX)),
+              errorBlock,
+              "input '" + name + "' is too large (its byte size overflows "
+              "64 bits)");
+  }
+  for (auto [i, attr] : llvm::enumerate(inputs)) {
+    RankedTensorType type = getABIType(attr);
+    if (Value misaligned = isMisaligned(fb, entryArgs[dynamic ? 2 * i : i],
+                                        type))
+      checkThen(misaligned, errorBlock,
+                "input '" + nameOf(attr) + "': data pointer not aligned to "
+                "its " + Twine(getElementBytes(type.getElementType())) +
+                "-byte elements");
   }
 
   // Output pointers; a static model also gets its shapes and capacity check.
@@ -739,6 +1113,26 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
     outCaps.push_back(capacity);
   }
   checkThen(bad, errorBlock, "null output shape pointer");
+  for (auto [i, attr] : llvm::enumerate(outputs)) {
+    RankedTensorType type = getABIType(attr);
+    // A null buffer must say it holds nothing: the run writes every output
+    // that fits its capacity.
+    Value hasData = LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ne,
+                                         outData[i], null);
+    if (dynamic)
+      checkThen(LLVM::AndOp::create(
+                    fb, loc, isNull(outData[i]),
+                    LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::sgt,
+                                         outCaps[i], zero64)),
+                errorBlock,
+                "output '" + nameOf(attr) +
+                    "': null data pointer with a non-zero capacity");
+    if (Value misaligned = isMisaligned(fb, outData[i], type))
+      checkThen(LLVM::AndOp::create(fb, loc, hasData, misaligned), errorBlock,
+                "output '" + nameOf(attr) + "': data pointer not aligned to "
+                "its " + Twine(getElementBytes(type.getElementType())) +
+                "-byte elements");
+  }
   if (!dynamic) {
     Value tooSmall = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
     Value nullData = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
@@ -787,11 +1181,12 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
     Value tooSmall = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
     for (auto [i, attr] : llvm::enumerate(outputs)) {
       RankedTensorType type = getABIType(attr);
-      Value bytes = constI64(fb, getElementBytes(type.getElementType()));
+      SmallVector<Value> sizes;
       for (int64_t d = 0; d < type.getRank(); ++d)
-        bytes = LLVM::MulOp::create(
-            fb, loc, bytes,
+        sizes.push_back(
             LLVM::LoadOp::create(fb, loc, i64Type, i64At(outShapes[i], d)));
+      Value bytes =
+          getSaturatedBytes(fb, getElementBytes(type.getElementType()), sizes);
       orInto(tooSmall, LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::slt,
                                             outCaps[i], bytes));
     }
@@ -803,6 +1198,8 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
 
 LogicalResult ABIEmitter::emit(ArrayAttr inputs, ArrayAttr outputs,
                                bool dynamic) {
+  if (auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(kEntryFuncName))
+    tracker.reroute(entry);
   FailureOr<LLVM::GlobalOp> inputTable = emitInfoTable("mlc_abi_input", inputs);
   FailureOr<LLVM::GlobalOp> outputTable = emitInfoTable("mlc_abi_output", outputs);
   if (failed(inputTable) || failed(outputTable))
@@ -817,7 +1214,7 @@ LogicalResult ABIEmitter::emit(ArrayAttr inputs, ArrayAttr outputs,
   emitLastError();
   if (dynamic)
     emitRunRejectingDynamic();
-  else if (failed(emitRun(inputs.size(), outputs.size())))
+  else if (failed(emitRun(inputs, outputs)))
     return failure();
   return emitRunDynamic(inputs, outputs, dynamic);
 }
@@ -837,7 +1234,8 @@ struct EmitRuntimeABIPass
     }
     bool dynamic = static_cast<bool>(abi.get("dynamic"));
     auto arena = module->getAttrOfType<IntegerAttr>(kArenaSizeAttr);
-    if (failed(ABIEmitter(module, arena ? arena.getInt() : 0)
+    AllocationTracker tracker(module);
+    if (failed(ABIEmitter(module, arena ? arena.getInt() : 0, tracker)
                    .emit(inputs, outputs, dynamic)))
       return signalPassFailure();
     module->removeAttr(kABIAttrName);

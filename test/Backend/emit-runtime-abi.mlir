@@ -78,23 +78,30 @@ module {
 // -----
 
 // The lowered entry reports a failed allocation: every malloc of a non-zero
-// size is checked for null, and a null one returns true at once instead of
-// letting the entry write through it; mlc_run turns that into
-// MLC_ERROR_OUT_OF_MEMORY (2).
+// size is checked for null, and a null one frees what the run allocated
+// before and returns true at once instead of letting the entry write
+// through it; mlc_run turns that into MLC_ERROR_OUT_OF_MEMORY (2). The
+// entry's heap calls go through wrappers that keep the run's blocks in a
+// thread-local list (header before each block) for that.
 // CHECK-LABEL: llvm.func @mlc_entry(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i1
 // CHECK: %[[SIZE:.*]] = llvm.mlir.constant(4096 : i64) : i64
-// CHECK: %[[BUF:.*]] = llvm.call @malloc(%[[SIZE]])
+// CHECK: %[[BUF:.*]] = llvm.call @__mlc_tracked_malloc(%[[SIZE]])
 // CHECK: %[[NULL:.*]] = llvm.icmp "eq" %[[BUF]], %{{.*}} : !llvm.ptr
 // CHECK: %[[NONZERO:.*]] = llvm.icmp "ne" %[[SIZE]], %{{.*}} : i64
 // CHECK: %[[FAILED:.*]] = llvm.and %[[NULL]], %[[NONZERO]] : i1
 // CHECK: llvm.cond_br %[[FAILED]], ^[[FAIL:.*]], ^[[OK:bb[0-9]+]]
 // CHECK: ^[[OK]]:
-// CHECK: llvm.call @free(%[[BUF]])
+// CHECK: llvm.call @__mlc_free(%[[BUF]])
 // CHECK: %[[FALSE:.*]] = llvm.mlir.constant(false) : i1
 // CHECK: llvm.return %[[FALSE]] : i1
 // CHECK: ^[[FAIL]]:
+// CHECK-NEXT: llvm.call @__mlc_free_run_allocations()
 // CHECK: %[[TRUE:.*]] = llvm.mlir.constant(true) : i1
 // CHECK: llvm.return %[[TRUE]] : i1
+// CHECK-DAG: llvm.mlir.global internal thread_local @__mlc_run_allocations()
+// CHECK-DAG: llvm.func internal @__mlc_tracked_malloc(%{{.*}}: i64) -> !llvm.ptr
+// CHECK-DAG: llvm.func internal @__mlc_free(%{{.*}}: !llvm.ptr)
+// CHECK-DAG: llvm.func internal @__mlc_free_run_allocations()
 // CHECK-LABEL: llvm.func @mlc_run
 // CHECK: %[[OOM:.*]] = llvm.call @mlc_entry
 // CHECK: llvm.cond_br %[[OOM]], ^[[OOMBB:bb[0-9]+]], ^[[OKBB:bb[0-9]+]]

@@ -5,7 +5,7 @@
 //               [-O0..-O3] [--emit=mlir|llvm|asm|obj|so]
 //               [--layout=auto|nchw|nhwc] [--load-backend-plugin=PATH.so ...]
 //               [--mlc-print-partition] [--cpu=NAME] [--mattr=+F,...]
-//               [--memory-report]
+//               [--memory-report] [--max-memory=SIZE]
 //               [--quantize=int8|int8-dynamic|fp16|bf16] [--calibration-data=DIR]
 //               [--calibration-method=minmax|percentile|entropy]
 //               [--calibration-percentile=P] [--calibration-file=FILE]
@@ -83,6 +83,12 @@ static cl::opt<bool> memoryReport(
     cl::desc("Print the static memory plan: arena size, largest live set "
              "and where it occurs, weights size (CPU backend)"),
     cl::init(false), cl::cat(category));
+static cl::opt<std::string> maxMemory(
+    "max-memory",
+    cl::desc("Memory the compiler may spend on the model's constants: the "
+             "weights it imports (each and all together) and constant "
+             "folding (default 8G); a size such as 512M or 4G"),
+    cl::value_desc("size"), cl::init(""), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::Prefix,
                                   cl::desc("Optimization level 0-3"),
                                   cl::init(2), cl::cat(category));
@@ -180,6 +186,7 @@ int main(int argc, char **argv) {
   flags.emit = emit;
   flags.printPartition = printPartition;
   flags.memoryReport = memoryReport;
+  flags.maxMemory = maxMemory;
   flags.quantize = quantize;
   flags.calibrationData = calibrationData;
   flags.calibrationMethod = calibrationMethod;

@@ -852,12 +852,15 @@ LogicalResult ABIEmitter::emitRun(ArrayAttr inputs, ArrayAttr outputs) {
   fb.setInsertionPointToEnd(loadBlock);
   LLVM::CondBrOp::create(fb, loc, anyDataNull, nullDataBlock, alignBlock);
 
-  // One check per buffer whose elements take more than a byte.
+  // One check per buffer whose elements take more than a byte (an empty
+  // tensor is never accessed: any non-null pointer will do).
   fb.setInsertionPointToEnd(alignBlock);
   for (auto [i, pointer] : llvm::enumerate(pointers)) {
     bool isInput = i < numInputs;
     Attribute attr = isInput ? inputs[i] : outputs[i - numInputs];
     RankedTensorType type = getABIType(attr);
+    if (type.getNumElements() == 0)
+      continue;
     Value misaligned = isMisaligned(fb, pointer, type);
     if (!misaligned)
       continue;
@@ -1041,6 +1044,11 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
     Value size;
   };
   llvm::StringMap<SymbolUse> symbols;
+  // Bytes of each input (of a scalar: its element's).
+  SmallVector<Value> inputBytes;
+  for (Attribute attr : inputs)
+    inputBytes.push_back(
+        constI64(fb, getElementBytes(getABIType(attr).getElementType())));
   for (auto [i, attr] : llvm::enumerate(inputs)) {
     RankedTensorType type = getABIType(attr);
     if (type.getRank() == 0)
@@ -1081,17 +1089,23 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
     // The compiled code computes sizes and offsets in 64 bits.
     Value bytes = getSaturatedBytes(
         fb, getElementBytes(type.getElementType()), sizes);
+    inputBytes[i] = bytes;
     checkThen(LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::eq, bytes,
                                    constI64(fb, INT64_MAX)),
               errorBlock,
               "input '" + name + "' is too large (its byte size overflows "
               "64 bits)");
   }
+  // Empty inputs are never read: any non-null pointer will do.
   for (auto [i, attr] : llvm::enumerate(inputs)) {
     RankedTensorType type = getABIType(attr);
     if (Value misaligned = isMisaligned(fb, entryArgs[dynamic ? 2 * i : i],
                                         type))
-      checkThen(misaligned, errorBlock,
+      checkThen(LLVM::AndOp::create(
+                    fb, loc, misaligned,
+                    LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ne,
+                                         inputBytes[i], zero64)),
+                errorBlock,
                 "input '" + nameOf(attr) + "': data pointer not aligned to "
                 "its " + Twine(getElementBytes(type.getElementType())) +
                 "-byte elements");
@@ -1116,9 +1130,9 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
   for (auto [i, attr] : llvm::enumerate(outputs)) {
     RankedTensorType type = getABIType(attr);
     // A null buffer must say it holds nothing: the run writes every output
-    // that fits its capacity.
-    Value hasData = LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ne,
-                                         outData[i], null);
+    // that fits its capacity, and only those.
+    Value hasRoom = LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::sgt,
+                                         outCaps[i], zero64);
     if (dynamic)
       checkThen(LLVM::AndOp::create(
                     fb, loc, isNull(outData[i]),
@@ -1128,7 +1142,7 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
                 "output '" + nameOf(attr) +
                     "': null data pointer with a non-zero capacity");
     if (Value misaligned = isMisaligned(fb, outData[i], type))
-      checkThen(LLVM::AndOp::create(fb, loc, hasData, misaligned), errorBlock,
+      checkThen(LLVM::AndOp::create(fb, loc, hasRoom, misaligned), errorBlock,
                 "output '" + nameOf(attr) + "': data pointer not aligned to "
                 "its " + Twine(getElementBytes(type.getElementType())) +
                 "-byte elements");

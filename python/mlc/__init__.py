@@ -190,10 +190,12 @@ def compile(model, output: str | os.PathLike | None = None, *,
             keep_float: Iterable[str] | None = None,
             lower_quant: bool = True, cuda_sm: int = 80,
             cuda_gemm: str = "wmma", emit: str = "so",
-            print_partition: bool = False) -> Artifact:
+            print_partition: bool = False,
+            max_memory: str | int | None = None) -> Artifact:
     """Compiles `model` (a path to .onnx or .mlir, ONNX bytes, or an
     onnx.ModelProto) as `mlc-compile` does; each keyword is one of its
-    flags (opt_level=N is -ON, mattr is --mattr, emit is --emit, ...).
+    flags (opt_level=N is -ON, mattr is --mattr, emit is --emit, max_memory
+    is --max-memory: bytes, or a size such as "512M", ...).
     `calibration_data` may also be arrays: {input name: [S, ...]} or a list
     of {input name: array} samples. Without `output`, the artifact goes to
     a temporary directory owned by the returned Artifact. Raises
@@ -231,7 +233,8 @@ def compile(model, output: str | os.PathLike | None = None, *,
             float(calibration_percentile),
             os.fspath(calibration_file) if calibration_file else "",
             os.fspath(quant_report) if quant_report else "",
-            list(keep_float or []), lower_quant)
+            list(keep_float or []), lower_quant,
+            "" if max_memory is None else str(max_memory))
         if input_path.startswith(tempdir.name):
             diagnostics = diagnostics.replace(input_path, "<model bytes>")
         dim_names = {}

@@ -57,6 +57,8 @@ cases = [
      ["--target=cuda", "--cuda-gemm=tiles"]),
     ({"target": "cuda", "cuda_gemm": "hopper"},
      ["--target=cuda", "--cuda-gemm=hopper"]),
+    ({"max_memory": "12Q"}, ["--max-memory=12Q"]),
+    ({"max_memory": 100}, ["--max-memory=100"]),
 ]
 for kwargs, flags in cases:
     message = raises(mlc.CompileError, mlc.compile, mlp, out, **kwargs)

@@ -1,12 +1,14 @@
 //===- mlc-compile.cpp - ONNX model to native artifact in one process -----===//
 //
-//   mlc-compile MODEL.onnx -o OUT.so [--target=host|x86_64|aarch64|cuda|BACKEND]
+//   mlc-compile MODEL.onnx -o OUT.so
+//   [--target=host|x86_64|aarch64|cuda|BACKEND]
 //               [--cuda-sm=80|86|89|90] [--cuda-gemm=wmma|hopper|mma]
 //               [-O0..-O3] [--emit=mlir|llvm|asm|obj|so]
 //               [--layout=auto|nchw|nhwc] [--load-backend-plugin=PATH.so ...]
 //               [--mlc-print-partition] [--cpu=NAME] [--mattr=+F,...]
 //               [--memory-report] [--max-memory=SIZE]
-//               [--quantize=int8|int8-dynamic|fp16|bf16] [--calibration-data=DIR]
+//               [--quantize=int8|int8-dynamic|fp16|bf16]
+//               [--calibration-data=DIR]
 //               [--calibration-method=minmax|percentile|entropy]
 //               [--calibration-percentile=P] [--calibration-file=FILE]
 //               [--quant-report=FILE] [--keep-float=NODE,...]

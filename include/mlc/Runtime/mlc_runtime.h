@@ -146,11 +146,12 @@ int32_t mlc_run(mlc_context *ctx, const void *const *inputs,
  * `output_shapes[i]` (mlc_output_info(i)->rank entries) and its data to
  * `outputs[i]`. Returns MLC_OK, MLC_ERROR_OUTPUT_TOO_SMALL (shapes written,
  * data of the outputs that fit may have been written: grow the buffers and
- * run again; nothing is ever written past a capacity), MLC_ERROR_INVALID_ARGUMENT
- * (null or misaligned pointers, bad shapes, an input whose byte size
- * overflows 64 bits) or MLC_ERROR_OUT_OF_MEMORY (as for mlc_run: what the run
- * allocated is freed). Output buffers may be null when their capacity is 0;
- * a null buffer with a non-zero capacity is an invalid argument. */
+ * run again; nothing is ever written past a capacity),
+ * MLC_ERROR_INVALID_ARGUMENT (null or misaligned pointers, bad shapes, an input
+ * whose byte size overflows 64 bits) or MLC_ERROR_OUT_OF_MEMORY (as for
+ * mlc_run: what the run allocated is freed). Output buffers may be null when
+ * their capacity is 0; a null buffer with a non-zero capacity is an invalid
+ * argument. */
 int32_t mlc_run_dynamic(mlc_context *ctx, const void *const *inputs,
                         const int64_t *const *input_shapes,
                         void *const *outputs,

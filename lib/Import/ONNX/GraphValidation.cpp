@@ -35,8 +35,7 @@ static LogicalResult checkAttributes(const ImporterContext &ic,
                                      Location loc) {
   const ONNXImportOptions &limits = ic.options;
   if (node.attribute_size() > limits.maxNodeAttributes)
-    return emitError(loc) << node.op_type() << " has "
-                          << node.attribute_size()
+    return emitError(loc) << node.op_type() << " has " << node.attribute_size()
                           << " attributes, more than the limit of "
                           << limits.maxNodeAttributes;
   llvm::StringSet<> seen;
@@ -49,10 +48,10 @@ static LogicalResult checkAttributes(const ImporterContext &ic,
          attr.tensors_size(), attr.graphs_size(), attr.sparse_tensors_size(),
          attr.type_protos_size()});
     if (length > limits.maxAttributeListLength)
-      return emitError(loc) << node.op_type() << " attribute '" << attr.name()
-                            << "' lists " << length
-                            << " values, more than the limit of "
-                            << limits.maxAttributeListLength;
+      return emitError(loc)
+             << node.op_type() << " attribute '" << attr.name() << "' lists "
+             << length << " values, more than the limit of "
+             << limits.maxAttributeListLength;
   }
   return success();
 }
@@ -86,10 +85,8 @@ static void collectGraphInputs(const onnx::GraphProto &graph,
   }
 }
 
-FailureOr<SmallVector<int>>
-mlc::onnx_import::validateGraph(ImporterContext &ic,
-                                const onnx::GraphProto &graph,
-                                Location graphLoc) {
+FailureOr<SmallVector<int>> mlc::onnx_import::validateGraph(
+    ImporterContext &ic, const onnx::GraphProto &graph, Location graphLoc) {
   // Inputs and initializers may share a name (an initializer is then the
   // input's default); neither may repeat among its own kind.
   llvm::StringSet<> defined, inputs, initializers;
@@ -107,8 +104,9 @@ mlc::onnx_import::validateGraph(ImporterContext &ic,
       return emitError(graphLoc)
              << describeGraph(graph) << " has an initializer with no name";
     if (!initializers.insert(init.name()).second)
-      return emitError(graphLoc) << describeGraph(graph) << " defines initializer '"
-                                 << init.name() << "' twice";
+      return emitError(graphLoc)
+             << describeGraph(graph) << " defines initializer '" << init.name()
+             << "' twice";
     defined.insert(init.name());
   }
   for (const onnx::ValueInfoProto &output : graph.output())

@@ -263,7 +263,8 @@ LogicalResult mlc::onnx_import::importGraphNodes(ImporterContext &ic,
 static LogicalResult checkConstantSizes(ModuleOp module, uint64_t maxBytes) {
   WalkResult result = module.walk([&](ConstantOp op) {
     auto type = dyn_cast<RankedTensorType>(op.getType());
-    if (!type || !type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+    if (!type || !type.hasStaticShape() ||
+        !type.getElementType().isIntOrFloat())
       return WalkResult::advance();
     uint64_t bytes = (type.getElementTypeBitWidth() + 7) / 8;
     for (int64_t dim : type.getShape()) {
@@ -274,8 +275,8 @@ static LogicalResult checkConstantSizes(ModuleOp module, uint64_t maxBytes) {
     if (bytes <= maxBytes)
       return WalkResult::advance();
     emitError(op.getLoc()) << "constant " << type << " takes " << bytes
-                   << " bytes, more than the memory limit of " << maxBytes
-                   << " bytes (mlc-compile --max-memory)";
+                           << " bytes, more than the memory limit of "
+                           << maxBytes << " bytes (mlc-compile --max-memory)";
     return WalkResult::interrupt();
   });
   return failure(result.wasInterrupted());
@@ -296,10 +297,10 @@ mlc::importONNXModel(MLIRContext *context, StringRef buffer,
     return emitError(fileLoc) << "ONNX model has no graph";
 
   if (model.ir_version() < kMinIRVersion || model.ir_version() > kMaxIRVersion)
-    return emitError(fileLoc) << "unsupported ONNX IR version "
-                              << model.ir_version() << " (supported: "
-                              << kMinIRVersion << " to " << kMaxIRVersion
-                              << ")";
+    return emitError(fileLoc)
+           << "unsupported ONNX IR version " << model.ir_version()
+           << " (supported: " << kMinIRVersion << " to " << kMaxIRVersion
+           << ")";
 
   // ONNX: a model without a default-domain import is opset 1.
   int64_t opset = 1;
@@ -307,16 +308,17 @@ mlc::importONNXModel(MLIRContext *context, StringRef buffer,
   for (const auto &import : model.opset_import()) {
     bool defaultDomain =
         import.domain().empty() || import.domain() == "ai.onnx";
-    StringRef domain = defaultDomain ? StringRef("") : StringRef(import.domain());
+    StringRef domain =
+        defaultDomain ? StringRef("") : StringRef(import.domain());
     auto [it, inserted] = importedDomains.try_emplace(domain, import.version());
     if (!inserted && it->second != import.version())
-      return emitError(fileLoc) << "ONNX model imports domain '"
-                                << import.domain() << "' at versions "
-                                << it->second << " and " << import.version();
+      return emitError(fileLoc)
+             << "ONNX model imports domain '" << import.domain()
+             << "' at versions " << it->second << " and " << import.version();
     if (import.version() < 1)
-      return emitError(fileLoc) << "ONNX model imports domain '"
-                                << import.domain() << "' at version "
-                                << import.version() << " (versions start at 1)";
+      return emitError(fileLoc)
+             << "ONNX model imports domain '" << import.domain()
+             << "' at version " << import.version() << " (versions start at 1)";
     if (defaultDomain)
       opset = import.version();
   }

@@ -168,8 +168,8 @@ TEST(ParseMemorySize, SuffixesAndLimits) {
   EXPECT_EQ(parseMemorySize("8G"), uint64_t(8) << 30);
   EXPECT_EQ(parseMemorySize("2T"), uint64_t(2) << 40);
   EXPECT_EQ(parseMemorySize("16777215T"), uint64_t(16777215) << 40);
-  for (const char *bad : {"", "0", "0G", "G", "-1", "1.5G", "4Q", "4 G",
-                          "4GG", "16777216T", "99999999999999999999"})
+  for (const char *bad : {"", "0", "0G", "G", "-1", "1.5G", "4Q", "4 G", "4GG",
+                          "16777216T", "99999999999999999999"})
     EXPECT_EQ(parseMemorySize(bad), std::nullopt) << bad;
 }
 

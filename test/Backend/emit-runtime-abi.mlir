@@ -148,3 +148,41 @@ module attributes {mlc.abi = {dynamic, inputs = [{dim_params = ["N", ""], name =
     llvm.return
   }
 }
+
+// -----
+
+// A block allocated inside a parallel region (run by libomp's workers) gets
+// the header but stays off the run's list, which belongs to the calling
+// thread; the entry's own blocks are linked into it (the list head's
+// update), and every free goes through the wrapper that unlinks.
+// CHECK-LABEL: llvm.func @mlc_entry
+// CHECK: llvm.call @__mlc_tracked_malloc(
+// CHECK: omp.parallel
+// CHECK-NEXT: llvm.call @__mlc_malloc(
+// CHECK-NEXT: llvm.call @__mlc_free(
+// CHECK: llvm.call @__mlc_free(
+// CHECK-LABEL: llvm.func internal @__mlc_tracked_malloc(
+// CHECK: llvm.call @malloc(
+// CHECK: llvm.mlir.addressof @__mlc_run_allocations
+// CHECK-LABEL: llvm.func internal @__mlc_malloc(
+// CHECK: llvm.call @malloc(
+// CHECK-NOT: @__mlc_run_allocations
+// CHECK: llvm.return
+// CHECK-LABEL: llvm.func internal @__mlc_free(
+// CHECK: llvm.mlir.addressof @__mlc_run_allocations
+// CHECK: llvm.call @free(
+module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xf32>}], outputs = [{name = "y", type = tensor<4xf32>}]}} {
+  llvm.func @malloc(i64) -> !llvm.ptr
+  llvm.func @free(!llvm.ptr)
+  llvm.func @mlc_entry(%x: !llvm.ptr, %y: !llvm.ptr) {
+    %size = llvm.mlir.constant(64 : i64) : i64
+    %a = llvm.call @malloc(%size) : (i64) -> !llvm.ptr
+    omp.parallel {
+      %b = llvm.call @malloc(%size) : (i64) -> !llvm.ptr
+      llvm.call @free(%b) : (!llvm.ptr) -> ()
+      omp.terminator
+    }
+    llvm.call @free(%a) : (!llvm.ptr) -> ()
+    llvm.return
+  }
+}

@@ -45,6 +45,11 @@ config.substitutions.append(("%mlc_src", config.mlc_src_root))
 tools = ["mlc-opt", "mlc-translate", "mlc-compile", "mlc-run"]
 llvm_config.add_tool_substitutions(tools, [config.mlc_tools_dir])
 
+# utils/format-check.sh runs git clang-format.
+if shutil.which("git") and (shutil.which("git-clang-format-22")
+                            or shutil.which("git-clang-format")):
+    config.available_features.add("clang-format")
+
 # Cross-compilation checks need the AArch64 toolchain and qemu.
 if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
     config.available_features.add("aarch64-qemu")
@@ -137,3 +142,24 @@ if config.mlc_openmp_library and not config.mlc_openmp_library.endswith("-NOTFOU
     openmp_link = "-L%s -lomp -Wl,-rpath,%s" % (openmp_dir, openmp_dir)
     config.available_features.add("openmp")
 config.substitutions.append(("%openmp_link", openmp_link))
+
+# The host's vector ISA, for tests that run code compiled for a --cpu other
+# than the default: host-avx512vnni, host-avxvnni, host-avx2.
+def _host_cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+_flags = _host_cpu_flags()
+if {"avx512f", "avx512_vnni"} <= _flags:
+    config.available_features.add("host-avx512vnni")
+if "avx_vnni" in _flags:
+    config.available_features.add("host-avxvnni")
+if {"avx2", "fma"} <= _flags:
+    config.available_features.add("host-avx2")

@@ -4,7 +4,7 @@
 # Usage: utils/bootstrap.sh [--dry-run] [--no-apt] [--no-venv]
 #
 #   1. System packages (apt-get, as root or through sudo): LLVM/MLIR 22, clang/lld 22,
-#      the build tools, ONNX/protobuf/fmt/gtest, the AArch64 cross toolchain and
+#      the build tools, ONNX/protobuf/gtest, clang-format, the AArch64 cross toolchain and
 #      qemu-user (to test AArch64 code on x86), and Debian's ONNX test data.
 #      Packages this machine's apt sources do not offer are reported and skipped;
 #      apt is not run at all when every package is already installed.
@@ -27,7 +27,9 @@ APT_PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools clang-22 lld-22
   # LLVM's OpenMP runtime: the parallel tile loops of CPU artifacts.
   libomp-22-dev
-  libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev libgtest-dev
+  libonnx-dev libprotobuf-dev protobuf-compiler libgtest-dev
+  # utils/format-check.sh (clang-format on changed lines, .clang-format).
+  clang-format-22
   qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   libonnx-testdata
   # torch 1.13 and torchvision for Debian's python3: they export the

@@ -15,12 +15,52 @@
 using namespace mlir;
 using namespace mlc;
 
+void cpu::CPUOptions::bindOptions(OptionsBinder &binder) {
+  binder.opt("cpu", cpu,
+             "CPU of the target (LLVM name, e.g. sapphirerapids, znver4, "
+             "neoverse-v1); default: the host's for the host triple, else "
+             "generic",
+             "name");
+  binder.opt("mattr", mattr,
+             "LLVM target features added to the CPU's, e.g. "
+             "+avx512vnni,+avx512vl or +dotprod,+i8mm",
+             "+feature,...");
+}
+
 namespace {
 class CPUBackend : public Backend {
 public:
   StringRef getName() const override { return "cpu"; }
   StringRef getDescription() const override {
     return "x86-64 and AArch64 CPUs through LLVM";
+  }
+
+  std::vector<std::string> getTargetAliases() const override {
+    return {"host", "x86_64", "aarch64"};
+  }
+
+  void bindOptions(OptionsBinder &binder) override {
+    options.bindOptions(binder);
+  }
+
+  llvm::Error getTargetOptions(StringRef targetName,
+                               TargetOptions &target) const override {
+    FailureOr<TargetOptions> named =
+        cpu::getCPUTargetOptions(targetName == "cpu" ? "host" : targetName);
+    if (failed(named))
+      return llvm::createStringError("the cpu backend has no target '" +
+                                     targetName + "'");
+    named->optLevel = target.optLevel;
+    named->memoryReport = target.memoryReport;
+    named->halfPrecision = target.halfPrecision;
+    target = *named;
+    if (!options.cpu.empty())
+      target.cpu = options.cpu;
+    if (!options.mattr.empty())
+      target.features = target.features.empty()
+                            ? options.mattr
+                            : target.features + "," + options.mattr;
+    return llvm::Error::success();
   }
 
   /// The register tiles of convolutions read NHWC activations (channels
@@ -82,6 +122,9 @@ public:
     return emitError(loc) << "no C compiler driver (cc, gcc, clang) found to "
                              "link the shared library";
   }
+
+private:
+  cpu::CPUOptions options;
 };
 } // namespace
 

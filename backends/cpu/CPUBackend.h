@@ -12,6 +12,17 @@
 
 namespace mlc::cpu {
 
+/// The CPU backend's own options (flags of mlc-compile with --target=host,
+/// x86_64, aarch64 or cpu).
+struct CPUOptions {
+  /// --cpu: the LLVM CPU name; empty for the target's default.
+  std::string cpu;
+  /// --mattr: LLVM target features added to the CPU's.
+  std::string mattr;
+
+  void bindOptions(OptionsBinder &binder);
+};
+
 /// Registers the backend named "cpu" with `registry`.
 void registerCPUBackend(BackendRegistry &registry);
 

@@ -51,8 +51,14 @@ static void addTensorPasses(OpPassManager &pm,
   using namespace mlc::cpu;
   // First, while the packed int8 GEMMs are still whole generics.
   if (options.optLevel >= 2 && options.int8Isa != "none")
-    pm.addPass(createInt8Gemm(Int8GemmOptions{options.int8Isa}));
+    pm.addPass(createInt8Gemm(Int8GemmOptions{options.int8Isa, options.threads}));
   OpPassManager &fpm = pm.nest<func::FuncOp>();
+  if (options.optLevel >= 2) {
+    Int8DepthwiseOptions depthwise;
+    depthwise.isa = options.vectorIsa;
+    depthwise.parallel = options.threads;
+    fpm.addPass(createInt8Depthwise(depthwise));
+  }
   // Blocked accumulation is numerics, not speed: every level sums so.
   if (options.optLevel < 2) {
     fpm.addPass(createBlockedAccumulation());
@@ -73,6 +79,8 @@ static void addTensorPasses(OpPassManager &pm,
   fpm.addPass(createApproximateMath());
   fpm.addPass(createBlockedAccumulation());
   fpm.addPass(createInnermostParallelLoop());
+  if (options.threads)
+    fpm.addPass(createParallelizeOps());
 }
 
 void mlc::cpu::buildCPULoweringPipeline(OpPassManager &pm,
@@ -170,7 +178,8 @@ void mlc::cpu::registerCPUPipeline() {
     Option<std::string> int8Isa{
         *this, "int8-isa",
         llvm::cl::desc("Kernel of the packed int8 GEMMs (mlc-cpu-int8-gemm): "
-                       "none, x86-avx2, x86-vnni, arm-dot or arm-i8mm"),
+                       "none, x86-avx2, x86-vnni, x86-vnni512, arm-dot or "
+                       "arm-i8mm"),
         llvm::cl::init("none")};
     Option<std::string> vectorIsa{
         *this, "vector-isa",

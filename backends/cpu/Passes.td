@@ -53,6 +53,33 @@ def FuseEpilogues : Pass<"mlc-cpu-fuse-epilogues", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::tensor::TensorDialect"];
 }
 
+def ParallelizeOps : Pass<"mlc-cpu-parallelize-ops", "mlir::func::FuncOp"> {
+  let summary = "Split the outer parallel loop of big linalg ops outside "
+                "the tile loops into an scf.forall (threads).";
+  let description = [{
+    The linalg ops left in the function body after tiling (elementwise
+    chains, softmax and normalization reductions, pooling, im2col copies,
+    transposes) would run on one thread while the contractions use all:
+    each one with static shapes and at least 2^16 iterations gets its first
+    parallel loop of extent > 1 tiled into at most 8 chunks of at least
+    2^14 iterations, as an `scf.forall`, which the CPU pipeline lowers to an
+    OpenMP worksharing loop. Reduction loops and the inner loops (what LLVM
+    vectorizes) are untouched; ops in loops and register tiles are left
+    alone.
+
+    ```mlir
+    %y = linalg.generic ... outs(%e : tensor<1x56x56x256xf32>)
+    // becomes
+    %y = scf.forall (%i) in (8) shared_outs(%o = %e) {
+      ... linalg.generic on tensor<1x7x56x256xf32> ...
+    }
+    ```
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::affine::AffineDialect"];
+}
+
 def InnermostParallelLoop : Pass<"mlc-cpu-innermost-parallel-loop",
                                   "mlir::func::FuncOp"> {
   let summary = "Reorder the loops of reductions (convolution, pooling, "
@@ -119,14 +146,18 @@ def Int8Gemm : Pass<"mlc-cpu-int8-gemm", "mlir::ModuleOp"> {
   let description = [{
     Replaces the packed `i8 x i8 -> i32` linalg.generic that
     convert-mlc-to-linalg makes of quantized conv2d / matmul layers
-    (A[M, K1, 4] x B[N1, K1, 16, 4] -> C[M, N1, 16]) with scf loops over
-    16-channel weight tiles and blocks of activation rows whose
-    accumulators stay in vector registers over the whole K, each step one
-    dot-product instruction per register: `isa=x86-vnni` vpdpbusd (u8 x s8),
-    `x86-avx2` vpmaddwd on bytes widened in registers, `arm-dot` sdot
-    (s8 x s8), `arm-i8mm` also usdot (u8 x s8). `isa=none` (the default)
-    leaves the generic to the loop lowering. The CPU backend picks the ISA
-    from the target machine's features.
+    (A[M, K1, 4] x B[N1, K1, 16, 4] -> C[M, N1, 16]) with loops over
+    blocks of rows x weight tiles (an `scf.forall` with `parallel=true` when
+    the GEMM is big enough for threads) and, inside a block, register blocks
+    of activation rows x 16-channel weight tiles whose accumulators stay in
+    vector registers over the whole K, each step one dot-product
+    instruction per register: `isa=x86-vnni512` vpdpbusd zmm (AVX512-VNNI,
+    6 rows x 64 channels), `x86-vnni` vpdpbusd ymm (AVX512-VL or AVX-VNNI,
+    3 rows x 32 channels), both u8 x s8, `x86-avx2` vpmaddwd on bytes
+    widened in registers, `arm-dot` sdot (s8 x s8), `arm-i8mm` also usdot
+    (u8 x s8). `isa=none` (the default) leaves the generic to the loop
+    lowering. The CPU backend picks the ISA from the target machine's
+    features.
 
     ```mlir
     %c = linalg.generic {...} ins(%a, %w : tensor<196x8x4xi8>, tensor<4x8x16x4xi8>)
@@ -141,8 +172,34 @@ def Int8Gemm : Pass<"mlc-cpu-int8-gemm", "mlir::ModuleOp"> {
     intrinsic calls after bufferization.
   }];
   let options = [Option<"isa", "isa", "std::string", /*default=*/"\"none\"",
-                        "none, x86-avx2, x86-vnni, arm-dot or arm-i8mm">];
+                        "none, x86-avx2, x86-vnni, x86-vnni512, arm-dot or "
+                        "arm-i8mm">,
+                 Option<"parallel", "parallel", "bool", /*default=*/"false",
+                        "Run the row x tile blocks of big GEMMs as an "
+                        "scf.forall (threads)">];
   let dependentDialects = ["mlir::LLVM::LLVMDialect", "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def Int8Depthwise : Pass<"mlc-cpu-int8-depthwise", "mlir::func::FuncOp"> {
+  let summary = "Register tiles for the 8-bit depthwise convolutions in NHWC.";
+  let description = [{
+    Replaces the 8-bit depthwise window-sum linalg.generic that
+    convert-mlc-to-linalg makes in NHWC (loops (n, oh, ow, kh, kw, c),
+    `acc += ext(x) * sext(w)`) with loops over output rows (an
+    `scf.forall` with `parallel=true`), tiles of 4 output pixels x one
+    vector of channels whose i32 accumulators stay in registers over the
+    whole window, each step a widened activation vector times the widened
+    filter vector. `isa` (scalar, avx2, avx512, neon) sets the vector width;
+    `scalar` leaves the generic to the loop lowering.
+  }];
+  let options = [Option<"isa", "isa", "std::string", /*default=*/"\"scalar\"",
+                        "Vector ISA: scalar, avx2, avx512 or neon">,
+                 Option<"parallel", "parallel", "bool", /*default=*/"false",
+                        "Run the output rows as an scf.forall (threads)">];
+  let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::tensor::TensorDialect",
                            "mlir::vector::VectorDialect",
                            "mlir::arith::ArithDialect"];

@@ -24,34 +24,27 @@ static constexpr unsigned kSupportedSMs[] = {80, 86, 89, 90};
 
 ArrayRef<unsigned> cuda::getSupportedSMs() { return kSupportedSMs; }
 
-FailureOr<cuda::GEMMKernel> cuda::parseGEMMKernel(StringRef name) {
-  if (name == "wmma")
-    return GEMMKernel::WMMA;
-  if (name == "hopper")
-    return GEMMKernel::Hopper;
-  if (name == "mma")
-    return GEMMKernel::MMASync;
-  return failure();
+void cuda::CUDAOptions::bindOptions(OptionsBinder &binder) {
+  binder.opt("cuda-sm", sm, "SM version: 80 (default), 86, 89 or 90", "sm");
+  binder.opt<GEMMKernel>(
+      "cuda-gemm", gemm, "GEMM kernel of large 2-D matmuls",
+      {{"wmma", GEMMKernel::WMMA, "WMMA m16n16k16, every SM (default)"},
+       {"hopper", GEMMKernel::Hopper,
+        "--cuda-sm=90 only: PTX for sm_90a, matmuls in multiples of "
+        "256x128x64 on the TMA + wgmma kernel, the others on WMMA"},
+       {"mma", GEMMKernel::MMASync,
+        "warp-level mma.sync m16n8k16 for f16 GEMMs too (bf16 and int8 "
+        "GEMMs always use it)"}});
 }
 
-/// The backend's own flags in TargetOptions::features.
-static constexpr llvm::StringLiteral kMMASyncFeature = "+mlc-mma-sync";
-static constexpr llvm::StringLiteral kBF16Feature = "+mlc-bf16";
-
-static bool hasFeature(StringRef features, StringRef feature) {
-  SmallVector<StringRef> list;
-  features.split(list, ',');
-  return llvm::is_contained(list, feature);
-}
-
-FailureOr<TargetOptions> cuda::getCUDATargetOptions(unsigned sm,
-                                                    GEMMKernel gemm,
-                                                    StringRef mmaType) {
-  if (!llvm::is_contained(kSupportedSMs, sm) ||
-      (mmaType != "f16" && mmaType != "bf16"))
-    return failure();
+llvm::Expected<TargetOptions> cuda::CUDAOptions::getTargetOptions() const {
+  if (!llvm::is_contained(kSupportedSMs, sm))
+    return llvm::createStringError("unsupported --cuda-sm=" + Twine(sm) +
+                                   " (expected 80, 86, 89 or 90)");
   if (gemm == GEMMKernel::Hopper && sm != 90)
-    return failure();
+    return llvm::createStringError(
+        "--cuda-gemm=hopper needs --cuda-sm=90 (wgmma and TMA are sm_90a "
+        "instructions)");
   TargetOptions options;
   options.triple = "nvptx64-nvidia-cuda";
   // The architecture-specific sm_90a has wgmma, setmaxnreg and the TMA
@@ -60,10 +53,6 @@ FailureOr<TargetOptions> cuda::getCUDATargetOptions(unsigned sm,
   if (gemm == GEMMKernel::Hopper)
     options.cpu += "a";
   options.features = "+ptx80";
-  if (gemm == GEMMKernel::MMASync)
-    options.features += ("," + kMMASyncFeature).str();
-  if (mmaType == "bf16")
-    options.features += ("," + kBF16Feature).str();
   return options;
 }
 
@@ -104,17 +93,38 @@ public:
     return DataLayoutPreference::NHWC;
   }
 
+  void bindOptions(OptionsBinder &binder) override {
+    cudaOptions.bindOptions(binder);
+  }
+
+  llvm::Error getTargetOptions(StringRef targetName,
+                               TargetOptions &target) const override {
+    llvm::Expected<TargetOptions> own = cudaOptions.getTargetOptions();
+    if (!own)
+      return own.takeError();
+    own->optLevel = target.optLevel;
+    own->memoryReport = target.memoryReport;
+    own->halfPrecision = target.halfPrecision;
+    target = *own;
+    return llvm::Error::success();
+  }
+
+  /// bf16 is the GEMMs' operand type (mma.sync, f32 accumulation); the rest
+  /// of the graph stays f32.
+  bool handlesHalfPrecision(StringRef type) const override {
+    return type == "bf16";
+  }
+
   void buildLoweringPipeline(OpPassManager &pm,
                              const TargetOptions &options) const override {
     // Both arms StringRefs: `cond ? "sm_80" : options.cpu` would be a
     // temporary std::string, and `chip` would dangle.
     StringRef chip =
         options.cpu.empty() ? StringRef("sm_80") : StringRef(options.cpu);
-    StringRef mmaType =
-        hasFeature(options.features, kBF16Feature) ? "bf16" : "f16";
+    StringRef mmaType = options.halfPrecision == "bf16" ? "bf16" : "f16";
     if (failed(cuda::buildCUDALoweringPipeline(
             pm, chip, mmaType, options.optLevel,
-            hasFeature(options.features, kMMASyncFeature))))
+            cudaOptions.gemm == cuda::GEMMKernel::MMASync)))
       llvm::report_fatal_error("invalid built-in CUDA pipeline");
   }
 
@@ -153,6 +163,9 @@ public:
     return emitError(loc) << "no C compiler driver (cc, gcc, clang) found to "
                              "link the shared library";
   }
+
+private:
+  cuda::CUDAOptions cudaOptions;
 };
 } // namespace
 

@@ -38,18 +38,18 @@ enum class GEMMKernel {
   MMASync,
 };
 
-/// Parses `--cuda-gemm`'s value: "wmma", "hopper" or "mma".
-mlir::FailureOr<GEMMKernel> parseGEMMKernel(llvm::StringRef name);
+/// The CUDA backend's own options (flags of mlc-compile with --target=cuda).
+struct CUDAOptions {
+  /// --cuda-sm: 80, 86, 89 or 90.
+  unsigned sm = 80;
+  /// --cuda-gemm: the kernel of large 2-D matmuls.
+  GEMMKernel gemm = GEMMKernel::WMMA;
 
-/// Target options for `--cuda-sm=<sm>` (80, 86, 89 or 90), the GEMM kernel
-/// and the Tensor Core input type of f32 GEMMs (`mmaType`: f16 or bf16);
-/// failure for another SM, another type, or the Hopper kernel below sm 90.
-/// The GEMM kernel and type travel in `features` as the backend's own
-/// flags `+mlc-mma-sync` and `+mlc-bf16` (the CUDA pipeline sets the PTX
-/// features itself).
-mlir::FailureOr<TargetOptions>
-getCUDATargetOptions(unsigned sm, GEMMKernel gemm = GEMMKernel::WMMA,
-                     llvm::StringRef mmaType = "f16");
+  void bindOptions(OptionsBinder &binder);
+  /// The triple, chip (sm_XX, sm_90a for the Hopper kernel) and PTX
+  /// features of these options; an error names the flag that is refused.
+  llvm::Expected<TargetOptions> getTargetOptions() const;
+};
 
 /// The SM versions `--cuda-sm` accepts.
 llvm::ArrayRef<unsigned> getSupportedSMs();

@@ -26,12 +26,22 @@
 
 using namespace mlir;
 
-// A plug-in's own options: parsed by the tool that loads it.
-static llvm::cl::opt<std::string> enabledOps(
-    "npu-example-ops",
-    llvm::cl::desc("Comma-separated ops npu-example claims (of conv2d, "
-                   "matmul, relu; default all)"),
-    llvm::cl::init("conv2d,matmul,relu"));
+namespace {
+/// The plug-in's own options, declared as the in-tree backends declare
+/// theirs: the tool that loads the plug-in makes them flags
+/// (`mlc-compile --load-backend-plugin=... --target=npu-example --help`).
+struct NPUOptions {
+  /// --npu-example-ops: the kinds of op the backend claims.
+  std::string ops = "conv2d,matmul,relu";
+
+  void bindOptions(mlc::OptionsBinder &binder) {
+    binder.opt("npu-example-ops", ops,
+               "Comma-separated ops npu-example claims (of conv2d, matmul, "
+               "relu; default all)",
+               "op,...");
+  }
+};
+} // namespace
 
 /// The directory holding this plug-in, where its runtime library lies too.
 static std::string getPluginDirectory() {
@@ -62,6 +72,24 @@ public:
     return mlc::LoweringInput::Partitions;
   }
 
+  void bindOptions(mlc::OptionsBinder &binder) override {
+    npuOptions.bindOptions(binder);
+  }
+
+  /// The host side is the CPU backend's (host triple); the options are
+  /// checked here, before anything is compiled.
+  llvm::Error getTargetOptions(StringRef targetName,
+                               mlc::TargetOptions &target) const override {
+    SmallVector<StringRef> ops;
+    StringRef(npuOptions.ops).split(ops, ',', -1, false);
+    for (StringRef op : ops)
+      if (op != "conv2d" && op != "matmul" && op != "relu")
+        return llvm::createStringError(
+            "unknown op '" + op +
+            "' in --npu-example-ops (expected conv2d, matmul or relu)");
+    return llvm::Error::success();
+  }
+
   mlc::OpSupport getOpSupport(Operation *op) const override {
     auto kind = llvm::TypeSwitch<Operation *, StringRef>(op)
                     .Case<mlc::Conv2DOp>([](auto) { return "conv2d"; })
@@ -71,7 +99,7 @@ public:
     if (kind.empty())
       return {false, "npu-example has no " + op->getName().getStringRef().str()};
     SmallVector<StringRef> enabled;
-    StringRef(enabledOps).split(enabled, ',', -1, false);
+    StringRef(npuOptions.ops).split(enabled, ',', -1, false);
     if (!llvm::is_contained(enabled, kind))
       return {false, "disabled by --npu-example-ops"};
     if (auto conv = dyn_cast<mlc::Conv2DOp>(op)) {
@@ -144,6 +172,7 @@ public:
 
 private:
   const mlc::BackendRegistry &registry;
+  NPUOptions npuOptions;
 };
 } // namespace
 

@@ -25,6 +25,10 @@ void registerAllPasses();
 /// Registers the in-tree backends with `registry`.
 void registerAllBackends(BackendRegistry &registry);
 
+/// Registers mlc-translate's translations: --import-onnx and each in-tree
+/// backend's emitters (--cpu-emit-object, --cuda-emit-ptx, ...).
+void registerAllTranslations();
+
 } // namespace mlc
 
 #endif // MLC_INITALL_H

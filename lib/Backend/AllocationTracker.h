@@ -26,13 +26,15 @@ namespace mlc {
 /// regions, which run on other threads, and in helper functions) only get
 /// the header. Every free call goes through a wrapper that unlinks the block
 /// when it is linked and frees its base. When an allocation of the entry
-/// fails, the entry frees every block still in the list and reports it.
+/// fails, the entry frees every block still in the list and reports it
+/// (ABIEmitter::addRunChecks in EmitRuntimeABI.cpp, which calls
+/// getReleaseFunction()).
 class AllocationTracker {
 public:
   explicit AllocationTracker(mlir::ModuleOp module)
       : module(module), b(module.getContext()), loc(module.getLoc()),
         ptrType(mlir::LLVM::LLVMPointerType::get(module.getContext())),
-        i1Type(b.getI1Type()), i64Type(b.getI64Type()) {
+        i64Type(b.getI64Type()) {
     b.setInsertionPointToEnd(module.getBody());
   }
 
@@ -62,18 +64,11 @@ private:
   mlir::ModuleOp module;
   mlir::OpBuilder b;
   mlir::Location loc;
-  mlir::Type ptrType, i1Type, i64Type;
+  mlir::Type ptrType, i64Type;
   mlir::LLVM::GlobalOp listHead;
   mlir::LLVM::LLVMFuncOp allocFunctions[2][2];
   mlir::LLVM::LLVMFuncOp freeFunction, releaseFunction;
 };
-
-/// Makes the lowered entry report allocation failure instead of writing
-/// through a null pointer: the entry returns i1, true when an allocation of
-/// a non-zero size in its body failed, after freeing the blocks its body
-/// allocated before. `tracker.reroute(entry)` must have run.
-void addAllocationChecks(mlir::LLVM::LLVMFuncOp entry,
-                         AllocationTracker &tracker);
 
 } // namespace mlc
 

@@ -8,6 +8,7 @@
 #include "AllocationTracker.h"
 
 #include "mlc/Backend/Passes.h"
+#include "mlc/Conversion/MLCToLinalg/RuntimeHooks.h"
 #include "mlc/Runtime/mlc_runtime.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -82,13 +83,23 @@ public:
 
   LogicalResult emit(ArrayAttr inputs, ArrayAttr outputs, bool dynamic);
 
-  /// The context: {int32_t num_threads; void *arena;}.
-  static constexpr int64_t kContextBytes = 16;
+  /// The context: {int32_t num_threads; void *arena; uint64_t random_seed;
+  /// uint64_t random_counter;}. It is opaque to users (mlc_runtime.h only
+  /// declares it), so fields may be added at its end within an ABI version:
+  /// the random fields came after the first two, at offsets 16 and 24.
+  static constexpr int64_t kContextBytes = 32;
   static constexpr int32_t kArenaSlot = 1;
+  static constexpr int32_t kRandomSeedSlot = 2;
+  static constexpr int32_t kRandomCounterSlot = 3;
   /// The address of the context's arena pointer.
   Value getArenaSlot(OpBuilder &ob, Value context) {
     return LLVM::GEPOp::create(ob, loc, ptrType, ptrType, context,
                                ArrayRef<LLVM::GEPArg>{kArenaSlot});
+  }
+  /// The address of the context's 64-bit field number `slot` (of 8 bytes).
+  Value getI64Slot(OpBuilder &ob, Value context, int32_t slot) {
+    return LLVM::GEPOp::create(ob, loc, ptrType, i64Type, context,
+                               ArrayRef<LLVM::GEPArg>{slot});
   }
   /// Appends the context's arena to `args` when the entry takes one, and
   /// returns whether it is missing (it could not be allocated).
@@ -113,6 +124,9 @@ private:
                                bool dynamic);
   void emitLastError();
   void storeError(OpBuilder &ob, StringRef message);
+  LogicalResult addRunChecks(LLVM::LLVMFuncOp entry);
+  Value callEntry(OpBuilder &ob, LLVM::LLVMFuncOp entry, ValueRange args,
+                  Block *okBlock, StringRef function);
   LLVM::LLVMFuncOp getOrDeclare(StringRef name, Type result,
                                 ArrayRef<Type> params);
   LLVM::LLVMFuncOp createFunction(StringRef name, Type result,
@@ -136,6 +150,9 @@ private:
   /// The thread-local thread count of the entry's parallel regions; null
   /// when the entry has none.
   LLVM::GlobalOp threadCountGlobal;
+  /// Whether the entry takes the context as its last argument (it draws
+  /// random numbers: addRunChecks).
+  bool entryTakesContext = false;
   /// Bytes of the arena of the static memory plan (mlc-cpu-plan-memory),
   /// a trailing argument of the entry; 0 without one.
   int64_t arenaBytes = 0;
@@ -195,6 +212,8 @@ void ABIEmitter::emitLastError() {
 /// Makes `message` what mlc_last_error returns (at `ob`'s insertion point).
 void ABIEmitter::storeError(OpBuilder &ob, StringRef message) {
   LLVM::GlobalOp &global = messages[message];
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(module.getBody());
   if (!global) {
     std::string text = message.str();
     text.push_back('\0');
@@ -324,6 +343,20 @@ void ABIEmitter::emitContextFunctions() {
     // The arena of the memory plan is allocated by the first run (lazily:
     // a run reports that it does not fit as MLC_ERROR_OUT_OF_MEMORY).
     LLVM::StoreOp::create(fb, loc, null, getArenaSlot(fb, ctx));
+    // Random ops without a seed draw from a key that differs between
+    // contexts (the creation time and the context's address); the counter
+    // starts at 0, so ops with a seed repeat their stream in every context.
+    auto time = getOrDeclare("time", i64Type, {ptrType});
+    Value now =
+        LLVM::CallOp::create(fb, loc, time, ValueRange{null}).getResult();
+    Value seed = LLVM::XOrOp::create(
+        fb, loc,
+        LLVM::MulOp::create(fb, loc, now,
+                            constI64(fb, int64_t(0x9E3779B97F4A7C15ull))),
+        LLVM::PtrToIntOp::create(fb, loc, i64Type, ctx));
+    LLVM::StoreOp::create(fb, loc, seed, getI64Slot(fb, ctx, kRandomSeedSlot));
+    LLVM::StoreOp::create(fb, loc, constI64(fb, 0),
+                          getI64Slot(fb, ctx, kRandomCounterSlot));
     LLVM::BrOp::create(fb, loc, exit);
     fb.setInsertionPointToEnd(exit);
     LLVM::ReturnOp::create(fb, loc, ctx);
@@ -451,9 +484,177 @@ static int64_t getElementBytes(Type type) {
   return (type.getIntOrFloatBitWidth() + 7) / 8;
 }
 
+/// Makes the lowered entry return an mlc_status instead of nothing:
+/// - MLC_ERROR_OUT_OF_MEMORY when an allocation of a non-zero size in its
+///   body returned null (a model whose buffers do not fit in memory would
+///   otherwise write through a null pointer and kill the process running
+///   it); it returns at once, after freeing the blocks its body allocated
+///   before (AllocationTracker, whose reroute must have run): nothing leaks;
+/// - MLC_ERROR_MODEL where it calls the runtime-error hook (an If branch
+///   that was not compiled for these shapes, RuntimeHooks.h), after making
+///   the call's message what mlc_last_error returns and freeing the blocks
+///   its body allocated, as above;
+/// - MLC_OK otherwise.
+LogicalResult ABIEmitter::addRunChecks(LLVM::LLVMFuncOp entry) {
+  MLIRContext *ctx = entry.getContext();
+  Location loc = entry.getLoc();
+  entry.setFunctionType(LLVM::LLVMFunctionType::get(
+      i32Type, entry.getFunctionType().getParams()));
+  auto returnStatus = [&](OpBuilder &b, int32_t status) {
+    LLVM::ReturnOp::create(b, loc, ValueRange{constI32(b, status)});
+  };
+  SmallVector<LLVM::ReturnOp> returns;
+  SmallVector<std::pair<LLVM::CallOp, Value>> allocations;
+  SmallVector<LLVM::CallOp> errors, randomCalls;
+  WalkResult walk = entry.walk([&](Operation *op) {
+    if (auto ret = dyn_cast<LLVM::ReturnOp>(op))
+      returns.push_back(ret);
+    auto call = dyn_cast<LLVM::CallOp>(op);
+    std::optional<StringRef> callee = call ? call.getCallee() : std::nullopt;
+    bool nested = call && call->getParentRegion() != &entry.getBody();
+    if (callee == kRandomSeedFuncName || callee == kRandomCounterFuncName) {
+      randomCalls.push_back(call);
+      return WalkResult::advance();
+    }
+    if (callee == kRuntimeErrorFuncName) {
+      // A call inside a parallel region (an outlined function after
+      // translation) cannot branch to the entry's return.
+      if (nested) {
+        call.emitError("a run-time error inside a parallel region");
+        return WalkResult::interrupt();
+      }
+      errors.push_back(call);
+      return WalkResult::advance();
+    }
+    if (nested)
+      return WalkResult::advance();
+    // The entry body's allocations, rerouted by the tracker.
+    if (callee == "__mlc_tracked_malloc" && call.getArgOperands().size() == 1)
+      allocations.push_back({call, call.getArgOperands()[0]});
+    else if (callee == "__mlc_tracked_aligned_alloc" &&
+             call.getArgOperands().size() == 2)
+      allocations.push_back({call, call.getArgOperands()[1]});
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  for (LLVM::ReturnOp ret : returns) {
+    OpBuilder rb(ret);
+    returnStatus(rb, MLC_OK);
+    ret.erase();
+  }
+  // Frees the blocks that the entry's body allocated so far (none are
+  // tracked without allocations).
+  auto releaseAllocations = [&](OpBuilder &rb) {
+    if (!allocations.empty())
+      LLVM::CallOp::create(rb, loc, tracker.getReleaseFunction(), ValueRange{});
+  };
+  if (!allocations.empty()) {
+    Block *failBlock = new Block();
+    entry.getBody().push_back(failBlock);
+    OpBuilder fb = OpBuilder::atBlockEnd(failBlock);
+    releaseAllocations(fb);
+    returnStatus(fb, MLC_ERROR_OUT_OF_MEMORY);
+    for (auto [call, size] : allocations) {
+      Block *before = call->getBlock();
+      Block *after = before->splitBlock(std::next(Block::iterator(call)));
+      OpBuilder ab = OpBuilder::atBlockEnd(before);
+      Value isNull = LLVM::ICmpOp::create(
+          ab, loc, LLVM::ICmpPredicate::eq, call.getResult(),
+          LLVM::ZeroOp::create(ab, loc, LLVM::LLVMPointerType::get(ctx)));
+      // malloc(0) may return null; that is no failure.
+      Value nonZero = LLVM::ICmpOp::create(
+          ab, loc, LLVM::ICmpPredicate::ne, size,
+          LLVM::ConstantOp::create(ab, loc, size.getType(), 0));
+      LLVM::CondBrOp::create(ab, loc,
+                             LLVM::AndOp::create(ab, loc, isNull, nonZero),
+                             failBlock, after);
+    }
+  }
+  for (LLVM::CallOp call : errors) {
+    auto message = call->getAttrOfType<StringAttr>(kRuntimeErrorMessageAttr);
+    if (!message)
+      return call.emitError("run-time error call without its '")
+             << kRuntimeErrorMessageAttr << "'";
+    // The rest of the block is left without predecessors (dead code).
+    Block *before = call->getBlock();
+    before->splitBlock(std::next(Block::iterator(call)));
+    OpBuilder eb = OpBuilder::atBlockEnd(before);
+    storeError(eb, message.getValue());
+    releaseAllocations(eb);
+    returnStatus(eb, MLC_ERROR_MODEL);
+    call.erase();
+  }
+  // The random hooks read and advance the context's generator state: the
+  // entry then takes the context as its last argument.
+  if (!randomCalls.empty()) {
+    entryTakesContext = true;
+    unsigned index = entry.getNumArguments();
+    entry.insertArgument(index, ptrType, DictionaryAttr(), loc);
+    Value context = entry.getArgument(index);
+    for (LLVM::CallOp call : randomCalls) {
+      OpBuilder cb(call);
+      Value result;
+      if (call.getCallee() == kRandomSeedFuncName) {
+        result = LLVM::LoadOp::create(
+            cb, loc, i64Type, getI64Slot(cb, context, kRandomSeedSlot));
+      } else {
+        if (call.getArgOperands().size() != 1)
+          return call.emitError("malformed random counter call");
+        Value slot = getI64Slot(cb, context, kRandomCounterSlot);
+        result = LLVM::LoadOp::create(cb, loc, i64Type, slot);
+        LLVM::StoreOp::create(
+            cb, loc,
+            LLVM::AddOp::create(cb, loc, result, call.getArgOperands()[0]),
+            slot);
+      }
+      call.getResult().replaceAllUsesWith(result);
+      call.erase();
+    }
+  }
+  for (StringRef name :
+       {kRuntimeErrorFuncName, kRandomSeedFuncName, kRandomCounterFuncName})
+    if (auto hook = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+      if (hook.isExternal() && SymbolTable::symbolKnownUseEmpty(hook, module))
+        hook.erase();
+  return success();
+}
+
+/// Calls the entry at `ob` and continues in `okBlock` when it returns
+/// MLC_OK; any other status is returned from the calling function, with
+/// `function`'s out-of-memory message for MLC_ERROR_OUT_OF_MEMORY (the
+/// entry has stored the message of the others). Returns the status.
+Value ABIEmitter::callEntry(OpBuilder &ob, LLVM::LLVMFuncOp entry,
+                            ValueRange args, Block *okBlock,
+                            StringRef function) {
+  Region *body = ob.getInsertionBlock()->getParent();
+  Value status = LLVM::CallOp::create(ob, loc, entry, args).getResult();
+  Block *callBlock = ob.getInsertionBlock();
+  OpBuilder::InsertionGuard guard(ob);
+  Block *failBlock = ob.createBlock(body);
+  Block *oomBlock = ob.createBlock(body);
+  storeError(ob, (function + ": out of memory").str());
+  LLVM::ReturnOp::create(ob, loc, constI32(ob, MLC_ERROR_OUT_OF_MEMORY));
+  Block *otherBlock = ob.createBlock(body);
+  LLVM::ReturnOp::create(ob, loc, status);
+  ob.setInsertionPointToEnd(failBlock);
+  LLVM::CondBrOp::create(
+      ob, loc,
+      LLVM::ICmpOp::create(ob, loc, LLVM::ICmpPredicate::eq, status,
+                           constI32(ob, MLC_ERROR_OUT_OF_MEMORY)),
+      oomBlock, otherBlock);
+  ob.setInsertionPointToEnd(callBlock);
+  LLVM::CondBrOp::create(
+      ob, loc,
+      LLVM::ICmpOp::create(ob, loc, LLVM::ICmpPredicate::eq, status,
+                           constI32(ob, MLC_OK)),
+      okBlock, failBlock);
+  return status;
+}
+
 /// `int32_t mlc_run(ctx, inputs, outputs)`: MLC_ERROR_INVALID_ARGUMENT when
-/// the context, an array or any data pointer is null, else calls the entry:
-/// MLC_ERROR_OUT_OF_MEMORY when one of its allocations failed, else MLC_OK.
+/// the context, an array or any data pointer is null or a data pointer is
+/// misaligned, else calls the entry and returns its status (addRunChecks).
 LogicalResult ABIEmitter::emitRun(ArrayAttr inputs, ArrayAttr outputs) {
   size_t numInputs = inputs.size(), numOutputs = outputs.size();
   auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(kEntryFuncName);
@@ -468,7 +669,8 @@ LogicalResult ABIEmitter::emitRun(ArrayAttr inputs, ArrayAttr outputs) {
                            "output (lower with use-bare-ptr-memref-call-conv)");
   if (!isa<LLVM::LLVMVoidType>(entryType.getReturnType()))
     return entry.emitError("entry must not return a value");
-  addAllocationChecks(entry, tracker);
+  if (failed(addRunChecks(entry)))
+    return failure();
 
   auto run = createFunction("mlc_run", i32Type, {ptrType, ptrType, ptrType});
   OpBuilder fb = OpBuilder::atBlockEnd(&run.front());
@@ -540,18 +742,20 @@ LogicalResult ABIEmitter::emitRun(ArrayAttr inputs, ArrayAttr outputs) {
   fb.setInsertionPointToEnd(callBlock);
   storeThreadCount(fb, run.getArgument(0));
   Value arenaMissing = appendArena(fb, run.getArgument(0), pointers);
+  if (entryTakesContext)
+    pointers.push_back(run.getArgument(0));
   Block *arenaBlock = fb.getInsertionBlock();
   if (arenaMissing)
     callBlock = fb.createBlock(&run.getBody());
-  Value outOfMemory = LLVM::CallOp::create(fb, loc, entry, pointers).getResult();
-  Block *okBlock = fb.createBlock(&run.getBody());
+  Block *okBlock = new Block();
+  run.getBody().push_back(okBlock);
+  callEntry(fb, entry, pointers, okBlock, "mlc_run");
+  fb.setInsertionPointToEnd(okBlock);
   LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_OK));
-  Block *oomBlock = fb.createBlock(&run.getBody());
-  storeError(fb, "mlc_run: out of memory");
-  LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_OUT_OF_MEMORY));
-  fb.setInsertionPointToEnd(callBlock);
-  LLVM::CondBrOp::create(fb, loc, outOfMemory, oomBlock, okBlock);
   if (arenaMissing) {
+    Block *oomBlock = fb.createBlock(&run.getBody());
+    storeError(fb, "mlc_run: out of memory");
+    LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_OUT_OF_MEMORY));
     fb.setInsertionPointToEnd(arenaBlock);
     LLVM::CondBrOp::create(fb, loc, arenaMissing, oomBlock, callBlock);
   }
@@ -622,7 +826,8 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
                              "input and (data, shape, capacity) per output");
     if (!isa<LLVM::LLVMVoidType>(entryType.getReturnType()))
       return entry.emitError("entry must not return a value");
-    addAllocationChecks(entry, tracker);
+    if (failed(addRunChecks(entry)))
+      return failure();
   }
   auto run = createFunction(
       "mlc_run_dynamic", i32Type,
@@ -835,19 +1040,19 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
   }
   storeThreadCount(fb, run.getArgument(0));
   Value arenaMissing = appendArena(fb, run.getArgument(0), entryArgs);
+  if (entryTakesContext)
+    entryArgs.push_back(run.getArgument(0));
   Block *arenaBlock = fb.getInsertionBlock();
   if (arenaMissing)
     fb.createBlock(&run.getBody());
-  Value outOfMemory =
-      LLVM::CallOp::create(fb, loc, entry, entryArgs).getResult();
   Block *callBlock = fb.getInsertionBlock();
-  Block *afterCall = fb.createBlock(&run.getBody());
-  Block *oomBlock = fb.createBlock(&run.getBody());
-  storeError(fb, "mlc_run_dynamic: out of memory");
-  LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_OUT_OF_MEMORY));
-  fb.setInsertionPointToEnd(callBlock);
-  LLVM::CondBrOp::create(fb, loc, outOfMemory, oomBlock, afterCall);
+  Block *afterCall = new Block();
+  run.getBody().push_back(afterCall);
+  callEntry(fb, entry, entryArgs, afterCall, "mlc_run_dynamic");
   if (arenaMissing) {
+    Block *oomBlock = fb.createBlock(&run.getBody());
+    storeError(fb, "mlc_run_dynamic: out of memory");
+    LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_OUT_OF_MEMORY));
     fb.setInsertionPointToEnd(arenaBlock);
     LLVM::CondBrOp::create(fb, loc, arenaMissing, oomBlock, callBlock);
   }
@@ -886,6 +1091,7 @@ LogicalResult ABIEmitter::emit(ArrayAttr inputs, ArrayAttr outputs,
   emitInfoAccessor("mlc_output_info", *outputTable, outputs.size());
   emitContextFunctions();
   emitThreadCount();
+  // Before the run functions: the entry's run-time errors store messages.
   emitLastError();
   if (dynamic)
     emitRunRejectingDynamic();

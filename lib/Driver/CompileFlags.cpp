@@ -1,15 +1,11 @@
-//===- CompileFlags.cpp - mlc-compile's flags, checked
-//---------------------===//
+//===- CompileFlags.cpp - mlc-compile's flags, checked --------------------===//
 //
-// Names the in-tree backends (the CPU triples, the CUDA SM and GEMM kernel),
-// as mlc-compile did; other backends are taken by name from the registry.
+// Names no backend: --target picks one from the registry (by name or alias),
+// and that backend turns its own options into the target.
 //
 //===----------------------------------------------------------------------===//
 
 #include "mlc/Driver/CompileFlags.h"
-
-#include "CPUBackend.h"
-#include "CUDABackend.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/Twine.h"
@@ -52,42 +48,18 @@ static Error getQuantizeOptions(const mlc::CompileFlags &flags,
 }
 
 Expected<mlc::CompileOptions>
-mlc::getCompileOptions(const CompileFlags &flags,
-                       const BackendRegistry &registry) {
+mlc::getCompileOptions(const CompileFlags &flags, BackendRegistry &registry) {
   if (flags.optLevel > 3)
     return createStringError("-O must be 0, 1, 2 or 3");
-  // host, x86_64, aarch64: the CPU backend; cuda: the CUDA backend with
-  // --cuda-sm; any other name: that backend.
-  std::string backendName = "cpu";
-  mlir::FailureOr<TargetOptions> targetOptions =
-      cpu::getCPUTargetOptions(flags.target);
-  if (flags.target == "cuda") {
-    backendName = "cuda";
-    mlir::FailureOr<cuda::GEMMKernel> gemm =
-        cuda::parseGEMMKernel(flags.cudaGEMM);
-    if (mlir::failed(gemm))
-      return createStringError("unknown --cuda-gemm '" + flags.cudaGEMM +
-                               "' (expected wmma, hopper or mma)");
-    if (*gemm == cuda::GEMMKernel::Hopper && flags.cudaSM != 90)
-      return createStringError(
-          "--cuda-gemm=hopper needs --cuda-sm=90 (wgmma and TMA are sm_90a "
-          "instructions)");
-    // --quantize=bf16: the GEMMs take bf16 operands (mma.sync) with f32
-    // accumulation; the rest of the graph stays f32.
-    targetOptions = cuda::getCUDATargetOptions(
-        flags.cudaSM, *gemm, flags.quantize == "bf16" ? "bf16" : "f16");
-    if (mlir::failed(targetOptions))
-      return createStringError("unsupported --cuda-sm=" + Twine(flags.cudaSM) +
-                               " (expected 80, 86, 89 or 90)");
-  } else if (mlir::failed(targetOptions) && registry.lookup(flags.target)) {
-    backendName = flags.target;
-    targetOptions = TargetOptions();
-  }
-  if (mlir::failed(targetOptions))
-    return createStringError("unknown --target '" + flags.target +
-                             "' (expected host, x86_64, aarch64 or a "
-                             "backend: " +
-                             join(registry.getNames(), ", ") + ")");
+  for (const auto &[name, value] : flags.backendOptions)
+    if (Error err = registry.setOption(name, value))
+      return std::move(err);
+  const Backend *backend = registry.lookupTarget(flags.target);
+  if (!backend)
+    return createStringError(
+        "unknown --target '" + flags.target + "' (expected " +
+        join(registry.getTargetAliases(), ", ") +
+        " or a backend: " + join(registry.getNames(), ", ") + ")");
   if (flags.layout != "auto" && flags.layout != "nchw" &&
       flags.layout != "nhwc")
     return createStringError("unknown --layout '" + flags.layout +
@@ -95,29 +67,24 @@ mlc::getCompileOptions(const CompileFlags &flags,
   CompileOptions options;
   if (Error err = getQuantizeOptions(flags, options))
     return std::move(err);
-  // The CUDA backend takes bf16 as its GEMMs' input type (above), not as a
-  // graph conversion.
-  if (backendName == "cuda" && options.halfPrecision == "bf16")
+  options.target.optLevel = flags.optLevel;
+  options.target.memoryReport = flags.memoryReport;
+  // A backend that computes in the half-precision type itself gets it as a
+  // target option instead of a converted graph.
+  if (!options.halfPrecision.empty() &&
+      backend->handlesHalfPrecision(options.halfPrecision)) {
+    options.target.halfPrecision = options.halfPrecision;
     options.halfPrecision.clear();
+  }
+  if (Error err = backend->getTargetOptions(flags.target, options.target))
+    return std::move(err);
   options.lowerQuant = flags.lowerQuant;
   options.layout = flags.layout;
   options.inputPath = flags.inputPath;
   options.outputPath = flags.outputPath;
-  options.target = *targetOptions;
-  options.target.optLevel = flags.optLevel;
-  if (backendName == "cpu") {
-    if (!flags.cpu.empty())
-      options.target.cpu = flags.cpu;
-    if (!flags.mattr.empty())
-      options.target.features =
-          options.target.features.empty()
-              ? flags.mattr
-              : options.target.features + "," + flags.mattr;
-  }
   options.emit = flags.emit;
-  options.backend = backendName;
+  options.backend = backend->getName().str();
   options.printPartition = flags.printPartition;
-  options.target.memoryReport = flags.memoryReport;
   if (!flags.maxMemory.empty()) {
     std::optional<uint64_t> bytes = parseMemorySize(flags.maxMemory);
     if (!bytes)

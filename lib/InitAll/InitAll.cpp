@@ -8,6 +8,7 @@
 #include "mlc/Conversion/Passes.h"
 #include "mlc/Dialect/MLC/IR/MLCDialect.h"
 #include "mlc/Dialect/MLC/Transforms/Passes.h"
+#include "mlc/Import/ONNX/ONNXImporter.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -27,4 +28,10 @@ void mlc::registerAllPasses() {
 void mlc::registerAllBackends(BackendRegistry &registry) {
   cpu::registerCPUBackend(registry);
   cuda::registerCUDABackend(registry);
+}
+
+void mlc::registerAllTranslations() {
+  registerONNXImportTranslation();
+  cpu::registerCPUTranslations();
+  cuda::registerCUDATranslations();
 }

@@ -1,6 +1,7 @@
 //===- CalibrationData.cpp - Reading calibration inputs from a directory --===//
 
 #include "mlc/Quantization/Calibration.h"
+#include "mlc/Runtime/NpzFile.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -100,6 +101,50 @@ readInput(StringRef path, const ExpectedInput &input, Location loc) {
   return splitSamples(std::move(*tensor), input, loc, path);
 }
 
+/// The samples of one .npz file: an array per input, keyed by the input's
+/// name, input_<i> or arr_<i> (numpy.savez's positional keys), each one
+/// sample or [S, ...] with the same S.
+static LogicalResult appendNpzSamples(StringRef path,
+                                      ArrayRef<ExpectedInput> inputs,
+                                      Location loc,
+                                      std::vector<Sample> &samples) {
+  auto arrays = readNpzFile(path);
+  if (!arrays)
+    return emitError(loc) << "cannot read calibration input: "
+                          << llvm::toString(arrays.takeError());
+  std::vector<std::vector<HostTensor>> perInput;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const ExpectedInput &input = inputs[i];
+    std::string index = std::to_string(i);
+    auto it = llvm::find_if(*arrays, [&](const auto &array) {
+      return array.first == input.name || array.first == "input_" + index ||
+             array.first == "arr_" + index;
+    });
+    if (it == arrays->end())
+      return emitError(loc)
+             << "calibration file '" << path << "' has no array '" << input.name
+             << "' (or input_" << i << ", arr_" << i << ") for input '"
+             << input.name << "'";
+    std::string member = (path + "[" + it->first + "]").str();
+    FailureOr<std::vector<HostTensor>> tensors =
+        splitSamples(std::move(it->second), input, loc, member);
+    if (failed(tensors))
+      return failure();
+    if (!perInput.empty() && tensors->size() != perInput.front().size())
+      return emitError(loc) << "calibration file '" << path
+                            << "' disagrees on the number of samples: "
+                            << perInput.front().size() << " and "
+                            << tensors->size() << " ('" << member << "')";
+    perInput.push_back(std::move(*tensors));
+  }
+  size_t first = samples.size();
+  samples.resize(first + perInput.front().size());
+  for (auto &tensors : perInput)
+    for (auto [s, tensor] : llvm::enumerate(tensors))
+      samples[first + s].push_back(std::move(tensor));
+  return success();
+}
+
 FailureOr<std::vector<Sample>>
 quant::loadCalibrationSamples(MLIRContext *context, StringRef dir,
                               func::FuncOp func) {
@@ -111,7 +156,7 @@ quant::loadCalibrationSamples(MLIRContext *context, StringRef dir,
   if (inputs.empty())
     return emitError(loc) << "the model has no inputs to calibrate with";
 
-  SmallVector<std::string> setDirs, npyFiles;
+  SmallVector<std::string> setDirs, npyFiles, npzFiles;
   std::error_code ec;
   for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
        it.increment(ec)) {
@@ -121,12 +166,15 @@ quant::loadCalibrationSamples(MLIRContext *context, StringRef dir,
       setDirs.push_back(it->path());
     else if (name.ends_with(".npy"))
       npyFiles.push_back(it->path());
+    else if (name.ends_with(".npz"))
+      npzFiles.push_back(it->path());
   }
   if (ec)
     return emitError(loc) << "cannot list calibration data '" << dir
                           << "': " << ec.message();
   llvm::sort(setDirs);
   llvm::sort(npyFiles);
+  llvm::sort(npzFiles);
 
   std::vector<Sample> samples;
   if (!setDirs.empty()) {
@@ -153,10 +201,33 @@ quant::loadCalibrationSamples(MLIRContext *context, StringRef dir,
     return samples;
   }
 
+  if (!npzFiles.empty() && !npyFiles.empty())
+    return emitError(loc) << "calibration data '" << dir
+                          << "' mixes .npy and .npz files; use one .npz per "
+                             "sample, or .npy files";
+  if (!npzFiles.empty()) {
+    for (const std::string &file : npzFiles)
+      if (failed(appendNpzSamples(file, inputs, loc, samples)))
+        return failure();
+    return samples;
+  }
   if (npyFiles.empty())
     return emitError(loc) << "calibration data '" << dir
                           << "' holds neither test_data_set_* directories "
-                             "nor .npy files";
+                             "nor .npy or .npz files";
+  // A single-input model with several .npy files: each holds samples of
+  // that input (one sample, or [S, ...]), in file name order.
+  if (inputs.size() == 1 && npyFiles.size() > 1) {
+    for (const std::string &file : npyFiles) {
+      FailureOr<std::vector<HostTensor>> tensors =
+          readInput(file, inputs.front(), loc);
+      if (failed(tensors))
+        return failure();
+      for (HostTensor &tensor : *tensors)
+        samples.push_back(Sample{std::move(tensor)});
+    }
+    return samples;
+  }
   std::vector<std::vector<HostTensor>> perInput;
   for (auto [i, input] : llvm::enumerate(inputs)) {
     std::string path;

@@ -45,9 +45,11 @@ LogicalResult quant::writeCalibrationFile(MLIRContext *context, StringRef path,
     json.attribute("samples", table.samples);
     json.attribute("activation_type", "uint8");
     json.attributeArray("tensors", [&] {
-      for (const auto &[name, range] : table.tensors)
+      for (const auto &entry : table.tensors)
         json.object([&] {
-          json.attribute("name", name);
+          // Not a structured binding: capturing one is C++20.
+          const auto &range = entry.second;
+          json.attribute("name", entry.first);
           json.attribute("min", range.min);
           json.attribute("max", range.max);
           json.attribute("scale", range.scale);

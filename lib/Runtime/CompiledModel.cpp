@@ -310,6 +310,9 @@ Error CompiledModel::statusToError(StringRef function,
                              (hasReason ? reason : "no usable device"));
   case MLC_ERROR_OUTPUT_TOO_SMALL:
     return createStringError(function + " failed: output buffer too small");
+  case MLC_ERROR_MODEL:
+    return createStringError(function + " failed: " +
+                             (hasReason ? reason : "the model failed"));
   }
   return createStringError(function + " failed with status " + Twine(status));
 }

@@ -429,6 +429,12 @@ static Expected<HostTensor> readNpy(StringRef path, StringRef bytes) {
   return tensor;
 }
 
+Expected<HostTensor> readNpyBytes(StringRef path, StringRef bytes) {
+  if (!bytes.starts_with(kNpyMagic))
+    return makeFileError(path, "not a .npy array");
+  return readNpy(path, bytes);
+}
+
 Error writeNpyFile(StringRef path, const HostTensor &tensor) {
   if (Error err = checkConsistent(path, tensor))
     return err;

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from ._mlc import ABI_VERSION, CompileError, Error, InvalidArgument
-from ._mlc import _compile, _graph_values, _Session
+from ._mlc import _compile, _graph_values, _imported_onnx_ops, _Session
 
 for _error in (Error, CompileError, InvalidArgument):
     _error.__module__ = "mlc"
@@ -36,6 +36,7 @@ __all__ = [
     "NodeArg",
     "Session",
     "compile",
+    "imported_onnx_ops",
     "compile_torch",
 ]
 
@@ -191,11 +192,15 @@ def compile(model, output: str | os.PathLike | None = None, *,
             lower_quant: bool = True, cuda_sm: int = 80,
             cuda_gemm: str = "wmma", emit: str = "so",
             print_partition: bool = False,
+            backend_options: dict | None = None,
             max_memory: str | int | None = None) -> Artifact:
     """Compiles `model` (a path to .onnx or .mlir, ONNX bytes, or an
     onnx.ModelProto) as `mlc-compile` does; each keyword is one of its
     flags (opt_level=N is -ON, mattr is --mattr, emit is --emit, max_memory
     is --max-memory: bytes, or a size such as "512M", ...).
+    cpu, mattr, cuda_sm and cuda_gemm are backend options (--cpu, ...);
+    `backend_options` sets any backend's, a plug-in's too, by flag name:
+    {"cuda-sm": 90, "npu-example-ops": "matmul"}.
     `calibration_data` may also be arrays: {input name: [S, ...]} or a list
     of {input name: array} samples. Without `output`, the artifact goes to
     a temporary directory owned by the returned Artifact. Raises
@@ -226,9 +231,15 @@ def compile(model, output: str | os.PathLike | None = None, *,
             keep_tempdir = True
         else:
             output_path = os.fspath(output)
+        options = [("cuda-sm", str(cuda_sm)), ("cuda-gemm", cuda_gemm),
+                   ("cpu", cpu or ""), ("mattr", mattr or "")]
+        for name, value in (backend_options or {}).items():
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            options.append((str(name).lstrip("-"), str(value)))
         diagnostics = _compile(
-            input_path, output_path, target, cuda_sm, cuda_gemm, cpu or "",
-            mattr or "", opt_level, layout, emit, print_partition,
+            input_path, output_path, target, options, opt_level, layout,
+            emit, print_partition,
             quantize or "", calibration_path, calibration_method,
             float(calibration_percentile),
             os.fspath(calibration_file) if calibration_file else "",
@@ -306,6 +317,24 @@ class Session(_Session):
 
     def __repr__(self) -> str:
         return "mlc.Session(%r)" % self.path
+
+
+def imported_onnx_ops() -> dict[str, list[tuple[int, int]]]:
+    """The ONNX ops (default domain) the importer takes, each with the
+    opset ranges [first, last] it imports, merged where they touch:
+    {"Add": [(7, 24)], ...}. docs/SupportedOps.md is generated from it."""
+    ops: dict[str, list[tuple[int, int]]] = {}
+    for op, since, until in _imported_onnx_ops():
+        ops.setdefault(op, []).append((since, until))
+    for op, ranges in ops.items():
+        merged: list[tuple[int, int]] = []
+        for since, until in sorted(ranges):
+            if merged and since <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], until))
+            else:
+                merged.append((since, until))
+        ops[op] = merged
+    return dict(sorted(ops.items()))
 
 
 def compile_torch(module, example_inputs, output=None, *, opset: int = 17,

@@ -79,11 +79,12 @@ module {
 
 // The lowered entry reports a failed allocation: every malloc of a non-zero
 // size is checked for null, and a null one frees what the run allocated
-// before and returns true at once instead of letting the entry write
-// through it; mlc_run turns that into MLC_ERROR_OUT_OF_MEMORY (2). The
-// entry's heap calls go through wrappers that keep the run's blocks in a
-// thread-local list (header before each block) for that.
-// CHECK-LABEL: llvm.func @mlc_entry(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i1
+// before and returns MLC_ERROR_OUT_OF_MEMORY (2) at once instead of letting
+// the entry write through it; a normal return is MLC_OK (0). The entry's
+// heap calls go through wrappers that keep the run's blocks in a
+// thread-local list (header before each block) for that. mlc_run returns
+// the entry's status, with its own message for an out-of-memory one.
+// CHECK-LABEL: llvm.func @mlc_entry(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32
 // CHECK: %[[SIZE:.*]] = llvm.mlir.constant(4096 : i64) : i64
 // CHECK: %[[BUF:.*]] = llvm.call @__mlc_tracked_malloc(%[[SIZE]])
 // CHECK: %[[NULL:.*]] = llvm.icmp "eq" %[[BUF]], %{{.*}} : !llvm.ptr
@@ -92,28 +93,35 @@ module {
 // CHECK: llvm.cond_br %[[FAILED]], ^[[FAIL:.*]], ^[[OK:bb[0-9]+]]
 // CHECK: ^[[OK]]:
 // CHECK: llvm.call @__mlc_free(%[[BUF]])
-// CHECK: %[[FALSE:.*]] = llvm.mlir.constant(false) : i1
-// CHECK: llvm.return %[[FALSE]] : i1
+// CHECK: %[[OKCODE:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK: llvm.return %[[OKCODE]] : i32
 // CHECK: ^[[FAIL]]:
 // CHECK-NEXT: llvm.call @__mlc_free_run_allocations()
-// CHECK: %[[TRUE:.*]] = llvm.mlir.constant(true) : i1
-// CHECK: llvm.return %[[TRUE]] : i1
+// CHECK: %[[OOMCODE:.*]] = llvm.mlir.constant(2 : i32) : i32
+// CHECK: llvm.return %[[OOMCODE]] : i32
 // CHECK-DAG: llvm.mlir.global internal thread_local @__mlc_run_allocations()
 // CHECK-DAG: llvm.func internal @__mlc_tracked_malloc(%{{.*}}: i64) -> !llvm.ptr
 // CHECK-DAG: llvm.func internal @__mlc_free(%{{.*}}: !llvm.ptr)
 // CHECK-DAG: llvm.func internal @__mlc_free_run_allocations()
 // CHECK-LABEL: llvm.func @mlc_run
-// CHECK: %[[OOM:.*]] = llvm.call @mlc_entry
-// CHECK: llvm.cond_br %[[OOM]], ^[[OOMBB:bb[0-9]+]], ^[[OKBB:bb[0-9]+]]
+// CHECK: %[[STATUS:.*]] = llvm.call @mlc_entry
+// CHECK: %[[ISOK:.*]] = llvm.icmp "eq" %[[STATUS]], %{{.*}} : i32
+// CHECK: llvm.cond_br %[[ISOK]], ^[[OKBB:bb[0-9]+]], ^[[FAILBB:bb[0-9]+]]
 // CHECK: ^[[OKBB]]:
 // CHECK-NEXT: %[[ZERO:.*]] = llvm.mlir.constant(0 : i32) : i32
 // CHECK-NEXT: llvm.return %[[ZERO]] : i32
+// CHECK: ^[[FAILBB]]:
+// CHECK-NEXT: %[[TWO:.*]] = llvm.mlir.constant(2 : i32) : i32
+// CHECK-NEXT: %[[ISOOM:.*]] = llvm.icmp "eq" %[[STATUS]], %[[TWO]] : i32
+// CHECK-NEXT: llvm.cond_br %[[ISOOM]], ^[[OOMBB:bb[0-9]+]], ^[[OTHERBB:bb[0-9]+]]
 // CHECK: ^[[OOMBB]]:
 // CHECK-NEXT: %[[MSG:.*]] = llvm.mlir.addressof @[[OOMMSG:mlc_abi_msg_[0-9]+]]
 // CHECK-NEXT: %[[SLOT:.*]] = llvm.mlir.addressof @mlc_abi_last_error
 // CHECK-NEXT: llvm.store %[[MSG]], %[[SLOT]]
-// CHECK-NEXT: %[[TWO:.*]] = llvm.mlir.constant(2 : i32) : i32
-// CHECK-NEXT: llvm.return %[[TWO]] : i32
+// CHECK-NEXT: %[[OOM:.*]] = llvm.mlir.constant(2 : i32) : i32
+// CHECK-NEXT: llvm.return %[[OOM]] : i32
+// CHECK: ^[[OTHERBB]]:
+// CHECK-NEXT: llvm.return %[[STATUS]] : i32
 // CHECK: llvm.mlir.global internal constant @[[OOMMSG]]("mlc_run: out of memory\00")
 module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xf32>}], outputs = [{name = "y", type = tensor<4xf32>}]}} {
   llvm.func @malloc(i64) -> !llvm.ptr
@@ -183,6 +191,113 @@ module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xf32>}], out
       omp.terminator
     }
     llvm.call @free(%a) : (!llvm.ptr) -> ()
+    llvm.return
+  }
+}
+
+// -----
+
+// A call of the runtime-error hook (an If branch not compiled for these
+// shapes) becomes: store its message where mlc_last_error finds it, return
+// MLC_ERROR_MODEL (5). The rest of its block is dead; the hook's declaration
+// is gone.
+// CHECK-LABEL: llvm.func @mlc_entry(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32
+// CHECK: llvm.cond_br %{{.*}}, ^[[ERR:bb[0-9]+]], ^[[FINE:bb[0-9]+]]
+// CHECK: ^[[ERR]]:
+// CHECK-NOT: llvm.call
+// CHECK: %[[MSG:.*]] = llvm.mlir.addressof @[[TEXT:mlc_abi_msg_[0-9]+]]
+// CHECK-NEXT: %[[SLOT:.*]] = llvm.mlir.addressof @mlc_abi_last_error
+// CHECK-NEXT: llvm.store %[[MSG]], %[[SLOT]]
+// CHECK-NEXT: %[[FIVE:.*]] = llvm.mlir.constant(5 : i32) : i32
+// CHECK-NEXT: llvm.return %[[FIVE]] : i32
+// CHECK: ^[[FINE]]:
+// CHECK: llvm.mlir.global internal constant @[[TEXT]]("If: its else branch was taken\00")
+// CHECK-NOT: __mlc_runtime_error
+module attributes {mlc.abi = {inputs = [{name = "c", type = tensor<i1>}, {name = "x", type = tensor<4xf32>}], outputs = [{name = "y", type = tensor<4xf32>}, {name = "z", type = tensor<4xf32>}]}} {
+  llvm.func @__mlc_runtime_error() attributes {sym_visibility = "private"}
+  llvm.func @mlc_entry(%cp: !llvm.ptr, %x: !llvm.ptr, %y: !llvm.ptr, %z: !llvm.ptr) {
+    %c = llvm.load %cp : !llvm.ptr -> i1
+    llvm.cond_br %c, ^bb1, ^bb2
+  ^bb1:
+    llvm.call @__mlc_runtime_error() {mlc.message = "If: its else branch was taken"} : () -> ()
+    llvm.br ^bb2
+  ^bb2:
+    llvm.return
+  }
+}
+
+// -----
+
+// The random hooks read the context's generator: the entry takes the
+// context last, the seed hook loads its key (offset 16), the counter hook
+// returns its counter (offset 24) and advances it by the draw's size. The
+// context is 32 bytes and starts with a time-derived seed and counter 0.
+// CHECK-LABEL: llvm.func @__mlc_entry_marker
+// CHECK: llvm.func @mlc_entry(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %[[CTX:.*]]: !llvm.ptr) -> i32
+// CHECK: %[[N:.*]] = llvm.mlir.constant(12 : i64) : i64
+// CHECK: %[[CSLOT:.*]] = llvm.getelementptr %[[CTX]][3] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-NEXT: %[[BASE:.*]] = llvm.load %[[CSLOT]] : !llvm.ptr -> i64
+// CHECK-NEXT: %[[NEXT:.*]] = llvm.add %[[BASE]], %[[N]] : i64
+// CHECK-NEXT: llvm.store %[[NEXT]], %[[CSLOT]] : i64, !llvm.ptr
+// CHECK-NEXT: %[[KSLOT:.*]] = llvm.getelementptr %[[CTX]][2] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-NEXT: %[[KEY:.*]] = llvm.load %[[KSLOT]] : !llvm.ptr -> i64
+// CHECK-NEXT: llvm.xor %[[BASE]], %[[KEY]]
+// CHECK-LABEL: llvm.func @mlc_context_create
+// CHECK: llvm.mlir.constant(32 : i64)
+// CHECK: llvm.call @time
+// CHECK: llvm.getelementptr %{{.*}}[2] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: llvm.getelementptr %{{.*}}[3] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-LABEL: llvm.func @mlc_run(
+// CHECK: llvm.call @mlc_entry(%{{.*}}, %{{.*}}, %arg0)
+// CHECK-LABEL: llvm.func @mlc_run_dynamic(
+// CHECK: llvm.call @mlc_entry(%{{.*}}, %{{.*}}, %arg0)
+// CHECK-NOT: __mlc_random
+module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xi64>}], outputs = [{name = "y", type = tensor<4xi64>}]}} {
+  llvm.func @__mlc_random_seed() -> i64 attributes {sym_visibility = "private"}
+  llvm.func @__mlc_random_counter(i64) -> i64 attributes {sym_visibility = "private"}
+  llvm.func @__mlc_entry_marker() {
+    llvm.return
+  }
+  llvm.func @mlc_entry(%x: !llvm.ptr, %y: !llvm.ptr) {
+    %n = llvm.mlir.constant(12 : i64) : i64
+    %base = llvm.call @__mlc_random_counter(%n) : (i64) -> i64
+    %key = llvm.call @__mlc_random_seed() : () -> i64
+    %v = llvm.xor %base, %key : i64
+    llvm.store %v, %y : i64, !llvm.ptr
+    llvm.return
+  }
+}
+
+// -----
+
+// A run-time error after the entry allocated frees the run's blocks before
+// it returns MLC_ERROR_MODEL (5): a failed run leaks nothing.
+// CHECK-LABEL: llvm.func @mlc_entry(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32
+// CHECK: llvm.call @__mlc_tracked_malloc(
+// CHECK: llvm.load %{{.*}} : !llvm.ptr -> i1
+// CHECK-NEXT: llvm.cond_br %{{.*}}, ^[[ERR:bb[0-9]+]], ^[[FINE:bb[0-9]+]]
+// CHECK: ^[[ERR]]:
+// CHECK: llvm.mlir.addressof @mlc_abi_last_error
+// CHECK-NEXT: llvm.store %{{.*}}, %{{.*}} : !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: llvm.call @__mlc_free_run_allocations()
+// CHECK-NEXT: %[[FIVE:.*]] = llvm.mlir.constant(5 : i32) : i32
+// CHECK-NEXT: llvm.return %[[FIVE]] : i32
+// CHECK: ^[[FINE]]:
+// CHECK: llvm.call @__mlc_free(
+module attributes {mlc.abi = {inputs = [{name = "c", type = tensor<i1>}], outputs = [{name = "y", type = tensor<4xf32>}]}} {
+  llvm.func @malloc(i64) -> !llvm.ptr
+  llvm.func @free(!llvm.ptr)
+  llvm.func @__mlc_runtime_error() attributes {sym_visibility = "private"}
+  llvm.func @mlc_entry(%cp: !llvm.ptr, %y: !llvm.ptr) {
+    %size = llvm.mlir.constant(64 : i64) : i64
+    %buf = llvm.call @malloc(%size) : (i64) -> !llvm.ptr
+    %c = llvm.load %cp : !llvm.ptr -> i1
+    llvm.cond_br %c, ^bb1, ^bb2
+  ^bb1:
+    llvm.call @__mlc_runtime_error() {mlc.message = "If: its else branch was taken"} : () -> ()
+    llvm.br ^bb2
+  ^bb2:
+    llvm.call @free(%buf) : (!llvm.ptr) -> ()
     llvm.return
   }
 }

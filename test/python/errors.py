@@ -57,6 +57,11 @@ cases = [
      ["--target=cuda", "--cuda-gemm=tiles"]),
     ({"target": "cuda", "cuda_gemm": "hopper"},
      ["--target=cuda", "--cuda-gemm=hopper"]),
+    # Any backend's own options, by flag name.
+    ({"target": "cuda", "backend_options": {"cuda-sm": 75}},
+     ["--target=cuda", "--cuda-sm=75"]),
+    ({"target": "cuda", "backend_options": {"cuda-sm": "eighty"}},
+     ["--target=cuda", "--cuda-sm=eighty"]),
     ({"max_memory": "12Q"}, ["--max-memory=12Q"]),
     ({"max_memory": 100}, ["--max-memory=100"]),
 ]
@@ -64,6 +69,10 @@ for kwargs, flags in cases:
     message = raises(mlc.CompileError, mlc.compile, mlp, out, **kwargs)
     expected = tool_message(mlp, *flags)
     assert message == expected, (kwargs, message, expected)
+
+message = raises(mlc.CompileError, mlc.compile, mlp, out,
+                 backend_options={"cuda-warps": 4})
+assert message == "error: unknown backend option --cuda-warps", message
 
 # Bad models: the located diagnostics, as the tool prints them.
 for name in ("bad_unknown_op.onnx", "bad_truncated.onnx", "bad_not_onnx.onnx",

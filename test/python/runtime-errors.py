@@ -1,12 +1,14 @@
 # The run-time cases of test/tools/mlc-run through the API, each an
 # exception with mlc-run's message and the session still usable: an output
 # larger than the machine's memory (4 TiB), an intermediate buffer that
-# cannot be allocated (mlc_run's MLC_ERROR_OUT_OF_MEMORY), and zero-size
+# cannot be allocated (mlc_run's MLC_ERROR_OUT_OF_MEMORY), an If branch that
+# was not compiled for the input shapes (MLC_ERROR_MODEL), and zero-size
 # tensors, which must work.
 # RUN: rm -rf %t && mkdir -p %t
 # RUN: %python %utils/models/onnx_text.py %mlc_src/test/tools/mlc-run/huge-output.onnxtxt -o %t/outer.onnx
 # RUN: %python %utils/models/onnx_text.py %mlc_src/test/tools/mlc-run/out-of-memory.onnxtxt -o %t/huge.onnx
 # RUN: %python %utils/models/onnx_text.py %mlc_src/test/tools/mlc-run/zero-size.onnxtxt -o %t/empty.onnx
+# RUN: %python %utils/models/onnx_text.py %mlc_src/test/e2e/Inputs/if-invalid-branch-static.onnxtxt -o %t/branch.onnx --no-check
 # RUN: %python %s %t
 
 import os
@@ -49,6 +51,15 @@ feed = {"x": np.ones((65536, 1, 1), np.float32),
         "y": np.ones((1, 65536, 1), np.float32),
         "z": np.ones((1, 1, 65536), np.float32)}
 expect_error(session, feed, "mlc_run failed: out of memory")
+
+session = mlc.Session(mlc.compile(os.path.join(work, "branch.onnx")))
+x = np.array([[-1, 2, 3], [4, -5, 6]], np.float32)
+expect_error(session, {"c": np.array(False), "x": x},
+             "mlc_run failed: If node 'pick': its else branch was taken but "
+             "was not compiled for these input shapes: MatMul shapes "
+             "'tensor<2x3xf32>' and 'tensor<2x3xf32>' are incompatible")
+(y,) = session.run(None, {"c": np.array(True), "x": x})
+assert np.array_equal(y, np.maximum(x, 0)), y
 
 session = mlc.Session(mlc.compile(os.path.join(work, "empty.onnx")))
 assert session.get_inputs()[0].shape == [0, 3]

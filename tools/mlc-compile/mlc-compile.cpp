@@ -1,12 +1,12 @@
 //===- mlc-compile.cpp - ONNX model to native artifact in one process -----===//
 //
 //   mlc-compile MODEL.onnx -o OUT.so
-//   [--target=host|x86_64|aarch64|cuda|BACKEND]
-//               [--cuda-sm=80|86|89|90] [--cuda-gemm=wmma|hopper|mma]
+//               [--target=host|x86_64|aarch64|cuda|BACKEND]
+//               [BACKEND OPTIONS: mlc-compile --target=BACKEND --help]
 //               [-O0..-O3] [--emit=mlir|llvm|asm|obj|so]
 //               [--layout=auto|nchw|nhwc] [--load-backend-plugin=PATH.so ...]
-//               [--mlc-print-partition] [--cpu=NAME] [--mattr=+F,...]
-//               [--memory-report] [--max-memory=SIZE]
+//               [--mlc-print-partition] [--memory-report]
+//               [--max-memory=SIZE]
 //               [--quantize=int8|int8-dynamic|fp16|bf16]
 //               [--calibration-data=DIR]
 //               [--calibration-method=minmax|percentile|entropy]
@@ -45,32 +45,8 @@ static cl::opt<std::string>
     target("target",
            cl::desc("Target: host (default), x86_64 or aarch64 (the CPU "
                     "backend), cuda, or the name of another registered "
-                    "backend"),
+                    "backend; `--target=NAME --help` lists its options"),
            cl::init("host"), cl::cat(category));
-static cl::opt<unsigned>
-    cudaSM("cuda-sm",
-           cl::desc("SM version for --target=cuda: 80 (default), 86, 89 or 90"),
-           cl::init(80), cl::cat(category));
-static cl::opt<std::string> cudaGEMM(
-    "cuda-gemm",
-    cl::desc("GEMM kernel for --target=cuda: wmma (default; WMMA "
-             "m16n16k16, every SM), hopper (--cuda-sm=90 only: PTX for "
-             "sm_90a, matmuls in multiples of 256x128x64 on the TMA + wgmma "
-             "kernel, the others on WMMA) or mma (warp-level mma.sync "
-             "m16n8k16 for f16 GEMMs too; bf16 and int8 GEMMs always use "
-             "it)"),
-    cl::value_desc("wmma|hopper|mma"), cl::init("wmma"), cl::cat(category));
-static cl::opt<std::string>
-    cpuName("cpu",
-            cl::desc("CPU of the CPU backend's target (LLVM name, e.g. "
-                     "sapphirerapids, znver4, neoverse-v1); default: the "
-                     "host's for the host triple, else generic"),
-            cl::cat(category));
-static cl::opt<std::string>
-    cpuFeatures("mattr",
-                cl::desc("LLVM target features added to the CPU's, e.g. "
-                         "+avx512vnni,+avx512vl or +dotprod,+i8mm"),
-                cl::cat(category));
 // Loaded before parsing (see main); declared so that the parser accepts it.
 static cl::list<std::string>
     pluginPaths("load-backend-plugin",
@@ -155,23 +131,31 @@ static cl::opt<bool> lowerQuant(
 
 int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
-  // Plug-ins first: their options and passes must be known to the parser.
-  mlc::BackendRegistry backends;
+  // Backends and plug-ins first: their options (flags of their own) and
+  // passes must be known to the parser.
+  mlc::BackendRegistry backends(mlc::BackendOptionsSource::CommandLine);
   mlc::registerAllBackends(backends);
   auto &allOptions = cl::getRegisteredOptions();
-  StringSet<> toolOptions;
+  StringSet<> knownOptions;
   for (const auto &entry : allOptions)
-    toolOptions.insert(entry.first);
+    knownOptions.insert(entry.first);
   for (const std::string &path : mlc::getBackendPluginPaths(argc, argv))
     if (Error err = backends.loadPlugin(path)) {
       WithColor::error(errs(), "mlc-compile") << toString(std::move(err))
                                               << "\n";
       return 1;
     }
-  cl::HideUnrelatedOptions(category);
-  // --help lists the plug-ins' options with the tool's.
+  // --help lists the tool's options and those of the --target backend.
+  std::vector<const cl::OptionCategory *> shown = {&category};
+  if (const mlc::Backend *selected =
+          backends.lookupTarget(mlc::getTargetFlag(argc, argv, "host")))
+    shown.push_back(backends.getOptionCategory(selected->getName()));
+  cl::HideUnrelatedOptions(shown);
+  // A plug-in's own llvm::cl flags (rather than bound options) are listed
+  // too.
   for (auto &entry : allOptions)
-    if (!toolOptions.contains(entry.first))
+    if (!knownOptions.contains(entry.first) &&
+        !backends.isBackendOption(entry.first))
       entry.second->setHiddenFlag(cl::NotHidden);
   cl::ParseCommandLineOptions(argc, argv, "MLC model compiler\n");
 
@@ -179,10 +163,6 @@ int main(int argc, char **argv) {
   flags.inputPath = inputPath;
   flags.outputPath = outputPath;
   flags.target = target;
-  flags.cudaSM = cudaSM;
-  flags.cudaGEMM = cudaGEMM;
-  flags.cpu = cpuName;
-  flags.mattr = cpuFeatures;
   flags.optLevel = optLevel;
   flags.layout = layout;
   flags.emit = emit;

@@ -3,7 +3,9 @@
 // mlir-opt with the mlc dialect, MLC's passes and pipelines, and every
 // upstream dialect and pass registered; `--load-backend-plugin=PATH.so`
 // (repeatable) adds a plug-in's backends, passes and options, and
-// mlc-partition / mlc-print-partition can name any registered backend.
+// mlc-partition / mlc-print-partition can name any registered backend. The
+// backends' own options (Backend::bindOptions) are flags here too: they
+// decide what a backend claims (--npu-example-ops).
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,7 +29,7 @@ static llvm::cl::list<std::string>
 int main(int argc, char **argv) {
   // Plug-ins first: their options and passes must be known to the parser.
   // Destroyed at the end of main, before the plug-ins are unloaded.
-  mlc::BackendRegistry backends;
+  mlc::BackendRegistry backends(mlc::BackendOptionsSource::CommandLine);
   mlc::registerAllBackends(backends);
   for (const std::string &path : mlc::getBackendPluginPaths(argc, argv))
     if (llvm::Error err = backends.loadPlugin(path)) {

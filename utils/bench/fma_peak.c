@@ -3,6 +3,9 @@
  *
  *   clang-22 -O2 -mavx2 -mfma fma_peak.c -o fma_peak_avx2       (ymm, 8 lanes)
  *   clang-22 -O2 -mavx512f -DMLC_ZMM fma_peak.c -o fma_peak_avx512  (zmm, 16)
+ *   clang-22 -O2 -mavx512f -mavx512vnni -DMLC_VNNI512 fma_peak.c -o vnni_peak
+ *       (the int8 peak: vpdpbusd zmm, 16 lanes x 4 u8*s8 products each;
+ *       "gflops" then counts 2 int8 ops per product, GOP/s)
  *   ./fma_peak_avx2 [SECONDS_PER_TRIAL=0.2] [TRIALS=5]
  *
  * CHAINS independent accumulators each do acc = acc * a + b, so that the FMA
@@ -21,7 +24,16 @@
 #define CHAINS 12
 #endif
 
-#ifdef MLC_ZMM
+#if defined(MLC_VNNI512)
+typedef __m512i vec;
+/* 4 products per 32-bit lane: LANES counts products per instruction. */
+#define LANES 64
+#define ISA "avx512-vnni"
+#define SET1(x) _mm512_set1_epi32((int)(x))
+#define FMA(acc, a, b) _mm512_dpbusd_epi32(acc, a, b)
+#define ADD _mm512_add_epi32
+#define REDUCE(v) ((float)_mm512_reduce_add_epi32(v))
+#elif defined(MLC_ZMM)
 typedef __m512 vec;
 #define LANES 16
 #define ISA "avx512"

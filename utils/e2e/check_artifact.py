@@ -16,7 +16,6 @@ largest difference; exits 1 on FAIL.
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,14 +26,17 @@ import onnx
 import onnxruntime as ort
 from onnx import numpy_helper
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import mlcutil  # noqa: E402  (utils/mlcutil.py: shared helpers)
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", type=Path)
     parser.add_argument("artifact", type=Path)
-    parser.add_argument("--mlc-run", default=shutil.which("mlc-run") or str(
-        Path(__file__).resolve().parents[2] / "build" / "bin" / "mlc-run"),
-        help="mlc-run to use (default: from PATH, else the checkout's build)")
+    parser.add_argument("--mlc-run", default=mlcutil.find_tool(
+        None, "MLC_RUN", "mlc-run"),
+        help="mlc-run to use (default: $MLC_RUN, PATH, else the checkout's build)")
     parser.add_argument("--atol", type=float, default=1.0)
     parser.add_argument("--rtol", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=0)

@@ -31,16 +31,16 @@ Dependencies: onnx, numpy (to generate the models).
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO_ROOT / "utils"))
+import mlcutil  # noqa: E402  (utils/mlcutil.py: shared tool helpers)
+from mlcutil import find_tool  # noqa: E402
 BAD_MODELS = ["bad_unknown_op.onnx", "bad_truncated.onnx", "bad_not_onnx.onnx"]
 CONTROL_MODEL = "control_relu.onnx"
 TOOLS = {
@@ -50,19 +50,6 @@ TOOLS = {
                       lambda src, dst: ["--import-onnx", src, "-o", dst], ".mlir"),
 }
 MAX_STDERR_LINES = 2
-
-
-def find_tool(explicit: str | None, env_var: str, name: str) -> str | None:
-    """The flag, else $env_var, else PATH, else <repo>/build/bin/<name>."""
-    if explicit:
-        return explicit
-    if os.environ.get(env_var):
-        return os.environ[env_var]
-    on_path = shutil.which(name)
-    if on_path:
-        return on_path
-    in_build = REPO_ROOT / "build" / "bin" / name
-    return str(in_build) if in_build.exists() else None
 
 
 def write_models(outdir: Path) -> None:
@@ -80,23 +67,8 @@ def write_models(outdir: Path) -> None:
 
 def run(cmd: list[str], timeout: float) -> tuple[int | None, str, str]:
     """(return code or None on timeout, what happened, stderr)."""
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace",
-                              timeout=timeout)
-    except FileNotFoundError as e:
-        return None, f"cannot execute {cmd[0]}: {e.strerror}", ""
-    except subprocess.TimeoutExpired as e:
-        stderr = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else ""
-        return None, f"timed out after {timeout:g} s", stderr
-    rc = proc.returncode
-    if rc < 0:
-        try:
-            what = f"killed by signal {signal.Signals(-rc).name}"
-        except ValueError:
-            what = f"killed by signal {-rc}"
-    else:
-        what = f"exit code {rc}"
-    return rc, what, proc.stderr
+    result = mlcutil.run(cmd, timeout)
+    return result.returncode, result.what, result.stderr
 
 
 def report(ok: bool, tool: str, model: str, reason: str, cmd: list[str], stderr: str) -> bool:

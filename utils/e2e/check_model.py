@@ -47,8 +47,6 @@ import json
 import os
 import shlex
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -56,9 +54,12 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-from onnx import helper, numpy_helper
+from onnx import numpy_helper
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO_ROOT / "utils"))
+import mlcutil  # noqa: E402  (utils/mlcutil.py: shared tool and input helpers)
+from mlcutil import find_tool  # noqa: E402
 QEMU_AARCH64_PREFIX = ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"]
 MAX_MISMATCHES_SHOWN = 5
 
@@ -73,44 +74,18 @@ class Comparison:
     max_rel: float = 0.0
 
 
-def find_tool(explicit: str | None, env_var: str, name: str) -> str | None:
-    """The flag, else $env_var, else PATH, else <repo>/build/bin/<name>."""
-    if explicit:
-        return explicit
-    if os.environ.get(env_var):
-        return os.environ[env_var]
-    on_path = shutil.which(name)
-    if on_path:
-        return on_path
-    in_build = REPO_ROOT / "build" / "bin" / name
-    return str(in_build) if in_build.exists() else None
-
-
-def describe_returncode(rc: int) -> str:
-    if rc < 0:
-        try:
-            return f"killed by signal {signal.Signals(-rc).name}"
-        except ValueError:
-            return f"killed by signal {-rc}"
-    return f"exit code {rc}"
-
-
 def run_tool(what: str, cmd: list[str], timeout: float) -> None:
     """Run one tool; on failure print the command and its output, raise CheckFailure."""
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace",
-                              timeout=timeout)
-    except FileNotFoundError as e:
-        raise CheckFailure(f"{what}: cannot execute {cmd[0]}: {e.strerror}") from e
-    except subprocess.TimeoutExpired as e:
-        print(f"command: {shlex.join(cmd)}", file=sys.stderr)
-        raise CheckFailure(f"{what} timed out after {timeout:g} s") from e
-    if proc.returncode != 0:
-        print(f"command: {shlex.join(cmd)}", file=sys.stderr)
-        if proc.stdout.strip():
-            print(f"--- {what} stdout ---\n{proc.stdout.rstrip()}", file=sys.stderr)
-        print(f"--- {what} stderr ---\n{proc.stderr.rstrip() or '(empty)'}", file=sys.stderr)
-        raise CheckFailure(f"{what} failed ({describe_returncode(proc.returncode)})")
+    result = mlcutil.run(cmd, timeout)
+    if result.returncode == 0:
+        return
+    print(f"command: {shlex.join(cmd)}", file=sys.stderr)
+    if result.returncode is None:
+        raise CheckFailure(f"{what}: {result.what}")
+    if result.stdout.strip():
+        print(f"--- {what} stdout ---\n{result.stdout.rstrip()}", file=sys.stderr)
+    print(f"--- {what} stderr ---\n{result.stderr.rstrip() or '(empty)'}", file=sys.stderr)
+    raise CheckFailure(f"{what} failed ({result.what})")
 
 
 def load_manifest_ranges(model_path: Path) -> dict[str, list[float]]:
@@ -131,36 +106,10 @@ def load_manifest_ranges(model_path: Path) -> dict[str, list[float]]:
 def make_inputs(model: onnx.ModelProto, rng: np.random.RandomState,
                 dims: dict[str, int], ranges: dict[str, list[float]]) -> dict[str, np.ndarray]:
     """Random data for the graph inputs that are not initializers, in model order."""
-    initializers = {t.name for t in model.graph.initializer}
-    feeds: dict[str, np.ndarray] = {}
-    for vi in model.graph.input:
-        if vi.name in initializers:
-            continue
-        if not vi.type.HasField("tensor_type"):
-            raise CheckFailure(f"input {vi.name} is not a tensor")
-        tt = vi.type.tensor_type
-        shape = []
-        for d in tt.shape.dim:
-            if d.HasField("dim_value"):
-                shape.append(d.dim_value)
-            else:
-                shape.append(dims.get(d.dim_param, 1))
-        dtype = np.dtype(helper.tensor_dtype_to_np_dtype(tt.elem_type))
-        if vi.name in ranges:
-            lo, hi = ranges[vi.name]
-            data = rng.uniform(lo, hi, shape)
-        elif dtype.kind == "f":
-            data = rng.standard_normal(shape)
-        elif dtype.kind == "i":
-            data = rng.randint(-5, 6, shape)
-        elif dtype.kind == "u":
-            data = rng.randint(0, 10, shape)
-        elif dtype.kind == "b":
-            data = rng.randint(0, 2, shape)
-        else:
-            raise CheckFailure(f"input {vi.name}: unsupported element type {dtype}")
-        feeds[vi.name] = np.asarray(data).astype(dtype)
-    return feeds
+    try:
+        return mlcutil.make_inputs(model, rng, dims, ranges)
+    except ValueError as e:
+        raise CheckFailure(str(e)) from e
 
 
 def reference_outputs(model_path: Path, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:

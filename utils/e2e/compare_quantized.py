@@ -3,7 +3,8 @@
 
 Usage:
     python compare_quantized.py MODEL.onnx ARTIFACT.so HELDOUT_DIR
-        [--min-cosine 0.99] [--reference OTHER.so] [--mlc-run PATH]
+        [--min-cosine 0.99] [--reference OTHER.so] [--threads N]
+        [--mlc-run PATH]
 
 HELDOUT_DIR holds one directory per sample with input_<i>.npy files (as
 make_calibration_data.py writes). For every sample, runs ARTIFACT.so with
@@ -26,12 +27,16 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import mlcutil  # noqa: E402  (utils/mlcutil.py: shared helpers)
+
 
 def run_artifact(mlc_run: str, artifact: Path, inputs: list[Path],
-                 work: Path) -> list[np.ndarray]:
+                 work: Path, threads: int = 1) -> list[np.ndarray]:
     out = work / "out"
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [mlc_run, str(artifact), "--output-dir", str(out)]
+    cmd = [mlc_run, str(artifact), "--output-dir", str(out),
+           "--threads", str(threads)]
     for path in inputs:
         cmd += ["--input", str(path)]
     run = subprocess.run(cmd, capture_output=True, text=True)
@@ -51,8 +56,11 @@ def main() -> int:
     parser.add_argument("heldout", type=Path)
     parser.add_argument("--min-cosine", type=float, default=0.99)
     parser.add_argument("--reference", type=Path)
-    parser.add_argument("--mlc-run", default=shutil.which("mlc-run") or str(
-        Path(__file__).resolve().parents[2] / "build" / "bin" / "mlc-run"))
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads of ARTIFACT's runs (the reference "
+                             "artifact runs on one)")
+    parser.add_argument("--mlc-run", default=mlcutil.find_tool(
+        None, "MLC_RUN", "mlc-run"))
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mlc-quant-"))
     session = None
@@ -67,7 +75,8 @@ def main() -> int:
     for sample in sorted(p for p in args.heldout.iterdir() if p.is_dir()):
         inputs = sorted(sample.glob("input_*.npy"),
                         key=lambda p: int(p.stem.split("_")[1]))
-        actual.append(run_artifact(args.mlc_run, args.artifact, inputs, work))
+        actual.append(run_artifact(args.mlc_run, args.artifact, inputs, work,
+                                   args.threads))
         if session is not None:
             feeds = {x.name: np.load(p)
                      for x, p in zip(session.get_inputs(), inputs)}

@@ -8,7 +8,11 @@ Usage:
 Draws standard-normal inputs for every graph input (static shapes) and
 writes the layouts that `mlc-compile --calibration-data` reads:
   --format npy: OUT_DIR/calib/<input name>.npy, shape [samples, ...];
-  --format pb:  OUT_DIR/calib/test_data_set_<k>/input_<i>.pb.
+  --format pb:  OUT_DIR/calib/test_data_set_<k>/input_<i>.pb;
+  --format npy-per-sample: OUT_DIR/calib/sample_<k>.npy, one sample each
+                (single-input models);
+  --format npz: OUT_DIR/calib/sample_<k>.npz, one sample each, an array
+                per input named after it (numpy.savez).
 Held-back inputs (never seen by calibration) go to
 OUT_DIR/heldout/<k>/input_<i>.npy, one sample each.
 """
@@ -29,7 +33,7 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--samples", type=int, default=32)
     parser.add_argument("--held-out", type=int, default=8)
-    parser.add_argument("--format", choices=["npy", "pb"], default="npy")
+    parser.add_argument("--format", choices=["npy", "pb", "npy-per-sample", "npz"], default="npy")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
@@ -39,8 +43,18 @@ def main() -> None:
               for x in model.graph.input if x.name not in inits]
     calib = args.out / "calib"
     calib.mkdir(parents=True, exist_ok=True)
+    if args.format == "npy-per-sample" and len(inputs) != 1:
+        parser.error("--format npy-per-sample needs a single-input model")
+    arrays = {}
     for i, (name, shape) in enumerate(inputs):
         data = rng.standard_normal([args.samples] + shape).astype(np.float32)
+        arrays[name] = data
+        if args.format == "npy-per-sample":
+            for k in range(args.samples):
+                np.save(calib / f"sample_{k:04d}.npy", data[k])
+            continue
+        if args.format == "npz":
+            continue
         if args.format == "npy":
             np.save(calib / f"{name}.npy", data)
             continue
@@ -49,6 +63,10 @@ def main() -> None:
             d.mkdir(exist_ok=True)
             tensor = numpy_helper.from_array(data[k], name)
             (d / f"input_{i}.pb").write_bytes(tensor.SerializeToString())
+    if args.format == "npz":
+        for k in range(args.samples):
+            np.savez(calib / f"sample_{k:04d}.npz",
+                     **{name: data[k] for name, data in arrays.items()})
     for k in range(args.held_out):
         d = args.out / "heldout" / str(k)
         d.mkdir(parents=True, exist_ok=True)

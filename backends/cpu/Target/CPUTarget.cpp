@@ -77,8 +77,9 @@ CPUTarget CPUTarget::fromTargetOptions(const TargetOptions &options) {
       isa = "avx512";
     else if (sti->checkFeatures("+avx2") && sti->checkFeatures("+fma"))
       isa = "avx2";
-    if ((sti->checkFeatures("+avx512vnni") && sti->checkFeatures("+avx512vl")) ||
-        sti->checkFeatures("+avxvnni"))
+    if (sti->checkFeatures("+avx512vnni") && sti->checkFeatures("+avx512f"))
+      int8Kernel = "x86-vnni512";
+    else if (sti->checkFeatures("+avxvnni"))
       int8Kernel = "x86-vnni";
     else if (sti->checkFeatures("+avx2"))
       int8Kernel = "x86-avx2";

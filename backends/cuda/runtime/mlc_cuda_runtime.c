@@ -616,6 +616,7 @@ mlc_context *mlc_cuda_model_context_create(int32_t numThreads);
 void mlc_cuda_model_context_destroy(mlc_context *ctx);
 int32_t mlc_cuda_model_run(mlc_context *ctx, const void *const *inputs,
                            void *const *outputs);
+const char *mlc_cuda_model_last_error(void);
 
 mlc_context *mlc_context_create(int32_t numThreads) {
   mlc_context *ctx = calloc(1, sizeof *ctx);
@@ -694,6 +695,11 @@ int32_t mlc_run(mlc_context *ctx, const void *const *inputs,
   if (check(driver.ctxSetCurrent(ctx->cuContext), "cuCtxSetCurrent")) {
     ctx->numLaunches = 0;
     status = mlc_cuda_model_run(ctx->model, inputs, outputs);
+    /* The model's own failures (an If branch not compiled for these
+     * shapes) carry the generated code's message. */
+    if (status == MLC_ERROR_MODEL)
+      snprintf(lastError, sizeof lastError, "%s",
+               mlc_cuda_model_last_error());
     if (ctx->error == 0)
       check(driver.streamSynchronize(ctx->stream), "cuStreamSynchronize");
     if (ctx->error == 0 && ctx->profiling)

@@ -10,12 +10,15 @@
 #ifndef MLC_BACKEND_BACKEND_H
 #define MLC_BACKEND_BACKEND_H
 
+#include "mlc/Backend/OptionsBinder.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
+#include <vector>
 
 namespace mlc {
 
@@ -33,6 +36,10 @@ struct TargetOptions {
   /// Report the static memory plan (arena, largest live set, weights) as a
   /// remark, where the backend makes one (mlc-compile --memory-report).
   bool memoryReport = false;
+  /// The type of `--quantize=fp16|bf16` when the backend computes in it
+  /// itself (Backend::handlesHalfPrecision) rather than the graph being
+  /// converted to it; empty otherwise.
+  std::string halfPrecision;
 };
 
 /// Tensor layout a backend prefers for spatial ops; layout conversion
@@ -69,6 +76,34 @@ public:
   /// Short unique name, used by `mlc-compile --target=` and in diagnostics.
   virtual llvm::StringRef getName() const = 0;
   virtual llvm::StringRef getDescription() const = 0;
+
+  /// Other `--target=` names this backend answers to (the CPU backend:
+  /// host, x86_64, aarch64); getTargetOptions is told which one was used.
+  virtual std::vector<std::string> getTargetAliases() const { return {}; }
+
+  /// Declares the backend's own options: the fields of its options struct,
+  /// bound by name with `binder` (see OptionsBinder.h). mlc-compile and
+  /// mlc-opt make them flags, listed by `mlc-compile --target=NAME --help`;
+  /// mlc.compile sets them by name. Called once, when the backend is
+  /// registered; the values are set before getTargetOptions is called.
+  virtual void bindOptions(OptionsBinder &binder) {}
+
+  /// Fills the triple, CPU and features of `target` for
+  /// `--target=<targetName>` (the backend's name or one of its aliases)
+  /// from the backend's options, and checks those options; an error is one
+  /// line naming the option ("unsupported --cuda-sm=75 (...)").
+  virtual llvm::Error getTargetOptions(llvm::StringRef targetName,
+                                       TargetOptions &target) const {
+    return llvm::Error::success();
+  }
+
+  /// Whether the backend takes `--quantize=<type>` (fp16, bf16) itself, as
+  /// TargetOptions::halfPrecision, rather than having the graph converted
+  /// to `type` before lowering (the CUDA backend: bf16 Tensor Core
+  /// operands with f32 accumulation).
+  virtual bool handlesHalfPrecision(llvm::StringRef type) const {
+    return false;
+  }
 
   virtual DataLayoutPreference getPreferredLayout() const {
     return DataLayoutPreference::NCHW;

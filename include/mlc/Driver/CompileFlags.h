@@ -1,10 +1,12 @@
-//===- CompileFlags.h - mlc-compile's flags, checked -------------*- C++
-//-*-===//
+//===- CompileFlags.h - mlc-compile's flags, checked ------------*- C++ -*-===//
 //
 // The options of mlc-compile as a user spells them (strings and numbers),
 // and the one function that checks them and turns them into CompileOptions.
 // mlc-compile and the Python bindings (mlc.compile) both go through it, so
 // they accept the same values and refuse the others with the same message.
+// Backend options (--cuda-sm, --cpu, a plug-in's) are not here: each backend
+// declares its own (Backend::bindOptions); the driver only asks the selected
+// backend for its target.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +19,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mlc {
@@ -25,13 +28,13 @@ namespace mlc {
 struct CompileFlags {
   std::string inputPath;
   std::string outputPath;
-  /// --target: host, x86_64, aarch64, cuda or a registered backend's name.
+  /// --target: a registered backend's name or alias (host, x86_64 and
+  /// aarch64 are the CPU backend's).
   std::string target = "host";
-  unsigned cudaSM = 80;
-  std::string cudaGEMM = "wmma";
-  /// --cpu and --mattr (CPU backend only).
-  std::string cpu;
-  std::string mattr;
+  /// Backend options by flag name ("cuda-sm", "80"), set on the backend that
+  /// declares them before it is asked for its target; mlc-compile leaves
+  /// this empty (its command line sets them), mlc.compile fills it.
+  std::vector<std::pair<std::string, std::string>> backendOptions;
   /// -O<n>.
   unsigned optLevel = 2;
   std::string layout = "auto";
@@ -53,12 +56,13 @@ struct CompileFlags {
   bool lowerQuant = true;
 };
 
-/// Checks `flags` against the backends of `registry` and returns the
+/// Sets `flags.backendOptions` on the backends of `registry`, checks `flags`
+/// against them and returns the
 /// options of compileModel. A bad value is an error whose message is the
 /// line mlc-compile prints after "error: " (e.g. "unknown --layout 'x'
 /// (expected auto, nchw or nhwc)").
-llvm::Expected<CompileOptions>
-getCompileOptions(const CompileFlags &flags, const BackendRegistry &registry);
+llvm::Expected<CompileOptions> getCompileOptions(const CompileFlags &flags,
+                                                 BackendRegistry &registry);
 
 /// The byte count a memory size spells: digits with an optional K, M, G or T
 /// suffix (powers of 1024, "KB"/"KiB" also accepted, any case), e.g. 512M,

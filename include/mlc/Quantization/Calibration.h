@@ -34,11 +34,16 @@ TensorRange getUint8Range(double lo, double hi);
 /// One set of model inputs, in the order of @main's arguments.
 using Sample = std::vector<HostTensor>;
 
-/// Reads the calibration inputs in `dir`: either ONNX test sets
-/// (`test_data_set_*/input_<i>.pb`, one sample per set) or one `.npy` file
-/// per model input (named after the input, or `input_<i>.npy`, or any name
-/// when the model has a single input) holding the input's shape or one
-/// more leading dimension of samples. Errors are located at `dir`.
+/// Reads the calibration inputs in `dir`, one of:
+///  - ONNX test sets (`test_data_set_*/input_<i>.pb`, one sample per set);
+///  - one `.npz` file per sample (numpy.savez), an array per input keyed by
+///    the input's name, `input_<i>` or `arr_<i>`;
+///  - for a single-input model, several `.npy` files: each one sample (or
+///    several), in file name order;
+///  - one `.npy` file per model input (named after the input, or
+///    `input_<i>.npy`, or any name when the model has a single input).
+/// An array holds the input's shape or one more leading dimension of
+/// samples. Errors are located at `dir`.
 mlir::FailureOr<std::vector<Sample>> loadCalibrationSamples(
     mlir::MLIRContext *context, llvm::StringRef dir, mlir::func::FuncOp func);
 

@@ -65,6 +65,11 @@ struct HostTensor {
 /// else an ONNX TensorProto file. `.npy` files carry no name: it stays empty.
 llvm::Expected<HostTensor> readTensorFile(llvm::StringRef path);
 
+/// Reads the `.npy` array held in `bytes` (a member of an .npz archive, say);
+/// `path` names it in errors.
+llvm::Expected<HostTensor> readNpyBytes(llvm::StringRef path,
+                                        llvm::StringRef bytes);
+
 /// Writes `tensor` as an ONNX TensorProto with its name and raw_data set.
 llvm::Error writeTensorProtoFile(llvm::StringRef path,
                                  const HostTensor &tensor);

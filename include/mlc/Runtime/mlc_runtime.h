@@ -87,7 +87,14 @@ typedef enum mlc_status {
    * GPU) or the device failed; mlc_last_error() says why. */
   MLC_ERROR_NO_DEVICE = 3,
   /* mlc_run_dynamic: an output buffer is smaller than its result. */
-  MLC_ERROR_OUTPUT_TOO_SMALL = 4
+  MLC_ERROR_OUTPUT_TOO_SMALL = 4,
+  /* The model cannot run on these inputs: the run reached a part that was
+   * not compiled for them (an If branch that is invalid for the input
+   * shapes, which the compiler kept as a run-time error since the other
+   * branch may be the one taken); mlc_last_error() names it and why. The
+   * outputs are unspecified. Added within ABI version 2: older artifacts
+   * never return it. */
+  MLC_ERROR_MODEL = 5
 } mlc_status;
 
 /* Static description of one model input or output. `shape` has `rank`
@@ -116,8 +123,13 @@ const mlc_tensor_info *mlc_output_info(int32_t index);
  * runs). A context holds the arena of the model's static memory plan,
  * allocated by its first run and reused by every later one: a context runs
  * one call at a time; several contexts of one artifact may run at once on
- * different threads (the weights are shared, read-only). Returns NULL when
- * out of memory. */
+ * different threads (the weights are shared, read-only). A context also
+ * holds the state of the model's random ops (RandomNormal, Bernoulli,
+ * training-mode Dropout, ...): a counter-based generator whose counter
+ * starts at 0 and advances with every draw, so that each run draws new
+ * numbers; ops with a `seed` repeat their stream in every fresh context,
+ * the others are keyed by a seed taken from the creation time and the
+ * context's address. Returns NULL when out of memory. */
 mlc_context *mlc_context_create(int32_t num_threads);
 
 /* Runs the model: `inputs[i]` points to the data of input i, `outputs[i]` to
@@ -129,7 +141,9 @@ mlc_context *mlc_context_create(int32_t num_threads);
  * cannot be allocated: the context's arena on its first run (nothing is
  * allocated then), or a buffer of run-time size outside the plan (the
  * buffers of that run allocated before it are freed: nothing leaks, and the
- * context stays usable). mlc_last_error() says which. */
+ * context stays usable); MLC_ERROR_MODEL when the run reached a part of the
+ * model not compiled for these inputs (what the run allocated is freed too).
+ * mlc_last_error() says which. */
 int32_t mlc_run(mlc_context *ctx, const void *const *inputs,
                 void *const *outputs);
 
@@ -148,10 +162,10 @@ int32_t mlc_run(mlc_context *ctx, const void *const *inputs,
  * data of the outputs that fit may have been written: grow the buffers and
  * run again; nothing is ever written past a capacity),
  * MLC_ERROR_INVALID_ARGUMENT (null or misaligned pointers, bad shapes, an input
- * whose byte size overflows 64 bits) or MLC_ERROR_OUT_OF_MEMORY (as for
- * mlc_run: what the run allocated is freed). Output buffers may be null when
- * their capacity is 0; a null buffer with a non-zero capacity is an invalid
- * argument. */
+ * whose byte size overflows 64 bits), MLC_ERROR_OUT_OF_MEMORY (as for
+ * mlc_run: what the run allocated is freed) or MLC_ERROR_MODEL. Output buffers
+ * may be null when their capacity is 0; a null buffer with a non-zero capacity
+ * is an invalid argument. */
 int32_t mlc_run_dynamic(mlc_context *ctx, const void *const *inputs,
                         const int64_t *const *input_shapes,
                         void *const *outputs,

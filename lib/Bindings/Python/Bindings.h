@@ -35,6 +35,7 @@ struct InvalidArgument : std::runtime_error {
 
 void populateCompile(nanobind::module_ &m);
 void populateSession(nanobind::module_ &m);
+void populateSupportedOps(nanobind::module_ &m);
 
 } // namespace mlc::python
 

@@ -126,21 +126,18 @@ void mlc::python::populateCompile(nb::module_ &m) {
   m.def(
       "_compile",
       [](std::string input, std::string output, std::string target,
-         unsigned cudaSM, std::string cudaGEMM, std::string cpu,
-         std::string mattr, unsigned optLevel, std::string layout,
-         std::string emit, bool printPartition, std::string quantize,
-         std::string calibrationData, std::string calibrationMethod,
-         double calibrationPercentile, std::string calibrationFile,
-         std::string quantReport, std::vector<std::string> keepFloat,
-         bool lowerQuant, std::string maxMemory) {
+         std::vector<std::pair<std::string, std::string>> backendOptions,
+         unsigned optLevel, std::string layout, std::string emit,
+         bool printPartition, std::string quantize, std::string calibrationData,
+         std::string calibrationMethod, double calibrationPercentile,
+         std::string calibrationFile, std::string quantReport,
+         std::vector<std::string> keepFloat, bool lowerQuant,
+         std::string maxMemory) {
         mlc::CompileFlags flags;
         flags.inputPath = std::move(input);
         flags.outputPath = std::move(output);
         flags.target = std::move(target);
-        flags.cudaSM = cudaSM;
-        flags.cudaGEMM = std::move(cudaGEMM);
-        flags.cpu = std::move(cpu);
-        flags.mattr = std::move(mattr);
+        flags.backendOptions = std::move(backendOptions);
         flags.optLevel = optLevel;
         flags.layout = std::move(layout);
         flags.emit = parseEmit(emit);
@@ -158,14 +155,15 @@ void mlc::python::populateCompile(nb::module_ &m) {
         return compile(flags);
       },
       nb::arg("input"), nb::arg("output"), nb::arg("target"),
-      nb::arg("cuda_sm"), nb::arg("cuda_gemm"), nb::arg("cpu"),
-      nb::arg("mattr"), nb::arg("opt_level"), nb::arg("layout"),
+      nb::arg("backend_options"), nb::arg("opt_level"), nb::arg("layout"),
       nb::arg("emit"), nb::arg("print_partition"), nb::arg("quantize"),
       nb::arg("calibration_data"), nb::arg("calibration_method"),
       nb::arg("calibration_percentile"), nb::arg("calibration_file"),
       nb::arg("quant_report"), nb::arg("keep_float"), nb::arg("lower_quant"),
       nb::arg("max_memory"),
-      "Compiles as mlc-compile does (every argument is one of its flags); "
+      "Compiles as mlc-compile does (every argument is one of its flags; "
+      "backend_options are the backends' own, as (flag name, value) "
+      "pairs); "
       "returns the diagnostics of a success, raises CompileError with those "
       "of a failure.");
   m.def("_graph_values", &getGraphValues, nb::arg("path"),

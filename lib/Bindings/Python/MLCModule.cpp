@@ -21,4 +21,5 @@ NB_MODULE(_mlc, m) {
   m.attr("ABI_VERSION") = MLC_ABI_VERSION;
   populateCompile(m);
   populateSession(m);
+  populateSupportedOps(m);
 }

@@ -8,13 +8,19 @@
 // tensor.insert_slice at row `i`; the loop stops at the trip count, on a
 // false condition, or when a scan buffer is full. One-shot bufferization
 // handles scf.if/scf.while upstream (the buffers are updated in place).
+// mlc.runtime_error becomes a call of the runtime hook kRuntimeErrorFuncName
+// carrying its message (RuntimeHooks.h), and empty tensors for its results.
 //
 //===----------------------------------------------------------------------===//
 
 #include "mlc/Conversion/MLCToLinalg/ControlFlowToSCF.h"
+#include "mlc/Conversion/MLCToLinalg/RuntimeHooks.h"
 #include "mlc/Dialect/MLC/IR/MLCControlFlowOps.h"
 
+#include "LoweringUtils.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -207,6 +213,37 @@ struct LoopToSCF : OpRewritePattern<LoopOp> {
 
 } // namespace
 
+namespace {
+struct RuntimeErrorToCall : OpRewritePattern<RuntimeErrorOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(RuntimeErrorOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    func::FuncOp hook = getOrDeclareHook(rewriter, op, kRuntimeErrorFuncName,
+                                         rewriter.getFunctionType({}, {}));
+    auto call = func::CallOp::create(rewriter, loc, hook, ValueRange{});
+    call->setAttr(kRuntimeErrorMessageAttr, op.getMessageAttr());
+    // Placeholders: the run has ended when these would be read.
+    SmallVector<Value> results;
+    Value zero;
+    for (Type type : op.getResultTypes()) {
+      auto tensorType = cast<RankedTensorType>(type);
+      SmallVector<Value> sizes;
+      if (!tensorType.hasStaticShape() && !zero)
+        zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+      for (int64_t i = 0; i < tensorType.getNumDynamicDims(); ++i)
+        sizes.push_back(zero);
+      results.push_back(tensor::EmptyOp::create(
+          rewriter, loc, tensorType.getShape(), tensorType.getElementType(),
+          sizes));
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+} // namespace
+
 void mlc::populateControlFlowToSCFPatterns(RewritePatternSet &patterns) {
-  patterns.add<IfToSCF, LoopToSCF>(patterns.getContext());
+  patterns.add<IfToSCF, LoopToSCF, RuntimeErrorToCall>(patterns.getContext());
 }

@@ -53,18 +53,42 @@ namespace {
 struct NarrowActivation {
   Value ints;
   bool isUnsigned;
+  /// A transpose of the widened values that the contraction reads.
+  TransposeOp transpose;
 };
 
 } // namespace
 
+/// The 8-bit source of an i32 activation: mlc.cast from i8, or a transpose
+/// of one (layout conversion leaves one at the graph's input: the 8-bit
+/// values are transposed instead, by materializeNarrowActivation).
 static FailureOr<NarrowActivation> matchNarrowActivation(Value v) {
-  auto widen = v.getDefiningOp<CastOp>();
+  auto transpose = v.getDefiningOp<TransposeOp>();
+  auto widen = (transpose ? transpose.getInput() : v).getDefiningOp<CastOp>();
   if (!widen)
     return failure();
   auto type = cast<RankedTensorType>(widen.getInput().getType());
   if (!type.getElementType().isInteger(8) || !type.hasStaticShape())
     return failure();
-  return NarrowActivation{widen.getInput(), widen.getUnsignedInput()};
+  return NarrowActivation{widen.getInput(), widen.getUnsignedInput(),
+                          transpose};
+}
+
+/// Creates the transpose of the 8-bit values that `x` stands for, if any;
+/// called once the pattern has matched.
+static void materializeNarrowActivation(OpBuilder &b, NarrowActivation &x) {
+  if (!x.transpose)
+    return;
+  Location loc = x.transpose.getLoc();
+  auto type = cast<RankedTensorType>(x.ints.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t p : x.transpose.getPerm())
+    shape.push_back(type.getDimSize(p));
+  Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  x.ints = linalg::TransposeOp::create(b, loc, x.ints, init,
+                                       x.transpose.getPerm())
+               .getResult()[0];
+  x.transpose = {};
 }
 
 /// The constant i32 weights, when every value fits in int8.
@@ -78,22 +102,24 @@ static FailureOr<ConstTensor> readInt8Weights(Value v) {
   return w;
 }
 
-/// The NCHW 8-bit tensor `input` with H and W padded by `pads` = [top,
-/// left, bottom, right] with 0, what the i32 convolution pads with.
+/// The 8-bit tensor `input` (NCHW, or NHWC when `nhwc`) with H and W padded
+/// by `pads` = [top, left, bottom, right] with 0, what the i32 convolution
+/// pads with.
 static Value padSpatialWithZero(OpBuilder &b, Location loc, Value input,
-                                ArrayRef<int64_t> pads) {
+                                ArrayRef<int64_t> pads, bool nhwc) {
   if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
     return input;
   auto type = cast<RankedTensorType>(input.getType());
+  int64_t hAxis = nhwc ? 1 : 2, wAxis = hAxis + 1;
   SmallVector<int64_t> shape(type.getShape());
-  shape[2] += pads[0] + pads[2];
-  shape[3] += pads[1] + pads[3];
-  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                   b.getIndexAttr(pads[0]),
-                                   b.getIndexAttr(pads[1])};
-  SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                    b.getIndexAttr(pads[2]),
-                                    b.getIndexAttr(pads[3])};
+  shape[hAxis] += pads[0] + pads[2];
+  shape[wAxis] += pads[1] + pads[3];
+  SmallVector<OpFoldResult> low(4, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> high(4, b.getIndexAttr(0));
+  low[hAxis] = b.getIndexAttr(pads[0]);
+  low[wAxis] = b.getIndexAttr(pads[1]);
+  high[hAxis] = b.getIndexAttr(pads[2]);
+  high[wAxis] = b.getIndexAttr(pads[3]);
   Value zero = arith::ConstantOp::create(
       b, loc, b.getIntegerAttr(type.getElementType(), 0));
   return tensor::PadOp::create(b, loc, type.clone(shape), input, low, high,
@@ -112,20 +138,23 @@ static FailureOr<SmallVector<int64_t>> readBias(Conv2DOp op) {
   return bias;
 }
 
-/// The operands of an i32 NCHW conv2d that runs on 8 bits: an 8-bit
-/// activation, constant weights that fit int8 and a constant i32 bias.
+/// The operands of an i32 conv2d that runs on 8 bits: an 8-bit activation,
+/// constant weights that fit int8 and a constant i32 bias; NCHW with
+/// [F, C/G, KH, KW] filters or NHWC with [F, KH, KW, C/G] ones.
 struct Int8ConvOperands {
   NarrowActivation x;
   ConstTensor w;
   SmallVector<int64_t> bias;
+  bool nhwc;
 };
 
 static FailureOr<Int8ConvOperands> matchInt8Conv(Conv2DOp op,
                                                  PatternRewriter &rewriter) {
   RankedTensorType resultType = op.getType();
   if (!resultType.getElementType().isInteger(32) ||
-      !resultType.hasStaticShape() || op.getLayout() != "NCHW")
-    return rewriter.notifyMatchFailure(op, "not a static NCHW i32 conv");
+      !resultType.hasStaticShape() ||
+      (op.getLayout() != "NCHW" && op.getLayout() != "NHWC"))
+    return rewriter.notifyMatchFailure(op, "not a static NCHW/NHWC i32 conv");
   FailureOr<NarrowActivation> x = matchNarrowActivation(op.getInput());
   if (failed(x))
     return rewriter.notifyMatchFailure(op, "activation not 8-bit");
@@ -135,7 +164,8 @@ static FailureOr<Int8ConvOperands> matchInt8Conv(Conv2DOp op,
   FailureOr<SmallVector<int64_t>> bias = readBias(op);
   if (failed(bias))
     return rewriter.notifyMatchFailure(op, "bias not constant");
-  return Int8ConvOperands{*x, std::move(*w), std::move(*bias)};
+  return Int8ConvOperands{*x, std::move(*w), std::move(*bias),
+                          op.getLayout() == "NHWC"};
 }
 
 /// `ext(x) * sext(w) + acc` in i32, the body of every 8-bit contraction:
@@ -246,7 +276,11 @@ static Value createInt8Gemm(OpBuilder &b, Location loc, Value a,
 
 namespace {
 
-/// conv2d (NCHW, ungrouped) as im2col rows times the packed filters.
+/// conv2d (ungrouped) as im2col rows times the packed filters. In NHWC the
+/// rows are the output pixels and the GEMM's [pixels, F] result is the
+/// output itself; a 1x1 convolution with unit strides reads the activation
+/// as the rows, without a copy. In NCHW the rows are gathered from the
+/// channel planes and the result is transposed back.
 struct Int8Conv2DToGemm : OpRewritePattern<Conv2DOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -258,64 +292,92 @@ struct Int8Conv2DToGemm : OpRewritePattern<Conv2DOp> {
     if (failed(operands))
       return failure();
     RankedTensorType resultType = op.getType();
+    materializeNarrowActivation(rewriter, operands->x);
     const NarrowActivation *x = &operands->x;
     const ConstTensor *w = &operands->w;
-    const SmallVector<int64_t> *bias = &operands->bias;
+    bool nhwc = operands->nhwc;
 
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
-    Type i8 = rewriter.getI8Type();
-    Value input = padSpatialWithZero(rewriter, loc, x->ints, op.getPads());
+    Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+    Value input =
+        padSpatialWithZero(rewriter, loc, x->ints, op.getPads(), nhwc);
     ArrayRef<int64_t> wShape = w->type.getShape();
-    int64_t batch = resultType.getDimSize(0), f = wShape[0], c = wShape[1],
-            kh = wShape[2], kw = wShape[3];
-    int64_t oh = resultType.getDimSize(2), ow = resultType.getDimSize(3);
+    int64_t f = wShape[0];
+    int64_t c = nhwc ? wShape[3] : wShape[1];
+    int64_t kh = nhwc ? wShape[1] : wShape[2];
+    int64_t kw = nhwc ? wShape[2] : wShape[3];
+    int64_t batch = resultType.getDimSize(0);
+    int64_t oh = resultType.getDimSize(nhwc ? 1 : 2);
+    int64_t ow = resultType.getDimSize(nhwc ? 2 : 3);
     ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
-
-    // im2col: rows (n, oh, ow), columns (c, kh, kw) as the filter's.
-    AffineExpr dn, doh, dow, dc, dkh, dkw;
-    bindDims(ctx, dn, doh, dow, dc, dkh, dkw);
-    AffineMap inputMap = AffineMap::get(
-        6, 0,
-        {dn, dc, doh * strides[0] + dkh * dilations[0],
-         dow * strides[1] + dkw * dilations[1]},
-        ctx);
-    auto colsType = RankedTensorType::get({batch, oh, ow, c, kh, kw}, i8);
-    Value colsInit = tensor::EmptyOp::create(rewriter, loc,
-                                             colsType.getShape(), i8);
-    Value cols =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{colsType}, ValueRange{input},
-            ValueRange{colsInit},
-            SmallVector<AffineMap>{inputMap,
-                                   AffineMap::getMultiDimIdentityMap(6, ctx)},
-            SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
-            [](OpBuilder &nb, Location nloc, ValueRange args) {
-              linalg::YieldOp::create(nb, nloc, args[0]);
-            })
-            .getResult(0);
     int64_t m = batch * oh * ow, k = c * kh * kw;
-    Value a = tensor::CollapseShapeOp::create(
-        rewriter, loc, RankedTensorType::get({m, k}, i8), cols,
-        SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+
+    // The rows [M, K]: K ordered as the filter's (c, kh, kw) in NCHW and
+    // (kh, kw, c) in NHWC, so that the weights are read row-major.
+    Value a;
+    bool direct = nhwc && kh == 1 && kw == 1 && strides[0] == 1 &&
+                  strides[1] == 1;
+    if (direct) {
+      a = tensor::CollapseShapeOp::create(
+          rewriter, loc, RankedTensorType::get({m, k}, i8), input,
+          SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+    } else {
+      // Loops (n, oh, ow, c, kh, kw) in NCHW, (n, oh, ow, kh, kw, c) in
+      // NHWC: the copy's innermost loop reads contiguous bytes there.
+      AffineExpr dn, doh, dow, dc, dkh, dkw;
+      if (nhwc)
+        bindDims(ctx, dn, doh, dow, dkh, dkw, dc);
+      else
+        bindDims(ctx, dn, doh, dow, dc, dkh, dkw);
+      AffineExpr ih = doh * strides[0] + dkh * dilations[0];
+      AffineExpr iw = dow * strides[1] + dkw * dilations[1];
+      AffineMap inputMap =
+          nhwc ? AffineMap::get(6, 0, {dn, ih, iw, dc}, ctx)
+               : AffineMap::get(6, 0, {dn, dc, ih, iw}, ctx);
+      SmallVector<int64_t> colsShape =
+          nhwc ? SmallVector<int64_t>{batch, oh, ow, kh, kw, c}
+               : SmallVector<int64_t>{batch, oh, ow, c, kh, kw};
+      auto colsType = RankedTensorType::get(colsShape, i8);
+      Value colsInit =
+          tensor::EmptyOp::create(rewriter, loc, colsType.getShape(), i8);
+      Value cols =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{colsType}, ValueRange{input},
+              ValueRange{colsInit},
+              SmallVector<AffineMap>{
+                  inputMap, AffineMap::getMultiDimIdentityMap(6, ctx)},
+              SmallVector<utils::IteratorType>(6,
+                                               utils::IteratorType::parallel),
+              [](OpBuilder &nb, Location nloc, ValueRange args) {
+                linalg::YieldOp::create(nb, nloc, args[0]);
+              })
+              .getResult(0);
+      a = tensor::CollapseShapeOp::create(
+          rewriter, loc, RankedTensorType::get({m, k}, i8), cols,
+          SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+    }
     Value packed = createPackedWeights(
         rewriter, loc, f, k,
         [&](int64_t row, int64_t col) { return w->ints[row * k + col]; });
-    Value gemm =
-        createInt8Gemm(rewriter, loc, a, x->isUnsigned, packed, *bias, f);
+    Value gemm = createInt8Gemm(rewriter, loc, a, x->isUnsigned, packed,
+                                operands->bias, f);
 
-    // [N * OH * OW, F] -> [N, F, OH, OW].
-    Type i32 = rewriter.getI32Type();
-    Value nhwc = tensor::ExpandShapeOp::create(
+    // [N * OH * OW, F] -> [N, OH, OW, F], the NHWC result.
+    Value nhwcResult = tensor::ExpandShapeOp::create(
         rewriter, loc, RankedTensorType::get({batch, oh, ow, f}, i32), gemm,
         SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+    if (nhwc) {
+      rewriter.replaceOp(op, nhwcResult);
+      return success();
+    }
     Value empty = tensor::EmptyOp::create(rewriter, loc,
                                           resultType.getShape(), i32);
     AffineExpr n, fo, h, wo;
     bindDims(ctx, n, fo, h, wo);
     Value nchw =
         linalg::GenericOp::create(
-            rewriter, loc, TypeRange{resultType}, ValueRange{nhwc},
+            rewriter, loc, TypeRange{resultType}, ValueRange{nhwcResult},
             ValueRange{empty},
             SmallVector<AffineMap>{AffineMap::get(4, 0, {n, h, wo, fo}, ctx),
                                    AffineMap::getMultiDimIdentityMap(4, ctx)},
@@ -352,11 +414,15 @@ struct Int8GroupedConv2D : OpRewritePattern<Conv2DOp> {
     const NarrowActivation *x = &operands->x;
     const ConstTensor *w = &operands->w;
     const SmallVector<int64_t> *bias = &operands->bias;
+    if (operands->nhwc)
+      return rewriter.notifyMatchFailure(op, "NHWC (Int8DepthwiseConv2DNHWC)");
+    materializeNarrowActivation(rewriter, operands->x);
 
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
     Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
-    Value input = padSpatialWithZero(rewriter, loc, x->ints, op.getPads());
+    Value input = padSpatialWithZero(rewriter, loc, x->ints, op.getPads(),
+                                     /*nhwc=*/false);
     auto inputType = cast<RankedTensorType>(input.getType());
     ArrayRef<int64_t> wShape = w->type.getShape();
     int64_t group = op.getGroup(), f = wShape[0], cg = wShape[1],
@@ -451,6 +517,85 @@ struct Int8GroupedConv2D : OpRewritePattern<Conv2DOp> {
   }
 };
 
+/// A depthwise conv2d in NHWC ([C, KH, KW, 1] filters): the window sums
+/// with the channels innermost, so that they vectorize,
+///   loops (n, oh, ow, kh, kw, c),
+///   acc[n, oh, ow, c] += ext(x[n, oh*s + kh*d, ow*s + kw*d, c]) * w[kh, kw, c]
+/// from the bias. (ConvertLayout leaves other grouped integer convolutions
+/// in NCHW.)
+struct Int8DepthwiseConv2DNHWC : OpRewritePattern<Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(Conv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getGroup() == 1 || op.getLayout() != "NHWC")
+      return rewriter.notifyMatchFailure(op, "not a grouped NHWC conv");
+    FailureOr<Int8ConvOperands> operands = matchInt8Conv(op, rewriter);
+    if (failed(operands))
+      return failure();
+    ArrayRef<int64_t> wShape = operands->w.type.getShape();
+    int64_t c = wShape[0], kh = wShape[1], kw = wShape[2];
+    if (wShape[3] != 1 || c != op.getGroup())
+      return rewriter.notifyMatchFailure(op, "not depthwise");
+    RankedTensorType resultType = op.getType();
+    materializeNarrowActivation(rewriter, operands->x);
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+    Value input = padSpatialWithZero(rewriter, loc, operands->x.ints,
+                                     op.getPads(), /*nhwc=*/true);
+
+    // [C, KH, KW, 1] -> [KH, KW, C].
+    ConstTensor filter =
+        ConstTensor::zeros(RankedTensorType::get({kh, kw, c}, i8));
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t i = 0; i < kh * kw; ++i)
+        filter.ints[i * c + ch] = operands->w.ints[ch * kh * kw + i];
+    Value filterConst = arith::ConstantOp::create(
+        rewriter, loc, filter.toAttr("int8_depthwise_weights"));
+    Value init;
+    if (operands->bias.empty()) {
+      init = createFilledTensor(rewriter, loc, resultType,
+                                rewriter.getI32IntegerAttr(0));
+    } else {
+      ConstTensor b32 = ConstTensor::zeros(RankedTensorType::get({c}, i32));
+      b32.ints.assign(operands->bias.begin(), operands->bias.end());
+      Value biasConst =
+          arith::ConstantOp::create(rewriter, loc, b32.toAttr("int8_bias"));
+      Value empty = tensor::EmptyOp::create(rewriter, loc,
+                                            resultType.getShape(), i32);
+      init = linalg::BroadcastOp::create(rewriter, loc, biasConst, empty,
+                                         ArrayRef<int64_t>{0, 1, 2})
+                 .getResult()[0];
+    }
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
+    AffineExpr dn, doh, dow, dkh, dkw, dc;
+    bindDims(ctx, dn, doh, dow, dkh, dkw, dc);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(6, 0,
+                       {dn, doh * strides[0] + dkh * dilations[0],
+                        dow * strides[1] + dkw * dilations[1], dc},
+                       ctx),
+        AffineMap::get(6, 0, {dkh, dkw, dc}, ctx),
+        AffineMap::get(6, 0, {dn, doh, dow, dc}, ctx)};
+    auto parallel = utils::IteratorType::parallel,
+         reduction = utils::IteratorType::reduction;
+    SmallVector<utils::IteratorType> iterators = {
+        parallel, parallel, parallel, reduction, reduction, parallel};
+    bool isUnsigned = operands->x.isUnsigned;
+    Value acc =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{resultType},
+            ValueRange{input, filterConst}, ValueRange{init}, maps, iterators,
+            [&](OpBuilder &nb, Location nloc, ValueRange args) {
+              buildInt8MulAcc(nb, nloc, args, isUnsigned);
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, acc);
+    return success();
+  }
+};
+
 /// matmul [..., M, K] x constant [K, N]: the rows times the packed columns.
 struct Int8MatMulToGemm : OpRewritePattern<MatMulOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -462,7 +607,7 @@ struct Int8MatMulToGemm : OpRewritePattern<MatMulOp> {
         !resultType.hasStaticShape() || resultType.getRank() < 2)
       return rewriter.notifyMatchFailure(op, "not a static i32 matmul");
     FailureOr<NarrowActivation> x = matchNarrowActivation(op.getLhs());
-    if (failed(x))
+    if (failed(x) || x->transpose)
       return rewriter.notifyMatchFailure(op, "activation not 8-bit");
     FailureOr<ConstTensor> w = readInt8Weights(op.getRhs());
     if (failed(w) || w->type.getRank() != 2)
@@ -503,5 +648,6 @@ struct Int8MatMulToGemm : OpRewritePattern<MatMulOp> {
 } // namespace
 
 void mlc::populateInt8ContractionPatterns(RewritePatternSet &patterns) {
-  patterns.add<Int8Conv2DToGemm, Int8GroupedConv2D, Int8MatMulToGemm>(patterns.getContext());
+  patterns.add<Int8Conv2DToGemm, Int8GroupedConv2D, Int8DepthwiseConv2DNHWC,
+               Int8MatMulToGemm>(patterns.getContext());
 }

@@ -34,6 +34,18 @@ bool mlc::canSizeFromMaps(RankedTensorType resultType, TypeRange inputs,
   return true;
 }
 
+func::FuncOp mlc::getOrDeclareHook(RewriterBase &rewriter, Operation *op,
+                                   StringRef name, FunctionType type) {
+  auto module = op->getParentOfType<ModuleOp>();
+  if (auto existing = module.lookupSymbol<func::FuncOp>(name))
+    return existing;
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToStart(module.getBody());
+  auto hook = func::FuncOp::create(rewriter, op->getLoc(), name, type);
+  hook.setPrivate();
+  return hook;
+}
+
 Value mlc::createParallelGeneric(OpBuilder &b, Location loc,
                                  RankedTensorType resultType, ValueRange inputs,
                                  ArrayRef<AffineMap> inputMaps,

@@ -8,6 +8,7 @@
 #ifndef MLC_LIB_CONVERSION_MLCTOLINALG_LOWERINGUTILS_H
 #define MLC_LIB_CONVERSION_MLCTOLINALG_LOWERINGUTILS_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/PatternMatch.h"
@@ -28,6 +29,12 @@ getDynamicSizesLike(mlir::OpBuilder &b, mlir::Location loc,
 
 /// Whether getDynamicSizesLike can size `type` from `sources`.
 bool canSizeLike(mlir::RankedTensorType type, mlir::TypeRange sources);
+
+/// The private declaration of the runtime hook `name` (RuntimeHooks.h) in
+/// the module around `op`, created at the module's start when missing.
+mlir::func::FuncOp getOrDeclareHook(mlir::RewriterBase &rewriter,
+                                    mlir::Operation *op, llvm::StringRef name,
+                                    mlir::FunctionType type);
 
 /// tensor.empty of `type` with the dynamic sizes `dynamicSizes`.
 mlir::Value createEmpty(mlir::OpBuilder &b, mlir::Location loc,

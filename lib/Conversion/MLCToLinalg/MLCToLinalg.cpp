@@ -2,6 +2,7 @@
 
 #include "mlc/Conversion/MLCToLinalg/MLCToLinalg.h"
 #include "mlc/Conversion/MLCToLinalg/ControlFlowToSCF.h"
+#include "mlc/Conversion/MLCToLinalg/RandomToLinalg.h"
 #include "mlc/Dialect/MLC/IR/MLCDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -42,6 +43,7 @@ void mlc::populateMLCToLinalgPatterns(RewritePatternSet &patterns) {
   populateControlFlowToSCFPatterns(patterns);
   populateDataDependentToLinalgPatterns(patterns);
   populateRoiAlignToLinalgPatterns(patterns);
+  populateRandomToLinalgPatterns(patterns);
 }
 
 namespace {

@@ -1,8 +1,8 @@
 //===- ControlFlowOps.cpp - ONNX If, Loop and Scan ------------------------===//
 //
-// If becomes mlc.if (or, when its condition folds to a constant at import,
-// just the taken branch's nodes) and Loop becomes mlc.loop, their subgraphs
-// imported into the op's regions by the same node importer as the main
+// Loop becomes mlc.loop (a carried sequence it only appends to becomes a
+// scan output) and If mlc.if (IfOps.cpp), their subgraphs imported into the
+// op's regions by the same node importer as the main
 // graph. Regions are not isolated: a subgraph's use of an outer-scope name
 // resolves to the outer value through the importer's value map, which is
 // saved before and restored after each subgraph so that subgraph names do
@@ -26,6 +26,7 @@
 
 #include "ControlFlowOps.h"
 #include "ComposeUtils.h"
+#include "SequenceOps.h"
 
 #include "mlc/Dialect/MLC/IR/MLCControlFlowOps.h"
 #include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
@@ -39,8 +40,9 @@ using namespace mlc;
 using namespace mlc::onnx_import;
 
 /// The graph attribute `name` of `node`.
-static FailureOr<const onnx::GraphProto *>
-getGraphAttr(const onnx::NodeProto &node, StringRef name, Location loc) {
+FailureOr<const onnx::GraphProto *>
+mlc::onnx_import::getGraphAttr(const onnx::NodeProto &node, StringRef name,
+                               Location loc) {
   const onnx::AttributeProto *attr = findAttr(node, name);
   if (!attr || !attr->has_g())
     return emitError(loc) << node.op_type() << " needs the graph attribute '"
@@ -52,18 +54,22 @@ getGraphAttr(const onnx::NodeProto &node, StringRef name, Location loc) {
 /// when null) with its inputs bound to `inputs` and returns the values of its
 /// outputs. Names the subgraph defines are dropped from the value map
 /// afterwards; outer names stay visible inside.
-static FailureOr<SmallVector<Value>>
-importSubgraph(ImporterContext &ic, const onnx::GraphProto &graph, Block *block,
-               ValueRange inputs, Location loc) {
+FailureOr<SmallVector<Value>>
+mlc::onnx_import::importSubgraph(ImporterContext &ic,
+                                 const onnx::GraphProto &graph, Block *block,
+                                 ValueRange inputs, Location loc,
+                                 bool allowSequences) {
   if (graph.input_size() != static_cast<int>(inputs.size()))
     return emitError(loc) << "subgraph '" << graph.name() << "' takes "
                           << graph.input_size() << " inputs, expected "
                           << inputs.size();
-  if (ic.subgraphDepth >= ic.options.maxSubgraphDepth)
+  if (ic.subgraphDepth >= ic.options.maxSubgraphDepth) {
+    ic.refused = true;
     return emitError(loc) << "subgraph '" << graph.name()
                           << "' is nested deeper than "
                           << ic.options.maxSubgraphDepth
                           << " levels of If, Loop and Scan bodies";
+  }
   ++ic.subgraphDepth;
   llvm::scope_exit leave([&] { --ic.subgraphDepth; });
   llvm::StringMap<Value> outer = ic.values;
@@ -81,6 +87,11 @@ importSubgraph(ImporterContext &ic, const onnx::GraphProto &graph, Block *block,
     if (!value)
       return emitError(loc) << "subgraph '" << graph.name() << "' output '"
                             << output.name() << "' is never produced";
+    if (!allowSequences && isSequenceOrOptional(value))
+      return emitError(loc) << "subgraph '" << graph.name() << "' output '"
+                            << output.name()
+                            << "' is a sequence or optional: If, Loop and "
+                               "Scan carry only tensors";
     outputs.push_back(value);
   }
   return outputs;
@@ -88,7 +99,8 @@ importSubgraph(ImporterContext &ic, const onnx::GraphProto &graph, Block *block,
 
 /// The most static type both `a` and `b` can be cast to, or null when their
 /// element types or ranks differ.
-static RankedTensorType joinTypes(RankedTensorType a, RankedTensorType b) {
+RankedTensorType mlc::onnx_import::joinTypes(RankedTensorType a,
+                                             RankedTensorType b) {
   if (a.getElementType() != b.getElementType() || a.getRank() != b.getRank())
     return {};
   SmallVector<int64_t> shape;
@@ -97,7 +109,8 @@ static RankedTensorType joinTypes(RankedTensorType a, RankedTensorType b) {
   return RankedTensorType::get(shape, a.getElementType());
 }
 
-static bool areCastCompatible(RankedTensorType a, RankedTensorType b) {
+bool mlc::onnx_import::areCastCompatible(RankedTensorType a,
+                                         RankedTensorType b) {
   return a.getElementType() == b.getElementType() &&
          succeeded(verifyCompatibleShape(a, b));
 }
@@ -112,7 +125,7 @@ static bool isConstantTrue(Value value) {
 
 /// Marks every value defined in `op` (results and block arguments, nested)
 /// as no longer signed-or-unsigned tracked, before `op` is erased.
-static void forgetValues(ImporterContext &ic, Operation *op) {
+void mlc::onnx_import::forgetValues(ImporterContext &ic, Operation *op) {
   op->walk([&](Operation *nested) {
     for (Value result : nested->getResults())
       ic.unsignedValues.erase(result);
@@ -273,13 +286,9 @@ static FailureOr<LoopOp> buildLoop(ImporterContext &ic, Location loc,
   return built;
 }
 
-//===----------------------------------------------------------------------===//
-// If
-//===----------------------------------------------------------------------===//
-
 /// A single-element tensor of element type `elementType`, or an error.
-static LogicalResult requireScalar(Value value, Type elementType,
-                                   StringRef what, Location loc) {
+LogicalResult mlc::onnx_import::requireScalar(Value value, Type elementType,
+                                              StringRef what, Location loc) {
   RankedTensorType type = getRankedType(value);
   if (!type.hasStaticShape() || type.getNumElements() != 1 ||
       type.getElementType() != elementType)
@@ -288,81 +297,102 @@ static LogicalResult requireScalar(Value value, Type elementType,
   return success();
 }
 
-static LogicalResult importIf(ImporterContext &ic, const onnx::NodeProto &node,
-                              Location loc) {
-  OpBuilder &b = ic.builder;
-  FailureOr<Value> cond = ic.getRequiredInput(node, 0, loc);
-  if (failed(cond) ||
-      failed(requireScalar(*cond, b.getI1Type(), "If condition", loc)))
-    return failure();
-  FailureOr<const onnx::GraphProto *> thenGraph =
-      getGraphAttr(node, "then_branch", loc);
-  FailureOr<const onnx::GraphProto *> elseGraph =
-      getGraphAttr(node, "else_branch", loc);
-  if (failed(thenGraph) || failed(elseGraph))
-    return failure();
-  int numResults = node.output_size();
-  if ((*thenGraph)->output_size() != numResults ||
-      (*elseGraph)->output_size() != numResults)
-    return emitError(loc) << "If branches must each have " << numResults
-                          << " outputs";
-
-  // A condition known at import (often computed from static shapes, as in
-  // ONNX function expansions) imports only the taken branch, in place: the
-  // other one may not even be valid for these shapes.
-  FailureOr<ConstTensor> constantCond = foldToConstant(*cond);
-  if (succeeded(constantCond) && !constantCond->isFloat() &&
-      constantCond->ints.size() == 1) {
-    const onnx::GraphProto *taken =
-        constantCond->ints.front() != 0 ? *thenGraph : *elseGraph;
-    FailureOr<SmallVector<Value>> outputs =
-        importSubgraph(ic, *taken, nullptr, {}, loc);
-    if (failed(outputs))
-      return failure();
-    for (auto [k, value] : llvm::enumerate(*outputs))
-      ic.setOutput(node, k, value);
-    return success();
-  }
-
-  SmallVector<Type> placeholder(numResults,
-                                RankedTensorType::get({}, b.getI1Type()));
-  auto ifOp = IfOp::create(b, loc, placeholder, *cond);
-  SmallVector<SmallVector<Value>> branchValues;
-  for (auto [region, graph] : {std::pair{&ifOp.getThenRegion(), *thenGraph},
-                               std::pair{&ifOp.getElseRegion(), *elseGraph}}) {
-    Block &block = region->emplaceBlock();
-    FailureOr<SmallVector<Value>> outputs =
-        importSubgraph(ic, *graph, &block, {}, loc);
-    if (failed(outputs))
-      return failure();
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToEnd(&block);
-    CFYieldOp::create(b, loc, *outputs);
-    branchValues.push_back(std::move(*outputs));
-  }
-  for (int k = 0; k < numResults; ++k) {
-    RankedTensorType thenType = getRankedType(branchValues[0][k]);
-    RankedTensorType elseType = getRankedType(branchValues[1][k]);
-    RankedTensorType joined = joinTypes(thenType, elseType);
-    if (!joined)
-      return emitError(loc)
-             << "If output " << k << " is " << thenType
-             << " in the then branch but " << elseType << " in the else branch";
-    RankedTensorType declared = ic.declaredTypes.lookup(node.output(k));
-    if (declared && areCastCompatible(declared, thenType) &&
-        areCastCompatible(declared, elseType))
-      joined = declared;
-    ifOp.getResult(k).setType(joined);
-    ic.setOutput(node, k, ifOp.getResult(k));
-    if (ic.isUnsigned(branchValues[0][k]))
-      ic.unsignedValues.insert(ifOp.getResult(k));
-  }
-  return success();
-}
-
 //===----------------------------------------------------------------------===//
 // Loop
 //===----------------------------------------------------------------------===//
+
+/// True when a node of `graph` or of its subgraphs reads `name`.
+static bool readsName(const onnx::GraphProto &graph, StringRef name,
+                      const onnx::NodeProto *except = nullptr) {
+  for (const onnx::NodeProto &node : graph.node()) {
+    if (&node == except)
+      continue;
+    if (llvm::is_contained(node.input(), name))
+      return true;
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+      if (attr.has_g() && readsName(attr.g(), name))
+        return true;
+      for (const onnx::GraphProto &sub : attr.graphs())
+        if (readsName(sub, name))
+          return true;
+    }
+  }
+  return false;
+}
+
+/// A Loop-carried sequence that the body only appends to (the carried
+/// output is SequenceInsert(carried input, t) without a position, and
+/// nothing else reads the carried input) becomes a scan output of t: the
+/// sequence after the loop is its elements from before, then the rows of
+/// that scan output (createRowsSequence). `storage` receives the body
+/// rewritten without those carried values; `appended` the carried indices
+/// and their elements before the loop, in the order of the new scan
+/// outputs. Other carried sequences are an error.
+static LogicalResult
+rewriteAppendedSequences(LoopSpec &spec, onnx::GraphProto &storage,
+                         SmallVectorImpl<std::pair<unsigned,
+                                                   SmallVector<Value>>> &appended,
+                         Location loc) {
+  const onnx::GraphProto &body = *spec.body;
+  SmallVector<unsigned> carriedIndices;
+  SmallVector<std::string> appendedNames;
+  SmallVector<const onnx::NodeProto *> inserts;
+  for (unsigned k = 0; k < spec.inits.size(); ++k) {
+    if (!isSequenceOrOptional(spec.inits[k]))
+      continue;
+    std::optional<SmallVector<Value>> initial =
+        getStaticSequence(spec.inits[k]);
+    int input = 2 + k, output = 1 + k;
+    if (!initial || input >= body.input_size() ||
+        output >= body.output_size())
+      return emitError(loc) << "Loop carried value " << k
+                            << " is a sequence of run-time length or an "
+                               "optional, which is not supported";
+    const std::string &inName = body.input(input).name();
+    const std::string &outName = body.output(output).name();
+    const onnx::NodeProto *insert = nullptr;
+    for (const onnx::NodeProto &node : body.node())
+      if (node.output_size() == 1 && node.output(0) == outName)
+        insert = &node;
+    bool appends = insert && insert->op_type() == "SequenceInsert" &&
+                   insert->input_size() >= 2 && insert->input(0) == inName &&
+                   (insert->input_size() == 2 || insert->input(2).empty());
+    if (!appends || readsName(body, inName, insert) ||
+        llvm::any_of(body.output(), [&](const onnx::ValueInfoProto &v) {
+          return v.name() == inName;
+        }))
+      return emitError(loc)
+             << "Loop carried sequence " << k
+             << " is unsupported: the body may only append to it "
+                "(SequenceInsert without a position, its only use)";
+    carriedIndices.push_back(k);
+    appendedNames.push_back(insert->input(1));
+    inserts.push_back(insert);
+    appended.push_back({k, std::move(*initial)});
+  }
+  if (carriedIndices.empty())
+    return success();
+  storage = body;
+  storage.clear_node();
+  for (const onnx::NodeProto &node : body.node())
+    if (!llvm::is_contained(inserts, &node))
+      *storage.add_node() = node;
+  storage.clear_input();
+  for (int i = 0; i < body.input_size(); ++i)
+    if (i < 2 || !llvm::is_contained(carriedIndices, unsigned(i - 2)))
+      *storage.add_input() = body.input(i);
+  storage.clear_output();
+  for (int i = 0; i < body.output_size(); ++i)
+    if (i < 1 || i > static_cast<int>(spec.inits.size()) ||
+        !llvm::is_contained(carriedIndices, unsigned(i - 1)))
+      *storage.add_output() = body.output(i);
+  for (const std::string &name : appendedNames)
+    storage.add_output()->set_name(name);
+  for (unsigned k : llvm::reverse(carriedIndices))
+    spec.inits.erase(spec.inits.begin() + k);
+  spec.body = &storage;
+  return success();
+}
 
 static LogicalResult importLoop(ImporterContext &ic,
                                 const onnx::NodeProto &node, Location loc) {
@@ -409,6 +439,15 @@ static LogicalResult importLoop(ImporterContext &ic,
   unsigned numCarried = spec.inits.size();
   for (int j = numCarried; j < node.output_size(); ++j)
     spec.declaredScanTypes.push_back(ic.declaredTypes.lookup(node.output(j)));
+  onnx::GraphProto rewrittenBody;
+  SmallVector<std::pair<unsigned, SmallVector<Value>>> appended;
+  if (failed(rewriteAppendedSequences(spec, rewrittenBody, appended, loc)))
+    return failure();
+  unsigned numKept = spec.inits.size();
+  // The new scan outputs come after the node's own.
+  spec.declaredScanTypes.resize(node.output_size() - numCarried +
+                                    appended.size(),
+                                RankedTensorType());
   // ONNX Loop's body takes exactly the block's arguments.
   spec.bindInputs = [](Block &block) -> FailureOr<SmallVector<Value>> {
     return SmallVector<Value>(block.getArguments());
@@ -416,12 +455,29 @@ static LogicalResult importLoop(ImporterContext &ic,
   FailureOr<LoopOp> loop = buildLoop(ic, loc, "Loop", spec);
   if (failed(loop))
     return failure();
-  if (static_cast<int>(loop->getNumResults()) < node.output_size())
+  if (static_cast<int>(loop->getNumResults()) <
+      node.output_size() - static_cast<int>(appended.size()) +
+          static_cast<int>(appended.size()))
     return emitError(loc) << "Loop has " << node.output_size()
                           << " outputs but its body yields "
                           << loop->getNumResults();
-  for (int i = 0; i < node.output_size(); ++i)
-    ic.setOutput(node, i, loop->getResult(i));
+  // Results: the kept carried values, the node's scan outputs, then one
+  // scan output per appended sequence.
+  unsigned numScans = node.output_size() - numCarried;
+  unsigned kept = 0;
+  for (unsigned k = 0; k < numCarried; ++k) {
+    auto it = llvm::find_if(appended,
+                            [&](const auto &a) { return a.first == k; });
+    if (it == appended.end()) {
+      ic.setOutput(node, k, loop->getResult(kept++));
+      continue;
+    }
+    Value rows =
+        loop->getResult(numKept + numScans + (it - appended.begin()));
+    ic.setOutput(node, k, createRowsSequence(b, loc, it->second, rows));
+  }
+  for (unsigned j = 0; j < numScans; ++j)
+    ic.setOutput(node, numCarried + j, loop->getResult(numKept + j));
   return success();
 }
 

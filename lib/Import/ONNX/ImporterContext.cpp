@@ -284,6 +284,8 @@ ImporterContext::convertTensor(const onnx::TensorProto &tensor, Location loc) {
       isFourBit ? (static_cast<uint64_t>(*numElements) + 1) / 2
                 : static_cast<uint64_t>(*numElements) * elementBytes;
   uint64_t maxBytes = options.maxMemoryBytes;
+  if (declaredBytes > maxBytes || constantBytes + declaredBytes > maxBytes)
+    refused = true;
   if (declaredBytes > maxBytes)
     return emitError(loc) << "tensor '" << tensor.name() << "' takes "
                           << declaredBytes

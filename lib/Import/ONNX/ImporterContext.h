@@ -48,6 +48,10 @@ public:
   ONNXImportOptions options;
   /// Subgraphs (If/Loop/Scan) being imported around the current node.
   unsigned subgraphDepth = 0;
+  /// Set before the error of a model that breaks a limit of `options` or
+  /// is malformed (validateGraph): the import fails as a whole, an If
+  /// branch does not turn that error into a run-time one (IfOps.cpp).
+  bool refused = false;
   /// Bytes of the constant tensors converted so far, bounded by
   /// options.maxMemoryBytes.
   uint64_t constantBytes = 0;

@@ -9,6 +9,8 @@
 #include "mlc/Import/ONNX/ONNXImporter.h"
 #include "ControlFlowOps.h"
 #include "GraphValidation.h"
+#include "RandomOps.h"
+#include "SequenceOps.h"
 #include "ImporterContext.h"
 #include "TensorImportUtils.h"
 
@@ -69,10 +71,19 @@ static const OpImporterTable &getOpImporters() {
     registerQuantOpImporters(t);
     registerCol2ImOpImporters(t);
     registerLossOpImporters(t);
+    registerRandomOpImporters(t);
+    registerSequenceOpImporters(t);
     registerControlFlowOpImporters(t);
     return t;
   }();
   return table;
+}
+
+std::vector<ImportedONNXOp> mlc::getImportedONNXOps() {
+  std::vector<ImportedONNXOp> ops;
+  for (const OpImporterEntry &entry : getOpImporters())
+    ops.push_back({entry.opType, entry.sinceVersion, entry.untilVersion});
+  return ops;
 }
 
 static const OpImporterEntry *lookupOpImporter(StringRef opType,
@@ -82,6 +93,12 @@ static const OpImporterEntry *lookupOpImporter(StringRef opType,
         opset <= entry.untilVersion)
       return &entry;
   return nullptr;
+}
+
+bool mlc::onnx_import::hasOpImporter(const ImporterContext &ic,
+                                     const onnx::NodeProto &node) {
+  bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
+  return defaultDomain && lookupOpImporter(node.op_type(), ic.opset);
 }
 
 /// Type of a graph input/output from its ValueInfo; unknown dims are dynamic.
@@ -118,9 +135,76 @@ static FailureOr<RankedTensorType> convertValueInfo(ImporterContext &ic,
   return RankedTensorType::get(shape, *elementType);
 }
 
+/// The first node of `graph` (or of its subgraphs) that reads or makes a
+/// string tensor: one of the names in `strings` (the string-typed values
+/// known so far), a `to`/`dtype` of STRING, or a string constant. Its
+/// outputs join `strings` as the walk goes, so the node named is the first
+/// in graph order.
+static const onnx::NodeProto *
+findStringNode(const onnx::GraphProto &graph,
+               llvm::StringSet<llvm::MallocAllocator> &strings) {
+  constexpr int kString = onnx::TensorProto::STRING;
+  for (const auto *infos : {&graph.input(), &graph.value_info()})
+    for (const auto &info : *infos)
+      if (info.type().has_tensor_type() &&
+          info.type().tensor_type().elem_type() == kString)
+        strings.insert(info.name());
+  for (const auto &init : graph.initializer())
+    if (init.data_type() == kString)
+      strings.insert(init.name());
+  for (const onnx::NodeProto &node : graph.node()) {
+    bool touches = llvm::any_of(node.input(), [&](const std::string &name) {
+      return strings.contains(name);
+    });
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+      if ((attr.name() == "to" || attr.name() == "dtype") &&
+          attr.type() == onnx::AttributeProto::INT && attr.i() == kString)
+        touches = true;
+      if (attr.has_t() && attr.t().data_type() == kString)
+        touches = true;
+      if (attr.type() == onnx::AttributeProto::STRINGS &&
+          StringRef(attr.name()).starts_with("value"))
+        touches = true;
+      if (attr.has_g())
+        if (const onnx::NodeProto *inner = findStringNode(attr.g(), strings))
+          return inner;
+    }
+    if (touches)
+      return &node;
+  }
+  for (const auto &output : graph.output())
+    if (output.type().has_tensor_type() &&
+        output.type().tensor_type().elem_type() == kString)
+      strings.insert(output.name());
+  return nullptr;
+}
+
 static LogicalResult importGraph(ImporterContext &ic,
                                  const onnx::GraphProto &graph,
                                  ModuleOp module, Location fileLoc) {
+  // String tensors have no numeric lowering: refuse them by the op that
+  // uses them (docs/Conformance.md, "Still refused").
+  {
+    llvm::StringSet<llvm::MallocAllocator> strings;
+    if (const onnx::NodeProto *node = findStringNode(graph, strings)) {
+      int index = 0;
+      for (const onnx::NodeProto &candidate : graph.node()) {
+        if (&candidate == node)
+          break;
+        ++index;
+      }
+      return emitError(ic.getNodeLoc(*node, index))
+             << node->op_type()
+             << " on string tensors is not supported: MLC compiles numeric "
+                "tensors only";
+    }
+    for (const auto *values : {&graph.input(), &graph.output()})
+      for (const auto &value : *values)
+        if (strings.contains(value.name()))
+          return emitError(fileLoc)
+                 << "graph value '" << value.name()
+                 << "' is a string tensor: MLC compiles numeric tensors only";
+  }
   OpBuilder &b = ic.builder;
   MLIRContext *ctx = b.getContext();
   llvm::StringSet<llvm::MallocAllocator> initializerNames;
@@ -178,9 +262,15 @@ static LogicalResult importGraph(ImporterContext &ic,
     if (it == ic.values.end())
       return emitError(fileLoc)
              << "graph output '" << output.name() << "' is never produced";
+    if (isSequenceOrOptional(it->second))
+      return emitError(fileLoc)
+             << "graph output '" << output.name()
+             << "' is a sequence or optional, which the compiled model's "
+                "C ABI cannot return (only tensors)";
     results.push_back(it->second);
   }
   func::ReturnOp::create(b, fileLoc, results);
+  eraseSequencePlaceholders(func);
   func.setFunctionType(
       FunctionType::get(ctx, argTypes, ValueRange(results).getTypes()));
   for (auto [i, output] : llvm::enumerate(graph.output())) {
@@ -199,7 +289,16 @@ LogicalResult mlc::onnx_import::importGraphNodes(ImporterContext &ic,
                                                 Location fileLoc) {
   OpBuilder &b = ic.builder;
   MLIRContext *ctx = b.getContext();
-  FailureOr<SmallVector<int>> order = validateGraph(ic, graph, fileLoc);
+  FailureOr<SmallVector<int>> order = failure();
+  {
+    // Marks its errors before an If's handler sees them (IfOps.cpp).
+    ScopedDiagnosticHandler refuse(ctx, [&](Diagnostic &diag) {
+      if (diag.getSeverity() == DiagnosticSeverity::Error)
+        ic.refused = true;
+      return failure();
+    });
+    order = validateGraph(ic, graph, fileLoc);
+  }
   if (failed(order))
     return failure();
   {
@@ -245,6 +344,22 @@ LogicalResult mlc::onnx_import::importGraphNodes(ImporterContext &ic,
                                     ? ic.opset
                                     : ic.domainOpsets.lookup(node.domain()))
                             << ")";
+    // Sequences and optionals known at import are placeholders
+    // (SequenceOps.cpp) that only their own ops and Identity take.
+    for (const std::string &input : node.input()) {
+      Value value = input.empty() ? Value() : ic.values.lookup(input);
+      if (!value || !isSequenceOrOptional(value))
+        continue;
+      if (!isSequenceOrOptionalOp(node.op_type()))
+        return emitError(loc) << node.op_type() << " input '" << input
+                              << "' is a sequence or optional, which "
+                              << node.op_type() << " does not take";
+    }
+    if (node.op_type() == "Identity" && node.input_size() == 1 &&
+        isSequenceOrOptional(ic.values.lookup(node.input(0)))) {
+      ic.setOutput(node, 0, ic.values.lookup(node.input(0)));
+      continue;
+    }
     if (failed(entry->importer(ic, node, loc)))
       return failure();
     ic.propagateUnsigned(node);

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ImporterContext.h"
+#include "RandomOps.h"
 #include "TensorImportUtils.h"
 
 #include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
@@ -252,13 +253,25 @@ static LogicalResult importDropout(ImporterContext &ic,
                                 [](double r) { return r == 0.0; });
   }
   if (*trainingMode && !dropsNothing) {
-    FailureOr<SmallVector<int64_t>> flag =
-        ic.getConstantInts(*trainingMode, loc, "Dropout's training_mode");
-    if (failed(flag))
-      return failure();
-    if (llvm::any_of(*flag, [](int64_t v) { return v != 0; }))
-      return emitError(loc) << "Dropout with training_mode = true is not "
-                               "supported (MLC compiles inference models)";
+    // Training mode drops at random (RandomOps.cpp); a constant false
+    // flag is inference, a run-time one chooses between the two.
+    Value training = *trainingMode;
+    FailureOr<ConstTensor> flag = foldToConstant(training);
+    bool known = succeeded(flag) && !flag->isFloat() && flag->ints.size() == 1;
+    if (!known || flag->ints.front() != 0) {
+      FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+      if (failed(input))
+        return failure();
+      const onnx::AttributeProto *seed = findAttr(node, "seed");
+      FailureOr<std::pair<Value, Value>> dropped = buildTrainingDropout(
+          ic, loc, *input, *ratio, known ? Value() : training,
+          seed ? ic.builder.getI64IntegerAttr(seed->i()) : IntegerAttr());
+      if (failed(dropped))
+        return failure();
+      ic.setOutput(node, 0, dropped->first);
+      ic.setOutput(node, 1, dropped->second);
+      return success();
+    }
   }
   if (failed(importForward(ic, node, loc)))
     return failure();

@@ -104,3 +104,36 @@ func.func @loop_rows(%m: tensor<i64>, %c: tensor<i1>, %x: tensor<2xf32>) -> tens
   }
   return %r#1 : tensor<?x2xf32>
 }
+
+// -----
+
+// mlc.runtime_error calls the runtime-error hook with its message (the ABI
+// emitter turns the call into the run's error return) and yields empty
+// placeholders, dynamic sizes 0; one private hook declaration serves every
+// call.
+// CHECK-LABEL: func.func private @__mlc_runtime_error()
+// CHECK-NOT: func.func private @__mlc_runtime_error
+// CHECK-LABEL: func.func @runtime_error
+// CHECK: scf.if
+// CHECK: } else {
+// CHECK-NEXT: func.call @__mlc_runtime_error() {mlc.message = "else: LSTM needs a 3-D X"} : () -> ()
+// CHECK-NEXT: %[[A:.*]] = tensor.empty() : tensor<2xf32>
+// CHECK-NEXT: %[[ZERO:.*]] = arith.constant 0 : index
+// CHECK-NEXT: %[[B:.*]] = tensor.empty(%[[ZERO]]) : tensor<?x3xi64>
+// CHECK-NEXT: scf.yield %[[A]], %[[B]] : tensor<2xf32>, tensor<?x3xi64>
+// CHECK: func.call @__mlc_runtime_error() {mlc.message = "second"}
+func.func @runtime_error(%c: tensor<i1>, %x: tensor<2xf32>, %y: tensor<?x3xi64>) -> (tensor<2xf32>, tensor<?x3xi64>) {
+  %r:2 = mlc.if %c : tensor<i1> -> (tensor<2xf32>, tensor<?x3xi64>) {
+    mlc.cf.yield %x, %y : tensor<2xf32>, tensor<?x3xi64>
+  } else {
+    %e:2 = mlc.runtime_error "else: LSTM needs a 3-D X" : tensor<2xf32>, tensor<?x3xi64>
+    mlc.cf.yield %e#0, %e#1 : tensor<2xf32>, tensor<?x3xi64>
+  }
+  %s = mlc.if %c : tensor<i1> -> (tensor<2xf32>) {
+    %e = mlc.runtime_error "second" : tensor<2xf32>
+    mlc.cf.yield %e : tensor<2xf32>
+  } else {
+    mlc.cf.yield %x : tensor<2xf32>
+  }
+  return %s, %r#1 : tensor<2xf32>, tensor<?x3xi64>
+}

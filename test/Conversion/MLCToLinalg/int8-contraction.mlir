@@ -123,3 +123,75 @@ func.func @depthwise_wide_weights(%xq: tensor<1x2x4x4xi8>) -> tensor<1x2x4x4xi32
   %c = mlc.conv2d %x, %w {group = 2 : i64} : (tensor<1x2x4x4xi32>, tensor<2x1x1x1xi32>) -> tensor<1x2x4x4xi32>
   return %c : tensor<1x2x4x4xi32>
 }
+
+// -----
+
+// NHWC, 1x1 with unit strides: the activation itself is the GEMM's rows
+// (no im2col copy) and the [pixels, F] result is the output (no transpose).
+// CHECK-LABEL: func.func @conv_nhwc_1x1
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<packed_weights> : tensor<1x2x16x4xi8>
+// CHECK: %[[A:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1, 2], [3]] : tensor<1x4x4x8xi8> into tensor<16x8xi8>
+// CHECK: tensor.expand_shape %[[A]] {{.*}} into tensor<16x2x4xi8>
+// CHECK: linalg.generic {{.*}}outs(%{{.*}} : tensor<16x1x16xi32>)
+// CHECK: tensor.extract_slice %{{.*}}[0, 0] [16, 5] [1, 1]
+// CHECK: %[[R:.*]] = tensor.expand_shape %{{.*}} into tensor<1x4x4x5xi32>
+// CHECK-NEXT: return %[[R]]
+func.func @conv_nhwc_1x1(%xq: tensor<1x4x4x8xi8>) -> tensor<1x4x4x5xi32> {
+  %w = mlc.constant dense<3> : tensor<5x1x1x8xi32>
+  %x = mlc.cast %xq {unsigned_input} : (tensor<1x4x4x8xi8>) -> tensor<1x4x4x8xi32>
+  %c = mlc.conv2d %x, %w {layout = "NHWC"} : (tensor<1x4x4x8xi32>, tensor<5x1x1x8xi32>) -> tensor<1x4x4x5xi32>
+  return %c : tensor<1x4x4x5xi32>
+}
+
+// -----
+
+// NHWC 3x3 with padding and stride 2: im2col rows (n, oh, ow, kh, kw, c),
+// channels innermost, padded H and W (dims 1 and 2).
+// CHECK-DAG: #[[IM:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d3, d2 * 2 + d4, d5)>
+// CHECK-LABEL: func.func @conv_nhwc_3x3
+// CHECK: %[[X:.*]] = tensor.pad %arg0 low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: linalg.generic {indexing_maps = [#[[IM]], {{.*}}} ins(%[[X]] : tensor<1x7x7x4xi8>) outs(%{{.*}} : tensor<1x3x3x3x3x4xi8>)
+// CHECK: tensor.collapse_shape {{.*}} into tensor<9x36xi8>
+// CHECK: tensor.expand_shape {{.*}} into tensor<1x3x3x16xi32>
+func.func @conv_nhwc_3x3(%xq: tensor<1x5x5x4xi8>) -> tensor<1x3x3x16xi32> {
+  %w = mlc.constant dense<-1> : tensor<16x3x3x4xi32>
+  %x = mlc.cast %xq {unsigned_input} : (tensor<1x5x5x4xi8>) -> tensor<1x5x5x4xi32>
+  %c = mlc.conv2d %x, %w {layout = "NHWC", pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x5x5x4xi32>, tensor<16x3x3x4xi32>) -> tensor<1x3x3x16xi32>
+  return %c : tensor<1x3x3x16xi32>
+}
+
+// -----
+
+// An NHWC conv whose i32 activation is a transpose of a widened 8-bit one
+// (layout conversion leaves one at the graph's input): the 8-bit values
+// are transposed, never the i32 ones.
+// CHECK-LABEL: func.func @conv_transposed_input
+// CHECK: linalg.transpose ins(%arg0 : tensor<1x4x5x5xi8>) outs(%{{.*}} : tensor<1x5x5x4xi8>) permutation = [0, 2, 3, 1]
+// CHECK-NOT: xi32> to
+// CHECK: tensor.collapse_shape {{.*}} into tensor<25x4xi8>
+func.func @conv_transposed_input(%xq: tensor<1x4x5x5xi8>) -> tensor<1x5x5x16xi32> {
+  %w = mlc.constant dense<2> : tensor<16x1x1x4xi32>
+  %x = mlc.cast %xq {unsigned_input} : (tensor<1x4x5x5xi8>) -> tensor<1x4x5x5xi32>
+  %t = mlc.transpose %x {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x4x5x5xi32>) -> tensor<1x5x5x4xi32>
+  %c = mlc.conv2d %t, %w {layout = "NHWC"} : (tensor<1x5x5x4xi32>, tensor<16x1x1x4xi32>) -> tensor<1x5x5x16xi32>
+  return %c : tensor<1x5x5x16xi32>
+}
+
+// -----
+
+// A depthwise conv in NHWC ([C, KH, KW, 1] filters): an i8 filter constant
+// [KH, KW, C], loops (n, oh, ow, kh, kw, c) with the channels innermost.
+// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 + d3, d2 + d4, d5)>
+// CHECK-DAG: #[[FI:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d4, d5)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d5)>
+// CHECK-LABEL: func.func @depthwise_nhwc
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[}}[1, 1, 0], [-2, 1, 0]], {{.*}}> : tensor<2x2x3xi8>
+// CHECK: %[[INIT:.*]] = linalg.broadcast {{.*}} dimensions = [0, 1, 2]
+// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[FI]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%arg0, %[[W]] : tensor<1x3x3x3xi8>, tensor<2x2x3xi8>) outs(%[[INIT]] : tensor<1x2x2x3xi32>)
+func.func @depthwise_nhwc(%xq: tensor<1x3x3x3xi8>) -> tensor<1x2x2x3xi32> {
+  %w = mlc.constant dense<[[[[1], [-2]], [[3], [4]]], [[[1], [1]], [[1], [1]]], [[[0], [0]], [[0], [127]]]]> : tensor<3x2x2x1xi32>
+  %b = mlc.constant dense<[10, -20, 30]> : tensor<3xi32>
+  %x = mlc.cast %xq {unsigned_input} : (tensor<1x3x3x3xi8>) -> tensor<1x3x3x3xi32>
+  %c = mlc.conv2d %x, %w, %b {layout = "NHWC", group = 3 : i64} : (tensor<1x3x3x3xi32>, tensor<3x2x2x1xi32>, tensor<3xi32>) -> tensor<1x2x2x3xi32>
+  return %c : tensor<1x2x2x3xi32>
+}

@@ -70,3 +70,44 @@ func.func @if_constant_cast(%x: tensor<2xf32>, %y: tensor<?xf32>) -> tensor<2xf3
   }
   return %r : tensor<2xf32>
 }
+
+// -----
+
+// mlc.runtime_error stands for a branch that cannot run for these shapes; it
+// prints and parses back. The canonicalizer keeps it while the condition is
+// unknown, and prunes it with its branch once the condition is a constant
+// that takes the other branch.
+// CHECK-LABEL: func.func @runtime_error_roundtrip
+// CHECK: mlc.runtime_error "else branch: MatMul shapes differ" : tensor<2xf32>
+// CANON-LABEL: func.func @runtime_error_roundtrip
+// CANON: mlc.if
+// CANON: mlc.runtime_error "else branch: MatMul shapes differ" : tensor<2xf32>
+func.func @runtime_error_roundtrip(%c: tensor<i1>, %x: tensor<2xf32>) -> tensor<2xf32> {
+  %r = mlc.if %c : tensor<i1> -> (tensor<2xf32>) {
+    mlc.cf.yield %x : tensor<2xf32>
+  } else {
+    %e = mlc.runtime_error "else branch: MatMul shapes differ" : tensor<2xf32>
+    mlc.cf.yield %e : tensor<2xf32>
+  }
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @runtime_error_pruned
+// CANON-LABEL: func.func @runtime_error_pruned
+// CANON-NOT: mlc.if
+// CANON-NOT: mlc.runtime_error
+// CANON: %[[A:.*]] = mlc.relu %arg0
+// CANON: return %[[A]]
+func.func @runtime_error_pruned(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %c = mlc.constant dense<true> : tensor<i1>
+  %r = mlc.if %c : tensor<i1> -> (tensor<2xf32>) {
+    %a = mlc.relu %x : (tensor<2xf32>) -> tensor<2xf32>
+    mlc.cf.yield %a : tensor<2xf32>
+  } else {
+    %e = mlc.runtime_error "unreachable here" : tensor<2xf32>
+    mlc.cf.yield %e : tensor<2xf32>
+  }
+  return %r : tensor<2xf32>
+}

@@ -50,6 +50,81 @@ TEST(BackendRegistryTest, RejectsDuplicateNamesAndListsSorted) {
   EXPECT_EQ(registry.lookup("beta"), nullptr);
 }
 
+/// A backend with an option of its own and a target alias.
+class OptionsBackend : public NamedBackend {
+public:
+  OptionsBackend(std::string name, std::string option)
+      : NamedBackend(std::move(name)), option(std::move(option)) {}
+  std::vector<std::string> getTargetAliases() const override {
+    return {getName().str() + "-alias"};
+  }
+  void bindOptions(OptionsBinder &binder) override {
+    binder.opt(option, level, "a level");
+  }
+  llvm::Error getTargetOptions(llvm::StringRef targetName,
+                               TargetOptions &target) const override {
+    target.cpu = targetName.str() + ":" + std::to_string(level);
+    return llvm::Error::success();
+  }
+  unsigned level = 1;
+
+private:
+  std::string option;
+};
+
+TEST(BackendRegistryTest, OptionsReachTheirBackend) {
+  BackendRegistry registry;
+  auto a = std::make_unique<OptionsBackend>("a", "a-level");
+  auto b = std::make_unique<OptionsBackend>("b", "b-level");
+  OptionsBackend *aPtr = a.get(), *bPtr = b.get();
+  ASSERT_FALSE(llvm::errorToBool(registry.registerBackend(std::move(a))));
+  ASSERT_FALSE(llvm::errorToBool(registry.registerBackend(std::move(b))));
+  EXPECT_FALSE(llvm::errorToBool(registry.setOption("b-level", "3")));
+  EXPECT_EQ(aPtr->level, 1u);
+  EXPECT_EQ(bPtr->level, 3u);
+  EXPECT_EQ(registry.getOptionNames("b"),
+            (std::vector<std::string>{"b-level"}));
+  llvm::Error unknown = registry.setOption("c-level", "1");
+  ASSERT_TRUE(bool(unknown));
+  EXPECT_EQ(llvm::toString(std::move(unknown)),
+            "unknown backend option --c-level");
+  // Aliases select their backend, which is told the name used.
+  EXPECT_EQ(registry.lookupTarget("b-alias"), bPtr);
+  EXPECT_EQ(registry.lookupTarget("a"), aPtr);
+  EXPECT_EQ(registry.lookupTarget("c"), nullptr);
+  EXPECT_EQ(registry.getTargetAliases(),
+            (std::vector<std::string>{"a-alias", "b-alias"}));
+  TargetOptions target;
+  EXPECT_FALSE(llvm::errorToBool(
+      registry.lookupTarget("b-alias")->getTargetOptions("b-alias", target)));
+  EXPECT_EQ(target.cpu, "b-alias:3");
+}
+
+TEST(BackendRegistryTest, OptionTakenByAnotherBackendIsRefused) {
+  BackendRegistry registry;
+  ASSERT_FALSE(llvm::errorToBool(registry.registerBackend(
+      std::make_unique<OptionsBackend>("a", "level"))));
+  llvm::Error clash =
+      registry.registerBackend(std::make_unique<OptionsBackend>("b", "level"));
+  ASSERT_TRUE(bool(clash));
+  EXPECT_EQ(llvm::toString(std::move(clash)),
+            "backend 'b': option --level is already taken");
+  EXPECT_EQ(registry.lookup("b"), nullptr);
+}
+
+TEST(BackendRegistryTest, CommandLineRegistryMakesFlagsInACategory) {
+  {
+    BackendRegistry registry(BackendOptionsSource::CommandLine);
+    ASSERT_FALSE(llvm::errorToBool(registry.registerBackend(
+        std::make_unique<OptionsBackend>("cl", "registry-test-level"))));
+    const llvm::cl::OptionCategory *category = registry.getOptionCategory("cl");
+    ASSERT_NE(category, nullptr);
+    EXPECT_EQ(category->getName(), "cl backend options");
+    EXPECT_TRUE(llvm::cl::getRegisteredOptions().count("registry-test-level"));
+  }
+  EXPECT_FALSE(llvm::cl::getRegisteredOptions().count("registry-test-level"));
+}
+
 TEST(BackendRegistryTest, DefaultOpSupportFollowsIsOpSupported) {
   NamedBackend backend("x");
   OpSupport support = backend.getOpSupport(nullptr);
@@ -85,6 +160,15 @@ TEST(PluginPathsTest, FindsEverySpelling) {
 TEST(PluginPathsTest, TrailingFlagWithoutValueIsIgnored) {
   const char *args[] = {"tool", "--load-backend-plugin"};
   EXPECT_TRUE(getBackendPluginPaths(2, const_cast<char **>(args)).empty());
+}
+
+TEST(TargetFlagTest, LastSpellingWinsElseTheDefault) {
+  const char *args[] = {"tool",         "-target", "cuda",
+                        "--target=npu", "--",      "--target=after"};
+  EXPECT_EQ(getTargetFlag(std::size(args), const_cast<char **>(args), "host"),
+            "npu");
+  const char *none[] = {"tool", "--targets=x"};
+  EXPECT_EQ(getTargetFlag(2, const_cast<char **>(none), "host"), "host");
 }
 
 } // namespace

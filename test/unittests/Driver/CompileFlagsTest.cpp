@@ -53,8 +53,7 @@ TEST_F(CompileFlagsTest, DefaultsAreTheHostCPUAtO2) {
 TEST_F(CompileFlagsTest, CPUFlagsReachTheTarget) {
   CompileFlags flags;
   flags.target = "aarch64";
-  flags.cpu = "neoverse-v1";
-  flags.mattr = "+dotprod";
+  flags.backendOptions = {{"cpu", "neoverse-v1"}, {"mattr", "+dotprod"}};
   flags.optLevel = 0;
   llvm::Expected<CompileOptions> options = getCompileOptions(flags, registry);
   ASSERT_TRUE(static_cast<bool>(options));
@@ -93,6 +92,26 @@ TEST_F(CompileFlagsTest, QuantizeModes) {
   ASSERT_TRUE(static_cast<bool>(options));
   EXPECT_EQ(options->backend, "cuda");
   EXPECT_TRUE(options->halfPrecision.empty());
+  EXPECT_EQ(options->target.halfPrecision, "bf16");
+}
+
+TEST_F(CompileFlagsTest, CUDAOptionsAreTheBackendsOwn) {
+  CompileFlags flags;
+  flags.target = "cuda";
+  flags.backendOptions = {{"cuda-sm", "90"}, {"cuda-gemm", "hopper"}};
+  llvm::Expected<CompileOptions> options = getCompileOptions(flags, registry);
+  ASSERT_TRUE(static_cast<bool>(options));
+  EXPECT_EQ(options->backend, "cuda");
+  EXPECT_EQ(options->target.triple, "nvptx64-nvidia-cuda");
+  EXPECT_EQ(options->target.cpu, "sm_90a");
+  // No backend choice travels as a fake LLVM target feature.
+  EXPECT_EQ(options->target.features, "+ptx80");
+  EXPECT_TRUE(options->target.halfPrecision.empty());
+  // The CPU backend's options do not reach another backend's target.
+  flags.backendOptions.push_back({"cpu", "znver4"});
+  options = getCompileOptions(flags, registry);
+  ASSERT_TRUE(static_cast<bool>(options));
+  EXPECT_EQ(options->target.cpu, "sm_90a");
 }
 
 TEST_F(CompileFlagsTest, RefusedValuesSayWhy) {
@@ -129,18 +148,24 @@ TEST_F(CompileFlagsTest, RefusedValuesSayWhy) {
 
   flags = CompileFlags();
   flags.target = "cuda";
-  flags.cudaSM = 75;
+  flags.backendOptions = {{"cuda-sm", "75"}};
   EXPECT_EQ(getError(flags),
             "unsupported --cuda-sm=75 (expected 80, 86, 89 or 90)");
 
-  flags.cudaSM = 80;
-  flags.cudaGEMM = "hopper";
+  flags.backendOptions = {{"cuda-sm", "80"}, {"cuda-gemm", "hopper"}};
   EXPECT_EQ(getError(flags), "--cuda-gemm=hopper needs --cuda-sm=90 (wgmma "
                              "and TMA are sm_90a instructions)");
 
-  flags.cudaGEMM = "tiles";
+  flags.backendOptions = {{"cuda-gemm", "tiles"}};
   EXPECT_EQ(getError(flags),
             "unknown --cuda-gemm 'tiles' (expected wmma, hopper or mma)");
+
+  flags.backendOptions = {{"cuda-sm", "eighty"}};
+  EXPECT_EQ(getError(flags),
+            "invalid --cuda-sm 'eighty' (expected an unsigned integer)");
+
+  flags.backendOptions = {{"cuda-warps", "4"}};
+  EXPECT_EQ(getError(flags), "unknown backend option --cuda-warps");
 
   flags = CompileFlags();
   flags.maxMemory = "4X";

@@ -13,6 +13,8 @@
 #include "mlir/IR/OwningOpRef.h"
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace mlc {
 
@@ -48,6 +50,19 @@ importONNXModel(mlir::MLIRContext *context, llvm::StringRef buffer,
 mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
 importONNXFile(mlir::MLIRContext *context, llvm::StringRef path,
                const ONNXImportOptions &options = {});
+
+/// One entry of the importer's registry: a default-domain ONNX op type and
+/// the opsets [sinceVersion, untilVersion] that entry imports.
+struct ImportedONNXOp {
+  std::string opType;
+  int64_t sinceVersion;
+  int64_t untilVersion;
+};
+
+/// Every entry of the importer's registry, in registration order (an op
+/// whose semantics changed between opsets has several). docs/SupportedOps.md
+/// is generated from it (mlc.imported_onnx_ops()).
+std::vector<ImportedONNXOp> getImportedONNXOps();
 
 /// Registers the `--import-onnx` translation of mlc-translate.
 void registerONNXImportTranslation();

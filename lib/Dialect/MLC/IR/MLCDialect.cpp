@@ -7,6 +7,7 @@
 #include "mlc/Dialect/MLC/IR/MLCDialect.h"
 #include "mlc/Dialect/MLC/IR/MLCOps.h"
 #include "mlc/Dialect/MLC/IR/MLCControlFlowOps.h"
+#include "mlc/Dialect/MLC/IR/MLCRandomOps.h"
 
 using namespace mlir;
 using namespace mlc;
@@ -21,6 +22,10 @@ void MLCDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "mlc/Dialect/MLC/IR/MLCControlFlowOps.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "mlc/Dialect/MLC/IR/MLCRandomOps.cpp.inc"
       >();
 }
 

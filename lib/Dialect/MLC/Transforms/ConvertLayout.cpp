@@ -41,6 +41,14 @@ SmallVector<int64_t> invertPermutation(ArrayRef<int64_t> perm) {
   return inverse;
 }
 
+/// A convolution with one input and one output channel per group.
+bool isDepthwise(Conv2DOp op) {
+  auto filter = cast<RankedTensorType>(op.getFilter().getType());
+  int64_t channelAxis = op.getLayout() == "NHWC" ? 3 : 1;
+  return filter.getRank() == 4 && filter.getDimSize(channelAxis) == 1 &&
+         filter.getDimSize(0) == op.getGroup();
+}
+
 /// Rewrites one spatial op from layout `from` to layout `to`: operands in,
 /// results out through transposes, the filter of a conv2d too (constant
 /// filters are folded by the constant patterns run alongside).
@@ -55,11 +63,15 @@ struct ConvertSpatialOp : OpRewritePattern<Op> {
       return rewriter.notifyMatchFailure(op, "already in the target layout");
     if (op.getInput().getType().getRank() != 4)
       return rewriter.notifyMatchFailure(op, "not a 4-D activation");
-    // The integer (quantized) convolutions have NCHW kernels of their own
-    // (the packed 8-bit GEMMs): they keep their layout.
-    if (std::is_same_v<Op, Conv2DOp> &&
-        isa<IntegerType>(op.getInput().getType().getElementType()))
-      return rewriter.notifyMatchFailure(op, "integer convolutions stay NCHW");
+    // The 8-bit lowering (Int8ContractionToLinalg.cpp) has both layouts
+    // for ungrouped and depthwise integer convolutions; other grouped ones
+    // keep theirs.
+    if constexpr (std::is_same_v<Op, Conv2DOp>) {
+      if (isa<IntegerType>(op.getInput().getType().getElementType()) &&
+          op.getGroup() != 1 && !isDepthwise(op))
+        return rewriter.notifyMatchFailure(
+            op, "grouped integer convolutions keep their layout");
+    }
     bool toNHWC = targetLayout == "NHWC";
     ArrayRef<int64_t> in = toNHWC ? kToNHWC : kToNCHW;
     ArrayRef<int64_t> out = toNHWC ? kToNCHW : kToNHWC;
@@ -231,6 +243,79 @@ struct SinkTransposeThroughBinary : OpRewritePattern<Op> {
   }
 };
 
+/// Whether a quantization op's parameters apply per index of its `axis`
+/// (and not per tensor).
+bool hasPerAxisParams(RequantizeOp op) { return op.getMultipliers().size() > 1; }
+template <typename Op> bool hasPerAxisParams(Op op) {
+  return op.getScale().getType().getNumElements() != 1;
+}
+
+/// A quantization op(transpose(x, p)) with parameters per tensor or per
+/// axis (not per block) -> transpose(op'(x), p), where op' reads its
+/// parameters along dim p[axis] of x.
+template <typename Op>
+struct SinkTransposeThroughQuantOp : OpRewritePattern<Op> {
+  using OpRewritePattern<Op>::OpRewritePattern;
+  LogicalResult matchAndRewrite(Op op,
+                                PatternRewriter &rewriter) const override {
+    auto transpose = op->getOperand(0).template getDefiningOp<TransposeOp>();
+    if (!transpose)
+      return rewriter.notifyMatchFailure(op, "operand is not a transpose");
+    if constexpr (!std::is_same_v<Op, RequantizeOp>) {
+      if (op.getBlockSize() != 0)
+        return rewriter.notifyMatchFailure(op, "block quantization");
+    }
+    IRMapping mapping;
+    mapping.map(transpose.getResult(), transpose.getInput());
+    auto moved = cast<Op>(rewriter.clone(*op, mapping));
+    moved.getResult().setType(RankedTensorType::get(
+        transpose.getInput().getType().getShape(),
+        op.getType().getElementType()));
+    if (hasPerAxisParams(op))
+      moved.setAxis(transpose.getPerm()[op.getAxis()]);
+    rewriter.replaceOp(op, createTranspose(rewriter, op.getLoc(),
+                                           moved.getResult(),
+                                           transpose.getPerm()));
+    return success();
+  }
+};
+
+/// pad(transpose(x, p)) -> transpose(pad'(x), p), pad' padding dim p[i] of
+/// x as pad pads dim i.
+struct SinkTransposeThroughPad : OpRewritePattern<PadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PadOp op,
+                                PatternRewriter &rewriter) const override {
+    auto transpose = op.getInput().getDefiningOp<TransposeOp>();
+    if (!transpose)
+      return rewriter.notifyMatchFailure(op, "operand is not a transpose");
+    ArrayRef<int64_t> perm = transpose.getPerm();
+    ArrayRef<int64_t> pads = op.getPads();
+    int64_t rank = perm.size();
+    if (static_cast<int64_t>(pads.size()) != 2 * rank)
+      return rewriter.notifyMatchFailure(op, "pads do not cover every dim");
+    SmallVector<int64_t> moved(2 * rank);
+    for (int64_t i = 0; i < rank; ++i) {
+      moved[perm[i]] = pads[i];
+      moved[rank + perm[i]] = pads[rank + i];
+    }
+    RankedTensorType inType = transpose.getInput().getType();
+    SmallVector<int64_t> shape(inType.getShape());
+    for (int64_t d = 0; d < rank; ++d)
+      if (!ShapedType::isDynamic(shape[d]))
+        shape[d] += moved[d] + moved[rank + d];
+    IRMapping mapping;
+    mapping.map(transpose.getResult(), transpose.getInput());
+    auto padded = cast<PadOp>(rewriter.clone(*op, mapping));
+    padded.setPads(moved);
+    padded.getResult().setType(
+        RankedTensorType::get(shape, inType.getElementType()));
+    rewriter.replaceOp(op, createTranspose(rewriter, op.getLoc(),
+                                           padded.getResult(), perm));
+    return success();
+  }
+};
+
 struct ConvertLayoutPass
     : public mlc::impl::ConvertLayoutBase<ConvertLayoutPass> {
   using Base::Base;
@@ -262,6 +347,11 @@ struct ConvertLayoutPass
                  SinkTransposeThroughUnary<MishOp>,
                  SinkTransposeThroughUnary<SoftplusOp>,
                  SinkTransposeThroughUnary<SoftsignOp>,
+                 SinkTransposeThroughUnary<CastOp>,
+                 SinkTransposeThroughQuantOp<QuantizeLinearOp>,
+                 SinkTransposeThroughQuantOp<DequantizeLinearOp>,
+                 SinkTransposeThroughQuantOp<RequantizeOp>,
+                 SinkTransposeThroughPad,
                  SinkTransposeThroughBinary<AddOp>,
                  SinkTransposeThroughBinary<SubOp>,
                  SinkTransposeThroughBinary<MulOp>,

@@ -95,14 +95,59 @@ func.func @math_activations(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
 
 // -----
 
-// An integer (quantized) convolution keeps NCHW: the 8-bit kernels of the
-// CPU backend read NCHW.
-// CHECK-LABEL: func.func @int_conv
+// A quantized residual block (what mlc-lower-quant makes): the integer
+// convolutions convert too, and the transposes sink through the widening
+// casts, the requantizations (their per-channel axis follows the channels
+// to dim 3), the zero padding and the (de)quantizations, so that only the
+// transposes at the graph's boundaries remain, on the 8-bit input and the
+// float output.
+// CHECK-LABEL: func.func @int_block
+// CHECK: %[[Q:.*]] = mlc.quantize_linear %arg0
+// CHECK: %[[P:.*]] = mlc.pad constant %[[Q]] {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>
+// CHECK: %[[X:.*]] = mlc.cast %[[P]] {unsigned_input} : (tensor<1x4x10x10xi8>) -> tensor<1x4x10x10xi32>
+// CHECK: %[[T:.*]] = mlc.transpose %[[X]] {perm = array<i64: 0, 2, 3, 1>}
+// CHECK: %[[C1:.*]] = mlc.conv2d %[[T]], %{{.*}} {layout = "NHWC"} : (tensor<1x10x10x4xi32>, tensor<4x3x3x4xi32>) -> tensor<1x8x8x4xi32>
+// CHECK: %[[R1:.*]] = mlc.requantize %[[C1]] {axis = 3 : i64, {{.*}}multipliers = array<i32: 1, 2, 3, 4>{{.*}} : (tensor<1x8x8x4xi32>) -> tensor<1x8x8x4xi8>
+// CHECK: %[[P2:.*]] = mlc.pad constant %[[R1]] {pads = array<i64: 0, 1, 1, 0, 0, 1, 1, 0>
+// CHECK-SAME: -> tensor<1x10x10x4xi8>
+// CHECK: %[[X2:.*]] = mlc.cast %[[P2]] {unsigned_input} : (tensor<1x10x10x4xi8>) -> tensor<1x10x10x4xi32>
+// CHECK: %[[C2:.*]] = mlc.conv2d %[[X2]], %{{.*}} {layout = "NHWC"}
+// CHECK: %[[R2:.*]] = mlc.requantize %[[C2]] {max = 255
+// CHECK: %[[D:.*]] = mlc.dequantize_linear %[[R2]], {{.*}} : (tensor<1x8x8x4xi8>, tensor<f32>, tensor<i8>) -> tensor<1x8x8x4xf32>
+// CHECK: %[[OUT:.*]] = mlc.transpose %[[D]] {perm = array<i64: 0, 3, 1, 2>}
 // CHECK-NOT: mlc.transpose
-// CHECK: mlc.conv2d %arg0, %{{.*}} : (tensor<1x4x8x8xi32>, tensor<4x4x3x3xi32>) -> tensor<1x4x6x6xi32>
-// BACK-LABEL: func.func @int_conv
-func.func @int_conv(%x: tensor<1x4x8x8xi32>) -> tensor<1x4x6x6xi32> {
+// CHECK: return %[[OUT]]
+// BACK-LABEL: func.func @int_block
+// BACK-NOT: mlc.transpose
+// BACK-NOT: "NHWC"
+// BACK: return
+func.func @int_block(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
+  %s = mlc.constant dense<0.5> : tensor<f32>
+  %z = mlc.constant dense<3> : tensor<i8>
   %w = mlc.constant dense<3> : tensor<4x4x3x3xi32>
-  %0 = mlc.conv2d %x, %w : (tensor<1x4x8x8xi32>, tensor<4x4x3x3xi32>) -> tensor<1x4x6x6xi32>
+  %q = mlc.quantize_linear %x, %s, %z {unsigned_result} : (tensor<1x4x8x8xf32>, tensor<f32>, tensor<i8>) -> tensor<1x4x8x8xi8>
+  %p = mlc.pad constant %q {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : (tensor<1x4x8x8xi8>) -> tensor<1x4x10x10xi8>
+  %xi = mlc.cast %p {unsigned_input} : (tensor<1x4x10x10xi8>) -> tensor<1x4x10x10xi32>
+  %c1 = mlc.conv2d %xi, %w : (tensor<1x4x10x10xi32>, tensor<4x4x3x3xi32>) -> tensor<1x4x8x8xi32>
+  %r1 = mlc.requantize %c1 {multipliers = array<i32: 1, 2, 3, 4>, shifts = array<i64: 30, 30, 30, 30>, output_zero_point = 3 : i64, min = 0 : i64, max = 255 : i64} : (tensor<1x4x8x8xi32>) -> tensor<1x4x8x8xi8>
+  %p2 = mlc.pad constant %r1 {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : (tensor<1x4x8x8xi8>) -> tensor<1x4x10x10xi8>
+  %x2 = mlc.cast %p2 {unsigned_input} : (tensor<1x4x10x10xi8>) -> tensor<1x4x10x10xi32>
+  %c2 = mlc.conv2d %x2, %w : (tensor<1x4x10x10xi32>, tensor<4x4x3x3xi32>) -> tensor<1x4x8x8xi32>
+  %r2 = mlc.requantize %c2 {multipliers = array<i32: 7>, shifts = array<i64: 30>, output_zero_point = 3 : i64, min = 0 : i64, max = 255 : i64} : (tensor<1x4x8x8xi32>) -> tensor<1x4x8x8xi8>
+  %d = mlc.dequantize_linear %r2, %s, %z {unsigned_input} : (tensor<1x4x8x8xi8>, tensor<f32>, tensor<i8>) -> tensor<1x4x8x8xf32>
+  return %d : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// A grouped integer convolution that is not depthwise keeps NCHW: the 8-bit
+// lowering has no NHWC form for it.
+// CHECK-LABEL: func.func @int_grouped_conv
+// CHECK-NOT: mlc.transpose
+// CHECK: mlc.conv2d %arg0, %{{.*}} {group = 2 : i64} : (tensor<1x4x8x8xi32>, tensor<4x2x3x3xi32>) -> tensor<1x4x6x6xi32>
+// BACK-LABEL: func.func @int_grouped_conv
+func.func @int_grouped_conv(%x: tensor<1x4x8x8xi32>) -> tensor<1x4x6x6xi32> {
+  %w = mlc.constant dense<3> : tensor<4x2x3x3xi32>
+  %0 = mlc.conv2d %x, %w {group = 2 : i64} : (tensor<1x4x8x8xi32>, tensor<4x2x3x3xi32>) -> tensor<1x4x6x6xi32>
   return %0 : tensor<1x4x6x6xi32>
 }

@@ -125,4 +125,33 @@ def MLC_CFYieldOp : MLC_Op<"cf.yield", [Pure, Terminator, ReturnLike,
   let assemblyFormat = "$values attr-dict `:` type($values)";
 }
 
+def MLC_RuntimeErrorOp : MLC_Op<"runtime_error", [MemoryEffects<[MemWrite]>]> {
+  let summary = "Fails the run with a message: a branch that cannot run here.";
+  let description = [{
+    Stands for an mlc.if branch that could not be compiled for the shapes it
+    receives (say an LSTM whose input is not 3-D for these input shapes):
+    the importer puts it in that branch's place, so that the model compiles
+    and reports `message` only if the branch is reached. Reaching it ends the
+    run: mlc_run returns MLC_ERROR_MODEL and mlc_last_error() returns the
+    message. The results are placeholders (empty tensors, dynamic sizes 0)
+    that only exist for the branch to yield; nothing reads them. A constant
+    condition that later selects the other branch prunes it with the rest of
+    the branch (the mlc.if canonicalizer).
+
+    ```mlir
+    %r = mlc.if %c : tensor<i1> -> (tensor<1x64xf32>) {
+      %a = mlc.relu %x : (tensor<1x64xf32>) -> tensor<1x64xf32>
+      mlc.cf.yield %a : tensor<1x64xf32>
+    } else {
+      %e = mlc.runtime_error "else branch: LSTM needs a static 3-D float X"
+          : tensor<1x64xf32>
+      mlc.cf.yield %e : tensor<1x64xf32>
+    }
+    ```
+  }];
+  let arguments = (ins StrAttr:$message);
+  let results = (outs Variadic<MLC_CFTensor>:$results);
+  let assemblyFormat = "$message attr-dict (`:` type($results)^)?";
+}
+
 #endif // MLC_DIALECT_MLC_IR_MLCCONTROLFLOWOPS_TD

@@ -1,0 +1,618 @@
+//===- SequenceOps.cpp - ONNX sequences and optionals at import ------------===//
+//
+// Sequences whose length is known at import (built by SequenceConstruct,
+// SequenceEmpty, SequenceInsert/Erase at constant positions, SplitToSequence
+// of a static axis) and optionals whose presence is known are resolved by
+// the importer: they never reach the mlc dialect. A sequence is held as a
+// placeholder `builtin.unrealized_conversion_cast` of its elements to a
+// tuple of their types (marked kSequenceAttr; an optional kOptionalAttr
+// with zero or one element); the sequence ops read and rebuild that list,
+// and what reaches the mlc dialect are plain tensor ops:
+//   SequenceAt(s, constant i)   = element i
+//   SequenceAt(s, run-time i)   = gather of the stacked elements (they must
+//                                 share one static type)
+//   SequenceLength(s)           = a constant
+//   ConcatFromSequence(s)       = mlc.concat of the elements (unsqueezed
+//                                 first with new_axis = 1)
+//   SplitToSequence(x, split)   = static slices of x
+//   Optional / OptionalHasElement / OptionalGetElement = the element or a
+//                                 constant presence
+// A Loop that appends one element per iteration to a carried sequence
+// (ControlFlowOps.cpp) leaves a sequence of run-time length: the elements
+// known before the loop, then the rows of a scan output (kRowsAttr, its last
+// operand). ConcatFromSequence (new_axis = 1, axis 0), SequenceAt and
+// SequenceLength read it; other uses are refused.
+// An If whose branches yield sequences of one length gets one result per
+// element (ControlFlowOps.cpp). The placeholders are erased once the graph
+// is imported. Other sequences of run-time length (a sequence graph input
+// or output, other updates in a Loop) are refused with a located error
+// naming the op.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SequenceOps.h"
+#include "ComposeUtils.h"
+
+#include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+using namespace mlir;
+using namespace mlc;
+using namespace mlc::onnx_import;
+
+static constexpr llvm::StringLiteral kSequenceAttr = "mlc.import_sequence";
+static constexpr llvm::StringLiteral kOptionalAttr = "mlc.import_optional";
+static constexpr llvm::StringLiteral kRowsAttr = "mlc.import_sequence_rows";
+
+static UnrealizedConversionCastOp getPlaceholder(Value value,
+                                                 StringRef kind) {
+  if (!value)
+    return {};
+  auto cast = value.getDefiningOp<UnrealizedConversionCastOp>();
+  return cast && cast->hasAttr(kind) ? cast : UnrealizedConversionCastOp();
+}
+
+bool mlc::onnx_import::isSequenceOrOptional(Value value) {
+  return value && (getPlaceholder(value, kSequenceAttr) ||
+                   getPlaceholder(value, kOptionalAttr) ||
+                   getPlaceholder(value, kRowsAttr));
+}
+
+std::optional<SmallVector<Value>>
+mlc::onnx_import::getStaticSequence(Value value) {
+  if (UnrealizedConversionCastOp seq = getPlaceholder(value, kSequenceAttr))
+    return SmallVector<Value>(seq.getInputs());
+  return std::nullopt;
+}
+
+bool mlc::onnx_import::isSequenceOrOptionalOp(StringRef opType) {
+  return opType.starts_with("Sequence") || opType.starts_with("Optional") ||
+         opType == "SplitToSequence" || opType == "ConcatFromSequence" ||
+         opType == "Identity" || opType == "Loop";
+}
+
+void mlc::onnx_import::eraseSequencePlaceholders(Operation *op) {
+  SmallVector<Operation *> placeholders;
+  op->walk([&](UnrealizedConversionCastOp cast) {
+    if (cast->hasAttr(kSequenceAttr) || cast->hasAttr(kOptionalAttr) ||
+        cast->hasAttr(kRowsAttr))
+      placeholders.push_back(cast);
+  });
+  for (Operation *placeholder : llvm::reverse(placeholders))
+    if (placeholder->use_empty())
+      placeholder->erase();
+}
+
+/// A placeholder holding `elements` (a sequence, or an optional of at most
+/// one element).
+static Value createPlaceholder(OpBuilder &b, Location loc,
+                               ValueRange elements, StringRef kind) {
+  SmallVector<Type> types(elements.getTypes());
+  auto cast = UnrealizedConversionCastOp::create(
+      b, loc, TypeRange{TupleType::get(b.getContext(), types)}, elements);
+  cast->setAttr(kind, b.getUnitAttr());
+  return cast.getResult(0);
+}
+
+Value mlc::onnx_import::createSequence(OpBuilder &b, Location loc,
+                                       ValueRange elements) {
+  return createPlaceholder(b, loc, elements, kSequenceAttr);
+}
+
+Value mlc::onnx_import::createRowsSequence(OpBuilder &b, Location loc,
+                                           ValueRange initial, Value rows) {
+  SmallVector<Value> operands(initial);
+  operands.push_back(rows);
+  return createPlaceholder(b, loc, operands, kRowsAttr);
+}
+
+/// A sequence of run-time length made by a Loop (kRowsAttr): the elements
+/// known before it, then the rows of a tensor.
+struct RowsSequence {
+  SmallVector<Value> initial;
+  Value rows;
+};
+
+static std::optional<RowsSequence> getRowsSequence(Value value) {
+  UnrealizedConversionCastOp seq = getPlaceholder(value, kRowsAttr);
+  if (!seq)
+    return std::nullopt;
+  RowsSequence result;
+  ValueRange inputs = seq.getInputs();
+  result.initial.assign(inputs.begin(), std::prev(inputs.end()));
+  result.rows = seq.getInputs().back();
+  return result;
+}
+
+/// The value of `node`'s first input, or null.
+static Value firstInput(ImporterContext &ic, const onnx::NodeProto &node) {
+  return node.input_size() > 0 ? ic.values.lookup(node.input(0)) : Value();
+}
+
+/// All elements of a rows sequence stacked along a new leading axis: the
+/// initial ones (which must have the rows' element type and shape) on top
+/// of the rows.
+static FailureOr<Value> stackRows(ImporterContext &ic, const RowsSequence &seq,
+                                  Location loc, StringRef op) {
+  RankedTensorType rowsType = getRankedType(seq.rows);
+  RankedTensorType rowType = RankedTensorType::get(
+      rowsType.getShape().drop_front(), rowsType.getElementType());
+  SmallVector<Value> parts;
+  for (Value element : seq.initial) {
+    if (element.getType() != rowType)
+      return emitError(loc) << op << " of a sequence built by a Loop needs "
+                                     "the elements from before the loop to "
+                                     "be "
+                            << rowType << " like the appended ones, got "
+                            << element.getType();
+    SmallVector<int64_t> shape{1};
+    llvm::append_range(shape, rowType.getShape());
+    parts.push_back(createReshape(ic, loc, element, shape));
+  }
+  parts.push_back(seq.rows);
+  if (parts.size() == 1)
+    return parts.front();
+  return Value(ConcatOp::create(ic.builder, loc, parts,
+                                ic.builder.getI64IntegerAttr(0)));
+}
+
+/// The number of elements of a rows sequence (an i64 scalar).
+static Value rowsLength(ImporterContext &ic, const RowsSequence &seq,
+                        Location loc) {
+  OpBuilder &b = ic.builder;
+  Type i64 = b.getI64Type();
+  RankedTensorType rowsType = getRankedType(seq.rows);
+  Value count;
+  if (rowsType.isDynamicDim(0))
+    count = createReshape(
+        ic, loc,
+        DimOp::create(b, loc, RankedTensorType::get({1}, i64), seq.rows,
+                      b.getI64IntegerAttr(0)),
+        {});
+  else
+    count = createScalarConst(b, loc, i64, rowsType.getDimSize(0));
+  if (seq.initial.empty())
+    return count;
+  return AddOp::create(b, loc, count,
+                       createScalarConst(b, loc, i64, seq.initial.size()));
+}
+
+/// The elements of the sequence input `i` of `node`, or an error.
+static FailureOr<SmallVector<Value>>
+getSequence(ImporterContext &ic, const onnx::NodeProto &node, int i,
+            Location loc) {
+  FailureOr<Value> value = ic.getRequiredInput(node, i, loc);
+  if (failed(value))
+    return failure();
+  UnrealizedConversionCastOp seq = getPlaceholder(*value, kSequenceAttr);
+  if (!seq && getPlaceholder(*value, kRowsAttr))
+    return emitError(loc) << node.op_type() << " of a sequence built by a "
+                             "Loop is not supported (only "
+                             "ConcatFromSequence with new_axis = 1 and "
+                             "axis 0, SequenceAt and SequenceLength read one)";
+  if (!seq)
+    return emitError(loc) << node.op_type() << " input " << i
+                          << " must be a sequence whose length is known at "
+                             "import (a sequence of run-time length, or one "
+                             "from a graph input, If or Loop, is not "
+                             "supported)";
+  return SmallVector<Value>(seq.getInputs());
+}
+
+/// The constant integer position input `i` of `node` (nullopt when absent),
+/// normalized against `length` (`length` itself allowed when `end`).
+static FailureOr<std::optional<int64_t>>
+getConstantPosition(ImporterContext &ic, const onnx::NodeProto &node, int i,
+                    int64_t length, bool end, Location loc) {
+  FailureOr<Value> value = ic.getInput(node, i, loc);
+  if (failed(value))
+    return failure();
+  if (!*value)
+    return std::optional<int64_t>();
+  FailureOr<ConstTensor> constant = foldToConstant(*value);
+  if (failed(constant) || constant->isFloat() || constant->ints.size() != 1)
+    return std::optional<int64_t>(std::nullopt);
+  int64_t position = constant->ints.front();
+  int64_t limit = end ? length : length - 1;
+  if (position < -length || position > limit)
+    return emitError(loc) << node.op_type() << " position " << position
+                          << " is out of range for a sequence of length "
+                          << length;
+  return std::optional<int64_t>(position < 0 ? position + length : position);
+}
+
+static LogicalResult requireConstantPosition(ImporterContext &ic,
+                                             const onnx::NodeProto &node,
+                                             int i, Location loc) {
+  FailureOr<Value> value = ic.getInput(node, i, loc);
+  if (succeeded(value) && *value && failed(foldToConstant(*value)))
+    return emitError(loc) << node.op_type()
+                          << " needs a position known at import";
+  return success();
+}
+
+static LogicalResult importSequenceEmpty(ImporterContext &ic,
+                                         const onnx::NodeProto &node,
+                                         Location loc) {
+  ic.setOutput(node, 0,
+               createPlaceholder(ic.builder, loc, {}, kSequenceAttr));
+  return success();
+}
+
+static LogicalResult importSequenceConstruct(ImporterContext &ic,
+                                             const onnx::NodeProto &node,
+                                             Location loc) {
+  SmallVector<Value> elements;
+  for (int i = 0; i < node.input_size(); ++i) {
+    FailureOr<Value> element = ic.getRequiredInput(node, i, loc);
+    if (failed(element))
+      return failure();
+    if (isSequenceOrOptional(*element))
+      return emitError(loc) << "SequenceConstruct of sequences is not "
+                               "supported";
+    elements.push_back(*element);
+  }
+  ic.setOutput(node, 0,
+               createPlaceholder(ic.builder, loc, elements, kSequenceAttr));
+  return success();
+}
+
+static LogicalResult importSequenceInsert(ImporterContext &ic,
+                                          const onnx::NodeProto &node,
+                                          Location loc) {
+  FailureOr<SmallVector<Value>> elements = getSequence(ic, node, 0, loc);
+  FailureOr<Value> tensor = ic.getRequiredInput(node, 1, loc);
+  if (failed(elements) || failed(tensor) ||
+      failed(requireConstantPosition(ic, node, 2, loc)))
+    return failure();
+  FailureOr<std::optional<int64_t>> position = getConstantPosition(
+      ic, node, 2, elements->size(), /*end=*/true, loc);
+  if (failed(position))
+    return failure();
+  int64_t at = position->value_or(elements->size());
+  elements->insert(elements->begin() + at, *tensor);
+  ic.setOutput(node, 0,
+               createPlaceholder(ic.builder, loc, *elements, kSequenceAttr));
+  return success();
+}
+
+static LogicalResult importSequenceErase(ImporterContext &ic,
+                                         const onnx::NodeProto &node,
+                                         Location loc) {
+  FailureOr<SmallVector<Value>> elements = getSequence(ic, node, 0, loc);
+  if (failed(elements) || failed(requireConstantPosition(ic, node, 1, loc)))
+    return failure();
+  if (elements->empty())
+    return emitError(loc) << "SequenceErase of an empty sequence";
+  FailureOr<std::optional<int64_t>> position = getConstantPosition(
+      ic, node, 1, elements->size(), /*end=*/false, loc);
+  if (failed(position))
+    return failure();
+  elements->erase(elements->begin() +
+                  position->value_or(elements->size() - 1));
+  ic.setOutput(node, 0,
+               createPlaceholder(ic.builder, loc, *elements, kSequenceAttr));
+  return success();
+}
+
+static LogicalResult importSequenceLength(ImporterContext &ic,
+                                          const onnx::NodeProto &node,
+                                          Location loc) {
+  if (std::optional<RowsSequence> rows =
+          getRowsSequence(firstInput(ic, node))) {
+    ic.setOutput(node, 0, rowsLength(ic, *rows, loc));
+    return success();
+  }
+  FailureOr<SmallVector<Value>> elements = getSequence(ic, node, 0, loc);
+  if (failed(elements))
+    return failure();
+  ic.setOutput(node, 0,
+               createScalarConst(ic.builder, loc, ic.builder.getI64Type(),
+                                 elements->size()));
+  return success();
+}
+
+/// The elements, each with a new axis of size 1 at `axis`.
+static FailureOr<SmallVector<Value>> unsqueezeAll(ImporterContext &ic,
+                                                  ArrayRef<Value> elements,
+                                                  int64_t axis, Location loc,
+                                                  StringRef op) {
+  SmallVector<Value> result;
+  for (Value element : elements) {
+    RankedTensorType type = getRankedType(element);
+    if (!type.hasStaticShape())
+      return emitError(loc) << op << " needs statically shaped elements to "
+                                     "stack them, got "
+                            << type;
+    SmallVector<int64_t> shape(type.getShape());
+    shape.insert(shape.begin() + axis, 1);
+    result.push_back(createReshape(ic, loc, element, shape));
+  }
+  return result;
+}
+
+/// Element `index` (an integer tensor of one element, negative from the
+/// end) of the elements stacked along axis 0 of `stacked`.
+static Value gatherElement(ImporterContext &ic, Location loc, Value stacked,
+                           Value index, Value length) {
+  OpBuilder &b = ic.builder;
+  Type i64 = b.getI64Type();
+  RankedTensorType indexType = getRankedType(index);
+  if (indexType.getElementType() != i64)
+    index = CastOp::create(b, loc, indexType.clone(i64), index, false, false);
+  if (indexType.getRank() != 0)
+    index = createReshape(ic, loc, index, {});
+  Value negative =
+      LessOp::create(b, loc, index, createScalarConst(b, loc, i64, 0));
+  index = WhereOp::create(b, loc, negative, AddOp::create(b, loc, index, length),
+                          index);
+  RankedTensorType stackedType = getRankedType(stacked);
+  if (!stackedType.isDynamicDim(0))
+    return GatherOp::create(b, loc, stacked, index, b.getI64IntegerAttr(0));
+  // A run-time count of rows: slice row `index` out (the elements have a
+  // static shape).
+  SmallVector<int64_t> rowShape(stackedType.getShape().drop_front());
+  SmallVector<int64_t> sliceShape{1};
+  llvm::append_range(sliceShape, rowShape);
+  Value start = createReshape(ic, loc, index, {1});
+  Value end = AddOp::create(b, loc, start, createConstant(b, loc, {1}, i64, {1}));
+  Value row = DynamicSliceOp::create(
+      b, loc, RankedTensorType::get(sliceShape, stackedType.getElementType()),
+      stacked, start, end, createConstant(b, loc, {1}, i64, {0}),
+      createConstant(b, loc, {1}, i64, {1}));
+  return createReshape(ic, loc, row, rowShape);
+}
+
+static LogicalResult importSequenceAt(ImporterContext &ic,
+                                      const onnx::NodeProto &node,
+                                      Location loc) {
+  if (std::optional<RowsSequence> rows =
+          getRowsSequence(firstInput(ic, node))) {
+    FailureOr<Value> stacked = stackRows(ic, *rows, loc, "SequenceAt");
+    FailureOr<Value> index = ic.getRequiredInput(node, 1, loc);
+    if (failed(stacked) || failed(index))
+      return failure();
+    ic.setOutput(node, 0,
+                 gatherElement(ic, loc, *stacked, *index,
+                               rowsLength(ic, *rows, loc)));
+    return success();
+  }
+  FailureOr<SmallVector<Value>> elements = getSequence(ic, node, 0, loc);
+  if (failed(elements))
+    return failure();
+  if (elements->empty())
+    return emitError(loc) << "SequenceAt of an empty sequence";
+  FailureOr<std::optional<int64_t>> position = getConstantPosition(
+      ic, node, 1, elements->size(), /*end=*/false, loc);
+  if (failed(position))
+    return failure();
+  if (*position) {
+    ic.setOutput(node, 0, (*elements)[**position]);
+    if (ic.isUnsigned((*elements)[**position]))
+      ic.unsignedValues.insert((*elements)[**position]);
+    return success();
+  }
+  // A run-time position: the elements must agree on one static type, then
+  // they are stacked and the position gathers one of them.
+  Type type = elements->front().getType();
+  if (llvm::any_of(*elements, [&](Value v) { return v.getType() != type; }))
+    return emitError(loc) << "SequenceAt at a run-time position needs "
+                             "elements of one type";
+  OpBuilder &b = ic.builder;
+  FailureOr<SmallVector<Value>> rows =
+      unsqueezeAll(ic, *elements, 0, loc, "SequenceAt");
+  if (failed(rows))
+    return failure();
+  Value stacked = rows->size() == 1
+                      ? rows->front()
+                      : Value(ConcatOp::create(b, loc, *rows,
+                                               b.getI64IntegerAttr(0)));
+  FailureOr<Value> index = ic.getRequiredInput(node, 1, loc);
+  if (failed(index))
+    return failure();
+  ic.setOutput(node, 0,
+               gatherElement(ic, loc, stacked, *index,
+                             createScalarConst(b, loc, b.getI64Type(),
+                                               elements->size())));
+  return success();
+}
+
+static LogicalResult importConcatFromSequence(ImporterContext &ic,
+                                              const onnx::NodeProto &node,
+                                              Location loc) {
+  if (std::optional<RowsSequence> rows =
+          getRowsSequence(firstInput(ic, node))) {
+    int64_t axis = getIntAttr(node, "axis", 0);
+    if (getIntAttr(node, "new_axis", 0) != 1 ||
+        (axis != 0 &&
+         axis != -(getRankedType(rows->rows).getRank())))
+      return emitError(loc) << "ConcatFromSequence of a sequence built by a "
+                               "Loop needs new_axis = 1 and axis 0 (the "
+                               "elements stacked)";
+    FailureOr<Value> stacked =
+        stackRows(ic, *rows, loc, "ConcatFromSequence");
+    if (failed(stacked))
+      return failure();
+    ic.setOutput(node, 0, *stacked);
+    return success();
+  }
+  FailureOr<SmallVector<Value>> elements = getSequence(ic, node, 0, loc);
+  if (failed(elements))
+    return failure();
+  if (elements->empty())
+    return emitError(loc) << "ConcatFromSequence of an empty sequence";
+  const onnx::AttributeProto *axisAttr = findAttr(node, "axis");
+  if (!axisAttr)
+    return emitError(loc) << "ConcatFromSequence needs the attribute 'axis'";
+  bool newAxis = getIntAttr(node, "new_axis", 0) != 0;
+  int64_t rank = getRankedType(elements->front()).getRank() + (newAxis ? 1 : 0);
+  int64_t axis = axisAttr->i();
+  if (axis < -rank || axis >= rank)
+    return emitError(loc) << "ConcatFromSequence axis " << axis
+                          << " is out of range for rank " << rank;
+  if (axis < 0)
+    axis += rank;
+  SmallVector<Value> parts(*elements);
+  if (newAxis) {
+    FailureOr<SmallVector<Value>> rows =
+        unsqueezeAll(ic, parts, axis, loc, "ConcatFromSequence");
+    if (failed(rows))
+      return failure();
+    parts = std::move(*rows);
+  }
+  for (Value part : parts) {
+    RankedTensorType type = getRankedType(part);
+    RankedTensorType first = getRankedType(parts.front());
+    if (type.getRank() != first.getRank() ||
+        type.getElementType() != first.getElementType())
+      return emitError(loc) << "ConcatFromSequence elements " << first
+                            << " and " << type << " cannot be concatenated";
+  }
+  OpBuilder &b = ic.builder;
+  Value result = parts.size() == 1
+                     ? parts.front()
+                     : Value(ConcatOp::create(b, loc, parts,
+                                              b.getI64IntegerAttr(axis)));
+  ic.setOutput(node, 0, result);
+  if (ic.isUnsigned(elements->front()))
+    ic.unsignedValues.insert(result);
+  return success();
+}
+
+static LogicalResult importSplitToSequence(ImporterContext &ic,
+                                           const onnx::NodeProto &node,
+                                           Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  FailureOr<Value> split = ic.getInput(node, 1, loc);
+  if (failed(input) || failed(split))
+    return failure();
+  RankedTensorType type = getRankedType(*input);
+  int64_t rank = type.getRank();
+  int64_t axis = getIntAttr(node, "axis", 0);
+  if (axis < -rank || axis >= rank)
+    return emitError(loc) << "SplitToSequence axis " << axis
+                          << " is out of range for rank " << rank;
+  if (axis < 0)
+    axis += rank;
+  if (type.isDynamicDim(axis))
+    return emitError(loc) << "SplitToSequence along a dynamic dimension is "
+                             "not supported (the sequence length would be "
+                             "known only at run time)";
+  int64_t size = type.getDimSize(axis);
+  SmallVector<int64_t> sizes;
+  bool squeeze = false;
+  if (!*split) {
+    sizes.assign(size, 1);
+    squeeze = getIntAttr(node, "keepdims", 1) == 0;
+  } else {
+    FailureOr<SmallVector<int64_t>> values =
+        ic.getConstantInts(*split, loc, "SplitToSequence's split");
+    if (failed(values))
+      return failure();
+    if (getRankedType(*split).getRank() == 0) {
+      int64_t chunk = values->front();
+      if (chunk <= 0)
+        return emitError(loc) << "SplitToSequence split must be > 0, got "
+                              << chunk;
+      for (int64_t offset = 0; offset < size; offset += chunk)
+        sizes.push_back(std::min(chunk, size - offset));
+    } else {
+      sizes.assign(values->begin(), values->end());
+      int64_t total = 0;
+      for (int64_t s : sizes) {
+        if (s < 0)
+          return emitError(loc) << "SplitToSequence split sizes must be >= 0";
+        total += s;
+      }
+      if (total != size)
+        return emitError(loc) << "SplitToSequence split sizes add up to "
+                              << total << ", not the axis size " << size;
+    }
+  }
+  SmallVector<Value> elements;
+  int64_t offset = 0;
+  for (int64_t s : sizes) {
+    Value piece = sliceAxis(ic, loc, *input, axis, offset, s);
+    if (squeeze) {
+      SmallVector<int64_t> shape(getRankedType(piece).getShape());
+      shape.erase(shape.begin() + axis);
+      piece = createReshape(ic, loc, piece, shape);
+    }
+    if (ic.isUnsigned(*input))
+      ic.unsignedValues.insert(piece);
+    elements.push_back(piece);
+    offset += s;
+  }
+  ic.setOutput(node, 0,
+               createPlaceholder(ic.builder, loc, elements, kSequenceAttr));
+  return success();
+}
+
+static LogicalResult importOptional(ImporterContext &ic,
+                                    const onnx::NodeProto &node,
+                                    Location loc) {
+  FailureOr<Value> input = ic.getInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  if (*input && isSequenceOrOptional(*input))
+    return emitError(loc) << "Optional of a sequence is not supported";
+  SmallVector<Value> elements;
+  if (*input)
+    elements.push_back(*input);
+  ic.setOutput(node, 0,
+               createPlaceholder(ic.builder, loc, elements, kOptionalAttr));
+  return success();
+}
+
+static LogicalResult importOptionalHasElement(ImporterContext &ic,
+                                              const onnx::NodeProto &node,
+                                              Location loc) {
+  FailureOr<Value> input = ic.getInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  bool present = static_cast<bool>(*input);
+  if (auto optional = *input ? getPlaceholder(*input, kOptionalAttr)
+                             : UnrealizedConversionCastOp())
+    present = !optional.getInputs().empty();
+  ic.setOutput(node, 0,
+               createScalarConst(ic.builder, loc, ic.builder.getI1Type(),
+                                 present ? 1 : 0));
+  return success();
+}
+
+static LogicalResult importOptionalGetElement(ImporterContext &ic,
+                                              const onnx::NodeProto &node,
+                                              Location loc) {
+  FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
+  if (failed(input))
+    return failure();
+  Value element = *input;
+  if (auto optional = getPlaceholder(*input, kOptionalAttr)) {
+    if (optional.getInputs().empty())
+      return emitError(loc) << "OptionalGetElement of an empty optional";
+    element = optional.getInputs().front();
+  }
+  ic.setOutput(node, 0, element);
+  if (ic.isUnsigned(element))
+    ic.unsignedValues.insert(element);
+  return success();
+}
+
+void mlc::onnx_import::registerSequenceOpImporters(OpImporterTable &table) {
+  table.push_back({"SequenceEmpty", 11, kLatestOpset, importSequenceEmpty});
+  table.push_back(
+      {"SequenceConstruct", 11, kLatestOpset, importSequenceConstruct});
+  table.push_back({"SequenceInsert", 11, kLatestOpset, importSequenceInsert});
+  table.push_back({"SequenceErase", 11, kLatestOpset, importSequenceErase});
+  table.push_back({"SequenceLength", 11, kLatestOpset, importSequenceLength});
+  table.push_back({"SequenceAt", 11, kLatestOpset, importSequenceAt});
+  table.push_back(
+      {"ConcatFromSequence", 11, kLatestOpset, importConcatFromSequence});
+  table.push_back({"SplitToSequence", 11, kLatestOpset, importSplitToSequence});
+  table.push_back({"Optional", 15, kLatestOpset, importOptional});
+  table.push_back(
+      {"OptionalHasElement", 15, kLatestOpset, importOptionalHasElement});
+  table.push_back(
+      {"OptionalGetElement", 15, kLatestOpset, importOptionalGetElement});
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Checks that the C/C++ lines changed since BASE (default: main, or
+# $MLC_FORMAT_BASE) are clang-formatted (.clang-format, LLVM style); lines
+# nobody touched are left alone. Prints the diff that would fix them and
+# exits 1 when there is one, 0 when the changed lines are clean.
+#
+#   utils/format-check.sh [BASE]      e.g. utils/format-check.sh origin/main
+#   utils/format-check.sh --fix [BASE]  rewrite the changed lines in place
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+fix=0
+if [ "${1:-}" = "--fix" ]; then
+  fix=1
+  shift
+fi
+base="${1:-${MLC_FORMAT_BASE:-main}}"
+# The newest clang-format there is: format results differ between versions.
+binary=""
+for candidate in clang-format-22 clang-format; do
+  if command -v "$candidate" > /dev/null; then
+    binary="$(command -v "$candidate")"
+    break
+  fi
+done
+driver=""
+for candidate in git-clang-format-22 git-clang-format; do
+  if command -v "$candidate" > /dev/null; then
+    driver="$candidate"
+    break
+  fi
+done
+if [ -z "$binary" ] || [ -z "$driver" ]; then
+  echo "format-check: clang-format and git-clang-format are needed" \
+       "(apt-get install clang-format-22)" >&2
+  exit 1
+fi
+if ! git rev-parse --verify --quiet "$base^{commit}" > /dev/null; then
+  echo "format-check: unknown base revision '$base'" >&2
+  exit 1
+fi
+# Against the merge base, so that changes made on BASE since do not count.
+since="$(git merge-base "$base" HEAD)"
+extensions=c,h,cpp,hpp,cc,inc
+if [ "$fix" = 1 ]; then
+  "$driver" --force --binary "$binary" --extensions "$extensions" "$since"
+  exit 0
+fi
+set +e
+diff="$("$driver" --binary "$binary" --extensions "$extensions" --diff "$since" 2>&1)"
+rc=$?
+set -e
+case "$diff" in
+  ""|"no modified files to format"|"clang-format did not modify any files")
+    echo "format-check: changed lines since $(git rev-parse --short "$since") are formatted"
+    exit 0 ;;
+esac
+echo "$diff"
+echo "format-check: the lines above are not clang-formatted;" \
+     "run utils/format-check.sh --fix $base" >&2
+exit 1

@@ -5,6 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "AllocationTracker.h"
+
 #include "mlc/Backend/Passes.h"
 #include "mlc/Conversion/MLCToLinalg/RuntimeHooks.h"
 #include "mlc/Runtime/mlc_runtime.h"
@@ -69,13 +71,13 @@ namespace {
 /// Builds the ABI into one module; keeps the builder and common types.
 class ABIEmitter {
 public:
-  ABIEmitter(ModuleOp module, int64_t arenaBytes)
+  ABIEmitter(ModuleOp module, int64_t arenaBytes, AllocationTracker &tracker)
       : module(module), b(module.getContext()), loc(module.getLoc()),
         ptrType(LLVM::LLVMPointerType::get(module.getContext())),
         i32Type(b.getI32Type()), i64Type(b.getI64Type()),
         infoType(LLVM::LLVMStructType::getLiteral(
             module.getContext(), {ptrType, i32Type, i32Type, ptrType})),
-        arenaBytes(arenaBytes) {
+        arenaBytes(arenaBytes), tracker(tracker) {
     b.setInsertionPointToEnd(module.getBody());
   }
 
@@ -110,7 +112,13 @@ private:
   void emitContextFunctions();
   void emitThreadCount();
   void storeThreadCount(OpBuilder &ob, Value context);
-  LogicalResult emitRun(size_t numInputs, size_t numOutputs);
+  LogicalResult emitRun(ArrayAttr inputs, ArrayAttr outputs);
+  /// True when `p` is not a multiple of the element size of `type`: the
+  /// compiled code accesses elements at their natural alignment.
+  Value isMisaligned(OpBuilder &ob, Value p, RankedTensorType type);
+  /// elementBytes * product(sizes) for sizes >= 0, saturated at INT64_MAX.
+  Value getSaturatedBytes(OpBuilder &ob, int64_t elementBytes,
+                          ArrayRef<Value> sizes);
   void emitRunRejectingDynamic();
   LogicalResult emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
                                bool dynamic);
@@ -148,6 +156,9 @@ private:
   /// Bytes of the arena of the static memory plan (mlc-cpu-plan-memory),
   /// a trailing argument of the entry; 0 without one.
   int64_t arenaBytes = 0;
+  /// The heap calls of the lowered code, rerouted before the ABI's own
+  /// functions (whose context and arena use the system's) are emitted.
+  AllocationTracker &tracker;
 };
 
 } // namespace
@@ -462,15 +473,27 @@ void ABIEmitter::storeThreadCount(OpBuilder &ob, Value context) {
       ob, loc, count, LLVM::AddressOfOp::create(ob, loc, threadCountGlobal));
 }
 
+/// The tensor type recorded for one input or output in `mlc.abi`.
+static RankedTensorType getABIType(Attribute attr) {
+  return cast<RankedTensorType>(
+      cast<DictionaryAttr>(attr).getAs<TypeAttr>("type").getValue());
+}
+
+static int64_t getElementBytes(Type type) {
+  // Sub-byte types (i1, i4, f4E2M1FN) take a byte each, as LLVM stores them.
+  return (type.getIntOrFloatBitWidth() + 7) / 8;
+}
+
 /// Makes the lowered entry return an mlc_status instead of nothing:
-/// - MLC_ERROR_OUT_OF_MEMORY when a malloc or aligned_alloc of a non-zero
-///   size returned null (a model whose buffers do not fit in memory would
+/// - MLC_ERROR_OUT_OF_MEMORY when an allocation of a non-zero size in its
+///   body returned null (a model whose buffers do not fit in memory would
 ///   otherwise write through a null pointer and kill the process running
-///   it); it returns at once, the buffers allocated before that one are not
-///   freed: a run that failed for lack of memory leaks them;
+///   it); it returns at once, after freeing the blocks its body allocated
+///   before (AllocationTracker, whose reroute must have run): nothing leaks;
 /// - MLC_ERROR_MODEL where it calls the runtime-error hook (an If branch
 ///   that was not compiled for these shapes, RuntimeHooks.h), after making
-///   the call's message what mlc_last_error returns;
+///   the call's message what mlc_last_error returns and freeing the blocks
+///   its body allocated, as above;
 /// - MLC_OK otherwise.
 LogicalResult ABIEmitter::addRunChecks(LLVM::LLVMFuncOp entry) {
   MLIRContext *ctx = entry.getContext();
@@ -505,9 +528,11 @@ LogicalResult ABIEmitter::addRunChecks(LLVM::LLVMFuncOp entry) {
     }
     if (nested)
       return WalkResult::advance();
-    if (callee == "malloc" && call.getArgOperands().size() == 1)
+    // The entry body's allocations, rerouted by the tracker.
+    if (callee == "__mlc_tracked_malloc" && call.getArgOperands().size() == 1)
       allocations.push_back({call, call.getArgOperands()[0]});
-    else if (callee == "aligned_alloc" && call.getArgOperands().size() == 2)
+    else if (callee == "__mlc_tracked_aligned_alloc" &&
+             call.getArgOperands().size() == 2)
       allocations.push_back({call, call.getArgOperands()[1]});
     return WalkResult::advance();
   });
@@ -518,10 +543,17 @@ LogicalResult ABIEmitter::addRunChecks(LLVM::LLVMFuncOp entry) {
     returnStatus(rb, MLC_OK);
     ret.erase();
   }
+  // Frees the blocks that the entry's body allocated so far (none are
+  // tracked without allocations).
+  auto releaseAllocations = [&](OpBuilder &rb) {
+    if (!allocations.empty())
+      LLVM::CallOp::create(rb, loc, tracker.getReleaseFunction(), ValueRange{});
+  };
   if (!allocations.empty()) {
     Block *failBlock = new Block();
     entry.getBody().push_back(failBlock);
     OpBuilder fb = OpBuilder::atBlockEnd(failBlock);
+    releaseAllocations(fb);
     returnStatus(fb, MLC_ERROR_OUT_OF_MEMORY);
     for (auto [call, size] : allocations) {
       Block *before = call->getBlock();
@@ -549,6 +581,7 @@ LogicalResult ABIEmitter::addRunChecks(LLVM::LLVMFuncOp entry) {
     before->splitBlock(std::next(Block::iterator(call)));
     OpBuilder eb = OpBuilder::atBlockEnd(before);
     storeError(eb, message.getValue());
+    releaseAllocations(eb);
     returnStatus(eb, MLC_ERROR_MODEL);
     call.erase();
   }
@@ -620,9 +653,10 @@ Value ABIEmitter::callEntry(OpBuilder &ob, LLVM::LLVMFuncOp entry,
 }
 
 /// `int32_t mlc_run(ctx, inputs, outputs)`: MLC_ERROR_INVALID_ARGUMENT when
-/// the context, an array or any data pointer is null, else calls the entry
-/// and returns its status (addRunChecks).
-LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
+/// the context, an array or any data pointer is null or a data pointer is
+/// misaligned, else calls the entry and returns its status (addRunChecks).
+LogicalResult ABIEmitter::emitRun(ArrayAttr inputs, ArrayAttr outputs) {
+  size_t numInputs = inputs.size(), numOutputs = outputs.size();
   auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(kEntryFuncName);
   if (!entry)
     return module.emitError("no lowered '") << kEntryFuncName << "' function";
@@ -673,7 +707,37 @@ LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
   };
   loadPointers(run.getArgument(1), numInputs);
   loadPointers(run.getArgument(2), numOutputs);
-  LLVM::CondBrOp::create(fb, loc, anyDataNull, nullDataBlock, callBlock);
+  Block *alignBlock = fb.createBlock(&run.getBody());
+  fb.setInsertionPointToEnd(loadBlock);
+  LLVM::CondBrOp::create(fb, loc, anyDataNull, nullDataBlock, alignBlock);
+
+  // One check per buffer whose elements take more than a byte (an empty
+  // tensor is never accessed: any non-null pointer will do).
+  fb.setInsertionPointToEnd(alignBlock);
+  for (auto [i, pointer] : llvm::enumerate(pointers)) {
+    bool isInput = i < numInputs;
+    Attribute attr = isInput ? inputs[i] : outputs[i - numInputs];
+    RankedTensorType type = getABIType(attr);
+    if (type.getNumElements() == 0)
+      continue;
+    Value misaligned = isMisaligned(fb, pointer, type);
+    if (!misaligned)
+      continue;
+    Block *next = fb.createBlock(&run.getBody());
+    Block *fail = fb.createBlock(&run.getBody());
+    storeError(
+        fb, ("mlc_run: " + Twine(isInput ? "input '" : "output '") +
+             cast<DictionaryAttr>(attr).getAs<StringAttr>("name").getValue() +
+             "': data pointer not aligned to its " +
+             Twine(getElementBytes(type.getElementType())) + "-byte elements")
+                .str());
+    LLVM::BrOp::create(fb, loc, errorBlock);
+    fb.setInsertionPointToEnd(alignBlock);
+    LLVM::CondBrOp::create(fb, loc, misaligned, fail, next);
+    alignBlock = next;
+    fb.setInsertionPointToEnd(alignBlock);
+  }
+  LLVM::BrOp::create(fb, loc, callBlock);
 
   fb.setInsertionPointToEnd(callBlock);
   storeThreadCount(fb, run.getArgument(0));
@@ -705,18 +769,39 @@ LogicalResult ABIEmitter::emitRun(size_t numInputs, size_t numOutputs) {
 void ABIEmitter::emitRunRejectingDynamic() {
   auto run = createFunction("mlc_run", i32Type, {ptrType, ptrType, ptrType});
   OpBuilder fb = OpBuilder::atBlockEnd(&run.front());
+  storeError(fb, "mlc_run: the model has dynamic shapes; call "
+                 "mlc_run_dynamic");
   LLVM::ReturnOp::create(fb, loc, constI32(fb, MLC_ERROR_INVALID_ARGUMENT));
 }
 
-/// The tensor type recorded for one input or output in `mlc.abi`.
-static RankedTensorType getABIType(Attribute attr) {
-  return cast<RankedTensorType>(
-      cast<DictionaryAttr>(attr).getAs<TypeAttr>("type").getValue());
+Value ABIEmitter::isMisaligned(OpBuilder &ob, Value p, RankedTensorType type) {
+  int64_t bytes = getElementBytes(type.getElementType());
+  if (bytes <= 1)
+    return {};
+  Value address = LLVM::PtrToIntOp::create(ob, loc, i64Type, p);
+  Value low = LLVM::AndOp::create(ob, loc, address, constI64(ob, bytes - 1));
+  return LLVM::ICmpOp::create(ob, loc, LLVM::ICmpPredicate::ne, low,
+                              constI64(ob, 0));
 }
 
-static int64_t getElementBytes(Type type) {
-  // Sub-byte types (i1, i4, f4E2M1FN) take a byte each, as LLVM stores them.
-  return (type.getIntOrFloatBitWidth() + 7) / 8;
+Value ABIEmitter::getSaturatedBytes(OpBuilder &ob, int64_t elementBytes,
+                                    ArrayRef<Value> sizes) {
+  Value max = constI64(ob, INT64_MAX);
+  Value zero = constI64(ob, 0);
+  Value bytes = constI64(ob, elementBytes);
+  for (Value size : sizes) {
+    // bytes * size overflows when size != 0 and bytes > INT64_MAX / size.
+    Value isZero =
+        LLVM::ICmpOp::create(ob, loc, LLVM::ICmpPredicate::eq, size, zero);
+    Value divisor =
+        LLVM::SelectOp::create(ob, loc, isZero, constI64(ob, 1), size);
+    Value limit = LLVM::UDivOp::create(ob, loc, max, divisor);
+    Value overflows =
+        LLVM::ICmpOp::create(ob, loc, LLVM::ICmpPredicate::ugt, bytes, limit);
+    Value product = LLVM::MulOp::create(ob, loc, bytes, size);
+    bytes = LLVM::SelectOp::create(ob, loc, overflows, max, product);
+  }
+  return bytes;
 }
 
 /// `int32_t mlc_run_dynamic(ctx, inputs, input_shapes, outputs, capacities,
@@ -820,6 +905,11 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
     Value size;
   };
   llvm::StringMap<SymbolUse> symbols;
+  // Bytes of each input (of a scalar: its element's).
+  SmallVector<Value> inputBytes;
+  for (Attribute attr : inputs)
+    inputBytes.push_back(
+        constI64(fb, getElementBytes(getABIType(attr).getElementType())));
   for (auto [i, attr] : llvm::enumerate(inputs)) {
     RankedTensorType type = getABIType(attr);
     if (type.getRank() == 0)
@@ -827,8 +917,10 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
     StringRef name = nameOf(attr);
     auto dimParams = cast<DictionaryAttr>(attr).getAs<ArrayAttr>("dim_params");
     Value shape = loadPtr(run.getArgument(2), i);
+    SmallVector<Value> sizes;
     for (int64_t d = 0; d < type.getRank(); ++d) {
       Value size = LLVM::LoadOp::create(fb, loc, i64Type, i64At(shape, d));
+      sizes.push_back(size);
       std::string where =
           ("input '" + name + "' dimension " + Twine(d)).str();
       if (!type.isDynamicDim(d)) {
@@ -855,6 +947,32 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
                     it->second.input + "' dimension " +
                     Twine(it->second.dim) + ", which shares its name");
     }
+    // The compiled code computes sizes and offsets in 64 bits.
+    Value bytes =
+        getSaturatedBytes(fb, getElementBytes(type.getElementType()), sizes);
+    inputBytes[i] = bytes;
+    checkThen(LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::eq, bytes,
+                                   constI64(fb, INT64_MAX)),
+              errorBlock,
+              "input '" + name +
+                  "' is too large (its byte size overflows "
+                  "64 bits)");
+  }
+  // Empty inputs are never read: any non-null pointer will do.
+  for (auto [i, attr] : llvm::enumerate(inputs)) {
+    RankedTensorType type = getABIType(attr);
+    if (Value misaligned =
+            isMisaligned(fb, entryArgs[dynamic ? 2 * i : i], type))
+      checkThen(LLVM::AndOp::create(
+                    fb, loc, misaligned,
+                    LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ne,
+                                         inputBytes[i], zero64)),
+                errorBlock,
+                "input '" + nameOf(attr) +
+                    "': data pointer not aligned to "
+                    "its " +
+                    Twine(getElementBytes(type.getElementType())) +
+                    "-byte elements");
   }
 
   // Output pointers; a static model also gets its shapes and capacity check.
@@ -873,6 +991,28 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
     outCaps.push_back(capacity);
   }
   checkThen(bad, errorBlock, "null output shape pointer");
+  for (auto [i, attr] : llvm::enumerate(outputs)) {
+    RankedTensorType type = getABIType(attr);
+    // A null buffer must say it holds nothing: the run writes every output
+    // that fits its capacity, and only those.
+    Value hasRoom = LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::sgt,
+                                         outCaps[i], zero64);
+    if (dynamic)
+      checkThen(LLVM::AndOp::create(
+                    fb, loc, isNull(outData[i]),
+                    LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::sgt,
+                                         outCaps[i], zero64)),
+                errorBlock,
+                "output '" + nameOf(attr) +
+                    "': null data pointer with a non-zero capacity");
+    if (Value misaligned = isMisaligned(fb, outData[i], type))
+      checkThen(LLVM::AndOp::create(fb, loc, hasRoom, misaligned), errorBlock,
+                "output '" + nameOf(attr) +
+                    "': data pointer not aligned to "
+                    "its " +
+                    Twine(getElementBytes(type.getElementType())) +
+                    "-byte elements");
+  }
   if (!dynamic) {
     Value tooSmall = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
     Value nullData = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
@@ -921,11 +1061,12 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
     Value tooSmall = LLVM::ConstantOp::create(fb, loc, i1Type, 0);
     for (auto [i, attr] : llvm::enumerate(outputs)) {
       RankedTensorType type = getABIType(attr);
-      Value bytes = constI64(fb, getElementBytes(type.getElementType()));
+      SmallVector<Value> sizes;
       for (int64_t d = 0; d < type.getRank(); ++d)
-        bytes = LLVM::MulOp::create(
-            fb, loc, bytes,
+        sizes.push_back(
             LLVM::LoadOp::create(fb, loc, i64Type, i64At(outShapes[i], d)));
+      Value bytes =
+          getSaturatedBytes(fb, getElementBytes(type.getElementType()), sizes);
       orInto(tooSmall, LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::slt,
                                             outCaps[i], bytes));
     }
@@ -937,6 +1078,8 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
 
 LogicalResult ABIEmitter::emit(ArrayAttr inputs, ArrayAttr outputs,
                                bool dynamic) {
+  if (auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(kEntryFuncName))
+    tracker.reroute(entry);
   FailureOr<LLVM::GlobalOp> inputTable = emitInfoTable("mlc_abi_input", inputs);
   FailureOr<LLVM::GlobalOp> outputTable = emitInfoTable("mlc_abi_output", outputs);
   if (failed(inputTable) || failed(outputTable))
@@ -952,7 +1095,7 @@ LogicalResult ABIEmitter::emit(ArrayAttr inputs, ArrayAttr outputs,
   emitLastError();
   if (dynamic)
     emitRunRejectingDynamic();
-  else if (failed(emitRun(inputs.size(), outputs.size())))
+  else if (failed(emitRun(inputs, outputs)))
     return failure();
   return emitRunDynamic(inputs, outputs, dynamic);
 }
@@ -972,7 +1115,8 @@ struct EmitRuntimeABIPass
     }
     bool dynamic = static_cast<bool>(abi.get("dynamic"));
     auto arena = module->getAttrOfType<IntegerAttr>(kArenaSizeAttr);
-    if (failed(ABIEmitter(module, arena ? arena.getInt() : 0)
+    AllocationTracker tracker(module);
+    if (failed(ABIEmitter(module, arena ? arena.getInt() : 0, tracker)
                    .emit(inputs, outputs, dynamic)))
       return signalPassFailure();
     module->removeAttr(kABIAttrName);

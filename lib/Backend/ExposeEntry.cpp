@@ -50,6 +50,29 @@ static int64_t getElementBytes(Type type) {
   return (type.getIntOrFloatBitWidth() + 7) / 8;
 }
 
+/// elementBytes * product(sizes) (i64 values >= 0), saturated at INT64_MAX:
+/// a product that wrapped around could pass for one that fits a capacity.
+static Value getSaturatedBytes(OpBuilder &b, Location loc, int64_t elementBytes,
+                               ArrayRef<Value> sizes) {
+  Type i64Type = b.getI64Type();
+  auto constant = [&](int64_t v) -> Value {
+    return arith::ConstantIntOp::create(b, loc, i64Type, v);
+  };
+  Value max = constant(INT64_MAX), zero = constant(0), one = constant(1);
+  Value bytes = constant(elementBytes);
+  for (Value size : sizes) {
+    Value isZero =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, size, zero);
+    Value divisor = arith::SelectOp::create(b, loc, isZero, one, size);
+    Value limit = arith::DivUIOp::create(b, loc, max, divisor);
+    Value overflows =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, bytes, limit);
+    Value product = arith::MulIOp::create(b, loc, bytes, size);
+    bytes = arith::SelectOp::create(b, loc, overflows, max, product);
+  }
+  return bytes;
+}
+
 /// The row-major strides of a buffer of `type` whose sizes are `sizes`
 /// (index values): static while the dimensions after them are.
 static SmallVector<OpFoldResult> getRowMajorStrides(OpBuilder &b, Location loc,
@@ -152,21 +175,20 @@ static void exposeDynamicEntry(func::FuncOp func) {
   builder.setInsertionPoint(ret);
   for (auto [value, args] : llvm::zip(ret.getOperands(), outArgs)) {
     auto tensorType = cast<RankedTensorType>(value.getType());
-    SmallVector<Value> sizes;
-    Value bytes = arith::ConstantIndexOp::create(
-        builder, loc, getElementBytes(tensorType.getElementType()));
+    SmallVector<Value> sizes, sizes64;
     for (int64_t d = 0; d < tensorType.getRank(); ++d) {
       Value size = tensor::DimOp::create(builder, loc, value, d);
       sizes.push_back(size);
-      bytes = arith::MulIOp::create(builder, loc, bytes, size);
+      Value size64 = arith::IndexCastOp::create(builder, loc, i64Type, size);
+      sizes64.push_back(size64);
       memref::StoreOp::create(
-          builder, loc, arith::IndexCastOp::create(builder, loc, i64Type, size),
-          args.shape, ValueRange{arith::ConstantIndexOp::create(builder, loc, d)});
+          builder, loc, size64, args.shape,
+          ValueRange{arith::ConstantIndexOp::create(builder, loc, d)});
     }
-    Value fits = arith::CmpIOp::create(
-        builder, loc, arith::CmpIPredicate::sle,
-        arith::IndexCastOp::create(builder, loc, i64Type, bytes),
-        args.capacity);
+    Value bytes = getSaturatedBytes(
+        builder, loc, getElementBytes(tensorType.getElementType()), sizes64);
+    Value fits = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::sle,
+                                       bytes, args.capacity);
     auto ifOp = scf::IfOp::create(builder, loc, fits, /*withElseRegion=*/false);
     OpBuilder thenBuilder = ifOp.getThenBodyBuilder();
     Value view = viewBuffer(thenBuilder, loc, tensorType, args.data, sizes);

@@ -30,6 +30,18 @@ static std::string getFloatPrecision(const CompileOptions &options) {
   return "";
 }
 
+int64_t mlc::getFoldElementLimit(uint64_t maxMemoryBytes) {
+  return static_cast<int64_t>(maxMemoryBytes / 32);
+}
+
+/// mlc-fold-constants under the memory limit `maxMemory`.
+static std::unique_ptr<Pass> createBoundedFoldConstants(uint64_t maxMemory) {
+  FoldConstantsOptions foldOptions;
+  foldOptions.maxElements =
+      std::min(foldOptions.maxElements, getFoldElementLimit(maxMemory));
+  return createFoldConstants(foldOptions);
+}
+
 void mlc::buildGraphPipeline(OpPassManager &pm, const Backend &backend,
                              const CompileOptions &options) {
   std::string floatPrecision = getFloatPrecision(options);
@@ -51,6 +63,7 @@ void mlc::buildGraphPipeline(OpPassManager &pm, const Backend &backend,
   // partitioning, on what is left for the CPU backend.
   graphOptions.fuse =
       backend.getLoweringInput() == LoweringInput::WholeModule;
+  graphOptions.maxFoldElements = getFoldElementLimit(options.maxMemoryBytes);
   buildGraphOptPipeline(pm, graphOptions);
 }
 
@@ -61,15 +74,17 @@ void mlc::buildMLCToBackendInputPipeline(OpPassManager &pm) {
 }
 
 /// Imports an .onnx file, or parses an .mlir file holding an mlc module.
-static FailureOr<OwningOpRef<ModuleOp>> loadModel(MLIRContext &context,
-                                                  StringRef path) {
+static FailureOr<OwningOpRef<ModuleOp>>
+loadModel(MLIRContext &context, StringRef path, uint64_t maxMemoryBytes) {
   if (path.ends_with(".mlir")) {
     OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(path, &context);
     if (!module)
       return failure();
     return module;
   }
-  return importONNXFile(&context, path);
+  ONNXImportOptions importOptions;
+  importOptions.maxMemoryBytes = maxMemoryBytes;
+  return importONNXFile(&context, path, importOptions);
 }
 
 /// Opens `path` for writing, reporting errors at `loc`.
@@ -119,9 +134,9 @@ static LogicalResult quantize(ModuleOp module, const BackendRegistry &registry,
   // Constants and batch norms folded first: the layers carry their final
   // weights when they are quantized.
   PassManager prepare(&context);
-  prepare.addPass(createFoldConstants());
+  prepare.addPass(createBoundedFoldConstants(options.maxMemoryBytes));
   prepare.addPass(createFoldBatchNorm());
-  prepare.addPass(createFoldConstants());
+  prepare.addPass(createBoundedFoldConstants(options.maxMemoryBytes));
   prepare.addPass(createCanonicalizerPass());
   prepare.addPass(createCSEPass());
   if (failed(prepare.run(module)))
@@ -129,6 +144,7 @@ static LogicalResult quantize(ModuleOp module, const BackendRegistry &registry,
   // The calibration and report runs: the whole chain for the host CPU.
   CompileOptions hostOptions;
   hostOptions.target.optLevel = options.target.optLevel;
+  hostOptions.maxMemoryBytes = options.maxMemoryBytes;
   auto compileForHost = [&](ModuleOp observed, StringRef path) {
     PassManager graphPM(&context);
     buildGraphPipeline(graphPM, *cpu, hostOptions);
@@ -156,7 +172,7 @@ LogicalResult mlc::compileModel(MLIRContext &context,
                           << options.backend << "'";
 
   FailureOr<OwningOpRef<ModuleOp>> module =
-      loadModel(context, options.inputPath);
+      loadModel(context, options.inputPath, options.maxMemoryBytes);
   if (failed(module))
     return failure();
 

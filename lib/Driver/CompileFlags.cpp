@@ -95,5 +95,41 @@ mlc::getCompileOptions(const CompileFlags &flags, BackendRegistry &registry) {
                              "backends only, not '" +
                              backend->getName().str() + "'");
   options.target.sanitize = flags.sanitize;
+  if (!flags.maxMemory.empty()) {
+    std::optional<uint64_t> bytes = parseMemorySize(flags.maxMemory);
+    if (!bytes)
+      return createStringError("bad --max-memory '" + flags.maxMemory +
+                               "' (expected a positive size such as 512M, "
+                               "4G or 1073741824)");
+    options.maxMemoryBytes = *bytes;
+  }
   return options;
+}
+
+std::optional<uint64_t> mlc::parseMemorySize(StringRef text) {
+  StringRef digits = text.take_while(isDigit);
+  uint64_t value;
+  if (digits.empty() || digits.getAsInteger(10, value) || value == 0)
+    return std::nullopt;
+  std::string unit = text.drop_front(digits.size()).lower();
+  if (StringRef(unit).ends_with("ib"))
+    unit.resize(unit.size() - 2);
+  else if (unit.size() == 2 && unit.back() == 'b')
+    unit.pop_back();
+  unsigned shift;
+  if (unit.empty())
+    shift = 0;
+  else if (unit == "k")
+    shift = 10;
+  else if (unit == "m")
+    shift = 20;
+  else if (unit == "g")
+    shift = 30;
+  else if (unit == "t")
+    shift = 40;
+  else
+    return std::nullopt;
+  if (value > (UINT64_MAX >> shift))
+    return std::nullopt;
+  return value << shift;
 }

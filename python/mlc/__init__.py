@@ -192,10 +192,12 @@ def compile(model, output: str | os.PathLike | None = None, *,
             lower_quant: bool = True, cuda_sm: int = 80,
             cuda_gemm: str = "wmma", emit: str = "so",
             print_partition: bool = False,
-            backend_options: dict | None = None) -> Artifact:
+            backend_options: dict | None = None,
+            max_memory: str | int | None = None) -> Artifact:
     """Compiles `model` (a path to .onnx or .mlir, ONNX bytes, or an
     onnx.ModelProto) as `mlc-compile` does; each keyword is one of its
-    flags (opt_level=N is -ON, mattr is --mattr, emit is --emit, ...).
+    flags (opt_level=N is -ON, mattr is --mattr, emit is --emit, max_memory
+    is --max-memory: bytes, or a size such as "512M", ...).
     cpu, mattr, cuda_sm and cuda_gemm are backend options (--cpu, ...);
     `backend_options` sets any backend's, a plug-in's too, by flag name:
     {"cuda-sm": 90, "npu-example-ops": "matmul"}.
@@ -242,7 +244,8 @@ def compile(model, output: str | os.PathLike | None = None, *,
             float(calibration_percentile),
             os.fspath(calibration_file) if calibration_file else "",
             os.fspath(quant_report) if quant_report else "",
-            list(keep_float or []), lower_quant)
+            list(keep_float or []), lower_quant,
+            "" if max_memory is None else str(max_memory))
         if input_path.startswith(tempdir.name):
             diagnostics = diagnostics.replace(input_path, "<model bytes>")
         dim_names = {}

@@ -78,24 +78,31 @@ module {
 // -----
 
 // The lowered entry reports a failed allocation: every malloc of a non-zero
-// size is checked for null, and a null one returns MLC_ERROR_OUT_OF_MEMORY
-// (2) at once instead of letting the entry write through it; a normal return
-// is MLC_OK (0). mlc_run returns the entry's status, with its own message for
-// an out-of-memory one.
+// size is checked for null, and a null one frees what the run allocated
+// before and returns MLC_ERROR_OUT_OF_MEMORY (2) at once instead of letting
+// the entry write through it; a normal return is MLC_OK (0). The entry's
+// heap calls go through wrappers that keep the run's blocks in a
+// thread-local list (header before each block) for that. mlc_run returns
+// the entry's status, with its own message for an out-of-memory one.
 // CHECK-LABEL: llvm.func @mlc_entry(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32
 // CHECK: %[[SIZE:.*]] = llvm.mlir.constant(4096 : i64) : i64
-// CHECK: %[[BUF:.*]] = llvm.call @malloc(%[[SIZE]])
+// CHECK: %[[BUF:.*]] = llvm.call @__mlc_tracked_malloc(%[[SIZE]])
 // CHECK: %[[NULL:.*]] = llvm.icmp "eq" %[[BUF]], %{{.*}} : !llvm.ptr
 // CHECK: %[[NONZERO:.*]] = llvm.icmp "ne" %[[SIZE]], %{{.*}} : i64
 // CHECK: %[[FAILED:.*]] = llvm.and %[[NULL]], %[[NONZERO]] : i1
 // CHECK: llvm.cond_br %[[FAILED]], ^[[FAIL:.*]], ^[[OK:bb[0-9]+]]
 // CHECK: ^[[OK]]:
-// CHECK: llvm.call @free(%[[BUF]])
+// CHECK: llvm.call @__mlc_free(%[[BUF]])
 // CHECK: %[[OKCODE:.*]] = llvm.mlir.constant(0 : i32) : i32
 // CHECK: llvm.return %[[OKCODE]] : i32
 // CHECK: ^[[FAIL]]:
+// CHECK-NEXT: llvm.call @__mlc_free_run_allocations()
 // CHECK: %[[OOMCODE:.*]] = llvm.mlir.constant(2 : i32) : i32
 // CHECK: llvm.return %[[OOMCODE]] : i32
+// CHECK-DAG: llvm.mlir.global internal thread_local @__mlc_run_allocations()
+// CHECK-DAG: llvm.func internal @__mlc_tracked_malloc(%{{.*}}: i64) -> !llvm.ptr
+// CHECK-DAG: llvm.func internal @__mlc_free(%{{.*}}: !llvm.ptr)
+// CHECK-DAG: llvm.func internal @__mlc_free_run_allocations()
 // CHECK-LABEL: llvm.func @mlc_run
 // CHECK: %[[STATUS:.*]] = llvm.call @mlc_entry
 // CHECK: %[[ISOK:.*]] = llvm.icmp "eq" %[[STATUS]], %{{.*}} : i32
@@ -146,6 +153,44 @@ module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xf32>}], out
 // CHECK-NOT: ('M') differs
 module attributes {mlc.abi = {dynamic, inputs = [{dim_params = ["N", ""], name = "x", type = tensor<?x3xf32>}, {dim_params = ["N", "M"], name = "y", type = tensor<?x?xf32>}], outputs = [{name = "z", type = tensor<?x3xf32>}]}} {
   llvm.func @mlc_entry(%x: !llvm.ptr, %xs: !llvm.ptr, %y: !llvm.ptr, %ys: !llvm.ptr, %z: !llvm.ptr, %zs: !llvm.ptr, %zc: i64) {
+    llvm.return
+  }
+}
+
+// -----
+
+// A block allocated inside a parallel region (run by libomp's workers) gets
+// the header but stays off the run's list, which belongs to the calling
+// thread; the entry's own blocks are linked into it (the list head's
+// update), and every free goes through the wrapper that unlinks.
+// CHECK-LABEL: llvm.func @mlc_entry
+// CHECK: llvm.call @__mlc_tracked_malloc(
+// CHECK: omp.parallel
+// CHECK-NEXT: llvm.call @__mlc_malloc(
+// CHECK-NEXT: llvm.call @__mlc_free(
+// CHECK: llvm.call @__mlc_free(
+// CHECK-LABEL: llvm.func internal @__mlc_tracked_malloc(
+// CHECK: llvm.call @malloc(
+// CHECK: llvm.mlir.addressof @__mlc_run_allocations
+// CHECK-LABEL: llvm.func internal @__mlc_malloc(
+// CHECK: llvm.call @malloc(
+// CHECK-NOT: @__mlc_run_allocations
+// CHECK: llvm.return
+// CHECK-LABEL: llvm.func internal @__mlc_free(
+// CHECK: llvm.mlir.addressof @__mlc_run_allocations
+// CHECK: llvm.call @free(
+module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xf32>}], outputs = [{name = "y", type = tensor<4xf32>}]}} {
+  llvm.func @malloc(i64) -> !llvm.ptr
+  llvm.func @free(!llvm.ptr)
+  llvm.func @mlc_entry(%x: !llvm.ptr, %y: !llvm.ptr) {
+    %size = llvm.mlir.constant(64 : i64) : i64
+    %a = llvm.call @malloc(%size) : (i64) -> !llvm.ptr
+    omp.parallel {
+      %b = llvm.call @malloc(%size) : (i64) -> !llvm.ptr
+      llvm.call @free(%b) : (!llvm.ptr) -> ()
+      omp.terminator
+    }
+    llvm.call @free(%a) : (!llvm.ptr) -> ()
     llvm.return
   }
 }
@@ -219,6 +264,40 @@ module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xi64>}], out
     %key = llvm.call @__mlc_random_seed() : () -> i64
     %v = llvm.xor %base, %key : i64
     llvm.store %v, %y : i64, !llvm.ptr
+    llvm.return
+  }
+}
+
+// -----
+
+// A run-time error after the entry allocated frees the run's blocks before
+// it returns MLC_ERROR_MODEL (5): a failed run leaks nothing.
+// CHECK-LABEL: llvm.func @mlc_entry(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr) -> i32
+// CHECK: llvm.call @__mlc_tracked_malloc(
+// CHECK: llvm.load %{{.*}} : !llvm.ptr -> i1
+// CHECK-NEXT: llvm.cond_br %{{.*}}, ^[[ERR:bb[0-9]+]], ^[[FINE:bb[0-9]+]]
+// CHECK: ^[[ERR]]:
+// CHECK: llvm.mlir.addressof @mlc_abi_last_error
+// CHECK-NEXT: llvm.store %{{.*}}, %{{.*}} : !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: llvm.call @__mlc_free_run_allocations()
+// CHECK-NEXT: %[[FIVE:.*]] = llvm.mlir.constant(5 : i32) : i32
+// CHECK-NEXT: llvm.return %[[FIVE]] : i32
+// CHECK: ^[[FINE]]:
+// CHECK: llvm.call @__mlc_free(
+module attributes {mlc.abi = {inputs = [{name = "c", type = tensor<i1>}], outputs = [{name = "y", type = tensor<4xf32>}]}} {
+  llvm.func @malloc(i64) -> !llvm.ptr
+  llvm.func @free(!llvm.ptr)
+  llvm.func @__mlc_runtime_error() attributes {sym_visibility = "private"}
+  llvm.func @mlc_entry(%cp: !llvm.ptr, %y: !llvm.ptr) {
+    %size = llvm.mlir.constant(64 : i64) : i64
+    %buf = llvm.call @malloc(%size) : (i64) -> !llvm.ptr
+    %c = llvm.load %cp : !llvm.ptr -> i1
+    llvm.cond_br %c, ^bb1, ^bb2
+  ^bb1:
+    llvm.call @__mlc_runtime_error() {mlc.message = "If: its else branch was taken"} : () -> ()
+    llvm.br ^bb2
+  ^bb2:
+    llvm.call @free(%buf) : (!llvm.ptr) -> ()
     llvm.return
   }
 }

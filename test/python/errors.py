@@ -62,6 +62,8 @@ cases = [
      ["--target=cuda", "--cuda-sm=75"]),
     ({"target": "cuda", "backend_options": {"cuda-sm": "eighty"}},
      ["--target=cuda", "--cuda-sm=eighty"]),
+    ({"max_memory": "12Q"}, ["--max-memory=12Q"]),
+    ({"max_memory": 100}, ["--max-memory=100"]),
 ]
 for kwargs, flags in cases:
     message = raises(mlc.CompileError, mlc.compile, mlp, out, **kwargs)

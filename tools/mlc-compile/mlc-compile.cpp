@@ -7,6 +7,7 @@
 //               [--layout=auto|nchw|nhwc] [--load-backend-plugin=PATH.so ...]
 //               [--mlc-print-partition] [--memory-report]
 //               [--sanitize=address|thread]
+//               [--max-memory=SIZE]
 //               [--quantize=int8|int8-dynamic|fp16|bf16]
 //               [--calibration-data=DIR]
 //               [--calibration-method=minmax|percentile|entropy]
@@ -67,6 +68,12 @@ static cl::opt<std::string> sanitize(
              "thread (the artifact then runs only in a process with that "
              "sanitizer's runtime: utils/sanitize/README.md)"),
     cl::init(""), cl::cat(category));
+static cl::opt<std::string> maxMemory(
+    "max-memory",
+    cl::desc("Memory the compiler may spend on the model's constants: the "
+             "weights it imports (each and all together) and constant "
+             "folding (default 8G); a size such as 512M or 4G"),
+    cl::value_desc("size"), cl::init(""), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::Prefix,
                                   cl::desc("Optimization level 0-3"),
                                   cl::init(2), cl::cat(category));
@@ -169,6 +176,7 @@ int main(int argc, char **argv) {
   flags.printPartition = printPartition;
   flags.memoryReport = memoryReport;
   flags.sanitize = sanitize;
+  flags.maxMemory = maxMemory;
   flags.quantize = quantize;
   flags.calibrationData = calibrationData;
   flags.calibrationMethod = calibrationMethod;

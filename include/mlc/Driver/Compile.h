@@ -10,6 +10,7 @@
 #define MLC_DRIVER_COMPILE_H
 
 #include "mlc/Backend/Registry.h"
+#include "mlc/Import/ONNX/ONNXImporter.h"
 #include "mlc/Quantization/Quantize.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -45,7 +46,17 @@ struct CompileOptions {
   /// --quantize=fp16|bf16: "fp16" or "bf16" (half-precision weights and
   /// activations, mlc-convert-float-precision; CPU backend only), else "".
   std::string halfPrecision;
+  /// --max-memory: what the compiler may hold of the model's constants (the
+  /// importer's limit) and what constant folding may spend on one op (see
+  /// getFoldElementLimit).
+  uint64_t maxMemoryBytes = kDefaultMaxMemoryBytes;
 };
+
+/// The largest result a graph pass may fold under a memory limit of
+/// `maxMemoryBytes`: an op's operands and result (8 bytes an element on the
+/// host, four tensors) must fit. mlc-fold-constants keeps its own lower
+/// default (2^22 elements).
+int64_t getFoldElementLimit(uint64_t maxMemoryBytes);
 
 /// Adds the graph passes that `options` ask for: `mlc-graph-opt` from -O1
 /// on, converting spatial ops to `options.layout` (for "auto", to the

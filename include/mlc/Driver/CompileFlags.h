@@ -17,6 +17,7 @@
 
 #include "llvm/Support/Error.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,6 +44,9 @@ struct CompileFlags {
   bool memoryReport = false;
   /// --sanitize: "", address or thread (instrumented generated code).
   std::string sanitize;
+  /// --max-memory: bytes, with an optional K, M, G or T suffix (powers of
+  /// 1024); "" for the default (kDefaultMaxMemoryBytes, 8G).
+  std::string maxMemory;
   /// --quantize: "", int8, int8-dynamic, fp16 or bf16.
   std::string quantize;
   std::string calibrationData;
@@ -61,6 +65,11 @@ struct CompileFlags {
 /// (expected auto, nchw or nhwc)").
 llvm::Expected<CompileOptions> getCompileOptions(const CompileFlags &flags,
                                                  BackendRegistry &registry);
+
+/// The byte count a memory size spells: digits with an optional K, M, G or T
+/// suffix (powers of 1024, "KB"/"KiB" also accepted, any case), e.g. 512M,
+/// 4G. None for anything else, 0, or a count that does not fit in 64 bits.
+std::optional<uint64_t> parseMemorySize(llvm::StringRef text);
 
 } // namespace mlc
 

@@ -133,14 +133,17 @@ const mlc_tensor_info *mlc_output_info(int32_t index);
 mlc_context *mlc_context_create(int32_t num_threads);
 
 /* Runs the model: `inputs[i]` points to the data of input i, `outputs[i]` to
- * caller-allocated storage for output i (sizes from mlc_output_info).
- * Returns an mlc_status: MLC_ERROR_INVALID_ARGUMENT for a null pointer,
- * MLC_ERROR_OUT_OF_MEMORY when a buffer the model needs cannot be allocated:
- * the context's arena on its first run (nothing is allocated then), or a
- * buffer of run-time size outside the plan (the buffers of that run
- * allocated before it are then not freed); MLC_ERROR_MODEL when the run
- * reached a part of the model not compiled for these inputs
- * (mlc_last_error() says which). */
+ * caller-allocated storage for output i (sizes from mlc_output_info). Data
+ * pointers must be aligned to their element size (4 bytes for float).
+ * Returns an mlc_status: MLC_ERROR_INVALID_ARGUMENT for a null or
+ * misaligned pointer, or a model with dynamic shapes (nothing is read or
+ * written then); MLC_ERROR_OUT_OF_MEMORY when a buffer the model needs
+ * cannot be allocated: the context's arena on its first run (nothing is
+ * allocated then), or a buffer of run-time size outside the plan (the
+ * buffers of that run allocated before it are freed: nothing leaks, and the
+ * context stays usable); MLC_ERROR_MODEL when the run reached a part of the
+ * model not compiled for these inputs (what the run allocated is freed too).
+ * mlc_last_error() says which. */
 int32_t mlc_run(mlc_context *ctx, const void *const *inputs,
                 void *const *outputs);
 
@@ -157,9 +160,12 @@ int32_t mlc_run(mlc_context *ctx, const void *const *inputs,
  * `output_shapes[i]` (mlc_output_info(i)->rank entries) and its data to
  * `outputs[i]`. Returns MLC_OK, MLC_ERROR_OUTPUT_TOO_SMALL (shapes written,
  * data of the outputs that fit may have been written: grow the buffers and
- * run again), MLC_ERROR_INVALID_ARGUMENT (null pointers, bad shapes),
- * MLC_ERROR_OUT_OF_MEMORY or MLC_ERROR_MODEL. Output buffers may be null when their capacity
- * is 0. */
+ * run again; nothing is ever written past a capacity),
+ * MLC_ERROR_INVALID_ARGUMENT (null or misaligned pointers, bad shapes, an input
+ * whose byte size overflows 64 bits), MLC_ERROR_OUT_OF_MEMORY (as for
+ * mlc_run: what the run allocated is freed) or MLC_ERROR_MODEL. Output buffers
+ * may be null when their capacity is 0; a null buffer with a non-zero capacity
+ * is an invalid argument. */
 int32_t mlc_run_dynamic(mlc_context *ctx, const void *const *inputs,
                         const int64_t *const *input_shapes,
                         void *const *outputs,

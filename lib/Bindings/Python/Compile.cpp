@@ -131,7 +131,8 @@ void mlc::python::populateCompile(nb::module_ &m) {
          bool printPartition, std::string quantize, std::string calibrationData,
          std::string calibrationMethod, double calibrationPercentile,
          std::string calibrationFile, std::string quantReport,
-         std::vector<std::string> keepFloat, bool lowerQuant) {
+         std::vector<std::string> keepFloat, bool lowerQuant,
+         std::string maxMemory) {
         mlc::CompileFlags flags;
         flags.inputPath = std::move(input);
         flags.outputPath = std::move(output);
@@ -149,6 +150,7 @@ void mlc::python::populateCompile(nb::module_ &m) {
         flags.quantReport = std::move(quantReport);
         flags.keepFloat = std::move(keepFloat);
         flags.lowerQuant = lowerQuant;
+        flags.maxMemory = std::move(maxMemory);
         nb::gil_scoped_release release;
         return compile(flags);
       },
@@ -158,6 +160,7 @@ void mlc::python::populateCompile(nb::module_ &m) {
       nb::arg("calibration_data"), nb::arg("calibration_method"),
       nb::arg("calibration_percentile"), nb::arg("calibration_file"),
       nb::arg("quant_report"), nb::arg("keep_float"), nb::arg("lower_quant"),
+      nb::arg("max_memory"),
       "Compiles as mlc-compile does (every argument is one of its flags; "
       "backend_options are the backends' own, as (flag name, value) "
       "pairs); "

@@ -63,6 +63,15 @@ mlc::onnx_import::importSubgraph(ImporterContext &ic,
     return emitError(loc) << "subgraph '" << graph.name() << "' takes "
                           << graph.input_size() << " inputs, expected "
                           << inputs.size();
+  if (ic.subgraphDepth >= ic.options.maxSubgraphDepth) {
+    ic.refused = true;
+    return emitError(loc) << "subgraph '" << graph.name()
+                          << "' is nested deeper than "
+                          << ic.options.maxSubgraphDepth
+                          << " levels of If, Loop and Scan bodies";
+  }
+  ++ic.subgraphDepth;
+  llvm::scope_exit leave([&] { --ic.subgraphDepth; });
   llvm::StringMap<Value> outer = ic.values;
   llvm::scope_exit restore([&] { ic.values = std::move(outer); });
   OpBuilder::InsertionGuard guard(ic.builder);

@@ -107,8 +107,9 @@ LogicalResult mlc::onnx_import::importIf(ImporterContext &ic,
       }
     } else {
       llvm::raw_string_ostream os(branch.error);
+      // A refused model's errors pass through: they fail the import.
       ScopedDiagnosticHandler capture(b.getContext(), [&](Diagnostic &diag) {
-        if (diag.getSeverity() != DiagnosticSeverity::Error)
+        if (diag.getSeverity() != DiagnosticSeverity::Error || ic.refused)
           return failure();
         if (!branch.error.empty())
           os << "; ";
@@ -117,6 +118,10 @@ LogicalResult mlc::onnx_import::importIf(ImporterContext &ic,
       });
       outputs = importSubgraph(ic, *branch.graph, &block, {}, loc,
                                /*allowSequences=*/true);
+    }
+    if (failed(outputs) && ic.refused) {
+      ifOp->erase();
+      return failure();
     }
     if (failed(outputs)) {
       if (branch.error.empty())

@@ -9,6 +9,7 @@
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CheckedArithmetic.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -153,7 +154,18 @@ void ImporterContext::propagateUnsigned(const onnx::NodeProto &node) {
   }
 }
 
-/// Reads a tensor's external data file, which must lie under `modelDir`.
+/// Whether `path` (made real) lies under the real directory `dir`.
+static bool isUnder(StringRef path, StringRef dir) {
+  if (!path.starts_with(dir))
+    return false;
+  if (dir.ends_with(llvm::sys::path::get_separator()))
+    return true;
+  return path.size() > dir.size() &&
+         llvm::sys::path::is_separator(path[dir.size()]);
+}
+
+/// Reads a tensor's external data file, which must lie under `modelDir`:
+/// neither its path nor the symbolic links on the way may leave it.
 static FailureOr<std::string> readExternalData(const onnx::TensorProto &tensor,
                                                StringRef modelDir,
                                                Location loc) {
@@ -163,13 +175,16 @@ static FailureOr<std::string> readExternalData(const onnx::TensorProto &tensor,
     if (entry.key() == "location")
       location = entry.value();
     else if (entry.key() == "offset" &&
-             StringRef(entry.value()).getAsInteger(10, offset))
-      return emitError(loc) << "bad external data offset";
+             (StringRef(entry.value()).getAsInteger(10, offset) || offset < 0))
+      return emitError(loc) << "bad external data offset '" << entry.value()
+                            << "' of tensor '" << tensor.name() << "'";
     else if (entry.key() == "length" &&
-             StringRef(entry.value()).getAsInteger(10, length))
-      return emitError(loc) << "bad external data length";
+             (StringRef(entry.value()).getAsInteger(10, length) || length < 0))
+      return emitError(loc) << "bad external data length '" << entry.value()
+                            << "' of tensor '" << tensor.name() << "'";
   }
-  bool escapes = location.empty() || llvm::sys::path::is_absolute(location);
+  bool escapes = location.empty() || llvm::sys::path::is_absolute(location) ||
+                 location.find('\0') != std::string::npos;
   for (auto it = llvm::sys::path::begin(location),
             end = llvm::sys::path::end(location);
        it != end; ++it)
@@ -180,12 +195,29 @@ static FailureOr<std::string> readExternalData(const onnx::TensorProto &tensor,
                           << "' escapes the model's directory";
   SmallString<256> path(modelDir);
   llvm::sys::path::append(path, location);
-  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+  // Symbolic links (of the file or of a directory on its path) are followed
+  // by reading: what they resolve to must stay under the model's directory.
+  SmallString<256> realDir, realPath;
+  if (llvm::sys::fs::real_path(modelDir, realDir) ||
+      llvm::sys::fs::real_path(path, realPath))
+    return emitError(loc) << "cannot read external data '" << path
+                          << "' of tensor '" << tensor.name() << "'";
+  if (!isUnder(realPath, realDir))
+    return emitError(loc) << "external data path '" << location
+                          << "' of tensor '" << tensor.name()
+                          << "' escapes the model's directory (it resolves to '"
+                          << realPath << "')";
+  if (!llvm::sys::fs::is_regular_file(realPath))
+    return emitError(loc) << "external data '" << path << "' of tensor '"
+                          << tensor.name() << "' is not a regular file";
+  auto file = llvm::MemoryBuffer::getFile(realPath, /*IsText=*/false);
   if (!file)
     return emitError(loc) << "cannot read external data '" << path << "'";
   StringRef data = (*file)->getBuffer();
-  if (offset < 0 || static_cast<size_t>(offset) > data.size() ||
-      (length >= 0 && static_cast<size_t>(offset + length) > data.size()))
+  uint64_t available = data.size();
+  if (static_cast<uint64_t>(offset) > available ||
+      (length >= 0 && static_cast<uint64_t>(length) >
+                          available - static_cast<uint64_t>(offset)))
     return emitError(loc) << "external data of '" << tensor.name()
                           << "' lies outside its file";
   data = data.drop_front(offset);
@@ -252,6 +284,25 @@ ImporterContext::convertTensor(const onnx::TensorProto &tensor, Location loc) {
     return emitError(loc) << "tensor '" << tensor.name()
                           << "' is too large (its size overflows 64 bits)";
   auto type = RankedTensorType::get(shape, *elementType);
+  // Checked before any data is read or copied: a declared size may be far
+  // beyond what the file holds.
+  uint64_t declaredBytes =
+      isFourBit ? (static_cast<uint64_t>(*numElements) + 1) / 2
+                : static_cast<uint64_t>(*numElements) * elementBytes;
+  uint64_t maxBytes = options.maxMemoryBytes;
+  if (declaredBytes > maxBytes || constantBytes + declaredBytes > maxBytes)
+    refused = true;
+  if (declaredBytes > maxBytes)
+    return emitError(loc) << "tensor '" << tensor.name() << "' takes "
+                          << declaredBytes
+                          << " bytes, more than the memory limit of "
+                          << maxBytes << " bytes (mlc-compile --max-memory)";
+  if (constantBytes + declaredBytes > maxBytes)
+    return emitError(loc) << "the model's constant tensors take more than "
+                          << maxBytes << " bytes, the memory limit "
+                          << "(mlc-compile --max-memory), at tensor '"
+                          << tensor.name() << "'";
+  constantBytes += declaredBytes;
 
   std::string bytes;
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {

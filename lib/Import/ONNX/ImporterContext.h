@@ -9,6 +9,7 @@
 #define MLC_LIB_IMPORT_ONNX_IMPORTERCONTEXT_H
 
 #include "mlc/Dialect/MLC/IR/MLCOps.h"
+#include "mlc/Import/ONNX/ONNXImporter.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseSet.h"
@@ -34,14 +35,26 @@ enum : int32_t {
 class ImporterContext {
 public:
   ImporterContext(mlir::MLIRContext *context, llvm::StringRef sourceName,
-                  llvm::StringRef modelDir, int64_t opset)
+                  llvm::StringRef modelDir, int64_t opset,
+                  const ONNXImportOptions &options = {})
       : builder(context), sourceName(sourceName), modelDir(modelDir),
-        opset(opset) {}
+        opset(opset), options(options) {}
 
   mlir::OpBuilder builder;
   std::string sourceName;
   std::string modelDir;
   int64_t opset;
+  /// The limits of this import (ONNXImporter.h).
+  ONNXImportOptions options;
+  /// Subgraphs (If/Loop/Scan) being imported around the current node.
+  unsigned subgraphDepth = 0;
+  /// Set before the error of a model that breaks a limit of `options` or
+  /// is malformed (validateGraph): the import fails as a whole, an If
+  /// branch does not turn that error into a run-time one (IfOps.cpp).
+  bool refused = false;
+  /// Bytes of the constant tensors converted so far, bounded by
+  /// options.maxMemoryBytes.
+  uint64_t constantBytes = 0;
   /// Opset version of every imported domain ("" is the default domain).
   llvm::StringMap<int64_t> domainOpsets;
   llvm::StringMap<mlir::Value> values;

@@ -8,6 +8,7 @@
 
 #include "mlc/Import/ONNX/ONNXImporter.h"
 #include "ControlFlowOps.h"
+#include "GraphValidation.h"
 #include "RandomOps.h"
 #include "SequenceOps.h"
 #include "ImporterContext.h"
@@ -17,6 +18,7 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -34,6 +36,9 @@ using namespace mlc::onnx_import;
 
 static constexpr int64_t kMinOpset = 1;
 static constexpr int64_t kMaxOpset = kLatestOpset;
+/// ModelProto.ir_version: 1 (the first) to that of ONNX 1.19.
+static constexpr int64_t kMinIRVersion = 1;
+static constexpr int64_t kMaxIRVersion = 12;
 
 static const OpImporterTable &getOpImporters() {
   static const OpImporterTable table = [] {
@@ -114,10 +119,19 @@ static FailureOr<RankedTensorType> convertValueInfo(ImporterContext &ic,
                           << "' has no shape (unranked tensors are not "
                              "supported)";
   SmallVector<int64_t> shape;
-  for (const auto &dim : tensorType.shape().dim())
-    shape.push_back(dim.has_dim_value() && dim.dim_value() >= 0
-                        ? dim.dim_value()
-                        : ShapedType::kDynamic);
+  std::optional<int64_t> numElements = 1;
+  for (const auto &dim : tensorType.shape().dim()) {
+    bool known = dim.has_dim_value() && dim.dim_value() >= 0;
+    shape.push_back(known ? dim.dim_value() : ShapedType::kDynamic);
+    if (known && numElements)
+      numElements =
+          llvm::checkedMul(*numElements, static_cast<int64_t>(dim.dim_value()));
+  }
+  // Every later size computation (buffers, strides, the runtime ABI's byte
+  // counts) assumes the product of the static sizes fits in 64 bits.
+  if (!numElements || !llvm::checkedMul(*numElements, int64_t(8)))
+    return emitError(loc) << "graph value '" << info.name()
+                          << "' is too large (its size overflows 64 bits)";
   return RankedTensorType::get(shape, *elementType);
 }
 
@@ -275,6 +289,18 @@ LogicalResult mlc::onnx_import::importGraphNodes(ImporterContext &ic,
                                                 Location fileLoc) {
   OpBuilder &b = ic.builder;
   MLIRContext *ctx = b.getContext();
+  FailureOr<SmallVector<int>> order = failure();
+  {
+    // Marks its errors before an If's handler sees them (IfOps.cpp).
+    ScopedDiagnosticHandler refuse(ctx, [&](Diagnostic &diag) {
+      if (diag.getSeverity() == DiagnosticSeverity::Error)
+        ic.refused = true;
+      return failure();
+    });
+    order = validateGraph(ic, graph, fileLoc);
+  }
+  if (failed(order))
+    return failure();
   {
     // Types that do not convert are simply not recorded.
     ScopedDiagnosticHandler quiet(ctx, [](Diagnostic &) { return success(); });
@@ -305,7 +331,8 @@ LogicalResult mlc::onnx_import::importGraphNodes(ImporterContext &ic,
       ic.unsignedValues.insert(constant);
   }
 
-  for (auto [index, node] : llvm::enumerate(graph.node())) {
+  for (int index : *order) {
+    const onnx::NodeProto &node = graph.node(index);
     Location loc = ic.getNodeLoc(node, index);
     bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
     const OpImporterEntry *entry =
@@ -345,9 +372,34 @@ LogicalResult mlc::onnx_import::importGraphNodes(ImporterContext &ic,
   return success();
 }
 
+/// Constants made by nodes (ConstantOfShape, Range, folded shape
+/// arithmetic) may be splats of any declared size that a backend later
+/// writes out element by element: each must fit the memory limit too.
+static LogicalResult checkConstantSizes(ModuleOp module, uint64_t maxBytes) {
+  WalkResult result = module.walk([&](ConstantOp op) {
+    auto type = dyn_cast<RankedTensorType>(op.getType());
+    if (!type || !type.hasStaticShape() ||
+        !type.getElementType().isIntOrFloat())
+      return WalkResult::advance();
+    uint64_t bytes = (type.getElementTypeBitWidth() + 7) / 8;
+    for (int64_t dim : type.getShape()) {
+      std::optional<uint64_t> product =
+          llvm::checkedMulUnsigned(bytes, static_cast<uint64_t>(dim));
+      bytes = product ? *product : UINT64_MAX;
+    }
+    if (bytes <= maxBytes)
+      return WalkResult::advance();
+    emitError(op.getLoc()) << "constant " << type << " takes " << bytes
+                           << " bytes, more than the memory limit of "
+                           << maxBytes << " bytes (mlc-compile --max-memory)";
+    return WalkResult::interrupt();
+  });
+  return failure(result.wasInterrupted());
+}
+
 FailureOr<OwningOpRef<ModuleOp>>
 mlc::importONNXModel(MLIRContext *context, StringRef buffer,
-                     StringRef sourceName) {
+                     StringRef sourceName, const ONNXImportOptions &options) {
   context->loadDialect<MLCDialect, func::FuncDialect, quant::QuantDialect>();
   Location fileLoc = FileLineColLoc::get(context, sourceName, 0, 0);
   onnx::ModelProto model;
@@ -359,12 +411,32 @@ mlc::importONNXModel(MLIRContext *context, StringRef buffer,
   if (!model.has_graph())
     return emitError(fileLoc) << "ONNX model has no graph";
 
-  int64_t opset = -1;
-  for (const auto &import : model.opset_import())
-    if (import.domain().empty() || import.domain() == "ai.onnx")
+  if (model.ir_version() < kMinIRVersion || model.ir_version() > kMaxIRVersion)
+    return emitError(fileLoc)
+           << "unsupported ONNX IR version " << model.ir_version()
+           << " (supported: " << kMinIRVersion << " to " << kMaxIRVersion
+           << ")";
+
+  // ONNX: a model without a default-domain import is opset 1.
+  int64_t opset = 1;
+  llvm::StringMap<int64_t> importedDomains;
+  for (const auto &import : model.opset_import()) {
+    bool defaultDomain =
+        import.domain().empty() || import.domain() == "ai.onnx";
+    StringRef domain =
+        defaultDomain ? StringRef("") : StringRef(import.domain());
+    auto [it, inserted] = importedDomains.try_emplace(domain, import.version());
+    if (!inserted && it->second != import.version())
+      return emitError(fileLoc)
+             << "ONNX model imports domain '" << import.domain()
+             << "' at versions " << it->second << " and " << import.version();
+    if (import.version() < 1)
+      return emitError(fileLoc)
+             << "ONNX model imports domain '" << import.domain()
+             << "' at version " << import.version() << " (versions start at 1)";
+    if (defaultDomain)
       opset = import.version();
-  if (opset < 0)
-    opset = 1; // ONNX: a model without a default-domain import is opset 1.
+  }
   if (opset < kMinOpset || opset > kMaxOpset)
     return emitError(fileLoc) << "unsupported ONNX opset " << opset
                               << " (supported: " << kMinOpset << " to "
@@ -372,22 +444,24 @@ mlc::importONNXModel(MLIRContext *context, StringRef buffer,
 
   StringRef modelDir = llvm::sys::path::parent_path(sourceName);
   ImporterContext ic(context, sourceName, modelDir.empty() ? "." : modelDir,
-                     opset);
+                     opset, options);
   for (const auto &import : model.opset_import())
     ic.domainOpsets[import.domain()] = import.version();
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
-  if (failed(importGraph(ic, model.graph(), *module, fileLoc)))
+  if (failed(importGraph(ic, model.graph(), *module, fileLoc)) ||
+      failed(checkConstantSizes(*module, options.maxMemoryBytes)))
     return failure();
   if (failed(verify(*module)))
     return failure();
   return module;
 }
 
-FailureOr<OwningOpRef<ModuleOp>> mlc::importONNXFile(MLIRContext *context,
-                                                     StringRef path) {
+FailureOr<OwningOpRef<ModuleOp>>
+mlc::importONNXFile(MLIRContext *context, StringRef path,
+                    const ONNXImportOptions &options) {
   auto file = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false);
   if (!file)
     return emitError(FileLineColLoc::get(context, path, 0, 0))
            << "cannot read '" << path << "': " << file.getError().message();
-  return importONNXModel(context, (*file)->getBuffer(), path);
+  return importONNXModel(context, (*file)->getBuffer(), path, options);
 }

@@ -155,7 +155,13 @@ mlc::onnx_import::getDeclaredOutputType(ImporterContext &ic,
   return it->second;
 }
 
-std::optional<SmallVector<Value>> mlc::onnx_import::getShapePieces(Value v) {
+/// Concats of concats deeper than this are not taken apart: shapes are
+/// built a few levels deep, and a model nesting tens of thousands of them
+/// would overflow the stack (and take quadratic time) here.
+static constexpr unsigned kMaxShapePieceDepth = 64;
+
+static std::optional<SmallVector<Value>> getShapePieces(Value v,
+                                                        unsigned depth) {
   auto type = dyn_cast<RankedTensorType>(v.getType());
   if (!type || type.getRank() != 1 || type.isDynamicDim(0) ||
       !isa<IntegerType>(type.getElementType()))
@@ -163,16 +169,20 @@ std::optional<SmallVector<Value>> mlc::onnx_import::getShapePieces(Value v) {
   if (type.getDimSize(0) == 1)
     return SmallVector<Value>{v};
   auto concat = v.getDefiningOp<ConcatOp>();
-  if (!concat)
+  if (!concat || depth >= kMaxShapePieceDepth)
     return std::nullopt;
   SmallVector<Value> pieces;
   for (Value input : concat.getInputs()) {
-    std::optional<SmallVector<Value>> inner = getShapePieces(input);
+    std::optional<SmallVector<Value>> inner = getShapePieces(input, depth + 1);
     if (!inner)
       return std::nullopt;
     llvm::append_range(pieces, *inner);
   }
   return pieces;
+}
+
+std::optional<SmallVector<Value>> mlc::onnx_import::getShapePieces(Value v) {
+  return ::getShapePieces(v, 0);
 }
 
 SmallVector<std::optional<int64_t>> mlc::onnx_import::getKnownEntries(Value v) {

@@ -166,6 +166,36 @@ TEST_F(CompileFlagsTest, RefusedValuesSayWhy) {
 
   flags.backendOptions = {{"cuda-warps", "4"}};
   EXPECT_EQ(getError(flags), "unknown backend option --cuda-warps");
+
+  flags = CompileFlags();
+  flags.maxMemory = "4X";
+  EXPECT_EQ(getError(flags), "bad --max-memory '4X' (expected a positive "
+                             "size such as 512M, 4G or 1073741824)");
+}
+
+TEST_F(CompileFlagsTest, MaxMemory) {
+  CompileFlags flags;
+  llvm::Expected<CompileOptions> options = getCompileOptions(flags, registry);
+  ASSERT_TRUE(static_cast<bool>(options));
+  EXPECT_EQ(options->maxMemoryBytes, kDefaultMaxMemoryBytes);
+  flags.maxMemory = "512M";
+  options = getCompileOptions(flags, registry);
+  ASSERT_TRUE(static_cast<bool>(options));
+  EXPECT_EQ(options->maxMemoryBytes, uint64_t(512) << 20);
+}
+
+TEST(ParseMemorySize, SuffixesAndLimits) {
+  EXPECT_EQ(parseMemorySize("1024"), uint64_t(1024));
+  EXPECT_EQ(parseMemorySize("4K"), uint64_t(4096));
+  EXPECT_EQ(parseMemorySize("4kb"), uint64_t(4096));
+  EXPECT_EQ(parseMemorySize("4KiB"), uint64_t(4096));
+  EXPECT_EQ(parseMemorySize("3m"), uint64_t(3) << 20);
+  EXPECT_EQ(parseMemorySize("8G"), uint64_t(8) << 30);
+  EXPECT_EQ(parseMemorySize("2T"), uint64_t(2) << 40);
+  EXPECT_EQ(parseMemorySize("16777215T"), uint64_t(16777215) << 40);
+  for (const char *bad : {"", "0", "0G", "G", "-1", "1.5G", "4Q", "4 G", "4GG",
+                          "16777216T", "99999999999999999999"})
+    EXPECT_EQ(parseMemorySize(bad), std::nullopt) << bad;
 }
 
 } // namespace

@@ -12,20 +12,44 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace mlc {
 
+/// The memory a compilation may spend on a model's constant tensors (and on
+/// constant folding) unless told otherwise: mlc-compile --max-memory.
+inline constexpr uint64_t kDefaultMaxMemoryBytes = uint64_t(8) << 30;
+
+/// Limits that keep a hostile model from steering the importer into
+/// unbounded memory, recursion or work. Each one passed is a located error.
+struct ONNXImportOptions {
+  /// Bytes of constant tensors (initializers, Constant values, external
+  /// data) the import may hold, each tensor and all of them together.
+  uint64_t maxMemoryBytes = kDefaultMaxMemoryBytes;
+  /// Levels of subgraphs (If branches, Loop and Scan bodies) inside each
+  /// other. The protobuf parser refuses messages nested deeper than 100,
+  /// about 30 subgraph levels, before the importer sees them.
+  unsigned maxSubgraphDepth = 16;
+  /// Attributes of one node, and entries of one attribute's list (ints,
+  /// floats, strings, tensors, graphs).
+  int maxNodeAttributes = 1024;
+  int64_t maxAttributeListLength = int64_t(1) << 20;
+};
+
 /// Imports the serialized ModelProto in `buffer`; `sourceName` (the file
-/// name) is used in locations.
+/// name) is used in locations, and its directory is where external data
+/// must lie.
 mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
 importONNXModel(mlir::MLIRContext *context, llvm::StringRef buffer,
-                llvm::StringRef sourceName);
+                llvm::StringRef sourceName,
+                const ONNXImportOptions &options = {});
 
 /// Reads and imports the model file at `path`.
 mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
-importONNXFile(mlir::MLIRContext *context, llvm::StringRef path);
+importONNXFile(mlir::MLIRContext *context, llvm::StringRef path,
+               const ONNXImportOptions &options = {});
 
 /// One entry of the importer's registry: a default-domain ONNX op type and
 /// the opsets [sinceVersion, untilVersion] that entry imports.

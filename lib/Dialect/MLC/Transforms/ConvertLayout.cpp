@@ -357,7 +357,7 @@ struct ConvertLayoutPass
                  SinkTransposeThroughBinary<MulOp>,
                  SinkTransposeThroughBinary<DivOp>>(context);
     // Weight transposes and reshaped constants become constants right away.
-    populateFoldConstantsPatterns(patterns, /*maxElements=*/INT64_MAX);
+    populateFoldConstantsPatterns(patterns, maxFoldElements);
     TransposeOp::getCanonicalizationPatterns(patterns, context);
     ReshapeOp::getCanonicalizationPatterns(patterns, context);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

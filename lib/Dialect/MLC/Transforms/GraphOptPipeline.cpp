@@ -19,19 +19,23 @@ namespace mlc {
 
 void mlc::buildGraphOptPipeline(OpPassManager &pm,
                                 const GraphOptOptions &options) {
+  FoldConstantsOptions foldOptions;
+  foldOptions.maxElements =
+      std::min(foldOptions.maxElements, options.maxFoldElements);
   // Constants first, so that batch-norm parameters computed by small
   // subgraphs are plain constants when the batch norms are folded.
-  pm.addPass(createFoldConstants());
+  pm.addPass(createFoldConstants(foldOptions));
   pm.addPass(createFoldBatchNorm());
   pm.addPass(createRaiseComposites());
   if (!options.layout.empty()) {
     ConvertLayoutOptions layoutOptions;
     layoutOptions.layout = options.layout;
+    layoutOptions.maxFoldElements = options.maxFoldElements;
     pm.addPass(createConvertLayout(layoutOptions));
   }
   // Weight transposes made by layout conversion, scale-and-shift constants
   // of unfused batch norms: fold again, then clean up.
-  pm.addPass(createFoldConstants());
+  pm.addPass(createFoldConstants(foldOptions));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (!options.floatPrecision.empty()) {

@@ -27,6 +27,10 @@ struct GraphOptOptions {
   /// "" keeps f32; "f16" or "bf16" runs mlc-convert-float-precision before
   /// fusion.
   std::string floatPrecision;
+  /// The largest constant result the passes may compute: mlc-fold-constants
+  /// keeps its own default (2^22 elements) below it, mlc-convert-layout
+  /// (which folds weight transposes of any size) takes it as is.
+  int64_t maxFoldElements = INT64_MAX;
 };
 
 /// Adds the graph passes in order: fold constants, fold batch norms,

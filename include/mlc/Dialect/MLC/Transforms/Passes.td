@@ -71,7 +71,10 @@ def ConvertLayout : Pass<"mlc-convert-layout", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"layout", "layout", "std::string", "\"nhwc\"",
-           "Target layout of spatial ops: nhwc or nchw">
+           "Target layout of spatial ops: nhwc or nchw">,
+    Option<"maxFoldElements", "max-fold-elements", "int64_t", "INT64_MAX",
+           "Fold constant ops with at most this many result elements "
+           "(mlc-compile --max-memory bounds it)">
   ];
 }
 

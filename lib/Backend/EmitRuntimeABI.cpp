@@ -590,7 +590,8 @@ LogicalResult ABIEmitter::addRunChecks(LLVM::LLVMFuncOp entry) {
   if (!randomCalls.empty()) {
     entryTakesContext = true;
     unsigned index = entry.getNumArguments();
-    entry.insertArgument(index, ptrType, DictionaryAttr(), loc);
+    if (failed(entry.insertArgument(index, ptrType, DictionaryAttr(), loc)))
+      return entry.emitError("cannot add the context argument");
     Value context = entry.getArgument(index);
     for (LLVM::CallOp call : randomCalls) {
       OpBuilder cb(call);

@@ -232,7 +232,7 @@ struct RuntimeErrorToCall : OpRewritePattern<RuntimeErrorOp> {
       SmallVector<Value> sizes;
       if (!tensorType.hasStaticShape() && !zero)
         zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-      for (int64_t i = 0; i < tensorType.getNumDynamicDims(); ++i)
+      for (int64_t i = 0, e = tensorType.getNumDynamicDims(); i < e; ++i)
         sizes.push_back(zero);
       results.push_back(tensor::EmptyOp::create(
           rewriter, loc, tensorType.getShape(), tensorType.getElementType(),

@@ -535,7 +535,7 @@ struct Int8DepthwiseConv2DNHWC : OpRewritePattern<Conv2DOp> {
       return failure();
     ArrayRef<int64_t> wShape = operands->w.type.getShape();
     int64_t c = wShape[0], kh = wShape[1], kw = wShape[2];
-    if (wShape[3] != 1 || c != op.getGroup())
+    if (wShape[3] != 1 || c != static_cast<int64_t>(op.getGroup()))
       return rewriter.notifyMatchFailure(op, "not depthwise");
     RankedTensorType resultType = op.getType();
     materializeNarrowActivation(rewriter, operands->x);

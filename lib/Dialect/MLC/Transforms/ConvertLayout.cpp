@@ -46,7 +46,7 @@ bool isDepthwise(Conv2DOp op) {
   auto filter = cast<RankedTensorType>(op.getFilter().getType());
   int64_t channelAxis = op.getLayout() == "NHWC" ? 3 : 1;
   return filter.getRank() == 4 && filter.getDimSize(channelAxis) == 1 &&
-         filter.getDimSize(0) == op.getGroup();
+         filter.getDimSize(0) == static_cast<int64_t>(op.getGroup());
 }
 
 /// Rewrites one spatial op from layout `from` to layout `to`: operands in,

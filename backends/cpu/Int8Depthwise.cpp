@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CPUPasses.h"
+#include "Int8MulAcc.h"
 #include "Target/CPUTarget.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -87,22 +88,11 @@ std::optional<Depthwise> matchDepthwise(linalg::GenericOp op) {
   if (!matchWindow(in.getResult(1), 1, 3, d.strides[0], d.dilations[0]) ||
       !matchWindow(in.getResult(2), 2, 4, d.strides[1], d.dilations[1]))
     return std::nullopt;
-  // yield(addi(out, muli(ext(x), extsi(w)))).
-  Block &body = op.getRegion().front();
-  auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
-  if (!add || add.getLhs() != body.getArgument(2))
+  std::optional<bool> isUnsigned =
+      mlc::cpu::matchInt8MulAccBody(op.getRegion().front());
+  if (!isUnsigned)
     return std::nullopt;
-  auto mul = add.getRhs().getDefiningOp<arith::MulIOp>();
-  if (!mul)
-    return std::nullopt;
-  Operation *extX = mul.getLhs().getDefiningOp();
-  auto extW = mul.getRhs().getDefiningOp<arith::ExtSIOp>();
-  if (!extX || !isa<arith::ExtUIOp, arith::ExtSIOp>(extX) || !extW ||
-      extX->getOperand(0) != body.getArgument(0) ||
-      extW.getIn() != body.getArgument(1))
-    return std::nullopt;
-  d.isUnsigned = isa<arith::ExtUIOp>(extX);
+  d.isUnsigned = *isUnsigned;
   d.n = c.getDimSize(0);
   d.oh = c.getDimSize(1);
   d.ow = c.getDimSize(2);

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CPUPasses.h"
+#include "Int8MulAcc.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -68,23 +69,12 @@ std::optional<GemmShape> matchGemm(linalg::GenericOp op) {
       AffineMap::get(5, 0, {dm, dn1, dn0}, ctx)};
   if (op.getIndexingMapsArray() != ArrayRef<AffineMap>(expected))
     return std::nullopt;
-  // yield(addi(out, muli(ext(a), extsi(b)))).
-  Block &body = op.getRegion().front();
-  auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
-  if (!add || add.getLhs() != body.getArgument(2))
-    return std::nullopt;
-  auto mul = add.getRhs().getDefiningOp<arith::MulIOp>();
-  if (!mul)
-    return std::nullopt;
-  Operation *extA = mul.getLhs().getDefiningOp();
-  auto extB = mul.getRhs().getDefiningOp<arith::ExtSIOp>();
-  if (!extA || !isa<arith::ExtUIOp, arith::ExtSIOp>(extA) || !extB ||
-      extA->getOperand(0) != body.getArgument(0) ||
-      extB.getIn() != body.getArgument(1))
+  std::optional<bool> isUnsigned =
+      mlc::cpu::matchInt8MulAccBody(op.getRegion().front());
+  if (!isUnsigned)
     return std::nullopt;
   return GemmShape{a.getDimSize(0), a.getDimSize(1), b.getDimSize(0),
-                   isa<arith::ExtUIOp>(extA)};
+                   *isUnsigned};
 }
 
 /// How one ISA computes: `filtersPerAcc` channels per accumulator register

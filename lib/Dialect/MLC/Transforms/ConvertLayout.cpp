@@ -133,6 +133,23 @@ struct TransposeOfUnitDimsToReshape : OpRewritePattern<TransposeOp> {
   }
 };
 
+/// Clones `op`, whose operand 0 is `transpose`'s result, onto the
+/// transpose's input with result shape `shape`, and replaces `op` with the
+/// same transpose of the clone; returns the clone.
+Operation *sinkBelowTranspose(PatternRewriter &rewriter, Operation *op,
+                              TransposeOp transpose, ArrayRef<int64_t> shape) {
+  IRMapping mapping;
+  mapping.map(transpose.getResult(), transpose.getInput());
+  Operation *moved = rewriter.clone(*op, mapping);
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  moved->getResult(0).setType(
+      RankedTensorType::get(shape, type.getElementType()));
+  rewriter.replaceOp(op, createTranspose(rewriter, op->getLoc(),
+                                         moved->getResult(0),
+                                         transpose.getPerm()));
+  return moved;
+}
+
 /// Unary elementwise op(transpose(x, p)) -> transpose(op(x), p).
 template <typename Op>
 struct SinkTransposeThroughUnary : OpRewritePattern<Op> {
@@ -142,15 +159,8 @@ struct SinkTransposeThroughUnary : OpRewritePattern<Op> {
     auto transpose = op->getOperand(0).template getDefiningOp<TransposeOp>();
     if (!transpose)
       return rewriter.notifyMatchFailure(op, "operand is not a transpose");
-    IRMapping mapping;
-    mapping.map(transpose.getResult(), transpose.getInput());
-    Operation *moved = rewriter.clone(*op, mapping);
-    moved->getResult(0).setType(RankedTensorType::get(
-        transpose.getInput().getType().getShape(),
-        op.getType().getElementType()));
-    rewriter.replaceOp(op, createTranspose(rewriter, op.getLoc(),
-                                           moved->getResult(0),
-                                           transpose.getPerm()));
+    sinkBelowTranspose(rewriter, op, transpose,
+                       transpose.getInput().getType().getShape());
     return success();
   }
 };
@@ -265,17 +275,10 @@ struct SinkTransposeThroughQuantOp : OpRewritePattern<Op> {
       if (op.getBlockSize() != 0)
         return rewriter.notifyMatchFailure(op, "block quantization");
     }
-    IRMapping mapping;
-    mapping.map(transpose.getResult(), transpose.getInput());
-    auto moved = cast<Op>(rewriter.clone(*op, mapping));
-    moved.getResult().setType(RankedTensorType::get(
-        transpose.getInput().getType().getShape(),
-        op.getType().getElementType()));
-    if (hasPerAxisParams(op))
-      moved.setAxis(transpose.getPerm()[op.getAxis()]);
-    rewriter.replaceOp(op, createTranspose(rewriter, op.getLoc(),
-                                           moved.getResult(),
-                                           transpose.getPerm()));
+    auto moved = cast<Op>(sinkBelowTranspose(
+        rewriter, op, transpose, transpose.getInput().getType().getShape()));
+    if (hasPerAxisParams(moved))
+      moved.setAxis(transpose.getPerm()[moved.getAxis()]);
     return success();
   }
 };
@@ -304,14 +307,8 @@ struct SinkTransposeThroughPad : OpRewritePattern<PadOp> {
     for (int64_t d = 0; d < rank; ++d)
       if (!ShapedType::isDynamic(shape[d]))
         shape[d] += moved[d] + moved[rank + d];
-    IRMapping mapping;
-    mapping.map(transpose.getResult(), transpose.getInput());
-    auto padded = cast<PadOp>(rewriter.clone(*op, mapping));
-    padded.setPads(moved);
-    padded.getResult().setType(
-        RankedTensorType::get(shape, inType.getElementType()));
-    rewriter.replaceOp(op, createTranspose(rewriter, op.getLoc(),
-                                           padded.getResult(), perm));
+    cast<PadOp>(sinkBelowTranspose(rewriter, op, transpose, shape))
+        .setPads(moved);
     return success();
   }
 };

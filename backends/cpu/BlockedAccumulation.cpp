@@ -123,8 +123,8 @@ AffineMap splitMap(AffineMap map, const Split &split) {
 /// reshaped into [blocks, blockSize], or `input` when it does not read it.
 Value splitOperand(OpBuilder &b, Location loc, Value input, AffineMap map,
                    const Split &split) {
-  std::optional<unsigned> position = map.getResultPosition(
-      getAffineDimExpr(split.dim, map.getContext()));
+  std::optional<unsigned> position =
+      map.getResultPosition(getAffineDimExpr(split.dim, map.getContext()));
   if (!position)
     return input;
   auto type = cast<RankedTensorType>(input.getType());
@@ -187,16 +187,17 @@ LogicalResult splitAccumulation(RewriterBase &rewriter, linalg::LinalgOp op,
     inputs.push_back(splitOperand(rewriter, loc, input->get(), map, split));
     maps.push_back(splitMap(map, split));
   }
-  AffineMap outMap = generic.getMatchingIndexingMap(generic.getDpsInitOperand(0));
+  AffineMap outMap =
+      generic.getMatchingIndexingMap(generic.getDpsInitOperand(0));
   SmallVector<AffineExpr> partialExprs = {getAffineDimExpr(0, ctx)};
   for (AffineExpr e : outMap.getResults())
     partialExprs.push_back(e.shiftDims(outMap.getNumDims(), 1));
   maps.push_back(AffineMap::get(outMap.getNumDims() + 1, 0, partialExprs, ctx));
   SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel};
   llvm::append_range(iterators, generic.getIteratorTypesArray());
-  auto partial = linalg::GenericOp::create(
-      rewriter, loc, TypeRange{partialType}, inputs,
-      ValueRange{partialInit}, maps, iterators);
+  auto partial =
+      linalg::GenericOp::create(rewriter, loc, TypeRange{partialType}, inputs,
+                                ValueRange{partialInit}, maps, iterators);
   rewriter.cloneRegionBefore(generic.getRegion(), partial.getRegion(),
                              partial.getRegion().end());
 
@@ -238,7 +239,8 @@ struct BlockedAccumulationPass
     });
     IRRewriter rewriter(&getContext());
     for (auto [op, split] : candidates)
-      (void)splitAccumulation(rewriter, op, split); // unsplit is only less exact
+      (void)splitAccumulation(rewriter, op,
+                              split); // unsplit is only less exact
   }
 };
 

@@ -1,4 +1,5 @@
-//===- CPUBackend.cpp - The in-tree CPU backend ----------------------------===//
+//===- CPUBackend.cpp - The in-tree CPU backend
+//----------------------------===//
 
 #include "CPUBackend.h"
 #include "CPUPipeline.h"

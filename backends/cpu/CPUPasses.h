@@ -9,7 +9,8 @@ namespace mlc::cpu {
 /// Marks the linalg ops of a register tile for mlc-cpu-vectorize-tiles.
 inline constexpr llvm::StringLiteral kVectorizeAttr = "mlc.cpu.vectorize";
 /// Marks the reduction-step loop of a tile, whose sum starts from zero.
-inline constexpr llvm::StringLiteral kPartialSumLoopAttr = "mlc.cpu.partial_sum";
+inline constexpr llvm::StringLiteral kPartialSumLoopAttr =
+    "mlc.cpu.partial_sum";
 
 #define GEN_PASS_DECL
 #include "CPUPasses.h.inc"

@@ -51,7 +51,8 @@ static void addTensorPasses(OpPassManager &pm,
   using namespace mlc::cpu;
   // First, while the packed int8 GEMMs are still whole generics.
   if (options.optLevel >= 2 && options.int8Isa != "none")
-    pm.addPass(createInt8Gemm(Int8GemmOptions{options.int8Isa, options.threads}));
+    pm.addPass(
+        createInt8Gemm(Int8GemmOptions{options.int8Isa, options.threads}));
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   if (options.optLevel >= 2) {
     Int8DepthwiseOptions depthwise;
@@ -215,9 +216,8 @@ void mlc::cpu::registerCPUPipeline() {
         pipeline.int8Isa = options.int8Isa;
         pipeline.vectorIsa = options.vectorIsa;
         if (pipeline.vectorIsa == "host")
-          pipeline.vectorIsa = CPUTarget::fromTargetOptions(TargetOptions{})
-                                   .getIsaName()
-                                   .str();
+          pipeline.vectorIsa =
+              CPUTarget::fromTargetOptions(TargetOptions{}).getIsaName().str();
         pipeline.threads = options.threads && canUseThreads("");
         pipeline.planMemory = options.planMemory;
         buildCPULoweringPipeline(pm, pipeline);

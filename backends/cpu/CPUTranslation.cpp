@@ -38,7 +38,7 @@ static LogicalResult emit(ModuleOp module, llvm::raw_ostream &os,
   SmallString<0> buffer;
   llvm::raw_svector_ostream bufferStream(buffer);
   if (failed(registry.lookup("cpu")->serialize(module, *options, kind,
-                                                bufferStream)))
+                                               bufferStream)))
     return failure();
   os << buffer;
   return success();

@@ -1,4 +1,5 @@
-//===- InnermostParallelLoop.cpp - The mlc-cpu-innermost-parallel-loop pass ===//
+//===- InnermostParallelLoop.cpp - The mlc-cpu-innermost-parallel-loop pass
+//===//
 //
 // Puts the output's contiguous dimension innermost in reduction loop nests,
 // so that the loops convert-linalg-to-loops emits are vectorizable by LLVM.

@@ -15,6 +15,7 @@
 #include "Int8MulAcc.h"
 #include "Target/CPUTarget.h"
 
+#include "mlir/Analysis/FlatLinearValueConstraints.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -22,7 +23,6 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/Analysis/FlatLinearValueConstraints.h"
 
 namespace mlc::cpu {
 #define GEN_PASS_DEF_INT8DEPTHWISE
@@ -78,11 +78,11 @@ std::optional<Depthwise> matchDepthwise(linalg::GenericOp op) {
   AffineExpr dn, doh, dow, dkh, dkw, dc;
   bindDims(ctx, dn, doh, dow, dkh, dkw, dc);
   AffineMap in = op.getIndexingMapsArray()[0];
-  if (op.getIndexingMapsArray()[1] != AffineMap::get(6, 0, {dkh, dkw, dc}, ctx) ||
+  if (op.getIndexingMapsArray()[1] !=
+          AffineMap::get(6, 0, {dkh, dkw, dc}, ctx) ||
       op.getIndexingMapsArray()[2] !=
           AffineMap::get(6, 0, {dn, doh, dow, dc}, ctx) ||
-      in.getNumResults() != 4 || in.getResult(0) != dn ||
-      in.getResult(3) != dc)
+      in.getNumResults() != 4 || in.getResult(0) != dn || in.getResult(3) != dc)
     return std::nullopt;
   Depthwise d;
   if (!matchWindow(in.getResult(1), 1, 3, d.strides[0], d.dilations[0]) ||
@@ -157,8 +157,8 @@ struct Int8DepthwisePass
                     Value acc = cArgs[0];
                     SmallVector<Value> accs;
                     for (int64_t r = 0; r < rows; ++r) {
-                      Value col = arith::AddIOp::create(cb, loc, ow,
-                                                        idx(cb, r));
+                      Value col =
+                          arith::AddIOp::create(cb, loc, ow, idx(cb, r));
                       accs.push_back(vector::TransferReadOp::create(
                           cb, loc, accType, acc, ValueRange{c0, c0, col, ch},
                           zeroI32, ArrayRef<bool>{inBounds}));
@@ -174,7 +174,8 @@ struct Int8DepthwisePass
                             cb, loc, byteType, w,
                             ValueRange{idx(cb, i), idx(cb, j), ch}, zeroI8,
                             ArrayRef<bool>{inBounds});
-                        Value w32 = arith::ExtSIOp::create(cb, loc, accType, wv);
+                        Value w32 =
+                            arith::ExtSIOp::create(cb, loc, accType, wv);
                         for (int64_t r = 0; r < rows; ++r) {
                           Value iw = arith::AddIOp::create(
                               cb, loc,
@@ -200,8 +201,8 @@ struct Int8DepthwisePass
                       }
                     }
                     for (int64_t r = 0; r < rows; ++r) {
-                      Value col = arith::AddIOp::create(cb, loc, ow,
-                                                        idx(cb, r));
+                      Value col =
+                          arith::AddIOp::create(cb, loc, ow, idx(cb, r));
                       acc = vector::TransferWriteOp::create(
                                 cb, loc, accs[r], acc,
                                 ValueRange{c0, c0, col, ch},
@@ -236,14 +237,14 @@ struct Int8DepthwisePass
       Value oh = arith::RemUIOp::create(b, loc, iv, idx(b, d.oh));
       SmallVector<OpFoldResult> offsets = {n, oh, b.getIndexAttr(0),
                                            b.getIndexAttr(0)};
-      Value row = tensor::ExtractSliceOp::create(
-          b, loc, rowType, forall.getRegionIterArgs()[0], offsets, sizes,
-          strides);
+      Value row = tensor::ExtractSliceOp::create(b, loc, rowType,
+                                                 forall.getRegionIterArgs()[0],
+                                                 offsets, sizes, strides);
       Value result = emitRow(b, n, oh, row);
       b.setInsertionPointToStart(forall.getTerminator().getBody());
-      tensor::ParallelInsertSliceOp::create(
-          b, loc, result, forall.getRegionIterArgs()[0], offsets, sizes,
-          strides);
+      tensor::ParallelInsertSliceOp::create(b, loc, result,
+                                            forall.getRegionIterArgs()[0],
+                                            offsets, sizes, strides);
       return forall.getResult(0);
     }
     auto loop = scf::ForOp::create(
@@ -253,14 +254,14 @@ struct Int8DepthwisePass
           Value oh = arith::RemUIOp::create(lb, loc, iv, idx(lb, d.oh));
           SmallVector<OpFoldResult> offsets = {n, oh, lb.getIndexAttr(0),
                                                lb.getIndexAttr(0)};
-          Value row = tensor::ExtractSliceOp::create(
-              lb, loc, rowType, args[0], offsets, sizes, strides);
+          Value row = tensor::ExtractSliceOp::create(lb, loc, rowType, args[0],
+                                                     offsets, sizes, strides);
           Value result = emitRow(lb, n, oh, row);
-          scf::YieldOp::create(
-              lb, loc,
-              tensor::InsertSliceOp::create(lb, loc, result, args[0], offsets,
-                                            sizes, strides)
-                  .getResult());
+          scf::YieldOp::create(lb, loc,
+                               tensor::InsertSliceOp::create(lb, loc, result,
+                                                             args[0], offsets,
+                                                             sizes, strides)
+                                   .getResult());
         });
     return loop.getResult(0);
   }

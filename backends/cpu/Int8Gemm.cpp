@@ -108,26 +108,27 @@ Value callIntrinsic(OpBuilder &b, Location loc, ModuleOp module, Type type,
     decl.setPrivate();
     decl->setAttr(kIntrinsicMark, b.getUnitAttr());
   }
-  return func::CallOp::create(b, loc, name, TypeRange{type}, args)
-      .getResult(0);
+  return func::CallOp::create(b, loc, name, TypeRange{type}, args).getResult(0);
 }
 
 /// acc + dot(a: the 4 activation bytes, w: filtersPerAcc x 4 weight bytes).
-Value emitDot(OpBuilder &b, Location loc, const Kernel &k, Value acc,
-              Value a4, Value w) {
+Value emitDot(OpBuilder &b, Location loc, const Kernel &k, Value acc, Value a4,
+              Value w) {
   Type i32 = b.getI32Type(), i8 = b.getI8Type();
   auto broadcastBytes = [&](int64_t lanes) -> Value {
-    Value word = vector::BitCastOp::create(b, loc, VectorType::get({1}, i32),
-                                           a4);
-    Value scalar = vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0});
+    Value word =
+        vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), a4);
+    Value scalar =
+        vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0});
     Value splat = vector::BroadcastOp::create(
         b, loc, VectorType::get({lanes}, i32), scalar);
-    return vector::BitCastOp::create(
-        b, loc, VectorType::get({lanes * 4}, i8), splat);
+    return vector::BitCastOp::create(b, loc, VectorType::get({lanes * 4}, i8),
+                                     splat);
   };
   switch (k.isa) {
   case Isa::X86Vnni:
-    return callIntrinsic(b, loc, k.module, k.accType, "llvm.x86.avx512.vpdpbusd.256",
+    return callIntrinsic(b, loc, k.module, k.accType,
+                         "llvm.x86.avx512.vpdpbusd.256",
                          {acc, broadcastBytes(8), w});
   case Isa::X86Vnni512:
     return callIntrinsic(b, loc, k.module, k.accType,
@@ -136,17 +137,16 @@ Value emitDot(OpBuilder &b, Location loc, const Kernel &k, Value acc,
   case Isa::X86Avx2: {
     Type i16 = b.getI16Type();
     auto a16Type = VectorType::get({4}, i16);
-    Value a16 = k.isUnsigned ? arith::ExtUIOp::create(b, loc, a16Type, a4)
-                                   .getResult()
-                             : arith::ExtSIOp::create(b, loc, a16Type, a4)
-                                   .getResult();
+    Value a16 = k.isUnsigned
+                    ? arith::ExtUIOp::create(b, loc, a16Type, a4).getResult()
+                    : arith::ExtSIOp::create(b, loc, a16Type, a4).getResult();
     SmallVector<int64_t> mask;
     for (int i = 0; i < 16; ++i)
       mask.push_back(i % 4);
     Value aRep = vector::ShuffleOp::create(b, loc, a16, a16, mask);
     Value w16 = arith::ExtSIOp::create(b, loc, VectorType::get({16}, i16), w);
-    Value p = callIntrinsic(b, loc, k.module, k.accType, "llvm.x86.avx2.pmadd.wd",
-                            {aRep, w16});
+    Value p = callIntrinsic(b, loc, k.module, k.accType,
+                            "llvm.x86.avx2.pmadd.wd", {aRep, w16});
     return arith::AddIOp::create(b, loc, acc, p);
   }
   case Isa::ArmDot:
@@ -291,10 +291,10 @@ std::optional<Epilogue> matchEpilogue(linalg::GenericOp gemm,
       continue;
     }
     // Per channel: [N] read along the last loop; or a scalar.
-    bool perChannel = map.getNumResults() == 1 &&
-                      map.getResult(0) == getAffineDimExpr(rank - 1,
-                                                           map.getContext()) &&
-                      type.getRank() == 1 && type.getDimSize(0) == e.n;
+    bool perChannel =
+        map.getNumResults() == 1 &&
+        map.getResult(0) == getAffineDimExpr(rank - 1, map.getContext()) &&
+        type.getRank() == 1 && type.getDimSize(0) == e.n;
     bool scalar = type.getNumElements() == 1 &&
                   llvm::all_of(map.getResults(), [](AffineExpr r) {
                     return isa<AffineConstantExpr>(r);
@@ -402,11 +402,11 @@ Value emitRowBlocks(OpBuilder &b, Location loc, const Kernel &k, Value a,
               for (int64_t i = 0; i < k.rows; ++i) {
                 Value row = arith::AddIOp::create(kb, kloc, m, idx(i));
                 Value a4 = vector::TransferReadOp::create(
-                    kb, kloc, VectorType::get({4}, i8), a,
-                    ValueRange{row, col}, zeroI8, ArrayRef<bool>{true});
+                    kb, kloc, VectorType::get({4}, i8), a, ValueRange{row, col},
+                    zeroI8, ArrayRef<bool>{true});
                 for (int64_t v = 0; v < accsPerRow; ++v)
-                  next.push_back(emitDot(kb, kloc, k,
-                                         accs[i * accsPerRow + v], a4, ws[v]));
+                  next.push_back(emitDot(kb, kloc, k, accs[i * accsPerRow + v],
+                                         a4, ws[v]));
               }
               scf::YieldOp::create(kb, kloc, next);
             });
@@ -422,12 +422,12 @@ Value emitRowBlocks(OpBuilder &b, Location loc, const Kernel &k, Value a,
               Value col = arith::AddIOp::create(rb, rloc, col0, colIdx);
               Value sum = vec;
               if (epi->biasFlat)
-                sum = arith::AddIOp::create(
-                    rb, rloc,
-                    vector::TransferReadOp::create(
-                        rb, rloc, vecType, epi->biasFlat, ValueRange{col},
-                        zeroI32, ArrayRef<bool>{true}),
-                    vec);
+                sum = arith::AddIOp::create(rb, rloc,
+                                            vector::TransferReadOp::create(
+                                                rb, rloc, vecType,
+                                                epi->biasFlat, ValueRange{col},
+                                                zeroI32, ArrayRef<bool>{true}),
+                                            vec);
               Value result = applyEpilogue(rb, rloc, *epi, sum, col);
               // Past the N real channels of the last tile: masked.
               out = vector::TransferWriteOp::create(rb, rloc, result, out,
@@ -454,8 +454,8 @@ Value emitRowBlocks(OpBuilder &b, Location loc, const Kernel &k, Value a,
 /// The block of `rows` activation rows from `rowBase` times the weight tiles
 /// [tile0, tile0 + k.tiles): full register blocks, then single rows.
 Value emitBlock(OpBuilder &b, Location loc, const Kernel &k, Value a, Value w,
-                Value c, Value tile0, Value rowBase, int64_t k1Size,
-                Value rows, const Epilogue *epi, Value col0) {
+                Value c, Value tile0, Value rowBase, int64_t k1Size, Value rows,
+                const Epilogue *epi, Value col0) {
   auto idx = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
@@ -465,8 +465,8 @@ Value emitBlock(OpBuilder &b, Location loc, const Kernel &k, Value a, Value w,
                     epi, col0);
   Kernel one = k;
   one.rows = 1;
-  return emitRowBlocks(b, loc, one, a, w, c, tile0, rowBase, k1Size, full,
-                       rows, epi, col0);
+  return emitRowBlocks(b, loc, one, a, w, c, tile0, rowBase, k1Size, full, rows,
+                       epi, col0);
 }
 
 /// Rows per block of the outer loops: what one thread computes at a time,
@@ -579,8 +579,8 @@ struct Int8GemmPass : public mlc::cpu::impl::Int8GemmBase<Int8GemmPass> {
         b, loc, RankedTensorType::get({m, k1 * 4}, i8), op.getDpsInputs()[0],
         SmallVector<ReassociationIndices>{{0}, {1, 2}});
     Value w = tensor::CollapseShapeOp::create(
-        b, loc, RankedTensorType::get({n1 * k1 * 64}, i8),
-        op.getDpsInputs()[1], SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
+        b, loc, RankedTensorType::get({n1 * k1 * 64}, i8), op.getDpsInputs()[1],
+        SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
     // The tensor the blocks write: the accumulators C [M, N1 * 16] (from
     // their initial value), or the epilogue's result [M, N].
     Value c;
@@ -595,8 +595,8 @@ struct Int8GemmPass : public mlc::cpu::impl::Int8GemmBase<Int8GemmPass> {
             SmallVector<ReassociationIndices>{{0, 1}});
     } else {
       c = tensor::CollapseShapeOp::create(
-          b, loc, RankedTensorType::get({m, n1 * 16}, i32),
-          op.getDpsInits()[0], SmallVector<ReassociationIndices>{{0}, {1, 2}});
+          b, loc, RankedTensorType::get({m, n1 * 16}, i32), op.getDpsInits()[0],
+          SmallVector<ReassociationIndices>{{0}, {1, 2}});
     }
     auto idx = [&](int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, loc, v);
@@ -607,8 +607,9 @@ struct Int8GemmPass : public mlc::cpu::impl::Int8GemmBase<Int8GemmPass> {
     int64_t nBlocks = (n1 + k.tiles - 1) / k.tiles;
     int64_t lastTiles = n1 - (nBlocks - 1) * k.tiles;
     // Block (i, j): rows [i * blockRows, +rows), tiles [j * k.tiles, +tiles).
-    auto emitBody = [&](OpBuilder &bb, Location bl, Value i, Value j,
-                        Value out) -> std::pair<Value, SmallVector<OpFoldResult>> {
+    auto emitBody =
+        [&](OpBuilder &bb, Location bl, Value i, Value j,
+            Value out) -> std::pair<Value, SmallVector<OpFoldResult>> {
       Value row0 = arith::MulIOp::create(bb, bl, i, idx(blockRows));
       Value rows = arith::MinSIOp::create(
           bb, bl, idx(blockRows), arith::SubIOp::create(bb, bl, idx(m), row0));
@@ -635,16 +636,14 @@ struct Int8GemmPass : public mlc::cpu::impl::Int8GemmBase<Int8GemmPass> {
         auto ifOp = scf::IfOp::create(
             bb, bl, isFull,
             [&](OpBuilder &tb, Location tl) {
-              scf::YieldOp::create(
-                  tb, tl,
-                  emitBlock(tb, tl, k, a, w, block, tile0, row0, k1, rows,
-                            epi, col0));
+              scf::YieldOp::create(tb, tl,
+                                   emitBlock(tb, tl, k, a, w, block, tile0,
+                                             row0, k1, rows, epi, col0));
             },
             [&](OpBuilder &eb, Location el) {
-              scf::YieldOp::create(
-                  eb, el,
-                  emitBlock(eb, el, last, a, w, block, tile0, row0, k1, rows,
-                            epi, col0));
+              scf::YieldOp::create(eb, el,
+                                   emitBlock(eb, el, last, a, w, block, tile0,
+                                             row0, k1, rows, epi, col0));
             });
         result = ifOp.getResult(0);
       }
@@ -664,8 +663,8 @@ struct Int8GemmPass : public mlc::cpu::impl::Int8GemmBase<Int8GemmPass> {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(forall.getBody());
       auto [result, place] =
-          emitBody(b, loc, forall.getInductionVar(0),
-                   forall.getInductionVar(1), forall.getRegionIterArgs()[0]);
+          emitBody(b, loc, forall.getInductionVar(0), forall.getInductionVar(1),
+                   forall.getRegionIterArgs()[0]);
       b.setInsertionPointToStart(forall.getTerminator().getBody());
       tensor::ParallelInsertSliceOp::create(
           b, loc, result, forall.getRegionIterArgs()[0],
@@ -711,11 +710,11 @@ struct LowerInt8DotsPass
     IRRewriter rewriter(&getContext());
     for (func::CallOp call : calls) {
       rewriter.setInsertionPoint(call);
-      Value result = LLVM::CallIntrinsicOp::create(
-                         rewriter, call.getLoc(), call.getResultTypes()[0],
-                         rewriter.getStringAttr(call.getCallee()),
-                         call.getOperands())
-                         .getResult(0);
+      Value result =
+          LLVM::CallIntrinsicOp::create(
+              rewriter, call.getLoc(), call.getResultTypes()[0],
+              rewriter.getStringAttr(call.getCallee()), call.getOperands())
+              .getResult(0);
       rewriter.replaceOp(call, result);
     }
     for (auto f : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))

@@ -29,8 +29,7 @@ struct AlignWorkgroupMemoryPass
       // start on 1024-byte boundaries.
       auto array = dyn_cast<LLVM::LLVMArrayType>(global.getGlobalType());
       bool dynamic = array && array.getNumElements() == 0;
-      uint64_t alignment =
-          dynamic ? kDynamicSharedAlignment : kSharedAlignment;
+      uint64_t alignment = dynamic ? kDynamicSharedAlignment : kSharedAlignment;
       if (global.getAlignment().value_or(0) < alignment)
         global.setAlignment(alignment);
       // convert-gpu-to-nvvm gives it internal linkage, which NVPTX emits

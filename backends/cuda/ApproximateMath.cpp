@@ -2,8 +2,9 @@
 //
 // Expansions and polynomial approximations for transcendental functions;
 // the functions PTX has instructions for (sqrt, fabs, floor, ceil, trunc,
-// round-to-even, fma, copysign) become calls of the generic LLVM intrinsics, which
-// convert-gpu-to-nvvm leaves alone and the NVPTX backend selects natively.
+// round-to-even, fma, copysign) become calls of the generic LLVM intrinsics,
+// which convert-gpu-to-nvvm leaves alone and the NVPTX backend selects
+// natively.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,8 +24,7 @@ using namespace mlc;
 
 namespace {
 /// `math.<op>` on f32/f64 scalars to `llvm.call_intrinsic "llvm.<name>"`.
-template <typename OpTy>
-struct MathToIntrinsic : OpRewritePattern<OpTy> {
+template <typename OpTy> struct MathToIntrinsic : OpRewritePattern<OpTy> {
   MathToIntrinsic(MLIRContext *ctx, StringRef name)
       : OpRewritePattern<OpTy>(ctx), name(name) {}
 
@@ -33,8 +33,7 @@ struct MathToIntrinsic : OpRewritePattern<OpTy> {
     Type type = op.getType();
     if (!type.isF32() && !type.isF64())
       return rewriter.notifyMatchFailure(op, "not a scalar f32/f64");
-    std::string intrinsic =
-        "llvm." + name + (type.isF32() ? ".f32" : ".f64");
+    std::string intrinsic = "llvm." + name + (type.isF32() ? ".f32" : ".f64");
     rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
         op, type, rewriter.getStringAttr(intrinsic), op->getOperands());
     return success();

@@ -1,4 +1,5 @@
-//===- CUDABackend.cpp - The in-tree CUDA backend --------------------------===//
+//===- CUDABackend.cpp - The in-tree CUDA backend
+//--------------------------===//
 
 #include "CUDABackend.h"
 #include "CUDAPipeline.h"

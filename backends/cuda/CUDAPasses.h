@@ -6,14 +6,14 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlc::cuda {
@@ -33,12 +33,12 @@ inline constexpr llvm::StringLiteral kDeviceEntryFuncName = "mlc_entry_device";
 /// Creates a `gpu.launch` of `grid` blocks of `block` threads at `b`'s
 /// insertion point and fills its body with `body(builder, blockIds,
 /// threadIds)`; the terminator is added.
-mlir::gpu::LaunchOp createLaunch(
-    mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<int64_t> grid,
-    llvm::ArrayRef<int64_t> block,
-    llvm::function_ref<void(mlir::OpBuilder &, mlir::gpu::KernelDim3,
-                            mlir::gpu::KernelDim3)>
-        body);
+mlir::gpu::LaunchOp
+createLaunch(mlir::OpBuilder &b, mlir::Location loc,
+             llvm::ArrayRef<int64_t> grid, llvm::ArrayRef<int64_t> block,
+             llvm::function_ref<void(mlir::OpBuilder &, mlir::gpu::KernelDim3,
+                                     mlir::gpu::KernelDim3)>
+                 body);
 
 void populateContractionToMMAPatterns(mlir::RewritePatternSet &patterns,
                                       mlir::Type mmaElementType);

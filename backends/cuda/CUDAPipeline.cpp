@@ -51,7 +51,8 @@ std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
       // Constants and index math move into the launches (else each is a
       // kernel parameter: divisions by them stay divisions).
       "func.func(gpu-launch-sink-index-computations),"
-      "gpu-kernel-outlining,mlc-cuda-merge-gpu-modules,func.func(gpu-async-region),"
+      "gpu-kernel-outlining,mlc-cuda-merge-gpu-modules,func.func(gpu-async-"
+      "region),"
       "nvvm-attach-target{{chip={0} features=+ptx80 O={1}},"
       // The warpgroup accumulators carried by the Hopper kernel's scf.for
       // become LLVM structs before the loops become blocks (that kernel
@@ -59,7 +60,8 @@ std::string mlc::cuda::getCUDALoweringPipeline(StringRef chip,
       "gpu.module(mlc-cuda-lower-warpgroup-kernels),convert-scf-to-cf,"
       "gpu.module(mlc-cuda-approximate-math,"
       "expand-strided-metadata,lower-affine,"
-      "convert-nvgpu-to-nvvm,convert-gpu-to-nvvm{{use-bare-ptr-memref-call-conv=1},"
+      "convert-nvgpu-to-nvvm,convert-gpu-to-nvvm{{use-bare-ptr-memref-call-"
+      "conv=1},"
       // NVVM ops without an LLVM intrinsic (mbarrier waits) -> inline PTX.
       "convert-nvvm-to-llvm,canonicalize,cse,"
       "reconcile-unrealized-casts,mlc-cuda-align-workgroup-memory),"
@@ -92,9 +94,9 @@ void mlc::cuda::registerCUDAPipeline() {
     Option<unsigned> sm{*this, "sm",
                         llvm::cl::desc("SM version: 80, 86, 89 or 90"),
                         llvm::cl::init(80)};
-    Option<std::string> mmaType{*this, "mma-type",
-                                llvm::cl::desc("Tensor Core inputs: f16 or bf16"),
-                                llvm::cl::init("f16")};
+    Option<std::string> mmaType{
+        *this, "mma-type", llvm::cl::desc("Tensor Core inputs: f16 or bf16"),
+        llvm::cl::init("f16")};
     Option<bool> hopperGEMM{
         *this, "hopper-gemm",
         llvm::cl::desc("sm=90 only: target sm_90a and map 2-D matmuls in "
@@ -120,9 +122,8 @@ void mlc::cuda::registerCUDAPipeline() {
         std::string chip = "sm_" + std::to_string(options.sm);
         if (options.hopperGEMM && options.sm == 90)
           chip = "sm_90a";
-        if (failed(buildCUDALoweringPipeline(pm, chip, options.mmaType,
-                                             options.optLevel,
-                                             options.mmaSync)))
+        if (failed(buildCUDALoweringPipeline(
+                pm, chip, options.mmaType, options.optLevel, options.mmaSync)))
           llvm::report_fatal_error("invalid built-in CUDA pipeline");
       });
 }

@@ -104,8 +104,8 @@ static Value foldGather(OpBuilder &b, Location loc, Value source,
       if (input->isFloat())
         result.floats[linear] = input->floats[offset];
       else
-        result.ints[linear] = flipSign ? (input->ints[offset] & 0xFF) - 128
-                                       : input->ints[offset];
+        result.ints[linear] =
+            flipSign ? (input->ints[offset] & 0xFF) - 128 : input->ints[offset];
     }
     // Next multi-index, row-major.
     for (unsigned d = shape.size(); d-- > 0;) {
@@ -126,8 +126,8 @@ static Value foldGather(OpBuilder &b, Location loc, Value source,
 /// flipped: an unsigned u becomes the signed u - 128.
 template <typename Body>
 static Value buildGather(OpBuilder &b, Location loc, Value source,
-                         ArrayRef<int64_t> shape, Type elementType,
-                         Body &&body, bool flipSign = false) {
+                         ArrayRef<int64_t> shape, Type elementType, Body &&body,
+                         bool flipSign = false) {
   if constexpr (std::is_invocable_v<Body &, ConstIndexMath &, ArrayRef<int64_t>,
                                     SmallVector<int64_t> &>)
     if (Value folded =
@@ -211,8 +211,8 @@ matchInt8Contraction(linalg::LinalgOp op) {
 static Value foldColumnSums(OpBuilder &b, Location loc, Value bm,
                             ArrayRef<int64_t> sumShape) {
   auto constant = bm.getDefiningOp<arith::ConstantOp>();
-  auto attr = constant ? dyn_cast<ElementsAttr>(constant.getValue())
-                       : ElementsAttr();
+  auto attr =
+      constant ? dyn_cast<ElementsAttr>(constant.getValue()) : ElementsAttr();
   if (!attr)
     return {};
   FailureOr<ConstTensor> weights = ConstTensor::read(attr);
@@ -255,8 +255,7 @@ static Value addUnsignedCorrection(OpBuilder &b, Location loc, Value bm,
   AffineMap columns = AffineMap::get(rank, 0, vectorDims, ctx);
   Value sums = foldColumnSums(b, loc, bm, sumShape);
   if (!sums) {
-    Value zero =
-        arith::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(0));
+    Value zero = arith::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(0));
     Value init = linalg::FillOp::create(
                      b, loc, zero,
                      ValueRange{tensor::EmptyOp::create(b, loc, sumShape, i32)})
@@ -264,16 +263,16 @@ static Value addUnsignedCorrection(OpBuilder &b, Location loc, Value bm,
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);
     iterators[rank - 2] = utils::IteratorType::reduction;
-    sums = linalg::GenericOp::create(
-               b, loc, TypeRange{init.getType()}, ValueRange{bm},
-               ValueRange{init}, ArrayRef<AffineMap>{identity, columns},
-               iterators,
-               [&](OpBuilder &nb, Location nl, ValueRange args) {
-                 Value wide = arith::ExtSIOp::create(nb, nl, i32, args[0]);
-                 Value sum = arith::AddIOp::create(nb, nl, args[1], wide);
-                 linalg::YieldOp::create(nb, nl, sum);
-               })
-               .getResult(0);
+    sums =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{init.getType()}, ValueRange{bm}, ValueRange{init},
+            ArrayRef<AffineMap>{identity, columns}, iterators,
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              Value wide = arith::ExtSIOp::create(nb, nl, i32, args[0]);
+              Value sum = arith::AddIOp::create(nb, nl, args[1], wide);
+              linalg::YieldOp::create(nb, nl, sum);
+            })
+            .getResult(0);
   }
   Value init = tensor::EmptyOp::create(b, loc, cType.getShape(), i32);
   SmallVector<utils::IteratorType> parallel(rank,
@@ -316,8 +315,7 @@ static FailureOr<bool> matchWidenedInt8(Value v) {
                     [](AffineMap map) { return map.isIdentity(); }))
     return failure();
   Block *body = generic.getBlock();
-  if (!getElementTypeOrSelf(generic.getDpsInputs()[0].getType())
-           .isInteger(8) ||
+  if (!getElementTypeOrSelf(generic.getDpsInputs()[0].getType()).isInteger(8) ||
       body->getOperations().size() != 2)
     return failure();
   Operation *ext = &body->front();
@@ -358,8 +356,7 @@ namespace {
 /// and broadcast matmuls of attention): batch, M, N and K loops are each
 /// flattened into one dimension, and the operands gathered into padded
 /// B x M x K / B x K x N / B x M x N matrices.
-struct ContractionToMMAPattern
-    : OpInterfaceRewritePattern<linalg::LinalgOp> {
+struct ContractionToMMAPattern : OpInterfaceRewritePattern<linalg::LinalgOp> {
   ContractionToMMAPattern(MLIRContext *ctx, Type elementType)
       : OpInterfaceRewritePattern(ctx), elementType(elementType) {}
 
@@ -383,8 +380,7 @@ struct ContractionToMMAPattern
     }
     FailureOr<linalg::ContractionDimensions> dims =
         linalg::inferContractionDims(op);
-    if (failed(dims) || dims->m.empty() || dims->n.empty() ||
-        dims->k.empty())
+    if (failed(dims) || dims->m.empty() || dims->n.empty() || dims->k.empty())
       return rewriter.notifyMatchFailure(op, "no M, N or K dimension");
     for (AffineMap map : op.getIndexingMapsArray())
       for (AffineExpr expr : map.getResults())
@@ -474,17 +470,17 @@ struct ContractionToMMAPattern
     const int64_t padK = int8 ? kInt8TileK : tile;
     Value a = gather(op.getDpsInputOperand(0), m, k, operandType, tile, padK,
                      aUnsigned);
-    Value b = gather(op.getDpsInputOperand(1), k, n, operandType, padK, tile,
-                     false);
+    Value b =
+        gather(op.getDpsInputOperand(1), k, n, operandType, padK, tile, false);
     Value c = gather(init, m, n, accType, tile, tile, false);
     if (aUnsigned)
       c = addUnsignedCorrection(rewriter, loc, b, c, batched);
     Value product;
     if (batched)
-      product = linalg::BatchMatmulOp::create(rewriter, loc,
-                                              TypeRange{c.getType()},
-                                              ValueRange{a, b}, ValueRange{c})
-                    .getResult(0);
+      product =
+          linalg::BatchMatmulOp::create(rewriter, loc, TypeRange{c.getType()},
+                                        ValueRange{a, b}, ValueRange{c})
+              .getResult(0);
     else
       product = linalg::MatmulOp::create(rewriter, loc, TypeRange{c.getType()},
                                          ValueRange{a, b}, ValueRange{c})
@@ -571,10 +567,9 @@ struct ConvToMMA : OpRewritePattern<linalg::Conv2DNhwcFhwcOp> {
         },
         aUnsigned);
     Value b = buildGather(
-        rewriter, loc, filter, {roundUp(k, padK), roundUp(features)},
-        gemmType,
-        [&](auto &math, auto ivs, auto &indices)
-            -> typename std::decay_t<decltype(math)>::Flag {
+        rewriter, loc, filter, {roundUp(k, padK), roundUp(features)}, gemmType,
+        [&](auto &math, auto ivs, auto &indices) ->
+        typename std::decay_t<decltype(math)>::Flag {
           auto [fh, fw, c] = splitK(math, ivs[0]);
           indices.append({ivs[1], fh, fw, c});
           return math.both(math.lt(ivs[0], k), math.lt(ivs[1], features));
@@ -604,9 +599,8 @@ struct ConvToMMA : OpRewritePattern<linalg::Conv2DNhwcFhwcOp> {
     Value result = buildGather(
         rewriter, loc, product, out, outType.getElementType(),
         [&](IndexMath &math, ValueRange ivs, SmallVectorImpl<Value> &indices) {
-          Value row = math.add(math.add(math.mul(ivs[0], ohw),
-                                        math.mul(ivs[1], ow)),
-                               ivs[2]);
+          Value row = math.add(
+              math.add(math.mul(ivs[0], ohw), math.mul(ivs[1], ow)), ivs[2]);
           indices.append({row, ivs[3]});
           return Value();
         });
@@ -646,8 +640,8 @@ struct ContractionToMMAPass
     // Rewrite each op once: the matmuls it creates are f16 and do not match.
     GreedyRewriteConfig config;
     config.setStrictness(GreedyRewriteStrictness::ExistingOps);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
-                                     config)))
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
       return signalPassFailure();
   }
 };

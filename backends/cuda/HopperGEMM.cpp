@@ -22,9 +22,9 @@
 #include "CUDAPasses.h"
 #include "IndexMath.h"
 
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
-#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 
 using namespace mlir;
 using namespace mlc;
@@ -44,7 +44,7 @@ constexpr int64_t kBBoxBytes = kTileK * kBoxB * kElementBytes;   // 8 KiB
 constexpr int64_t kStageBytes = 2 * kABoxBytes + 2 * kBBoxBytes; // 48 KiB
 constexpr int64_t kAccBytes = kBoxA * kTileN * 4;                // 64 KiB
 constexpr int64_t kSharedBytes =
-    std::max(kStages * kStageBytes, kConsumers * kAccBytes);
+    std::max(kStages * kStageBytes, kConsumers *kAccBytes);
 /// Register budgets (setmaxnreg) of the producer and the consumers:
 /// 128 * (40 + 2 * 232) fits the 64K registers of an SM.
 constexpr unsigned kProducerRegisters = 40, kConsumerRegisters = 232;
@@ -62,8 +62,7 @@ void cuda::buildHopperGEMM(OpBuilder &b, Location loc, Value a, Value bm,
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   auto sharedType = [&](ArrayRef<int64_t> shape, Type type) {
-    return MemRefType::get(shape, type, MemRefLayoutAttrInterface(),
-                           workgroup);
+    return MemRefType::get(shape, type, MemRefLayoutAttrInterface(), workgroup);
   };
   auto tensorMapType = [&](MemRefType box) {
     return nvgpu::TensorMapDescriptorType::get(
@@ -141,8 +140,7 @@ void cuda::buildHopperGEMM(OpBuilder &b, Location loc, Value a, Value bm,
     return memref::ViewOp::create(b, loc, type, shared, byteOffset,
                                   ValueRange{});
   };
-  auto barrierType =
-      nvgpu::MBarrierGroupType::get(ctx, workgroup, kStages);
+  auto barrierType = nvgpu::MBarrierGroupType::get(ctx, workgroup, kStages);
   Value full = nvgpu::MBarrierCreateOp::create(b, loc, barrierType);
   Value empty = nvgpu::MBarrierCreateOp::create(b, loc, barrierType);
   ifThen(im.eq(tid, 0), [&] {
@@ -205,9 +203,8 @@ void cuda::buildHopperGEMM(OpBuilder &b, Location loc, Value a, Value bm,
           OpBuilder::InsertionGuard loopGuard(b);
           b.setInsertionPoint(lb.getInsertionBlock(), lb.getInsertionPoint());
           Value stage = im.rem(iv, kStages);
-          nvgpu::MBarrierTryWaitParityOp::create(b, loc, full,
-                                                 parity(iv, false), ticks,
-                                                 stage);
+          nvgpu::MBarrierTryWaitParityOp::create(
+              b, loc, full, parity(iv, false), ticks, stage);
           Value base = im.mul(stage, kStageBytes);
           Value aTile = view(aBoxType, im.add(base, aOffset));
           Value bTile = view(bTileType, im.addc(base, 2 * kABoxBytes));
@@ -215,8 +212,7 @@ void cuda::buildHopperGEMM(OpBuilder &b, Location loc, Value a, Value bm,
               b, loc, nvgpu::WarpgroupMatrixDescriptorType::get(ctx, aBoxType),
               aTile, aMap);
           Value bDesc = nvgpu::WarpgroupGenerateDescriptorOp::create(
-              b, loc,
-              nvgpu::WarpgroupMatrixDescriptorType::get(ctx, bTileType),
+              b, loc, nvgpu::WarpgroupMatrixDescriptorType::get(ctx, bTileType),
               bTile, bMap);
           // Waits for the previous step's group (waitGroup = 1), whose
           // stage is then released to the producer.
@@ -263,7 +259,8 @@ void cuda::buildHopperGEMM(OpBuilder &b, Location loc, Value a, Value bm,
       Value sharedCol = im.addc(col, e), cCol = im.addc(globalCol, e);
       Value staged =
           memref::LoadOp::create(b, loc, accTile, ValueRange{r, sharedCol});
-      Value old = memref::LoadOp::create(b, loc, c, ValueRange{globalRow, cCol});
+      Value old =
+          memref::LoadOp::create(b, loc, c, ValueRange{globalRow, cCol});
       Value sum = arith::AddFOp::create(b, loc, old, staged);
       memref::StoreOp::create(b, loc, sum, c, ValueRange{globalRow, cCol});
     }

@@ -95,9 +95,9 @@ void cuda::buildMMASyncGEMM(OpBuilder &b, Location loc, Value a, Value bm,
   const bool isBF16 = inType.isBF16();
   const int64_t bytes = inType.getIntOrFloatBitWidth() / 8;
   const int64_t kStep = getMMASyncK(inType);
-  const int64_t perReg = 4 / bytes;              // P
-  const int64_t half = kStep / 2;                // H
-  const int64_t perCopy = kCopyBytes / bytes;    // elements per cp.async
+  const int64_t perReg = 4 / bytes;           // P
+  const int64_t half = kStep / 2;             // H
+  const int64_t perCopy = kCopyBytes / bytes; // elements per cp.async
   const int64_t bChunksPerRow = kBlockTile / perCopy;
   const bool maskM = m % kBlockTile != 0, maskN = n % kBlockTile != 0;
 
@@ -194,8 +194,8 @@ void cuda::buildMMASyncGEMM(OpBuilder &b, Location loc, Value a, Value bm,
             scf::YieldOp::create(b, loc, loadAcc(b, i, j));
           },
           [&](OpBuilder &eb, Location) {
-            Value zero = arith::ConstantOp::create(
-                eb, loc, accFragType, eb.getZeroAttr(accFragType));
+            Value zero = arith::ConstantOp::create(eb, loc, accFragType,
+                                                   eb.getZeroAttr(accFragType));
             scf::YieldOp::create(eb, loc, zero);
           });
       accs.push_back(ifOp.getResult(0));
@@ -348,14 +348,14 @@ static Value buildBF16MMA(OpBuilder &b, Location loc, Value aFrag, Value bFrag,
       /*shape=*/ArrayRef<int64_t>{kTileM, kTileN, 16},
       /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt,
       /*multiplicandPtxTypes=*/
-      std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
-                                    NVVM::MMATypes::bf16},
+      std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16},
       /*multiplicandLayouts=*/
       std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
                                      NVVM::MMALayout::col});
   SmallVector<Value> elements;
   for (int64_t i = 0; i < 4; ++i)
-    elements.push_back(LLVM::ExtractValueOp::create(b, loc, mma.getResult(), i));
+    elements.push_back(
+        LLVM::ExtractValueOp::create(b, loc, mma.getResult(), i));
   return vector::FromElementsOp::create(b, loc, cast<VectorType>(acc.getType()),
                                         elements);
 }

@@ -30,9 +30,9 @@ gpu::LaunchOp cuda::createLaunch(
   auto c = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  auto launch = gpu::LaunchOp::create(b, loc, c(grid[0]), c(grid[1]),
-                                      c(grid[2]), c(block[0]), c(block[1]),
-                                      c(block[2]));
+  auto launch =
+      gpu::LaunchOp::create(b, loc, c(grid[0]), c(grid[1]), c(grid[2]),
+                            c(block[0]), c(block[1]), c(block[2]));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&launch.getBody().front());
   body(b, launch.getBlockIds(), launch.getThreadIds());
@@ -76,7 +76,9 @@ static void buildStagedKernel(OpBuilder &b, Location loc, Value a, Value bm,
   auto aFrag = gpu::MMAMatrixType::get({tile, tile}, f16, "AOp");
   auto bFrag = gpu::MMAMatrixType::get({tile, tile}, f16, "BOp");
   auto cFrag = gpu::MMAMatrixType::get({tile, tile}, b.getF32Type(), "COp");
-  auto lead = [&](int64_t v) { return IntegerAttr::get(IndexType::get(ctx), v); };
+  auto lead = [&](int64_t v) {
+    return IntegerAttr::get(IndexType::get(ctx), v);
+  };
   auto c0 = [&](OpBuilder &ob, int64_t v) -> Value {
     return arith::ConstantIndexOp::create(ob, loc, v);
   };
@@ -166,8 +168,7 @@ static void buildStagedKernel(OpBuilder &b, Location loc, Value a, Value bm,
 }
 
 namespace {
-template <typename OpTy>
-struct MatmulToWMMA : OpRewritePattern<OpTy> {
+template <typename OpTy> struct MatmulToWMMA : OpRewritePattern<OpTy> {
   MatmulToWMMA(MLIRContext *ctx, unsigned sm, bool mmaSync)
       : OpRewritePattern<OpTy>(ctx), sm(sm), mmaSync(mmaSync) {}
 
@@ -185,8 +186,8 @@ struct MatmulToWMMA : OpRewritePattern<OpTy> {
       return success();
     if (succeeded(matchMMASync(op, a, b, c, rewriter)))
       return success();
-    if (!inType.isF16() || !isTileable(a, inType) ||
-        !isTileable(b, inType) || !isTileable(c, rewriter.getF32Type()))
+    if (!inType.isF16() || !isTileable(a, inType) || !isTileable(b, inType) ||
+        !isTileable(c, rewriter.getF32Type()))
       return rewriter.notifyMatchFailure(
           op, "needs f16 x f16 -> f32 in 16-multiples");
     auto cType = cast<MemRefType>(c.getType());
@@ -208,7 +209,8 @@ struct MatmulToWMMA : OpRewritePattern<OpTy> {
     // Row tiles on x, whose grid limit (2^31 - 1) fits im2col's large M;
     // y and z are limited to 65535.
     if (n / tile > 65535 || batch > 65535)
-      return rewriter.notifyMatchFailure(op, "too many column tiles or batches");
+      return rewriter.notifyMatchFailure(op,
+                                         "too many column tiles or batches");
     if (m % kBlockTile == 0 && n % kBlockTile == 0) {
       buildStagedKernel(rewriter, op.getLoc(), a, b, c, batch, m, n, k,
                         batched);
@@ -301,11 +303,11 @@ private:
 };
 } // namespace
 
-void cuda::populateMMAToGPUPatterns(RewritePatternSet &patterns,
-                                    unsigned sm, bool mmaSync) {
-  patterns.add<MatmulToWMMA<linalg::MatmulOp>,
-               MatmulToWMMA<linalg::BatchMatmulOp>>(patterns.getContext(), sm,
-                                                    mmaSync);
+void cuda::populateMMAToGPUPatterns(RewritePatternSet &patterns, unsigned sm,
+                                    bool mmaSync) {
+  patterns
+      .add<MatmulToWMMA<linalg::MatmulOp>, MatmulToWMMA<linalg::BatchMatmulOp>>(
+          patterns.getContext(), sm, mmaSync);
 }
 
 namespace {
@@ -319,8 +321,8 @@ struct MMAToGPUPass : cuda::impl::MMAToGPUBase<MMAToGPUPass> {
     GreedyRewriteConfig config;
     config.enableFolding(false);
     config.setStrictness(GreedyRewriteStrictness::ExistingOps);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
-                                     config)))
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
       return signalPassFailure();
   }
 };

@@ -31,8 +31,8 @@ static std::optional<int64_t> getConstant(Value v) {
 /// of its iteration space; fails when a bound is not constant.
 static LogicalResult mapParallelLoop(scf::ParallelOp loop, int64_t blockSize) {
   SmallVector<int64_t> lower, upper, steps, counts;
-  for (auto [lb, ub, st] : llvm::zip(loop.getLowerBound(),
-                                     loop.getUpperBound(), loop.getStep())) {
+  for (auto [lb, ub, st] :
+       llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
     std::optional<int64_t> l = getConstant(lb), u = getConstant(ub),
                            s = getConstant(st);
     if (!l || !u || !s || *s <= 0)
@@ -64,8 +64,8 @@ static LogicalResult mapParallelLoop(scf::ParallelOp loop, int64_t blockSize) {
         Value id = arith::AddIOp::create(
             kb, loc, arith::MulIOp::create(kb, loc, blockIds.x, cst(threads)),
             threadIds.x);
-        Value inRange = arith::CmpIOp::create(kb, loc, arith::CmpIPredicate::ult,
-                                              id, cst(total));
+        Value inRange = arith::CmpIOp::create(
+            kb, loc, arith::CmpIPredicate::ult, id, cst(total));
         auto ifOp = scf::IfOp::create(kb, loc, inRange, /*withElse=*/false);
         OpBuilder ib = ifOp.getThenBodyBuilder();
         auto icst = [&](int64_t v) -> Value {
@@ -97,9 +97,9 @@ static LogicalResult mapParallelLoop(scf::ParallelOp loop, int64_t blockSize) {
 /// Moves `op` into a one-thread kernel.
 static void wrapInSingleThread(Operation *op) {
   OpBuilder b(op);
-  gpu::LaunchOp launch = cuda::createLaunch(
-      b, op->getLoc(), {1, 1, 1}, {1, 1, 1},
-      [](OpBuilder &, gpu::KernelDim3, gpu::KernelDim3) {});
+  gpu::LaunchOp launch =
+      cuda::createLaunch(b, op->getLoc(), {1, 1, 1}, {1, 1, 1},
+                         [](OpBuilder &, gpu::KernelDim3, gpu::KernelDim3) {});
   op->moveBefore(launch.getBody().front().getTerminator());
 }
 

@@ -49,7 +49,8 @@ public:
   Value alloc(Type tensorType, Location loc) {
     auto tensor = cast<RankedTensorType>(tensorType);
     return memref::AllocOp::create(
-        builder, loc, MemRefType::get(tensor.getShape(), tensor.getElementType()));
+        builder, loc,
+        MemRefType::get(tensor.getShape(), tensor.getElementType()));
   }
 
   /// Calls runtime function `name`, declaring it on first use.
@@ -78,13 +79,12 @@ public:
       SmallVector<Value> args = {flat(buffers.lookup(conv.getInput())),
                                  flat(buffers.lookup(conv.getFilter())),
                                  flat(bias), flat(out)};
-      for (int64_t v : {x.getDimSize(0), x.getDimSize(1), x.getDimSize(2),
-                        x.getDimSize(3), w.getDimSize(0), w.getDimSize(2),
-                        w.getDimSize(3), y.getDimSize(2), y.getDimSize(3),
-                        conv.getStrides()[0], conv.getStrides()[1],
-                        conv.getPads()[0], conv.getPads()[1],
-                        conv.getDilations()[0], conv.getDilations()[1],
-                        int64_t(conv.getBias() != nullptr)})
+      for (int64_t v :
+           {x.getDimSize(0), x.getDimSize(1), x.getDimSize(2), x.getDimSize(3),
+            w.getDimSize(0), w.getDimSize(2), w.getDimSize(3), y.getDimSize(2),
+            y.getDimSize(3), conv.getStrides()[0], conv.getStrides()[1],
+            conv.getPads()[0], conv.getPads()[1], conv.getDilations()[0],
+            conv.getDilations()[1], int64_t(conv.getBias() != nullptr)})
         args.push_back(i64(v, loc));
       call("npu_conv2d_f32", args, loc);
       return out;
@@ -98,10 +98,12 @@ public:
       auto aType = cast<RankedTensorType>(a.getType());
       auto cType = cast<RankedTensorType>(op->getResult(0).getType());
       Value out = alloc(cType, loc);
-      SmallVector<Value> args = {flat(buffers.lookup(a)), flat(buffers.lookup(b)),
-                                 flat(bias ? buffers.lookup(bias) : out), flat(out)};
-      for (int64_t v : {aType.getDimSize(0), aType.getDimSize(1),
-                        cType.getDimSize(1), int64_t(transB), int64_t(bool(bias))})
+      SmallVector<Value> args = {
+          flat(buffers.lookup(a)), flat(buffers.lookup(b)),
+          flat(bias ? buffers.lookup(bias) : out), flat(out)};
+      for (int64_t v :
+           {aType.getDimSize(0), aType.getDimSize(1), cType.getDimSize(1),
+            int64_t(transB), int64_t(bool(bias))})
         args.push_back(i64(v, loc));
       call("npu_matmul_f32", args, loc);
       return out;
@@ -150,11 +152,12 @@ struct LowerPartitionsPass
       for (auto [arg, operand] :
            llvm::zip(callee.getArguments(), call.getOperands())) {
         auto type = cast<RankedTensorType>(operand.getType());
-        buffers.map(arg, bufferization::ToBufferOp::create(
-                             builder, call.getLoc(),
-                             MemRefType::get(type.getShape(), type.getElementType()),
-                             operand, /*read_only=*/true)
-                             .getResult());
+        buffers.map(arg,
+                    bufferization::ToBufferOp::create(
+                        builder, call.getLoc(),
+                        MemRefType::get(type.getShape(), type.getElementType()),
+                        operand, /*read_only=*/true)
+                        .getResult());
       }
       for (Operation &op : callee.getBody().front().without_terminator()) {
         FailureOr<Value> out = driver.lower(&op, buffers);

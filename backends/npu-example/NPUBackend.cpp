@@ -91,13 +91,15 @@ public:
   }
 
   mlc::OpSupport getOpSupport(Operation *op) const override {
-    auto kind = llvm::TypeSwitch<Operation *, StringRef>(op)
-                    .Case<mlc::Conv2DOp>([](auto) { return "conv2d"; })
-                    .Case<mlc::MatMulOp, mlc::GemmOp>([](auto) { return "matmul"; })
-                    .Case<mlc::ReluOp>([](auto) { return "relu"; })
-                    .Default([](auto) { return ""; });
+    auto kind =
+        llvm::TypeSwitch<Operation *, StringRef>(op)
+            .Case<mlc::Conv2DOp>([](auto) { return "conv2d"; })
+            .Case<mlc::MatMulOp, mlc::GemmOp>([](auto) { return "matmul"; })
+            .Case<mlc::ReluOp>([](auto) { return "relu"; })
+            .Default([](auto) { return ""; });
     if (kind.empty())
-      return {false, "npu-example has no " + op->getName().getStringRef().str()};
+      return {false,
+              "npu-example has no " + op->getName().getStringRef().str()};
     SmallVector<StringRef> enabled;
     StringRef(npuOptions.ops).split(enabled, ',', -1, false);
     if (!llvm::is_contained(enabled, kind))
@@ -130,7 +132,8 @@ public:
       if (Value c = gemm.getC()) {
         auto bias = dyn_cast<RankedTensorType>(c.getType());
         if (!bias || bias.getNumElements() != result.getDimSize(1) ||
-            bias.getRank() < 1 || bias.getShape().back() != result.getDimSize(1))
+            bias.getRank() < 1 ||
+            bias.getShape().back() != result.getDimSize(1))
           return {false, "npu-example adds a per-column bias [N] only"};
       }
       return {true, "f32 2-D matrix product with bias"};
@@ -161,8 +164,8 @@ public:
     SmallString<256> runtime(getPluginDirectory());
     llvm::sys::path::append(runtime, "libnpu_example_runtime.a");
     if (!llvm::sys::fs::exists(runtime))
-      return emitError(loc) << "npu-example runtime library '" << runtime
-                            << "' not found";
+      return emitError(loc)
+             << "npu-example runtime library '" << runtime << "' not found";
     for (StringRef driver : {"cc", "gcc", "clang", "clang-22"})
       if (llvm::sys::findProgramByName(driver))
         return mlc::linkWithCompilerDriver(driver, objectPath, outputPath, loc,
@@ -185,5 +188,6 @@ extern "C" void mlcRegisterBackendPlugin(mlc::BackendRegistry &registry) {
   npu_example::registerNPUExamplePasses();
   // While a plug-in loads, registrations are staged and cannot fail here; a
   // name clash is reported by the tool when this function returns.
-  llvm::cantFail(registry.registerBackend(std::make_unique<NPUBackend>(registry)));
+  llvm::cantFail(
+      registry.registerBackend(std::make_unique<NPUBackend>(registry)));
 }

@@ -51,7 +51,8 @@ mlc::createTargetMachine(const TargetOptions &options, Location loc) {
   if (cpu.empty())
     cpu = "generic";
   std::string error;
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return emitError(loc) << "unknown target '" << triple.str()
                           << "': " << error;
@@ -178,9 +179,9 @@ LogicalResult mlc::linkWithCompilerDriver(StringRef driver,
   std::optional<StringRef> redirects[] = {std::nullopt, logPath.str(),
                                           logPath.str()};
   std::string error;
-  int rc = llvm::sys::ExecuteAndWait(*program, args, std::nullopt, redirects,
-                                     /*SecondsToWait=*/0, /*MemoryLimit=*/0,
-                                     &error);
+  int rc =
+      llvm::sys::ExecuteAndWait(*program, args, std::nullopt, redirects,
+                                /*SecondsToWait=*/0, /*MemoryLimit=*/0, &error);
   auto log = llvm::MemoryBuffer::getFile(logPath);
   llvm::sys::fs::remove(logPath);
   if (rc != 0) {

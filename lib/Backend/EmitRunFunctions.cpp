@@ -1,4 +1,5 @@
-//===- EmitRunFunctions.cpp - mlc_run and mlc_run_dynamic ------------------===//
+//===- EmitRunFunctions.cpp - mlc_run and mlc_run_dynamic
+//------------------===//
 //
 // The run functions of mlc_runtime.h (ABIEmitter, mlc-emit-runtime-abi):
 // the entry's status checks (allocation failures, run-time errors, the
@@ -140,8 +141,8 @@ LogicalResult ABIEmitter::addRunChecks(LLVM::LLVMFuncOp entry) {
       OpBuilder cb(call);
       Value result;
       if (call.getCallee() == kRandomSeedFuncName) {
-        result = LLVM::LoadOp::create(
-            cb, loc, i64Type, getI64Slot(cb, context, kRandomSeedSlot));
+        result = LLVM::LoadOp::create(cb, loc, i64Type,
+                                      getI64Slot(cb, context, kRandomSeedSlot));
       } else {
         if (call.getArgOperands().size() != 1)
           return call.emitError("malformed random counter call");
@@ -188,11 +189,10 @@ Value ABIEmitter::callEntry(OpBuilder &ob, LLVM::LLVMFuncOp entry,
                            constI32(ob, MLC_ERROR_OUT_OF_MEMORY)),
       oomBlock, otherBlock);
   ob.setInsertionPointToEnd(callBlock);
-  LLVM::CondBrOp::create(
-      ob, loc,
-      LLVM::ICmpOp::create(ob, loc, LLVM::ICmpPredicate::eq, status,
-                           constI32(ob, MLC_OK)),
-      okBlock, failBlock);
+  LLVM::CondBrOp::create(ob, loc,
+                         LLVM::ICmpOp::create(ob, loc, LLVM::ICmpPredicate::eq,
+                                              status, constI32(ob, MLC_OK)),
+                         okBlock, failBlock);
   return status;
 }
 
@@ -373,9 +373,9 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
     if (failed(addRunChecks(entry)))
       return failure();
   }
-  auto run = createFunction(
-      "mlc_run_dynamic", i32Type,
-      {ptrType, ptrType, ptrType, ptrType, ptrType, ptrType});
+  auto run =
+      createFunction("mlc_run_dynamic", i32Type,
+                     {ptrType, ptrType, ptrType, ptrType, ptrType, ptrType});
   OpBuilder fb = OpBuilder::atBlockEnd(&run.front());
   Value null = LLVM::ZeroOp::create(fb, loc, ptrType);
   Type i1Type = fb.getI1Type();
@@ -465,18 +465,16 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
     for (int64_t d = 0; d < type.getRank(); ++d) {
       Value size = LLVM::LoadOp::create(fb, loc, i64Type, i64At(shape, d));
       sizes.push_back(size);
-      std::string where =
-          ("input '" + name + "' dimension " + Twine(d)).str();
+      std::string where = ("input '" + name + "' dimension " + Twine(d)).str();
       if (!type.isDynamicDim(d)) {
         checkThen(LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ne, size,
                                        constI64(fb, type.getDimSize(d))),
-                  errorBlock,
-                  where + " must be " + Twine(type.getDimSize(d)));
+                  errorBlock, where + " must be " + Twine(type.getDimSize(d)));
         continue;
       }
-      checkThen(LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::slt, size,
-                                     zero64),
-                errorBlock, where + " is negative");
+      checkThen(
+          LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::slt, size, zero64),
+          errorBlock, where + " is negative");
       auto symbol = dimParams ? dyn_cast<StringAttr>(dimParams[d]) : nullptr;
       if (!symbol || symbol.getValue().empty())
         continue;
@@ -488,8 +486,8 @@ LogicalResult ABIEmitter::emitRunDynamic(ArrayAttr inputs, ArrayAttr outputs,
                                      it->second.size),
                 errorBlock,
                 where + " ('" + symbol.getValue() + "') differs from input '" +
-                    it->second.input + "' dimension " +
-                    Twine(it->second.dim) + ", which shares its name");
+                    it->second.input + "' dimension " + Twine(it->second.dim) +
+                    ", which shares its name");
     }
     // The compiled code computes sizes and offsets in 64 bits.
     Value bytes =

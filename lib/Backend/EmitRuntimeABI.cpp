@@ -1,4 +1,5 @@
-//===- EmitRuntimeABI.cpp - The mlc-emit-runtime-abi pass ------------------===//
+//===- EmitRuntimeABI.cpp - The mlc-emit-runtime-abi pass
+//------------------===//
 //
 // Emits, in the LLVM dialect, the C functions of mlc_runtime.h around the
 // lowered `@mlc_entry`, and the constant mlc_tensor_info tables they return.
@@ -67,13 +68,12 @@ static FailureOr<int32_t> getDTypeCode(Type type) {
   return failure();
 }
 
-
 LLVM::LLVMFuncOp ABIEmitter::getOrDeclare(StringRef name, Type result,
                                           ArrayRef<Type> params) {
   if (auto existing = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
     return existing;
-  return LLVM::LLVMFuncOp::create(
-      b, loc, name, LLVM::LLVMFunctionType::get(result, params));
+  return LLVM::LLVMFuncOp::create(b, loc, name,
+                                  LLVM::LLVMFunctionType::get(result, params));
 }
 
 LLVM::LLVMFuncOp ABIEmitter::createFunction(StringRef name, Type result,
@@ -94,7 +94,8 @@ void ABIEmitter::emitLastError() {
   {
     Block *init = b.createBlock(&errorGlobal.getInitializerRegion());
     OpBuilder ib = OpBuilder::atBlockEnd(init);
-    LLVM::ReturnOp::create(ib, loc, ValueRange{LLVM::ZeroOp::create(ib, loc, ptrType)});
+    LLVM::ReturnOp::create(ib, loc,
+                           ValueRange{LLVM::ZeroOp::create(ib, loc, ptrType)});
     b.setInsertionPointToEnd(module.getBody());
   }
   auto func = createFunction("mlc_last_error", ptrType, {});
@@ -162,9 +163,10 @@ FailureOr<LLVM::GlobalOp> ABIEmitter::emitInfoTable(StringRef prefix,
         b.getStringAttr(text));
     // A zero-length array cannot be addressed usefully; scalars get [0].
     // mlc_runtime.h spells a dynamic dimension -1.
-    SmallVector<int64_t> dims = llvm::map_to_vector(
-        type.getShape(),
-        [](int64_t d) { return ShapedType::isDynamic(d) ? int64_t(-1) : d; });
+    SmallVector<int64_t> dims =
+        llvm::map_to_vector(type.getShape(), [](int64_t d) {
+          return ShapedType::isDynamic(d) ? int64_t(-1) : d;
+        });
     if (dims.empty())
       dims.push_back(0);
     auto shapeGlobal = LLVM::GlobalOp::create(
@@ -214,12 +216,11 @@ void ABIEmitter::emitInfoAccessor(StringRef name, LLVM::GlobalOp table,
     return;
   }
   Value index = func.getArgument(0);
-  Value inRange = LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ult,
-                                       index, constI32(fb, count));
+  Value inRange = LLVM::ICmpOp::create(fb, loc, LLVM::ICmpPredicate::ult, index,
+                                       constI32(fb, count));
   Value base = LLVM::AddressOfOp::create(fb, loc, table);
-  Value element = LLVM::GEPOp::create(
-      fb, loc, ptrType, table.getGlobalType(), base,
-      ArrayRef<LLVM::GEPArg>{0, index});
+  Value element = LLVM::GEPOp::create(fb, loc, ptrType, table.getGlobalType(),
+                                      base, ArrayRef<LLVM::GEPArg>{0, index});
   LLVM::ReturnOp::create(
       fb, loc, LLVM::SelectOp::create(fb, loc, inRange, element, null));
 }
@@ -309,12 +310,11 @@ Value ABIEmitter::appendArena(OpBuilder &ob, Value context,
     Block *done = gb.createBlock(&getter.getBody());
     LLVM::ReturnOp::create(gb, loc, arena);
     Block *allocate = gb.createBlock(&getter.getBody());
-    Value fresh =
-        LLVM::CallOp::create(
-            gb, loc, alignedAlloc,
-            ValueRange{constI64(gb, 64),
-                       constI64(gb, (arenaBytes + 63) / 64 * 64)})
-            .getResult();
+    Value fresh = LLVM::CallOp::create(
+                      gb, loc, alignedAlloc,
+                      ValueRange{constI64(gb, 64),
+                                 constI64(gb, (arenaBytes + 63) / 64 * 64)})
+                      .getResult();
     LLVM::StoreOp::create(gb, loc, fresh, slot);
     LLVM::ReturnOp::create(gb, loc, fresh);
     gb.setInsertionPointToEnd(entryBlock);
@@ -353,9 +353,8 @@ void ABIEmitter::emitThreadCount() {
   {
     OpBuilder gb = OpBuilder::atBlockEnd(getter.addEntryBlock(b));
     Value address = LLVM::AddressOfOp::create(gb, loc, threadCountGlobal);
-    LLVM::ReturnOp::create(gb, loc,
-                           LLVM::LoadOp::create(gb, loc, i32Type, address)
-                               .getResult());
+    LLVM::ReturnOp::create(
+        gb, loc, LLVM::LoadOp::create(gb, loc, i32Type, address).getResult());
   }
   for (omp::ParallelOp region : regions) {
     OpBuilder rb(region);
@@ -374,8 +373,8 @@ void ABIEmitter::storeThreadCount(OpBuilder &ob, Value context) {
   Value tooFew =
       LLVM::ICmpOp::create(ob, loc, LLVM::ICmpPredicate::slt, count, one);
   count = LLVM::SelectOp::create(ob, loc, tooFew, one, count);
-  LLVM::StoreOp::create(
-      ob, loc, count, LLVM::AddressOfOp::create(ob, loc, threadCountGlobal));
+  LLVM::StoreOp::create(ob, loc, count,
+                        LLVM::AddressOfOp::create(ob, loc, threadCountGlobal));
 }
 
 LogicalResult ABIEmitter::emit(ArrayAttr inputs, ArrayAttr outputs,
@@ -383,7 +382,8 @@ LogicalResult ABIEmitter::emit(ArrayAttr inputs, ArrayAttr outputs,
   if (auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(kEntryFuncName))
     tracker.reroute(entry);
   FailureOr<LLVM::GlobalOp> inputTable = emitInfoTable("mlc_abi_input", inputs);
-  FailureOr<LLVM::GlobalOp> outputTable = emitInfoTable("mlc_abi_output", outputs);
+  FailureOr<LLVM::GlobalOp> outputTable =
+      emitInfoTable("mlc_abi_output", outputs);
   if (failed(inputTable) || failed(outputTable))
     return failure();
   emitConstantFunction("mlc_abi_version", MLC_ABI_VERSION);
@@ -403,8 +403,7 @@ LogicalResult ABIEmitter::emit(ArrayAttr inputs, ArrayAttr outputs,
 }
 
 namespace {
-struct EmitRuntimeABIPass
-    : mlc::impl::EmitRuntimeABIBase<EmitRuntimeABIPass> {
+struct EmitRuntimeABIPass : mlc::impl::EmitRuntimeABIBase<EmitRuntimeABIPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto abi = module->getAttrOfType<DictionaryAttr>(kABIAttrName);

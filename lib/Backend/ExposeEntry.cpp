@@ -1,4 +1,5 @@
-//===- ExposeEntry.cpp - The mlc-expose-entry pass -------------------------===//
+//===- ExposeEntry.cpp - The mlc-expose-entry pass
+//-------------------------===//
 //
 // Turns the model function into a destination-passing entry point on memrefs
 // and records the model's inputs and outputs in the `mlc.abi` attribute.
@@ -30,9 +31,10 @@ static DictionaryAttr describeTensor(Builder &b, DictionaryAttr attrs,
   StringAttr name = attrs ? attrs.getAs<StringAttr>(kNameAttrName) : nullptr;
   auto tensor = cast<RankedTensorType>(type);
   auto intType = dyn_cast<IntegerType>(tensor.getElementType());
-  if (attrs && attrs.get(kUnsignedAttrName) && intType && intType.getWidth() > 1)
-    type = tensor.clone(
-        IntegerType::get(b.getContext(), intType.getWidth(), IntegerType::Unsigned));
+  if (attrs && attrs.get(kUnsignedAttrName) && intType &&
+      intType.getWidth() > 1)
+    type = tensor.clone(IntegerType::get(b.getContext(), intType.getWidth(),
+                                         IntegerType::Unsigned));
   SmallVector<NamedAttribute> fields = {
       b.getNamedAttr("name", name ? name : b.getStringAttr(fallback)),
       b.getNamedAttr("type", TypeAttr::get(type))};
@@ -104,12 +106,10 @@ static Value viewBuffer(OpBuilder &b, Location loc, RankedTensorType type,
     sizeFolds.push_back(type.isDynamicDim(d)
                             ? OpFoldResult(size)
                             : OpFoldResult(b.getIndexAttr(type.getDimSize(d))));
-  SmallVector<OpFoldResult> strides =
-      getRowMajorStrides(b, loc, type, sizes);
+  SmallVector<OpFoldResult> strides = getRowMajorStrides(b, loc, type, sizes);
   auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
-  return memref::ReinterpretCastOp::create(b, loc, memrefType, data,
-                                           b.getIndexAttr(0), sizeFolds,
-                                           strides);
+  return memref::ReinterpretCastOp::create(
+      b, loc, memrefType, data, b.getIndexAttr(0), sizeFolds, strides);
 }
 
 /// The entry of a model with a dynamic dimension at its boundary. Each input
@@ -147,11 +147,11 @@ static void exposeDynamicEntry(func::FuncOp func) {
   for (unsigned i = 0; i < numInputs; ++i) {
     BlockArgument oldArg = body.getArgument(i);
     auto tensorType = cast<RankedTensorType>(oldArg.getType());
-    Value data = body.addArgument(
-        MemRefType::get({}, tensorType.getElementType()), loc);
+    Value data =
+        body.addArgument(MemRefType::get({}, tensorType.getElementType()), loc);
     Value shape = body.addArgument(shapeType(tensorType), loc);
-    Value view = viewBuffer(builder, loc, tensorType, data,
-                            sizesOf(tensorType, shape));
+    Value view =
+        viewBuffer(builder, loc, tensorType, data, sizesOf(tensorType, shape));
     Value tensor = bufferization::ToTensorOp::create(
         builder, loc, tensorType, view, /*restrict=*/true, /*writable=*/false);
     oldArg.replaceAllUsesWith(tensor);
@@ -270,8 +270,8 @@ struct ExposeEntryPass : mlc::impl::ExposeEntryBase<ExposeEntryPass> {
       if (!isEmpty(t))
         return arg;
       auto tensor = cast<RankedTensorType>(t);
-      SmallVector<Value> sizes = llvm::map_to_vector(
-          tensor.getShape(), [&](int64_t d) -> Value {
+      SmallVector<Value> sizes =
+          llvm::map_to_vector(tensor.getShape(), [&](int64_t d) -> Value {
             return arith::ConstantIndexOp::create(builder, loc, d);
           });
       return viewBuffer(builder, loc, tensor, arg, sizes);

@@ -147,11 +147,14 @@ SmallVector<func::FuncOp> mlc::outlinePartitions(func::FuncOp func,
 
     builder.setInsertionPointAfter(insertAfter);
     auto type = builder.getFunctionType(
-        llvm::to_vector(llvm::map_range(inputs, [](Value v) { return v.getType(); })),
-        llvm::to_vector(llvm::map_range(outputs, [](Value v) { return v.getType(); })));
-    std::string name = sanitize(backend) + "_partition_" +
-                       std::to_string(outlined.size());
-    auto callee = func::FuncOp::create(builder, ops.front()->getLoc(), name, type);
+        llvm::to_vector(
+            llvm::map_range(inputs, [](Value v) { return v.getType(); })),
+        llvm::to_vector(
+            llvm::map_range(outputs, [](Value v) { return v.getType(); })));
+    std::string name =
+        sanitize(backend) + "_partition_" + std::to_string(outlined.size());
+    auto callee =
+        func::FuncOp::create(builder, ops.front()->getLoc(), name, type);
     callee.setPrivate();
     callee->setAttr(kBackendAttrName, builder.getStringAttr(backend));
     symbols.insert(callee); // renames on a clash
@@ -210,8 +213,9 @@ struct PartitionPass : mlc::impl::PartitionBase<PartitionPass> {
 };
 } // namespace
 
-std::unique_ptr<Pass> mlc::createPartitionPass(const BackendRegistry &registry,
-                                               const PartitionOptions &options) {
+std::unique_ptr<Pass>
+mlc::createPartitionPass(const BackendRegistry &registry,
+                         const PartitionOptions &options) {
   return std::make_unique<PartitionPass>(registry, options);
 }
 

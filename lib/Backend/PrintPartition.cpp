@@ -19,7 +19,8 @@ using namespace mlc;
 /// The ONNX node name of `op` (the importer wraps its location in a NameLoc).
 static std::string getOpLabel(Operation *op, unsigned index) {
   Location loc = op->getLoc();
-  if (auto fused = dyn_cast<FusedLoc>(loc); fused && !fused.getLocations().empty())
+  if (auto fused = dyn_cast<FusedLoc>(loc);
+      fused && !fused.getLocations().empty())
     loc = fused.getLocations().front();
   if (auto named = dyn_cast<NameLoc>(loc))
     return "'" + named.getName().str() + "'";

@@ -61,8 +61,7 @@ void mlc::buildGraphPipeline(OpPassManager &pm, const Backend &backend,
     graphOptions.layout = "nhwc";
   // A partitioned backend claims whole mlc ops: fusion runs after
   // partitioning, on what is left for the CPU backend.
-  graphOptions.fuse =
-      backend.getLoweringInput() == LoweringInput::WholeModule;
+  graphOptions.fuse = backend.getLoweringInput() == LoweringInput::WholeModule;
   graphOptions.maxFoldElements = getFoldElementLimit(options.maxMemoryBytes);
   buildGraphOptPipeline(pm, graphOptions);
 }

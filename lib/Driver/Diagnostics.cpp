@@ -50,8 +50,7 @@ mlc::DiagnosticPrinter::DiagnosticPrinter(MLIRContext &context,
         std::string where = formatLocation(diag.getLocation());
         if (!where.empty())
           os << where << ": ";
-        os << getSeverityName(diag.getSeverity()) << ": " << diag.str()
-           << "\n";
+        os << getSeverityName(diag.getSeverity()) << ": " << diag.str() << "\n";
         for (const Diagnostic &note : diag.getNotes()) {
           std::string noteWhere = formatLocation(note.getLocation());
           if (!noteWhere.empty())

@@ -64,8 +64,7 @@ TensorRange RangeObserver::getRange(CalibrationMethod method,
                                     double percentile) const {
   if (!(max >= min)) // nothing observed
     return getUint8Range(0, 0);
-  if (method == CalibrationMethod::MinMax || !(max > min) ||
-      histogram.empty())
+  if (method == CalibrationMethod::MinMax || !(max > min) || histogram.empty())
     return getUint8Range(min, max);
   if (method == CalibrationMethod::Percentile)
     return getPercentileRange(percentile);
@@ -144,8 +143,9 @@ TensorRange RangeObserver::getEntropyRange() const {
     double merged = static_cast<double>(bins) / levels;
     for (int j = 0; j < levels; ++j) {
       int start = static_cast<int>(std::floor(j * merged));
-      int end = j == levels - 1 ? bins
-                                : static_cast<int>(std::floor((j + 1) * merged));
+      int end = j == levels - 1
+                    ? bins
+                    : static_cast<int>(std::floor((j + 1) * merged));
       double mass = 0;
       int nonEmpty = 0;
       for (int k = start; k < end; ++k) {

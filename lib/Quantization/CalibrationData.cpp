@@ -65,9 +65,8 @@ splitSamples(HostTensor tensor, const ExpectedInput &input, Location loc,
              StringRef path) {
   if (!matchesDType(input.elementType, tensor.dtype))
     return emitError(loc) << "calibration file '" << path << "' holds "
-                          << getDTypeName(tensor.dtype)
-                          << " values, input '" << input.name << "' is "
-                          << input.elementType;
+                          << getDTypeName(tensor.dtype) << " values, input '"
+                          << input.name << "' is " << input.elementType;
   ArrayRef<int64_t> shape = tensor.shape;
   if (shape == ArrayRef<int64_t>(input.shape)) {
     tensor.name = input.name;
@@ -78,7 +77,8 @@ splitSamples(HostTensor tensor, const ExpectedInput &input, Location loc,
     return emitError(loc) << "calibration file '" << path << "' has shape "
                           << formatShape(shape) << ", input '" << input.name
                           << "' needs " << formatShape(input.shape)
-                          << " (one sample) or [S," << formatShape(input.shape).substr(1)
+                          << " (one sample) or [S,"
+                          << formatShape(input.shape).substr(1)
                           << " (S samples)";
   std::vector<HostTensor> samples(shape[0]);
   size_t bytes = tensor.numBytes() / shape[0];
@@ -191,9 +191,9 @@ quant::loadCalibrationSamples(MLIRContext *context, StringRef dir,
         if (failed(tensors))
           return failure();
         if (tensors->size() != 1)
-          return emitError(loc) << "'" << path
-                                << "' must hold one sample of input '"
-                                << input.name << "'";
+          return emitError(loc)
+                 << "'" << path << "' must hold one sample of input '"
+                 << input.name << "'";
         sample.push_back(std::move(tensors->front()));
       }
       samples.push_back(std::move(sample));

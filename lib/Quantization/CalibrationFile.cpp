@@ -83,8 +83,8 @@ struct FileErrors {
 };
 } // namespace
 
-FailureOr<CalibrationTable>
-quant::readCalibrationFile(MLIRContext *context, StringRef path) {
+FailureOr<CalibrationTable> quant::readCalibrationFile(MLIRContext *context,
+                                                       StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer)
     return emitError(FileLineColLoc::get(context, path, 0, 0))
@@ -137,8 +137,8 @@ quant::readCalibrationFile(MLIRContext *context, StringRef path) {
                              << "' needs numbers min, max, scale and an "
                                 "integer zero_point";
     if (!(*scale > 0) || !std::isfinite(*scale))
-      return errors.at(line) << "tensor '" << *name << "' has scale "
-                             << *scale << " (must be positive and finite)";
+      return errors.at(line) << "tensor '" << *name << "' has scale " << *scale
+                             << " (must be positive and finite)";
     if (*zeroPoint < 0 || *zeroPoint > 255)
       return errors.at(line) << "tensor '" << *name << "' has zero_point "
                              << *zeroPoint << " (uint8: 0 to 255)";

@@ -37,20 +37,20 @@ Operation *quant::insertDynamicQuantization(Layer &layer) {
   // Scale and zero point from the tensor's range (including 0).
   Value zero = createScalar(b, loc, 0.0);
   Value one = createScalar(b, loc, 1.0);
-  Value lo = MinOp::create(b, loc, scalarF32,
-                           ReduceOp::create(b, loc, ReduceKind::Min, x,
-                                            ArrayRef<int64_t>{}, false),
-                           zero, UnitAttr());
-  Value hi = MaxOp::create(b, loc, scalarF32,
-                           ReduceOp::create(b, loc, ReduceKind::Max, x,
-                                            ArrayRef<int64_t>{}, false),
-                           zero, UnitAttr());
-  Value same = EqualOp::create(b, loc, RankedTensorType::get({}, b.getI1Type()),
-                               hi, lo);
+  Value lo = MinOp::create(
+      b, loc, scalarF32,
+      ReduceOp::create(b, loc, ReduceKind::Min, x, ArrayRef<int64_t>{}, false),
+      zero, UnitAttr());
+  Value hi = MaxOp::create(
+      b, loc, scalarF32,
+      ReduceOp::create(b, loc, ReduceKind::Max, x, ArrayRef<int64_t>{}, false),
+      zero, UnitAttr());
+  Value same =
+      EqualOp::create(b, loc, RankedTensorType::get({}, b.getI1Type()), hi, lo);
   Value range = WhereOp::create(b, loc, scalarF32, same, one,
                                 SubOp::create(b, loc, scalarF32, hi, lo));
-  Value scale = DivOp::create(b, loc, scalarF32, range,
-                              createScalar(b, loc, 255.0));
+  Value scale =
+      DivOp::create(b, loc, scalarF32, range, createScalar(b, loc, 255.0));
   Value zpFloat = SubOp::create(b, loc, scalarF32, zero,
                                 DivOp::create(b, loc, scalarF32, lo, scale));
   auto u8Scalar = RankedTensorType::get({}, i8);
@@ -84,10 +84,9 @@ Operation *quant::insertDynamicQuantization(Layer &layer) {
   Value acc;
   Value bias;
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
-    acc = Conv2DOp::create(b, loc, accType, x32, wConst, Value(),
-                           conv.getStrides(), conv.getPads(),
-                           conv.getDilations(), conv.getGroup(),
-                           conv.getLayout());
+    acc = Conv2DOp::create(
+        b, loc, accType, x32, wConst, Value(), conv.getStrides(),
+        conv.getPads(), conv.getDilations(), conv.getGroup(), conv.getLayout());
     if (Value b0 = conv.getBias()) {
       ConstTensor biasValues = *readConstant(b0);
       biasValues.type = RankedTensorType::get(factorShape, f32);

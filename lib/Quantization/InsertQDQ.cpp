@@ -1,7 +1,8 @@
 //===- InsertQDQ.cpp - Static int8 quantize / dequantize pairs ------------===//
 //
 // For a conv2d or matmul layer:
-//   x -> Q(sx, zx) -> DQ -> conv2d(., DQ(int8 W, sw[c])) -> [relu] -> Q(sy, zy) -> DQ
+//   x -> Q(sx, zx) -> DQ -> conv2d(., DQ(int8 W, sw[c])) -> [relu] -> Q(sy, zy)
+//   -> DQ
 // Activations are uint8 per tensor (asymmetric: ReLU outputs use all 256
 // levels), weights int8 per output channel and symmetric (zero point 0, so
 // that W - zw stays in int8). mlc-lower-quant then makes the layer integer
@@ -42,8 +43,8 @@ QuantizedWeights quant::quantizeWeights(const ConstTensor &weights,
     float scale = static_cast<float>(m / 127.0);
     result.scales.push_back(scale > 0 && std::isfinite(scale) ? scale : 1.0);
   }
-  result.ints = ConstTensor::zeros(
-      type.clone(IntegerType::get(type.getContext(), 8)));
+  result.ints =
+      ConstTensor::zeros(type.clone(IntegerType::get(type.getContext(), 8)));
   for (int64_t i = 0; i < weights.size(); ++i) {
     double q = std::nearbyint(weights.floats[i] / result.scales[channelOf(i)]);
     result.ints.ints[i] = static_cast<int64_t>(std::clamp(q, -127.0, 127.0));
@@ -54,11 +55,10 @@ QuantizedWeights quant::quantizeWeights(const ConstTensor &weights,
 static Value createScalar(OpBuilder &b, Location loc, Type elementType,
                           double value) {
   auto type = RankedTensorType::get({}, elementType);
-  Attribute element =
-      isa<FloatType>(elementType)
-          ? Attribute(b.getFloatAttr(elementType, value))
-          : Attribute(b.getIntegerAttr(elementType,
-                                       static_cast<int64_t>(value)));
+  Attribute element = isa<FloatType>(elementType)
+                          ? Attribute(b.getFloatAttr(elementType, value))
+                          : Attribute(b.getIntegerAttr(
+                                elementType, static_cast<int64_t>(value)));
   return ConstantOp::create(b, loc, DenseElementsAttr::get(type, element));
 }
 
@@ -75,8 +75,8 @@ Operation *quant::insertActivationQDQ(Value value, const TensorRange &range) {
   Value zeroPoint = createScalar(b, loc, i8, range.zeroPoint);
   auto q = QuantizeLinearOp::create(b, loc, type.clone(i8), value, scale,
                                     zeroPoint, 1, 0, /*unsigned_result=*/true);
-  auto dq = DequantizeLinearOp::create(b, loc, type, q, scale, zeroPoint, 1,
-                                       0, /*unsigned_input=*/true);
+  auto dq = DequantizeLinearOp::create(b, loc, type, q, scale, zeroPoint, 1, 0,
+                                       /*unsigned_input=*/true);
   value.replaceAllUsesExcept(dq, q);
   return dq;
 }

@@ -10,8 +10,8 @@
 #ifndef MLC_LIB_QUANTIZATION_INSERTQDQ_H
 #define MLC_LIB_QUANTIZATION_INSERTQDQ_H
 
-#include "mlc/Quantization/Calibration.h"
 #include "Layers.h"
+#include "mlc/Quantization/Calibration.h"
 
 #include "mlc/Dialect/MLC/Transforms/ConstantUtils.h"
 

@@ -85,8 +85,8 @@ SmallVector<Layer> quant::findLayers(func::FuncOp func) {
       layer.name = op->getName().stripDialect().str() + "_" +
                    std::to_string(layers.size());
     layer.input = input;
-    layer.output = isa<GemmOp>(op) ? op->getResult(0)
-                                   : getOutput(op->getResult(0));
+    layer.output =
+        isa<GemmOp>(op) ? op->getResult(0) : getOutput(op->getResult(0));
     layer.reportValue = layer.output;
     layers.push_back(std::move(layer));
   });
@@ -137,8 +137,8 @@ StringRef ValueNamer::getName(Value value) {
     return it->second;
   std::string name;
   if (auto arg = dyn_cast<BlockArgument>(value)) {
-    if (auto attr = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                      "mlc.name"))
+    if (auto attr =
+            func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "mlc.name"))
       name = attr.str();
     else
       name = "input_" + std::to_string(arg.getArgNumber());

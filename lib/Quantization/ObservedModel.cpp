@@ -25,17 +25,17 @@ static OwningOpRef<ModuleOp> buildObservedModule(ModuleOp module,
   MLIRContext *context = module.getContext();
   for (auto [i, value] : llvm::enumerate(values)) {
     results.push_back(mapping.lookup(value));
-    NamedAttribute name(StringAttr::get(context, "mlc.name"),
-                        StringAttr::get(context, "mlc_observe_" +
-                                                     std::to_string(i)));
+    NamedAttribute name(
+        StringAttr::get(context, "mlc.name"),
+        StringAttr::get(context, "mlc_observe_" + std::to_string(i)));
     resultAttrs.push_back(DictionaryAttr::get(context, {name}));
   }
   terminator->setOperands(results);
   SmallVector<Type> resultTypes;
   for (Value v : results)
     resultTypes.push_back(v.getType());
-  func.setType(FunctionType::get(context, func.getArgumentTypes(),
-                                 resultTypes));
+  func.setType(
+      FunctionType::get(context, func.getArgumentTypes(), resultTypes));
   func.setAllResultAttrs(resultAttrs);
   return copy;
 }

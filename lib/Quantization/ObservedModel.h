@@ -1,4 +1,5 @@
-//===- ObservedModel.h - Running a model and reading inner values -*- C++ -*-===//
+//===- ObservedModel.h - Running a model and reading inner values -*- C++
+//-*-===//
 //
 // Calibration and the report need inner activations of the float and the
 // quantized model. The quantizer compiles a copy of the module whose @main

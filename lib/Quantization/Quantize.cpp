@@ -11,11 +11,11 @@
 
 #include "mlc/Quantization/Quantize.h"
 
-#include "mlc/Quantization/Calibration.h"
 #include "InsertQDQ.h"
 #include "Layers.h"
 #include "ObservedModel.h"
 #include "QuantReport.h"
+#include "mlc/Quantization/Calibration.h"
 
 #include "mlc/Dialect/MLC/Transforms/Passes.h"
 
@@ -213,11 +213,11 @@ LogicalResult mlc::quantizeModule(ModuleOp module,
   if (calibrate || !options.reportPath.empty()) {
     if (std::error_code ec =
             llvm::sys::fs::createUniqueDirectory("mlc-quant", temp.path))
-      return emitError(loc) << "cannot create a temporary directory: "
-                            << ec.message();
-    FailureOr<std::unique_ptr<ObservedModel>> model = ObservedModel::create(
-        module, observed.values.getArrayRef(), compile,
-        temp.file("float.so"), options.numThreads);
+      return emitError(loc)
+             << "cannot create a temporary directory: " << ec.message();
+    FailureOr<std::unique_ptr<ObservedModel>> model =
+        ObservedModel::create(module, observed.values.getArrayRef(), compile,
+                              temp.file("float.so"), options.numThreads);
     if (failed(model))
       return failure();
     floatModel = std::move(*model);
@@ -232,8 +232,7 @@ LogicalResult mlc::quantizeModule(ModuleOp module,
       if (failed(floatModel->run(sample, loc)))
         return failure();
       for (auto [i, v] : llvm::enumerate(ranged.values))
-        observers[i].observeMinMax(
-            getValues(v, sample, *floatModel, observed));
+        observers[i].observeMinMax(getValues(v, sample, *floatModel, observed));
     }
     if (options.method != CalibrationMethod::MinMax) {
       for (RangeObserver &observer : observers)
@@ -265,8 +264,8 @@ LogicalResult mlc::quantizeModule(ModuleOp module,
       StringRef name = namer.getName(v);
       auto it = byName.find(name);
       if (it == byName.end())
-        return emitError(FileLineColLoc::get(context, options.calibrationFile,
-                                             1, 1))
+        return emitError(
+                   FileLineColLoc::get(context, options.calibrationFile, 1, 1))
                << "calibration file: no range for tensor '" << name
                << "' (was the file made for another model?)";
       ranges[v] = it->second;
@@ -322,10 +321,9 @@ LogicalResult mlc::quantizeModule(ModuleOp module,
       }
       return success();
     };
-    FailureOr<std::unique_ptr<ObservedModel>> model =
-        ObservedModel::create(module, reportValues, compile,
-                              temp.file("quantized.so"), options.numThreads,
-                              lower);
+    FailureOr<std::unique_ptr<ObservedModel>> model = ObservedModel::create(
+        module, reportValues, compile, temp.file("quantized.so"),
+        options.numThreads, lower);
     if (failed(model))
       return failure();
     quantModel = std::move(*model);

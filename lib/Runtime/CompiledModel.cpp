@@ -114,8 +114,8 @@ Error CompiledModel::resolveFunctions() {
     return err;
   if (Error err = resolve(abi.run, "mlc_run"))
     return err;
-  abi.lastError = reinterpret_cast<const char *(*)(void)>(
-      dlsym(handle, "mlc_last_error"));
+  abi.lastError =
+      reinterpret_cast<const char *(*)(void)>(dlsym(handle, "mlc_last_error"));
   if (Error err = resolve(abi.runDynamic, "mlc_run_dynamic"))
     return err;
   return resolve(abi.contextDestroy, "mlc_context_destroy");
@@ -225,7 +225,8 @@ static size_t getPhysicalMemorySize() {
   long pages = sysconf(_SC_PHYS_PAGES);
   long pageSize = sysconf(_SC_PAGESIZE);
   if (pages > 0 && pageSize > 0 &&
-      static_cast<uint64_t>(pages) <= SIZE_MAX / static_cast<uint64_t>(pageSize))
+      static_cast<uint64_t>(pages) <=
+          SIZE_MAX / static_cast<uint64_t>(pageSize))
     return static_cast<size_t>(pages) * static_cast<size_t>(pageSize);
 #endif
   return SIZE_MAX;
@@ -265,17 +266,16 @@ Expected<std::vector<HostTensor>> CompiledModel::allocateOutputs() const {
   return outputs;
 }
 
-Expected<size_t> CompiledModel::getOutputByteSize(size_t index,
-                                                  ArrayRef<int64_t> shape) const {
+Expected<size_t>
+CompiledModel::getOutputByteSize(size_t index, ArrayRef<int64_t> shape) const {
   const TensorInfo &info = outputInfos[index];
   std::optional<size_t> bytes = getCheckedByteSize(shape, info.dtype);
   if (!bytes || *bytes > getPhysicalMemorySize())
-    return createStringError(
-        describe("output", index, info) + " of shape " + formatShape(shape) +
-        " needs " +
-        (bytes ? std::to_string(*bytes) + " bytes"
-               : std::string("more than SIZE_MAX bytes")) +
-        ", more than this machine's memory");
+    return createStringError(describe("output", index, info) + " of shape " +
+                             formatShape(shape) + " needs " +
+                             (bytes ? std::to_string(*bytes) + " bytes"
+                                    : std::string("more than SIZE_MAX bytes")) +
+                             ", more than this machine's memory");
   return *bytes;
 }
 
@@ -291,8 +291,7 @@ Error CompiledModel::run(ModelContext &context, ArrayRef<const void *> inputs,
   return statusToError("mlc_run", status);
 }
 
-Error CompiledModel::statusToError(StringRef function,
-                                   int32_t status) const {
+Error CompiledModel::statusToError(StringRef function, int32_t status) const {
   // Artifacts say why through mlc_last_error (CPU ones for every status,
   // CUDA ones for device failures).
   const char *reason = abi.lastError ? abi.lastError() : nullptr;
@@ -301,18 +300,18 @@ Error CompiledModel::statusToError(StringRef function,
   case MLC_OK:
     return Error::success();
   case MLC_ERROR_INVALID_ARGUMENT:
-    return createStringError(hasReason ? Twine(reason)
-                                       : function + " failed: invalid argument");
+    return createStringError(
+        hasReason ? Twine(reason) : function + " failed: invalid argument");
   case MLC_ERROR_OUT_OF_MEMORY:
     return createStringError(function + " failed: out of memory");
   case MLC_ERROR_NO_DEVICE:
-    return createStringError(function + " failed: " +
-                             (hasReason ? reason : "no usable device"));
+    return createStringError(
+        function + " failed: " + (hasReason ? reason : "no usable device"));
   case MLC_ERROR_OUTPUT_TOO_SMALL:
     return createStringError(function + " failed: output buffer too small");
   case MLC_ERROR_MODEL:
-    return createStringError(function + " failed: " +
-                             (hasReason ? reason : "the model failed"));
+    return createStringError(
+        function + " failed: " + (hasReason ? reason : "the model failed"));
   }
   return createStringError(function + " failed with status " + Twine(status));
 }
@@ -348,9 +347,9 @@ Error CompiledModel::runDynamic(ModelContext &context,
       capacities.push_back(static_cast<int64_t>(tensor.data.size()));
       shapePtrs.push_back(shapes[index].data());
     }
-    int32_t status = abi.runDynamic(context.get(), inputPtrs.data(),
-                                    inputShapes.data(), outputPtrs.data(),
-                                    capacities.data(), shapePtrs.data());
+    int32_t status =
+        abi.runDynamic(context.get(), inputPtrs.data(), inputShapes.data(),
+                       outputPtrs.data(), capacities.data(), shapePtrs.data());
     if (status != MLC_OK && status != MLC_ERROR_OUTPUT_TOO_SMALL)
       return statusToError("mlc_run_dynamic", status);
     bool grown = false;

@@ -561,9 +561,8 @@ static std::vector<char> unpackNibbles(ArrayRef<char> packed,
                                        size_t numElements) {
   std::vector<char> out(numElements);
   for (size_t i = 0; i < numElements; ++i)
-    out[i] = static_cast<char>((static_cast<uint8_t>(packed[i / 2]) >>
-                                (i % 2 ? 4 : 0)) &
-                               0xF);
+    out[i] = static_cast<char>(
+        (static_cast<uint8_t>(packed[i / 2]) >> (i % 2 ? 4 : 0)) & 0xF);
   return out;
 }
 
@@ -571,9 +570,9 @@ static std::vector<char> unpackNibbles(ArrayRef<char> packed,
 static std::string packNibbles(ArrayRef<char> unpacked) {
   std::string out((unpacked.size() + 1) / 2, '\0');
   for (size_t i = 0; i < unpacked.size(); ++i)
-    out[i / 2] = static_cast<char>(static_cast<uint8_t>(out[i / 2]) |
-                                   ((static_cast<uint8_t>(unpacked[i]) & 0xF)
-                                    << (i % 2 ? 4 : 0)));
+    out[i / 2] = static_cast<char>(
+        static_cast<uint8_t>(out[i / 2]) |
+        ((static_cast<uint8_t>(unpacked[i]) & 0xF) << (i % 2 ? 4 : 0)));
   return out;
 }
 
@@ -701,7 +700,8 @@ static void printElement(raw_ostream &os, const HostTensor &tensor,
   auto printSmallFloat = [&](const fltSemantics &semantics, unsigned bits) {
     uint64_t code = bits == 16 ? loadElement<uint16_t>(tensor, index)
                                : loadElement<uint8_t>(tensor, index);
-    APFloat value(semantics, APInt(bits, code & maskTrailingOnes<uint64_t>(bits)));
+    APFloat value(semantics,
+                  APInt(bits, code & maskTrailingOnes<uint64_t>(bits)));
     bool losesInfo;
     value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
                   &losesInfo);

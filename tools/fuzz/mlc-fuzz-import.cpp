@@ -16,7 +16,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // model resolve under it (utils/fuzz/run.sh starts the target there).
   (void)mlc::importONNXModel(
       context.get(),
-      llvm::StringRef(reinterpret_cast<const char *>(data), size),
-      "fuzz.onnx");
+      llvm::StringRef(reinterpret_cast<const char *>(data), size), "fuzz.onnx");
   return 0;
 }

@@ -53,10 +53,10 @@ static cl::list<std::string>
     pluginPaths("load-backend-plugin",
                 cl::desc("Load a backend plug-in (repeatable)"),
                 cl::value_desc("path.so"), cl::cat(category));
-static cl::opt<bool> printPartition(
-    "mlc-print-partition",
-    cl::desc("Print which backend each op goes to, and why"),
-    cl::init(false), cl::cat(category));
+static cl::opt<bool>
+    printPartition("mlc-print-partition",
+                   cl::desc("Print which backend each op goes to, and why"),
+                   cl::init(false), cl::cat(category));
 static cl::opt<bool> memoryReport(
     "memory-report",
     cl::desc("Print the static memory plan: arena size, largest live set "
@@ -125,11 +125,9 @@ static cl::opt<std::string> quantReport(
     cl::desc("Write the per-layer error of the quantized model and the "
              "model size (JSON)"),
     cl::value_desc("file.json"), cl::init(""), cl::cat(category));
-static cl::list<std::string>
-    keepFloat("keep-float",
-              cl::desc("ONNX node names of layers that stay in float"),
-              cl::value_desc("node,..."), cl::CommaSeparated,
-              cl::cat(category));
+static cl::list<std::string> keepFloat(
+    "keep-float", cl::desc("ONNX node names of layers that stay in float"),
+    cl::value_desc("node,..."), cl::CommaSeparated, cl::cat(category));
 static cl::opt<bool> lowerQuant(
     "mlc-lower-quant",
     cl::desc("Lower quantized layers (QDQ models, --quantize=int8) to "
@@ -148,8 +146,8 @@ int main(int argc, char **argv) {
     knownOptions.insert(entry.first);
   for (const std::string &path : mlc::getBackendPluginPaths(argc, argv))
     if (Error err = backends.loadPlugin(path)) {
-      WithColor::error(errs(), "mlc-compile") << toString(std::move(err))
-                                              << "\n";
+      WithColor::error(errs(), "mlc-compile")
+          << toString(std::move(err)) << "\n";
       return 1;
     }
   // --help lists the tool's options and those of the --target backend.
@@ -202,7 +200,6 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlc::registerAllPasses();
 
-  return mlir::succeeded(mlc::compileModel(context, backends, *options))
-             ? 0
-             : 1;
+  return mlir::succeeded(mlc::compileModel(context, backends, *options)) ? 0
+                                                                         : 1;
 }

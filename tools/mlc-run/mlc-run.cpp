@@ -87,7 +87,8 @@ readInputs(const CompiledModel &model, ArrayRef<std::string> inputPaths) {
     // numpy has no bfloat16, and ONNX test data from before onnx 1.8 stores
     // bfloat16 tensors as UINT16: for a bf16 input, a u16 tensor is taken as
     // its bit patterns (same size, same bytes).
-    if (tensor->dtype == MLC_DTYPE_U16 && index < model.getInputInfos().size() &&
+    if (tensor->dtype == MLC_DTYPE_U16 &&
+        index < model.getInputInfos().size() &&
         model.getInputInfos()[index].dtype == MLC_DTYPE_BF16)
       tensor->dtype = MLC_DTYPE_BF16;
     if (Error err = model.checkInput(index, *tensor))

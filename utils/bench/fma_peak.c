@@ -109,7 +109,7 @@ int main(int argc, char **argv) {
     if (gflops > best)
       best = gflops;
   }
-  printf("fma_peak isa=%s lanes=%d chains=%d gflops=%.2f (sink %g)\n", ISA, LANES,
-         CHAINS, best, (double)sink);
+  printf("fma_peak isa=%s lanes=%d chains=%d gflops=%.2f (sink %g)\n", ISA,
+         LANES, CHAINS, best, (double)sink);
   return 0;
 }

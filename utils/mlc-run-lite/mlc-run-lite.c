@@ -26,19 +26,32 @@ static int fail(const char *message, const char *detail) {
 
 static const char *npyDescr(int32_t dtype) {
   switch (dtype) {
-  case MLC_DTYPE_F32: return "<f4";
-  case MLC_DTYPE_F64: return "<f8";
-  case MLC_DTYPE_F16: return "<f2";
-  case MLC_DTYPE_I8: return "|i1";
-  case MLC_DTYPE_U8: return "|u1";
-  case MLC_DTYPE_I16: return "<i2";
-  case MLC_DTYPE_U16: return "<u2";
-  case MLC_DTYPE_I32: return "<i4";
-  case MLC_DTYPE_U32: return "<u4";
-  case MLC_DTYPE_I64: return "<i8";
-  case MLC_DTYPE_U64: return "<u8";
-  case MLC_DTYPE_BOOL: return "|b1";
-  default: return NULL;
+  case MLC_DTYPE_F32:
+    return "<f4";
+  case MLC_DTYPE_F64:
+    return "<f8";
+  case MLC_DTYPE_F16:
+    return "<f2";
+  case MLC_DTYPE_I8:
+    return "|i1";
+  case MLC_DTYPE_U8:
+    return "|u1";
+  case MLC_DTYPE_I16:
+    return "<i2";
+  case MLC_DTYPE_U16:
+    return "<u2";
+  case MLC_DTYPE_I32:
+    return "<i4";
+  case MLC_DTYPE_U32:
+    return "<u4";
+  case MLC_DTYPE_I64:
+    return "<i8";
+  case MLC_DTYPE_U64:
+    return "<u8";
+  case MLC_DTYPE_BOOL:
+    return "|b1";
+  default:
+    return NULL;
   }
 }
 
@@ -158,7 +171,8 @@ int main(int argc, char **argv) {
   }
   if (!modelPath)
     return fail("usage: mlc-run-lite MODEL.so --input FILE... "
-                "[--output-dir DIR]", NULL);
+                "[--output-dir DIR]",
+                NULL);
 
   void *lib = dlopen(modelPath, RTLD_NOW | RTLD_LOCAL);
   if (!lib)

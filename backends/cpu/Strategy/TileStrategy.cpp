@@ -51,10 +51,10 @@ std::optional<RegisterTile> getRegisterTile(int64_t rowSize, int64_t colSize,
   // Channels that are a multiple of half a vector only (24 on AVX-512):
   // half-width vectors (ymm), one per row, rather than the loop lowering.
   if (!best && lanes >= 16 && colSize % (lanes / 2) == 0)
-    best = RegisterTile{largestDivisorAtMost(
-                            rowSize, std::min(maxRows, std::max<int64_t>(
-                                                           1, budget))),
-                        lanes / 2};
+    best = RegisterTile{
+        largestDivisorAtMost(rowSize,
+                             std::min(maxRows, std::max<int64_t>(1, budget))),
+        lanes / 2};
   return best;
 }
 
@@ -90,8 +90,8 @@ std::optional<TileStrategy> chooseTiles(linalg::LinalgOp op,
                                         const CPUTarget &target);
 } // namespace
 
-std::optional<TileStrategy>
-mlc::cpu::getTileStrategy(linalg::LinalgOp op, const CPUTarget &target) {
+std::optional<TileStrategy> mlc::cpu::getTileStrategy(linalg::LinalgOp op,
+                                                      const CPUTarget &target) {
   if (target.isa == VectorIsa::Scalar || !op.hasPureTensorSemantics() ||
       op->getNumResults() != 1)
     return std::nullopt;
@@ -114,7 +114,8 @@ mlc::cpu::getTileStrategy(linalg::LinalgOp op, const CPUTarget &target) {
   uint64_t macs = 1;
   for (int64_t r : ranges)
     macs = llvm::SaturatingMultiply<uint64_t>(macs, r);
-  ArrayRef<int64_t> outer = s->cacheTile.empty() ? s->registerTile : s->cacheTile;
+  ArrayRef<int64_t> outer =
+      s->cacheTile.empty() ? s->registerTile : s->cacheTile;
   int64_t outerTiles = 1;
   for (auto [range, size] : llvm::zip(ranges, outer))
     if (size != 0)
@@ -149,15 +150,17 @@ std::optional<TileStrategy> chooseTiles(linalg::LinalgOp op,
     // Cache tile: whole register tiles, dividing the dims (a partial tile
     // would have dynamic sizes, which the vectorizer skips); its A block
     // (MC x KB) and B block (KB x NC) stay in L1/L2.
-    int64_t mc = mr * largestDivisorAtMost(m / mr, std::max<int64_t>(1, 96 / mr));
-    int64_t nc = *nr * largestDivisorAtMost(n / *nr, std::max<int64_t>(1, 128 / *nr));
+    int64_t mc =
+        mr * largestDivisorAtMost(m / mr, std::max<int64_t>(1, 96 / mr));
+    int64_t nc =
+        *nr * largestDivisorAtMost(n / *nr, std::max<int64_t>(1, 128 / *nr));
     s.cacheTile = {mc, nc, 0};
     s.registerTile = {mr, *nr, 0};
     s.reductionBlock = {0, 0, kb};
     s.reductionStep = {0, 0, 1};
     if (batched)
-      for (SmallVector<int64_t> *sizes : {&s.cacheTile, &s.registerTile,
-                                          &s.reductionBlock, &s.reductionStep})
+      for (SmallVector<int64_t> *sizes :
+           {&s.cacheTile, &s.registerTile, &s.reductionBlock, &s.reductionStep})
         sizes->insert(sizes->begin(), sizes == &s.cacheTile ? 1 : 0);
     return s;
   }
@@ -169,7 +172,8 @@ std::optional<TileStrategy> chooseTiles(linalg::LinalgOp op,
         ow, f, lanes, target.vectorRegisters / 2, /*maxRows=*/8);
     if (!tile)
       return std::nullopt;
-    int64_t cb = largestDivisorAtMost(c, std::max<int64_t>(1, kMaxBlockTerms / kw));
+    int64_t cb =
+        largestDivisorAtMost(c, std::max<int64_t>(1, kMaxBlockTerms / kw));
     s.registerTile = {1, 1, tile->rows, tile->cols, 0, 0, 0};
     s.reductionBlock = {0, 0, 0, 0, 1, 0, cb};
     s.reductionStep = {0, 0, 0, 0, 0, 0, 1};

@@ -1,4 +1,5 @@
-//===- TileStrategy.h - Per-op tiling choices of the CPU backend -*- C++ -*-===//
+//===- TileStrategy.h - Per-op tiling choices of the CPU backend -*- C++
+//-*-===//
 //
 // The one place that reads the target to decide how a contraction is cut
 // into tiles: the register tile that keeps the accumulators in vector

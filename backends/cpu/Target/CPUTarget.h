@@ -36,8 +36,8 @@ struct CPUTarget {
   /// SIMD registers the register tiles may plan with.
   int64_t vectorRegisters = 16;
   /// The kernel of the packed int8 GEMMs (mlc-cpu-int8-gemm's `isa`):
-  /// x86-vnni512 (AVX512-VNNI, zmm), x86-vnni (AVX-VNNI, ymm), x86-avx2, arm-i8mm,
-  /// arm-dot, or none.
+  /// x86-vnni512 (AVX512-VNNI, zmm), x86-vnni (AVX-VNNI, ymm), x86-avx2,
+  /// arm-i8mm, arm-dot, or none.
   std::string int8Kernel = "none";
   /// Per-core data cache sizes, in bytes.
   int64_t l1Bytes = 32 * 1024;

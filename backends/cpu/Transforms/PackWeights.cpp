@@ -112,8 +112,8 @@ Value permuteFilter(PatternRewriter &rewriter, Location loc, Value filter,
   auto type = cast<RankedTensorType>(filter.getType());
   if (auto constant = filter.getDefiningOp<arith::ConstantOp>())
     if (auto attr = dyn_cast<ElementsAttr>(constant.getValue()))
-      if (ElementsAttr permuted = permuteConstant(attr, type.getShape(), perm,
-                                                      resultShape))
+      if (ElementsAttr permuted =
+              permuteConstant(attr, type.getShape(), perm, resultShape))
         return arith::ConstantOp::create(rewriter, loc, permuted);
   SmallVector<int64_t> permutedShape;
   for (int64_t p : perm)

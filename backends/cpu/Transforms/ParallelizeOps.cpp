@@ -58,8 +58,8 @@ SmallVector<int64_t> getChunkSizes(linalg::LinalgOp op) {
     // split reduction): it stays whole.
     if (d + 1 == iterators.size() && d != 0)
       return {};
-    int64_t chunks = std::min({ranges[d], kMaxChunks,
-                               iterations / kMinChunkIterations});
+    int64_t chunks =
+        std::min({ranges[d], kMaxChunks, iterations / kMinChunkIterations});
     if (chunks < 2)
       return {};
     SmallVector<int64_t> sizes(ranges.size(), 0);

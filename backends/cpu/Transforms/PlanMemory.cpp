@@ -93,8 +93,7 @@ int64_t assignOffsets(std::vector<Buffer> &buffers) {
   return arena;
 }
 
-struct PlanMemoryPass
-    : public mlc::cpu::impl::PlanMemoryBase<PlanMemoryPass> {
+struct PlanMemoryPass : public mlc::cpu::impl::PlanMemoryBase<PlanMemoryPass> {
   using PlanMemoryBase::PlanMemoryBase;
 
   void runOnOperation() override {
@@ -160,8 +159,7 @@ struct PlanMemoryPass
             escapes = true;
         }
       }
-      if (escapes || deallocs != 1 ||
-          dealloc->getBlock() != alloc->getBlock())
+      if (escapes || deallocs != 1 || dealloc->getBlock() != alloc->getBlock())
         continue;
       buffers.push_back({alloc, dealloc, position[top], lastUse, *bytes});
     }
@@ -193,9 +191,10 @@ struct PlanMemoryPass
                      ((type.getElementType().getIntOrFloatBitWidth() + 7) / 8);
       });
       InFlightDiagnostic remark = emitRemark(entry.getLoc())
-          << "memory plan: arena " << arenaBytes << " bytes for "
-          << buffers.size() << " buffers; largest live set " << peak
-          << " bytes; weights " << weights << " bytes";
+                                  << "memory plan: arena " << arenaBytes
+                                  << " bytes for " << buffers.size()
+                                  << " buffers; largest live set " << peak
+                                  << " bytes; weights " << weights << " bytes";
       remark.attachNote(peakAt->getLoc()) << "largest live set from here";
     }
 
@@ -215,8 +214,8 @@ struct PlanMemoryPass
       Value offset = arith::ConstantIndexOp::create(b, buffer.alloc.getLoc(),
                                                     buffer.offset);
       Value view = memref::ViewOp::create(b, buffer.alloc.getLoc(),
-                                          buffer.alloc.getType(), arena,
-                                          offset, ValueRange{});
+                                          buffer.alloc.getType(), arena, offset,
+                                          ValueRange{});
       buffer.alloc.replaceAllUsesWith(view);
       buffer.dealloc.erase();
       buffer.alloc.erase();

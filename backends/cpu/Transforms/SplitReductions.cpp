@@ -92,11 +92,10 @@ struct SplitReductionsPass
       if (elements % lanes != 0)
         continue;
       rewriter.setInsertionPoint(reduction);
-      (void)linalg::splitReduction(
-          rewriter, reduction, [&](linalg::LinalgOp) {
-            return linalg::SplitReductionOptions{lanes, 0,
-                                                 /*innerParallel=*/true};
-          });
+      (void)linalg::splitReduction(rewriter, reduction, [&](linalg::LinalgOp) {
+        return linalg::SplitReductionOptions{lanes, 0,
+                                             /*innerParallel=*/true};
+      });
     }
   }
 };

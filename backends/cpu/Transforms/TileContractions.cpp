@@ -99,7 +99,8 @@ FailureOr<linalg::LinalgOp> decompose(linalg::LinalgOp op) {
       return failure();
     return cast<linalg::LinalgOp>(conv1d->getOperation());
   }
-  if (auto conv = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation())) {
+  if (auto conv =
+          dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation())) {
     linalg::DownscaleDepthwiseConv2DNhwcHwcOp pattern(op->getContext());
     FailureOr<linalg::DepthwiseConv1DNwcWcOp> conv1d =
         pattern.returningMatchAndRewrite(conv, rewriter);
@@ -229,9 +230,8 @@ struct TileContractionsPass
   void runOnOperation() override {
     FailureOr<CPUTarget> target = CPUTarget::fromIsaName(isa);
     if (failed(target)) {
-      getOperation().emitError()
-          << "unknown ISA '" << isa
-          << "' (expected scalar, avx2, avx512 or neon)";
+      getOperation().emitError() << "unknown ISA '" << isa
+                                 << "' (expected scalar, avx2, avx512 or neon)";
       return signalPassFailure();
     }
     std::vector<std::pair<linalg::LinalgOp, TileStrategy>> work;

@@ -88,7 +88,8 @@ void sumBlocksFromZero(RewriterBase &rewriter, scf::ForOp loop) {
     rewriter.setInsertionPoint(loop);
     Value zero = arith::ConstantOp::create(
         rewriter, loop.getLoc(), type,
-        DenseElementsAttr::get(type, rewriter.getZeroAttr(type.getElementType())));
+        DenseElementsAttr::get(type,
+                               rewriter.getZeroAttr(type.getElementType())));
     rewriter.modifyOpInPlace(loop, [&] { init.set(zero); });
     rewriter.setInsertionPointAfter(loop);
     Value result = loop.getResult(index);
@@ -118,8 +119,7 @@ struct ForwardWholeTileWrite : OpRewritePattern<vector::TransferReadOp> {
         !write.getPermutationMap().isIdentity() ||
         !read.getPermutationMap().isMinorIdentity() ||
         readType.getNumElements() != written.getNumElements() ||
-        readType.getShape() !=
-            tile.getShape().take_back(readType.getRank()))
+        readType.getShape() != tile.getShape().take_back(readType.getRank()))
       return failure();
     auto isZero = [](Value v) { return isConstantIntValue(v, 0); };
     if (!llvm::all_of(write.getIndices(), isZero) ||

@@ -75,8 +75,8 @@ typedef struct {
   CUresult (*funcSetAttribute)(CUfunction, int, int);
   CUresult (*tensorMapEncodeTiled)(void *, int, uint32_t, void *,
                                    const uint64_t *, const uint64_t *,
-                                   const uint32_t *, const uint32_t *, int,
-                                   int, int, int);
+                                   const uint32_t *, const uint32_t *, int, int,
+                                   int, int);
 } Driver;
 
 static Driver driver;
@@ -372,8 +372,8 @@ static void collectProfile(mlc_context *ctx) {
       if (ctx->kernelTimes[k].function == launch->function)
         entry = &ctx->kernelTimes[k];
     if (!entry) {
-      KernelTime *grown = realloc(ctx->kernelTimes, (ctx->numKernelTimes + 1) *
-                                                        sizeof *grown);
+      KernelTime *grown =
+          realloc(ctx->kernelTimes, (ctx->numKernelTimes + 1) * sizeof *grown);
       if (!grown)
         continue;
       ctx->kernelTimes = grown;
@@ -429,9 +429,9 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
   Launch *launch = current->profiling ? nextLaunch() : NULL;
   if (launch)
     check(driver.eventRecord(launch->start, stream), "cuEventRecord");
-  CUresult rc = driver.launchKernel(function, gridX, gridY, gridZ, blockX,
-                                    blockY, blockZ, smem, stream, params,
-                                    extra);
+  CUresult rc =
+      driver.launchKernel(function, gridX, gridY, gridZ, blockX, blockY, blockZ,
+                          smem, stream, params, extra);
   if (rc != 0) {
     char what[192];
     snprintf(what, sizeof what,
@@ -573,7 +573,8 @@ void *mgpuTensorMapEncodeTiledMemref(int64_t rank, void *rankedDescriptor,
     box[i] = (uint32_t)boxDims[rank - 1 - i];
   }
   for (int64_t i = 0; i + 1 < rank; ++i)
-    globalStrides[i] = (uint64_t)(strides[rank - 2 - i] * elementSize[dataType]);
+    globalStrides[i] =
+        (uint64_t)(strides[rank - 2 - i] * elementSize[dataType]);
   void *address = memref->aligned + memref->offset * elementSize[dataType];
   CUtensorMap map;
   memset(&map, 0, sizeof map);
@@ -698,8 +699,7 @@ int32_t mlc_run(mlc_context *ctx, const void *const *inputs,
     /* The model's own failures (an If branch not compiled for these
      * shapes) carry the generated code's message. */
     if (status == MLC_ERROR_MODEL)
-      snprintf(lastError, sizeof lastError, "%s",
-               mlc_cuda_model_last_error());
+      snprintf(lastError, sizeof lastError, "%s", mlc_cuda_model_last_error());
     if (ctx->error == 0)
       check(driver.streamSynchronize(ctx->stream), "cuStreamSynchronize");
     if (ctx->error == 0 && ctx->profiling)
@@ -752,8 +752,7 @@ static int64_t elementBytes(int32_t dtype) {
  * reports the static output shapes, and runs mlc_run. */
 int32_t mlc_run_dynamic(mlc_context *ctx, const void *const *inputs,
                         const int64_t *const *input_shapes,
-                        void *const *outputs,
-                        const int64_t *output_capacities,
+                        void *const *outputs, const int64_t *output_capacities,
                         int64_t *const *output_shapes) {
   if (!ctx || !inputs || !input_shapes || !outputs || !output_capacities ||
       !output_shapes)

@@ -14,9 +14,9 @@ static int tracing(void) {
   return value && strcmp(value, "0") != 0;
 }
 
-void npu_conv2d_f32(const float *x, const float *w, const float *bias,
-                    float *y, int64_t n, int64_t c, int64_t h, int64_t wd,
-                    int64_t f, int64_t kh, int64_t kw, int64_t oh, int64_t ow,
+void npu_conv2d_f32(const float *x, const float *w, const float *bias, float *y,
+                    int64_t n, int64_t c, int64_t h, int64_t wd, int64_t f,
+                    int64_t kh, int64_t kw, int64_t oh, int64_t ow,
                     int64_t stride_h, int64_t stride_w, int64_t pad_top,
                     int64_t pad_left, int64_t dilation_h, int64_t dilation_w,
                     int64_t has_bias) {
@@ -48,8 +48,8 @@ void npu_conv2d_f32(const float *x, const float *w, const float *bias,
         }
 }
 
-void npu_matmul_f32(const float *a, const float *b, const float *bias,
-                    float *c, int64_t m, int64_t k, int64_t n, int64_t trans_b,
+void npu_matmul_f32(const float *a, const float *b, const float *bias, float *c,
+                    int64_t m, int64_t k, int64_t n, int64_t trans_b,
                     int64_t has_bias) {
   if (tracing())
     fprintf(stderr, "npu-example: matmul %ldx%ld * %ldx%ld%s\n", (long)m,

@@ -21,17 +21,17 @@ extern "C" {
 
 /* y[n, f, oh, ow] = bias[f] + sum x[n, c, ih, iw] * w[f, c, kh, kw], NCHW,
  * group 1; `bias` is read only when has_bias is non-zero. */
-void npu_conv2d_f32(const float *x, const float *w, const float *bias,
-                    float *y, int64_t n, int64_t c, int64_t h, int64_t wd,
-                    int64_t f, int64_t kh, int64_t kw, int64_t oh, int64_t ow,
+void npu_conv2d_f32(const float *x, const float *w, const float *bias, float *y,
+                    int64_t n, int64_t c, int64_t h, int64_t wd, int64_t f,
+                    int64_t kh, int64_t kw, int64_t oh, int64_t ow,
                     int64_t stride_h, int64_t stride_w, int64_t pad_top,
                     int64_t pad_left, int64_t dilation_h, int64_t dilation_w,
                     int64_t has_bias);
 
 /* c[m, n] = bias[n] + sum_k a[m, k] * b[k, n] (b[n, k] when trans_b);
  * `bias` is read only when has_bias is non-zero. */
-void npu_matmul_f32(const float *a, const float *b, const float *bias,
-                    float *c, int64_t m, int64_t k, int64_t n, int64_t trans_b,
+void npu_matmul_f32(const float *a, const float *b, const float *bias, float *c,
+                    int64_t m, int64_t k, int64_t n, int64_t trans_b,
                     int64_t has_bias);
 
 /* y[i] = max(x[i], 0) for i < count. */

@@ -144,9 +144,10 @@ public:
 
   /// Links the serialized object file `objectPath` into the shared library
   /// `outputPath` that implements include/mlc/Runtime/mlc_runtime.h.
-  virtual mlir::LogicalResult linkSharedLibrary(
-      llvm::StringRef objectPath, llvm::StringRef outputPath,
-      const TargetOptions &options, mlir::Location loc) const = 0;
+  virtual mlir::LogicalResult linkSharedLibrary(llvm::StringRef objectPath,
+                                                llvm::StringRef outputPath,
+                                                const TargetOptions &options,
+                                                mlir::Location loc) const = 0;
 };
 
 } // namespace mlc

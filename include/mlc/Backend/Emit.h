@@ -1,4 +1,5 @@
-//===- Emit.h - LLVM code emission shared by LLVM-based backends -*- C++ -*-===//
+//===- Emit.h - LLVM code emission shared by LLVM-based backends -*- C++
+//-*-===//
 //
 // From a module in the LLVM dialect to LLVM IR, optimized LLVM IR, assembly
 // or an object file, through llvm::TargetMachine; and linking an object file

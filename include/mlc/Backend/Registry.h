@@ -3,8 +3,9 @@
 // A BackendRegistry owns the backends a tool can target. Tools create one,
 // register the in-tree backends, and load plug-ins into it; a plug-in is a
 // shared object exporting, with C linkage,
-//   unsigned mlcBackendPluginAPIVersion();   // returns MLC_BACKEND_PLUGIN_API_VERSION
-//   void mlcRegisterBackendPlugin(mlc::BackendRegistry &registry);
+//   unsigned mlcBackendPluginAPIVersion();   // returns
+//   MLC_BACKEND_PLUGIN_API_VERSION void
+//   mlcRegisterBackendPlugin(mlc::BackendRegistry &registry);
 // (docs/AddingABackend.md walks through writing one).
 //
 //===----------------------------------------------------------------------===//

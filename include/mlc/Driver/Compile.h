@@ -19,10 +19,10 @@ namespace mlc {
 
 /// What to write to the output path.
 enum class EmitKind {
-  MLIR,   ///< the mlc-dialect module after graph-level passes
-  LLVMIR, ///< optimized LLVM IR
-  Asm,    ///< target assembly
-  Obj,    ///< relocatable object file
+  MLIR,     ///< the mlc-dialect module after graph-level passes
+  LLVMIR,   ///< optimized LLVM IR
+  Asm,      ///< target assembly
+  Obj,      ///< relocatable object file
   SharedLib ///< the runtime artifact (default)
 };
 

@@ -1,4 +1,5 @@
-//===- Calibration.h - Activation ranges for static quantization -*- C++ -*-===//
+//===- Calibration.h - Activation ranges for static quantization -*- C++
+//-*-===//
 //
 // Calibration inputs on disk, the observers that turn the float model's
 // activations into ranges (min/max, percentile, entropy), the uint8
@@ -44,8 +45,9 @@ using Sample = std::vector<HostTensor>;
 ///    `input_<i>.npy`, or any name when the model has a single input).
 /// An array holds the input's shape or one more leading dimension of
 /// samples. Errors are located at `dir`.
-mlir::FailureOr<std::vector<Sample>> loadCalibrationSamples(
-    mlir::MLIRContext *context, llvm::StringRef dir, mlir::func::FuncOp func);
+mlir::FailureOr<std::vector<Sample>>
+loadCalibrationSamples(mlir::MLIRContext *context, llvm::StringRef dir,
+                       mlir::func::FuncOp func);
 
 /// Collects the values of one tensor over all samples: min / max in a first
 /// pass, then (for percentile and entropy) a histogram in a second pass.

@@ -168,8 +168,7 @@ int32_t mlc_run(mlc_context *ctx, const void *const *inputs,
  * is an invalid argument. */
 int32_t mlc_run_dynamic(mlc_context *ctx, const void *const *inputs,
                         const int64_t *const *input_shapes,
-                        void *const *outputs,
-                        const int64_t *output_capacities,
+                        void *const *outputs, const int64_t *output_capacities,
                         int64_t *const *output_shapes);
 
 void mlc_context_destroy(mlc_context *ctx);

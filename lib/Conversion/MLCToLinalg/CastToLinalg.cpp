@@ -21,8 +21,7 @@ using namespace mlc;
 /// arith.extf / arith.truncf of those types are expanded into integer ops
 /// later (populateExpandSmallFloatCastsPatterns).
 static Value convertScalar(OpBuilder &b, Location loc, Value x, Type to,
-                           bool unsignedFrom, bool unsignedTo,
-                           bool saturate) {
+                           bool unsignedFrom, bool unsignedTo, bool saturate) {
   Type from = x.getType();
   if (from == to)
     return x;

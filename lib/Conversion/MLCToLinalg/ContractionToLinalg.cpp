@@ -33,11 +33,9 @@ static Value createMulAdd(OpBuilder &b, Location loc, Value lhs, Value rhs,
                                arith::MulIOp::create(b, loc, lhs, rhs));
 }
 
-static Value createZeroFilled(OpBuilder &b, Location loc,
-                              RankedTensorType type,
+static Value createZeroFilled(OpBuilder &b, Location loc, RankedTensorType type,
                               ValueRange dynamicSizes = {}) {
-  return createFilledTensor(b, loc, type,
-                            b.getZeroAttr(type.getElementType()),
+  return createFilledTensor(b, loc, type, b.getZeroAttr(type.getElementType()),
                             dynamicSizes);
 }
 
@@ -111,11 +109,11 @@ struct MatMulLowering : OpRewritePattern<MatMulOp> {
         resultType.clone(getAccumulatorType(elementType));
     Value init = createZeroFilled(rewriter, loc, accType, sizes);
     if (lhsType.getRank() == 2 && rhsType.getRank() == 2) {
-      Value product = linalg::MatmulOp::create(
-                          rewriter, loc, TypeRange{accType},
-                          ValueRange{op.getLhs(), op.getRhs()},
-                          ValueRange{init})
-                          .getResult(0);
+      Value product =
+          linalg::MatmulOp::create(rewriter, loc, TypeRange{accType},
+                                   ValueRange{op.getLhs(), op.getRhs()},
+                                   ValueRange{init})
+              .getResult(0);
       rewriter.replaceOp(
           op, createFloatConversion(rewriter, loc, product, elementType));
       return success();
@@ -162,9 +160,9 @@ struct MatMulLowering : OpRewritePattern<MatMulOp> {
                                                utils::IteratorType::parallel);
     iterators.back() = utils::IteratorType::reduction;
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{accType},
-        ValueRange{op.getLhs(), op.getRhs()}, ValueRange{init}, maps,
-        iterators, [](OpBuilder &b, Location nloc, ValueRange args) {
+        rewriter, loc, TypeRange{accType}, ValueRange{op.getLhs(), op.getRhs()},
+        ValueRange{init}, maps, iterators,
+        [](OpBuilder &b, Location nloc, ValueRange args) {
           linalg::YieldOp::create(
               b, nloc, createMulAdd(b, nloc, args[0], args[1], args[2]));
         });
@@ -195,10 +193,9 @@ struct GemmLowering : OpRewritePattern<GemmOp> {
     Type accElementType = getAccumulatorType(elementType);
     RankedTensorType accType = resultType.clone(accElementType);
     Value product =
-        linalg::MatmulOp::create(rewriter, loc, TypeRange{accType},
-                                 ValueRange{a, b},
-                                 ValueRange{createZeroFilled(rewriter, loc,
-                                                             accType, sizes)})
+        linalg::MatmulOp::create(
+            rewriter, loc, TypeRange{accType}, ValueRange{a, b},
+            ValueRange{createZeroFilled(rewriter, loc, accType, sizes)})
             .getResult(0);
     double alpha = op.getAlpha().convertToDouble();
     double beta = op.getBeta().convertToDouble();

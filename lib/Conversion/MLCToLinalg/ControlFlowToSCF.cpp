@@ -234,9 +234,9 @@ struct RuntimeErrorToCall : OpRewritePattern<RuntimeErrorOp> {
         zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
       for (int64_t i = 0, e = tensorType.getNumDynamicDims(); i < e; ++i)
         sizes.push_back(zero);
-      results.push_back(tensor::EmptyOp::create(
-          rewriter, loc, tensorType.getShape(), tensorType.getElementType(),
-          sizes));
+      results.push_back(
+          tensor::EmptyOp::create(rewriter, loc, tensorType.getShape(),
+                                  tensorType.getElementType(), sizes));
     }
     rewriter.replaceOp(op, results);
     return success();

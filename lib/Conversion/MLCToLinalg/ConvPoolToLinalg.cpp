@@ -69,10 +69,10 @@ static Value createGroupedInit(OpBuilder &b, Location loc, Value bias,
   if (!bias)
     return createFilledTensor(b, loc, groupedResultType,
                               b.getZeroAttr(elementType), dynamicSizes);
-  auto groupedBiasType = RankedTensorType::get(
-      {groupedResultType.getDimSize(groupDim),
-       groupedResultType.getDimSize(groupDim + 1)},
-      elementType);
+  auto groupedBiasType =
+      RankedTensorType::get({groupedResultType.getDimSize(groupDim),
+                             groupedResultType.getDimSize(groupDim + 1)},
+                            elementType);
   Value groupedBias = tensor::ExpandShapeOp::create(
       b, loc, groupedBiasType, bias, SmallVector<ReassociationIndices>{{0, 1}});
   Value empty = createEmpty(b, loc, groupedResultType, dynamicSizes);
@@ -111,8 +111,8 @@ template <typename ConvOp>
 static Value createConv(OpBuilder &b, Location loc, RankedTensorType type,
                         ValueRange ins, Value init, Attribute strides,
                         Attribute dilations) {
-  return ConvOp::create(b, loc, TypeRange{type}, ins, ValueRange{init},
-                        strides, dilations)
+  return ConvOp::create(b, loc, TypeRange{type}, ins, ValueRange{init}, strides,
+                        dilations)
       .getResult(0);
 }
 
@@ -185,14 +185,16 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
     RankedTensorType resultType = op.getType();
     auto isOne = [](int64_t v) { return v == 1; };
     if (op.getLayout() != "NCHW" || op.getGroup() != 1 ||
-        !inputType.hasStaticShape() || inputType.getDimSize(0) != 1 || filterType.getDimSize(2) != 1 ||
-        filterType.getDimSize(3) != 1 || !llvm::all_of(op.getStrides(), isOne) ||
+        !inputType.hasStaticShape() || inputType.getDimSize(0) != 1 ||
+        filterType.getDimSize(2) != 1 || filterType.getDimSize(3) != 1 ||
+        !llvm::all_of(op.getStrides(), isOne) ||
         llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; }))
       return {};
     Location loc = op.getLoc();
     Type elementType = resultType.getElementType();
     Type accType = getAccumulatorType(elementType);
-    int64_t channels = inputType.getDimSize(1), filters = filterType.getDimSize(0);
+    int64_t channels = inputType.getDimSize(1),
+            filters = filterType.getDimSize(0);
     int64_t pixels = inputType.getDimSize(2) * inputType.getDimSize(3);
     SmallVector<ReassociationIndices> mergeNC_HW = {{0, 1}, {2, 3}};
     Value x = tensor::CollapseShapeOp::create(
@@ -202,17 +204,18 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
         rewriter, loc, RankedTensorType::get({filters, channels}, elementType),
         op.getFilter(), SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
     auto productType = RankedTensorType::get({filters, pixels}, accType);
-    Value init = op.getBias()
-                     ? broadcastAlongDim(rewriter, loc,
-                                         createFloatConversion(
-                                             rewriter, loc, op.getBias(),
-                                             accType),
-                                         productType, 0)
-                     : createFilledTensor(rewriter, loc, productType,
-                                          rewriter.getZeroAttr(accType));
-    Value product = linalg::MatmulOp::create(rewriter, loc, TypeRange{productType},
-                                             ValueRange{w, x}, ValueRange{init})
-                        .getResult(0);
+    Value init =
+        op.getBias()
+            ? broadcastAlongDim(
+                  rewriter, loc,
+                  createFloatConversion(rewriter, loc, op.getBias(), accType),
+                  productType, 0)
+            : createFilledTensor(rewriter, loc, productType,
+                                 rewriter.getZeroAttr(accType));
+    Value product =
+        linalg::MatmulOp::create(rewriter, loc, TypeRange{productType},
+                                 ValueRange{w, x}, ValueRange{init})
+            .getResult(0);
     product = createFloatConversion(rewriter, loc, product, elementType);
     return tensor::ExpandShapeOp::create(rewriter, loc, resultType, product,
                                          mergeNC_HW);
@@ -242,9 +245,9 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
     // to the accumulator's type) and are rounded once at the end.
     Type accType = getAccumulatorType(elementType);
     RankedTensorType accResultType = resultType.clone(accType);
-    Value bias = op.getBias()
-                     ? createFloatConversion(rewriter, loc, op.getBias(), accType)
-                     : Value();
+    Value bias = op.getBias() ? createFloatConversion(rewriter, loc,
+                                                      op.getBias(), accType)
+                              : Value();
     int64_t heightDim = getHeightDim(op.getLayout());
     Value input = padSpatial(rewriter, loc, op.getInput(), op.getPads(),
                              rewriter.getZeroAttr(elementType), heightDim);
@@ -254,22 +257,20 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
         nhwc ? SmallVector<int64_t>{filterShape[1], filterShape[2]}
              : SmallVector<int64_t>{filterShape[2], filterShape[3]};
     // The dynamic result sizes (batch, spatial) size every intermediate.
-    SmallVector<Value> batch =
-        getConvResultSizes(rewriter, loc, op.getInput(), input, resultType,
-                           heightDim, kernel,
-                           op.getStrides(), op.getDilations());
+    SmallVector<Value> batch = getConvResultSizes(
+        rewriter, loc, op.getInput(), input, resultType, heightDim, kernel,
+        op.getStrides(), op.getDilations());
     Attribute strides = rewriter.getI64VectorAttr(op.getStrides());
     Attribute dilations = rewriter.getI64VectorAttr(op.getDilations());
     int64_t channelDim = nhwc ? 3 : 1;
     int64_t group = op.getGroup();
     if (group == 1) {
       // The bias, when present, initializes the accumulator.
-      Value init = bias
-                       ? broadcastAlongDim(rewriter, loc, bias, accResultType,
-                                           channelDim, batch)
-                       : createFilledTensor(rewriter, loc, accResultType,
-                                            rewriter.getZeroAttr(accType),
-                                            batch);
+      Value init =
+          bias ? broadcastAlongDim(rewriter, loc, bias, accResultType,
+                                   channelDim, batch)
+               : createFilledTensor(rewriter, loc, accResultType,
+                                    rewriter.getZeroAttr(accType), batch);
       Value ins[] = {input, op.getFilter()};
       Value conv =
           nhwc ? createConv<linalg::Conv2DNhwcFhwcOp>(rewriter, loc,
@@ -278,8 +279,8 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
                : createConv<linalg::Conv2DNchwFchwOp>(rewriter, loc,
                                                       accResultType, ins, init,
                                                       strides, dilations);
-      rewriter.replaceOp(op,
-                         createFloatConversion(rewriter, loc, conv, elementType));
+      rewriter.replaceOp(
+          op, createFloatConversion(rewriter, loc, conv, elementType));
       return success();
     }
 
@@ -300,12 +301,13 @@ struct Conv2DLowering : OpRewritePattern<Conv2DOp> {
     Value init = createGroupedInit(rewriter, loc, bias, groupedResultType,
                                    channelDim, batch);
     Value ins[] = {groupedInput, groupedFilter};
-    Value conv = nhwc ? createConv<linalg::Conv2DNhwgcGfhwcOp>(
-                            rewriter, loc, groupedResultType, ins, init,
-                            strides, dilations)
-                      : createConv<linalg::Conv2DNgchwGfchwOp>(
-                            rewriter, loc, groupedResultType, ins, init,
-                            strides, dilations);
+    Value conv =
+        nhwc ? createConv<linalg::Conv2DNhwgcGfhwcOp>(rewriter, loc,
+                                                      groupedResultType, ins,
+                                                      init, strides, dilations)
+             : createConv<linalg::Conv2DNgchwGfchwOp>(rewriter, loc,
+                                                      groupedResultType, ins,
+                                                      init, strides, dilations);
     Value collapsed = tensor::CollapseShapeOp::create(
         rewriter, loc, accResultType, conv, splitChannels);
     rewriter.replaceOp(
@@ -331,18 +333,17 @@ struct MaxPool2DLowering : OpRewritePattern<MaxPool2DOp> {
     Value init = createFilledTensor(rewriter, loc, resultType, lowest, batch);
     Attribute strides = rewriter.getI64VectorAttr(op.getStrides());
     Attribute dilations = rewriter.getI64VectorAttr(op.getDilations());
-    Value pool =
-        op.getLayout() == "NHWC"
-            ? linalg::PoolingNhwcMaxOp::create(
-                  rewriter, loc, TypeRange{resultType},
-                  ValueRange{input, window}, ValueRange{init}, strides,
-                  dilations)
-                  .getResult(0)
-            : linalg::PoolingNchwMaxOp::create(
-                  rewriter, loc, TypeRange{resultType},
-                  ValueRange{input, window}, ValueRange{init}, strides,
-                  dilations)
-                  .getResult(0);
+    Value pool = op.getLayout() == "NHWC"
+                     ? linalg::PoolingNhwcMaxOp::create(
+                           rewriter, loc, TypeRange{resultType},
+                           ValueRange{input, window}, ValueRange{init}, strides,
+                           dilations)
+                           .getResult(0)
+                     : linalg::PoolingNchwMaxOp::create(
+                           rewriter, loc, TypeRange{resultType},
+                           ValueRange{input, window}, ValueRange{init}, strides,
+                           dilations)
+                           .getResult(0);
     rewriter.replaceOp(op, pool);
     return success();
   }
@@ -367,8 +368,7 @@ struct AvgPool2DLowering : OpRewritePattern<AvgPool2DOp> {
     bool nhwc = op.getLayout() == "NHWC";
     Value input = padSpatial(rewriter, loc, op.getInput(), pads,
                              rewriter.getZeroAttr(elementType), heightDim);
-    Value window =
-        tensor::EmptyOp::create(rewriter, loc, kernel, elementType);
+    Value window = tensor::EmptyOp::create(rewriter, loc, kernel, elementType);
     // f16/bf16 windows are summed and divided in f32, rounded once.
     Type accType = getAccumulatorType(elementType);
     RankedTensorType sumType = resultType.clone(accType);
@@ -377,16 +377,15 @@ struct AvgPool2DLowering : OpRewritePattern<AvgPool2DOp> {
     int64_t unitDilations[] = {1, 1};
     Attribute stridesAttr = rewriter.getI64VectorAttr(strides);
     Attribute dilationsAttr = rewriter.getI64VectorAttr(unitDilations);
-    Value sum = nhwc ? linalg::PoolingNhwcSumOp::create(
-                           rewriter, loc, TypeRange{sumType},
-                           ValueRange{input, window}, ValueRange{init},
-                           stridesAttr, dilationsAttr)
-                           .getResult(0)
-                     : linalg::PoolingNchwSumOp::create(
-                           rewriter, loc, TypeRange{sumType},
-                           ValueRange{input, window}, ValueRange{init},
-                           stridesAttr, dilationsAttr)
-                           .getResult(0);
+    Value sum =
+        nhwc ? linalg::PoolingNhwcSumOp::create(
+                   rewriter, loc, TypeRange{sumType}, ValueRange{input, window},
+                   ValueRange{init}, stridesAttr, dilationsAttr)
+                   .getResult(0)
+             : linalg::PoolingNchwSumOp::create(
+                   rewriter, loc, TypeRange{sumType}, ValueRange{input, window},
+                   ValueRange{init}, stridesAttr, dilationsAttr)
+                   .getResult(0);
 
     bool hasPads = llvm::any_of(pads, [](int64_t p) { return p != 0; });
     Value result;
@@ -406,8 +405,8 @@ struct AvgPool2DLowering : OpRewritePattern<AvgPool2DOp> {
       int64_t inW = op.getInput().getType().getDimSize(heightDim + 1);
       int64_t outH = resultType.getDimSize(heightDim);
       int64_t outW = resultType.getDimSize(heightDim + 1);
-      auto realCount = [](int64_t out, int64_t stride, int64_t pad,
-                          int64_t k, int64_t in) {
+      auto realCount = [](int64_t out, int64_t stride, int64_t pad, int64_t k,
+                          int64_t in) {
         int64_t start = out * stride - pad;
         return std::min(start + k, in) - std::max<int64_t>(start, 0);
       };
@@ -415,9 +414,8 @@ struct AvgPool2DLowering : OpRewritePattern<AvgPool2DOp> {
       for (int64_t h = 0; h < outH; ++h)
         for (int64_t w = 0; w < outW; ++w)
           counts.push_back(rewriter.getFloatAttr(
-              accType,
-              realCount(h, strides[0], pads[0], kernel[0], inH) *
-                  realCount(w, strides[1], pads[1], kernel[1], inW)));
+              accType, realCount(h, strides[0], pads[0], kernel[0], inH) *
+                           realCount(w, strides[1], pads[1], kernel[1], inW)));
       // [OH, OW] broadcasts over NCHW; NHWC needs a trailing unit C dim.
       SmallVector<int64_t> countShape = {outH, outW};
       if (nhwc)

@@ -50,10 +50,9 @@ static Value isNonZero(OpBuilder &b, Location loc, Value v) {
 
 /// The positions p in [0, count) where `selected(p)` holds, as a 1-D i64
 /// tensor of run-time length: one scf.for counts, a second one fills.
-static Value
-createSelectedPositions(OpBuilder &b, Location loc, Value count,
-                        function_ref<Value(OpBuilder &, Location, Value)>
-                            selected) {
+static Value createSelectedPositions(
+    OpBuilder &b, Location loc, Value count,
+    function_ref<Value(OpBuilder &, Location, Value)> selected) {
   Value zero = getIndex(b, loc, 0), one = getIndex(b, loc, 1);
   auto counter = scf::ForOp::create(
       b, loc, zero, count, one, ValueRange{zero},
@@ -62,12 +61,13 @@ createSelectedPositions(OpBuilder &b, Location loc, Value count,
                                             getIndex(nb, nloc, 1),
                                             getIndex(nb, nloc, 0));
         scf::YieldOp::create(
-            nb, nloc, ValueRange{arith::AddIOp::create(nb, nloc, iters[0], inc)});
+            nb, nloc,
+            ValueRange{arith::AddIOp::create(nb, nloc, iters[0], inc)});
       });
   Value total = counter.getResult(0);
   Type i64 = b.getI64Type();
-  Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{ShapedType::kDynamic},
-                                        i64, ValueRange{total});
+  Value empty = tensor::EmptyOp::create(
+      b, loc, ArrayRef<int64_t>{ShapedType::kDynamic}, i64, ValueRange{total});
   auto filler = scf::ForOp::create(
       b, loc, zero, count, one, ValueRange{empty, zero},
       [&](OpBuilder &nb, Location nloc, Value i, ValueRange iters) {
@@ -76,8 +76,8 @@ createSelectedPositions(OpBuilder &b, Location loc, Value count,
             nb, nloc, selected(nb, nloc, i),
             [&](OpBuilder &tb, Location tloc) {
               Value value = arith::IndexCastOp::create(tb, tloc, i64, i);
-              Value inserted = tensor::InsertOp::create(tb, tloc, value,
-                                                        positions, ValueRange{next});
+              Value inserted = tensor::InsertOp::create(
+                  tb, tloc, value, positions, ValueRange{next});
               Value bumped =
                   arith::AddIOp::create(tb, tloc, next, getIndex(tb, tloc, 1));
               scf::YieldOp::create(tb, tloc, ValueRange{inserted, bumped});
@@ -181,10 +181,9 @@ struct CompressLowering : OpRewritePattern<CompressOp> {
     SmallVector<Value> sizes;
     for (int64_t d = 0; d < rank; ++d)
       if (type.isDynamicDim(d))
-        sizes.push_back(d == axis
-                            ? Value(tensor::DimOp::create(rewriter, loc,
-                                                          positions, 0))
-                            : getDimSize(rewriter, loc, input, d));
+        sizes.push_back(d == axis ? Value(tensor::DimOp::create(rewriter, loc,
+                                                                positions, 0))
+                                  : getDimSize(rewriter, loc, input, d));
     Value init = createEmpty(rewriter, loc, type, sizes);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{}, ValueRange{init},
@@ -251,9 +250,8 @@ struct DynamicTopKLowering : OpRewritePattern<DynamicTopKOp> {
       if (inputType.isDynamicDim(d))
         inputSizes.push_back(tensor::DimOp::create(rewriter, loc, input, d));
     auto ranksType = RankedTensorType::get(inputType.getShape(), i64);
-    Value ranksInit = createFilledTensor(rewriter, loc, ranksType,
-                                         rewriter.getI64IntegerAttr(0),
-                                         inputSizes);
+    Value ranksInit = createFilledTensor(
+        rewriter, loc, ranksType, rewriter.getI64IntegerAttr(0), inputSizes);
     auto ranks = linalg::GenericOp::create(
         rewriter, loc, TypeRange{ranksType}, ValueRange{input, input},
         ValueRange{ranksInit}, ArrayRef<AffineMap>{selfMap, otherMap, selfMap},
@@ -261,29 +259,30 @@ struct DynamicTopKLowering : OpRewritePattern<DynamicTopKOp> {
           Value mine = args[0], theirs = args[1];
           Value better, equal;
           if (isa<FloatType>(elementType)) {
-            better = arith::CmpFOp::create(
-                b, nloc,
-                largest ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
-                theirs, mine);
+            better = arith::CmpFOp::create(b, nloc,
+                                           largest ? arith::CmpFPredicate::OGT
+                                                   : arith::CmpFPredicate::OLT,
+                                           theirs, mine);
             equal = arith::CmpFOp::create(b, nloc, arith::CmpFPredicate::OEQ,
                                           theirs, mine);
           } else {
-            better = arith::CmpIOp::create(
-                b, nloc,
-                largest ? arith::CmpIPredicate::sgt : arith::CmpIPredicate::slt,
-                theirs, mine);
+            better = arith::CmpIOp::create(b, nloc,
+                                           largest ? arith::CmpIPredicate::sgt
+                                                   : arith::CmpIPredicate::slt,
+                                           theirs, mine);
             equal = arith::CmpIOp::create(b, nloc, arith::CmpIPredicate::eq,
                                           theirs, mine);
           }
-          Value earlier = arith::CmpIOp::create(
-              b, nloc, arith::CmpIPredicate::ult,
-              linalg::IndexOp::create(b, nloc, rank),
-              linalg::IndexOp::create(b, nloc, axis));
+          Value earlier =
+              arith::CmpIOp::create(b, nloc, arith::CmpIPredicate::ult,
+                                    linalg::IndexOp::create(b, nloc, rank),
+                                    linalg::IndexOp::create(b, nloc, axis));
           Value before = arith::OrIOp::create(
               b, nloc, better, arith::AndIOp::create(b, nloc, equal, earlier));
           Value one = arith::ExtUIOp::create(b, nloc, i64, before);
           linalg::YieldOp::create(
-              b, nloc, ValueRange{arith::AddIOp::create(b, nloc, args[2], one)});
+              b, nloc,
+              ValueRange{arith::AddIOp::create(b, nloc, args[2], one)});
         });
 
     // Results: slot j takes the element whose rank is j.
@@ -297,12 +296,12 @@ struct DynamicTopKLowering : OpRewritePattern<DynamicTopKOp> {
     Value valuesInit = createFilledTensor(
         rewriter, loc, valuesType,
         cast<TypedAttr>(rewriter.getZeroAttr(elementType)), resultSizes);
-    Value indicesInit = createFilledTensor(rewriter, loc, indicesType,
-                                           rewriter.getI64IntegerAttr(0),
-                                           resultSizes);
+    Value indicesInit = createFilledTensor(
+        rewriter, loc, indicesType, rewriter.getI64IntegerAttr(0), resultSizes);
     auto picked = linalg::GenericOp::create(
         rewriter, loc, TypeRange{valuesType, indicesType},
-        ValueRange{input, ranks.getResult(0)}, ValueRange{valuesInit, indicesInit},
+        ValueRange{input, ranks.getResult(0)},
+        ValueRange{valuesInit, indicesInit},
         ArrayRef<AffineMap>{otherMap, otherMap, selfMap, selfMap}, iterators,
         [&](OpBuilder &b, Location nloc, ValueRange args) {
           Value slot = arith::IndexCastOp::create(
@@ -313,8 +312,9 @@ struct DynamicTopKLowering : OpRewritePattern<DynamicTopKOp> {
                                             args[1], slot);
           linalg::YieldOp::create(
               b, nloc,
-              ValueRange{arith::SelectOp::create(b, nloc, hit, args[0], args[2]),
-                         arith::SelectOp::create(b, nloc, hit, e, args[3])});
+              ValueRange{
+                  arith::SelectOp::create(b, nloc, hit, args[0], args[2]),
+                  arith::SelectOp::create(b, nloc, hit, e, args[3])});
         });
     rewriter.replaceOp(op, picked.getResults());
     return success();

@@ -101,8 +101,8 @@ struct DynamicSliceLowering : OpRewritePattern<DynamicSliceOp> {
     using P = arith::CmpIPredicate;
     for (int64_t i = 0; i < count; ++i) {
       Value axis = ib.element(op.getAxes(), i);
-      axis = ib.select(ib.cmp(P::slt, axis, zero), ib.add(axis, ib.c(rank)),
-                       axis);
+      axis =
+          ib.select(ib.cmp(P::slt, axis, zero), ib.add(axis, ib.c(rank)), axis);
       Value start = ib.element(op.getStarts(), i);
       Value end = ib.element(op.getEnds(), i);
       Value step = ib.element(op.getSteps(), i);
@@ -110,8 +110,8 @@ struct DynamicSliceLowering : OpRewritePattern<DynamicSliceOp> {
       Value forward = ib.cmp(P::sgt, step, zero);
       for (int64_t d = 0; d < rank; ++d) {
         Value dim = dims[d];
-        Value s = ib.select(ib.cmp(P::slt, start, zero), ib.add(start, dim),
-                            start);
+        Value s =
+            ib.select(ib.cmp(P::slt, start, zero), ib.add(start, dim), start);
         Value e = ib.select(ib.cmp(P::slt, end, zero), ib.add(end, dim), end);
         Value dimMinusOne = ib.sub(dim, one);
         // Forward: [0, dim] for both; backward: start in [0, dim-1], end in
@@ -119,10 +119,9 @@ struct DynamicSliceLowering : OpRewritePattern<DynamicSliceOp> {
         Value sF = ib.clamp(s, zero, dim), eF = ib.clamp(e, zero, dim);
         Value sB = ib.clamp(s, zero, dimMinusOne);
         Value eB = ib.clamp(e, ib.c(-1), dimMinusOne);
-        Value sizeF = ib.select(ib.cmp(P::sgt, eF, sF),
-                                ib.add(ib.div(ib.sub(ib.sub(eF, sF), one), step),
-                                       one),
-                                zero);
+        Value sizeF = ib.select(
+            ib.cmp(P::sgt, eF, sF),
+            ib.add(ib.div(ib.sub(ib.sub(eF, sF), one), step), one), zero);
         // ceil((sB - eB) / -step) = 1 - (sB - eB - 1) / step, no overflow.
         Value sizeB = ib.select(
             ib.cmp(P::sgt, sB, eB),
@@ -180,9 +179,8 @@ Value createDynamicBorderIndex(OpBuilder &b, Location loc, PadMode mode,
   Value last = arith::SubIOp::create(b, loc, size, c(1));
   switch (mode) {
   case PadMode::Edge:
-    return arith::MinSIOp::create(b, loc,
-                                  arith::MaxSIOp::create(b, loc, j, c(0)),
-                                  last);
+    return arith::MinSIOp::create(
+        b, loc, arith::MaxSIOp::create(b, loc, j, c(0)), last);
   case PadMode::Wrap:
     return positiveMod(j, size);
   case PadMode::Reflect: {
@@ -198,9 +196,8 @@ Value createDynamicBorderIndex(OpBuilder &b, Location loc, PadMode mode,
   case PadMode::Constant:
     break;
   }
-  return arith::MinSIOp::create(
-      b, loc, arith::MaxSIOp::create(b, loc, j, c(0)),
-      arith::MaxSIOp::create(b, loc, last, c(0)));
+  return arith::MinSIOp::create(b, loc, arith::MaxSIOp::create(b, loc, j, c(0)),
+                                arith::MaxSIOp::create(b, loc, last, c(0)));
 }
 
 struct DynamicPadLowering : OpRewritePattern<DynamicPadOp> {
@@ -221,16 +218,16 @@ struct DynamicPadLowering : OpRewritePattern<DynamicPadOp> {
       lows.push_back(ib.toIndex(low));
       dimsIdx.push_back(ib.toIndex(dim));
     }
-    Value fill = tensor::ExtractOp::create(rewriter, loc, op.getValue(),
-                                           ValueRange{});
+    Value fill =
+        tensor::ExtractOp::create(rewriter, loc, op.getValue(), ValueRange{});
     Value init = tensor::EmptyOp::create(rewriter, loc, type,
                                          getDynamicSizes(ib, type, extents));
     Value input = op.getInput();
     PadMode mode = op.getMode();
     // Reading an input with a (static) empty dimension is never needed:
     // constant mode fills everything.
-    bool emptyInput = inputType.hasStaticShape() &&
-                      inputType.getNumElements() == 0;
+    bool emptyInput =
+        inputType.hasStaticShape() && inputType.getNumElements() == 0;
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{}, ValueRange{init},
         ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank)},
@@ -308,12 +305,12 @@ struct DynamicReshapeLowering : OpRewritePattern<DynamicReshapeOp> {
     Value inferred = ib.div(total, ib.max(known, ib.c(1)));
     SmallVector<Value> sizes;
     for (int64_t i = 0; i < rank; ++i) {
-      Value v = ib.select(ib.cmp(P::eq, entries[i], ib.c(-1)), inferred,
-                          entries[i]);
-      sizes.push_back(type.isDynamicDim(i) ? ib.toIndex(v)
-                                           : Value(arith::ConstantIndexOp::create(
-                                                 rewriter, loc,
-                                                 type.getDimSize(i))));
+      Value v =
+          ib.select(ib.cmp(P::eq, entries[i], ib.c(-1)), inferred, entries[i]);
+      sizes.push_back(type.isDynamicDim(i)
+                          ? ib.toIndex(v)
+                          : Value(arith::ConstantIndexOp::create(
+                                rewriter, loc, type.getDimSize(i))));
     }
     Value shape = tensor::FromElementsOp::create(
         rewriter, loc, RankedTensorType::get({rank}, rewriter.getIndexType()),
@@ -371,8 +368,9 @@ struct DynamicExpandLowering : OpRewritePattern<DynamicExpandOp> {
     using P = arith::CmpIPredicate;
     SmallVector<Value> extents, inputDims(inputRank);
     for (int64_t d = 0; d < rank; ++d) {
-      Value entry = d >= shapeOffset ? ib.element(op.getShape(), d - shapeOffset)
-                                     : ib.c(1);
+      Value entry = d >= shapeOffset
+                        ? ib.element(op.getShape(), d - shapeOffset)
+                        : ib.c(1);
       Value extent = entry;
       if (d >= inputOffset) {
         Value in = ib.dim(input, d - inputOffset);
@@ -385,9 +383,9 @@ struct DynamicExpandLowering : OpRewritePattern<DynamicExpandOp> {
         rewriter, loc, ib, type, extents, input,
         [&](OpBuilder &b, Location nloc, int64_t d, ArrayRef<Value> ivs) {
           Value zero = arith::ConstantIndexOp::create(b, nloc, 0);
-          Value isOne = arith::CmpIOp::create(
-              b, nloc, P::eq, inputDims[d],
-              arith::ConstantIndexOp::create(b, nloc, 1));
+          Value isOne =
+              arith::CmpIOp::create(b, nloc, P::eq, inputDims[d],
+                                    arith::ConstantIndexOp::create(b, nloc, 1));
           return Value(arith::SelectOp::create(b, nloc, isOne, zero,
                                                ivs[d + inputOffset]));
         });
@@ -434,8 +432,8 @@ struct DynamicRangeLowering : OpRewritePattern<DynamicRangeOp> {
     Type elementType = type.getElementType();
     auto scalar = [&](Value v) -> Value {
       auto vType = cast<RankedTensorType>(v.getType());
-      SmallVector<Value> zeros(vType.getRank(),
-                               arith::ConstantIndexOp::create(rewriter, loc, 0));
+      SmallVector<Value> zeros(
+          vType.getRank(), arith::ConstantIndexOp::create(rewriter, loc, 0));
       return tensor::ExtractOp::create(rewriter, loc, v, zeros);
     };
     Value start = scalar(op.getStart()), limit = scalar(op.getLimit()),
@@ -458,19 +456,18 @@ struct DynamicRangeLowering : OpRewritePattern<DynamicRangeOp> {
       // infinite quotient (delta 0), which no buffer could hold anyway.
       Value valid = arith::AndIOp::create(
           rewriter, loc,
-          arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OGT,
-                                ceiled,
-                                arith::ConstantOp::create(
-                                    rewriter, loc, rewriter.getF64FloatAttr(0))),
-          arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OLT,
-                                ceiled,
-                                arith::ConstantOp::create(
-                                    rewriter, loc,
-                                    rewriter.getF64FloatAttr(0x1p62))));
-      count = ib.select(valid,
-                        arith::FPToSIOp::create(rewriter, loc,
-                                                rewriter.getI64Type(), ceiled),
-                        ib.c(0));
+          arith::CmpFOp::create(
+              rewriter, loc, arith::CmpFPredicate::OGT, ceiled,
+              arith::ConstantOp::create(rewriter, loc,
+                                        rewriter.getF64FloatAttr(0))),
+          arith::CmpFOp::create(
+              rewriter, loc, arith::CmpFPredicate::OLT, ceiled,
+              arith::ConstantOp::create(rewriter, loc,
+                                        rewriter.getF64FloatAttr(0x1p62))));
+      count = ib.select(
+          valid,
+          arith::FPToSIOp::create(rewriter, loc, rewriter.getI64Type(), ceiled),
+          ib.c(0));
     } else {
       Value s = ib.toI64(start), l = ib.toI64(limit), d = ib.toI64(delta);
       Value isZero = ib.cmp(P::eq, d, ib.c(0));
@@ -491,8 +488,8 @@ struct DynamicRangeLowering : OpRewritePattern<DynamicRangeOp> {
           Value v;
           if (isa<FloatType>(elementType)) {
             Value fi = arith::SIToFPOp::create(b, nloc, elementType, i);
-            v = arith::AddFOp::create(b, nloc, start,
-                                      arith::MulFOp::create(b, nloc, fi, delta));
+            v = arith::AddFOp::create(
+                b, nloc, start, arith::MulFOp::create(b, nloc, fi, delta));
           } else {
             if (elementType.getIntOrFloatBitWidth() < 64)
               i = arith::TruncIOp::create(b, nloc, elementType, i);

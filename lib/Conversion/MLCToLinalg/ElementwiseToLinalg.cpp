@@ -30,8 +30,8 @@ struct SafeDivSIOp {
     Value zero = constant(0);
     Value isZero =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, d, zero);
-    Value isMinusOne = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::eq, d, constant(-1));
+    Value isMinusOne = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                             d, constant(-1));
     Value safeDivisor = arith::SelectOp::create(
         b, loc, arith::OrIOp::create(b, loc, isZero, isMinusOne), constant(1),
         d);
@@ -82,18 +82,17 @@ struct BinaryOpLowering : OpRewritePattern<SrcOp> {
 };
 
 /// Unary float ops whose scalar body is given by `build`.
-template <typename SrcOp>
-struct UnaryOpLowering : OpRewritePattern<SrcOp> {
+template <typename SrcOp> struct UnaryOpLowering : OpRewritePattern<SrcOp> {
   using OpRewritePattern<SrcOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(SrcOp op,
                                 PatternRewriter &rewriter) const override {
     if (failed(requireSizableElementwise(op, rewriter)))
       return failure();
-    Value result = createElementwise(
-        rewriter, op.getLoc(), op.getType(), {op.getInput()},
-        [&](OpBuilder &b, Location loc, ValueRange args) {
-          return buildScalar(op, b, loc, args[0]);
-        });
+    Value result =
+        createElementwise(rewriter, op.getLoc(), op.getType(), {op.getInput()},
+                          [&](OpBuilder &b, Location loc, ValueRange args) {
+                            return buildScalar(op, b, loc, args[0]);
+                          });
     rewriter.replaceOp(op, result);
     return success();
   }

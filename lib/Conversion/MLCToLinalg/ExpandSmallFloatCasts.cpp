@@ -81,8 +81,8 @@ bool mlc::isSmallFloatType(Type type) {
 Value mlc::createSmallFloatSaturation(OpBuilder &b, Location loc, Value x,
                                       Type smallFloat) {
   auto floatType = cast<FloatType>(smallFloat);
-  double max = APFloat::getLargest(floatType.getFloatSemantics())
-                   .convertToDouble();
+  double max =
+      APFloat::getLargest(floatType.getFloatSemantics()).convertToDouble();
   Type ft = x.getType();
   // maximumf/minimumf keep NaN; infinities become +-max.
   Value lo = arith::ConstantOp::create(b, loc, b.getFloatAttr(ft, -max));
@@ -144,20 +144,20 @@ Value truncF32ToSmallFloat(OpBuilder &b, Location loc, Value x, Type type,
   int shift = 23 - static_cast<int>(m);
   Value odd = k.band(k.shr(a, shift), k.c(1));
   Value rounded = k.add(a, k.add(k.c((int64_t(1) << (shift - 1)) - 1), odd));
-  Value normal = k.sub(k.shr(rounded, shift),
-                       k.c(int64_t(127 - format.bias) << m));
+  Value normal =
+      k.sub(k.shr(rounded, shift), k.c(int64_t(127 - format.bias) << m));
 
   // Results below the smallest normal value: |x| * 2^(bias - 1 + m) is the
   // code itself; adding 2^23 rounds it to an integer, ties to even.
   int scaleExp = format.bias - 1 + static_cast<int>(m);
   Value absF = k.toFloat(a);
-  Value scaled = arith::MulFOp::create(b, loc, absF,
-                                       k.f(std::ldexp(1.0f, scaleExp)));
+  Value scaled =
+      arith::MulFOp::create(b, loc, absF, k.f(std::ldexp(1.0f, scaleExp)));
   Value magic = arith::AddFOp::create(b, loc, scaled, k.f(8388608.0f));
   Value subnormal = k.sub(k.toBits(magic), k.c(0x4B000000));
   int64_t minNormalBits = int64_t(127 + 1 - format.bias) << 23;
-  Value code = k.select(k.cmp(P::ult, a, k.c(minNormalBits)), subnormal,
-                        normal);
+  Value code =
+      k.select(k.cmp(P::ult, a, k.c(minNormalBits)), subnormal, normal);
 
   // Overflow (infinite inputs included) and NaN.
   unsigned signShift = format.exponentBits + m;
@@ -182,7 +182,8 @@ Value truncF32ToSmallFloat(OpBuilder &b, Location loc, Value x, Type type,
     Value isZero = k.cmp(P::eq, code, k.c(0));
     Value signBit = k.select(isZero, k.c(0), k.shl(sign, signShift));
     result = k.bor(code, signBit);
-    result = k.select(k.bor(overflow, isNan), k.c(int64_t(1) << signShift), result);
+    result =
+        k.select(k.bor(overflow, isNan), k.c(int64_t(1) << signShift), result);
     break;
   }
   case NonFinite::None: {
@@ -192,8 +193,8 @@ Value truncF32ToSmallFloat(OpBuilder &b, Location loc, Value x, Type type,
     break;
   }
   }
-  Value narrow = arith::TruncIOp::create(
-      b, loc, b.getIntegerType(format.width()), result);
+  Value narrow =
+      arith::TruncIOp::create(b, loc, b.getIntegerType(format.width()), result);
   return arith::BitcastOp::create(b, loc, type, narrow);
 }
 
@@ -204,15 +205,16 @@ Value extSmallFloatToF32(OpBuilder &b, Location loc, Value v,
   using P = arith::CmpIPredicate;
   unsigned m = format.mantissaBits;
   unsigned signShift = format.exponentBits + m;
-  Value narrow = arith::BitcastOp::create(
-      b, loc, b.getIntegerType(format.width()), v);
+  Value narrow =
+      arith::BitcastOp::create(b, loc, b.getIntegerType(format.width()), v);
   Value c = arith::ExtUIOp::create(b, loc, b.getI32Type(), narrow);
   Value sign = k.shl(k.shr(c, signShift), 31);
   Value mag = k.band(c, k.c((int64_t(1) << signShift) - 1));
   Value exp = k.shr(mag, m);
   Value mant = k.band(mag, k.c((int64_t(1) << m) - 1));
   // Normal: rebias the exponent; subnormal: mant * 2^(1 - bias - m).
-  Value normal = k.add(k.shl(mag, 23 - m), k.c(int64_t(127 - format.bias) << 23));
+  Value normal =
+      k.add(k.shl(mag, 23 - m), k.c(int64_t(127 - format.bias) << 23));
   Value mantF = arith::UIToFPOp::create(b, loc, b.getF32Type(), mant);
   Value sub = arith::MulFOp::create(
       b, loc, mantF,
@@ -230,8 +232,8 @@ Value extSmallFloatToF32(OpBuilder &b, Location loc, Value v,
     break;
   }
   case NonFinite::NanOnly:
-    bits = k.select(k.cmp(P::eq, mag, k.c(expOnes | ((1 << m) - 1))), nan,
-                    bits);
+    bits =
+        k.select(k.cmp(P::eq, mag, k.c(expOnes | ((1 << m) - 1))), nan, bits);
     break;
   case NonFinite::NegZeroNan:
     bits = k.select(k.cmp(P::eq, c, k.c(int64_t(1) << signShift)), nan, bits);
@@ -256,8 +258,7 @@ struct ExpandTruncFToSmallFloat : OpRewritePattern<arith::TruncFOp> {
 
   LogicalResult matchAndRewrite(arith::TruncFOp op,
                                 PatternRewriter &rewriter) const override {
-    std::optional<SmallFloatFormat> format =
-        getSmallFloatFormat(op.getType());
+    std::optional<SmallFloatFormat> format = getSmallFloatFormat(op.getType());
     if (!format)
       return rewriter.notifyMatchFailure(op, "not a float8/float4 result");
     if (op.getRoundingmodeAttr() &&
@@ -272,8 +273,8 @@ struct ExpandTruncFToSmallFloat : OpRewritePattern<arith::TruncFOp> {
       x = arith::TruncFOp::create(rewriter, loc, f32, x);
     else if (!x.getType().isF32())
       x = arith::ExtFOp::create(rewriter, loc, f32, x);
-    rewriter.replaceOp(op, truncF32ToSmallFloat(rewriter, loc, x,
-                                                op.getType(), *format));
+    rewriter.replaceOp(
+        op, truncF32ToSmallFloat(rewriter, loc, x, op.getType(), *format));
     return success();
   }
 };

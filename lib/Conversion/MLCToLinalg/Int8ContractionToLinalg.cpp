@@ -85,9 +85,9 @@ static void materializeNarrowActivation(OpBuilder &b, NarrowActivation &x) {
   for (int64_t p : x.transpose.getPerm())
     shape.push_back(type.getDimSize(p));
   Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
-  x.ints = linalg::TransposeOp::create(b, loc, x.ints, init,
-                                       x.transpose.getPerm())
-               .getResult()[0];
+  x.ints =
+      linalg::TransposeOp::create(b, loc, x.ints, init, x.transpose.getPerm())
+          .getResult()[0];
   x.transpose = {};
 }
 
@@ -173,8 +173,9 @@ static FailureOr<Int8ConvOperands> matchInt8Conv(Conv2DOp op,
 static void buildInt8MulAcc(OpBuilder &b, Location loc, ValueRange args,
                             bool isUnsigned) {
   Type i32 = b.getI32Type();
-  Value x = isUnsigned ? arith::ExtUIOp::create(b, loc, i32, args[0]).getResult()
-                       : arith::ExtSIOp::create(b, loc, i32, args[0]).getResult();
+  Value x = isUnsigned
+                ? arith::ExtUIOp::create(b, loc, i32, args[0]).getResult()
+                : arith::ExtSIOp::create(b, loc, i32, args[0]).getResult();
   Value w = arith::ExtSIOp::create(b, loc, i32, args[1]);
   Value p = arith::MulIOp::create(b, loc, x, w);
   Value s = arith::AddIOp::create(b, loc, args[2], p);
@@ -182,9 +183,9 @@ static void buildInt8MulAcc(OpBuilder &b, Location loc, ValueRange args,
 }
 
 /// The packed weight tiles B[N1][K1][16][4] of the [N][K] matrix `at(n, k)`.
-static Value createPackedWeights(OpBuilder &b, Location loc, int64_t n,
-                                 int64_t k,
-                                 llvm::function_ref<int64_t(int64_t, int64_t)> at) {
+static Value
+createPackedWeights(OpBuilder &b, Location loc, int64_t n, int64_t k,
+                    llvm::function_ref<int64_t(int64_t, int64_t)> at) {
   int64_t n1 = roundUp(n, kTileN) / kTileN, k1 = roundUp(k, kPadK) / kTileK;
   auto type = RankedTensorType::get({n1, k1, kTileN, kTileK}, b.getI8Type());
   ConstTensor packed = ConstTensor::zeros(type);
@@ -252,14 +253,13 @@ static Value createInt8Gemm(OpBuilder &b, Location loc, Value a,
       utils::IteratorType::parallel, utils::IteratorType::parallel,
       utils::IteratorType::parallel, utils::IteratorType::reduction,
       utils::IteratorType::reduction};
-  Value acc =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{accType}, ValueRange{a3, packedWeights},
-          ValueRange{init}, maps, iterators,
-          [&](OpBuilder &nb, Location nloc, ValueRange args) {
-            buildInt8MulAcc(nb, nloc, args, isUnsigned);
-          })
-          .getResult(0);
+  Value acc = linalg::GenericOp::create(
+                  b, loc, TypeRange{accType}, ValueRange{a3, packedWeights},
+                  ValueRange{init}, maps, iterators,
+                  [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                    buildInt8MulAcc(nb, nloc, args, isUnsigned);
+                  })
+                  .getResult(0);
 
   Value flat = tensor::CollapseShapeOp::create(
       b, loc, RankedTensorType::get({m, n1 * kTileN}, i32), acc,
@@ -316,8 +316,8 @@ struct Int8Conv2DToGemm : OpRewritePattern<Conv2DOp> {
     // The rows [M, K]: K ordered as the filter's (c, kh, kw) in NCHW and
     // (kh, kw, c) in NHWC, so that the weights are read row-major.
     Value a;
-    bool direct = nhwc && kh == 1 && kw == 1 && strides[0] == 1 &&
-                  strides[1] == 1;
+    bool direct =
+        nhwc && kh == 1 && kw == 1 && strides[0] == 1 && strides[1] == 1;
     if (direct) {
       a = tensor::CollapseShapeOp::create(
           rewriter, loc, RankedTensorType::get({m, k}, i8), input,
@@ -332,34 +332,33 @@ struct Int8Conv2DToGemm : OpRewritePattern<Conv2DOp> {
         bindDims(ctx, dn, doh, dow, dc, dkh, dkw);
       AffineExpr ih = doh * strides[0] + dkh * dilations[0];
       AffineExpr iw = dow * strides[1] + dkw * dilations[1];
-      AffineMap inputMap =
-          nhwc ? AffineMap::get(6, 0, {dn, ih, iw, dc}, ctx)
-               : AffineMap::get(6, 0, {dn, dc, ih, iw}, ctx);
+      AffineMap inputMap = nhwc ? AffineMap::get(6, 0, {dn, ih, iw, dc}, ctx)
+                                : AffineMap::get(6, 0, {dn, dc, ih, iw}, ctx);
       SmallVector<int64_t> colsShape =
           nhwc ? SmallVector<int64_t>{batch, oh, ow, kh, kw, c}
                : SmallVector<int64_t>{batch, oh, ow, c, kh, kw};
       auto colsType = RankedTensorType::get(colsShape, i8);
       Value colsInit =
           tensor::EmptyOp::create(rewriter, loc, colsType.getShape(), i8);
-      Value cols =
-          linalg::GenericOp::create(
-              rewriter, loc, TypeRange{colsType}, ValueRange{input},
-              ValueRange{colsInit},
-              SmallVector<AffineMap>{
-                  inputMap, AffineMap::getMultiDimIdentityMap(6, ctx)},
-              SmallVector<utils::IteratorType>(6,
-                                               utils::IteratorType::parallel),
-              [](OpBuilder &nb, Location nloc, ValueRange args) {
-                linalg::YieldOp::create(nb, nloc, args[0]);
-              })
-              .getResult(0);
+      Value cols = linalg::GenericOp::create(
+                       rewriter, loc, TypeRange{colsType}, ValueRange{input},
+                       ValueRange{colsInit},
+                       SmallVector<AffineMap>{
+                           inputMap, AffineMap::getMultiDimIdentityMap(6, ctx)},
+                       SmallVector<utils::IteratorType>(
+                           6, utils::IteratorType::parallel),
+                       [](OpBuilder &nb, Location nloc, ValueRange args) {
+                         linalg::YieldOp::create(nb, nloc, args[0]);
+                       })
+                       .getResult(0);
       a = tensor::CollapseShapeOp::create(
           rewriter, loc, RankedTensorType::get({m, k}, i8), cols,
           SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
     }
-    Value packed = createPackedWeights(
-        rewriter, loc, f, k,
-        [&](int64_t row, int64_t col) { return w->ints[row * k + col]; });
+    Value packed =
+        createPackedWeights(rewriter, loc, f, k, [&](int64_t row, int64_t col) {
+          return w->ints[row * k + col];
+        });
     Value gemm = createInt8Gemm(rewriter, loc, a, x->isUnsigned, packed,
                                 operands->bias, f);
 
@@ -371,8 +370,8 @@ struct Int8Conv2DToGemm : OpRewritePattern<Conv2DOp> {
       rewriter.replaceOp(op, nhwcResult);
       return success();
     }
-    Value empty = tensor::EmptyOp::create(rewriter, loc,
-                                          resultType.getShape(), i32);
+    Value empty =
+        tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), i32);
     AffineExpr n, fo, h, wo;
     bindDims(ctx, n, fo, h, wo);
     Value nchw =
@@ -479,8 +478,8 @@ struct Int8GroupedConv2D : OpRewritePattern<Conv2DOp> {
                              ctx),
               AffineMap::get(6, 0, {dc, dkh, dkw}, ctx),
               AffineMap::get(6, 0, {dn, dc, doh, dow}, ctx)};
-      iterators = {parallel, parallel, parallel, parallel, reduction,
-                   reduction};
+      iterators = {parallel, parallel,  parallel,
+                   parallel, reduction, reduction};
     } else {
       SmallVector<int64_t> groupedShape(inputType.getShape());
       groupedShape[1] = cg;
@@ -496,7 +495,7 @@ struct Int8GroupedConv2D : OpRewritePattern<Conv2DOp> {
                              ctx),
               AffineMap::get(8, 0, {dg, df, dc, dkh, dkw}, ctx),
               AffineMap::get(8, 0, {dn, dg, df, doh, dow}, ctx)};
-      iterators = {parallel, parallel, parallel,  parallel,
+      iterators = {parallel, parallel,  parallel,  parallel,
                    parallel, reduction, reduction, reduction};
     }
     bool isUnsigned = x->isUnsigned;
@@ -562,8 +561,8 @@ struct Int8DepthwiseConv2DNHWC : OpRewritePattern<Conv2DOp> {
       b32.ints.assign(operands->bias.begin(), operands->bias.end());
       Value biasConst =
           arith::ConstantOp::create(rewriter, loc, b32.toAttr("int8_bias"));
-      Value empty = tensor::EmptyOp::create(rewriter, loc,
-                                            resultType.getShape(), i32);
+      Value empty =
+          tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), i32);
       init = linalg::BroadcastOp::create(rewriter, loc, biasConst, empty,
                                          ArrayRef<int64_t>{0, 1, 2})
                  .getResult()[0];
@@ -597,7 +596,7 @@ struct Int8DepthwiseConv2DNHWC : OpRewritePattern<Conv2DOp> {
 };
 
 static Value subtractZeroPointTerm(OpBuilder &b, Location loc, Value gemm,
-                                  Value zeroPoint, const ConstTensor &w);
+                                   Value zeroPoint, const ConstTensor &w);
 
 /// matmul [..., M, K] x constant [K, N]: the rows times the packed columns.
 /// An activation that has a run-time zero point subtracted (dynamic
@@ -652,9 +651,10 @@ struct Int8MatMulToGemm : OpRewritePattern<MatMulOp> {
           rewriter, loc, RankedTensorType::get({m, k}, xType.getElementType()),
           a, rows);
     }
-    Value packed = createPackedWeights(
-        rewriter, loc, n, k,
-        [&](int64_t row, int64_t col) { return w->ints[col * n + row]; });
+    Value packed =
+        createPackedWeights(rewriter, loc, n, k, [&](int64_t row, int64_t col) {
+          return w->ints[col * n + row];
+        });
     Value gemm = createInt8Gemm(rewriter, loc, a, x->isUnsigned, packed, {}, n);
     if (zeroPoint)
       gemm = subtractZeroPointTerm(rewriter, loc, gemm, zeroPoint, *w);
@@ -663,8 +663,8 @@ struct Int8MatMulToGemm : OpRewritePattern<MatMulOp> {
       for (int64_t d = 0; d + 1 < resultType.getRank(); ++d)
         rows[0].push_back(d);
       rows.push_back({resultType.getRank() - 1});
-      gemm = tensor::ExpandShapeOp::create(rewriter, loc, resultType, gemm,
-                                           rows);
+      gemm =
+          tensor::ExpandShapeOp::create(rewriter, loc, resultType, gemm, rows);
     }
     rewriter.replaceOp(op, gemm);
     return success();
@@ -674,7 +674,7 @@ struct Int8MatMulToGemm : OpRewritePattern<MatMulOp> {
 /// gemm [M, N] - zp * colsum(w)[n], with `zp` a one-element i32 tensor
 /// and `w` the constant [K, N] weights.
 static Value subtractZeroPointTerm(OpBuilder &b, Location loc, Value gemm,
-                            Value zeroPoint, const ConstTensor &w) {
+                                   Value zeroPoint, const ConstTensor &w) {
   MLIRContext *ctx = b.getContext();
   int64_t k = w.type.getDimSize(0), n = w.type.getDimSize(1);
   Type i32 = b.getI32Type();
@@ -688,22 +688,20 @@ static Value subtractZeroPointTerm(OpBuilder &b, Location loc, Value gemm,
   auto gemmType = cast<RankedTensorType>(gemm.getType());
   SmallVector<AffineExpr> zpIndex(zpType.getRank(),
                                   getAffineConstantExpr(0, ctx));
-  SmallVector<AffineMap> maps = {
-      AffineMap::getMultiDimIdentityMap(2, ctx),
-      AffineMap::get(2, 0, zpIndex, ctx),
-      AffineMap::get(2, 0, getAffineDimExpr(1, ctx)),
-      AffineMap::getMultiDimIdentityMap(2, ctx)};
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(2, ctx),
+                                 AffineMap::get(2, 0, zpIndex, ctx),
+                                 AffineMap::get(2, 0, getAffineDimExpr(1, ctx)),
+                                 AffineMap::getMultiDimIdentityMap(2, ctx)};
   Value empty = tensor::EmptyOp::create(b, loc, gemmType.getShape(), i32);
   return linalg::GenericOp::create(
-             b, loc, TypeRange{gemmType},
-             ValueRange{gemm, zeroPoint, colSums}, ValueRange{empty}, maps,
-             SmallVector<utils::IteratorType>(2,
-                                              utils::IteratorType::parallel),
+             b, loc, TypeRange{gemmType}, ValueRange{gemm, zeroPoint, colSums},
+             ValueRange{empty}, maps,
+             SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
              [](OpBuilder &nb, Location nloc, ValueRange args) {
                Value term = arith::MulIOp::create(nb, nloc, args[1], args[2]);
                linalg::YieldOp::create(
-                   nb, nloc, arith::SubIOp::create(nb, nloc, args[0], term)
-                                 .getResult());
+                   nb, nloc,
+                   arith::SubIOp::create(nb, nloc, args[0], term).getResult());
              })
       .getResult(0);
 }

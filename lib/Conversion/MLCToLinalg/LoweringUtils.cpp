@@ -110,8 +110,8 @@ Value mlc::createElementwise(OpBuilder &b, Location loc,
 
 Value mlc::createEmpty(OpBuilder &b, Location loc, RankedTensorType type,
                        ValueRange dynamicSizes) {
-  return tensor::EmptyOp::create(b, loc, type.getShape(),
-                                 type.getElementType(), dynamicSizes);
+  return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(),
+                                 dynamicSizes);
 }
 
 bool mlc::canSizeLike(RankedTensorType type, TypeRange sources) {
@@ -170,9 +170,9 @@ LogicalResult mlc::requireSizableElementwise(Operation *op,
     auto type = dyn_cast<RankedTensorType>(t);
     if (!type || type.hasStaticShape())
       continue;
-    if (!canSizeFromMaps(type, op->getOperandTypes(),
-                         getBroadcastMaps(op->getContext(), type,
-                                          op->getOperandTypes())))
+    if (!canSizeFromMaps(
+            type, op->getOperandTypes(),
+            getBroadcastMaps(op->getContext(), type, op->getOperandTypes())))
       return rewriter.notifyMatchFailure(
           op, "a dynamic result dimension has no dynamic operand dimension "
               "to take its size from");
@@ -220,12 +220,13 @@ Value mlc::createStaticReshape(OpBuilder &b, Location loc, Value input,
   if (type.getRank() != 1) {
     ReassociationIndices all =
         llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
-    flat = tensor::CollapseShapeOp::create(
-        b, loc, input, ArrayRef<ReassociationIndices>{all});
+    flat = tensor::CollapseShapeOp::create(b, loc, input,
+                                           ArrayRef<ReassociationIndices>{all});
   }
   if (shape.size() == 1)
     return flat;
-  ReassociationIndices all = llvm::to_vector(llvm::seq<int64_t>(0, shape.size()));
+  ReassociationIndices all =
+      llvm::to_vector(llvm::seq<int64_t>(0, shape.size()));
   return tensor::ExpandShapeOp::create(b, loc, resultType, flat,
                                        ArrayRef<ReassociationIndices>{all});
 }
@@ -273,8 +274,8 @@ TypedAttr mlc::getHighestValueAttr(Type type) {
 
 TypedAttr mlc::getLowestValueAttr(Type type) {
   if (auto floatType = dyn_cast<FloatType>(type))
-    return FloatAttr::get(
-        floatType, APFloat::getInf(floatType.getFloatSemantics(), true));
+    return FloatAttr::get(floatType,
+                          APFloat::getInf(floatType.getFloatSemantics(), true));
   auto intType = cast<IntegerType>(type);
   if (intType.getWidth() == 1)
     return IntegerAttr::get(intType, APInt(1, 0));

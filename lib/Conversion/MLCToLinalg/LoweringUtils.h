@@ -1,4 +1,5 @@
-//===- LoweringUtils.h - Builders shared by mlc-to-linalg patterns -*- C++ -*-===//
+//===- LoweringUtils.h - Builders shared by mlc-to-linalg patterns -*- C++
+//-*-===//
 //
 // Small builders for linalg-on-tensors IR: elementwise generics with numpy
 // broadcasting, filled init tensors, static reshapes.
@@ -56,8 +57,7 @@ mlir::Value createParallelGeneric(mlir::OpBuilder &b, mlir::Location loc,
 
 /// Whether createParallelGeneric can size a `?` dimension of `resultType`
 /// from `inputs` read through `inputMaps`.
-bool canSizeFromMaps(mlir::RankedTensorType resultType,
-                     mlir::TypeRange inputs,
+bool canSizeFromMaps(mlir::RankedTensorType resultType, mlir::TypeRange inputs,
                      llvm::ArrayRef<mlir::AffineMap> inputMaps);
 
 /// The maps of createElementwise: numpy broadcasting of `inputs` to

@@ -1,4 +1,5 @@
-//===- MLCToLinalg.cpp - The convert-mlc-to-linalg pass --------------------===//
+//===- MLCToLinalg.cpp - The convert-mlc-to-linalg pass
+//--------------------===//
 
 #include "mlc/Conversion/MLCToLinalg/MLCToLinalg.h"
 #include "mlc/Conversion/MLCToLinalg/ControlFlowToSCF.h"
@@ -54,8 +55,8 @@ struct ConvertMLCToLinalgPass
       RewritePatternSet quantPatterns(&getContext());
       populateExpandQuantCastsPatterns(quantPatterns);
       populateInt8ContractionPatterns(quantPatterns);
-      if (failed(applyPatternsGreedily(getOperation(),
-                                       std::move(quantPatterns))))
+      if (failed(
+              applyPatternsGreedily(getOperation(), std::move(quantPatterns))))
         return signalPassFailure();
     }
     ConversionTarget target(getContext());

@@ -212,9 +212,9 @@ struct DequantizeLinearLowering : OpRewritePattern<DequantizeLinearOp> {
 
 /// Integer arithmetic only: i64 product, rounding bias, arithmetic shift,
 /// zero point, clamp, truncation. Per-channel multipliers (i32) and shifts
-/// (i8: the verifier keeps them in [1, 62]) are constant tensors read along the axis, stored at
-/// their own width (5 bytes a channel); the rounding bias 2^(s-1) is
-/// computed from the shift in the loop.
+/// (i8: the verifier keeps them in [1, 62]) are constant tensors read along the
+/// axis, stored at their own width (5 bytes a channel); the rounding bias
+/// 2^(s-1) is computed from the shift in the loop.
 struct RequantizeLowering : OpRewritePattern<RequantizeOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -251,8 +251,8 @@ struct RequantizeLowering : OpRewritePattern<RequantizeOp> {
     auto hi = static_cast<int64_t>(op.getMax());
     Type storage = resultType.getElementType();
     Value result = createParallelGeneric(
-        rewriter, loc, resultType, ValueRange{op.getInput(), mult, shift},
-        maps, [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+        rewriter, loc, resultType, ValueRange{op.getInput(), mult, shift}, maps,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           auto c = [&](int64_t v) -> Value {
             return arith::ConstantOp::create(b, l, b.getI64IntegerAttr(v));
           };
@@ -373,8 +373,7 @@ struct ExpandStorageCast : OpRewritePattern<quant::StorageCastOp> {
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     if (!resultType || !isa<IntegerType>(resultType.getElementType()))
       return rewriter.notifyMatchFailure(op, "not a cast to integers");
-    FailureOr<Value> storage =
-        getStorage(rewriter, op.getLoc(), op.getInput());
+    FailureOr<Value> storage = getStorage(rewriter, op.getLoc(), op.getInput());
     if (failed(storage))
       return rewriter.notifyMatchFailure(op, "operand is not a quant cast");
     rewriter.replaceOp(op, *storage);

@@ -1,4 +1,5 @@
-//===- RandomToLinalg.cpp - mlc.random to a Philox linalg.generic ----------===//
+//===- RandomToLinalg.cpp - mlc.random to a Philox linalg.generic
+//----------===//
 //
 // mlc.random becomes one linalg.generic that runs Philox 4x32-10 (Salmon et
 // al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011) for every
@@ -93,8 +94,8 @@ struct PhiloxBuilder {
       bits = arith::OrIOp::create(b, loc, hi, lo);
       scale = 0x1p-53;
     } else {
-      bits = arith::ExtUIOp::create(
-          b, loc, i64, arith::ShRUIOp::create(b, loc, x, c32(8)));
+      bits = arith::ExtUIOp::create(b, loc, i64,
+                                    arith::ShRUIOp::create(b, loc, x, c32(8)));
       scale = 0x1p-24;
     }
     if (offset)
@@ -135,9 +136,9 @@ struct RandomToGeneric : OpRewritePattern<RandomOp> {
     for (Value size : sizes)
       count = arith::MulIOp::create(rewriter, loc, count, size);
 
-    func::FuncOp counterHook = getOrDeclareHook(
-        rewriter, op, kRandomCounterFuncName,
-        rewriter.getFunctionType({i64}, {i64}));
+    func::FuncOp counterHook =
+        getOrDeclareHook(rewriter, op, kRandomCounterFuncName,
+                         rewriter.getFunctionType({i64}, {i64}));
     Value base =
         func::CallOp::create(
             rewriter, loc, counterHook,
@@ -156,7 +157,8 @@ struct RandomToGeneric : OpRewritePattern<RandomOp> {
     }
 
     bool normal = op.getDistribution() == "normal";
-    double a = op.getA().convertToDouble(), bParam = op.getB().convertToDouble();
+    double a = op.getA().convertToDouble(),
+           bParam = op.getB().convertToDouble();
     Value init = createEmpty(rewriter, loc, type, dynamicSizes);
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);

@@ -38,8 +38,7 @@ static Value createMean(OpBuilder &b, Location loc, Value input,
     }
     Value size = tensor::DimOp::create(b, loc, input, d);
     dynamicCount =
-        dynamicCount ? arith::MulIOp::create(b, loc, dynamicCount, size)
-                     : size;
+        dynamicCount ? arith::MulIOp::create(b, loc, dynamicCount, size) : size;
   }
   Value divisor;
   if (dynamicCount) {
@@ -50,8 +49,8 @@ static Value createMean(OpBuilder &b, Location loc, Value input,
       divisor = arith::MulFOp::create(
           b, loc, divisor, createScalarConstant(b, loc, elementType, count));
   }
-  Value sum = createReduction(b, loc, input, dims, b.getZeroAttr(elementType),
-                              addF);
+  Value sum =
+      createReduction(b, loc, input, dims, b.getZeroAttr(elementType), addF);
   auto sumType = cast<RankedTensorType>(sum.getType());
   Value mean = createElementwise(
       b, loc, sumType, {sum},
@@ -155,7 +154,8 @@ static Value createKindReduction(OpBuilder &b, Location loc, ReduceKind kind,
         });
   case ReduceKind::L1: {
     Value abs = applyElementwise(
-        b, loc, input, [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+        b, loc, input,
+        [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
           if (isa<FloatType>(args[0].getType()))
             return math::AbsFOp::create(nb, nloc, args[0]);
           return math::AbsIOp::create(nb, nloc, args[0]);
@@ -172,7 +172,8 @@ static Value createKindReduction(OpBuilder &b, Location loc, ReduceKind kind,
     if (kind == ReduceKind::SumSquare)
       return sum;
     return applyElementwise(
-        b, loc, sum, [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+        b, loc, sum,
+        [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
           return math::SqrtOp::create(nb, nloc, args[0]);
         });
   }
@@ -187,12 +188,13 @@ static Value createKindReduction(OpBuilder &b, Location loc, ReduceKind kind,
     // reduction) is replaced by 0 so that the subtraction stays finite.
     Value max = createMaxReduction(b, loc, input, dims);
     max = applyElementwise(
-        b, loc, max, [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+        b, loc, max,
+        [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
           Value zero = createScalarConstant(nb, nloc, args[0].getType(), 0);
           Value isInf = arith::CmpFOp::create(
               nb, nloc, arith::CmpFPredicate::OEQ, args[0],
-              arith::ConstantOp::create(
-                  nb, nloc, getLowestValueAttr(args[0].getType())));
+              arith::ConstantOp::create(nb, nloc,
+                                        getLowestValueAttr(args[0].getType())));
           return arith::SelectOp::create(nb, nloc, isInf, zero, args[0]);
         });
     int64_t rank = type.getRank();
@@ -225,12 +227,13 @@ static Value createArgReduction(OpBuilder &b, Location loc, Value input,
   Type elementType = type.getElementType();
   SmallVector<int64_t> shape(type.getShape());
   shape.erase(shape.begin() + axis);
-  Value values = createFilledTensor(
-      b, loc, RankedTensorType::get(shape, elementType),
-      isMax ? getLowestValueAttr(elementType) : getHighestValueAttr(elementType));
-  Value indices = createFilledTensor(
-      b, loc, RankedTensorType::get(shape, b.getI64Type()),
-      b.getI64IntegerAttr(0));
+  Value values =
+      createFilledTensor(b, loc, RankedTensorType::get(shape, elementType),
+                         isMax ? getLowestValueAttr(elementType)
+                               : getHighestValueAttr(elementType));
+  Value indices =
+      createFilledTensor(b, loc, RankedTensorType::get(shape, b.getI64Type()),
+                         b.getI64IntegerAttr(0));
   AffineMap reduced = b.getMultiDimIdentityMap(rank).dropResult(axis);
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
@@ -262,9 +265,9 @@ static Value createArgReduction(OpBuilder &b, Location loc, Value input,
             nb, nloc, nb.getI64Type(), linalg::IndexOp::create(nb, nloc, axis));
         linalg::YieldOp::create(
             nb, nloc,
-            ValueRange{arith::SelectOp::create(nb, nloc, better, x, best),
-                       arith::SelectOp::create(nb, nloc, better, index,
-                                               bestIndex)});
+            ValueRange{
+                arith::SelectOp::create(nb, nloc, better, x, best),
+                arith::SelectOp::create(nb, nloc, better, index, bestIndex)});
       });
   return generic.getResult(1);
 }
@@ -377,7 +380,6 @@ struct HardmaxLowering : OpRewritePattern<HardmaxOp> {
   }
 };
 
-
 struct ReduceMeanLowering : OpRewritePattern<ReduceMeanOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ReduceMeanOp op,
@@ -402,9 +404,8 @@ struct GlobalAvgPoolLowering : OpRewritePattern<GlobalAvgPoolOp> {
                                 PatternRewriter &rewriter) const override {
     int64_t rank = op.getInput().getType().getRank();
     SmallVector<int64_t> dims =
-        op.getLayout() == "NHWC"
-            ? SmallVector<int64_t>{1, 2}
-            : llvm::to_vector(llvm::seq<int64_t>(2, rank));
+        op.getLayout() == "NHWC" ? SmallVector<int64_t>{1, 2}
+                                 : llvm::to_vector(llvm::seq<int64_t>(2, rank));
     rewriter.replaceOp(op, createMean(rewriter, op.getLoc(), op.getInput(),
                                       dims, op.getType()));
     return success();

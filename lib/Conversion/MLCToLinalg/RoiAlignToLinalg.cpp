@@ -68,8 +68,8 @@ struct RoiAlignBody {
             cmp(arith::CmpFPredicate::OLE, x, w)));
     // Clamped to [0, size - 1], a coordinate past the last row or column
     // interpolates that one alone, as the reference does.
-    auto axis = [&](Value v, Value size, Value sizeIndex)
-        -> std::tuple<Value, Value, Value> {
+    auto axis = [&](Value v, Value size,
+                    Value sizeIndex) -> std::tuple<Value, Value, Value> {
       Value last = arith::SubFOp::create(b, loc, size, one);
       Value clamped = arith::MinimumFOp::create(
           b, loc, arith::MaximumFOp::create(b, loc, v, zero), last);
@@ -78,8 +78,8 @@ struct RoiAlignBody {
       Value lowIndex = arith::IndexCastOp::create(
           b, loc, b.getIndexType(),
           arith::FPToSIOp::create(b, loc, b.getI64Type(), low));
-      lowIndex = arith::SelectOp::create(b, loc, inside, lowIndex,
-                                         index(b, loc, 0));
+      lowIndex =
+          arith::SelectOp::create(b, loc, inside, lowIndex, index(b, loc, 0));
       Value highIndex = arith::MinSIOp::create(
           b, loc, arith::AddIOp::create(b, loc, lowIndex, index(b, loc, 1)),
           arith::SubIOp::create(b, loc, sizeIndex, index(b, loc, 1)));
@@ -92,8 +92,8 @@ struct RoiAlignBody {
     auto term = [&](Value wy, Value wx, Value row, Value col) -> Value {
       Value weight = arith::MulFOp::create(b, loc, wy, wx);
       weight = arith::SelectOp::create(b, loc, inside, weight, zero);
-      Value v = tensor::ExtractOp::create(b, loc, input,
-                                          ValueRange{n, c, row, col});
+      Value v =
+          tensor::ExtractOp::create(b, loc, input, ValueRange{n, c, row, col});
       return arith::MulFOp::create(b, loc, weight, toF64(b, loc, v));
     };
     return {term(hy, hx, yLow, xLow), term(hy, lx, yLow, xHigh),
@@ -102,12 +102,14 @@ struct RoiAlignBody {
 
   Value build(OpBuilder &b, Location loc) const {
     RankedTensorType resultType = op.getType();
-    int64_t pooledH = resultType.getDimSize(2), pooledW = resultType.getDimSize(3);
+    int64_t pooledH = resultType.getDimSize(2),
+            pooledW = resultType.getDimSize(3);
     Value r = linalg::IndexOp::create(b, loc, 0);
     Value c = linalg::IndexOp::create(b, loc, 1);
     Value ph = toF64(b, loc, linalg::IndexOp::create(b, loc, 2));
     Value pw = toF64(b, loc, linalg::IndexOp::create(b, loc, 3));
-    Value batch = tensor::ExtractOp::create(b, loc, batchIndices, ValueRange{r});
+    Value batch =
+        tensor::ExtractOp::create(b, loc, batchIndices, ValueRange{r});
     // An image index out of range (invalid input) reads the nearest image
     // rather than out of bounds.
     Value n = arith::IndexCastOp::create(b, loc, b.getIndexType(), batch);
@@ -147,8 +149,8 @@ struct RoiAlignBody {
     Value gridH = gridOf(binH), gridW = gridOf(binW);
     Value gridHf = toF64(b, loc, gridH), gridWf = toF64(b, loc, gridW);
     // Bin origin plus (i + 0.5) * bin / grid.
-    auto samplePoint = [&](OpBuilder &nb, Location nloc, Value start,
-                           Value bin, Value p, Value grid, Value i) -> Value {
+    auto samplePoint = [&](OpBuilder &nb, Location nloc, Value start, Value bin,
+                           Value p, Value grid, Value i) -> Value {
       Value origin = arith::AddFOp::create(
           nb, nloc, start, arith::MulFOp::create(nb, nloc, p, bin));
       Value step = arith::DivFOp::create(nb, nloc, bin, grid);
@@ -158,8 +160,8 @@ struct RoiAlignBody {
                                    arith::MulFOp::create(nb, nloc, at, step));
     };
     bool isMax = op.getMax();
-    Value init = f64(b, loc, isMax ? -std::numeric_limits<double>::infinity()
-                                   : 0.0);
+    Value init =
+        f64(b, loc, isMax ? -std::numeric_limits<double>::infinity() : 0.0);
     Value zeroIndex = index(b, loc, 0), oneIndex = index(b, loc, 1);
     auto rows = scf::ForOp::create(
         b, loc, zeroIndex, gridH, oneIndex, ValueRange{init},
@@ -226,8 +228,13 @@ struct RoiAlignLowering : OpRewritePattern<RoiAlignOp> {
       dynamicSizes.push_back(dimOf(op.getRois(), 0));
     if (resultType.isDynamicDim(1))
       dynamicSizes.push_back(dimOf(input, 1));
-    RoiAlignBody body{op, input, op.getRois(), op.getBatchIndices(),
-                      dimOf(input, 0), dimOf(input, 2), dimOf(input, 3)};
+    RoiAlignBody body{op,
+                      input,
+                      op.getRois(),
+                      op.getBatchIndices(),
+                      dimOf(input, 0),
+                      dimOf(input, 2),
+                      dimOf(input, 3)};
     Value result = createParallelGeneric(
         rewriter, loc, resultType, {}, {},
         [&](OpBuilder &b, Location bloc, ValueRange) {

@@ -9,9 +9,9 @@
 #include "mlc/Conversion/MLCToLinalg/MLCToLinalg.h"
 #include "mlc/Dialect/MLC/IR/MLCOps.h"
 
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -19,8 +19,7 @@ using namespace mlc;
 
 namespace {
 
-template <typename SrcOp>
-struct ReshapeLikeLowering : OpRewritePattern<SrcOp> {
+template <typename SrcOp> struct ReshapeLikeLowering : OpRewritePattern<SrcOp> {
   using OpRewritePattern<SrcOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(SrcOp op,
                                 PatternRewriter &rewriter) const override {

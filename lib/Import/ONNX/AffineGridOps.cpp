@@ -38,8 +38,7 @@ static LogicalResult importAffineGrid(ImporterContext &ic,
   } else {
     // A runtime size: the output shape the graph declares, [N, sizes.., k].
     auto declared = ic.declaredTypes.find(node.output(0));
-    if (declared == ic.declaredTypes.end() ||
-        declared->second.getRank() < 4)
+    if (declared == ic.declaredTypes.end() || declared->second.getRank() < 4)
       return emitError(loc) << "AffineGrid with a runtime size needs a "
                                "static output shape declared in the graph";
     ArrayRef<int64_t> shape = declared->second.getShape();

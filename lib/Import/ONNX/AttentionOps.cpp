@@ -72,8 +72,8 @@ static LogicalResult importAttention(ImporterContext &ic,
   FailureOr<Value> pastKey = ic.getInput(node, 4, loc);
   FailureOr<Value> pastValue = ic.getInput(node, 5, loc);
   FailureOr<Value> nonpad = ic.getInput(node, 6, loc);
-  if (failed(q) || failed(k) || failed(v) || failed(mask) ||
-      failed(pastKey) || failed(pastValue) || failed(nonpad))
+  if (failed(q) || failed(k) || failed(v) || failed(mask) || failed(pastKey) ||
+      failed(pastValue) || failed(nonpad))
     return failure();
   for (Value value : {*q, *k, *v, *mask, *pastKey, *pastValue, *nonpad})
     if (value && failed(requireStaticShape(node, value, loc)))
@@ -129,16 +129,15 @@ static LogicalResult importAttention(ImporterContext &ic,
   if (*pastKey) {
     RankedTensorType pk = getRankedType(*pastKey),
                      pv = getRankedType(*pastValue);
-    if (pk.getRank() != 4 || pv.getRank() != 4 ||
-        pk.getDimSize(0) != batch || pk.getDimSize(1) != kvHeads ||
-        pk.getDimSize(3) != headSize || pv.getDimSize(0) != batch ||
-        pv.getDimSize(1) != kvHeads || pv.getDimSize(3) != v4.getDimSize(3) ||
+    if (pk.getRank() != 4 || pv.getRank() != 4 || pk.getDimSize(0) != batch ||
+        pk.getDimSize(1) != kvHeads || pk.getDimSize(3) != headSize ||
+        pv.getDimSize(0) != batch || pv.getDimSize(1) != kvHeads ||
+        pv.getDimSize(3) != v4.getDimSize(3) ||
         pk.getDimSize(2) != pv.getDimSize(2) ||
         pk.getElementType() != elementType ||
         pv.getElementType() != elementType)
-      return emitError(loc) << "Attention past_key " << pk
-                            << " and past_value " << pv
-                            << " do not match K and V";
+      return emitError(loc) << "Attention past_key " << pk << " and past_value "
+                            << pv << " do not match K and V";
     pastSeq = pk.getDimSize(2);
     key = ConcatOp::create(b, loc, ValueRange{*pastKey, key},
                            b.getI64IntegerAttr(2));
@@ -175,9 +174,8 @@ static LogicalResult importAttention(ImporterContext &ic,
       Value padding = ConstantOp::create(
           b, loc,
           DenseElementsAttr::get(padType, b.getFloatAttr(elementType, negInf)));
-      maskBias = ConcatOp::create(
-          b, loc, ValueRange{maskBias, padding},
-          b.getI64IntegerAttr(maskType.getRank() - 1));
+      maskBias = ConcatOp::create(b, loc, ValueRange{maskBias, padding},
+                                  b.getI64IntegerAttr(maskType.getRank() - 1));
     }
     addBias(maskBias);
   }
@@ -216,16 +214,15 @@ static LogicalResult importAttention(ImporterContext &ic,
   if (qHeads != kvHeads) {
     if (qHeads % kvHeads)
       return emitError(loc) << "Attention q_num_heads " << qHeads
-                            << " is not a multiple of kv_num_heads "
-                            << kvHeads;
+                            << " is not a multiple of kv_num_heads " << kvHeads;
     int64_t reps = qHeads / kvHeads;
     auto repeatHeads = [&](Value x) -> Value {
       ArrayRef<int64_t> shape = getRankedType(x).getShape();
       Value grouped =
           createReshape(ic, loc, x, {batch, kvHeads, 1, shape[2], shape[3]});
       Value expanded = ab.make<ExpandOp>(
-          grouped, b.getDenseI64ArrayAttr(
-                       {batch, kvHeads, reps, shape[2], shape[3]}));
+          grouped,
+          b.getDenseI64ArrayAttr({batch, kvHeads, reps, shape[2], shape[3]}));
       if (!expanded)
         return Value();
       return createReshape(ic, loc, expanded,
@@ -292,7 +289,8 @@ static LogicalResult importAttention(ImporterContext &ic,
     if (!isa<FloatType>(*converted))
       return emitError(loc) << "Attention softmax_precision must be a float "
                                "type";
-    if (converted->getIntOrFloatBitWidth() > computeType.getIntOrFloatBitWidth())
+    if (converted->getIntOrFloatBitWidth() >
+        computeType.getIntOrFloatBitWidth())
       softmaxType = *converted;
   }
   Value probs =

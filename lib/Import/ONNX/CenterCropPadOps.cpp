@@ -77,14 +77,13 @@ static LogicalResult importCenterCropPad(ImporterContext &ic,
   OpBuilder &b = ic.builder;
   Value result = *input;
   if (crops)
-    result = SliceOp::create(b, loc, type.clone(sizes), result,
-                             b.getDenseI64ArrayAttr(offsets),
-                             b.getDenseI64ArrayAttr(sizes),
-                             b.getDenseI64ArrayAttr(strides));
+    result = SliceOp::create(
+        b, loc, type.clone(sizes), result, b.getDenseI64ArrayAttr(offsets),
+        b.getDenseI64ArrayAttr(sizes), b.getDenseI64ArrayAttr(strides));
   if (padsAny) {
-    FailureOr<PadOp> padded = createInferred<PadOp>(
-        b, loc, PadMode::Constant, result, ArrayRef<int64_t>(pads),
-        APFloat(0.0));
+    FailureOr<PadOp> padded =
+        createInferred<PadOp>(b, loc, PadMode::Constant, result,
+                              ArrayRef<int64_t>(pads), APFloat(0.0));
     if (failed(padded))
       return failure();
     result = *padded;

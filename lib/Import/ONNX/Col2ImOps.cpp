@@ -94,8 +94,8 @@ static FailureOr<Value> buildCol2Im(ImporterContext &ic, Location loc,
   Value indices = ExpandOp::create(
       b, loc, createConstant(b, loc, {1, 1, k, positions}, i64, columnOf),
       b.getDenseI64ArrayAttr({n, channels, k, positions}));
-  Value gathered = GatherElementsOp::create(b, loc, blocks, indices,
-                                            b.getI64IntegerAttr(3));
+  Value gathered =
+      GatherElementsOp::create(b, loc, blocks, indices, b.getI64IntegerAttr(3));
   Value zero = createScalarConst(b, loc, type.getElementType(), 0.0);
   Value masked = WhereOp::create(
       b, loc, createConstant(b, loc, {k, positions}, b.getI1Type(), valid),
@@ -148,7 +148,8 @@ static LogicalResult importCol2Im(ImporterContext &ic,
   RankedTensorType imageType = getRankedType(*imageInput);
   RankedTensorType blockType = getRankedType(*blockInput);
   if (imageType.getRank() != 1 || imageType.isDynamicDim(0) ||
-      blockType.getRank() != 1 || blockType.getShape() != imageType.getShape() ||
+      blockType.getRank() != 1 ||
+      blockType.getShape() != imageType.getShape() ||
       !imageType.getElementType().isInteger(64) ||
       !blockType.getElementType().isInteger(64))
     return emitError(loc) << "Col2Im's image_shape and block_shape must be "
@@ -163,9 +164,10 @@ static LogicalResult importCol2Im(ImporterContext &ic,
                           << " does not fit the input " << type;
 
   Col2ImConfig config;
-  config.dilations = getIntsAttr(node, "dilations",
-                                 SmallVector<int64_t>(spatial, 1));
-  config.strides = getIntsAttr(node, "strides", SmallVector<int64_t>(spatial, 1));
+  config.dilations =
+      getIntsAttr(node, "dilations", SmallVector<int64_t>(spatial, 1));
+  config.strides =
+      getIntsAttr(node, "strides", SmallVector<int64_t>(spatial, 1));
   config.pads = getIntsAttr(node, "pads", SmallVector<int64_t>(2 * spatial, 0));
   if (static_cast<int64_t>(config.dilations.size()) != spatial ||
       static_cast<int64_t>(config.strides.size()) != spatial ||
@@ -179,8 +181,7 @@ static LogicalResult importCol2Im(ImporterContext &ic,
 
   if (isRuntimeValue(*imageInput)) {
     if (!declared || declared->isDynamicDim(1) ||
-        llvm::any_of(declared->getShape().drop_front(2),
-                     ShapedType::isDynamic))
+        llvm::any_of(declared->getShape().drop_front(2), ShapedType::isDynamic))
       return emitError(loc) << "Col2Im with a runtime image_shape needs a "
                                "static output shape declared in the graph";
     config.image.assign(declared->getShape().begin() + 2,
@@ -209,8 +210,8 @@ static LogicalResult importCol2Im(ImporterContext &ic,
                                "output's channel count declared in the graph";
     candidates = fittingBlockShapes(config, rows / channels, columns);
     if (candidates.empty())
-      return emitError(loc) << "Col2Im: no block shape fits the input "
-                            << type << " and the output image";
+      return emitError(loc) << "Col2Im: no block shape fits the input " << type
+                            << " and the output image";
   } else {
     FailureOr<SmallVector<int64_t>> block =
         ic.getConstantInts(*blockInput, loc, "Col2Im's block_shape");
@@ -223,8 +224,8 @@ static LogicalResult importCol2Im(ImporterContext &ic,
       k *= v;
     if (rows % k != 0 ||
         (!ShapedType::isDynamic(channels) && channels * k != rows))
-      return emitError(loc) << "Col2Im: input " << type
-                            << " does not hold C * " << k << " rows";
+      return emitError(loc) << "Col2Im: input " << type << " does not hold C * "
+                            << k << " rows";
     channels = rows / k;
     config.block = *block;
     if (config.blockCount() != columns)
@@ -244,7 +245,8 @@ static LogicalResult importCol2Im(ImporterContext &ic,
     return failure();
   // The first candidate (in the order built) whose entries all equal the
   // runtime block_shape's wins; the last one is the fallback.
-  for (ArrayRef<int64_t> block : llvm::reverse(ArrayRef(candidates).drop_back())) {
+  for (ArrayRef<int64_t> block :
+       llvm::reverse(ArrayRef(candidates).drop_back())) {
     FailureOr<Value> value = build(block);
     if (failed(value))
       return failure();

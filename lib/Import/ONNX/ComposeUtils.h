@@ -23,11 +23,10 @@ inline mlir::Value createConstant(mlir::OpBuilder &b, mlir::Location loc,
   llvm::SmallVector<mlir::Attribute> elements;
   elements.reserve(values.size());
   for (double v : values)
-    elements.push_back(
-        llvm::isa<mlir::FloatType>(elementType)
-            ? mlir::Attribute(b.getFloatAttr(elementType, v))
-            : mlir::Attribute(
-                  b.getIntegerAttr(elementType, static_cast<int64_t>(v))));
+    elements.push_back(llvm::isa<mlir::FloatType>(elementType)
+                           ? mlir::Attribute(b.getFloatAttr(elementType, v))
+                           : mlir::Attribute(b.getIntegerAttr(
+                                 elementType, static_cast<int64_t>(v))));
   return ConstantOp::create(b, loc,
                             mlir::DenseElementsAttr::get(type, elements));
 }

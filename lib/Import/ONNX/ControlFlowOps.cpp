@@ -54,11 +54,9 @@ mlc::onnx_import::getGraphAttr(const onnx::NodeProto &node, StringRef name,
 /// when null) with its inputs bound to `inputs` and returns the values of its
 /// outputs. Names the subgraph defines are dropped from the value map
 /// afterwards; outer names stay visible inside.
-FailureOr<SmallVector<Value>>
-mlc::onnx_import::importSubgraph(ImporterContext &ic,
-                                 const onnx::GraphProto &graph, Block *block,
-                                 ValueRange inputs, Location loc,
-                                 bool allowSequences) {
+FailureOr<SmallVector<Value>> mlc::onnx_import::importSubgraph(
+    ImporterContext &ic, const onnx::GraphProto &graph, Block *block,
+    ValueRange inputs, Location loc, bool allowSequences) {
   if (graph.input_size() != static_cast<int>(inputs.size()))
     return emitError(loc) << "subgraph '" << graph.name() << "' takes "
                           << graph.input_size() << " inputs, expected "
@@ -88,10 +86,10 @@ mlc::onnx_import::importSubgraph(ImporterContext &ic,
       return emitError(loc) << "subgraph '" << graph.name() << "' output '"
                             << output.name() << "' is never produced";
     if (!allowSequences && isSequenceOrOptional(value))
-      return emitError(loc) << "subgraph '" << graph.name() << "' output '"
-                            << output.name()
-                            << "' is a sequence or optional: If, Loop and "
-                               "Scan carry only tensors";
+      return emitError(loc)
+             << "subgraph '" << graph.name() << "' output '" << output.name()
+             << "' is a sequence or optional: If, Loop and "
+                "Scan carry only tensors";
     outputs.push_back(value);
   }
   return outputs;
@@ -328,11 +326,10 @@ static bool readsName(const onnx::GraphProto &graph, StringRef name,
 /// rewritten without those carried values; `appended` the carried indices
 /// and their elements before the loop, in the order of the new scan
 /// outputs. Other carried sequences are an error.
-static LogicalResult
-rewriteAppendedSequences(LoopSpec &spec, onnx::GraphProto &storage,
-                         SmallVectorImpl<std::pair<unsigned,
-                                                   SmallVector<Value>>> &appended,
-                         Location loc) {
+static LogicalResult rewriteAppendedSequences(
+    LoopSpec &spec, onnx::GraphProto &storage,
+    SmallVectorImpl<std::pair<unsigned, SmallVector<Value>>> &appended,
+    Location loc) {
   const onnx::GraphProto &body = *spec.body;
   SmallVector<unsigned> carriedIndices;
   SmallVector<std::string> appendedNames;
@@ -343,8 +340,7 @@ rewriteAppendedSequences(LoopSpec &spec, onnx::GraphProto &storage,
     std::optional<SmallVector<Value>> initial =
         getStaticSequence(spec.inits[k]);
     int input = 2 + k, output = 1 + k;
-    if (!initial || input >= body.input_size() ||
-        output >= body.output_size())
+    if (!initial || input >= body.input_size() || output >= body.output_size())
       return emitError(loc) << "Loop carried value " << k
                             << " is a sequence of run-time length or an "
                                "optional, which is not supported";
@@ -445,9 +441,8 @@ static LogicalResult importLoop(ImporterContext &ic,
     return failure();
   unsigned numKept = spec.inits.size();
   // The new scan outputs come after the node's own.
-  spec.declaredScanTypes.resize(node.output_size() - numCarried +
-                                    appended.size(),
-                                RankedTensorType());
+  spec.declaredScanTypes.resize(
+      node.output_size() - numCarried + appended.size(), RankedTensorType());
   // ONNX Loop's body takes exactly the block's arguments.
   spec.bindInputs = [](Block &block) -> FailureOr<SmallVector<Value>> {
     return SmallVector<Value>(block.getArguments());
@@ -466,14 +461,13 @@ static LogicalResult importLoop(ImporterContext &ic,
   unsigned numScans = node.output_size() - numCarried;
   unsigned kept = 0;
   for (unsigned k = 0; k < numCarried; ++k) {
-    auto it = llvm::find_if(appended,
-                            [&](const auto &a) { return a.first == k; });
+    auto it =
+        llvm::find_if(appended, [&](const auto &a) { return a.first == k; });
     if (it == appended.end()) {
       ic.setOutput(node, k, loop->getResult(kept++));
       continue;
     }
-    Value rows =
-        loop->getResult(numKept + numScans + (it - appended.begin()));
+    Value rows = loop->getResult(numKept + numScans + (it - appended.begin()));
     ic.setOutput(node, k, createRowsSequence(b, loc, it->second, rows));
   }
   for (unsigned j = 0; j < numScans; ++j)

@@ -19,12 +19,10 @@ using namespace mlir;
 using namespace mlc;
 using namespace mlc::onnx_import;
 
-static FailureOr<Value> createConv2D(ImporterContext &ic, Location loc,
-                                     Value input, Value filter, Value bias,
-                                     ArrayRef<int64_t> strides,
-                                     ArrayRef<int64_t> pads,
-                                     ArrayRef<int64_t> dilations,
-                                     int64_t group) {
+static FailureOr<Value>
+createConv2D(ImporterContext &ic, Location loc, Value input, Value filter,
+             Value bias, ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+             ArrayRef<int64_t> dilations, int64_t group) {
   OpBuilder &b = ic.builder;
   FailureOr<Conv2DOp> conv = createInferred<Conv2DOp>(
       b, loc, input, filter, bias, b.getDenseI64ArrayAttr(strides),
@@ -35,13 +33,11 @@ static FailureOr<Value> createConv2D(ImporterContext &ic, Location loc,
   return conv->getResult();
 }
 
-static FailureOr<Value> createPool2D(ImporterContext &ic, Location loc,
-                                     bool isMax, Value input,
-                                     ArrayRef<int64_t> kernel,
-                                     ArrayRef<int64_t> strides,
-                                     ArrayRef<int64_t> pads,
-                                     ArrayRef<int64_t> dilations,
-                                     bool countIncludePad) {
+static FailureOr<Value>
+createPool2D(ImporterContext &ic, Location loc, bool isMax, Value input,
+             ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+             ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
+             bool countIncludePad) {
   OpBuilder &b = ic.builder;
   if (isMax) {
     FailureOr<MaxPool2DOp> pool = createInferred<MaxPool2DOp>(
@@ -62,8 +58,7 @@ static FailureOr<Value> createPool2D(ImporterContext &ic, Location loc,
 }
 
 /// [N, C, L] -> [N, C, 1, L] and 1-D window parameters to 2-D ones.
-static SmallVector<int64_t> unitHeight(ArrayRef<int64_t> values,
-                                       int64_t unit) {
+static SmallVector<int64_t> unitHeight(ArrayRef<int64_t> values, int64_t unit) {
   return {unit, values[0]};
 }
 static SmallVector<int64_t> unitHeightPads(ArrayRef<int64_t> pads) {
@@ -84,17 +79,17 @@ FailureOr<Value> mlc::onnx_import::createConvND(
   RankedTensorType filterType = getRankedType(filter);
   int64_t spatial = inputType.getRank() - 2;
   if (spatial == 2)
-    return createConv2D(ic, loc, input, filter, bias, strides, pads,
-                        dilations, group);
+    return createConv2D(ic, loc, input, filter, bias, strides, pads, dilations,
+                        group);
   ArrayRef<int64_t> x = inputType.getShape(), w = filterType.getShape();
   if (spatial == 1) {
     Value x2 = createReshapeKeepingDims(ic, loc, input, {x[0], x[1], 1, x[2]},
                                         {0, 1, -1, 2});
-    Value w2 = createReshapeKeepingDims(ic, loc, filter,
-                                        {w[0], w[1], 1, w[2]}, {0, 1, -1, 2});
-    FailureOr<Value> conv = createConv2D(
-        ic, loc, x2, w2, bias, unitHeight(strides, 1), unitHeightPads(pads),
-        unitHeight(dilations, 1), group);
+    Value w2 = createReshapeKeepingDims(ic, loc, filter, {w[0], w[1], 1, w[2]},
+                                        {0, 1, -1, 2});
+    FailureOr<Value> conv =
+        createConv2D(ic, loc, x2, w2, bias, unitHeight(strides, 1),
+                     unitHeightPads(pads), unitHeight(dilations, 1), group);
     if (failed(conv))
       return failure();
     return dropUnitHeight(ic, loc, *conv);
@@ -127,10 +122,10 @@ FailureOr<Value> mlc::onnx_import::createConvND(
         b.getDenseI64ArrayAttr({1, 1, strides[0], 1, 1}));
     taps = createTranspose(ic, loc, taps, {0, 2, 1, 3, 4});
     taps = createReshape(ic, loc, taps, {x[0] * outDepth, x[1], x[3], x[4]});
-    Value tap = SliceOp::create(
-        b, loc, filter, b.getDenseI64ArrayAttr({0, 0, k, 0, 0}),
-        b.getDenseI64ArrayAttr({w[0], w[1], 1, w[3], w[4]}),
-        b.getDenseI64ArrayAttr({1, 1, 1, 1, 1}));
+    Value tap =
+        SliceOp::create(b, loc, filter, b.getDenseI64ArrayAttr({0, 0, k, 0, 0}),
+                        b.getDenseI64ArrayAttr({w[0], w[1], 1, w[3], w[4]}),
+                        b.getDenseI64ArrayAttr({1, 1, 1, 1, 1}));
     tap = createReshape(ic, loc, tap, {w[0], w[1], w[3], w[4]});
     FailureOr<Value> conv = createConv2D(
         ic, loc, taps, tap, k == 0 ? bias : Value(), strides.drop_front(),
@@ -147,15 +142,14 @@ FailureOr<Value> mlc::onnx_import::createConvND(
 
 FailureOr<Value> mlc::onnx_import::createPoolND(
     ImporterContext &ic, Location loc, bool isMax, Value input,
-    ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-    ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
-    bool countIncludePad) {
+    ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+    ArrayRef<int64_t> dilations, bool countIncludePad) {
   RankedTensorType inputType = getRankedType(input);
   int64_t spatial = inputType.getRank() - 2;
   ArrayRef<int64_t> x = inputType.getShape();
   if (spatial == 2)
-    return createPool2D(ic, loc, isMax, input, kernel, strides, pads,
-                        dilations, countIncludePad);
+    return createPool2D(ic, loc, isMax, input, kernel, strides, pads, dilations,
+                        countIncludePad);
   if (spatial == 1) {
     Value x2 = createReshape(ic, loc, input, {x[0], x[1], 1, x[2]});
     FailureOr<Value> pool = createPool2D(
@@ -170,10 +164,10 @@ FailureOr<Value> mlc::onnx_import::createPoolND(
                           << inputType;
   // Stage 1: (H, W) with depth folded into the channels.
   Value folded = createReshape(ic, loc, input, {x[0], x[1] * x[2], x[3], x[4]});
-  FailureOr<Value> planes = createPool2D(
-      ic, loc, isMax, folded, kernel.drop_front(), strides.drop_front(),
-      {pads[1], pads[2], pads[4], pads[5]}, dilations.drop_front(),
-      countIncludePad);
+  FailureOr<Value> planes =
+      createPool2D(ic, loc, isMax, folded, kernel.drop_front(),
+                   strides.drop_front(), {pads[1], pads[2], pads[4], pads[5]},
+                   dilations.drop_front(), countIncludePad);
   if (failed(planes))
     return failure();
   ArrayRef<int64_t> p = getRankedType(*planes).getShape();

@@ -214,9 +214,9 @@ static LogicalResult importConvTranspose(ImporterContext &ic,
     w = GatherOp::create(b, loc, w, indices, b.getI64IntegerAttr(2 + i));
   }
 
-  FailureOr<Value> conv = createConvND(
-      ic, loc, x, w, *bias, SmallVector<int64_t>(spatial, 1),
-      SmallVector<int64_t>(2 * spatial, 0), dilations, group);
+  FailureOr<Value> conv =
+      createConvND(ic, loc, x, w, *bias, SmallVector<int64_t>(spatial, 1),
+                   SmallVector<int64_t>(2 * spatial, 0), dilations, group);
   if (failed(conv))
     return failure();
   ic.setOutput(node, 0, *conv);

@@ -45,8 +45,8 @@ static LogicalResult importNonMaxSuppression(ImporterContext &ic,
   if (boxType.getRank() != 3 || boxType.getDimSize(2) != 4 ||
       scoreType.getRank() != 3 ||
       scoreType.getDimSize(0) != boxType.getDimSize(0) ||
-      scoreType.getDimSize(2) != boxType.getDimSize(1) ||
-      !isa<FloatType>(ft) || scoreType.getElementType() != ft)
+      scoreType.getDimSize(2) != boxType.getDimSize(1) || !isa<FloatType>(ft) ||
+      scoreType.getElementType() != ft)
     return emitError(loc) << "NonMaxSuppression needs float boxes [B, N, 4] "
                              "and scores [B, C, N], got "
                           << boxType << " and " << scoreType;
@@ -104,8 +104,12 @@ static LogicalResult importNonMaxSuppression(ImporterContext &ic,
     xMax = MaxOp::create(b, loc, coord(1), coord(3));
   }
   // Pairwise [B, N, N]: rows the candidate, columns the kept box.
-  auto rowsOf = [&](Value v) { return createReshape(ic, loc, v, {batches, n, 1}); };
-  auto colsOf = [&](Value v) { return createReshape(ic, loc, v, {batches, 1, n}); };
+  auto rowsOf = [&](Value v) {
+    return createReshape(ic, loc, v, {batches, n, 1});
+  };
+  auto colsOf = [&](Value v) {
+    return createReshape(ic, loc, v, {batches, 1, n});
+  };
   auto overlap = [&](Value lo, Value hi) {
     return SubOp::create(b, loc, MinOp::create(b, loc, rowsOf(hi), colsOf(hi)),
                          MaxOp::create(b, loc, rowsOf(lo), colsOf(lo)));
@@ -153,24 +157,25 @@ static LogicalResult importNonMaxSuppression(ImporterContext &ic,
                      RankedTensorType::get({batches, classes, n, n}, i64),
                      before, false, false),
       {3}, /*keepdims=*/true); // [B, C, N(i), 1]
-  Value atRank = EqualOp::create(b, loc, rank,
-                                 createIota(b, loc, {1, 1, 1, n}, i64));
+  Value atRank =
+      EqualOp::create(b, loc, rank, createIota(b, loc, {1, 1, 1, n}, i64));
   Value sortedIndex = ReduceOp::create(
       b, loc, ReduceKind::Sum,
-      MulOp::create(b, loc,
-                    CastOp::create(b, loc,
-                                   RankedTensorType::get(
-                                       {batches, classes, n, n}, i64),
-                                   atRank, false, false),
-                    createIota(b, loc, {1, 1, n, 1}, i64)),
+      MulOp::create(
+          b, loc,
+          CastOp::create(b, loc,
+                         RankedTensorType::get({batches, classes, n, n}, i64),
+                         atRank, false, false),
+          createIota(b, loc, {1, 1, n, 1}, i64)),
       {2}, /*keepdims=*/false); // [B, C, N(rank)]
 
   Value maxOutputValue = createReshape(ic, loc, *maxOutput, {});
   Value scoreThresholdValue =
       *scoreThreshold ? createReshape(ic, loc, *scoreThreshold, {}) : Value();
   Value boxIota = createIota(b, loc, {1, 1, n}, i64);
-  Value selected = createConstant(b, loc, {batches, classes, n}, i1,
-                                  SmallVector<double>(batches * classes * n, 0));
+  Value selected =
+      createConstant(b, loc, {batches, classes, n}, i1,
+                     SmallVector<double>(batches * classes * n, 0));
   Value count = createConstant(b, loc, {batches, classes, 1}, i64,
                                SmallVector<double>(batches * classes, 0));
   SmallVector<Value> keptAtRank;
@@ -188,7 +193,8 @@ static LogicalResult importNonMaxSuppression(ImporterContext &ic,
       Value row = GatherElementsOp::create(
           b, loc, suppresses,
           ExpandOp::create(
-              b, loc, createReshape(ic, loc, candidate, {batches, classes, 1, 1}),
+              b, loc,
+              createReshape(ic, loc, candidate, {batches, classes, 1, 1}),
               b.getDenseI64ArrayAttr({batches, classes, 1, n})),
           b.getI64IntegerAttr(2));
       Value hit = AndOp::create(
@@ -218,11 +224,11 @@ static LogicalResult importNonMaxSuppression(ImporterContext &ic,
                                    b.getBoolAttr(false), b.getBoolAttr(false));
   Value position = ReduceOp::create(
       b, loc, ReduceKind::Sum,
-      CastOp::create(
-          b, loc, RankedTensorType::get({selectedCount, total}, i64),
-          LessEqualOp::create(b, loc, createReshape(ic, loc, running, {1, total}),
-                              createIota(b, loc, {selectedCount, 1}, i64)),
-          false, false),
+      CastOp::create(b, loc, RankedTensorType::get({selectedCount, total}, i64),
+                     LessEqualOp::create(
+                         b, loc, createReshape(ic, loc, running, {1, total}),
+                         createIota(b, loc, {selectedCount, 1}, i64)),
+                     false, false),
       {1}, /*keepdims=*/false);
   position = MinOp::create(b, loc, position,
                            createScalarConst(b, loc, i64, total - 1));
@@ -233,7 +239,8 @@ static LogicalResult importNonMaxSuppression(ImporterContext &ic,
   }
   auto column = [&](Value table) {
     return createReshape(
-        ic, loc, GatherOp::create(b, loc, table, position, b.getI64IntegerAttr(0)),
+        ic, loc,
+        GatherOp::create(b, loc, table, position, b.getI64IntegerAttr(0)),
         {selectedCount, 1});
   };
   Value result = ConcatOp::create(
@@ -250,8 +257,7 @@ static LogicalResult importNonMaxSuppression(ImporterContext &ic,
 /// regions as "output_half_pixel" does); from 16 it defaults to
 /// "half_pixel".
 static LogicalResult importRoiAlign(ImporterContext &ic,
-                                    const onnx::NodeProto &node,
-                                    Location loc) {
+                                    const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getRequiredInput(node, 0, loc);
   FailureOr<Value> rois = ic.getRequiredInput(node, 1, loc);
   FailureOr<Value> batchIndices = ic.getRequiredInput(node, 2, loc);
@@ -264,8 +270,7 @@ static LogicalResult importRoiAlign(ImporterContext &ic,
   if (inputType.getRank() != 4 || !isa<FloatType>(ft) ||
       roisType.getRank() != 2 || roisType.getElementType() != ft ||
       (!roisType.isDynamicDim(1) && roisType.getDimSize(1) != 4) ||
-      indicesType.getRank() != 1 ||
-      !indicesType.getElementType().isInteger(64))
+      indicesType.getRank() != 1 || !indicesType.getElementType().isInteger(64))
     return emitError(loc) << "RoiAlign needs a float [N, C, H, W] input, [R, "
                              "4] rois of its type and int64 [R] "
                              "batch_indices, got "
@@ -275,9 +280,9 @@ static LogicalResult importRoiAlign(ImporterContext &ic,
   if (mode != "avg" && mode != "max")
     return emitError(loc) << "RoiAlign mode '" << mode
                           << "' is not supported (avg or max)";
-  std::string transform = getStringAttr(
-      node, "coordinate_transformation_mode",
-      ic.opset < 16 ? "output_half_pixel" : "half_pixel");
+  std::string transform =
+      getStringAttr(node, "coordinate_transformation_mode",
+                    ic.opset < 16 ? "output_half_pixel" : "half_pixel");
   if (transform != "half_pixel" && transform != "output_half_pixel")
     return emitError(loc) << "RoiAlign coordinate_transformation_mode '"
                           << transform << "' is not supported";
@@ -293,13 +298,14 @@ static LogicalResult importRoiAlign(ImporterContext &ic,
   OpBuilder &b = ic.builder;
   auto type = RankedTensorType::get(
       {regions, inputType.getDimSize(1), outputHeight, outputWidth}, ft);
-  ic.setOutput(node, 0,
-               RoiAlignOp::create(
-                   b, loc, type, *input, *rois, *batchIndices,
-                   mode == "max" ? b.getUnitAttr() : nullptr,
-                   transform == "half_pixel" ? b.getUnitAttr() : nullptr,
-                   b.getI64IntegerAttr(samplingRatio),
-                   b.getF32FloatAttr(getFloatAttr(node, "spatial_scale", 1.0f))));
+  ic.setOutput(
+      node, 0,
+      RoiAlignOp::create(
+          b, loc, type, *input, *rois, *batchIndices,
+          mode == "max" ? b.getUnitAttr() : nullptr,
+          transform == "half_pixel" ? b.getUnitAttr() : nullptr,
+          b.getI64IntegerAttr(samplingRatio),
+          b.getF32FloatAttr(getFloatAttr(node, "spatial_scale", 1.0f))));
   return success();
 }
 

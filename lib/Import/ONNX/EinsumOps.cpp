@@ -43,8 +43,8 @@ static FailureOr<SmallVector<int>> parseTerm(StringRef term, int64_t rank,
     if (std::isalpha(static_cast<unsigned char>(c)))
       ++letters;
     else if (c != '.')
-      return emitError(loc) << "Einsum: bad character '" << c
-                            << "' in the equation";
+      return emitError(loc)
+             << "Einsum: bad character '" << c << "' in the equation";
   if (dots != StringRef::npos && term.find("...", dots + 3) != StringRef::npos)
     return emitError(loc) << "Einsum: more than one ellipsis in a term";
   if (llvm::count(term, '.') != (dots == StringRef::npos ? 0 : 3))
@@ -215,7 +215,8 @@ static LogicalResult importEinsum(ImporterContext &ic,
       return failure();
     for (int label : *labels)
       if (label < 0)
-        ellipsisRank = std::max<int64_t>(ellipsisRank, kEllipsisBase - label + 1);
+        ellipsisRank =
+            std::max<int64_t>(ellipsisRank, kEllipsisBase - label + 1);
     terms.push_back({*input, *labels});
   }
   // Sizes of a label must agree across operands.
@@ -225,9 +226,9 @@ static LogicalResult importEinsum(ImporterContext &ic,
       int64_t size = getRankedType(term.value).getDimSize(d);
       auto [it, inserted] = sizes.try_emplace(label, size);
       if (!inserted && it->second != size)
-        return emitError(loc) << "Einsum: dimensions of one label differ ("
-                              << it->second << " and " << size
-                              << "); broadcasting is not supported";
+        return emitError(loc)
+               << "Einsum: dimensions of one label differ (" << it->second
+               << " and " << size << "); broadcasting is not supported";
     }
   SmallVector<int> output;
   if (explicitOutput) {
@@ -237,12 +238,11 @@ static LogicalResult importEinsum(ImporterContext &ic,
       return failure();
     output = *labels;
     for (int label : output)
-      if (!sizes.count(label) ||
-          llvm::count(output, label) != 1)
-        return emitError(loc) << "Einsum output label '"
-                              << (label < 0 ? std::string("...")
-                                            : std::string(1, char(label)))
-                              << "' is repeated or used by no operand";
+      if (!sizes.count(label) || llvm::count(output, label) != 1)
+        return emitError(loc)
+               << "Einsum output label '"
+               << (label < 0 ? std::string("...") : std::string(1, char(label)))
+               << "' is repeated or used by no operand";
   } else {
     // Implicit output: the ellipsis, then labels used once, sorted.
     for (int64_t k = ellipsisRank; k > 0; --k)

@@ -11,8 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ControlFlowOps.h"
 #include "ComposeUtils.h"
+#include "ControlFlowOps.h"
 #include "SequenceOps.h"
 
 #include "mlc/Dialect/MLC/IR/MLCControlFlowOps.h"
@@ -175,12 +175,12 @@ LogicalResult mlc::onnx_import::importIf(ImporterContext &ic,
     if (both && (isSequence[0] != isSequence[1] || lengths[0] != lengths[1]))
       return emitError(loc)
              << "If output " << k << " differs between the branches: "
-             << (isSequence[0] ? "a sequence of " + std::to_string(*lengths[0]) +
-                                     " elements"
+             << (isSequence[0] ? "a sequence of " +
+                                     std::to_string(*lengths[0]) + " elements"
                                : std::string("a tensor"))
              << " in the then branch, "
-             << (isSequence[1] ? "a sequence of " + std::to_string(*lengths[1]) +
-                                     " elements"
+             << (isSequence[1] ? "a sequence of " +
+                                     std::to_string(*lengths[1]) + " elements"
                                : std::string("a tensor"))
              << " in the else branch";
     if (isSequence[0] || isSequence[1]) {
@@ -221,18 +221,18 @@ LogicalResult mlc::onnx_import::importIf(ImporterContext &ic,
         if (!joined)
           return emitError(loc)
                  << "If output " << k
-                 << (slot.sequence ? " element " + std::to_string(f - slot.start)
-                                   : std::string())
-                 << " is " << thenType << " in the then branch but "
-                 << elseType << " in the else branch";
+                 << (slot.sequence
+                         ? " element " + std::to_string(f - slot.start)
+                         : std::string())
+                 << " is " << thenType << " in the then branch but " << elseType
+                 << " in the else branch";
       }
-      RankedTensorType declared =
-          slot.sequence ? RankedTensorType()
-                        : ic.declaredTypes.lookup(node.output(k));
+      RankedTensorType declared = slot.sequence
+                                      ? RankedTensorType()
+                                      : ic.declaredTypes.lookup(node.output(k));
       if (declared && llvm::all_of(branches, [&](const Branch &branch) {
             return branch.values.empty() ||
-                   areCastCompatible(declared,
-                                     getRankedType(branch.values[f]));
+                   areCastCompatible(declared, getRankedType(branch.values[f]));
           }))
         joined = declared;
       resultTypes.push_back(joined);

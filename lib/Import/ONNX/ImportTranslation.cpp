@@ -1,4 +1,5 @@
-//===- ImportTranslation.cpp - mlc-translate --import-onnx -----------------===//
+//===- ImportTranslation.cpp - mlc-translate --import-onnx
+//-----------------===//
 
 #include "mlc/Dialect/MLC/IR/MLCDialect.h"
 #include "mlc/Import/ONNX/ONNXImporter.h"

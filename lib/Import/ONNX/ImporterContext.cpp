@@ -279,8 +279,8 @@ ImporterContext::convertTensor(const onnx::TensorProto &tensor, Location loc) {
   for (int64_t dim : shape)
     if (numElements)
       numElements = llvm::checkedMul(*numElements, dim);
-  if (!numElements || !llvm::checkedMul(*numElements,
-                                        static_cast<int64_t>(elementBytes)))
+  if (!numElements ||
+      !llvm::checkedMul(*numElements, static_cast<int64_t>(elementBytes)))
     return emitError(loc) << "tensor '" << tensor.name()
                           << "' is too large (its size overflows 64 bits)";
   auto type = RankedTensorType::get(shape, *elementType);
@@ -306,8 +306,7 @@ ImporterContext::convertTensor(const onnx::TensorProto &tensor, Location loc) {
 
   std::string bytes;
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
-    FailureOr<std::string> external =
-        readExternalData(tensor, modelDir, loc);
+    FailureOr<std::string> external = readExternalData(tensor, modelDir, loc);
     if (failed(external))
       return failure();
     bytes = std::move(*external);
@@ -341,9 +340,8 @@ ImporterContext::convertTensor(const onnx::TensorProto &tensor, Location loc) {
     SmallVector<APInt> codes;
     codes.reserve(*numElements);
     for (int64_t i = 0; i < *numElements; ++i)
-      codes.emplace_back(4, (static_cast<uint8_t>(bytes[i / 2]) >>
-                             (i % 2 ? 4 : 0)) &
-                                0xF);
+      codes.emplace_back(
+          4, (static_cast<uint8_t>(bytes[i / 2]) >> (i % 2 ? 4 : 0)) & 0xF);
     if (auto floatType = dyn_cast<FloatType>(*elementType)) {
       SmallVector<APFloat> values;
       for (const APInt &code : codes)

@@ -76,17 +76,15 @@ static LogicalResult importGatherLike(ImporterContext &ic,
         chosen.push_back((*pieces)[i < 0 ? i + count : i]);
       }
       OpBuilder &b = ic.builder;
-      Value result =
-          indicesType.getRank() == 0
-              ? createReshape(ic, loc, chosen.front(), {})
-              : (chosen.size() == 1
-                     ? chosen.front()
-                     : Value(ConcatOp::create(b, loc, chosen,
-                                              b.getI64IntegerAttr(0))));
+      Value result = indicesType.getRank() == 0
+                         ? createReshape(ic, loc, chosen.front(), {})
+                         : (chosen.size() == 1
+                                ? chosen.front()
+                                : Value(ConcatOp::create(
+                                      b, loc, chosen, b.getI64IntegerAttr(0))));
       if (getRankedType(result).getElementType() != type.getElementType())
         result = CastOp::create(
-            b, loc, getRankedType(result).clone(type.getElementType()),
-            result);
+            b, loc, getRankedType(result).clone(type.getElementType()), result);
       ic.setOutput(node, 0, result);
       return success();
     }
@@ -205,10 +203,9 @@ static LogicalResult importOneHot(ImporterContext &ic,
       isRuntimeValue(*depthInput) && declared &&
               declared->getRank() == outRank && declaredAxis >= -outRank &&
               declaredAxis < outRank
-          ? FailureOr<SmallVector<double>>(SmallVector<double>{
-                static_cast<double>(declared->getDimSize(
-                    declaredAxis < 0 ? declaredAxis + outRank
-                                     : declaredAxis))})
+          ? FailureOr<SmallVector<double>>(
+                SmallVector<double>{static_cast<double>(declared->getDimSize(
+                    declaredAxis < 0 ? declaredAxis + outRank : declaredAxis))})
           : getConstantValues(*depthInput, loc, "OneHot's depth");
   if (failed(depth))
     return failure();

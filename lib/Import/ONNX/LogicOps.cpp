@@ -154,9 +154,9 @@ static Value createCast(ImporterContext &ic, Location loc, Value input,
   if (getElementType(input) == elementType && fromUnsigned == toUnsigned)
     return input;
   auto type = cast<RankedTensorType>(input.getType()).clone(elementType);
-  Value result = CastOp::create(ic.builder, loc, type, input, fromUnsigned,
-                                toUnsigned && !elementType.isInteger(1),
-                                saturate);
+  Value result =
+      CastOp::create(ic.builder, loc, type, input, fromUnsigned,
+                     toUnsigned && !elementType.isInteger(1), saturate);
   if (toUnsigned)
     ic.unsignedValues.insert(result);
   return result;
@@ -204,8 +204,10 @@ void mlc::onnx_import::registerLogicOpImporters(OpImporterTable &table) {
   table.push_back({"Equal", 7, kLatestOpset, importCompare<EqualOp>});
   table.push_back({"Less", 7, kLatestOpset, importCompare<LessOp>});
   table.push_back({"Greater", 7, kLatestOpset, importCompare<GreaterOp>});
-  table.push_back({"LessOrEqual", 12, kLatestOpset, importCompare<LessEqualOp>});
-  table.push_back({"GreaterOrEqual", 12, kLatestOpset, importCompare<GreaterEqualOp>});
+  table.push_back(
+      {"LessOrEqual", 12, kLatestOpset, importCompare<LessEqualOp>});
+  table.push_back(
+      {"GreaterOrEqual", 12, kLatestOpset, importCompare<GreaterEqualOp>});
   table.push_back({"And", 7, kLatestOpset, importLogic<AndOp>});
   table.push_back({"Or", 7, kLatestOpset, importLogic<OrOp>});
   table.push_back({"Xor", 7, kLatestOpset, importLogic<XorOp>});

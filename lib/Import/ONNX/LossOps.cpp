@@ -29,8 +29,9 @@ static LogicalResult buildNLLLoss(ImporterContext &ic,
   RankedTensorType targetType = getRankedType(target);
   Type elementType = type.getElementType();
   if (!type.hasStaticShape() || !targetType.hasStaticShape())
-    return emitError(loc) << op << " of dynamically shaped tensors is not "
-                                   "supported";
+    return emitError(loc) << op
+                          << " of dynamically shaped tensors is not "
+                             "supported";
   if (type.getRank() < 2 || !isa<FloatType>(elementType))
     return emitError(loc) << op << " needs float [N, C, d..] scores, got "
                           << type;
@@ -53,8 +54,7 @@ static LogicalResult buildNLLLoss(ImporterContext &ic,
   }
   std::string reduction = getStringAttr(node, "reduction", "mean");
   if (reduction != "none" && reduction != "sum" && reduction != "mean")
-    return emitError(loc) << op << ": unknown reduction '" << reduction
-                          << "'";
+    return emitError(loc) << op << ": unknown reduction '" << reduction << "'";
   OpBuilder &b = ic.builder;
   Type i64 = b.getI64Type();
   Value labels = target;
@@ -65,8 +65,9 @@ static LogicalResult buildNLLLoss(ImporterContext &ic,
   Value valid;
   if (const onnx::AttributeProto *ignore = findAttr(node, "ignore_index")) {
     valid = NotOp::create(
-        b, loc, EqualOp::create(b, loc, labels,
-                                createScalarConst(b, loc, i64, ignore->i())));
+        b, loc,
+        EqualOp::create(b, loc, labels,
+                        createScalarConst(b, loc, i64, ignore->i())));
     labels = WhereOp::create(b, loc, valid, labels,
                              createScalarConst(b, loc, i64, 0));
   }
@@ -80,9 +81,9 @@ static LogicalResult buildNLLLoss(ImporterContext &ic,
   if (weight)
     weights = GatherOp::create(b, loc, weight, labels, b.getI64IntegerAttr(0));
   if (valid) {
-    Value mask = CastOp::create(
-        b, loc, RankedTensorType::get(targetShape, elementType), valid, false,
-        false);
+    Value mask =
+        CastOp::create(b, loc, RankedTensorType::get(targetShape, elementType),
+                       valid, false, false);
     weights = weights ? Value(MulOp::create(b, loc, weights, mask)) : mask;
   }
   Value loss = NegOp::create(b, loc, picked);
@@ -102,13 +103,13 @@ static LogicalResult buildNLLLoss(ImporterContext &ic,
   if (reduction == "mean") {
     // The mean weighs each position by its weight (1 without weights);
     // ignored positions count for nothing.
-    Value count =
-        weights ? sumAll(weights)
-                : createScalarConst(
-                      b, loc, elementType,
-                      static_cast<double>(
-                          RankedTensorType::get(targetShape, elementType)
-                              .getNumElements()));
+    Value count = weights
+                      ? sumAll(weights)
+                      : createScalarConst(
+                            b, loc, elementType,
+                            static_cast<double>(
+                                RankedTensorType::get(targetShape, elementType)
+                                    .getNumElements()));
     total = DivOp::create(b, loc, total, count);
   }
   ic.setOutput(node, 0, total);
@@ -148,8 +149,8 @@ static LogicalResult importSoftmaxCrossEntropyLoss(ImporterContext &ic,
 }
 
 void mlc::onnx_import::registerLossOpImporters(OpImporterTable &table) {
-  table.push_back({"NegativeLogLikelihoodLoss", 12, kLatestOpset,
-                   importNLLLoss});
+  table.push_back(
+      {"NegativeLogLikelihoodLoss", 12, kLatestOpset, importNLLLoss});
   table.push_back({"SoftmaxCrossEntropyLoss", 12, kLatestOpset,
                    importSoftmaxCrossEntropyLoss});
 }

@@ -127,8 +127,8 @@ static LogicalResult importClip(ImporterContext &ic,
     ic.setOutput(node, 0, ClipOp::create(ic.builder, loc, *input, min, max));
     return success();
   }
-  if (!isFloat && (!isa<IntegerType>(elementType) ||
-                   elementType.isInteger(1) || ic.isUnsigned(*input)))
+  if (!isFloat && (!isa<IntegerType>(elementType) || elementType.isInteger(1) ||
+                   ic.isUnsigned(*input)))
     return emitError(loc) << "Clip needs a float or signed integer input";
   Value bounds[2];
   bool allConstant = true;
@@ -141,9 +141,9 @@ static LogicalResult importClip(ImporterContext &ic,
     auto boundType = cast<RankedTensorType>(bound->getType());
     if (boundType.getNumElements() != 1 ||
         boundType.getElementType() != elementType)
-      return emitError(loc) << "Clip " << (i == 1 ? "min" : "max")
-                            << " must be a scalar of the input's type, got "
-                            << boundType;
+      return emitError(loc)
+             << "Clip " << (i == 1 ? "min" : "max")
+             << " must be a scalar of the input's type, got " << boundType;
     bounds[i - 1] = *bound;
     allConstant &= succeeded(foldToConstant(*bound));
   }
@@ -475,14 +475,16 @@ void mlc::onnx_import::registerMathOpImporters(OpImporterTable &table) {
   table.push_back({"Sign", 9, kLatestOpset, importNumericUnary<SignOp>});
 
   // Activations with attributes.
+  table.push_back({"LeakyRelu", 1, kLatestOpset,
+                   activation<LeakyReluOp>({{"alpha", 0.01f}})});
   table.push_back(
-      {"LeakyRelu", 1, kLatestOpset, activation<LeakyReluOp>({{"alpha", 0.01f}})});
-  table.push_back({"Elu", 1, kLatestOpset, activation<EluOp>({{"alpha", 1.0f}})});
+      {"Elu", 1, kLatestOpset, activation<EluOp>({{"alpha", 1.0f}})});
   table.push_back(
       {"Selu", 1, kLatestOpset,
        activation<SeluOp>({{"alpha", 1.67326319217681884765625f},
                            {"gamma", 1.05070102214813232421875f}})});
-  table.push_back({"Celu", 12, kLatestOpset, activation<CeluOp>({{"alpha", 1.0f}})});
+  table.push_back(
+      {"Celu", 12, kLatestOpset, activation<CeluOp>({{"alpha", 1.0f}})});
   table.push_back({"ThresholdedRelu", 10, kLatestOpset,
                    activation<ThresholdedReluOp>({{"alpha", 1.0f}})});
   table.push_back(

@@ -34,8 +34,8 @@ getSpatialPads(const onnx::NodeProto &node, RankedTensorType input,
         getIntsAttr(node, "pads", SmallVector<int64_t>(2 * spatial, 0));
     if (static_cast<int64_t>(pads.size()) != 2 * spatial ||
         llvm::any_of(pads, [](int64_t p) { return p < 0; }))
-      return emitError(loc) << node.op_type() << " pads must be "
-                            << 2 * spatial << " non-negative values";
+      return emitError(loc) << node.op_type() << " pads must be " << 2 * spatial
+                            << " non-negative values";
     return pads;
   }
   if (autoPad == "VALID")
@@ -46,8 +46,8 @@ getSpatialPads(const onnx::NodeProto &node, RankedTensorType input,
   for (int64_t i = 0; i < spatial; ++i) {
     int64_t in = input.getDimSize(2 + i);
     if (ShapedType::isDynamic(in))
-      return emitError(loc) << "auto_pad " << autoPad
-                            << " needs static spatial dimensions";
+      return emitError(loc)
+             << "auto_pad " << autoPad << " needs static spatial dimensions";
     int64_t out = (in + strides[i] - 1) / strides[i];
     int64_t total = std::max<int64_t>(
         0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - in);
@@ -60,12 +60,10 @@ getSpatialPads(const onnx::NodeProto &node, RankedTensorType input,
 
 /// Checks window attributes (one value per spatial axis of `input`, 1 to 3
 /// axes) and that every output size is positive.
-static LogicalResult checkWindow(const onnx::NodeProto &node,
-                                 RankedTensorType input,
-                                 ArrayRef<int64_t> kernel,
-                                 ArrayRef<int64_t> strides,
-                                 ArrayRef<int64_t> pads,
-                                 ArrayRef<int64_t> dilations, Location loc) {
+static LogicalResult
+checkWindow(const onnx::NodeProto &node, RankedTensorType input,
+            ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+            ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations, Location loc) {
   int64_t spatial = input.getRank() - 2;
   if (spatial < 1 || spatial > 3)
     return emitError(loc) << node.op_type()
@@ -84,17 +82,17 @@ static LogicalResult checkWindow(const onnx::NodeProto &node,
   for (int64_t i = 0; i < spatial; ++i) {
     // Attributes come from the file: a product that overflows is an error,
     // not a wrapped size that passes the check.
-    std::optional<int64_t> window = llvm::checkedMulAdd<int64_t>(
-        kernel[i] - 1, dilations[i], 1);
+    std::optional<int64_t> window =
+        llvm::checkedMulAdd<int64_t>(kernel[i] - 1, dilations[i], 1);
     std::optional<int64_t> padded =
         llvm::checkedAdd<int64_t>(pads[i], pads[i + spatial]);
     if (!window || !padded)
-      return emitError(loc) << node.op_type()
-                            << ": window or padding too large";
+      return emitError(loc)
+             << node.op_type() << ": window or padding too large";
     int64_t in = input.getDimSize(2 + i);
     if (!ShapedType::isDynamic(in) && in + *padded < *window)
-      return emitError(loc) << node.op_type()
-                            << ": window larger than the padded input";
+      return emitError(loc)
+             << node.op_type() << ": window larger than the padded input";
   }
   return success();
 }
@@ -126,10 +124,10 @@ FailureOr<Value> mlc::onnx_import::buildConv(ImporterContext &ic,
     return emitError(loc) << "Conv: kernel_shape needs " << spatial
                           << " values";
   for (int64_t i = 0; i < spatial; ++i)
-    if (!ShapedType::isDynamic(filterKernel[i]) &&
-        kernel[i] != filterKernel[i])
-      return emitError(loc) << "Conv: kernel_shape [" << ArrayRef<int64_t>(kernel)
-                            << "] does not match the filter " << filterType;
+    if (!ShapedType::isDynamic(filterKernel[i]) && kernel[i] != filterKernel[i])
+      return emitError(loc)
+             << "Conv: kernel_shape [" << ArrayRef<int64_t>(kernel)
+             << "] does not match the filter " << filterType;
   FailureOr<SmallVector<int64_t>> pads =
       getSpatialPads(node, inputType, kernel, strides, dilations, loc);
   if (failed(pads) || failed(checkWindow(node, inputType, kernel, strides,
@@ -243,13 +241,11 @@ createDilatedAvgPool(ImporterContext &ic, Location loc, Value input,
 /// first maximum (mlc.arg_reduce, scan order) gives the tap, whose input row
 /// and column make the flat index into [N, C, H, W] (row-major, or with
 /// storage_order=1 column-major within each image).
-static Value createMaxPoolIndices(ImporterContext &ic, Location loc,
-                                  Value input, RankedTensorType resultType,
-                                  ArrayRef<int64_t> kernel,
-                                  ArrayRef<int64_t> strides,
-                                  ArrayRef<int64_t> pads,
-                                  ArrayRef<int64_t> dilations,
-                                  bool columnMajor) {
+static Value
+createMaxPoolIndices(ImporterContext &ic, Location loc, Value input,
+                     RankedTensorType resultType, ArrayRef<int64_t> kernel,
+                     ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                     ArrayRef<int64_t> dilations, bool columnMajor) {
   OpBuilder &b = ic.builder;
   ArrayRef<int64_t> in = getType(input).getShape();
   ArrayRef<int64_t> out = resultType.getShape();
@@ -302,10 +298,10 @@ static Value createMaxPoolIndices(ImporterContext &ic, Location loc,
                             constant({1, 1, 1, ow}, colStarts));
   Value inner =
       columnMajor
-          ? AddOp::create(b, loc,
-                          MulOp::create(b, loc, col, constant({}, {h})), row)
-          : AddOp::create(b, loc,
-                          MulOp::create(b, loc, row, constant({}, {w})), col);
+          ? AddOp::create(b, loc, MulOp::create(b, loc, col, constant({}, {h})),
+                          row)
+          : AddOp::create(b, loc, MulOp::create(b, loc, row, constant({}, {w})),
+                          col);
   return AddOp::create(b, loc, inner, constant({n, c, 1, 1}, imageBase));
 }
 
@@ -332,8 +328,7 @@ static LogicalResult importPool(ImporterContext &ic,
   if (rank != 4 && failed(requireStaticShape(node, *input, loc)))
     return failure();
   int64_t spatial = rank - 2;
-  bool wantIndices =
-      isMax && node.output_size() > 1 && !node.output(1).empty();
+  bool wantIndices = isMax && node.output_size() > 1 && !node.output(1).empty();
   if (wantIndices && (rank != 4 || !isa<FloatType>(elementType) ||
                       failed(requireStaticShape(node, *input, loc))))
     return emitError(loc) << "MaxPool: the Indices output is supported for "
@@ -365,8 +360,8 @@ static LogicalResult importPool(ImporterContext &ic,
     for (int64_t i = 0; i < spatial; ++i) {
       int64_t in = inputType.getDimSize(2 + i);
       if (ShapedType::isDynamic(in))
-        return emitError(loc) << node.op_type()
-                              << ": ceil_mode needs static spatial sizes";
+        return emitError(loc)
+               << node.op_type() << ": ceil_mode needs static spatial sizes";
       int64_t window = (kernel[i] - 1) * dilations[i] + 1;
       int64_t span = in + (*pads)[i] + (*pads)[i + spatial] - window;
       int64_t out = llvm::divideCeil(span, strides[i]) + 1;
@@ -396,27 +391,26 @@ static LogicalResult importPool(ImporterContext &ic,
                                  b.getFloatAttr(elementType, v)));
     };
     Value magnitude = AbsOp::create(b, loc, x);
-    Value powered = p == 1   ? magnitude
-                    : p == 2 ? Value(MulOp::create(b, loc, x, x))
-                             : Value(PowOp::create(b, loc, magnitude,
-                                                   scalar(p)));
+    Value powered = p == 1 ? magnitude
+                    : p == 2
+                        ? Value(MulOp::create(b, loc, x, x))
+                        : Value(PowOp::create(b, loc, magnitude, scalar(p)));
     FailureOr<Value> sum =
         createDilatedAvgPool(ic, loc, powered, kernel, strides, *pads,
                              dilations, true, /*sumOnly=*/true);
     if (failed(sum))
       return failure();
-    Value result = p == 1   ? *sum
-                   : p == 2 ? Value(SqrtOp::create(b, loc, *sum))
-                            : Value(PowOp::create(b, loc, *sum,
-                                                  scalar(1.0 / p)));
+    Value result = p == 1 ? *sum
+                   : p == 2
+                       ? Value(SqrtOp::create(b, loc, *sum))
+                       : Value(PowOp::create(b, loc, *sum, scalar(1.0 / p)));
     ic.setOutput(node, 0, result);
     return success();
   }
   bool ceilCounted =
       countPad && llvm::any_of(ceilExtra, [](int64_t e) { return e > 0; });
-  if (!isMax && (ceilCounted || llvm::any_of(dilations, [](int64_t d) {
-                   return d != 1;
-                 }))) {
+  if (!isMax && (ceilCounted ||
+                 llvm::any_of(dilations, [](int64_t d) { return d != 1; }))) {
     FailureOr<Value> pool =
         createDilatedAvgPool(ic, loc, x, kernel, strides, *pads, dilations,
                              countPad, /*sumOnly=*/false, ceilExtra);
@@ -443,9 +437,9 @@ static LogicalResult importPool(ImporterContext &ic,
   ic.setOutput(node, 0, result);
   if (wantIndices)
     ic.setOutput(node, 1,
-                 createMaxPoolIndices(ic, loc, x, getType(result), kernel,
-                                      strides, *pads, dilations,
-                                      getIntAttr(node, "storage_order", 0) != 0));
+                 createMaxPoolIndices(
+                     ic, loc, x, getType(result), kernel, strides, *pads,
+                     dilations, getIntAttr(node, "storage_order", 0) != 0));
   return success();
 }
 
@@ -485,20 +479,18 @@ static LogicalResult importBatchNorm(ImporterContext &ic,
     SmallVector<int64_t> axes{0};
     for (int64_t d = 2; d < type.getRank(); ++d)
       axes.push_back(d);
-    Value mean = ReduceMeanOp::create(b, loc, operands[0],
-                                      b.getDenseI64ArrayAttr(axes),
-                                      b.getBoolAttr(true));
+    Value mean = ReduceMeanOp::create(
+        b, loc, operands[0], b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true));
     FailureOr<SubOp> centered =
         createInferred<SubOp>(b, loc, operands[0], mean);
     if (failed(centered))
       return failure();
     Value squares = MulOp::create(b, loc, *centered, *centered);
-    Value variance = ReduceMeanOp::create(b, loc, squares,
-                                          b.getDenseI64ArrayAttr(axes),
-                                          b.getBoolAttr(false));
-    mean = ReduceMeanOp::create(b, loc, operands[0],
-                                b.getDenseI64ArrayAttr(axes),
-                                b.getBoolAttr(false));
+    Value variance = ReduceMeanOp::create(
+        b, loc, squares, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(false));
+    mean =
+        ReduceMeanOp::create(b, loc, operands[0], b.getDenseI64ArrayAttr(axes),
+                             b.getBoolAttr(false));
     FailureOr<BatchNormOp> normalized = createInferred<BatchNormOp>(
         b, loc, operands[0], operands[1], operands[2], mean, variance,
         b.getF32FloatAttr(getFloatAttr(node, "epsilon", 1e-5f)));
@@ -516,8 +508,7 @@ static LogicalResult importBatchNorm(ImporterContext &ic,
     Value keep = scalar(momentum), take = scalar(1.0 - momentum);
     Value runningStats[] = {operands[3], operands[4]};
     Value batchStats[] = {mean, variance};
-    for (auto [i, running, batch] :
-         llvm::enumerate(runningStats, batchStats)) {
+    for (auto [i, running, batch] : llvm::enumerate(runningStats, batchStats)) {
       FailureOr<MulOp> old = createInferred<MulOp>(b, loc, running, keep);
       FailureOr<MulOp> fresh = createInferred<MulOp>(b, loc, batch, take);
       if (failed(old) || failed(fresh))
@@ -589,9 +580,9 @@ static LogicalResult importMatMul(ImporterContext &ic,
   if (a.empty() || b.empty())
     return emitError(loc) << "MatMul operands must have rank >= 1";
   int64_t k1 = a.back(), k2 = b.size() == 1 ? b[0] : b[b.size() - 2];
-  bool batchOk = succeeded(getBroadcastShape(
-      a.size() > 2 ? a.drop_back(2) : ArrayRef<int64_t>(),
-      b.size() > 2 ? b.drop_back(2) : ArrayRef<int64_t>()));
+  bool batchOk = succeeded(
+      getBroadcastShape(a.size() > 2 ? a.drop_back(2) : ArrayRef<int64_t>(),
+                        b.size() > 2 ? b.drop_back(2) : ArrayRef<int64_t>()));
   if ((!ShapedType::isDynamic(k1) && !ShapedType::isDynamic(k2) && k1 != k2) ||
       !batchOk)
     return emitError(loc) << "MatMul shapes " << getType(*lhs) << " and "
@@ -608,18 +599,23 @@ static LogicalResult importMatMul(ImporterContext &ic,
 
 void mlc::onnx_import::registerNNOpImporters(OpImporterTable &table) {
   table.push_back({"Conv", 1, kLatestOpset, importConv});
-  table.push_back({"MaxPool", 1, kLatestOpset,
-                   [](ImporterContext &ic, const onnx::NodeProto &node,
-                      Location loc) { return importPool(ic, node, loc, true); }});
-  table.push_back({"AveragePool", 1, kLatestOpset,
-                   [](ImporterContext &ic, const onnx::NodeProto &node,
-                      Location loc) { return importPool(ic, node, loc, false); }});
-  table.push_back({"LpPool", 2, kLatestOpset,
-                   [](ImporterContext &ic, const onnx::NodeProto &node,
-                      Location loc) {
-                     return importPool(ic, node, loc, false, true);
-                   }});
-  table.push_back({"GlobalAveragePool", 1, kLatestOpset, importGlobalAveragePool});
+  table.push_back(
+      {"MaxPool", 1, kLatestOpset,
+       [](ImporterContext &ic, const onnx::NodeProto &node, Location loc) {
+         return importPool(ic, node, loc, true);
+       }});
+  table.push_back(
+      {"AveragePool", 1, kLatestOpset,
+       [](ImporterContext &ic, const onnx::NodeProto &node, Location loc) {
+         return importPool(ic, node, loc, false);
+       }});
+  table.push_back(
+      {"LpPool", 2, kLatestOpset,
+       [](ImporterContext &ic, const onnx::NodeProto &node, Location loc) {
+         return importPool(ic, node, loc, false, true);
+       }});
+  table.push_back(
+      {"GlobalAveragePool", 1, kLatestOpset, importGlobalAveragePool});
   table.push_back({"BatchNormalization", 1, kLatestOpset, importBatchNorm});
   table.push_back({"Softmax", 1, 12, importSoftmax});
   table.push_back({"Softmax", 13, kLatestOpset, importSoftmax});

@@ -124,9 +124,9 @@ static LogicalResult importMeanVarianceNorm(ImporterContext &ic,
                              b.getFloatAttr(type.getElementType(), 1e-9)));
   Value denominator =
       AddOp::create(b, loc, SqrtOp::create(b, loc, variance), epsilon);
-  ic.setOutput(node, 0,
-               DivOp::create(b, loc, SubOp::create(b, loc, x, meanX),
-                             denominator));
+  ic.setOutput(
+      node, 0,
+      DivOp::create(b, loc, SubOp::create(b, loc, x, meanX), denominator));
   return success();
 }
 
@@ -169,9 +169,8 @@ static LogicalResult importRMSNorm(ImporterContext &ic,
   FailureOr<MulOp> square = createInferred<MulOp>(b, loc, *input, *input);
   if (failed(square))
     return failure();
-  Value mean = ReduceMeanOp::create(b, loc, *square,
-                                    b.getDenseI64ArrayAttr(axes),
-                                    b.getBoolAttr(true));
+  Value mean = ReduceMeanOp::create(
+      b, loc, *square, b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true));
   FailureOr<AddOp> shifted = createInferred<AddOp>(
       b, loc, mean, createFloatScalar(b, loc, elementType, epsilon));
   if (failed(shifted))
@@ -184,8 +183,7 @@ static LogicalResult importRMSNorm(ImporterContext &ic,
   FailureOr<MulOp> result =
       createInferred<MulOp>(b, loc, normalized->getResult(), *scale);
   if (failed(result))
-    return emitError(loc) << "RMSNormalization scale "
-                          << getRankedType(*scale)
+    return emitError(loc) << "RMSNormalization scale " << getRankedType(*scale)
                           << " does not broadcast to " << type;
   ic.setOutput(node, 0, *result);
   return success();
@@ -246,17 +244,17 @@ static LogicalResult importLpNorm(ImporterContext &ic,
   int64_t rank = type.getRank();
   int64_t axis = getIntAttr(node, "axis", -1);
   if (axis < -rank || axis >= rank)
-    return emitError(loc) << "LpNormalization axis " << axis
-                          << " out of range";
+    return emitError(loc) << "LpNormalization axis " << axis << " out of range";
   if (axis < 0)
     axis += rank;
   int64_t p = getIntAttr(node, "p", 2);
   if (p != 1 && p != 2)
     return emitError(loc) << "LpNormalization p must be 1 or 2, got " << p;
   OpBuilder &b = ic.builder;
-  Value norm = ReduceOp::create(b, loc, p == 1 ? ReduceKind::L1 : ReduceKind::L2,
-                                *input, ArrayRef<int64_t>{axis},
-                                /*keepdims=*/true);
+  Value norm =
+      ReduceOp::create(b, loc, p == 1 ? ReduceKind::L1 : ReduceKind::L2, *input,
+                       ArrayRef<int64_t>{axis},
+                       /*keepdims=*/true);
   FailureOr<DivOp> result = createInferred<DivOp>(b, loc, *input, norm);
   if (failed(result))
     return failure();
@@ -267,7 +265,8 @@ static LogicalResult importLpNorm(ImporterContext &ic,
 void mlc::onnx_import::registerNormalizationOpImporters(
     OpImporterTable &table) {
   table.push_back({"LayerNormalization", 17, kLatestOpset, importLayerNorm});
-  table.push_back({"InstanceNormalization", 1, kLatestOpset, importInstanceNorm});
+  table.push_back(
+      {"InstanceNormalization", 1, kLatestOpset, importInstanceNorm});
   table.push_back(
       {"MeanVarianceNormalization", 9, kLatestOpset, importMeanVarianceNorm});
   table.push_back({"RMSNormalization", 23, kLatestOpset, importRMSNorm});

@@ -1,4 +1,5 @@
-//===- ONNXImporter.cpp - ONNX model to the mlc dialect --------------------===//
+//===- ONNXImporter.cpp - ONNX model to the mlc dialect
+//--------------------===//
 //
 // Parses the ModelProto, checks the opset, turns graph inputs into @main's
 // arguments and initializers into mlc.constant, and dispatches every node to
@@ -9,9 +10,9 @@
 #include "mlc/Import/ONNX/ONNXImporter.h"
 #include "ControlFlowOps.h"
 #include "GraphValidation.h"
+#include "ImporterContext.h"
 #include "RandomOps.h"
 #include "SequenceOps.h"
-#include "ImporterContext.h"
 #include "TensorImportUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -102,9 +103,9 @@ bool mlc::onnx_import::hasOpImporter(const ImporterContext &ic,
 }
 
 /// Type of a graph input/output from its ValueInfo; unknown dims are dynamic.
-static FailureOr<RankedTensorType> convertValueInfo(ImporterContext &ic,
-                                                    const onnx::ValueInfoProto &info,
-                                                    Location loc) {
+static FailureOr<RankedTensorType>
+convertValueInfo(ImporterContext &ic, const onnx::ValueInfoProto &info,
+                 Location loc) {
   if (!info.type().has_tensor_type())
     return emitError(loc) << "graph value '" << info.name()
                           << "' is not a tensor (sequences, maps and "
@@ -180,8 +181,8 @@ findStringNode(const onnx::GraphProto &graph,
 }
 
 static LogicalResult importGraph(ImporterContext &ic,
-                                 const onnx::GraphProto &graph,
-                                 ModuleOp module, Location fileLoc) {
+                                 const onnx::GraphProto &graph, ModuleOp module,
+                                 Location fileLoc) {
   // String tensors have no numeric lowering: refuse them by the op that
   // uses them (docs/Conformance.md, "Still refused").
   {
@@ -285,8 +286,8 @@ static LogicalResult importGraph(ImporterContext &ic,
 /// builder's insertion point; shared by @main and the subgraphs of control
 /// flow (ControlFlowOps.cpp).
 LogicalResult mlc::onnx_import::importGraphNodes(ImporterContext &ic,
-                                                const onnx::GraphProto &graph,
-                                                Location fileLoc) {
+                                                 const onnx::GraphProto &graph,
+                                                 Location fileLoc) {
   OpBuilder &b = ic.builder;
   MLIRContext *ctx = b.getContext();
   FailureOr<SmallVector<int>> order = failure();
@@ -338,12 +339,12 @@ LogicalResult mlc::onnx_import::importGraphNodes(ImporterContext &ic,
     const OpImporterEntry *entry =
         defaultDomain ? lookupOpImporter(node.op_type(), ic.opset) : nullptr;
     if (!entry)
-      return emitError(loc) << "unsupported ONNX operator '" << node.op_type()
-                            << "' (domain '" << node.domain() << "', opset "
-                            << (defaultDomain
-                                    ? ic.opset
-                                    : ic.domainOpsets.lookup(node.domain()))
-                            << ")";
+      return emitError(loc)
+             << "unsupported ONNX operator '" << node.op_type() << "' (domain '"
+             << node.domain() << "', opset "
+             << (defaultDomain ? ic.opset
+                               : ic.domainOpsets.lookup(node.domain()))
+             << ")";
     // Sequences and optionals known at import are placeholders
     // (SequenceOps.cpp) that only their own ops and Identity take.
     for (const std::string &input : node.input()) {
@@ -405,9 +406,9 @@ mlc::importONNXModel(MLIRContext *context, StringRef buffer,
   onnx::ModelProto model;
   if (buffer.size() > static_cast<size_t>(INT32_MAX) ||
       !model.ParseFromArray(buffer.data(), static_cast<int>(buffer.size())))
-    return emitError(fileLoc) << "failed to parse ONNX model from '"
-                              << sourceName
-                              << "' (not an ONNX file, or truncated)";
+    return emitError(fileLoc)
+           << "failed to parse ONNX model from '" << sourceName
+           << "' (not an ONNX file, or truncated)";
   if (!model.has_graph())
     return emitError(fileLoc) << "ONNX model has no graph";
 
@@ -438,9 +439,9 @@ mlc::importONNXModel(MLIRContext *context, StringRef buffer,
       opset = import.version();
   }
   if (opset < kMinOpset || opset > kMaxOpset)
-    return emitError(fileLoc) << "unsupported ONNX opset " << opset
-                              << " (supported: " << kMinOpset << " to "
-                              << kMaxOpset << ")";
+    return emitError(fileLoc)
+           << "unsupported ONNX opset " << opset << " (supported: " << kMinOpset
+           << " to " << kMaxOpset << ")";
 
   StringRef modelDir = llvm::sys::path::parent_path(sourceName);
   ImporterContext ic(context, sourceName, modelDir.empty() ? "." : modelDir,

@@ -55,11 +55,10 @@ struct Composer {
   /// A rank-0 constant.
   Value scalar(Type elementType, double value) {
     auto type = RankedTensorType::get({}, elementType);
-    Attribute element =
-        isa<FloatType>(elementType)
-            ? Attribute(b().getFloatAttr(elementType, value))
-            : Attribute(
-                  b().getIntegerAttr(elementType, static_cast<int64_t>(value)));
+    Attribute element = isa<FloatType>(elementType)
+                            ? Attribute(b().getFloatAttr(elementType, value))
+                            : Attribute(b().getIntegerAttr(
+                                  elementType, static_cast<int64_t>(value)));
     return ConstantOp::create(b(), loc, DenseElementsAttr::get(type, element));
   }
 
@@ -163,7 +162,8 @@ static FailureOr<int64_t> checkQuantParams(const onnx::NodeProto &node,
                                            Location loc) {
   RankedTensorType scaleType = getRankedType(scale);
   // ONNX allows a [1] zero point with a scalar scale (and vice versa).
-  if (zeroPoint && getRankedType(zeroPoint).getShape() != scaleType.getShape() &&
+  if (zeroPoint &&
+      getRankedType(zeroPoint).getShape() != scaleType.getShape() &&
       !(isPerTensor(scaleType) && isPerTensor(getRankedType(zeroPoint))))
     return emitError(loc) << node.op_type()
                           << ": zero point and scale shapes differ";
@@ -207,9 +207,7 @@ static FailureOr<int64_t> checkQuantParams(const onnx::NodeProto &node,
 static Type getConstantQuantType(Value scale, Value zeroPoint, Type storage,
                                  bool isUnsigned, Type expressed, int64_t axis,
                                  Location loc) {
-  auto isConstant = [](Value v) {
-    return v && v.getDefiningOp<ConstantOp>();
-  };
+  auto isConstant = [](Value v) { return v && v.getDefiningOp<ConstantOp>(); };
   if (!isConstant(scale) || (zeroPoint && !isConstant(zeroPoint)) ||
       !isa<FloatType>(expressed) || expressed.isF64() ||
       !isa<IntegerType>(storage))
@@ -227,10 +225,10 @@ static Type getConstantQuantType(Value scale, Value zeroPoint, Type storage,
     zps = *values;
   }
   unsigned width = storage.getIntOrFloatBitWidth();
-  int64_t qmin = quant::QuantizedType::getDefaultMinimumForInteger(
-      !isUnsigned, width);
-  int64_t qmax = quant::QuantizedType::getDefaultMaximumForInteger(
-      !isUnsigned, width);
+  int64_t qmin =
+      quant::QuantizedType::getDefaultMinimumForInteger(!isUnsigned, width);
+  int64_t qmax =
+      quant::QuantizedType::getDefaultMaximumForInteger(!isUnsigned, width);
   SmallVector<int64_t> zeroPoints;
   for (double zp : zps) {
     // Unsigned zero points are stored in signless integers.
@@ -246,8 +244,8 @@ static Type getConstantQuantType(Value scale, Value zeroPoint, Type storage,
   unsigned flags = isUnsigned ? 0 : quant::QuantizationFlags::Signed;
   if (isPerTensor(getRankedType(scale)))
     return quant::UniformQuantizedType::get(flags, storage, expressed,
-                                            scales->front(),
-                                            zeroPoints.front(), qmin, qmax);
+                                            scales->front(), zeroPoints.front(),
+                                            qmin, qmax);
   return quant::UniformQuantizedPerAxisType::get(
       flags, storage, expressed, *scales, zeroPoints, axis, qmin, qmax);
 }
@@ -296,9 +294,9 @@ static LogicalResult importQuantizeLinear(ImporterContext &ic,
     return failure();
   // saturate (opset 19) only concerns float8 results.
   bool saturate = getIntAttr(node, "saturate", 1) != 0;
-  Value q = QuantizeLinearOp::create(ic.builder, loc, xType.clone(storage),
-                                     *x, *scale, *zp, *axis, blockSize,
-                                     isUnsigned, saturate);
+  Value q = QuantizeLinearOp::create(ic.builder, loc, xType.clone(storage), *x,
+                                     *scale, *zp, *axis, blockSize, isUnsigned,
+                                     saturate);
   if (isUnsigned)
     ic.unsignedValues.insert(q);
   ic.setOutput(node, 0, q);
@@ -477,14 +475,14 @@ static LogicalResult importQLinearMatMul(ImporterContext &ic,
     b = c.op<SubOp>(b, bZp);
   Value acc = c.op<MatMulOp>(a, b);
   Value aScale = asRowParam(c, in[1]);
-  Value bScale = isPerTensor(getRankedType(in[4])) ? c.reshape(in[4], {})
-                                                    : in[4];
-  Value multiplier = c.op<DivOp>(c.op<MulOp>(aScale, bScale),
-                                 c.reshape(in[6], {}));
+  Value bScale =
+      isPerTensor(getRankedType(in[4])) ? c.reshape(in[4], {}) : in[4];
+  Value multiplier =
+      c.op<DivOp>(c.op<MulOp>(aScale, bScale), c.reshape(in[6], {}));
   auto [storage, isUnsigned] = getOutputStorage(ic, in[7], in[0]);
-  Value y = c.failed ? Value()
-                     : requantize(c, acc, multiplier, in[7], storage,
-                                  isUnsigned);
+  Value y = c.failed
+                ? Value()
+                : requantize(c, acc, multiplier, in[7], storage, isUnsigned);
   if (c.failed || !y)
     return failure();
   ic.setOutput(node, 0, y);
@@ -554,9 +552,9 @@ static LogicalResult importQLinearConv(ImporterContext &ic,
   Value multiplier = c.op<DivOp>(c.op<MulOp>(c.reshape(in[1], {}), wScale),
                                  c.reshape(in[6], {}));
   auto [storage, isUnsigned] = getOutputStorage(ic, in[7], in[0]);
-  Value y = c.failed ? Value()
-                     : requantize(c, *acc, multiplier, in[7], storage,
-                                  isUnsigned);
+  Value y = c.failed
+                ? Value()
+                : requantize(c, *acc, multiplier, in[7], storage, isUnsigned);
   if (c.failed || !y)
     return failure();
   ic.setOutput(node, 0, y);
@@ -576,14 +574,14 @@ static LogicalResult importDynamicQuantizeLinear(ImporterContext &ic,
   OpBuilder &b = ic.builder;
   Type f32 = b.getF32Type(), u8 = b.getIntegerType(8);
   Value zero = c.scalar(f32, 0.0);
-  Value lo = c.op<MinOp>(
-      ReduceOp::create(b, loc, ReduceKind::Min, *x, ArrayRef<int64_t>{},
-                       /*keepdims=*/false),
-      zero, UnitAttr());
-  Value hi = c.op<MaxOp>(
-      ReduceOp::create(b, loc, ReduceKind::Max, *x, ArrayRef<int64_t>{},
-                       /*keepdims=*/false),
-      zero, UnitAttr());
+  Value lo = c.op<MinOp>(ReduceOp::create(b, loc, ReduceKind::Min, *x,
+                                          ArrayRef<int64_t>{},
+                                          /*keepdims=*/false),
+                         zero, UnitAttr());
+  Value hi = c.op<MaxOp>(ReduceOp::create(b, loc, ReduceKind::Max, *x,
+                                          ArrayRef<int64_t>{},
+                                          /*keepdims=*/false),
+                         zero, UnitAttr());
   // scale = (max == min ? 1 : max - min) / 255
   Value range = c.op<WhereOp>(c.op<EqualOp>(hi, lo), c.scalar(f32, 1.0),
                               c.op<SubOp>(hi, lo));
@@ -613,6 +611,6 @@ void mlc::onnx_import::registerQuantOpImporters(OpImporterTable &table) {
   table.push_back({"QLinearMatMul", 10, kLatestOpset, importQLinearMatMul});
   table.push_back({"ConvInteger", 10, kLatestOpset, importConvInteger});
   table.push_back({"QLinearConv", 10, kLatestOpset, importQLinearConv});
-  table.push_back({"DynamicQuantizeLinear", 11, kLatestOpset,
-                   importDynamicQuantizeLinear});
+  table.push_back(
+      {"DynamicQuantizeLinear", 11, kLatestOpset, importDynamicQuantizeLinear});
 }

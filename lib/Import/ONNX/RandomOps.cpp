@@ -60,8 +60,7 @@ static IntegerAttr getSeed(OpBuilder &b, const onnx::NodeProto &node) {
 static Value createRandom(OpBuilder &b, Location loc, RankedTensorType type,
                           Value like, StringRef distribution, double a,
                           double bParam, IntegerAttr seed) {
-  return RandomOp::create(b, loc, type,
-                          type.hasStaticShape() ? Value() : like,
+  return RandomOp::create(b, loc, type, type.hasStaticShape() ? Value() : like,
                           b.getStringAttr(distribution), b.getF64FloatAttr(a),
                           b.getF64FloatAttr(bParam), seed);
 }
@@ -85,12 +84,11 @@ static LogicalResult importRandom(ImporterContext &ic,
   } else {
     const onnx::AttributeProto *shapeAttr = findAttr(node, "shape");
     if (!shapeAttr)
-      return emitError(loc) << node.op_type()
-                            << " needs the attribute 'shape'";
+      return emitError(loc) << node.op_type() << " needs the attribute 'shape'";
     for (int64_t d : shapeAttr->ints()) {
       if (d < 0)
-        return emitError(loc) << node.op_type()
-                              << " shape entries must be >= 0, got " << d;
+        return emitError(loc)
+               << node.op_type() << " shape entries must be >= 0, got " << d;
       shape.push_back(d);
     }
     fallback = b.getF32Type();
@@ -132,8 +130,8 @@ static LogicalResult importBernoulli(ImporterContext &ic,
     outElement = *converted;
     outUnsigned = ImporterContext::isUnsignedElementType(dtype->i());
   }
-  Value u = createRandom(b, loc, type, *input, "uniform", 0.0, 1.0,
-                         getSeed(b, node));
+  Value u =
+      createRandom(b, loc, type, *input, "uniform", 0.0, 1.0, getSeed(b, node));
   Value result = LessOp::create(b, loc, u, *input);
   if (!outElement.isInteger(1))
     result = CastOp::create(b, loc, type.clone(outElement), result, false,
@@ -180,9 +178,9 @@ static LogicalResult importMultinomial(ImporterContext &ic,
                                  ArrayRef<int64_t>{1}, /*keepdims=*/true);
   cdf = DivOp::create(b, loc, cdf, total);
   cdf = createReshape(ic, loc, cdf, {batch, 1, classes});
-  Value u = createRandom(
-      b, loc, RankedTensorType::get({batch, samples, 1}, floatType), Value(),
-      "uniform", 0.0, 1.0, getSeed(b, node));
+  Value u = createRandom(b, loc,
+                         RankedTensorType::get({batch, samples, 1}, floatType),
+                         Value(), "uniform", 0.0, 1.0, getSeed(b, node));
   Value below = LessEqualOp::create(b, loc, cdf, u);
   Type i64 = b.getI64Type();
   Value count = ReduceOp::create(
@@ -219,8 +217,8 @@ mlc::onnx_import::buildTrainingDropout(ImporterContext &ic, Location loc,
     RankedTensorType ratioType = getRankedType(ratio);
     if (!ratioType.hasStaticShape() || ratioType.getNumElements() != 1 ||
         !isa<FloatType>(ratioType.getElementType()))
-      return emitError(loc) << "Dropout ratio must be a float scalar, got "
-                            << ratioType;
+      return emitError(loc)
+             << "Dropout ratio must be a float scalar, got " << ratioType;
     if (ratioType.getElementType() != floatType)
       ratio = CastOp::create(b, loc, ratioType.clone(floatType), ratio, false,
                              false);
@@ -229,9 +227,8 @@ mlc::onnx_import::buildTrainingDropout(ImporterContext &ic, Location loc,
   Value keep = GreaterEqualOp::create(b, loc, u, ratio);
   Value one = createScalarConst(b, loc, floatType, 1.0);
   Value scale = DivOp::create(b, loc, one, SubOp::create(b, loc, one, ratio));
-  Value output =
-      WhereOp::create(b, loc, keep, MulOp::create(b, loc, x, scale),
-                      createScalarConst(b, loc, floatType, 0.0));
+  Value output = WhereOp::create(b, loc, keep, MulOp::create(b, loc, x, scale),
+                                 createScalarConst(b, loc, floatType, 0.0));
   Value mask = keep;
   if (training) {
     // training_mode known only at run time: off, Dropout is the identity.
@@ -242,26 +239,26 @@ mlc::onnx_import::buildTrainingDropout(ImporterContext &ic, Location loc,
 }
 
 void mlc::onnx_import::registerRandomOpImporters(OpImporterTable &table) {
-  table.push_back({"RandomUniform", 1, kLatestOpset,
-                   [](ImporterContext &ic, const onnx::NodeProto &node,
-                      Location loc) {
-                     return importRandom(ic, node, loc, false, false);
-                   }});
-  table.push_back({"RandomNormal", 1, kLatestOpset,
-                   [](ImporterContext &ic, const onnx::NodeProto &node,
-                      Location loc) {
-                     return importRandom(ic, node, loc, true, false);
-                   }});
-  table.push_back({"RandomUniformLike", 1, kLatestOpset,
-                   [](ImporterContext &ic, const onnx::NodeProto &node,
-                      Location loc) {
-                     return importRandom(ic, node, loc, false, true);
-                   }});
-  table.push_back({"RandomNormalLike", 1, kLatestOpset,
-                   [](ImporterContext &ic, const onnx::NodeProto &node,
-                      Location loc) {
-                     return importRandom(ic, node, loc, true, true);
-                   }});
+  table.push_back(
+      {"RandomUniform", 1, kLatestOpset,
+       [](ImporterContext &ic, const onnx::NodeProto &node, Location loc) {
+         return importRandom(ic, node, loc, false, false);
+       }});
+  table.push_back(
+      {"RandomNormal", 1, kLatestOpset,
+       [](ImporterContext &ic, const onnx::NodeProto &node, Location loc) {
+         return importRandom(ic, node, loc, true, false);
+       }});
+  table.push_back(
+      {"RandomUniformLike", 1, kLatestOpset,
+       [](ImporterContext &ic, const onnx::NodeProto &node, Location loc) {
+         return importRandom(ic, node, loc, false, true);
+       }});
+  table.push_back(
+      {"RandomNormalLike", 1, kLatestOpset,
+       [](ImporterContext &ic, const onnx::NodeProto &node, Location loc) {
+         return importRandom(ic, node, loc, true, true);
+       }});
   table.push_back({"Bernoulli", 15, kLatestOpset, importBernoulli});
   table.push_back({"Multinomial", 7, kLatestOpset, importMultinomial});
 }

@@ -53,7 +53,9 @@ static int64_t numActivations(CellKind kind) {
 static FailureOr<Value> applyActivation(OpBuilder &b, Location loc,
                                         const Activation &act, Value x) {
   Type elementType = getRankedType(x).getElementType();
-  auto scalar = [&](double v) { return createScalarConst(b, loc, elementType, v); };
+  auto scalar = [&](double v) {
+    return createScalarConst(b, loc, elementType, v);
+  };
   StringRef name = act.name;
   if (name == "Sigmoid")
     return Value(SigmoidOp::create(b, loc, x));
@@ -85,9 +87,8 @@ static FailureOr<Value> applyActivation(OpBuilder &b, Location loc,
   if (name == "ScaledTanh")
     return Value(MulOp::create(
         b, loc,
-        TanhOp::create(b, loc,
-                       MulOp::create(b, loc, x,
-                                     scalar(act.beta.value_or(1.0f)))),
+        TanhOp::create(
+            b, loc, MulOp::create(b, loc, x, scalar(act.beta.value_or(1.0f)))),
         scalar(act.alpha.value_or(1.0f))));
   return failure();
 }
@@ -117,8 +118,9 @@ static FailureOr<CellSpec> getCellSpec(const onnx::NodeProto &node,
   // The batch may be dynamic; the sequence is unrolled, so it is static.
   if (xType.getRank() != 3 || xType.isDynamicDim(layout == 0 ? 0 : 1) ||
       xType.isDynamicDim(2) || !isa<FloatType>(xType.getElementType()))
-    return emitError(loc) << op << " needs a 3-D float X of static sequence "
-                                   "length and input size, got "
+    return emitError(loc) << op
+                          << " needs a 3-D float X of static sequence "
+                             "length and input size, got "
                           << xType;
   spec.seq = xType.getDimSize(layout == 0 ? 0 : 1);
   spec.batch = xType.getDimSize(layout == 0 ? 1 : 0);
@@ -155,12 +157,12 @@ static FailureOr<CellSpec> getCellSpec(const onnx::NodeProto &node,
   const onnx::AttributeProto *alphas = findAttr(node, "activation_alpha");
   const onnx::AttributeProto *betas = findAttr(node, "activation_beta");
   for (auto [i, name] : llvm::enumerate(names)) {
-    if (!llvm::is_contained(
-            {"Sigmoid", "Tanh", "Relu", "Softsign", "Softplus", "LeakyRelu",
-             "ThresholdedRelu", "Elu", "HardSigmoid", "Affine", "ScaledTanh"},
-            StringRef(name)))
-      return emitError(loc) << op << ": unsupported activation '" << name
-                            << "'";
+    if (!llvm::is_contained({"Sigmoid", "Tanh", "Relu", "Softsign", "Softplus",
+                             "LeakyRelu", "ThresholdedRelu", "Elu",
+                             "HardSigmoid", "Affine", "ScaledTanh"},
+                            StringRef(name)))
+      return emitError(loc)
+             << op << ": unsupported activation '" << name << "'";
     Activation act{name, std::nullopt, std::nullopt};
     if (alphas && static_cast<int>(i) < alphas->floats_size())
       act.alpha = alphas->floats(i);
@@ -199,8 +201,7 @@ private:
                          b.getF32FloatAttr(*spec.clip));
     FailureOr<Value> result = applyActivation(b, loc, act, v);
     if (failed(result)) {
-      status = emitError(loc) << "unsupported activation '" << act.name
-                              << "'";
+      status = emitError(loc) << "unsupported activation '" << act.name << "'";
       return v;
     }
     return *result;
@@ -272,15 +273,14 @@ LogicalResult RecurrenceBuilder::run(int64_t d, bool reverse, Value x, Value w,
   ys.assign(spec.seq, Value());
   for (int64_t step = 0; step < spec.seq; ++step) {
     int64_t t = reverse ? spec.seq - 1 - step : step;
-    Value xt = createReshapeKeepingDims(
-        ic, loc, sliceAxis(ic, loc, projected, 0, t, 1), {batch, G * H},
-        {1, -1});
+    Value xt = createReshapeKeepingDims(ic, loc,
+                                        sliceAxis(ic, loc, projected, 0, t, 1),
+                                        {batch, G * H}, {1, -1});
     Value hNew, cNew;
     if (spec.kind == CellKind::GRU && splitReset) {
       Value hr = MatMulOp::create(b, loc, h, rtZR);
       if (biasR)
-        hr = AddOp::create(b, loc, hr,
-                           sliceAxis(ic, loc, biasR, 0, 0, 2 * H));
+        hr = AddOp::create(b, loc, hr, sliceAxis(ic, loc, biasR, 0, 0, 2 * H));
       Value zr = AddOp::create(b, loc, sliceAxis(ic, loc, xt, 1, 0, 2 * H), hr);
       Value z = activate(d, 0, gate(zr, 0), status);
       Value rg = activate(d, 0, gate(zr, 1), status);
@@ -288,8 +288,8 @@ LogicalResult RecurrenceBuilder::run(int64_t d, bool reverse, Value x, Value w,
           MatMulOp::create(b, loc, MulOp::create(b, loc, rg, h), rtH);
       if (biasRH)
         candidate = AddOp::create(b, loc, candidate, biasRH);
-      Value hc = activate(d, 1, AddOp::create(b, loc, gate(xt, 2), candidate),
-                          status);
+      Value hc =
+          activate(d, 1, AddOp::create(b, loc, gate(xt, 2), candidate), status);
       // (1 - z) * hc + z * h = hc + z * (h - hc)
       hNew = AddOp::create(
           b, loc, hc, MulOp::create(b, loc, z, SubOp::create(b, loc, h, hc)));
@@ -300,18 +300,17 @@ LogicalResult RecurrenceBuilder::run(int64_t d, bool reverse, Value x, Value w,
       if (spec.kind == CellKind::RNN) {
         hNew = activate(d, 0, AddOp::create(b, loc, xt, hr), status);
       } else if (spec.kind == CellKind::GRU) {
-        Value z = activate(d, 0, AddOp::create(b, loc, gate(xt, 0), gate(hr, 0)),
-                           status);
+        Value z = activate(
+            d, 0, AddOp::create(b, loc, gate(xt, 0), gate(hr, 0)), status);
         Value rg = activate(
             d, 0, AddOp::create(b, loc, gate(xt, 1), gate(hr, 1)), status);
-        Value hc = activate(
-            d, 1,
-            AddOp::create(b, loc, gate(xt, 2),
-                          MulOp::create(b, loc, rg, gate(hr, 2))),
-            status);
+        Value hc =
+            activate(d, 1,
+                     AddOp::create(b, loc, gate(xt, 2),
+                                   MulOp::create(b, loc, rg, gate(hr, 2))),
+                     status);
         hNew = AddOp::create(
-            b, loc, hc,
-            MulOp::create(b, loc, z, SubOp::create(b, loc, h, hc)));
+            b, loc, hc, MulOp::create(b, loc, z, SubOp::create(b, loc, h, hc)));
       } else {
         Value sum = AddOp::create(b, loc, xt, hr);
         Value iIn = gate(sum, 0), oIn = gate(sum, 1), fIn = gate(sum, 2),
@@ -375,8 +374,8 @@ static LogicalResult importRecurrent(ImporterContext &ic,
   SmallVector<Value, 8> in(8);
   int numInputs = kind == CellKind::LSTM ? 8 : 6;
   for (int i = 0; i < numInputs; ++i) {
-    FailureOr<Value> v = i < 3 ? ic.getRequiredInput(node, i, loc)
-                               : ic.getInput(node, i, loc);
+    FailureOr<Value> v =
+        i < 3 ? ic.getRequiredInput(node, i, loc) : ic.getInput(node, i, loc);
     if (failed(v))
       return failure();
     in[i] = *v;
@@ -396,26 +395,26 @@ static LogicalResult importRecurrent(ImporterContext &ic,
       (in[3] &&
        failed(checkShape(node, in[3], {D, 2 * G * H}, elementType, "B", loc))))
     return failure();
-  SmallVector<int64_t> stateShape =
-      batchMajor ? SmallVector<int64_t>{batch, D, H}
-                 : SmallVector<int64_t>{D, batch, H};
-  if (in[5] &&
-      failed(checkShape(node, in[5], stateShape, elementType, "initial_h", loc)))
+  SmallVector<int64_t> stateShape = batchMajor
+                                        ? SmallVector<int64_t>{batch, D, H}
+                                        : SmallVector<int64_t>{D, batch, H};
+  if (in[5] && failed(checkShape(node, in[5], stateShape, elementType,
+                                 "initial_h", loc)))
     return failure();
   if (kind == CellKind::LSTM &&
       ((in[6] && failed(checkShape(node, in[6], stateShape, elementType,
                                    "initial_c", loc))) ||
-       (in[7] && failed(checkShape(node, in[7], {D, 3 * H}, elementType, "P",
-                                   loc)))))
+       (in[7] &&
+        failed(checkShape(node, in[7], {D, 3 * H}, elementType, "P", loc)))))
     return failure();
   Value lengths = in[4];
   if (lengths) {
     RankedTensorType type = getRankedType(lengths);
     if (type.getShape() != ArrayRef<int64_t>{batch} ||
         !isa<IntegerType>(type.getElementType()))
-      return emitError(loc) << node.op_type()
-                            << " sequence_lens must be an integer [" << batch
-                            << "] tensor, got " << type;
+      return emitError(loc)
+             << node.op_type() << " sequence_lens must be an integer [" << batch
+             << "] tensor, got " << type;
   }
 
   OpBuilder &b = ic.builder;
@@ -454,12 +453,12 @@ static LogicalResult importRecurrent(ImporterContext &ic,
       return failure();
     SmallVector<Value> steps;
     for (Value y : ys)
-      steps.push_back(
-          createReshapeKeepingDims(ic, loc, y, {1, 1, batch, H}, {-1, -1, 0, 1}));
-    yDirs.push_back(steps.size() == 1
-                        ? steps.front()
-                        : Value(ConcatOp::create(b, loc, steps,
-                                                 b.getI64IntegerAttr(0))));
+      steps.push_back(createReshapeKeepingDims(ic, loc, y, {1, 1, batch, H},
+                                               {-1, -1, 0, 1}));
+    yDirs.push_back(
+        steps.size() == 1
+            ? steps.front()
+            : Value(ConcatOp::create(b, loc, steps, b.getI64IntegerAttr(0))));
     hDirs.push_back(
         createReshapeKeepingDims(ic, loc, finalH, {1, batch, H}, {-1, 0, 1}));
     cDirs.push_back(
@@ -470,8 +469,8 @@ static LogicalResult importRecurrent(ImporterContext &ic,
       return parts.front();
     return ConcatOp::create(b, loc, parts, b.getI64IntegerAttr(axis));
   };
-  Value y = concat(yDirs, 1);      // [seq, D, batch, H]
-  Value yh = concat(hDirs, 0);     // [D, batch, H]
+  Value y = concat(yDirs, 1);  // [seq, D, batch, H]
+  Value yh = concat(hDirs, 0); // [D, batch, H]
   Value yc = concat(cDirs, 0);
   if (batchMajor) {
     y = createTranspose(ic, loc, y, {2, 0, 1, 3});
@@ -486,19 +485,19 @@ static LogicalResult importRecurrent(ImporterContext &ic,
 }
 
 void mlc::onnx_import::registerRecurrentOpImporters(OpImporterTable &table) {
-  table.push_back({"RNN", 1, kLatestOpset,
-                   [](ImporterContext &ic, const onnx::NodeProto &node,
-                      Location loc) {
-                     return importRecurrent(ic, node, loc, CellKind::RNN);
-                   }});
-  table.push_back({"GRU", 1, kLatestOpset,
-                   [](ImporterContext &ic, const onnx::NodeProto &node,
-                      Location loc) {
-                     return importRecurrent(ic, node, loc, CellKind::GRU);
-                   }});
-  table.push_back({"LSTM", 1, kLatestOpset,
-                   [](ImporterContext &ic, const onnx::NodeProto &node,
-                      Location loc) {
-                     return importRecurrent(ic, node, loc, CellKind::LSTM);
-                   }});
+  table.push_back(
+      {"RNN", 1, kLatestOpset,
+       [](ImporterContext &ic, const onnx::NodeProto &node, Location loc) {
+         return importRecurrent(ic, node, loc, CellKind::RNN);
+       }});
+  table.push_back(
+      {"GRU", 1, kLatestOpset,
+       [](ImporterContext &ic, const onnx::NodeProto &node, Location loc) {
+         return importRecurrent(ic, node, loc, CellKind::GRU);
+       }});
+  table.push_back(
+      {"LSTM", 1, kLatestOpset,
+       [](ImporterContext &ic, const onnx::NodeProto &node, Location loc) {
+         return importRecurrent(ic, node, loc, CellKind::LSTM);
+       }});
 }

@@ -198,10 +198,12 @@ void mlc::onnx_import::registerReductionOpImporters(OpImporterTable &table) {
   table.push_back({"ReduceMean", 1, 17, importReduceMean});
   table.push_back({"ReduceMean", 18, kLatestOpset, importReduceMean});
   table.push_back({"ReduceSum", 1, 12, importReduceKind<ReduceKind::Sum, 13>});
-  table.push_back({"ReduceSum", 13, kLatestOpset, importReduceKind<ReduceKind::Sum, 13>});
+  table.push_back(
+      {"ReduceSum", 13, kLatestOpset, importReduceKind<ReduceKind::Sum, 13>});
 #define MLC_REDUCE_18(NAME, KIND)                                              \
   table.push_back({NAME, 1, 17, importReduceKind<ReduceKind::KIND, 18>});      \
-  table.push_back({NAME, 18, kLatestOpset, importReduceKind<ReduceKind::KIND, 18>});
+  table.push_back(                                                             \
+      {NAME, 18, kLatestOpset, importReduceKind<ReduceKind::KIND, 18>});
   MLC_REDUCE_18("ReduceMax", Max)
   MLC_REDUCE_18("ReduceMin", Min)
   MLC_REDUCE_18("ReduceProd", Prod)
@@ -211,10 +213,13 @@ void mlc::onnx_import::registerReductionOpImporters(OpImporterTable &table) {
   MLC_REDUCE_18("ReduceLogSumExp", LogSumExp)
   MLC_REDUCE_18("ReduceSumSquare", SumSquare)
 #undef MLC_REDUCE_18
-  table.push_back({"ArgMax", 1, kLatestOpset, importArgReduce<ArgReduceKind::ArgMax>});
-  table.push_back({"ArgMin", 1, kLatestOpset, importArgReduce<ArgReduceKind::ArgMin>});
+  table.push_back(
+      {"ArgMax", 1, kLatestOpset, importArgReduce<ArgReduceKind::ArgMax>});
+  table.push_back(
+      {"ArgMin", 1, kLatestOpset, importArgReduce<ArgReduceKind::ArgMin>});
   table.push_back({"LogSoftmax", 1, 12, importSoftmaxLike<LogSoftmaxOp>});
-  table.push_back({"LogSoftmax", 13, kLatestOpset, importSoftmaxLike<LogSoftmaxOp>});
+  table.push_back(
+      {"LogSoftmax", 13, kLatestOpset, importSoftmaxLike<LogSoftmaxOp>});
   table.push_back({"Hardmax", 1, 12, importSoftmaxLike<HardmaxOp>});
   table.push_back({"Hardmax", 13, kLatestOpset, importSoftmaxLike<HardmaxOp>});
 }

@@ -102,8 +102,7 @@ static SmallVector<double> antialiasCoefficients(const ResizeOptions &opts,
   if (opts.mode == "linear") {
     int64_t start = static_cast<int64_t>(std::floor(-1 / scale) + 1);
     for (int64_t i = start; i < 2 - start; ++i)
-      coeffs.push_back(
-          std::clamp(1 - std::abs((i - ratio) * scale), 0.0, 1.0));
+      coeffs.push_back(std::clamp(1 - std::abs((i - ratio) * scale), 0.0, 1.0));
   } else {
     double a = opts.cubicA;
     int64_t start = static_cast<int64_t>(std::floor(-2 / scale) + 1);
@@ -153,8 +152,8 @@ static AxisPlan planAxis(const ResizeOptions &opts, double scale,
   int64_t numTaps = opts.mode == "nearest" ? 1 : opts.mode == "linear" ? 2 : 4;
   bool antialias = opts.antialias && opts.mode != "nearest";
   if (antialias)
-    numTaps = static_cast<int64_t>(
-        antialiasCoefficients(opts, 0.5, scale).size());
+    numTaps =
+        static_cast<int64_t>(antialiasCoefficients(opts, 0.5, scale).size());
   AxisPlan plan;
   plan.indices.assign(numTaps, SmallVector<int64_t>(outSize));
   plan.weights.assign(numTaps, SmallVector<double>(outSize));
@@ -752,9 +751,9 @@ static LogicalResult importResize(ImporterContext &ic,
       // The antialiasing filter of a downscale by s spans about 4 / s
       // taps: a vanishing scale would loop (and overflow) for ever.
       if (opts.antialias && specs[d].scale < kMinAntialiasScale)
-        return emitError(loc) << "Resize with antialias: scale "
-                              << specs[d].scale << " of axis " << d
-                              << " is below " << kMinAntialiasScale;
+        return emitError(loc)
+               << "Resize with antialias: scale " << specs[d].scale
+               << " of axis " << d << " is below " << kMinAntialiasScale;
       if (cropping) {
         specs[d].roiStart = (*roi.constant)[i];
         specs[d].roiEnd = (*roi.constant)[numAxes + i];
@@ -863,8 +862,8 @@ static LogicalResult importUpsample(ImporterContext &ic,
       specs[d].scale = (*scales)[d];
       if (!(specs[d].scale > 0))
         return emitError(loc) << "Upsample scales must be positive";
-      double size = std::floor(specs[d].scale *
-                               static_cast<double>(type.getDimSize(d)));
+      double size =
+          std::floor(specs[d].scale * static_cast<double>(type.getDimSize(d)));
       if (failed(checkOutputSize(node, size, d, loc)))
         return failure();
       outShape.push_back(static_cast<int64_t>(size));

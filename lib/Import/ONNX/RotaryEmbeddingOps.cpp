@@ -28,10 +28,9 @@ static Value sliceLastAxis(OpBuilder &b, Location loc, Value x, int64_t offset,
   offsets.back() = offset;
   sizes.back() = size;
   strides.back() = stride;
-  return SliceOp::create(b, loc, type.clone(sizes), x,
-                         b.getDenseI64ArrayAttr(offsets),
-                         b.getDenseI64ArrayAttr(sizes),
-                         b.getDenseI64ArrayAttr(strides));
+  return SliceOp::create(
+      b, loc, type.clone(sizes), x, b.getDenseI64ArrayAttr(offsets),
+      b.getDenseI64ArrayAttr(sizes), b.getDenseI64ArrayAttr(strides));
 }
 
 static LogicalResult importRotaryEmbedding(ImporterContext &ic,
@@ -67,9 +66,9 @@ static LogicalResult importRotaryEmbedding(ImporterContext &ic,
     if (heads <= 0 || type.getDimSize(2) % heads)
       return emitError(loc) << "RotaryEmbedding with a 3-D input needs a "
                                "num_heads that divides the hidden size";
-    x = createReshape(ic, loc, x,
-                      {batch, type.getDimSize(1), heads,
-                       type.getDimSize(2) / heads});
+    x = createReshape(
+        ic, loc, x,
+        {batch, type.getDimSize(1), heads, type.getDimSize(2) / heads});
   }
   ArrayRef<int64_t> shape = getRankedType(x).getShape();
   int64_t seq = shape[1], headSize = shape[3];
@@ -117,12 +116,13 @@ static LogicalResult importRotaryEmbedding(ImporterContext &ic,
   if (interleaved) {
     SmallVector<int64_t> pairShape(getRankedType(real).getShape());
     pairShape.push_back(1);
-    Value pairs = ConcatOp::create(
-        b, loc,
-        ValueRange{createReshape(ic, loc, real, pairShape),
-                   createReshape(ic, loc, imag, pairShape)},
-        b.getI64IntegerAttr(4));
-    rotated = createReshape(ic, loc, pairs, {shape[0], seq, shape[2], rotaryDim});
+    Value pairs =
+        ConcatOp::create(b, loc,
+                         ValueRange{createReshape(ic, loc, real, pairShape),
+                                    createReshape(ic, loc, imag, pairShape)},
+                         b.getI64IntegerAttr(4));
+    rotated =
+        createReshape(ic, loc, pairs, {shape[0], seq, shape[2], rotaryDim});
   } else {
     rotated = ConcatOp::create(b, loc, ValueRange{real, imag},
                                b.getI64IntegerAttr(3));

@@ -71,10 +71,10 @@ struct Tap {
 static SmallVector<Value> cubicCoefficients(ElementwiseBuilder &f, Value t) {
   double a = -0.75;
   auto outer = [&](Value s) { // (s in [1, 2])
-    return f.sub(f.mul(f.add(f.mul(f.sub(f.mul(f.c(a), s), f.c(5 * a)), s),
-                             f.c(8 * a)),
-                       s),
-                 f.c(4 * a));
+    return f.sub(
+        f.mul(f.add(f.mul(f.sub(f.mul(f.c(a), s), f.c(5 * a)), s), f.c(8 * a)),
+              s),
+        f.c(4 * a));
   };
   auto inner = [&](Value s) { // (s in [0, 1])
     return f.add(f.mul(f.mul(f.sub(f.mul(f.c(a + 2), s), f.c(a + 3)), s), s),
@@ -106,8 +106,8 @@ static LogicalResult importGridSample(ImporterContext &ic,
                              "an [N, O.., rank] grid of its type (2-D or "
                              "3-D), got "
                           << xType << " and " << gType;
-  std::string mode = getStringAttr(node, "mode", ic.opset < 20 ? "bilinear"
-                                                               : "linear");
+  std::string mode =
+      getStringAttr(node, "mode", ic.opset < 20 ? "bilinear" : "linear");
   if (mode == "bilinear")
     mode = "linear";
   if (mode == "bicubic")
@@ -139,15 +139,14 @@ static LogicalResult importGridSample(ImporterContext &ic,
     Value g = createReshape(
         ic, loc, sliceAxis(ic, loc, *grid, spatial + 1, spatial - 1 - i, 1),
         {n, 1, outCount});
-    Value x = alignCorners
-                  ? f.mul(f.add(g, f.c(1)), f.c((size - 1) / 2))
-                  : f.div(f.sub(f.mul(f.add(g, f.c(1)), f.c(size)), f.c(1)),
-                          f.c(2));
+    Value x =
+        alignCorners
+            ? f.mul(f.add(g, f.c(1)), f.c((size - 1) / 2))
+            : f.div(f.sub(f.mul(f.add(g, f.c(1)), f.c(size)), f.c(1)), f.c(2));
     if (mode == "nearest")
       x = RoundOp::create(b, loc, x);
     if (padding == "border") {
-      Value outside =
-          OrOp::create(b, loc, f.lt(x, f.c(lo)), f.gt(x, f.c(hi)));
+      Value outside = OrOp::create(b, loc, f.lt(x, f.c(lo)), f.gt(x, f.c(hi)));
       x = f.where(outside, f.clamp(x, 0, size - 1), x);
     } else if (padding == "reflection") {
       x = f.reflect(x, lo, hi);
@@ -182,9 +181,9 @@ static LogicalResult importGridSample(ImporterContext &ic,
             OrOp::create(b, loc, f.lt(at, f.c(0)), f.gt(at, f.c(size - 1))));
         weight = f.where(inside, weight ? weight : f.c(1), f.c(0));
       }
-      Value index = CastOp::create(
-          b, loc, RankedTensorType::get({n, 1, outCount}, i64), clamped,
-          false, false);
+      Value index =
+          CastOp::create(b, loc, RankedTensorType::get({n, 1, outCount}, i64),
+                         clamped, false, false);
       taps.push_back({index, weight});
     }
     axisTaps.push_back(taps);
@@ -200,19 +199,19 @@ static LogicalResult importGridSample(ImporterContext &ic,
     Value index, weight;
     for (int64_t i = 0; i < spatial; ++i) {
       const Tap &tap = axisTaps[i][choice[i]];
-      Value scaled =
-          strides[i] == 1
-              ? tap.index
-              : Value(MulOp::create(b, loc, tap.index,
-                                    createScalarConst(b, loc, i64, strides[i])));
+      Value scaled = strides[i] == 1
+                         ? tap.index
+                         : Value(MulOp::create(
+                               b, loc, tap.index,
+                               createScalarConst(b, loc, i64, strides[i])));
       index = index ? Value(AddOp::create(b, loc, index, scaled)) : scaled;
       if (tap.weight)
         weight = weight ? f.mul(weight, tap.weight) : tap.weight;
     }
     index = ExpandOp::create(b, loc, index,
                              b.getDenseI64ArrayAttr({n, channels, outCount}));
-    Value value = GatherElementsOp::create(b, loc, image, index,
-                                           b.getI64IntegerAttr(2));
+    Value value =
+        GatherElementsOp::create(b, loc, image, index, b.getI64IntegerAttr(2));
     if (weight)
       value = f.mul(value, weight);
     sum = sum ? f.add(sum, value) : value;

@@ -5,9 +5,9 @@
 // t < len[b] ? len[b] - 1 - t : t), Compress (a gather of the positions of
 // the true conditions: the j-th true position is the number of positions
 // whose inclusive running count of trues is <= j), MaxUnpool (a scatter of
-// the values at their flat indices into zeros, padded to output_shape) and Det (Laplace expansion
-// over column subsets, memoized, for matrices up to 8 x 8) and Unique
-// (pairwise equality and lexicographic order of the slices).
+// the values at their flat indices into zeros, padded to output_shape) and Det
+// (Laplace expansion over column subsets, memoized, for matrices up to 8 x 8)
+// and Unique (pairwise equality and lexicographic order of the slices).
 //
 // Compress's output size depends on the condition's values: it comes from
 // a constant condition or from the output shape the graph declares, else
@@ -35,8 +35,8 @@ static LogicalResult importReverseSequence(ImporterContext &ic,
   int64_t rank = type.getRank();
   int64_t batchAxis = getIntAttr(node, "batch_axis", 1);
   int64_t timeAxis = getIntAttr(node, "time_axis", 0);
-  if (rank < 2 || !((batchAxis == 0 && timeAxis == 1) ||
-                    (batchAxis == 1 && timeAxis == 0)))
+  if (rank < 2 ||
+      !((batchAxis == 0 && timeAxis == 1) || (batchAxis == 1 && timeAxis == 0)))
     return emitError(loc) << "ReverseSequence needs rank >= 2 and batch/time "
                              "axes 0 and 1";
   int64_t batch = type.getDimSize(batchAxis), time = type.getDimSize(timeAxis);
@@ -56,14 +56,14 @@ static LogicalResult importReverseSequence(ImporterContext &ic,
   Value reversed = SubOp::create(
       b, loc, SubOp::create(b, loc, lens, createScalarConst(b, loc, i64, 1)),
       t);
-  Value index = WhereOp::create(b, loc, LessOp::create(b, loc, t, lens),
-                                reversed, t);
+  Value index =
+      WhereOp::create(b, loc, LessOp::create(b, loc, t, lens), reversed, t);
   SmallVector<int64_t> indexShape(rank, 1);
   indexShape[0] = type.getDimSize(0);
   indexShape[1] = type.getDimSize(1);
   index = createReshape(ic, loc, index, indexShape);
-  index = ExpandOp::create(b, loc, index,
-                           b.getDenseI64ArrayAttr(type.getShape()));
+  index =
+      ExpandOp::create(b, loc, index, b.getDenseI64ArrayAttr(type.getShape()));
   ic.setOutput(node, 0,
                GatherElementsOp::create(b, loc, *input, index,
                                         b.getI64IntegerAttr(timeAxis)));
@@ -119,10 +119,11 @@ static LogicalResult importCompress(ImporterContext &ic,
       // No declared result: the compiled code counts the true conditions.
       SmallVector<int64_t> dims(getRankedType(x).getShape());
       dims[axis] = ShapedType::kDynamic;
-      ic.setOutput(node, 0,
-                   CompressOp::create(
-                       b, loc, RankedTensorType::get(dims, type.getElementType()),
-                       x, *condition, b.getI64IntegerAttr(axis)));
+      ic.setOutput(
+          node, 0,
+          CompressOp::create(b, loc,
+                             RankedTensorType::get(dims, type.getElementType()),
+                             x, *condition, b.getI64IntegerAttr(axis)));
       return success();
     }
     int64_t count = declared->second.getDimSize(axis);
@@ -136,16 +137,16 @@ static LogicalResult importCompress(ImporterContext &ic,
         CastOp::create(b, loc, RankedTensorType::get({k}, i64), *condition,
                        false, false),
         b.getI64IntegerAttr(0), b.getBoolAttr(false), b.getBoolAttr(false));
-    Value before = LessEqualOp::create(
-        b, loc, createReshape(ic, loc, running, {1, k}),
-        createIota(b, loc, {count, 1}, i64));
+    Value before =
+        LessEqualOp::create(b, loc, createReshape(ic, loc, running, {1, k}),
+                            createIota(b, loc, {count, 1}, i64));
     Value positions = ReduceOp::create(
         b, loc, ReduceKind::Sum,
         CastOp::create(b, loc, RankedTensorType::get({count, k}, i64), before,
                        false, false),
         {1}, /*keepdims=*/false);
-    indices = MinOp::create(b, loc, positions,
-                            createScalarConst(b, loc, i64, k - 1));
+    indices =
+        MinOp::create(b, loc, positions, createScalarConst(b, loc, i64, k - 1));
   }
   ic.setOutput(node, 0,
                GatherOp::create(b, loc, x, indices, b.getI64IntegerAttr(axis)));
@@ -211,10 +212,10 @@ static LogicalResult importMaxUnpool(ImporterContext &ic,
   int64_t n = type.getNumElements();
   Value zeros = createConstant(b, loc, {total}, type.getElementType(),
                                SmallVector<double>(total, 0.0));
-  Value scattered = ScatterElementsOp::create(
-      b, loc, ScatterReduction::None, zeros,
-      createReshape(ic, loc, *indices, {n}), createReshape(ic, loc, *input, {n}),
-      0);
+  Value scattered =
+      ScatterElementsOp::create(b, loc, ScatterReduction::None, zeros,
+                                createReshape(ic, loc, *indices, {n}),
+                                createReshape(ic, loc, *input, {n}), 0);
   Value result = createReshape(ic, loc, scattered, shape);
   if (outShape != shape) {
     SmallVector<int64_t> padAmounts(rank, 0);
@@ -305,8 +306,8 @@ static LogicalResult importUnique(ImporterContext &ic,
   int64_t axis = 0;
   bool hasAxis = findAttr(node, "axis") != nullptr;
   if (hasAxis) {
-    FailureOr<SmallVector<int64_t>> normalized = normalizeAxes(
-        node, {getIntAttr(node, "axis", 0)}, type.getRank(), loc);
+    FailureOr<SmallVector<int64_t>> normalized =
+        normalizeAxes(node, {getIntAttr(node, "axis", 0)}, type.getRank(), loc);
     if (failed(normalized))
       return failure();
     axis = normalized->front();
@@ -339,7 +340,8 @@ static LogicalResult importUnique(ImporterContext &ic,
   for (int64_t d = 0; d < flatType.getRank(); ++d)
     if (d != axis)
       perm.push_back(d);
-  Value rows = createReshape(ic, loc, createTranspose(ic, loc, x, perm), {k, m});
+  Value rows =
+      createReshape(ic, loc, createTranspose(ic, loc, x, perm), {k, m});
   Value a = createReshape(ic, loc, rows, {k, 1, m});
   Value c = createReshape(ic, loc, rows, {1, k, m});
   auto toI64 = [&](Value v, ArrayRef<int64_t> shape) {
@@ -357,11 +359,12 @@ static LogicalResult importUnique(ImporterContext &ic,
   Value differences = CumSumOp::create(
       b, loc, toI64(NotOp::create(b, loc, componentEqual), {k, k, m}),
       b.getI64IntegerAttr(2), b.getBoolAttr(true), b.getBoolAttr(false));
-  Value prefixEqual = EqualOp::create(b, loc, differences,
-                                      createScalarConst(b, loc, i64, 0));
-  Value less = ReduceOp::create(
-      b, loc, ReduceKind::Max, AndOp::create(b, loc, componentLess, prefixEqual),
-      {2}, /*keepdims=*/false); // less[i, j]: row i < row j
+  Value prefixEqual =
+      EqualOp::create(b, loc, differences, createScalarConst(b, loc, i64, 0));
+  Value less =
+      ReduceOp::create(b, loc, ReduceKind::Max,
+                       AndOp::create(b, loc, componentLess, prefixEqual), {2},
+                       /*keepdims=*/false);      // less[i, j]: row i < row j
   SmallVector<double> lowerTriangle(k * k, 0.0); // [i, j]: j < i
   for (int64_t i = 0; i < k; ++i)
     for (int64_t j = 0; j < i; ++j)
@@ -387,8 +390,8 @@ static LogicalResult importUnique(ImporterContext &ic,
         WhereOp::create(b, loc, equal, createIota(b, loc, {1, k}, i64),
                         createScalarConst(b, loc, i64, k)),
         {1}, /*keepdims=*/true); // [K, 1]
-    Value beforeFirst = LessOp::create(b, loc, createIota(b, loc, {1, k}, i64),
-                                       firstIndex);
+    Value beforeFirst =
+        LessOp::create(b, loc, createIota(b, loc, {1, k}, i64), firstIndex);
     rank = ReduceOp::create(
         b, loc, ReduceKind::Sum,
         toI64(AndOp::create(b, loc, beforeFirst, firstRow), {k, k}), {1},
@@ -402,10 +405,10 @@ static LogicalResult importUnique(ImporterContext &ic,
                                   /*keepdims=*/false);
   Value indices = ReduceOp::create(
       b, loc, ReduceKind::Sum,
-      MulOp::create(b, loc,
-                    toI64(AndOp::create(b, loc, member, firstRow),
-                          {uniqueCount, k}),
-                    createIota(b, loc, {1, k}, i64)),
+      MulOp::create(
+          b, loc,
+          toI64(AndOp::create(b, loc, member, firstRow), {uniqueCount, k}),
+          createIota(b, loc, {1, k}, i64)),
       {1}, /*keepdims=*/false);
   ic.setOutput(node, 0,
                GatherOp::create(b, loc, x, indices, b.getI64IntegerAttr(axis)));

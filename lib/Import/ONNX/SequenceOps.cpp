@@ -1,4 +1,5 @@
-//===- SequenceOps.cpp - ONNX sequences and optionals at import ------------===//
+//===- SequenceOps.cpp - ONNX sequences and optionals at import
+//------------===//
 //
 // Sequences whose length is known at import (built by SequenceConstruct,
 // SequenceEmpty, SequenceInsert/Erase at constant positions, SplitToSequence
@@ -45,8 +46,7 @@ static constexpr llvm::StringLiteral kSequenceAttr = "mlc.import_sequence";
 static constexpr llvm::StringLiteral kOptionalAttr = "mlc.import_optional";
 static constexpr llvm::StringLiteral kRowsAttr = "mlc.import_sequence_rows";
 
-static UnrealizedConversionCastOp getPlaceholder(Value value,
-                                                 StringRef kind) {
+static UnrealizedConversionCastOp getPlaceholder(Value value, StringRef kind) {
   if (!value)
     return {};
   auto cast = value.getDefiningOp<UnrealizedConversionCastOp>();
@@ -86,8 +86,8 @@ void mlc::onnx_import::eraseSequencePlaceholders(Operation *op) {
 
 /// A placeholder holding `elements` (a sequence, or an optional of at most
 /// one element).
-static Value createPlaceholder(OpBuilder &b, Location loc,
-                               ValueRange elements, StringRef kind) {
+static Value createPlaceholder(OpBuilder &b, Location loc, ValueRange elements,
+                               StringRef kind) {
   SmallVector<Type> types(elements.getTypes());
   auto cast = UnrealizedConversionCastOp::create(
       b, loc, TypeRange{TupleType::get(b.getContext(), types)}, elements);
@@ -141,11 +141,12 @@ static FailureOr<Value> stackRows(ImporterContext &ic, const RowsSequence &seq,
   SmallVector<Value> parts;
   for (Value element : seq.initial) {
     if (element.getType() != rowType)
-      return emitError(loc) << op << " of a sequence built by a Loop needs "
-                                     "the elements from before the loop to "
-                                     "be "
-                            << rowType << " like the appended ones, got "
-                            << element.getType();
+      return emitError(loc)
+             << op
+             << " of a sequence built by a Loop needs "
+                "the elements from before the loop to "
+                "be "
+             << rowType << " like the appended ones, got " << element.getType();
     SmallVector<int64_t> shape{1};
     llvm::append_range(shape, rowType.getShape());
     parts.push_back(createReshape(ic, loc, element, shape));
@@ -165,11 +166,10 @@ static Value rowsLength(ImporterContext &ic, const RowsSequence &seq,
   RankedTensorType rowsType = getRankedType(seq.rows);
   Value count;
   if (rowsType.isDynamicDim(0))
-    count = createReshape(
-        ic, loc,
-        DimOp::create(b, loc, RankedTensorType::get({1}, i64), seq.rows,
-                      b.getI64IntegerAttr(0)),
-        {});
+    count = createReshape(ic, loc,
+                          DimOp::create(b, loc, RankedTensorType::get({1}, i64),
+                                        seq.rows, b.getI64IntegerAttr(0)),
+                          {});
   else
     count = createScalarConst(b, loc, i64, rowsType.getDimSize(0));
   if (seq.initial.empty())
@@ -179,15 +179,16 @@ static Value rowsLength(ImporterContext &ic, const RowsSequence &seq,
 }
 
 /// The elements of the sequence input `i` of `node`, or an error.
-static FailureOr<SmallVector<Value>>
-getSequence(ImporterContext &ic, const onnx::NodeProto &node, int i,
-            Location loc) {
+static FailureOr<SmallVector<Value>> getSequence(ImporterContext &ic,
+                                                 const onnx::NodeProto &node,
+                                                 int i, Location loc) {
   FailureOr<Value> value = ic.getRequiredInput(node, i, loc);
   if (failed(value))
     return failure();
   UnrealizedConversionCastOp seq = getPlaceholder(*value, kSequenceAttr);
   if (!seq && getPlaceholder(*value, kRowsAttr))
-    return emitError(loc) << node.op_type() << " of a sequence built by a "
+    return emitError(loc) << node.op_type()
+                          << " of a sequence built by a "
                              "Loop is not supported (only "
                              "ConcatFromSequence with new_axis = 1 and "
                              "axis 0, SequenceAt and SequenceLength read one)";
@@ -223,8 +224,8 @@ getConstantPosition(ImporterContext &ic, const onnx::NodeProto &node, int i,
 }
 
 static LogicalResult requireConstantPosition(ImporterContext &ic,
-                                             const onnx::NodeProto &node,
-                                             int i, Location loc) {
+                                             const onnx::NodeProto &node, int i,
+                                             Location loc) {
   FailureOr<Value> value = ic.getInput(node, i, loc);
   if (succeeded(value) && *value && failed(foldToConstant(*value)))
     return emitError(loc) << node.op_type()
@@ -235,8 +236,7 @@ static LogicalResult requireConstantPosition(ImporterContext &ic,
 static LogicalResult importSequenceEmpty(ImporterContext &ic,
                                          const onnx::NodeProto &node,
                                          Location loc) {
-  ic.setOutput(node, 0,
-               createPlaceholder(ic.builder, loc, {}, kSequenceAttr));
+  ic.setOutput(node, 0, createPlaceholder(ic.builder, loc, {}, kSequenceAttr));
   return success();
 }
 
@@ -266,8 +266,8 @@ static LogicalResult importSequenceInsert(ImporterContext &ic,
   if (failed(elements) || failed(tensor) ||
       failed(requireConstantPosition(ic, node, 2, loc)))
     return failure();
-  FailureOr<std::optional<int64_t>> position = getConstantPosition(
-      ic, node, 2, elements->size(), /*end=*/true, loc);
+  FailureOr<std::optional<int64_t>> position =
+      getConstantPosition(ic, node, 2, elements->size(), /*end=*/true, loc);
   if (failed(position))
     return failure();
   int64_t at = position->value_or(elements->size());
@@ -285,12 +285,11 @@ static LogicalResult importSequenceErase(ImporterContext &ic,
     return failure();
   if (elements->empty())
     return emitError(loc) << "SequenceErase of an empty sequence";
-  FailureOr<std::optional<int64_t>> position = getConstantPosition(
-      ic, node, 1, elements->size(), /*end=*/false, loc);
+  FailureOr<std::optional<int64_t>> position =
+      getConstantPosition(ic, node, 1, elements->size(), /*end=*/false, loc);
   if (failed(position))
     return failure();
-  elements->erase(elements->begin() +
-                  position->value_or(elements->size() - 1));
+  elements->erase(elements->begin() + position->value_or(elements->size() - 1));
   ic.setOutput(node, 0,
                createPlaceholder(ic.builder, loc, *elements, kSequenceAttr));
   return success();
@@ -322,8 +321,9 @@ static FailureOr<SmallVector<Value>> unsqueezeAll(ImporterContext &ic,
   for (Value element : elements) {
     RankedTensorType type = getRankedType(element);
     if (!type.hasStaticShape())
-      return emitError(loc) << op << " needs statically shaped elements to "
-                                     "stack them, got "
+      return emitError(loc) << op
+                            << " needs statically shaped elements to "
+                               "stack them, got "
                             << type;
     SmallVector<int64_t> shape(type.getShape());
     shape.insert(shape.begin() + axis, 1);
@@ -345,8 +345,8 @@ static Value gatherElement(ImporterContext &ic, Location loc, Value stacked,
     index = createReshape(ic, loc, index, {});
   Value negative =
       LessOp::create(b, loc, index, createScalarConst(b, loc, i64, 0));
-  index = WhereOp::create(b, loc, negative, AddOp::create(b, loc, index, length),
-                          index);
+  index = WhereOp::create(b, loc, negative,
+                          AddOp::create(b, loc, index, length), index);
   RankedTensorType stackedType = getRankedType(stacked);
   if (!stackedType.isDynamicDim(0))
     return GatherOp::create(b, loc, stacked, index, b.getI64IntegerAttr(0));
@@ -356,7 +356,8 @@ static Value gatherElement(ImporterContext &ic, Location loc, Value stacked,
   SmallVector<int64_t> sliceShape{1};
   llvm::append_range(sliceShape, rowShape);
   Value start = createReshape(ic, loc, index, {1});
-  Value end = AddOp::create(b, loc, start, createConstant(b, loc, {1}, i64, {1}));
+  Value end =
+      AddOp::create(b, loc, start, createConstant(b, loc, {1}, i64, {1}));
   Value row = DynamicSliceOp::create(
       b, loc, RankedTensorType::get(sliceShape, stackedType.getElementType()),
       stacked, start, end, createConstant(b, loc, {1}, i64, {0}),
@@ -373,9 +374,9 @@ static LogicalResult importSequenceAt(ImporterContext &ic,
     FailureOr<Value> index = ic.getRequiredInput(node, 1, loc);
     if (failed(stacked) || failed(index))
       return failure();
-    ic.setOutput(node, 0,
-                 gatherElement(ic, loc, *stacked, *index,
-                               rowsLength(ic, *rows, loc)));
+    ic.setOutput(
+        node, 0,
+        gatherElement(ic, loc, *stacked, *index, rowsLength(ic, *rows, loc)));
     return success();
   }
   FailureOr<SmallVector<Value>> elements = getSequence(ic, node, 0, loc);
@@ -383,8 +384,8 @@ static LogicalResult importSequenceAt(ImporterContext &ic,
     return failure();
   if (elements->empty())
     return emitError(loc) << "SequenceAt of an empty sequence";
-  FailureOr<std::optional<int64_t>> position = getConstantPosition(
-      ic, node, 1, elements->size(), /*end=*/false, loc);
+  FailureOr<std::optional<int64_t>> position =
+      getConstantPosition(ic, node, 1, elements->size(), /*end=*/false, loc);
   if (failed(position))
     return failure();
   if (*position) {
@@ -404,10 +405,10 @@ static LogicalResult importSequenceAt(ImporterContext &ic,
       unsqueezeAll(ic, *elements, 0, loc, "SequenceAt");
   if (failed(rows))
     return failure();
-  Value stacked = rows->size() == 1
-                      ? rows->front()
-                      : Value(ConcatOp::create(b, loc, *rows,
-                                               b.getI64IntegerAttr(0)));
+  Value stacked =
+      rows->size() == 1
+          ? rows->front()
+          : Value(ConcatOp::create(b, loc, *rows, b.getI64IntegerAttr(0)));
   FailureOr<Value> index = ic.getRequiredInput(node, 1, loc);
   if (failed(index))
     return failure();
@@ -425,13 +426,11 @@ static LogicalResult importConcatFromSequence(ImporterContext &ic,
           getRowsSequence(firstInput(ic, node))) {
     int64_t axis = getIntAttr(node, "axis", 0);
     if (getIntAttr(node, "new_axis", 0) != 1 ||
-        (axis != 0 &&
-         axis != -(getRankedType(rows->rows).getRank())))
+        (axis != 0 && axis != -(getRankedType(rows->rows).getRank())))
       return emitError(loc) << "ConcatFromSequence of a sequence built by a "
                                "Loop needs new_axis = 1 and axis 0 (the "
                                "elements stacked)";
-    FailureOr<Value> stacked =
-        stackRows(ic, *rows, loc, "ConcatFromSequence");
+    FailureOr<Value> stacked = stackRows(ic, *rows, loc, "ConcatFromSequence");
     if (failed(stacked))
       return failure();
     ic.setOutput(node, 0, *stacked);
@@ -470,10 +469,10 @@ static LogicalResult importConcatFromSequence(ImporterContext &ic,
                             << " and " << type << " cannot be concatenated";
   }
   OpBuilder &b = ic.builder;
-  Value result = parts.size() == 1
-                     ? parts.front()
-                     : Value(ConcatOp::create(b, loc, parts,
-                                              b.getI64IntegerAttr(axis)));
+  Value result =
+      parts.size() == 1
+          ? parts.front()
+          : Value(ConcatOp::create(b, loc, parts, b.getI64IntegerAttr(axis)));
   ic.setOutput(node, 0, result);
   if (ic.isUnsigned(elements->front()))
     ic.unsignedValues.insert(result);
@@ -513,8 +512,8 @@ static LogicalResult importSplitToSequence(ImporterContext &ic,
     if (getRankedType(*split).getRank() == 0) {
       int64_t chunk = values->front();
       if (chunk <= 0)
-        return emitError(loc) << "SplitToSequence split must be > 0, got "
-                              << chunk;
+        return emitError(loc)
+               << "SplitToSequence split must be > 0, got " << chunk;
       for (int64_t offset = 0; offset < size; offset += chunk)
         sizes.push_back(std::min(chunk, size - offset));
     } else {
@@ -550,8 +549,7 @@ static LogicalResult importSplitToSequence(ImporterContext &ic,
 }
 
 static LogicalResult importOptional(ImporterContext &ic,
-                                    const onnx::NodeProto &node,
-                                    Location loc) {
+                                    const onnx::NodeProto &node, Location loc) {
   FailureOr<Value> input = ic.getInput(node, 0, loc);
   if (failed(input))
     return failure();

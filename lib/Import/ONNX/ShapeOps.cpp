@@ -147,8 +147,8 @@ static LogicalResult importSplit(ImporterContext &ic,
   // Other dimensions may be dynamic: each part is then an mlc.dynamic_slice
   // with constant bounds on the (static) split axis.
   if (type.isDynamicDim(axis))
-    return emitError(loc) << "Split along dynamic dimension " << axis
-                          << " of " << type << " is not supported";
+    return emitError(loc) << "Split along dynamic dimension " << axis << " of "
+                          << type << " is not supported";
   int64_t dim = type.getDimSize(axis);
   FailureOr<Value> runtimeSplit = getRuntimeInput(ic, node, 1, 13, loc);
   if (failed(runtimeSplit))
@@ -214,7 +214,8 @@ static LogicalResult importSplit(ImporterContext &ic,
       };
       ic.setOutput(node, i,
                    DynamicSliceOp::create(
-                       b, loc, RankedTensorType::get(sizes, type.getElementType()),
+                       b, loc,
+                       RankedTensorType::get(sizes, type.getElementType()),
                        *input, vector(offsets[axis]),
                        vector(offsets[axis] + size), vector(axis), vector(1)));
       offset += size;
@@ -255,8 +256,8 @@ static FailureOr<Value> createDynamicExpand(ImporterContext &ic, Location loc,
       dims[d] = *entry;
   }
   auto resultType = RankedTensorType::get(dims, type.getElementType());
-  return Value(DynamicExpandOp::create(ic.builder, loc, resultType, input,
-                                       *shape64));
+  return Value(
+      DynamicExpandOp::create(ic.builder, loc, resultType, input, *shape64));
 }
 
 static LogicalResult importExpand(ImporterContext &ic,
@@ -345,8 +346,8 @@ static LogicalResult importTile(ImporterContext &ic,
     ic.setOutput(node, 0,
                  DynamicTileOp::create(
                      ic.builder, loc,
-                     RankedTensorType::get(dims, type.getElementType()),
-                     *input, *repeats64));
+                     RankedTensorType::get(dims, type.getElementType()), *input,
+                     *repeats64));
     return success();
   }
   FailureOr<SmallVector<int64_t>> repeats =
@@ -406,9 +407,9 @@ static LogicalResult importShape(ImporterContext &ic,
     for (int64_t i = start; i < end; ++i)
       pieces.push_back(
           ShapedType::isDynamic(shape[i])
-              ? Value(DimOp::create(
-                    b, loc, RankedTensorType::get({1}, b.getI64Type()), *input,
-                    b.getI64IntegerAttr(i)))
+              ? Value(DimOp::create(b, loc,
+                                    RankedTensorType::get({1}, b.getI64Type()),
+                                    *input, b.getI64IntegerAttr(i)))
               : createI64Constant(ic, loc, {1}, {shape[i]}));
     if (pieces.empty())
       ic.setOutput(node, 0, createI64Constant(ic, loc, {0}, {}));
@@ -470,9 +471,10 @@ static LogicalResult importConstantOfShape(ImporterContext &ic,
     // The value broadcast to the runtime shape.
     Value scalar = ConstantOp::create(
         b, loc,
-        DenseElementsAttr::get(RankedTensorType::get({}, elementType), element));
-    FailureOr<Value> result = createDynamicExpand(
-        ic, loc, scalar, *shapeInput, "ConstantOfShape's input");
+        DenseElementsAttr::get(RankedTensorType::get({}, elementType),
+                               element));
+    FailureOr<Value> result = createDynamicExpand(ic, loc, scalar, *shapeInput,
+                                                  "ConstantOfShape's input");
     if (failed(result))
       return failure();
     ic.setOutput(node, 0, *result);
@@ -498,8 +500,8 @@ static LogicalResult importConstantOfShape(ImporterContext &ic,
 /// start + [0, 1, .., n-1] * delta; without one, mlc.dynamic_range.
 static LogicalResult importRuntimeRange(ImporterContext &ic,
                                         const onnx::NodeProto &node,
-                                        Location loc, Value start,
-                                        Value limit, Value delta) {
+                                        Location loc, Value start, Value limit,
+                                        Value delta) {
   std::optional<RankedTensorType> declared = getDeclaredOutputType(ic, node, 0);
   RankedTensorType startType = getRankedType(start);
   Type elementType = startType.getElementType();
@@ -508,15 +510,14 @@ static LogicalResult importRuntimeRange(ImporterContext &ic,
     for (Value v : {start, limit, delta}) {
       RankedTensorType type = getRankedType(v);
       if (!type.hasStaticShape() || type.getNumElements() != 1 ||
-          type.getElementType() != elementType ||
-          elementType.isInteger(1))
+          type.getElementType() != elementType || elementType.isInteger(1))
         return emitError(loc) << "Range inputs must be numeric scalars of "
                                  "one type";
     }
     auto type = RankedTensorType::get({ShapedType::kDynamic}, elementType);
-    ic.setOutput(node, 0,
-                 DynamicRangeOp::create(ic.builder, loc, type, start, limit,
-                                        delta));
+    ic.setOutput(
+        node, 0,
+        DynamicRangeOp::create(ic.builder, loc, type, start, limit, delta));
     return success();
   }
   if (startType.getRank() != 0 || getRankedType(delta).getRank() != 0 ||

@@ -50,8 +50,9 @@ static LogicalResult importCosineWindow(ImporterContext &ic,
   RankedTensorType sizeType = getRankedType(*size);
   if (sizeType.getNumElements() != 1 ||
       !isa<IntegerType>(sizeType.getElementType()))
-    return emitError(loc) << node.op_type() << " size must be an integer "
-                                               "scalar";
+    return emitError(loc) << node.op_type()
+                          << " size must be an integer "
+                             "scalar";
   FailureOr<int64_t> length = getWindowLength(ic, node, *size, loc);
   if (failed(length))
     return failure();
@@ -70,13 +71,13 @@ static LogicalResult importCosineWindow(ImporterContext &ic,
   if (getIntAttr(node, "periodic", 1) == 0)
     period = SubOp::create(b, loc, period, createScalarConst(b, loc, f64, 1));
   // 2 pi n / N; N = 0 (a symmetric window of 1) gives NaN as in ONNX.
-  Value phase = DivOp::create(
-      b, loc,
-      MulOp::create(b, loc, createIota(b, loc, {*length}, f64),
-                    createScalarConst(b, loc, f64, 2 * M_PI)),
-      period);
-  Value sum = createConstant(
-      b, loc, {*length}, f64, SmallVector<double>(*length, coefficients[0]));
+  Value phase =
+      DivOp::create(b, loc,
+                    MulOp::create(b, loc, createIota(b, loc, {*length}, f64),
+                                  createScalarConst(b, loc, f64, 2 * M_PI)),
+                    period);
+  Value sum = createConstant(b, loc, {*length}, f64,
+                             SmallVector<double>(*length, coefficients[0]));
   for (auto [k, c] : llvm::enumerate(coefficients.drop_front())) {
     Value angle =
         MulOp::create(b, loc, phase, createScalarConst(b, loc, f64, k + 1));
@@ -86,10 +87,10 @@ static LogicalResult importCosineWindow(ImporterContext &ic,
   }
   Value result = sum;
   if (*outType != f64)
-    result = CastOp::create(b, loc, RankedTensorType::get({*length}, *outType),
-                            result, false,
-                            ImporterContext::isUnsignedElementType(static_cast<
-                                int32_t>(getIntAttr(node, "output_datatype", 1))));
+    result = CastOp::create(
+        b, loc, RankedTensorType::get({*length}, *outType), result, false,
+        ImporterContext::isUnsignedElementType(
+            static_cast<int32_t>(getIntAttr(node, "output_datatype", 1))));
   ic.setOutput(node, 0, result);
   return success();
 }
@@ -100,8 +101,7 @@ static LogicalResult importCosineWindow(ImporterContext &ic,
 /// dft_length, or null for N.
 static FailureOr<Value> buildDFT(ImporterContext &ic,
                                  const onnx::NodeProto &node, Location loc,
-                                 Value input, Value lengthInput,
-                                 int64_t axis) {
+                                 Value input, Value lengthInput, int64_t axis) {
   RankedTensorType type = getRankedType(input);
   int64_t rank = type.getRank();
   Type elementType = type.getElementType();
@@ -181,8 +181,8 @@ static FailureOr<Value> buildDFT(ImporterContext &ic,
     return createReshape(ic, loc, createTranspose(ic, loc, v, inversePerm),
                          outShape);
   };
-  return Value(ConcatOp::create(b, loc, ValueRange{restore(outReal),
-                                                 restore(outImag)},
+  return Value(ConcatOp::create(b, loc,
+                                ValueRange{restore(outReal), restore(outImag)},
                                 b.getI64IntegerAttr(rank - 1)));
 }
 
@@ -246,8 +246,7 @@ static LogicalResult importDFT(ImporterContext &ic, const onnx::NodeProto &node,
   SmallVector<std::pair<int64_t, Value>> candidates;
   RankedTensorType resultType = declared ? *declared : RankedTensorType();
   for (int64_t a = 0; a < rank - 1; ++a) {
-    FailureOr<Value> result =
-        buildDFT(ic, node, loc, *input, *lengthInput, a);
+    FailureOr<Value> result = buildDFT(ic, node, loc, *input, *lengthInput, a);
     if (failed(result))
       return failure();
     RankedTensorType t = getRankedType(*result);
@@ -354,9 +353,9 @@ static LogicalResult importSTFT(ImporterContext &ic,
                             << " tensor of static length, got " << windowType;
     windowLength = windowType.getDimSize(0);
     if (lengthConst && *lengthConst != *windowLength)
-      return emitError(loc) << "STFT: frame_length " << *lengthConst
-                            << " differs from the window's length "
-                            << *windowLength;
+      return emitError(loc)
+             << "STFT: frame_length " << *lengthConst
+             << " differs from the window's length " << *windowLength;
   }
   std::optional<int64_t> declaredFrames, declaredBins;
   if (std::optional<RankedTensorType> declared =
@@ -367,8 +366,7 @@ static LogicalResult importSTFT(ImporterContext &ic,
     if (!declared->isDynamicDim(2))
       declaredBins = declared->getDimSize(2);
   }
-  std::optional<int64_t> knownLength =
-      lengthConst ? lengthConst : windowLength;
+  std::optional<int64_t> knownLength = lengthConst ? lengthConst : windowLength;
   if (!*lengthInput && !*window)
     return emitError(loc) << "STFT needs a window or a frame_length";
   int64_t rows, bins;
@@ -417,11 +415,10 @@ static LogicalResult importSTFT(ImporterContext &ic,
   // the frame length are masked below, frames past its end are the
   // caller's declared shape).
   Value index = AddOp::create(
-      b, loc,
-      MulOp::create(b, loc, createIota(b, loc, {frames, 1}, i64), step),
+      b, loc, MulOp::create(b, loc, createIota(b, loc, {frames, 1}, i64), step),
       createIota(b, loc, {1, rows}, i64));
-  index = MinOp::create(b, loc, index,
-                        createScalarConst(b, loc, i64, samples - 1));
+  index =
+      MinOp::create(b, loc, index, createScalarConst(b, loc, i64, samples - 1));
   Value framed = GatherOp::create(b, loc, *signal, index,
                                   b.getI64IntegerAttr(1)); // [B, F, L, C]
   // The matrices: weight(n) * cos / -sin(2 pi (n k mod L) / L), [rows, bins].
@@ -429,26 +426,28 @@ static LogicalResult importSTFT(ImporterContext &ic,
   Value nk = ModOp::create(
       b, loc, MulOp::create(b, loc, n, createIota(b, loc, {1, bins}, i64)),
       length, /*fmod=*/false, /*unsigned_ints=*/false);
-  Value lengthF64 =
-      CastOp::create(b, loc, RankedTensorType::get({}, f64), length, false,
-                     false);
+  Value lengthF64 = CastOp::create(b, loc, RankedTensorType::get({}, f64),
+                                   length, false, false);
   Value angle = DivOp::create(
       b, loc,
       MulOp::create(b, loc,
-                    CastOp::create(b, loc, RankedTensorType::get({rows, bins}, f64),
-                                   nk, false, false),
+                    CastOp::create(b, loc,
+                                   RankedTensorType::get({rows, bins}, f64), nk,
+                                   false, false),
                     createScalarConst(b, loc, f64, 2 * M_PI)),
       lengthF64);
   Value weight =
-      *window ? Value(CastOp::create(
-                    b, loc, RankedTensorType::get({rows, 1}, f64),
-                    createReshape(ic, loc, *window, {rows, 1}), false, false))
-              : createConstant(b, loc, {rows, 1}, f64,
-                               SmallVector<double>(rows, 1.0));
+      *window
+          ? Value(CastOp::create(b, loc, RankedTensorType::get({rows, 1}, f64),
+                                 createReshape(ic, loc, *window, {rows, 1}),
+                                 false, false))
+          : createConstant(b, loc, {rows, 1}, f64,
+                           SmallVector<double>(rows, 1.0));
   weight = WhereOp::create(b, loc, LessOp::create(b, loc, n, length), weight,
                            createScalarConst(b, loc, f64, 0));
   auto matrix = [&](Value v) -> Value {
-    return CastOp::create(b, loc, RankedTensorType::get({rows, bins}, elementType),
+    return CastOp::create(b, loc,
+                          RankedTensorType::get({rows, bins}, elementType),
                           MulOp::create(b, loc, v, weight), false, false);
   };
   Value cosMatrix = matrix(CosOp::create(b, loc, angle));
@@ -469,11 +468,12 @@ static LogicalResult importSTFT(ImporterContext &ic,
                             MatMulOp::create(b, loc, imag, cosMatrix));
   }
   SmallVector<int64_t> outShape{batch, frames, bins, 1};
-  ic.setOutput(node, 0,
-               ConcatOp::create(b, loc,
-                                ValueRange{createReshape(ic, loc, outReal, outShape),
-                                           createReshape(ic, loc, outImag, outShape)},
-                                b.getI64IntegerAttr(3)));
+  ic.setOutput(
+      node, 0,
+      ConcatOp::create(b, loc,
+                       ValueRange{createReshape(ic, loc, outReal, outShape),
+                                  createReshape(ic, loc, outImag, outShape)},
+                       b.getI64IntegerAttr(3)));
   return success();
 }
 
@@ -538,8 +538,9 @@ static LogicalResult importMelWeightMatrix(ImporterContext &ic,
   auto toMel = [&](Value hz) -> Value {
     return MulOp::create(
         b, loc,
-        LogOp::create(b, loc, AddOp::create(b, loc, c(1),
-                                            DivOp::create(b, loc, hz, c(700)))),
+        LogOp::create(
+            b, loc,
+            AddOp::create(b, loc, c(1), DivOp::create(b, loc, hz, c(700)))),
         c(2595 / std::log(10.0)));
   };
   Value lowMel = toMel(scalarOf(in[3], f64));
@@ -553,11 +554,11 @@ static LogicalResult importMelWeightMatrix(ImporterContext &ic,
   // f = 700 (10^(mel / 2595) - 1), bin = floor((dft_length + 1) f / rate).
   Value hz = MulOp::create(
       b, loc,
-      SubOp::create(b, loc,
-                    ExpOp::create(b, loc,
-                                  MulOp::create(b, loc, mel,
-                                                c(std::log(10.0) / 2595))),
-                    c(1)),
+      SubOp::create(
+          b, loc,
+          ExpOp::create(b, loc,
+                        MulOp::create(b, loc, mel, c(std::log(10.0) / 2595))),
+          c(1)),
       c(700));
   Value edgeBins = FloorOp::create(
       b, loc,
@@ -565,8 +566,8 @@ static LogicalResult importMelWeightMatrix(ImporterContext &ic,
                     MulOp::create(b, loc, AddOp::create(b, loc, dft, c(1)), hz),
                     rate));
   auto edge = [&](int64_t offset) {
-    return createReshape(ic, loc, sliceAxis(ic, loc, edgeBins, 0, offset, *mels),
-                         {1, *mels});
+    return createReshape(
+        ic, loc, sliceAxis(ic, loc, edgeBins, 0, offset, *mels), {1, *mels});
   };
   Value left = edge(0), center = edge(1), right = edge(2);
   Value j = createIota(b, loc, {*bins, 1}, f64);
@@ -578,21 +579,21 @@ static LogicalResult importMelWeightMatrix(ImporterContext &ic,
       AndOp::create(b, loc, GreaterOp::create(b, loc, right, center),
                     GreaterEqualOp::create(b, loc, j, center)),
       LessOp::create(b, loc, j, right));
-  Value fallingValue =
-      DivOp::create(b, loc, SubOp::create(b, loc, right, j),
-                    SubOp::create(b, loc, right, center));
+  Value fallingValue = DivOp::create(b, loc, SubOp::create(b, loc, right, j),
+                                     SubOp::create(b, loc, right, center));
   Value rising = AndOp::create(b, loc, GreaterEqualOp::create(b, loc, j, left),
                                LessEqualOp::create(b, loc, j, center));
   Value width = SubOp::create(b, loc, center, left);
   Value risingValue = WhereOp::create(
       b, loc, GreaterOp::create(b, loc, width, zero),
       DivOp::create(b, loc, SubOp::create(b, loc, j, left), width), c(1));
-  Value result = WhereOp::create(
-      b, loc, falling, fallingValue,
-      WhereOp::create(b, loc, rising, risingValue, zero));
+  Value result =
+      WhereOp::create(b, loc, falling, fallingValue,
+                      WhereOp::create(b, loc, rising, risingValue, zero));
   if (*outType != f64)
-    result = CastOp::create(b, loc, RankedTensorType::get({*bins, *mels}, *outType),
-                            result, false, false);
+    result =
+        CastOp::create(b, loc, RankedTensorType::get({*bins, *mels}, *outType),
+                       result, false, false);
   ic.setOutput(node, 0, result);
   return success();
 }
@@ -600,22 +601,20 @@ static LogicalResult importMelWeightMatrix(ImporterContext &ic,
 void mlc::onnx_import::registerSignalOpImporters(OpImporterTable &table) {
   table.push_back({"MelWeightMatrix", 17, kLatestOpset, importMelWeightMatrix});
   table.push_back({"STFT", 17, kLatestOpset, importSTFT});
-  table.push_back({"HannWindow", 17, kLatestOpset,
-                   [](ImporterContext &ic, const onnx::NodeProto &node,
-                      Location loc) {
-                     return importCosineWindow(ic, node, loc, {0.5, -0.5});
-                   }});
-  table.push_back({"HammingWindow", 17, kLatestOpset,
-                   [](ImporterContext &ic, const onnx::NodeProto &node,
-                      Location loc) {
-                     return importCosineWindow(ic, node, loc,
-                                               {25.0 / 46, -21.0 / 46});
-                   }});
-  table.push_back({"BlackmanWindow", 17, kLatestOpset,
-                   [](ImporterContext &ic, const onnx::NodeProto &node,
-                      Location loc) {
-                     return importCosineWindow(ic, node, loc,
-                                               {0.42, -0.5, 0.08});
-                   }});
+  table.push_back(
+      {"HannWindow", 17, kLatestOpset,
+       [](ImporterContext &ic, const onnx::NodeProto &node, Location loc) {
+         return importCosineWindow(ic, node, loc, {0.5, -0.5});
+       }});
+  table.push_back(
+      {"HammingWindow", 17, kLatestOpset,
+       [](ImporterContext &ic, const onnx::NodeProto &node, Location loc) {
+         return importCosineWindow(ic, node, loc, {25.0 / 46, -21.0 / 46});
+       }});
+  table.push_back(
+      {"BlackmanWindow", 17, kLatestOpset,
+       [](ImporterContext &ic, const onnx::NodeProto &node, Location loc) {
+         return importCosineWindow(ic, node, loc, {0.42, -0.5, 0.08});
+       }});
   table.push_back({"DFT", 17, kLatestOpset, importDFT});
 }

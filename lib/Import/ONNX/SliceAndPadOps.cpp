@@ -75,9 +75,9 @@ static LogicalResult importDynamicSlice(ImporterContext &ic,
   if (!operands[0] || !operands[1])
     return emitError(loc) << "Slice needs starts and ends";
   for (Value v : operands)
-    if (v && (getRankedType(v).getRank() != 1 ||
-              getRankedType(v).isDynamicDim(0) ||
-              !isa<IntegerType>(getRankedType(v).getElementType())))
+    if (v &&
+        (getRankedType(v).getRank() != 1 || getRankedType(v).isDynamicDim(0) ||
+         !isa<IntegerType>(getRankedType(v).getElementType())))
       return emitError(loc) << "Slice's starts, ends, axes and steps must be "
                                "1-D integer tensors of static length";
   int64_t count = getRankedType(operands[0]).getDimSize(0);
@@ -103,13 +103,13 @@ static LogicalResult importDynamicSlice(ImporterContext &ic,
         shape[d] = type.getDimSize(d);
   }
   if (!operands[2])
-    operands[2] = createI64Vector(
-        ic, loc, llvm::to_vector(llvm::seq<int64_t>(0, count)));
+    operands[2] =
+        createI64Vector(ic, loc, llvm::to_vector(llvm::seq<int64_t>(0, count)));
   if (!operands[3])
     operands[3] = createI64Vector(ic, loc, SmallVector<int64_t>(count, 1));
   // Constant bounds on static dimensions give static sizes.
-  FailureOr<SmallVector<int64_t>> starts =
-      failure(), ends = failure(), axes = failure(), steps = failure();
+  FailureOr<SmallVector<int64_t>> starts = failure(), ends = failure(),
+                                  axes = failure(), steps = failure();
   {
     ScopedDiagnosticHandler quiet(ic.builder.getContext(),
                                   [](Diagnostic &) { return success(); });
@@ -223,9 +223,9 @@ static LogicalResult importSlice(ImporterContext &ic,
 /// Pad with runtime pads or constant value: mlc.dynamic_pad, typed by the
 /// declared output or with `?` for the padded dimensions.
 static LogicalResult importDynamicPad(ImporterContext &ic,
-                                      const onnx::NodeProto &node,
-                                      Location loc, PadMode mode, Value input,
-                                      Value pads, Value value, Value axes) {
+                                      const onnx::NodeProto &node, Location loc,
+                                      PadMode mode, Value input, Value pads,
+                                      Value value, Value axes) {
   RankedTensorType type = getRankedType(input);
   int64_t rank = type.getRank();
   OpBuilder &b = ic.builder;
@@ -255,9 +255,9 @@ static LogicalResult importDynamicPad(ImporterContext &ic,
     Value axes64 = createReshape(ic, loc, toI64(axes), {count, 1});
     Value rankValue = createI64Vector(ic, loc, {rank});
     Value zero = createI64Vector(ic, loc, {0});
-    Value wrapped = WhereOp::create(b, loc, LessOp::create(b, loc, axes64, zero),
-                                    AddOp::create(b, loc, axes64, rankValue),
-                                    axes64);
+    Value wrapped =
+        WhereOp::create(b, loc, LessOp::create(b, loc, axes64, zero),
+                        AddOp::create(b, loc, axes64, rankValue), axes64);
     SmallVector<int64_t> iota;
     for (int64_t d = 0; d < rank; ++d)
       iota.push_back(d);
@@ -265,18 +265,19 @@ static LogicalResult importDynamicPad(ImporterContext &ic,
         b, loc,
         DenseElementsAttr::get(RankedTensorType::get({1, rank}, i64),
                                ArrayRef(iota)));
-    Value oneHot = CastOp::create(b, loc, RankedTensorType::get({count, rank}, i64),
-                                  EqualOp::create(b, loc, wrapped, dims), false,
-                                  false);
+    Value oneHot =
+        CastOp::create(b, loc, RankedTensorType::get({count, rank}, i64),
+                       EqualOp::create(b, loc, wrapped, dims), false, false);
     Value pads64 = toI64(pads);
     SmallVector<Value> halves;
     for (int64_t half = 0; half < 2; ++half) {
-      Value part = createReshape(
-          ic, loc,
-          SliceOp::create(b, loc, pads64, b.getDenseI64ArrayAttr({half * count}),
-                          b.getDenseI64ArrayAttr({count}),
-                          b.getDenseI64ArrayAttr({1})),
-          {count, 1});
+      Value part =
+          createReshape(ic, loc,
+                        SliceOp::create(b, loc, pads64,
+                                        b.getDenseI64ArrayAttr({half * count}),
+                                        b.getDenseI64ArrayAttr({count}),
+                                        b.getDenseI64ArrayAttr({1})),
+                        {count, 1});
       halves.push_back(ReduceOp::create(b, loc, ReduceKind::Sum,
                                         MulOp::create(b, loc, oneHot, part),
                                         ArrayRef<int64_t>{0},
@@ -309,10 +310,9 @@ static LogicalResult importDynamicPad(ImporterContext &ic,
           continue;
         }
         int64_t i = (it - normalized->begin()) + half * count;
-        parts.push_back(SliceOp::create(b, loc, pads64,
-                                        b.getDenseI64ArrayAttr({i}),
-                                        b.getDenseI64ArrayAttr({1}),
-                                        b.getDenseI64ArrayAttr({1})));
+        parts.push_back(SliceOp::create(
+            b, loc, pads64, b.getDenseI64ArrayAttr({i}),
+            b.getDenseI64ArrayAttr({1}), b.getDenseI64ArrayAttr({1})));
       }
     pads = ConcatOp::create(b, loc, parts, b.getI64IntegerAttr(0));
   } else if (padsType.getDimSize(0) != 2 * rank) {
@@ -321,9 +321,9 @@ static LogicalResult importDynamicPad(ImporterContext &ic,
   }
   if (!value) {
     value = ConstantOp::create(
-        b, loc, DenseElementsAttr::get(
-                    RankedTensorType::get({}, type.getElementType()),
-                    b.getZeroAttr(type.getElementType())));
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({}, type.getElementType()),
+                               b.getZeroAttr(type.getElementType())));
   } else {
     RankedTensorType valueType = getRankedType(value);
     if (valueType.getNumElements() != 1 ||
@@ -342,9 +342,9 @@ static LogicalResult importDynamicPad(ImporterContext &ic,
                             << " does not fit " << type;
     resultType = *declared;
   }
-  ic.setOutput(node, 0,
-               DynamicPadOp::create(b, loc, resultType, mode, input, pads,
-                                    value));
+  ic.setOutput(
+      node, 0,
+      DynamicPadOp::create(b, loc, resultType, mode, input, pads, value));
   return success();
 }
 
@@ -369,8 +369,8 @@ importConstantPadOfDynamic(ImporterContext &ic, const onnx::NodeProto &node,
       return emitError(loc) << "Pad crops more than dimension " << d;
     if (mode != PadMode::Constant && (low[d] || high[d]) &&
         type.getDimSize(d) == 0)
-      return emitError(loc) << "Pad: cannot pad empty dimension " << d
-                            << " in " << stringifyPadMode(mode) << " mode";
+      return emitError(loc) << "Pad: cannot pad empty dimension " << d << " in "
+                            << stringifyPadMode(mode) << " mode";
     shape.push_back(size);
   }
   RankedTensorType resultType =
@@ -393,9 +393,9 @@ importConstantPadOfDynamic(ImporterContext &ic, const onnx::NodeProto &node,
   OpBuilder &b = ic.builder;
   Value pads = createI64Vector(ic, loc, allPads);
   Value fill = createConstant(b, loc, {}, type.getElementType(), {value});
-  ic.setOutput(node, 0,
-               DynamicPadOp::create(b, loc, resultType, mode, input, pads,
-                                    fill));
+  ic.setOutput(
+      node, 0,
+      DynamicPadOp::create(b, loc, resultType, mode, input, pads, fill));
   return success();
 }
 

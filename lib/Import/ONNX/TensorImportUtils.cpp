@@ -80,9 +80,9 @@ Value mlc::onnx_import::createReshape(ImporterContext &ic, Location loc,
 }
 
 Value mlc::onnx_import::createReshapeKeepingDims(ImporterContext &ic,
-                                                  Location loc, Value input,
-                                                  ArrayRef<int64_t> shape,
-                                                  ArrayRef<int64_t> inputDims) {
+                                                 Location loc, Value input,
+                                                 ArrayRef<int64_t> shape,
+                                                 ArrayRef<int64_t> inputDims) {
   RankedTensorType type = getRankedType(input);
   if (type.hasStaticShape())
     return createReshape(ic, loc, input, shape);

@@ -81,8 +81,7 @@ bool isRuntimeValue(mlir::Value value);
 /// and only known at run time; a null Value otherwise.
 mlir::FailureOr<mlir::Value> getRuntimeInput(ImporterContext &ic,
                                              const onnx::NodeProto &node,
-                                             int inputIndex,
-                                             int64_t inputSince,
+                                             int inputIndex, int64_t inputSince,
                                              mlir::Location loc);
 
 /// Selects at run time among results built for the integer lists a runtime

@@ -248,9 +248,9 @@ static LogicalResult importDropout(ImporterContext &ic,
   bool dropsNothing = false;
   if (*ratio) {
     FailureOr<ConstTensor> ratioValue = foldToConstant(*ratio);
-    dropsNothing = succeeded(ratioValue) && ratioValue->isFloat() &&
-                   llvm::all_of(ratioValue->floats,
-                                [](double r) { return r == 0.0; });
+    dropsNothing =
+        succeeded(ratioValue) && ratioValue->isFloat() &&
+        llvm::all_of(ratioValue->floats, [](double r) { return r == 0.0; });
   }
   if (*trainingMode && !dropsNothing) {
     // Training mode drops at random (RandomOps.cpp); a constant false
@@ -290,8 +290,7 @@ static LogicalResult importDropout(ImporterContext &ic,
 }
 
 static LogicalResult importConstant(ImporterContext &ic,
-                                    const onnx::NodeProto &node,
-                                    Location loc) {
+                                    const onnx::NodeProto &node, Location loc) {
   if (node.attribute_size() != 1)
     return emitError(loc) << "Constant needs exactly one value attribute";
   const onnx::AttributeProto &attr = node.attribute(0);

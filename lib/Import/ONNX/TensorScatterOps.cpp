@@ -38,7 +38,8 @@ static LogicalResult importTensorScatter(ImporterContext &ic,
   std::string mode = getStringAttr(node, "mode", "linear");
   if (mode != "linear" && mode != "circular")
     return emitError(loc) << "TensorScatter mode must be linear or circular, "
-                             "got '" << mode << "'";
+                             "got '"
+                          << mode << "'";
   bool shapesMatch = updateType.getRank() == rank &&
                      updateType.getElementType() == cacheType.getElementType();
   for (int64_t d = 0; shapesMatch && d < rank; ++d)

@@ -98,11 +98,12 @@ static LogicalResult importTfIdfVectorizer(ImporterContext &ic,
         SmallVector<double> tokens;
         for (int64_t j = 0; j < g; ++j)
           tokens.push_back(pool[group.offset + j * n + k]);
-        Value shifted = createReshape(
-            ic, loc, sliceAxis(ic, loc, x, 1, k * d, starts), {rows, starts, 1});
+        Value shifted =
+            createReshape(ic, loc, sliceAxis(ic, loc, x, 1, k * d, starts),
+                          {rows, starts, 1});
         Value equal = EqualOp::create(
-            b, loc, shifted, createConstant(b, loc, {1, 1, g}, elementType,
-                                            tokens));
+            b, loc, shifted,
+            createConstant(b, loc, {1, 1, g}, elementType, tokens));
         match = match ? Value(AndOp::create(b, loc, match, equal)) : equal;
       }
       Value found = ReduceOp::create(
@@ -110,8 +111,9 @@ static LogicalResult importTfIdfVectorizer(ImporterContext &ic,
           CastOp::create(b, loc, RankedTensorType::get({rows, starts, g}, f32),
                          match, false, false),
           {1}, /*keepdims=*/false);
-      groupCounts = groupCounts ? Value(AddOp::create(b, loc, groupCounts, found))
-                                : found;
+      groupCounts = groupCounts
+                        ? Value(AddOp::create(b, loc, groupCounts, found))
+                        : found;
     }
     if (!groupCounts)
       continue;
@@ -133,8 +135,8 @@ static LogicalResult importTfIdfVectorizer(ImporterContext &ic,
         b, loc, {1, outputSize}, f32,
         SmallVector<double>(weights.begin(), weights.begin() + outputSize));
   if (mode == "IDF") {
-    Value present = GreaterOp::create(b, loc, total,
-                                      createScalarConst(b, loc, f32, 0));
+    Value present =
+        GreaterOp::create(b, loc, total, createScalarConst(b, loc, f32, 0));
     result = WhereOp::create(b, loc, present,
                              weightRow ? weightRow
                                        : createScalarConst(b, loc, f32, 1),

@@ -13,13 +13,30 @@ extern void __libc_free(void *);
 
 volatile uint64_t mlc_test_allocations = 0;
 
-static void count(void) { __atomic_add_fetch(&mlc_test_allocations, 1, __ATOMIC_RELAXED); }
+static void count(void) {
+  __atomic_add_fetch(&mlc_test_allocations, 1, __ATOMIC_RELAXED);
+}
 
-void *malloc(size_t n) { count(); return __libc_malloc(n); }
-void *calloc(size_t n, size_t m) { count(); return __libc_calloc(n, m); }
-void *realloc(void *p, size_t n) { count(); return __libc_realloc(p, n); }
-void *memalign(size_t a, size_t n) { count(); return __libc_memalign(a, n); }
-void *aligned_alloc(size_t a, size_t n) { count(); return __libc_memalign(a, n); }
+void *malloc(size_t n) {
+  count();
+  return __libc_malloc(n);
+}
+void *calloc(size_t n, size_t m) {
+  count();
+  return __libc_calloc(n, m);
+}
+void *realloc(void *p, size_t n) {
+  count();
+  return __libc_realloc(p, n);
+}
+void *memalign(size_t a, size_t n) {
+  count();
+  return __libc_memalign(a, n);
+}
+void *aligned_alloc(size_t a, size_t n) {
+  count();
+  return __libc_memalign(a, n);
+}
 int posix_memalign(void **out, size_t a, size_t n) {
   count();
   void *p = __libc_memalign(a, n);

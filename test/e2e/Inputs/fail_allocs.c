@@ -58,7 +58,9 @@ static void *track(void *p) {
   return p;
 }
 
-void *malloc(size_t n) { return should_fail() ? NULL : track(__libc_malloc(n)); }
+void *malloc(size_t n) {
+  return should_fail() ? NULL : track(__libc_malloc(n));
+}
 void *calloc(size_t n, size_t m) {
   return should_fail() ? NULL : track(__libc_calloc(n, m));
 }

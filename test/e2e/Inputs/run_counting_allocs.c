@@ -29,7 +29,8 @@ int main(int argc, char **argv) {
   int32_t (*num_inputs)(void) = dlsym(lib, "mlc_num_inputs");
   int32_t (*num_outputs)(void) = dlsym(lib, "mlc_num_outputs");
   const mlc_tensor_info *(*input_info)(int32_t) = dlsym(lib, "mlc_input_info");
-  const mlc_tensor_info *(*output_info)(int32_t) = dlsym(lib, "mlc_output_info");
+  const mlc_tensor_info *(*output_info)(int32_t) =
+      dlsym(lib, "mlc_output_info");
   mlc_context *(*create)(int32_t) = dlsym(lib, "mlc_context_create");
   int32_t (*run)(mlc_context *, const void *const *, void *const *) =
       dlsym(lib, "mlc_run");

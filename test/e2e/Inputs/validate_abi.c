@@ -18,8 +18,8 @@ typedef struct {
   void (*destroy)(mlc_context *);
   int32_t (*run)(mlc_context *, const void *const *, void *const *);
   int32_t (*run_dynamic)(mlc_context *, const void *const *,
-                         const int64_t *const *, void *const *,
-                         const int64_t *, int64_t *const *);
+                         const int64_t *const *, void *const *, const int64_t *,
+                         int64_t *const *);
   const char *(*last_error)(void);
 } abi;
 
@@ -34,12 +34,11 @@ static abi load(const char *path) {
   }
   a.create = (mlc_context * (*)(int32_t)) dlsym(lib, "mlc_context_create");
   a.destroy = (void (*)(mlc_context *))dlsym(lib, "mlc_context_destroy");
-  a.run = (int32_t(*)(mlc_context *, const void *const *, void *const *))dlsym(
+  a.run = (int32_t (*)(mlc_context *, const void *const *, void *const *))dlsym(
       lib, "mlc_run");
-  a.run_dynamic = (int32_t(*)(mlc_context *, const void *const *,
-                              const int64_t *const *, void *const *,
-                              const int64_t *, int64_t *const *))
-      dlsym(lib, "mlc_run_dynamic");
+  a.run_dynamic = (int32_t (*)(
+      mlc_context *, const void *const *, const int64_t *const *, void *const *,
+      const int64_t *, int64_t *const *))dlsym(lib, "mlc_run_dynamic");
   a.last_error = (const char *(*)(void))dlsym(lib, "mlc_last_error");
   return a;
 }
@@ -123,7 +122,8 @@ int main(int argc, char **argv) {
   int64_t *dout_shapes[] = {dout_shape};
   int64_t dcaps[] = {48};
   report(&d, "dynamic via mlc_run", d.run(dctx, ins, douts));
-  int64_t negative[] = {-1, 3}, wrong[] = {4, 2}, huge[] = {INT64_C(1) << 62, 3};
+  int64_t negative[] = {-1, 3}, wrong[] = {4, 2},
+          huge[] = {INT64_C(1) << 62, 3};
   const int64_t *neg_shapes[] = {negative}, *wrong_shapes[] = {wrong},
                 *huge_shapes[] = {huge};
   report(&d, "dynamic negative dim",
@@ -141,8 +141,9 @@ int main(int argc, char **argv) {
   report(&d, "dynamic null output with capacity",
          d.run_dynamic(dctx, ins, din_shapes, null_out, dcaps, dout_shapes));
   int64_t zero_caps[] = {0};
-  report(&d, "dynamic null output, capacity 0",
-         d.run_dynamic(dctx, ins, din_shapes, null_out, zero_caps, dout_shapes));
+  report(
+      &d, "dynamic null output, capacity 0",
+      d.run_dynamic(dctx, ins, din_shapes, null_out, zero_caps, dout_shapes));
   printf("dynamic shape: %lld %lld\n", (long long)dout_shape[0],
          (long long)dout_shape[1]);
   expect(untouched(dy, 0, 112), "a rejected dynamic run wrote its output");
@@ -154,8 +155,7 @@ int main(int argc, char **argv) {
          d.run_dynamic(dctx, ins, din_shapes, douts, dcaps, dout_shapes));
   expect(untouched(dy, 48, 112), "mlc_run_dynamic wrote past its capacity");
   float *dyf = (float *)dy;
-  expect(dyf[0] == 0.0f && dyf[1] == 4.0f && dyf[11] == 15.0f,
-         "wrong values");
+  expect(dyf[0] == 0.0f && dyf[1] == 4.0f && dyf[11] == 15.0f, "wrong values");
 
   s.destroy(sctx);
   d.destroy(dctx);

@@ -38,13 +38,15 @@ private:
 
 TEST(BackendRegistryTest, RejectsDuplicateNamesAndListsSorted) {
   BackendRegistry registry;
-  EXPECT_FALSE(
-      llvm::errorToBool(registry.registerBackend(std::make_unique<NamedBackend>("zeta"))));
-  EXPECT_FALSE(
-      llvm::errorToBool(registry.registerBackend(std::make_unique<NamedBackend>("alpha"))));
-  llvm::Error dup = registry.registerBackend(std::make_unique<NamedBackend>("zeta"));
+  EXPECT_FALSE(llvm::errorToBool(
+      registry.registerBackend(std::make_unique<NamedBackend>("zeta"))));
+  EXPECT_FALSE(llvm::errorToBool(
+      registry.registerBackend(std::make_unique<NamedBackend>("alpha"))));
+  llvm::Error dup =
+      registry.registerBackend(std::make_unique<NamedBackend>("zeta"));
   ASSERT_TRUE(bool(dup));
-  EXPECT_EQ(llvm::toString(std::move(dup)), "backend 'zeta' is already registered");
+  EXPECT_EQ(llvm::toString(std::move(dup)),
+            "backend 'zeta' is already registered");
   EXPECT_EQ(registry.getNames(), (std::vector<std::string>{"alpha", "zeta"}));
   EXPECT_NE(registry.lookup("alpha"), nullptr);
   EXPECT_EQ(registry.lookup("beta"), nullptr);
@@ -152,8 +154,8 @@ TEST(PluginPathsTest, FindsEverySpelling) {
                         "--target=npu",
                         "--",
                         "--load-backend-plugin=after-dashdash.so"};
-  std::vector<std::string> paths = getBackendPluginPaths(
-      std::size(args), const_cast<char **>(args));
+  std::vector<std::string> paths =
+      getBackendPluginPaths(std::size(args), const_cast<char **>(args));
   EXPECT_EQ(paths, (std::vector<std::string>{"a.so", "b.so", "c.so"}));
 }
 

@@ -21,8 +21,7 @@ protected:
 
   /// The error message of `flags`, or "" when they are accepted.
   std::string getError(const CompileFlags &flags) {
-    llvm::Expected<CompileOptions> options =
-        getCompileOptions(flags, registry);
+    llvm::Expected<CompileOptions> options = getCompileOptions(flags, registry);
     if (options)
       return "";
     return llvm::toString(options.takeError());
@@ -36,8 +35,8 @@ TEST_F(CompileFlagsTest, DefaultsAreTheHostCPUAtO2) {
   flags.inputPath = "m.onnx";
   flags.outputPath = "m.so";
   llvm::Expected<CompileOptions> options = getCompileOptions(flags, registry);
-  ASSERT_TRUE(static_cast<bool>(options)) << llvm::toString(
-      options.takeError());
+  ASSERT_TRUE(static_cast<bool>(options))
+      << llvm::toString(options.takeError());
   EXPECT_EQ(options->backend, "cpu");
   EXPECT_EQ(options->target.optLevel, 2u);
   EXPECT_EQ(options->target.triple, "");

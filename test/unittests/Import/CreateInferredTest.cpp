@@ -38,11 +38,11 @@ protected:
   }
 
   FailureOr<Conv2DOp> createConv(Value input, Value filter, Location loc) {
-    return createInferred<Conv2DOp>(
-        builder, loc, input, filter, Value(),
-        builder.getDenseI64ArrayAttr({1, 1}),
-        builder.getDenseI64ArrayAttr({0, 0, 0, 0}),
-        builder.getDenseI64ArrayAttr({1, 1}), builder.getI64IntegerAttr(1));
+    return createInferred<Conv2DOp>(builder, loc, input, filter, Value(),
+                                    builder.getDenseI64ArrayAttr({1, 1}),
+                                    builder.getDenseI64ArrayAttr({0, 0, 0, 0}),
+                                    builder.getDenseI64ArrayAttr({1, 1}),
+                                    builder.getI64IntegerAttr(1));
   }
 
   MLIRContext context;
@@ -54,9 +54,8 @@ TEST_F(CreateInferredTest, InfersTheResultType) {
   Type f32 = builder.getF32Type();
   Block *body = createFunction({RankedTensorType::get({1, 2, 5, 5}, f32),
                                 RankedTensorType::get({4, 2, 3, 3}, f32)});
-  FailureOr<Conv2DOp> conv = createConv(body->getArgument(0),
-                                        body->getArgument(1),
-                                        builder.getUnknownLoc());
+  FailureOr<Conv2DOp> conv = createConv(
+      body->getArgument(0), body->getArgument(1), builder.getUnknownLoc());
   ASSERT_TRUE(succeeded(conv));
   EXPECT_EQ(conv->getType(), RankedTensorType::get({1, 4, 3, 3}, f32));
 }

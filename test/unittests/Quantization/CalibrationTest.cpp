@@ -23,7 +23,7 @@ TEST(CalibrationTest, Uint8RangeIncludesZero) {
   r = getUint8Range(-1.0, 1.0);
   EXPECT_NEAR(r.scale, 2.0 / 255, 1e-7);
   EXPECT_TRUE(r.zeroPoint == 127 || r.zeroPoint == 128); // 127.5 +- rounding
-  r = getUint8Range(1.0, 2.0); // widened down to 0
+  r = getUint8Range(1.0, 2.0);                           // widened down to 0
   EXPECT_EQ(r.min, 0.0);
   EXPECT_EQ(r.zeroPoint, 0);
   r = getUint8Range(-4.0, -2.0); // widened up to 0

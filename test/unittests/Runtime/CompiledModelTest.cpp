@@ -227,13 +227,13 @@ TEST(CompiledModelTest, RunsDynamicBatchesAndDataDependentOutputs) {
   void *rawOut[] = {(*outputs)[0].getDataPointer(),
                     (*outputs)[1].getDataPointer()};
   const void *rawIn[] = {four[0].getDataPointer()};
-  EXPECT_EQ(getErrorMessage((*model)->run(*context,
-                                          ArrayRef<const void *>(rawIn),
-                                          ArrayRef<void *>(rawOut))),
-            "fake: mlc_run has no shapes for a dynamic model");
+  EXPECT_EQ(
+      getErrorMessage((*model)->run(*context, ArrayRef<const void *>(rawIn),
+                                    ArrayRef<void *>(rawOut))),
+      "fake: mlc_run has no shapes for a dynamic model");
   std::vector<HostTensor> wrong = {makeF32({2, 2}, {1, 2, 3, 4})};
-  EXPECT_NE(
-      getErrorMessage((*model)->runDynamic(*context, wrong, *outputs)), "");
+  EXPECT_NE(getErrorMessage((*model)->runDynamic(*context, wrong, *outputs)),
+            "");
 }
 
 TEST(CompiledModelTest, RunDynamicOnStaticModel) {

@@ -80,8 +80,7 @@ int32_t mlc_run(mlc_context *ctx, const void *const *inputs,
 
 int32_t mlc_run_dynamic(mlc_context *ctx, const void *const *inputs,
                         const int64_t *const *input_shapes,
-                        void *const *outputs,
-                        const int64_t *output_capacities,
+                        void *const *outputs, const int64_t *output_capacities,
                         int64_t *const *output_shapes) {
   if (!ctx || !inputs || !input_shapes || !outputs || !output_capacities ||
       !output_shapes || !inputs[0] || !input_shapes[0] || !output_shapes[0])

@@ -1,4 +1,5 @@
-//===- RuntimeHooks.h - Functions lowered code calls, the ABI defines -*- C++ -*-===//
+//===- RuntimeHooks.h - Functions lowered code calls, the ABI defines -*- C++
+//-*-===//
 //
 // A few mlc ops need the run's context, which only the runtime ABI
 // (mlc-emit-runtime-abi) owns. convert-mlc-to-linalg lowers them to calls of

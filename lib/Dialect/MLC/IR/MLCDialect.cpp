@@ -5,8 +5,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlc/Dialect/MLC/IR/MLCDialect.h"
-#include "mlc/Dialect/MLC/IR/MLCOps.h"
 #include "mlc/Dialect/MLC/IR/MLCControlFlowOps.h"
+#include "mlc/Dialect/MLC/IR/MLCOps.h"
 #include "mlc/Dialect/MLC/IR/MLCRandomOps.h"
 
 using namespace mlir;

@@ -1,4 +1,5 @@
-//===- MLCFolders.cpp - Folders of mlc ops ---------------------------------===//
+//===- MLCFolders.cpp - Folders of mlc ops
+//---------------------------------===//
 //
 // Local folds: identities (x + 0, x * 1, identity reshape/transpose) and
 // reshapes of dense constants. Whole-subgraph evaluation lives in the

@@ -19,9 +19,8 @@ LogicalResult FusedOp::verify() {
   if (!yield)
     return emitOpError("body must end in mlc.yield");
   if (yield.getValues().getTypes() != getResultTypes())
-    return emitOpError("yields ")
-           << yield.getValues().getTypes() << " but returns "
-           << getResultTypes();
+    return emitOpError("yields ") << yield.getValues().getTypes()
+                                  << " but returns " << getResultTypes();
   for (Operation &op : body.without_terminator())
     if (!isa<MLCDialect>(op.getDialect()) || isa<FusedOp>(op))
       return op.emitOpError("cannot be part of an mlc.fused group");

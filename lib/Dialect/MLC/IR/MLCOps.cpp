@@ -85,16 +85,16 @@ static LogicalResult inferBroadcast(std::optional<Location> loc,
   FailureOr<SmallVector<int64_t>> shape =
       getBroadcastShape(lhs.getShape(), rhs.getShape());
   if (failed(shape))
-    return emitOptionalError(loc, "operands are not broadcast-compatible: ",
-                             lhs, " and ", rhs);
+    return emitOptionalError(
+        loc, "operands are not broadcast-compatible: ", lhs, " and ", rhs);
   inferred.push_back(RankedTensorType::get(*shape, lhs.getElementType()));
   return success();
 }
 
 #define MLC_BINARY_INFER(OP)                                                   \
-  LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location> loc, \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &inferred) {        \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *, std::optional<Location> loc, Adaptor adaptor,             \
+      SmallVectorImpl<Type> &inferred) {                                       \
     return inferBroadcast(loc, adaptor, inferred);                             \
   }
 MLC_BINARY_INFER(AddOp)
@@ -193,8 +193,7 @@ static LogicalResult verifyWindowAttrs(std::optional<Location> loc,
                                        ArrayRef<int64_t> pads,
                                        ArrayRef<int64_t> dilations) {
   if (strides.size() != 2 || pads.size() != 4 || dilations.size() != 2)
-    return emitOptionalError(
-        loc, "expected 2 strides, 4 pads and 2 dilations");
+    return emitOptionalError(loc, "expected 2 strides, 4 pads and 2 dilations");
   if (llvm::any_of(strides, [](int64_t s) { return s <= 0; }) ||
       llvm::any_of(dilations, [](int64_t d) { return d <= 0; }) ||
       llvm::any_of(pads, [](int64_t p) { return p < 0; }))
@@ -246,7 +245,8 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
   RankedTensorType filter = getTensorType(adaptor.getFilter());
   if (input.getRank() != 4 || filter.getRank() != 4)
     return emitOptionalError(loc, "conv2d expects 4-D input and filter");
-  FailureOr<SpatialDims> dims = getSpatialDims(loc, getLayoutOrEmpty(adaptor.getLayoutAttr()));
+  FailureOr<SpatialDims> dims =
+      getSpatialDims(loc, getLayoutOrEmpty(adaptor.getLayoutAttr()));
   if (failed(dims))
     return failure();
   ArrayRef<int64_t> strides = adaptor.getStrides(), pads = adaptor.getPads(),
@@ -306,12 +306,14 @@ static LogicalResult inferPool(std::optional<Location> loc, Adaptor adaptor,
   RankedTensorType input = getTensorType(adaptor.getInput());
   if (input.getRank() != 4)
     return emitOptionalError(loc, "2-D pooling expects a 4-D input");
-  FailureOr<SpatialDims> dims = getSpatialDims(loc, getLayoutOrEmpty(adaptor.getLayoutAttr()));
+  FailureOr<SpatialDims> dims =
+      getSpatialDims(loc, getLayoutOrEmpty(adaptor.getLayoutAttr()));
   if (failed(dims))
     return failure();
   ArrayRef<int64_t> kernel = adaptor.getKernelShape();
   ArrayRef<int64_t> strides = adaptor.getStrides(), pads = adaptor.getPads();
-  if (kernel.size() != 2 || llvm::any_of(kernel, [](int64_t k) { return k <= 0; }))
+  if (kernel.size() != 2 ||
+      llvm::any_of(kernel, [](int64_t k) { return k <= 0; }))
     return emitOptionalError(loc, "expected 2 positive kernel sizes");
   if (failed(verifyWindowAttrs(loc, strides, pads, dilations)))
     return failure();
@@ -351,8 +353,7 @@ LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *,
 
 /// A padded window must see at least one real element, or the result of the
 /// window would be undefined (ONNX requires pads smaller than the kernel).
-template <typename PoolOp>
-static LogicalResult verifyPoolPads(PoolOp op) {
+template <typename PoolOp> static LogicalResult verifyPoolPads(PoolOp op) {
   ArrayRef<int64_t> kernel = op.getKernelShape(), pads = op.getPads();
   for (int i = 0; i < 4; ++i)
     if (pads[i] >= kernel[i % 2])
@@ -363,9 +364,10 @@ static LogicalResult verifyPoolPads(PoolOp op) {
 LogicalResult MaxPool2DOp::verify() { return verifyPoolPads(*this); }
 LogicalResult AvgPool2DOp::verify() { return verifyPoolPads(*this); }
 
-LogicalResult GlobalAvgPoolOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
+LogicalResult
+GlobalAvgPoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                  Adaptor adaptor,
+                                  SmallVectorImpl<Type> &inferred) {
   RankedTensorType input = getTensorType(adaptor.getInput());
   if (input.getRank() < 3)
     return emitOptionalError(loc, "global_avg_pool expects rank >= 3");
@@ -396,8 +398,8 @@ LogicalResult BatchNormOp::verify() {
   int64_t channels = input.getDimSize(1);
   for (Value param : {getScale(), getBias(), getMean(), getVariance()}) {
     auto type = cast<RankedTensorType>(param.getType());
-    if (type.getRank() != 1 || (!ShapedType::isDynamic(channels) &&
-                                type.getDimSize(0) != channels))
+    if (type.getRank() != 1 ||
+        (!ShapedType::isDynamic(channels) && type.getDimSize(0) != channels))
       return emitOpError("parameters must be 1-D of size ") << channels;
   }
   return success();
@@ -406,8 +408,8 @@ LogicalResult BatchNormOp::verify() {
 LogicalResult SoftmaxOp::verify() {
   if (failed(normalizeAxis(static_cast<int64_t>(getAxis()),
                            getInput().getType().getRank())))
-    return emitOpError("axis ") << static_cast<int64_t>(getAxis())
-                                << " out of range";
+    return emitOpError("axis ")
+           << static_cast<int64_t>(getAxis()) << " out of range";
   return success();
 }
 
@@ -421,8 +423,7 @@ LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
   for (int64_t axis : adaptor.getAxes()) {
     FailureOr<int64_t> normalized = normalizeAxis(axis, rank);
     if (failed(normalized))
-      return emitOptionalError(loc, "reduce_mean axis ", axis,
-                               " out of range");
+      return emitOptionalError(loc, "reduce_mean axis ", axis, " out of range");
     reduced.set(*normalized);
   }
   SmallVector<int64_t> shape;

@@ -13,9 +13,9 @@ using namespace mlc;
 /// Checks that `scale` (and `zeroPoint`, when present, of `storageType`)
 /// quantize `data` per tensor, along `axis`, or in blocks of `blockSize`.
 static LogicalResult verifyQuantParams(Operation *op, RankedTensorType data,
-                                       RankedTensorType scale,
-                                       Value zeroPoint, Type storageType,
-                                       int64_t axis, int64_t blockSize) {
+                                       RankedTensorType scale, Value zeroPoint,
+                                       Type storageType, int64_t axis,
+                                       int64_t blockSize) {
   if (zeroPoint) {
     auto zpType = cast<RankedTensorType>(zeroPoint.getType());
     auto isScalar = [](RankedTensorType t) {
@@ -26,8 +26,7 @@ static LogicalResult verifyQuantParams(Operation *op, RankedTensorType data,
       return op->emitOpError("zero point shape ")
              << zpType << " differs from the scale's " << scale;
     if (zpType.getElementType() != storageType)
-      return op->emitOpError("zero point element type must be ")
-             << storageType;
+      return op->emitOpError("zero point element type must be ") << storageType;
   }
   if (storageType.getIntOrFloatBitWidth() > 32)
     return op->emitOpError("quantized integers are at most 32 bits wide");
@@ -38,8 +37,8 @@ static LogicalResult verifyQuantParams(Operation *op, RankedTensorType data,
   if (perTensor && blockSize == 0)
     return success();
   if (axis < 0 || axis >= rank)
-    return op->emitOpError("axis ") << axis << " out of range for rank "
-                                    << rank;
+    return op->emitOpError("axis ")
+           << axis << " out of range for rank " << rank;
   if (blockSize == 0) {
     if (scale.getRank() != 1 || scale.getDimSize(0) != data.getDimSize(axis))
       return op->emitOpError("per-axis scale must be 1-D with ")
@@ -49,8 +48,9 @@ static LogicalResult verifyQuantParams(Operation *op, RankedTensorType data,
   if (scale.getRank() != rank)
     return op->emitOpError("blocked scale must have the input's rank");
   for (int64_t d = 0; d < rank; ++d) {
-    int64_t expected = d == axis ? llvm::divideCeil(data.getDimSize(d), blockSize)
-                                 : data.getDimSize(d);
+    int64_t expected = d == axis
+                           ? llvm::divideCeil(data.getDimSize(d), blockSize)
+                           : data.getDimSize(d);
     if (scale.getDimSize(d) != expected)
       return op->emitOpError("blocked scale dim ")
              << d << " must be " << expected << ", got " << scale;

@@ -1,4 +1,5 @@
-//===- MLCRandomOps.cpp - Verifier of mlc.random ----------------------------===//
+//===- MLCRandomOps.cpp - Verifier of mlc.random
+//----------------------------===//
 //
 // The ops of MLCRandomOps.td: a known distribution with a valid parameter,
 // and a `like` operand wherever the result has dynamic sizes.

@@ -49,18 +49,32 @@ FailureOr<ConstTensor> evaluateBinary(BinaryKind kind, const ConstTensor &lhs,
     if (result.isFloat()) {
       double a = lhs.floats[li[i]], b = rhs.floats[ri[i]];
       switch (kind) {
-      case BinaryKind::Add: result.floats[i] = a + b; break;
-      case BinaryKind::Sub: result.floats[i] = a - b; break;
-      case BinaryKind::Mul: result.floats[i] = a * b; break;
-      case BinaryKind::Div: result.floats[i] = a / b; break;
+      case BinaryKind::Add:
+        result.floats[i] = a + b;
+        break;
+      case BinaryKind::Sub:
+        result.floats[i] = a - b;
+        break;
+      case BinaryKind::Mul:
+        result.floats[i] = a * b;
+        break;
+      case BinaryKind::Div:
+        result.floats[i] = a / b;
+        break;
       }
       continue;
     }
     int64_t a = lhs.ints[li[i]], b = rhs.ints[ri[i]];
     switch (kind) {
-    case BinaryKind::Add: result.ints[i] = a + b; break;
-    case BinaryKind::Sub: result.ints[i] = a - b; break;
-    case BinaryKind::Mul: result.ints[i] = a * b; break;
+    case BinaryKind::Add:
+      result.ints[i] = a + b;
+      break;
+    case BinaryKind::Sub:
+      result.ints[i] = a - b;
+      break;
+    case BinaryKind::Mul:
+      result.ints[i] = a * b;
+      break;
     case BinaryKind::Div:
       if (b == 0 || (a == INT64_MIN && b == -1))
         return failure();
@@ -166,7 +180,6 @@ FailureOr<ConstTensor> broadcastTo(const ConstTensor &input,
   return result;
 }
 
-
 /// An integer element read as signed, or zero-extended from `width` bits.
 int64_t readInt(int64_t value, unsigned width, bool isUnsigned) {
   if (!isUnsigned || width >= 64)
@@ -229,10 +242,9 @@ FailureOr<ConstTensor> evaluateCast(CastOp op, const ConstTensor &input,
 /// Broadcast comparison or max/min; `pick` gets both operands as doubles (for
 /// floats) or as int64/uint64 read with the op's signedness.
 template <typename Fn>
-FailureOr<ConstTensor> evaluateBroadcast2(const ConstTensor &lhs,
-                                          const ConstTensor &rhs,
-                                          bool isUnsigned,
-                                          RankedTensorType resultType, Fn fn) {
+FailureOr<ConstTensor>
+evaluateBroadcast2(const ConstTensor &lhs, const ConstTensor &rhs,
+                   bool isUnsigned, RankedTensorType resultType, Fn fn) {
   ArrayRef<int64_t> shape = resultType.getShape();
   std::vector<int64_t> li = getBroadcastIndices(lhs.type.getShape(), shape);
   std::vector<int64_t> ri = getBroadcastIndices(rhs.type.getShape(), shape);
@@ -297,7 +309,8 @@ FailureOr<ConstTensor> mlc::evaluateOp(Operation *op,
                          [](double x) { return std::tanh(x); });
       })
       .Case([&](ClipOp clip) {
-        double lo = clip.getMin() ? clip.getMin()->convertToDouble() : -INFINITY;
+        double lo =
+            clip.getMin() ? clip.getMin()->convertToDouble() : -INFINITY;
         double hi = clip.getMax() ? clip.getMax()->convertToDouble() : INFINITY;
         return mapFloats(operands[0], resultType, [&](double x) {
           return std::min(std::max(x, lo), hi);
@@ -419,7 +432,6 @@ FailureOr<ConstTensor> mlc::evaluateOp(Operation *op,
       })
       .Default([](Operation *) { return failure(); });
 }
-
 
 FailureOr<ConstTensor> mlc::foldToConstant(Value value, int64_t maxElements,
                                            unsigned depth) {

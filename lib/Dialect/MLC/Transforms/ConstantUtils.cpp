@@ -136,7 +136,8 @@ ElementsAttr ConstTensor::toAttr(StringRef blobName) const {
   Type elementType = type.getElementType();
   // i1 and the 4-bit types (i4, f4E2M1FN) stay inline: a resource blob
   // holds whole bytes per element, which only wider types have.
-  if (size() > kInlineElementLimit && elementType.getIntOrFloatBitWidth() >= 8) {
+  if (size() > kInlineElementLimit &&
+      elementType.getIntOrFloatBitWidth() >= 8) {
     std::vector<char> bytes = encodeRaw(*this);
     auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
         ArrayRef<char>(bytes.data(), bytes.size()), alignof(uint64_t));
@@ -158,7 +159,8 @@ ElementsAttr ConstTensor::toAttr(StringRef blobName) const {
   SmallVector<APInt> values;
   values.reserve(ints.size());
   for (int64_t v : ints)
-    values.push_back(APInt(width, static_cast<uint64_t>(v), /*isSigned=*/width > 1,
+    values.push_back(APInt(width, static_cast<uint64_t>(v),
+                           /*isSigned=*/width > 1,
                            /*implicitTrunc=*/true));
   return DenseElementsAttr::get(type, values);
 }
@@ -210,7 +212,8 @@ ConstTensor mlc::transpose(const ConstTensor &input, ArrayRef<int64_t> perm) {
   for (int64_t linear = 0, e = result.size(); linear < e; ++linear) {
     int64_t source = 0;
     for (size_t d = 0; d < perm.size(); ++d)
-      source += ((linear / outStrides[d]) % resultShape[d]) * inStrides[perm[d]];
+      source +=
+          ((linear / outStrides[d]) % resultShape[d]) * inStrides[perm[d]];
     if (input.isFloat())
       result.floats[linear] = input.floats[source];
     else

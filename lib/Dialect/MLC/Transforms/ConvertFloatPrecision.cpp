@@ -118,8 +118,8 @@ private:
     Value &cached = narrowCasts[value];
     if (!cached) {
       OpBuilder b = builderAfter(value);
-      cached = CastOp::create(b, value.getLoc(), withNarrow(value.getType()),
-                              value);
+      cached =
+          CastOp::create(b, value.getLoc(), withNarrow(value.getType()), value);
       castSources[cached] = value;
       narrowed.insert(cached);
     }
@@ -168,7 +168,8 @@ private:
     auto attr = dyn_cast<ElementsAttr>(op.getValue());
     if (!attr)
       return;
-    if (auto dense = dyn_cast<DenseElementsAttr>(attr); dense && dense.isSplat()) {
+    if (auto dense = dyn_cast<DenseElementsAttr>(attr);
+        dense && dense.isSplat()) {
       op.setValueAttr(DenseElementsAttr::get(
           type, roundToNarrow(dense.getSplatValue<APFloat>())));
       narrowType(result);

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlc/Dialect/MLC/Transforms/Passes.h"
 #include "mlc/Dialect/MLC/IR/MLCOps.h"
+#include "mlc/Dialect/MLC/Transforms/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
@@ -52,8 +52,7 @@ bool isDepthwise(Conv2DOp op) {
 /// Rewrites one spatial op from layout `from` to layout `to`: operands in,
 /// results out through transposes, the filter of a conv2d too (constant
 /// filters are folded by the constant patterns run alongside).
-template <typename Op>
-struct ConvertSpatialOp : OpRewritePattern<Op> {
+template <typename Op> struct ConvertSpatialOp : OpRewritePattern<Op> {
   ConvertSpatialOp(MLIRContext *context, StringRef targetLayout)
       : OpRewritePattern<Op>(context), targetLayout(targetLayout.str()) {}
 
@@ -84,8 +83,8 @@ struct ConvertSpatialOp : OpRewritePattern<Op> {
     NamedAttrList attrs(op->getAttrs());
     attrs.set("layout", rewriter.getStringAttr(targetLayout));
     auto converted = Op::create(rewriter, loc, operands, attrs.getAttrs());
-    rewriter.replaceOp(op, createTranspose(rewriter, loc,
-                                           converted.getResult(), out));
+    rewriter.replaceOp(
+        op, createTranspose(rewriter, loc, converted.getResult(), out));
     return success();
   }
 
@@ -144,15 +143,14 @@ Operation *sinkBelowTranspose(PatternRewriter &rewriter, Operation *op,
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   moved->getResult(0).setType(
       RankedTensorType::get(shape, type.getElementType()));
-  rewriter.replaceOp(op, createTranspose(rewriter, op->getLoc(),
-                                         moved->getResult(0),
-                                         transpose.getPerm()));
+  rewriter.replaceOp(op,
+                     createTranspose(rewriter, op->getLoc(),
+                                     moved->getResult(0), transpose.getPerm()));
   return moved;
 }
 
 /// Unary elementwise op(transpose(x, p)) -> transpose(op(x), p).
-template <typename Op>
-struct SinkTransposeThroughUnary : OpRewritePattern<Op> {
+template <typename Op> struct SinkTransposeThroughUnary : OpRewritePattern<Op> {
   using OpRewritePattern<Op>::OpRewritePattern;
   LogicalResult matchAndRewrite(Op op,
                                 PatternRewriter &rewriter) const override {
@@ -180,8 +178,7 @@ struct SinkTransposeThroughBinary : OpRewritePattern<Op> {
                                          Operation *op) {
     for (Operation *user : value.getUsers()) {
       auto transpose = dyn_cast<TransposeOp>(user);
-      if (transpose && !transpose->use_empty() &&
-          transpose.getPerm() == perm &&
+      if (transpose && !transpose->use_empty() && transpose.getPerm() == perm &&
           transpose->getBlock() == op->getBlock() &&
           transpose->isBeforeInBlock(op))
         return transpose;
@@ -255,7 +252,9 @@ struct SinkTransposeThroughBinary : OpRewritePattern<Op> {
 
 /// Whether a quantization op's parameters apply per index of its `axis`
 /// (and not per tensor).
-bool hasPerAxisParams(RequantizeOp op) { return op.getMultipliers().size() > 1; }
+bool hasPerAxisParams(RequantizeOp op) {
+  return op.getMultipliers().size() > 1;
+}
 template <typename Op> bool hasPerAxisParams(Op op) {
   return op.getScale().getType().getNumElements() != 1;
 }
@@ -325,34 +324,30 @@ struct ConvertLayoutPass
     }
     MLIRContext *context = &getContext();
     RewritePatternSet patterns(context);
-    patterns.add<ConvertSpatialOp<Conv2DOp>, ConvertSpatialOp<MaxPool2DOp>,
-                 ConvertSpatialOp<AvgPool2DOp>,
-                 ConvertSpatialOp<GlobalAvgPoolOp>>(context, target);
-    patterns.add<ComposeTransposes, TransposeOfUnitDimsToReshape,
-                 SinkTransposeThroughUnary<ReluOp>,
-                 SinkTransposeThroughUnary<SigmoidOp>,
-                 SinkTransposeThroughUnary<TanhOp>,
-                 SinkTransposeThroughUnary<ClipOp>,
-                 SinkTransposeThroughUnary<LeakyReluOp>,
-                 SinkTransposeThroughUnary<EluOp>,
-                 SinkTransposeThroughUnary<SeluOp>,
-                 SinkTransposeThroughUnary<CeluOp>,
-                 SinkTransposeThroughUnary<ThresholdedReluOp>,
-                 SinkTransposeThroughUnary<HardSigmoidOp>,
-                 SinkTransposeThroughUnary<HardSwishOp>,
-                 SinkTransposeThroughUnary<GeluOp>,
-                 SinkTransposeThroughUnary<MishOp>,
-                 SinkTransposeThroughUnary<SoftplusOp>,
-                 SinkTransposeThroughUnary<SoftsignOp>,
-                 SinkTransposeThroughUnary<CastOp>,
-                 SinkTransposeThroughQuantOp<QuantizeLinearOp>,
-                 SinkTransposeThroughQuantOp<DequantizeLinearOp>,
-                 SinkTransposeThroughQuantOp<RequantizeOp>,
-                 SinkTransposeThroughPad,
-                 SinkTransposeThroughBinary<AddOp>,
-                 SinkTransposeThroughBinary<SubOp>,
-                 SinkTransposeThroughBinary<MulOp>,
-                 SinkTransposeThroughBinary<DivOp>>(context);
+    patterns
+        .add<ConvertSpatialOp<Conv2DOp>, ConvertSpatialOp<MaxPool2DOp>,
+             ConvertSpatialOp<AvgPool2DOp>, ConvertSpatialOp<GlobalAvgPoolOp>>(
+            context, target);
+    patterns.add<
+        ComposeTransposes, TransposeOfUnitDimsToReshape,
+        SinkTransposeThroughUnary<ReluOp>, SinkTransposeThroughUnary<SigmoidOp>,
+        SinkTransposeThroughUnary<TanhOp>, SinkTransposeThroughUnary<ClipOp>,
+        SinkTransposeThroughUnary<LeakyReluOp>,
+        SinkTransposeThroughUnary<EluOp>, SinkTransposeThroughUnary<SeluOp>,
+        SinkTransposeThroughUnary<CeluOp>,
+        SinkTransposeThroughUnary<ThresholdedReluOp>,
+        SinkTransposeThroughUnary<HardSigmoidOp>,
+        SinkTransposeThroughUnary<HardSwishOp>,
+        SinkTransposeThroughUnary<GeluOp>, SinkTransposeThroughUnary<MishOp>,
+        SinkTransposeThroughUnary<SoftplusOp>,
+        SinkTransposeThroughUnary<SoftsignOp>,
+        SinkTransposeThroughUnary<CastOp>,
+        SinkTransposeThroughQuantOp<QuantizeLinearOp>,
+        SinkTransposeThroughQuantOp<DequantizeLinearOp>,
+        SinkTransposeThroughQuantOp<RequantizeOp>, SinkTransposeThroughPad,
+        SinkTransposeThroughBinary<AddOp>, SinkTransposeThroughBinary<SubOp>,
+        SinkTransposeThroughBinary<MulOp>, SinkTransposeThroughBinary<DivOp>>(
+        context);
     // Weight transposes and reshaped constants become constants right away.
     populateFoldConstantsPatterns(patterns, maxFoldElements);
     TransposeOp::getCanonicalizationPatterns(patterns, context);

@@ -50,8 +50,7 @@ FailureOr<ChannelAffine> getChannelAffine(BatchNormOp op) {
 
 Value createConstant(PatternRewriter &rewriter, Location loc,
                      const ConstTensor &value, StringRef name) {
-  return ConstantOp::create(rewriter, loc,
-                            cast<TypedAttr>(value.toAttr(name)));
+  return ConstantOp::create(rewriter, loc, cast<TypedAttr>(value.toAttr(name)));
 }
 
 /// A rank-1 float tensor of `values` with `elementType`.
@@ -97,10 +96,9 @@ struct FoldIntoConv : OpRewritePattern<BatchNormOp> {
     }
     Location loc = conv.getLoc();
     Type elementType = filter->type.getElementType();
-    Value newFilter = createConstant(rewriter, loc, *filter,
-                                     getFoldedName(loc, "_w_bn"));
-    Value newBias = createConstant(rewriter, loc,
-                                   makeVector(bias, elementType),
+    Value newFilter =
+        createConstant(rewriter, loc, *filter, getFoldedName(loc, "_w_bn"));
+    Value newBias = createConstant(rewriter, loc, makeVector(bias, elementType),
                                    getFoldedName(loc, "_b_bn"));
     rewriter.replaceOpWithNewOp<Conv2DOp>(
         op, op.getType(), conv.getInput(), newFilter, newBias,
@@ -146,11 +144,11 @@ struct FoldIntoGemm : OpRewritePattern<BatchNormOp> {
     for (int64_t j = 0; j < n; ++j)
       bias[j] = bias[j] * affine->scale[j] + affine->shift[j];
     Location loc = gemm.getLoc();
-    Value newB = createConstant(rewriter, loc, *weight,
-                                getFoldedName(loc, "_w_bn"));
-    Value newC = createConstant(
-        rewriter, loc, makeVector(bias, weight->type.getElementType()),
-        getFoldedName(loc, "_b_bn"));
+    Value newB =
+        createConstant(rewriter, loc, *weight, getFoldedName(loc, "_w_bn"));
+    Value newC = createConstant(rewriter, loc,
+                                makeVector(bias, weight->type.getElementType()),
+                                getFoldedName(loc, "_b_bn"));
     rewriter.replaceOpWithNewOp<GemmOp>(
         op, op.getType(), gemm.getA(), newB, newC, gemm.getAlphaAttr(),
         rewriter.getF32FloatAttr(1.0f), gemm.getTransAAttr(),
@@ -173,12 +171,11 @@ struct FoldIntoMatMul : OpRewritePattern<BatchNormOp> {
       return rewriter.notifyMatchFailure(op, "parameters are not constant");
     scaleColumns(*weight, affine->scale, /*nMajor=*/false);
     Location loc = matmul.getLoc();
-    Value newWeight = createConstant(rewriter, loc, *weight,
-                                     getFoldedName(loc, "_w_bn"));
+    Value newWeight =
+        createConstant(rewriter, loc, *weight, getFoldedName(loc, "_w_bn"));
     Value product = MatMulOp::create(rewriter, loc, matmul.getLhs(), newWeight);
     Value shift = createConstant(
-        rewriter, loc,
-        makeVector(affine->shift, weight->type.getElementType()),
+        rewriter, loc, makeVector(affine->shift, weight->type.getElementType()),
         getFoldedName(loc, "_b_bn"));
     rewriter.replaceOpWithNewOp<AddOp>(op, product, shift);
     return success();

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlc/Dialect/MLC/Transforms/Passes.h"
 #include "mlc/Dialect/MLC/IR/MLCOps.h"
+#include "mlc/Dialect/MLC/Transforms/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
@@ -34,9 +34,8 @@ bool isElementwise(Operation *op) {
   return isa<AddOp, SubOp, MulOp, DivOp, ReluOp, SigmoidOp, TanhOp, ClipOp,
              // Activations and math of MLCMathOps.td.
              LeakyReluOp, EluOp, SeluOp, CeluOp, ThresholdedReluOp,
-             HardSigmoidOp, HardSwishOp, GeluOp, MishOp, SoftplusOp,
-             SoftsignOp, PReluOp, MaxOp, MinOp, ExpOp, ErfOp, SqrtOp, AbsOp,
-             NegOp>(op);
+             HardSigmoidOp, HardSwishOp, GeluOp, MishOp, SoftplusOp, SoftsignOp,
+             PReluOp, MaxOp, MinOp, ExpOp, ErfOp, SqrtOp, AbsOp, NegOp>(op);
 }
 
 bool hasStaticResult(Operation *op) {
@@ -62,8 +61,7 @@ Operation *getEpilogueUser(Operation *last) {
                    [&](Operation *other) { return other != user; }))
     return nullptr;
   if (!isElementwise(user) || user->getBlock() != last->getBlock() ||
-      user->getResult(0).getType() != value.getType() ||
-      !hasStaticResult(user))
+      user->getResult(0).getType() != value.getType() || !hasStaticResult(user))
     return nullptr;
   return user;
 }
@@ -87,17 +85,15 @@ void createFusedOp(PatternRewriter &rewriter, ArrayRef<Operation *> group) {
 
   Operation *last = group.back();
   rewriter.setInsertionPoint(last);
-  auto fused = FusedOp::create(rewriter, last->getLoc(),
-                               last->getResultTypes(), kind,
-                               inputs.getArrayRef());
+  auto fused = FusedOp::create(rewriter, last->getLoc(), last->getResultTypes(),
+                               kind, inputs.getArrayRef());
   Block *body = rewriter.createBlock(&fused.getBody());
   IRMapping mapping;
   for (Value input : inputs)
     mapping.map(input, body->addArgument(input.getType(), input.getLoc()));
   for (Operation *op : group)
     rewriter.clone(*op, mapping);
-  YieldOp::create(rewriter, last->getLoc(),
-                  mapping.lookup(last->getResult(0)));
+  YieldOp::create(rewriter, last->getLoc(), mapping.lookup(last->getResult(0)));
   rewriter.replaceOp(last, fused.getResults());
   for (Operation *op : llvm::reverse(group.drop_back()))
     rewriter.eraseOp(op);
@@ -129,15 +125,14 @@ struct FuseElementwiseChain : RewritePattern {
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
   LogicalResult matchAndRewrite(Operation *head,
                                 PatternRewriter &rewriter) const override {
-    if (!isElementwise(head) || isInsideFusedOp(head) ||
-        !hasStaticResult(head))
+    if (!isElementwise(head) || isInsideFusedOp(head) || !hasStaticResult(head))
       return failure();
     // Start only at the head of a chain: an operand that would extend the
     // chain (or a contraction epilogue) upwards means this is not the head.
     for (Value operand : head->getOperands()) {
       Operation *producer = operand.getDefiningOp();
-      if (producer && (isElementwise(producer) ||
-                       isContractionRoot(producer)) &&
+      if (producer &&
+          (isElementwise(producer) || isContractionRoot(producer)) &&
           getEpilogueUser(producer) == head)
         return rewriter.notifyMatchFailure(head, "not the head of a chain");
     }

@@ -166,9 +166,11 @@ struct LowerQuantizedLayer : OpRewritePattern<QuantizeLinearOp> {
       v = activation->getOperand(0);
     } else if (auto clip = dyn_cast_or_null<ClipOp>(activation)) {
       if (auto min = clip.getMin())
-        lo = std::max<int64_t>(lo, yZp + std::llround(min->convertToDouble() / sy));
+        lo = std::max<int64_t>(lo,
+                               yZp + std::llround(min->convertToDouble() / sy));
       if (auto max = clip.getMax())
-        hi = std::min<int64_t>(hi, yZp + std::llround(max->convertToDouble() / sy));
+        hi = std::min<int64_t>(hi,
+                               yZp + std::llround(max->convertToDouble() / sy));
       v = clip.getInput();
     } else {
       activation = nullptr;
@@ -197,16 +199,11 @@ struct LowerQuantizedLayer : OpRewritePattern<QuantizeLinearOp> {
     if (!conv && wType.getRank() != 2)
       return rewriter.notifyMatchFailure(q, "matmul weights not 2-D");
     int64_t channels = wType.getDimSize(channelDim);
-    if (!w->perTensor() &&
-        (w->axis != channelDim ||
-         static_cast<int64_t>(w->scales.size()) != channels))
+    if (!w->perTensor() && (w->axis != channelDim ||
+                            static_cast<int64_t>(w->scales.size()) != channels))
       return rewriter.notifyMatchFailure(q, "weights not per output channel");
-    auto wScale = [&](int64_t c) {
-      return w->scales[w->perTensor() ? 0 : c];
-    };
-    auto wZp = [&](int64_t c) {
-      return w->zeroPoints[w->perTensor() ? 0 : c];
-    };
+    auto wScale = [&](int64_t c) { return w->scales[w->perTensor() ? 0 : c]; };
+    auto wZp = [&](int64_t c) { return w->zeroPoints[w->perTensor() ? 0 : c]; };
 
     // Bias (conv only): a constant or a dequantized constant, in float,
     // requantized to i32 at scale sx * sw[c].
@@ -259,8 +256,8 @@ struct LowerQuantizedLayer : OpRewritePattern<QuantizeLinearOp> {
     for (int64_t i = 0; i < w32.size(); ++i)
       correction[(i / inner) % channels] -= zx * w32.ints[i];
     Value xInts = x->ints;
-    SmallVector<int64_t> pads = conv ? SmallVector<int64_t>(conv.getPads())
-                                     : SmallVector<int64_t>();
+    SmallVector<int64_t> pads =
+        conv ? SmallVector<int64_t>(conv.getPads()) : SmallVector<int64_t>();
     if (conv && llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
       // ONNX order: [N, C, top, left] begins, then ends.
       int64_t onnxPads[] = {0, 0, pads[0], pads[1], 0, 0, pads[2], pads[3]};
@@ -269,8 +266,8 @@ struct LowerQuantizedLayer : OpRewritePattern<QuantizeLinearOp> {
       shape[3] += pads[1] + pads[3];
       xType = xType.clone(shape);
       xInts = PadOp::create(rewriter, loc, xType,
-                            PadModeAttr::get(getContext(), PadMode::Constant), xInts,
-                            rewriter.getDenseI64ArrayAttr(onnxPads),
+                            PadModeAttr::get(getContext(), PadMode::Constant),
+                            xInts, rewriter.getDenseI64ArrayAttr(onnxPads),
                             rewriter.getF64FloatAttr(double(zx)));
       pads.assign(4, 0);
     }
@@ -288,14 +285,13 @@ struct LowerQuantizedLayer : OpRewritePattern<QuantizeLinearOp> {
           b32.ints[c] =
               (bias.empty() ? 0 : std::llround(bias[c] / (sx * wScale(c)))) +
               correction[c];
-        biasConst = ConstantOp::create(rewriter, loc,
-                                       b32.toAttr("quantized_bias"));
+        biasConst =
+            ConstantOp::create(rewriter, loc, b32.toAttr("quantized_bias"));
       }
-      acc = Conv2DOp::create(rewriter, loc, accType, x32, wConst, biasConst,
-                             conv.getStrides(),
-                             rewriter.getDenseI64ArrayAttr(pads),
-                             conv.getDilations(), conv.getGroup(),
-                             conv.getLayout());
+      acc = Conv2DOp::create(
+          rewriter, loc, accType, x32, wConst, biasConst, conv.getStrides(),
+          rewriter.getDenseI64ArrayAttr(pads), conv.getDilations(),
+          conv.getGroup(), conv.getLayout());
     } else {
       acc = MatMulOp::create(rewriter, loc, accType, x32, wConst);
       if (zx != 0) {

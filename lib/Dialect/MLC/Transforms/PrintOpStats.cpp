@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlc/Dialect/MLC/Transforms/Passes.h"
 #include "mlc/Dialect/MLC/IR/MLCOps.h"
+#include "mlc/Dialect/MLC/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Support/FileUtilities.h"
@@ -66,7 +66,8 @@ struct PrintOpStatsPass : public mlc::impl::PrintOpStatsBase<PrintOpStatsPass> {
     stats["fused_kinds"] = toObject(fusedKinds);
 
     if (output == "-") {
-      llvm::errs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(stats)))
+      llvm::errs() << llvm::formatv("{0:2}",
+                                    llvm::json::Value(std::move(stats)))
                    << "\n";
     } else {
       std::string error;
@@ -75,8 +76,7 @@ struct PrintOpStatsPass : public mlc::impl::PrintOpStatsBase<PrintOpStatsPass> {
         getOperation().emitError() << error;
         return signalPassFailure();
       }
-      file->os() << llvm::formatv("{0:2}",
-                                  llvm::json::Value(std::move(stats)))
+      file->os() << llvm::formatv("{0:2}", llvm::json::Value(std::move(stats)))
                  << "\n";
       file->keep();
     }

@@ -48,8 +48,7 @@ std::optional<double> getConstantSplat(Value value) {
 }
 
 /// For a commutative binary op with `known` as one operand, the other one.
-template <typename Op>
-Value getOtherOperand(Op op, Value known) {
+template <typename Op> Value getOtherOperand(Op op, Value known) {
   if (op.getLhs() == known)
     return op.getRhs();
   if (op.getRhs() == known)
@@ -112,10 +111,10 @@ struct RaiseLayerNorm : OpRewritePattern<DivOp> {
                  mul.getRhs() == centered.getResult();
     if (!isSquare)
       return rewriter.notifyMatchFailure(div, "variance is not of (x - m)^2");
-    auto layerNorm = LayerNormOp::create(
-        rewriter, div.getLoc(), x, /*scale=*/Value(), /*bias=*/Value(),
-        rewriter.getI64IntegerAttr(*axis),
-        rewriter.getF32FloatAttr(static_cast<float>(*eps)));
+    auto layerNorm =
+        LayerNormOp::create(rewriter, div.getLoc(), x, /*scale=*/Value(),
+                            /*bias=*/Value(), rewriter.getI64IntegerAttr(*axis),
+                            rewriter.getF32FloatAttr(static_cast<float>(*eps)));
     rewriter.replaceOp(div, layerNorm.getResult());
     return success();
   }
@@ -136,8 +135,7 @@ bool isNormalizedDimsParam(Value param, RankedTensorType type, int64_t axis) {
 
 /// layer_norm(x) * gamma -> layer_norm(x) scale(gamma), and then + beta ->
 /// bias(beta), when gamma and beta have the normalized dims' shape.
-template <typename Op>
-struct AbsorbIntoLayerNorm : OpRewritePattern<Op> {
+template <typename Op> struct AbsorbIntoLayerNorm : OpRewritePattern<Op> {
   using OpRewritePattern<Op>::OpRewritePattern;
   LogicalResult matchAndRewrite(Op op,
                                 PatternRewriter &rewriter) const override {
@@ -170,8 +168,8 @@ struct AbsorbIntoLayerNorm : OpRewritePattern<Op> {
           scale = ConstantOp::create(
               rewriter, op.getLoc(),
               DenseElementsAttr::get(
-                  paramType, rewriter.getFloatAttr(paramType.getElementType(),
-                                                   1.0)));
+                  paramType,
+                  rewriter.getFloatAttr(paramType.getElementType(), 1.0)));
         }
       }
       auto raised = LayerNormOp::create(
@@ -196,7 +194,7 @@ struct RaiseGelu : OpRewritePattern<MulOp> {
     Value arg = erf.getInput();
     if (auto div = arg.getDefiningOp<DivOp>())
       return isConstantSplat(div.getRhs(), std::sqrt(2.0)) ? div.getLhs()
-                                                            : Value();
+                                                           : Value();
     if (auto mul = arg.getDefiningOp<MulOp>()) {
       if (isConstantSplat(mul.getRhs(), 1.0 / std::sqrt(2.0)))
         return mul.getLhs();
@@ -282,8 +280,8 @@ struct RaiseSoftmax : OpRewritePattern<DivOp> {
         getSingleAxis(max, ReduceKind::Max) != sumAxis ||
         x.getType() != div.getType())
       return rewriter.notifyMatchFailure(div, "reductions do not match");
-    rewriter.replaceOpWithNewOp<SoftmaxOp>(div, x,
-                                           rewriter.getI64IntegerAttr(*sumAxis));
+    rewriter.replaceOpWithNewOp<SoftmaxOp>(
+        div, x, rewriter.getI64IntegerAttr(*sumAxis));
     return success();
   }
 };

@@ -29,7 +29,9 @@ struct ConstTensor {
   std::vector<double> floats;
   std::vector<int64_t> ints;
 
-  bool isFloat() const { return mlir::isa<mlir::FloatType>(type.getElementType()); }
+  bool isFloat() const {
+    return mlir::isa<mlir::FloatType>(type.getElementType());
+  }
   int64_t size() const { return type.getNumElements(); }
 
   /// An uninitialized (zero) tensor of `type`.

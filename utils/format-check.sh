@@ -6,13 +6,16 @@
 #
 #   utils/format-check.sh [BASE]      e.g. utils/format-check.sh origin/main
 #   utils/format-check.sh --fix [BASE]  rewrite the changed lines in place
+#   utils/format-check.sh --all       every tracked C/C++ file, whole (CI: the
+#                                     tree was formatted once, it stays so)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 fix=0
-if [ "${1:-}" = "--fix" ]; then
-  fix=1
-  shift
-fi
+all=0
+case "${1:-}" in
+  --fix) fix=1; shift ;;
+  --all) all=1; shift ;;
+esac
 base="${1:-${MLC_FORMAT_BASE:-main}}"
 # The newest clang-format there is: format results differ between versions.
 binary=""
@@ -29,6 +32,19 @@ for candidate in git-clang-format-22 git-clang-format; do
     break
   fi
 done
+if [ "$all" = 1 ] && [ -n "$binary" ]; then
+  # Lists the files that clang-format would change, with its diagnostics.
+  mapfile -t files < <(git ls-files '*.c' '*.h' '*.cpp' '*.hpp' '*.cc')
+  if [ "${#files[@]}" -eq 0 ] ||
+     "$binary" --dry-run -Werror "${files[@]}" > /dev/null 2>&1; then
+    echo "format-check: all ${#files[@]} C/C++ files are formatted"
+    exit 0
+  fi
+  "$binary" --dry-run -Werror "${files[@]}" 2>&1 | grep 'error:' |
+    cut -d: -f1 | sort -u | sed 's/^/not formatted: /' || true
+  echo "format-check: run $binary -i on the files above" >&2
+  exit 1
+fi
 if [ -z "$binary" ] || [ -z "$driver" ]; then
   echo "format-check: clang-format and git-clang-format are needed" \
        "(apt-get install clang-format-22)" >&2

@@ -6,7 +6,7 @@ Usage (the venv's python: numpy, onnx, onnxruntime; clang for the peak):
         [--max-seconds 5] [--threads 1] [--cpu NAME] [-O 2]
         [--mlc-compile-arg ARG ...] [--peak-isa auto|avx2|avx512]
         [--peak GFLOPS] [--peak-seconds 0.2] [--peak-trials 5] [--cc clang-22]
-        [--no-ort] [--no-numpy] [--tolerance 1e-4] [--json OUT] [--markdown]
+        [--layout nhwc|nchw] [--no-ort] [--no-numpy] [--tolerance 1e-4] [--json OUT] [--markdown]
         [--work-dir DIR] [--mlc-compile PATH] [--list]
 
 1. The peak: fma_peak.c (beside this script) is built with `CC -O2 -mavx2 -mfma`
@@ -35,8 +35,11 @@ Kernel specs (--kernels takes names from --list, or specs):
   matmul:[Bx]MxKxN          Y[(B,)M,N] = X[(B,)M,K] @ W[K,N], W constant
   bmm:BxMxKxN               Y[B,M,N] = X[B,M,K] @ W[B,K,N], both inputs
   gemm:MxKxN                Gemm transB=1: Y = X[M,K] @ W[N,K]^T + b[N]
-  conv:CxHxW:F:K[:sS][:gG]  Conv NCHW 1xCxHxW, F filters KxK, stride S, group G,
-                            pads K//2 (same size at stride 1), bias
+  conv:CxHxW:F:K[:sS][:gG]  Conv 1xCxHxW, F filters KxK, stride S, group G,
+                            pads K//2 (same size at stride 1), bias; the graph's
+                            input and output NHWC (--layout nhwc, the default:
+                            a Transpose each side, as inside a network that MLC
+                            moved to NHWC) or NCHW (--layout nchw)
 """
 
 from __future__ import annotations
@@ -143,9 +146,15 @@ def parse_kernel(item: str) -> Kernel:
                    "p": p, "ho": ho, "wo": wo})
 
 
-def build_model(kernel: Kernel, seed: int):
+def build_model(kernel: Kernel, seed: int, layout: str = "nhwc"):
     """The ONNX model of a kernel, its inputs ({name: array}) and its float64
-    reference output."""
+    reference output. Convolutions are NCHW Conv nodes; with layout "nhwc"
+    the graph's input and output are NHWC, through a Transpose on each side,
+    as a convolution inside a network sees its neighbours once MLC has moved
+    the network to NHWC (the transposes cancel against the ones
+    --mlc-convert-layout puts around the convolution). With "nchw" the
+    artifact transposes at its boundary, which a single 1x1 convolution pays
+    as much for as for its arithmetic."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
     rng = np.random.RandomState(seed)
@@ -185,9 +194,18 @@ def build_model(kernel: Kernel, seed: int):
         inits = [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")]
         ref = conv_reference(x, w, b, d)
         out_shape = [1, d["f"], d["ho"], d["wo"]]
+    nodes = [node]
+    if kernel.op == "conv" and layout == "nhwc":
+        node.input[0], node.output[0] = "x_nchw", "y_nchw"
+        nodes = [helper.make_node("Transpose", ["x"], ["x_nchw"], perm=[0, 3, 1, 2]),
+                 node,
+                 helper.make_node("Transpose", ["y_nchw"], ["y"], perm=[0, 2, 3, 1])]
+        x = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
+        ref = np.ascontiguousarray(ref.transpose(0, 2, 3, 1))
+        out_shape = [out_shape[i] for i in (0, 2, 3, 1)]
     inputs = {"x": x, **inputs}
     graph = helper.make_graph(
-        [node], kernel.name,
+        nodes, kernel.name,
         [helper.make_tensor_value_info(name, TensorProto.FLOAT, list(value.shape))
          for name, value in inputs.items()],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)], inits)
@@ -274,7 +292,7 @@ class NumpyMatmul:
 
 def bench_kernel(kernel: Kernel, args, peak: float) -> dict:
     import onnx
-    model, inputs, ref = build_model(kernel, args.seed)
+    model, inputs, ref = build_model(kernel, args.seed, args.layout)
     model_path = args.work_dir / f"{kernel.name}.onnx"
     onnx.save(model, str(model_path))
     compiled = benchlib.compile_model(args.mlc_compile, model_path,
@@ -343,6 +361,9 @@ def main() -> int:
         epilog="\n".join(__doc__.splitlines()[2:]))
     parser.add_argument("--kernels", default=",".join(KERNELS))
     parser.add_argument("--list", action="store_true", help="list the named kernels")
+    parser.add_argument("--layout", choices=["nhwc", "nchw"], default="nhwc",
+                        help="the convolutions' graph input and output layout "
+                             "(nhwc: as inside a network, see build_model)")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--min-runs", type=int, default=3)
     parser.add_argument("--max-seconds", type=float, default=5.0,
@@ -417,7 +438,7 @@ def main() -> int:
     flags = benchlib.compile_flags(args.cpu, args.opt, args.mlc_compile_arg)
     print(f"mlc-compile {flags}; "
           f"{args.threads} thread(s); onnxruntime {benchlib.ort_version()}; "
-          f"err tolerance {args.tolerance:g}")
+          f"err tolerance {args.tolerance:g}; conv layout {args.layout}")
     table = (benchlib.markdown_table if args.markdown else benchlib.text_table)(
         HEADER, table_rows(results))
     print(table)

@@ -74,6 +74,7 @@ static void addTensorPasses(OpPassManager &pm,
     tiling.isa = options.vectorIsa;
     tiling.parallel = options.threads;
     fpm.addPass(createTileContractions(tiling));
+    fpm.addPass(createPackPanels());
     fpm.addPass(createVectorizeTiles());
   }
   fpm.addPass(createFuseEpilogues());

@@ -373,6 +373,37 @@ def TileContractions : Pass<"mlc-cpu-tile-contractions", "mlir::func::FuncOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def PackPanels : Pass<"mlc-cpu-pack-panels", "mlir::func::FuncOp"> {
+  let summary = "Store constant weights as contiguous panels of the columns "
+                "each register tile reads.";
+  let description = [{
+    Runs after mlc-cpu-tile-contractions. A register tile reads its
+    constant weights (a matmul's B[K, N], an HWCF filter) as a slice NR
+    columns wide, whose rows lie a whole row of the constant apart: rows a
+    power-of-two stride apart share a few L1 sets, and a panel is fetched
+    row by row instead of as one stream. This pass stores such a constant
+    as panels, `[d0, ..., N]` -> `[N / NR, d0, ..., NR]` (compile time, a
+    new constant), and reads each slice from its panel:
+
+    ```mlir
+    %b = tensor.extract_slice %cst[%k, %n] [128, 32] [1, 1]
+        : tensor<512x512xf32> to tensor<128x32xf32>
+    // becomes, with %p = %n floordiv 32:
+    %b = tensor.extract_slice %panels[%p, %k, 0] [1, 128, 32] [1, 1, 1]
+        : tensor<16x512x32xf32> to tensor<128x32xf32>
+    ```
+
+    A constant is packed only when every use is a chain of unit-stride
+    slices ending in slices of one panel width (at least 8) and every
+    offset along its last dimension is provably a multiple of that width
+    (a constant, or the induction variable of an `scf.for`/`scf.forall`
+    whose start and step are): the values read never change, and the
+    weights are never kept twice. Other constants are left alone.
+  }];
+  let dependentDialects = ["mlir::affine::AffineDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def VectorizeTiles : Pass<"mlc-cpu-vectorize-tiles", "mlir::func::FuncOp"> {
   let summary = "Vectorize the register tiles of mlc-cpu-tile-contractions "
                 "and keep their accumulators in registers.";

@@ -8,17 +8,15 @@
 //===----------------------------------------------------------------------===//
 
 #include "CPUPasses.h"
+#include "Transforms/ConstantPermutation.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-
-#include <cstring>
 
 namespace mlc::cpu {
 #define GEN_PASS_DEF_PACKWEIGHTS
@@ -26,84 +24,9 @@ namespace mlc::cpu {
 } // namespace mlc::cpu
 
 using namespace mlir;
+using mlc::cpu::permuteConstant;
 
 namespace {
-
-/// The raw row-major bytes of a constant, when it has them (dense
-/// resources and non-splat dense attributes of byte-sized elements).
-std::optional<ArrayRef<char>> getRawBytes(ElementsAttr attr) {
-  auto type = cast<ShapedType>(attr.getType());
-  unsigned bits = type.getElementTypeBitWidth();
-  if (bits % 8 != 0)
-    return std::nullopt;
-  size_t expected = type.getNumElements() * (bits / 8);
-  ArrayRef<char> data;
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob)
-      return std::nullopt;
-    data = blob->getData();
-  } else if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    if (dense.isSplat())
-      return std::nullopt;
-    data = dense.getRawData();
-  } else {
-    return std::nullopt;
-  }
-  if (data.size() != expected)
-    return std::nullopt;
-  return data;
-}
-
-/// `attr` read as `sourceShape` (its own shape or a reshape of it),
-/// transposed (result dim i is source dim perm[i]) and given `resultShape`
-/// (the permuted shape, or a reshape of it), or null when its bytes are not
-/// at hand.
-ElementsAttr permuteConstant(ElementsAttr attr, ArrayRef<int64_t> sourceShape,
-                             ArrayRef<int64_t> perm,
-                             ArrayRef<int64_t> resultShape) {
-  auto type = RankedTensorType::get(
-      sourceShape, cast<ShapedType>(attr.getType()).getElementType());
-  auto resultType = RankedTensorType::get(resultShape, type.getElementType());
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr); dense && dense.isSplat())
-    return dense.resizeSplat(resultType);
-  std::optional<ArrayRef<char>> data = getRawBytes(attr);
-  if (!data)
-    return {};
-  ArrayRef<int64_t> shape = type.getShape();
-  int64_t rank = shape.size();
-  size_t bytes = type.getElementTypeBitWidth() / 8;
-  SmallVector<int64_t> strides(rank, 1);
-  for (int64_t d = rank - 2; d >= 0; --d)
-    strides[d] = strides[d + 1] * shape[d + 1];
-  SmallVector<int64_t> permutedShape, permutedStrides;
-  for (int64_t p : perm) {
-    permutedShape.push_back(shape[p]);
-    permutedStrides.push_back(strides[p]);
-  }
-  std::vector<char> out(data->size());
-  SmallVector<int64_t> index(rank, 0);
-  int64_t count = type.getNumElements();
-  for (int64_t linear = 0; linear < count; ++linear) {
-    int64_t source = 0;
-    for (int64_t d = 0; d < rank; ++d)
-      source += index[d] * permutedStrides[d];
-    std::memcpy(out.data() + linear * bytes, data->data() + source * bytes,
-                bytes);
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      if (++index[d] < permutedShape[d])
-        break;
-      index[d] = 0;
-    }
-  }
-  // Small filters stay inline (and readable), as the importer keeps them.
-  if (count <= 64)
-    return DenseElementsAttr::getFromRawBuffer(resultType, ArrayRef<char>(out));
-  auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-      ArrayRef<char>(out), alignof(std::max_align_t));
-  return DenseResourceElementsAttr::get(resultType, "mlc_packed_filter",
-                                        std::move(blob));
-}
 
 /// `filter` permuted by `perm` and reshaped to `resultShape`: a new
 /// constant when it is one, else a transpose (and a reshape) at run time.

@@ -182,3 +182,8 @@ if "avx_vnni" in _flags:
     config.available_features.add("host-avxvnni")
 if {"avx2", "fma"} <= _flags:
     config.available_features.add("host-avx2")
+
+# qemu-user's x86-64 emulator, which runs x86 code as an older CPU
+# (-cpu Haswell, -cpu Nehalem): the load-time choice of --cpu=A,B variants.
+if shutil.which("qemu-x86_64"):
+    config.available_features.add("qemu-x86_64")

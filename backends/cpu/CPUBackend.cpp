@@ -2,6 +2,7 @@
 //----------------------------===//
 
 #include "CPUBackend.h"
+#include "CPUPasses.h"
 #include "CPUPipeline.h"
 #include "Target/CPUTarget.h"
 
@@ -20,8 +21,10 @@ void cpu::CPUOptions::bindOptions(OptionsBinder &binder) {
   binder.opt("cpu", cpu,
              "CPU of the target (LLVM name, e.g. sapphirerapids, znver4, "
              "neoverse-v1); default: the host's for the host triple, else "
-             "generic",
-             "name");
+             "generic. A list (x86-64-v3,x86-64-v4) puts one variant per "
+             "CPU in the artifact, the best one the machine runs picked at "
+             "load time (x86-64)",
+             "name[,name...]");
   binder.opt("mattr", mattr,
              "LLVM target features added to the CPU's, e.g. "
              "+avx512vnni,+avx512vl or +dotprod,+i8mm",
@@ -72,6 +75,19 @@ public:
 
   void buildLoweringPipeline(OpPassManager &pm,
                              const TargetOptions &options) const override {
+    // A list of CPUs: one variant each, and dispatchers.
+    if (StringRef(options.cpu).contains(',')) {
+      cpu::MultiversionOptions multiversion;
+      for (StringRef name : llvm::split(options.cpu, ','))
+        multiversion.cpus.push_back(name.trim().str());
+      multiversion.triple = options.triple;
+      multiversion.mattr = options.features;
+      multiversion.optLevel = options.optLevel;
+      multiversion.threads = cpu::canUseThreads(options.triple);
+      multiversion.memoryReport = options.memoryReport;
+      pm.addPass(cpu::createMultiversion(multiversion));
+      return;
+    }
     cpu::CPUTarget target = cpu::CPUTarget::fromTargetOptions(options);
     cpu::CPUPipelineOptions pipeline;
     pipeline.optLevel = options.optLevel;
@@ -85,8 +101,13 @@ public:
   LogicalResult serialize(ModuleOp module, const TargetOptions &options,
                           ArtifactKind kind,
                           llvm::raw_pwrite_stream &os) const override {
+    // With one variant per CPU, each function carries its CPU; the rest
+    // (the dispatchers) is for any x86-64.
+    TargetOptions machine = options;
+    if (StringRef(options.cpu).contains(','))
+      machine.cpu = "x86-64";
     FailureOr<std::unique_ptr<llvm::TargetMachine>> tm =
-        createTargetMachine(options, module.getLoc());
+        createTargetMachine(machine, module.getLoc());
     if (failed(tm))
       return failure();
     llvm::LLVMContext llvmContext;

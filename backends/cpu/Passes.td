@@ -373,6 +373,41 @@ def TileContractions : Pass<"mlc-cpu-tile-contractions", "mlir::func::FuncOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def Multiversion : Pass<"mlc-cpu-multiversion", "mlir::ModuleOp"> {
+  let summary = "Lower the module once per x86 CPU and export C ABI "
+                "functions that run the best variant the machine has.";
+  let description = [{
+    The CPU pipeline for a list of CPUs (`mlc-compile --cpu=x86-64-v3,
+    x86-64-v4`). Each CPU gets its own copy of the linalg module, lowered by
+    the whole CPU pipeline with that CPU's tile strategy and kernels. Every
+    symbol a copy defines is renamed with the CPU as a suffix
+    (`@mlc_run__x86_64_v4`), its functions get the CPU as their LLVM
+    `target_cpu` (LLVM compiles each function for its own CPU), and the
+    exported ones are hidden. Each exported function is then defined again
+    under its own name as a dispatcher that calls the variant chosen by
+    `@mlc_cpu_variant()`: on the first call, from CPUID and XCR0, the
+    variant with the most ISA extensions (SSE3 to AVX-512, VNNI, BF16) that
+    the machine has; `MLC_CPU_VARIANT=NAME` in the environment picks the
+    variant of CPU NAME instead, when the machine has its extensions. A
+    machine that runs none writes why on stderr and aborts. The weights are
+    stored once per variant.
+  }];
+  let options = [ListOption<"cpus", "cpus", "std::string",
+                            "The CPUs, one variant each (LLVM names)">,
+                 Option<"triple", "triple", "std::string", /*default=*/"\"\"",
+                        "Target triple (empty: the host's)">,
+                 Option<"mattr", "mattr", "std::string", /*default=*/"\"\"",
+                        "LLVM target features added to every CPU's">,
+                 Option<"optLevel", "opt-level", "unsigned", /*default=*/"2",
+                        "0..3, as -O0..-O3">,
+                 Option<"threads", "threads", "bool", /*default=*/"false",
+                        "Run the large ops' tiles on the context's threads">,
+                 Option<"memoryReport", "memory-report", "bool",
+                        /*default=*/"false",
+                        "Report each variant's static memory plan">];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 def PackPanels : Pass<"mlc-cpu-pack-panels", "mlir::func::FuncOp"> {
   let summary = "Store constant weights as contiguous panels of the columns "
                 "each register tile reads.";

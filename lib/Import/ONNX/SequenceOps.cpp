@@ -33,6 +33,7 @@
 
 #include "SequenceOps.h"
 #include "ComposeUtils.h"
+#include "ControlFlowOps.h"
 
 #include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
 
@@ -45,6 +46,8 @@ using namespace mlc::onnx_import;
 static constexpr llvm::StringLiteral kSequenceAttr = "mlc.import_sequence";
 static constexpr llvm::StringLiteral kOptionalAttr = "mlc.import_optional";
 static constexpr llvm::StringLiteral kRowsAttr = "mlc.import_sequence_rows";
+static constexpr llvm::StringLiteral kRuntimeOptionalAttr =
+    "mlc.import_runtime_optional";
 
 static UnrealizedConversionCastOp getPlaceholder(Value value, StringRef kind) {
   if (!value)
@@ -56,7 +59,8 @@ static UnrealizedConversionCastOp getPlaceholder(Value value, StringRef kind) {
 bool mlc::onnx_import::isSequenceOrOptional(Value value) {
   return value && (getPlaceholder(value, kSequenceAttr) ||
                    getPlaceholder(value, kOptionalAttr) ||
-                   getPlaceholder(value, kRowsAttr));
+                   getPlaceholder(value, kRowsAttr) ||
+                   getPlaceholder(value, kRuntimeOptionalAttr));
 }
 
 std::optional<SmallVector<Value>>
@@ -76,7 +80,7 @@ void mlc::onnx_import::eraseSequencePlaceholders(Operation *op) {
   SmallVector<Operation *> placeholders;
   op->walk([&](UnrealizedConversionCastOp cast) {
     if (cast->hasAttr(kSequenceAttr) || cast->hasAttr(kOptionalAttr) ||
-        cast->hasAttr(kRowsAttr))
+        cast->hasAttr(kRowsAttr) || cast->hasAttr(kRuntimeOptionalAttr))
       placeholders.push_back(cast);
   });
   for (Operation *placeholder : llvm::reverse(placeholders))
@@ -123,6 +127,52 @@ static std::optional<RowsSequence> getRowsSequence(Value value) {
   result.initial.assign(inputs.begin(), std::prev(inputs.end()));
   result.rows = seq.getInputs().back();
   return result;
+}
+
+Value mlc::onnx_import::createOptional(OpBuilder &b, Location loc,
+                                       ValueRange elements) {
+  return createPlaceholder(b, loc, elements, kOptionalAttr);
+}
+
+Value mlc::onnx_import::createRuntimeOptional(OpBuilder &b, Location loc,
+                                              Value present, Value held) {
+  return createPlaceholder(b, loc, {present, held}, kRuntimeOptionalAttr);
+}
+
+std::optional<std::pair<Value, Value>>
+mlc::onnx_import::getRuntimeOptional(Value value) {
+  if (UnrealizedConversionCastOp optional =
+          getPlaceholder(value, kRuntimeOptionalAttr))
+    return std::make_pair(optional.getInputs()[0], optional.getInputs()[1]);
+  return std::nullopt;
+}
+
+std::optional<SmallVector<Value>>
+mlc::onnx_import::getOptionalElements(Value value) {
+  if (UnrealizedConversionCastOp optional =
+          getPlaceholder(value, kOptionalAttr))
+    return SmallVector<Value>(optional.getInputs());
+  return std::nullopt;
+}
+
+FailureOr<SmallVector<Value>>
+mlc::onnx_import::getBoundarySequence(ImporterContext &ic, Value value,
+                                      Location loc, StringRef name) {
+  if (std::optional<SmallVector<Value>> elements = getStaticSequence(value))
+    return *elements;
+  std::optional<RowsSequence> rows = getRowsSequence(value);
+  RankedTensorType rowsType = rows ? getRankedType(rows->rows) : nullptr;
+  if (!rows || rowsType.isDynamicDim(0))
+    return emitError(loc)
+           << "graph output '" << name
+           << "' is not a sequence whose length is known at compile time "
+              "(a sequence graph output is returned as its elements)";
+  SmallVector<Value> elements(rows->initial);
+  SmallVector<int64_t> rowShape(rowsType.getShape().drop_front());
+  for (int64_t i = 0; i < rowsType.getDimSize(0); ++i)
+    elements.push_back(createReshape(
+        ic, loc, sliceAxis(ic, loc, rows->rows, 0, i, 1), rowShape));
+  return elements;
 }
 
 /// The value of `node`'s first input, or null.
@@ -553,8 +603,9 @@ static LogicalResult importOptional(ImporterContext &ic,
   FailureOr<Value> input = ic.getInput(node, 0, loc);
   if (failed(input))
     return failure();
-  if (*input && isSequenceOrOptional(*input))
-    return emitError(loc) << "Optional of a sequence is not supported";
+  if (*input && isSequenceOrOptional(*input) && !getStaticSequence(*input))
+    return emitError(loc) << "Optional of an optional, or of a sequence of "
+                             "run-time length, is not supported";
   SmallVector<Value> elements;
   if (*input)
     elements.push_back(*input);
@@ -569,6 +620,10 @@ static LogicalResult importOptionalHasElement(ImporterContext &ic,
   FailureOr<Value> input = ic.getInput(node, 0, loc);
   if (failed(input))
     return failure();
+  if (auto runtime = getRuntimeOptional(*input)) {
+    ic.setOutput(node, 0, runtime->first);
+    return success();
+  }
   bool present = static_cast<bool>(*input);
   if (auto optional = *input ? getPlaceholder(*input, kOptionalAttr)
                              : UnrealizedConversionCastOp())
@@ -586,6 +641,10 @@ static LogicalResult importOptionalGetElement(ImporterContext &ic,
   if (failed(input))
     return failure();
   Value element = *input;
+  // An optional of run-time presence gives its value unchecked: what a run
+  // that reads an absent one gets is unspecified (ONNX calls it an error).
+  if (auto runtime = getRuntimeOptional(*input))
+    element = runtime->second;
   if (auto optional = getPlaceholder(*input, kOptionalAttr)) {
     if (optional.getInputs().empty())
       return emitError(loc) << "OptionalGetElement of an empty optional";
@@ -597,7 +656,73 @@ static LogicalResult importOptionalGetElement(ImporterContext &ic,
   return success();
 }
 
+/// SequenceMap over sequences whose length is known at import: the body is
+/// imported once per element (with the i-th element of every sequence input
+/// and the tensor inputs as they are), and output j is the sequence of the
+/// body's j-th outputs.
+static LogicalResult importSequenceMap(ImporterContext &ic,
+                                       const onnx::NodeProto &node,
+                                       Location loc) {
+  FailureOr<const onnx::GraphProto *> body = getGraphAttr(node, "body", loc);
+  if (failed(body))
+    return failure();
+  if ((*body)->input_size() != node.input_size() ||
+      (*body)->output_size() != node.output_size())
+    return emitError(loc) << "SequenceMap body takes " << (*body)->input_size()
+                          << " inputs and yields " << (*body)->output_size()
+                          << " outputs, expected " << node.input_size()
+                          << " and " << node.output_size();
+  SmallVector<Value> inputs;
+  SmallVector<std::optional<SmallVector<Value>>> sequences;
+  std::optional<size_t> length;
+  for (int i = 0; i < node.input_size(); ++i) {
+    FailureOr<Value> input = ic.getRequiredInput(node, i, loc);
+    if (failed(input))
+      return failure();
+    inputs.push_back(*input);
+    sequences.push_back(getStaticSequence(*input));
+    if (!sequences.back() && isSequenceOrOptional(*input))
+      return emitError(loc)
+             << "SequenceMap input " << i
+             << " must be a tensor or a sequence whose length is known at "
+                "import";
+    if (!sequences.back()) {
+      if (i == 0)
+        return emitError(loc) << "SequenceMap input 0 must be a sequence";
+      continue;
+    }
+    if (length && *length != sequences.back()->size())
+      return emitError(loc)
+             << "SequenceMap input " << i << " has " << sequences.back()->size()
+             << " elements, input 0 has " << *length;
+    length = sequences.back()->size();
+  }
+  SmallVector<SmallVector<Value>> outputs(node.output_size());
+  for (size_t k = 0; k < *length; ++k) {
+    SmallVector<Value> bodyInputs;
+    for (auto [input, sequence] : llvm::zip(inputs, sequences))
+      bodyInputs.push_back(sequence ? (*sequence)[k] : input);
+    FailureOr<SmallVector<Value>> results =
+        importSubgraph(ic, **body, nullptr, bodyInputs, loc,
+                       /*allowSequences=*/true);
+    if (failed(results))
+      return failure();
+    for (auto [j, result] : llvm::enumerate(*results)) {
+      if (isSequenceOrOptional(result))
+        return emitError(loc) << "SequenceMap body output " << j
+                              << " is a sequence or optional: sequences of "
+                                 "sequences are not supported";
+      outputs[j].push_back(result);
+    }
+  }
+  for (auto [j, elements] : llvm::enumerate(outputs))
+    ic.setOutput(node, j,
+                 createPlaceholder(ic.builder, loc, elements, kSequenceAttr));
+  return success();
+}
+
 void mlc::onnx_import::registerSequenceOpImporters(OpImporterTable &table) {
+  table.push_back({"SequenceMap", 17, kLatestOpset, importSequenceMap});
   table.push_back({"SequenceEmpty", 11, kLatestOpset, importSequenceEmpty});
   table.push_back(
       {"SequenceConstruct", 11, kLatestOpset, importSequenceConstruct});

@@ -35,6 +35,7 @@
 #include "ComposeUtils.h"
 #include "ControlFlowOps.h"
 
+#include "mlc/Dialect/MLC/IR/MLCControlFlowOps.h"
 #include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -308,14 +309,101 @@ static LogicalResult importSequenceConstruct(ImporterContext &ic,
   return success();
 }
 
+/// `cond ? x : y` for a bool scalar `cond`: an mlc.where when `x` and `y`
+/// have one type, else an mlc.if whose result type joins theirs (their
+/// shapes may differ: the result's is known at run time).
+static FailureOr<Value> selectTensor(ImporterContext &ic, Location loc,
+                                     Value cond, Value x, Value y) {
+  OpBuilder &b = ic.builder;
+  RankedTensorType xType = getRankedType(x), yType = getRankedType(y);
+  if (xType == yType)
+    return Value(WhereOp::create(b, loc, cond, x, y));
+  RankedTensorType joined = joinTypes(xType, yType);
+  if (!joined)
+    return emitError(loc) << "SequenceInsert at a run-time position needs "
+                             "elements of one element type and rank, got "
+                          << xType << " and " << yType;
+  auto ifOp = IfOp::create(b, loc, TypeRange{joined}, cond);
+  for (auto [region, value] : {std::make_pair(&ifOp.getThenRegion(), x),
+                               std::make_pair(&ifOp.getElseRegion(), y)}) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(&region->emplaceBlock());
+    CFYieldOp::create(b, loc, ValueRange{value});
+  }
+  return Value(ifOp.getResult(0));
+}
+
+/// SequenceInsert of `tensor` at a run-time `position` (an integer tensor
+/// of one element, negative from the end) into `elements`: the sequence
+/// gets one element more, element k being elements[k] before the position,
+/// `tensor` at it and elements[k - 1] after it, each chosen at run time.
+/// A position out of [-n, n] gives an unspecified sequence.
+static FailureOr<SmallVector<Value>>
+insertAtRuntimePosition(ImporterContext &ic, Location loc,
+                        ArrayRef<Value> elements, Value tensor,
+                        Value position) {
+  OpBuilder &b = ic.builder;
+  Type i64 = b.getI64Type();
+  int64_t n = elements.size();
+  RankedTensorType positionType = getRankedType(position);
+  if (!positionType.hasStaticShape() || positionType.getNumElements() != 1 ||
+      !positionType.getElementType().isInteger())
+    return emitError(loc) << "SequenceInsert position must be one integer, "
+                             "got "
+                          << positionType;
+  if (positionType.getElementType() != i64)
+    position =
+        CastOp::create(b, loc, positionType.clone(i64), position, false, false);
+  if (positionType.getRank() != 0)
+    position = createReshape(ic, loc, position, {});
+  Value negative =
+      LessOp::create(b, loc, position, createScalarConst(b, loc, i64, 0));
+  position = WhereOp::create(
+      b, loc, negative,
+      AddOp::create(b, loc, position, createScalarConst(b, loc, i64, n)),
+      position);
+  SmallVector<Value> result;
+  for (int64_t k = 0; k <= n; ++k) {
+    Value atK =
+        EqualOp::create(b, loc, position, createScalarConst(b, loc, i64, k));
+    // At k: the tensor, else the element shifted in from before.
+    FailureOr<Value> value =
+        k == 0 ? FailureOr<Value>(tensor)
+               : selectTensor(ic, loc, atK, tensor, elements[k - 1]);
+    if (failed(value))
+      return failure();
+    if (k < n) {
+      Value after = GreaterOp::create(b, loc, position,
+                                      createScalarConst(b, loc, i64, k));
+      value = selectTensor(ic, loc, after, elements[k], *value);
+      if (failed(value))
+        return failure();
+    }
+    result.push_back(*value);
+  }
+  return result;
+}
+
 static LogicalResult importSequenceInsert(ImporterContext &ic,
                                           const onnx::NodeProto &node,
                                           Location loc) {
   FailureOr<SmallVector<Value>> elements = getSequence(ic, node, 0, loc);
   FailureOr<Value> tensor = ic.getRequiredInput(node, 1, loc);
-  if (failed(elements) || failed(tensor) ||
-      failed(requireConstantPosition(ic, node, 2, loc)))
+  FailureOr<Value> positionInput = ic.getInput(node, 2, loc);
+  if (failed(elements) || failed(tensor) || failed(positionInput))
     return failure();
+  if (*positionInput && failed(foldToConstant(*positionInput))) {
+    FailureOr<SmallVector<Value>> inserted =
+        insertAtRuntimePosition(ic, loc, *elements, *tensor, *positionInput);
+    if (failed(inserted))
+      return failure();
+    if (ic.isUnsigned(*tensor))
+      for (Value value : *inserted)
+        ic.unsignedValues.insert(value);
+    ic.setOutput(node, 0,
+                 createPlaceholder(ic.builder, loc, *inserted, kSequenceAttr));
+    return success();
+  }
   FailureOr<std::optional<int64_t>> position =
       getConstantPosition(ic, node, 2, elements->size(), /*end=*/true, loc);
   if (failed(position))

@@ -48,8 +48,7 @@ describeGraphInputs(ImporterContext &ic, const onnx::GraphProto &graph,
 
 /// Binds every input's name in `ic.values` to its tensors in `args` (in
 /// order), as a sequence or optional placeholder where it is one.
-void bindGraphInputs(ImporterContext &ic,
-                     llvm::ArrayRef<GraphInput> inputs,
+void bindGraphInputs(ImporterContext &ic, llvm::ArrayRef<GraphInput> inputs,
                      mlir::ValueRange args, mlir::Location loc);
 
 /// The graph outputs flattened into tensors, their names, and the
@@ -58,11 +57,10 @@ struct GraphOutputs {
   llvm::SmallVector<mlir::Value> values;
   llvm::SmallVector<std::string> names;
 };
-mlir::FailureOr<GraphOutputs> flattenGraphOutputs(ImporterContext &ic,
-                                                  const onnx::GraphProto &graph,
-                                                  mlir::Location loc,
-                                                  llvm::SmallVectorImpl<
-                                                      mlir::Attribute> &entries);
+mlir::FailureOr<GraphOutputs>
+flattenGraphOutputs(ImporterContext &ic, const onnx::GraphProto &graph,
+                    mlir::Location loc,
+                    llvm::SmallVectorImpl<mlir::Attribute> &entries);
 
 /// One kGraphValuesAttrName entry.
 /// `present` is 1, 0 (an absent optional) or -1 (an optional whose

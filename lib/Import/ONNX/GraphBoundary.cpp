@@ -164,10 +164,9 @@ refineType(ImporterContext &ic, StringRef name,
       if (ShapedType::isDynamic(dims[i]))
         dims[i] = dim.dim_value();
       else if (dims[i] != dim.dim_value())
-        return emitError(loc)
-               << "--input-structure gives '" << name << "' dimension " << i
-               << " size " << dims[i] << ", but the model declares "
-               << dim.dim_value();
+        return emitError(loc) << "--input-structure gives '" << name
+                              << "' dimension " << i << " size " << dims[i]
+                              << ", but the model declares " << dim.dim_value();
     }
   }
   std::optional<int64_t> numElements = 8;
@@ -200,15 +199,12 @@ static LogicalResult describeSequence(ImporterContext &ic, GraphInput &input,
     input.types.push_back(*type);
     input.tensorNames.push_back(elementName);
   }
-  input.isUnsigned =
-      ImporterContext::isUnsignedElementType(tensor.elem_type());
+  input.isUnsigned = ImporterContext::isUnsignedElementType(tensor.elem_type());
   return success();
 }
 
-FailureOr<SmallVector<GraphInput>>
-mlc::onnx_import::describeGraphInputs(ImporterContext &ic,
-                                      const onnx::GraphProto &graph,
-                                      Location loc) {
+FailureOr<SmallVector<GraphInput>> mlc::onnx_import::describeGraphInputs(
+    ImporterContext &ic, const onnx::GraphProto &graph, Location loc) {
   llvm::StringSet<llvm::MallocAllocator> initializerNames;
   for (const auto &init : graph.initializer())
     initializerNames.insert(init.name());
@@ -218,8 +214,8 @@ mlc::onnx_import::describeGraphInputs(ImporterContext &ic,
     for (const auto &input : graph.input())
       if (input.name() == name && !initializerNames.contains(name))
         info = &input;
-    if (!info || !(info->type().has_sequence_type() ||
-                   info->type().has_optional_type()))
+    if (!info ||
+        !(info->type().has_sequence_type() || info->type().has_optional_type()))
       return emitError(loc) << "--input-structure names '" << name
                             << "', which is not a sequence or optional input "
                                "of the graph";
@@ -229,8 +225,7 @@ mlc::onnx_import::describeGraphInputs(ImporterContext &ic,
              << "--input-structure " << name << "=" << text
              << ": expected seq(SHAPE, ...), none or a SHAPE such as [2,?]";
     if (!specs.try_emplace(name, std::move(*spec)).second)
-      return emitError(loc) << "--input-structure names '" << name
-                            << "' twice";
+      return emitError(loc) << "--input-structure names '" << name << "' twice";
   }
 
   SmallVector<GraphInput> inputs;
@@ -301,9 +296,8 @@ mlc::onnx_import::describeGraphInputs(ImporterContext &ic,
         if (spec == specs.end())
           tensorType = convertTensorTypeProto(ic, info.name(), tensor, loc);
         else if (spec->second.sequence)
-          return emitError(loc)
-                 << "--input-structure gives '" << info.name()
-                 << "' a sequence, but it is an optional tensor";
+          return emitError(loc) << "--input-structure gives '" << info.name()
+                                << "' a sequence, but it is an optional tensor";
         else
           tensorType = refineType(ic, info.name(), tensor,
                                   spec->second.shapes.front(), loc);
@@ -382,8 +376,8 @@ FailureOr<GraphOutputs> mlc::onnx_import::flattenGraphOutputs(
     const std::string &name = output.name();
     auto it = ic.values.find(name);
     if (it == ic.values.end())
-      return emitError(loc) << "graph output '" << name
-                            << "' is never produced";
+      return emitError(loc)
+             << "graph output '" << name << "' is never produced";
     Value value = it->second;
     const onnx::TypeProto &declared = output.type();
     int32_t kind;
@@ -402,8 +396,8 @@ FailureOr<GraphOutputs> mlc::onnx_import::flattenGraphOutputs(
     if (auto runtime = getRuntimeOptional(value)) {
       // Its presence is known at run time: a leading bool scalar says it.
       bool ofSequence = isSequenceOrOptional(runtime->second);
-      kind = ofSequence ? MLC_VALUE_OPTIONAL_SEQUENCE
-                        : MLC_VALUE_OPTIONAL_TENSOR;
+      kind =
+          ofSequence ? MLC_VALUE_OPTIONAL_SEQUENCE : MLC_VALUE_OPTIONAL_TENSOR;
       present = -1;
       tensors.push_back(runtime->first);
       flagName = name + ".present";
@@ -414,15 +408,15 @@ FailureOr<GraphOutputs> mlc::onnx_import::flattenGraphOutputs(
         tensors.push_back(runtime->second);
       }
     } else if (optional || declared.has_optional_type()) {
-      Value held = optional ? (optional->empty() ? Value() : optional->front())
-                            : value;
+      Value held =
+          optional ? (optional->empty() ? Value() : optional->front()) : value;
       present = held ? 1 : 0;
       bool ofSequence =
           (held && isSequenceOrOptional(held)) ||
           (declared.has_optional_type() &&
            declared.optional_type().elem_type().has_sequence_type());
-      kind = ofSequence ? MLC_VALUE_OPTIONAL_SEQUENCE
-                        : MLC_VALUE_OPTIONAL_TENSOR;
+      kind =
+          ofSequence ? MLC_VALUE_OPTIONAL_SEQUENCE : MLC_VALUE_OPTIONAL_TENSOR;
       if (held && getOptionalElements(held))
         return emitError(loc) << "graph output '" << name
                               << "' is an optional of an optional, which is "

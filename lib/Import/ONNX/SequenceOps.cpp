@@ -617,6 +617,49 @@ static LogicalResult importConcatFromSequence(ImporterContext &ic,
   return success();
 }
 
+/// SplitToSequence by a run-time 1-D `split` of static length k: k
+/// elements, element i the slice [sum(split[:i]), sum(split[:i + 1])) along
+/// `axis` (a dynamic dimension there). Sizes that do not add up to the
+/// axis give unspecified elements.
+static LogicalResult splitAtRuntimeSizes(ImporterContext &ic,
+                                         const onnx::NodeProto &node,
+                                         Value input, Value split, int64_t axis,
+                                         Location loc) {
+  OpBuilder &b = ic.builder;
+  Type i64 = b.getI64Type();
+  RankedTensorType splitType = getRankedType(split);
+  if (splitType.getRank() != 1 || splitType.isDynamicDim(0) ||
+      !splitType.getElementType().isInteger())
+    return emitError(loc)
+           << "SplitToSequence with a run-time split needs a 1-D integer "
+              "split of static length (a scalar split, or one of run-time "
+              "length, would give a sequence of run-time length), got "
+           << splitType;
+  if (splitType.getElementType() != i64)
+    split = CastOp::create(b, loc, splitType.clone(i64), split, false, false);
+  RankedTensorType type = getRankedType(input);
+  SmallVector<int64_t> shape(type.getShape());
+  shape[axis] = ShapedType::kDynamic;
+  auto elementType = RankedTensorType::get(shape, type.getElementType());
+  Value start = createConstant(b, loc, {1}, i64, {0});
+  Value axes = createConstant(b, loc, {1}, i64, {static_cast<double>(axis)});
+  Value steps = createConstant(b, loc, {1}, i64, {1});
+  SmallVector<Value> elements;
+  for (int64_t i = 0; i < splitType.getDimSize(0); ++i) {
+    Value end =
+        AddOp::create(b, loc, start, sliceAxis(ic, loc, split, 0, i, 1));
+    Value piece = DynamicSliceOp::create(b, loc, elementType, input, start, end,
+                                         axes, steps);
+    if (ic.isUnsigned(input))
+      ic.unsignedValues.insert(piece);
+    elements.push_back(piece);
+    start = end;
+  }
+  ic.setOutput(node, 0,
+               createPlaceholder(ic.builder, loc, elements, kSequenceAttr));
+  return success();
+}
+
 static LogicalResult importSplitToSequence(ImporterContext &ic,
                                            const onnx::NodeProto &node,
                                            Location loc) {
@@ -642,6 +685,8 @@ static LogicalResult importSplitToSequence(ImporterContext &ic,
   if (!*split) {
     sizes.assign(size, 1);
     squeeze = getIntAttr(node, "keepdims", 1) == 0;
+  } else if (failed(foldToConstant(*split))) {
+    return splitAtRuntimeSizes(ic, node, *input, *split, axis, loc);
   } else {
     FailureOr<SmallVector<int64_t>> values =
         ic.getConstantInts(*split, loc, "SplitToSequence's split");

@@ -132,6 +132,14 @@ def run_case(work: Path, model: onnx.ModelProto, name: str, seq, opt) -> None:
                                 stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True)
         print(f"exit {failed.returncode}: {failed.stdout.strip()}")
+    if name == "absent":
+        # A value for the optional compiled as absent.
+        write_value(case / "input_1.pb", np.array([1, 2, 3], np.float32),
+                    "opt", "o")
+        failed = subprocess.run(["mlc-run", str(case / "model.so"), *paths],
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        print(f"exit {failed.returncode}: {failed.stdout.strip()}")
 
 
 def main() -> None:

@@ -64,6 +64,11 @@ public:
 private:
   mlir::FailureOr<mlir::LLVM::GlobalOp> emitInfoTable(mlir::StringRef prefix,
                                                       mlir::ArrayAttr tensors);
+  mlir::LogicalResult emitValueTable(mlir::StringRef prefix,
+                                     mlir::ArrayAttr tensors,
+                                     mlir::ArrayAttr values,
+                                     mlir::StringRef countFunction,
+                                     mlir::StringRef infoFunction);
   void emitConstantFunction(mlir::StringRef name, int32_t value);
   void emitInfoAccessor(mlir::StringRef name, mlir::LLVM::GlobalOp table,
                         size_t count);

@@ -199,6 +199,86 @@ FailureOr<LLVM::GlobalOp> ABIEmitter::emitInfoTable(StringRef prefix,
   return table;
 }
 
+/// The mlc_value_info table of the graph values `values` (entries of
+/// kGraphValuesAttrName; null: every tensor is a graph value of its own)
+/// over the flattened `tensors`, and its two accessors.
+LogicalResult ABIEmitter::emitValueTable(StringRef prefix, ArrayAttr tensors,
+                                         ArrayAttr values,
+                                         StringRef countFunction,
+                                         StringRef infoFunction) {
+  struct Entry {
+    std::string name;
+    int32_t kind, present, first, count;
+  };
+  SmallVector<Entry> entries;
+  int32_t first = 0;
+  if (values) {
+    for (Attribute attr : values) {
+      auto dict = dyn_cast<DictionaryAttr>(attr);
+      auto name = dict ? dict.getAs<StringAttr>("name") : nullptr;
+      auto kind = dict ? dict.getAs<IntegerAttr>("kind") : nullptr;
+      auto present = dict ? dict.getAs<IntegerAttr>("present") : nullptr;
+      auto count = dict ? dict.getAs<IntegerAttr>("count") : nullptr;
+      if (!name || !kind || !present || !count || count.getInt() < 0)
+        return module.emitError("malformed '")
+               << kGraphValuesAttrName << "' attribute";
+      entries.push_back({name.getValue().str(),
+                         static_cast<int32_t>(kind.getInt()),
+                         static_cast<int32_t>(present.getInt()), first,
+                         static_cast<int32_t>(count.getInt())});
+      first += count.getInt();
+    }
+  } else {
+    for (Attribute attr : tensors) {
+      auto name = cast<DictionaryAttr>(attr).getAs<StringAttr>("name");
+      entries.push_back(
+          {name.getValue().str(), MLC_VALUE_TENSOR, 1, first++, 1});
+    }
+  }
+  if (first != static_cast<int32_t>(tensors.size()))
+    return module.emitError("'")
+           << kGraphValuesAttrName << "' describes " << first << " "
+           << (prefix.ends_with("input") ? "input" : "output")
+           << " tensors, but the model has " << tensors.size();
+  emitConstantFunction(countFunction, entries.size());
+  LLVM::GlobalOp table;
+  if (!entries.empty()) {
+    auto valueType = LLVM::LLVMStructType::getLiteral(
+        b.getContext(), {ptrType, i32Type, i32Type, i32Type, i32Type});
+    SmallVector<LLVM::GlobalOp> names;
+    for (auto [i, entry] : llvm::enumerate(entries)) {
+      std::string text = entry.name;
+      text.push_back('\0');
+      names.push_back(LLVM::GlobalOp::create(
+          b, loc, LLVM::LLVMArrayType::get(b.getI8Type(), text.size()),
+          /*isConstant=*/true, LLVM::Linkage::Internal,
+          (prefix + "_value_" + Twine(i) + "_name").str(),
+          b.getStringAttr(text)));
+    }
+    auto tableType = LLVM::LLVMArrayType::get(valueType, entries.size());
+    table = LLVM::GlobalOp::create(b, loc, tableType, /*isConstant=*/true,
+                                   LLVM::Linkage::Internal,
+                                   (prefix + "_values").str(), Attribute());
+    Block *init = b.createBlock(&table.getInitializerRegion());
+    OpBuilder ib = OpBuilder::atBlockEnd(init);
+    Value value = LLVM::UndefOp::create(ib, loc, tableType);
+    for (auto [i, entry] : llvm::enumerate(entries)) {
+      Value fields[] = {LLVM::AddressOfOp::create(ib, loc, names[i]),
+                        constI32(ib, entry.kind), constI32(ib, entry.present),
+                        constI32(ib, entry.first), constI32(ib, entry.count)};
+      for (auto [f, field] : llvm::enumerate(fields))
+        value = LLVM::InsertValueOp::create(
+            ib, loc, value, field,
+            ArrayRef<int64_t>{static_cast<int64_t>(i),
+                              static_cast<int64_t>(f)});
+    }
+    LLVM::ReturnOp::create(ib, loc, value);
+    b.setInsertionPointToEnd(module.getBody());
+  }
+  emitInfoAccessor(infoFunction, table, entries.size());
+  return success();
+}
+
 void ABIEmitter::emitConstantFunction(StringRef name, int32_t value) {
   auto func = createFunction(name, i32Type, {});
   OpBuilder fb = OpBuilder::atBlockEnd(&func.front());
@@ -391,6 +471,17 @@ LogicalResult ABIEmitter::emit(ArrayAttr inputs, ArrayAttr outputs,
   emitConstantFunction("mlc_num_outputs", outputs.size());
   emitInfoAccessor("mlc_input_info", *inputTable, inputs.size());
   emitInfoAccessor("mlc_output_info", *outputTable, outputs.size());
+  auto graphValues =
+      module->getAttrOfType<DictionaryAttr>(kGraphValuesAttrName);
+  if (failed(emitValueTable("mlc_abi_input", inputs,
+                            graphValues ? graphValues.getAs<ArrayAttr>("inputs")
+                                        : nullptr,
+                            "mlc_num_graph_inputs", "mlc_graph_input_info")) ||
+      failed(emitValueTable(
+          "mlc_abi_output", outputs,
+          graphValues ? graphValues.getAs<ArrayAttr>("outputs") : nullptr,
+          "mlc_num_graph_outputs", "mlc_graph_output_info")))
+    return failure();
   emitContextFunctions();
   emitThreadCount();
   // Before the run functions: the entry's run-time errors store messages.
@@ -421,6 +512,7 @@ struct EmitRuntimeABIPass : mlc::impl::EmitRuntimeABIBase<EmitRuntimeABIPass> {
                    .emit(inputs, outputs, dynamic)))
       return signalPassFailure();
     module->removeAttr(kABIAttrName);
+    module->removeAttr(kGraphValuesAttrName);
     module->removeAttr(kArenaSizeAttr);
     // The arena argument's marker has no meaning in LLVM IR.
     if (auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(kEntryFuncName))

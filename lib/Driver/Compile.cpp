@@ -74,7 +74,7 @@ void mlc::buildMLCToBackendInputPipeline(OpPassManager &pm) {
 
 /// Imports an .onnx file, or parses an .mlir file holding an mlc module.
 static FailureOr<OwningOpRef<ModuleOp>>
-loadModel(MLIRContext &context, StringRef path, uint64_t maxMemoryBytes) {
+loadModel(MLIRContext &context, StringRef path, const CompileOptions &options) {
   if (path.ends_with(".mlir")) {
     OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(path, &context);
     if (!module)
@@ -82,7 +82,8 @@ loadModel(MLIRContext &context, StringRef path, uint64_t maxMemoryBytes) {
     return module;
   }
   ONNXImportOptions importOptions;
-  importOptions.maxMemoryBytes = maxMemoryBytes;
+  importOptions.maxMemoryBytes = options.maxMemoryBytes;
+  importOptions.inputStructures = options.inputStructures;
   return importONNXFile(&context, path, importOptions);
 }
 
@@ -171,7 +172,7 @@ LogicalResult mlc::compileModel(MLIRContext &context,
                           << options.backend << "'";
 
   FailureOr<OwningOpRef<ModuleOp>> module =
-      loadModel(context, options.inputPath, options.maxMemoryBytes);
+      loadModel(context, options.inputPath, options);
   if (failed(module))
     return failure();
 

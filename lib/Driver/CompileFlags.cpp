@@ -103,6 +103,14 @@ mlc::getCompileOptions(const CompileFlags &flags, BackendRegistry &registry) {
                                "4G or 1073741824)");
     options.maxMemoryBytes = *bytes;
   }
+  for (const std::string &entry : flags.inputStructures) {
+    auto [name, spec] = StringRef(entry).split('=');
+    if (name.empty() || !StringRef(entry).contains('='))
+      return createStringError("bad --input-structure '" + entry +
+                               "' (expected NAME=SPEC, e.g. "
+                               "x=seq([2,3],[4,3]) or opt=none)");
+    options.inputStructures.emplace_back(name.str(), spec.str());
+  }
   return options;
 }
 

@@ -86,6 +86,8 @@ Expected<std::unique_ptr<CompiledModel>> CompiledModel::load(StringRef path) {
         Twine(MLC_ABI_VERSION) + "; recompile it with this MLC");
   if (Error err = model->readTensorInfos())
     return std::move(err);
+  if (Error err = model->readGraphValues())
+    return std::move(err);
   return std::move(model);
 }
 
@@ -166,6 +168,61 @@ Error CompiledModel::readTensorInfos() {
     outputInfos.push_back(std::move(*info));
   }
   return Error::success();
+}
+
+/// Reads the mlc_value_info tables (added within ABI version 2: an artifact
+/// without them has one tensor per graph value) and checks that they cover
+/// the tensors in order.
+Error CompiledModel::readGraphValues() {
+  using CountFn = int32_t (*)(void);
+  using InfoFn = const mlc_value_info *(*)(int32_t);
+  auto read = [&](StringRef kind, const char *countSymbol,
+                  const char *infoSymbol, size_t numTensors,
+                  SmallVectorImpl<GraphValueInfo> &values) -> Error {
+    auto count = reinterpret_cast<CountFn>(dlsym(handle, countSymbol));
+    auto info = reinterpret_cast<InfoFn>(dlsym(handle, infoSymbol));
+    if (!count || !info) {
+      for (size_t i = 0; i < numTensors; ++i) {
+        const TensorInfo &tensor =
+            kind == "input" ? inputInfos[i] : outputInfos[i];
+        values.push_back({tensor.name, MLC_VALUE_TENSOR, true, false, i, 1});
+      }
+      return Error::success();
+    }
+    size_t next = 0;
+    for (int32_t i = 0, e = count(); i < e; ++i) {
+      const mlc_value_info *value = info(i);
+      if (!value || value->kind < MLC_VALUE_TENSOR ||
+          value->kind > MLC_VALUE_OPTIONAL_SEQUENCE || value->count < 0 ||
+          value->first != static_cast<int32_t>(next) ||
+          (value->kind == MLC_VALUE_TENSOR && value->count != 1) ||
+          (value->present == -1 &&
+           (kind == "input" || value->count < 1 ||
+            (value->kind != MLC_VALUE_OPTIONAL_TENSOR &&
+             value->kind != MLC_VALUE_OPTIONAL_SEQUENCE))))
+        return createStringError("'" + path + "': graph " + kind + " " +
+                                 Twine(i) + " has an invalid mlc_value_info");
+      GraphValueInfo result;
+      result.name = value->name ? value->name : "";
+      result.kind = static_cast<mlc_value_kind>(value->kind);
+      result.present = value->present != 0;
+      result.presentAtRunTime = value->present == -1;
+      result.first = value->first;
+      result.count = value->count;
+      next += result.count;
+      values.push_back(std::move(result));
+    }
+    if (next != numTensors)
+      return createStringError("'" + path + "': the graph " + kind + "s hold " +
+                               Twine(next) + " tensors, not " +
+                               Twine(numTensors));
+    return Error::success();
+  };
+  if (Error err = read("input", "mlc_num_graph_inputs", "mlc_graph_input_info",
+                       inputInfos.size(), graphInputs))
+    return err;
+  return read("output", "mlc_num_graph_outputs", "mlc_graph_output_info",
+              outputInfos.size(), graphOutputs);
 }
 
 //===----------------------------------------------------------------------===//

@@ -10,6 +10,8 @@
 
 // onnx_pb.h defines ONNX_API before including onnx-ml.pb.h.
 #include "onnx/onnx_pb.h"
+// SequenceProto and OptionalProto.
+#include "onnx/onnx-data_pb.h"
 
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/APInt.h"
@@ -644,10 +646,9 @@ static Expected<HostTensor> readTensorProto(StringRef path, StringRef bytes) {
   return tensor;
 }
 
-Error writeTensorProtoFile(StringRef path, const HostTensor &tensor) {
-  if (Error err = checkConsistent(path, tensor))
-    return err;
-  onnx::TensorProto proto;
+/// `tensor` as a TensorProto with raw_data.
+static void fillTensorProto(onnx::TensorProto &proto,
+                            const HostTensor &tensor) {
   proto.set_name(tensor.name);
   proto.set_data_type(tensor.dtype);
   for (int64_t dim : tensor.shape)
@@ -656,6 +657,13 @@ Error writeTensorProtoFile(StringRef path, const HostTensor &tensor) {
     proto.set_raw_data(packNibbles(tensor.data));
   else
     proto.set_raw_data(tensor.data.data(), tensor.data.size());
+}
+
+Error writeTensorProtoFile(StringRef path, const HostTensor &tensor) {
+  if (Error err = checkConsistent(path, tensor))
+    return err;
+  onnx::TensorProto proto;
+  fillTensorProto(proto, tensor);
   std::string bytes;
   if (!proto.SerializeToString(&bytes))
     return makeFileError(path, "cannot serialize TensorProto");
@@ -678,6 +686,147 @@ Expected<HostTensor> readTensorBuffer(StringRef bytes, StringRef path) {
   if (bytes.starts_with(kNpyMagic))
     return readNpy(path, bytes);
   return readTensorProto(path, bytes);
+}
+
+//===----------------------------------------------------------------------===//
+// Sequences and optionals
+//===----------------------------------------------------------------------===//
+
+/// The tensors of a SequenceProto, which must hold tensors.
+static Expected<std::vector<HostTensor>>
+readSequenceProto(StringRef path, const onnx::SequenceProto &sequence) {
+  if (sequence.elem_type() != onnx::SequenceProto::TENSOR &&
+      !(sequence.elem_type() == onnx::SequenceProto::UNDEFINED &&
+        sequence.tensor_values_size() == 0))
+    return makeFileError(path, "a SequenceProto of elem_type " +
+                                   Twine(sequence.elem_type()) +
+                                   " (only sequences of tensors are "
+                                   "supported)");
+  std::vector<HostTensor> tensors;
+  for (auto [i, element] : llvm::enumerate(sequence.tensor_values())) {
+    std::string bytes;
+    if (!element.SerializeToString(&bytes))
+      return makeFileError(path, "cannot read sequence element " + Twine(i));
+    Expected<HostTensor> tensor =
+        readTensorProto((path + " element " + Twine(i)).str(), bytes);
+    if (!tensor)
+      return tensor.takeError();
+    tensors.push_back(std::move(*tensor));
+  }
+  return tensors;
+}
+
+Expected<HostValue> readValueBuffer(StringRef bytes, StringRef path,
+                                    mlc_value_kind kind) {
+  HostValue value;
+  value.kind = kind;
+  if (kind == MLC_VALUE_TENSOR) {
+    Expected<HostTensor> tensor = readTensorBuffer(bytes, path);
+    if (!tensor)
+      return tensor.takeError();
+    value.tensors.push_back(std::move(*tensor));
+    return value;
+  }
+  if (bytes.size() > static_cast<size_t>(INT_MAX))
+    return makeFileError(path, "files over 2 GiB are not supported");
+  if (bytes.starts_with(kNpyMagic))
+    return makeFileError(path, "a .npy file holds a tensor; this input is a " +
+                                   Twine(kind == MLC_VALUE_SEQUENCE
+                                             ? "sequence (SequenceProto)"
+                                             : "optional (OptionalProto)"));
+  if (kind == MLC_VALUE_SEQUENCE) {
+    onnx::SequenceProto sequence;
+    if (!sequence.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+      return makeFileError(path, "not a valid ONNX SequenceProto");
+    Expected<std::vector<HostTensor>> tensors =
+        readSequenceProto(path, sequence);
+    if (!tensors)
+      return tensors.takeError();
+    value.tensors = std::move(*tensors);
+    return value;
+  }
+  onnx::OptionalProto optional;
+  if (!optional.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    return makeFileError(path, "not a valid ONNX OptionalProto");
+  bool ofSequence = kind == MLC_VALUE_OPTIONAL_SEQUENCE;
+  if ((ofSequence && optional.has_tensor_value()) ||
+      (!ofSequence && optional.has_sequence_value()) ||
+      optional.has_map_value() || optional.has_optional_value())
+    return makeFileError(path, Twine("an OptionalProto that does not hold ") +
+                                   (ofSequence ? "a sequence" : "a tensor") +
+                                   ", as this input does");
+  value.present = optional.has_tensor_value() || optional.has_sequence_value();
+  if (optional.has_tensor_value()) {
+    std::string tensorBytes;
+    if (!optional.tensor_value().SerializeToString(&tensorBytes))
+      return makeFileError(path, "cannot read the optional's tensor");
+    Expected<HostTensor> tensor = readTensorProto(path, tensorBytes);
+    if (!tensor)
+      return tensor.takeError();
+    value.tensors.push_back(std::move(*tensor));
+  } else if (optional.has_sequence_value()) {
+    Expected<std::vector<HostTensor>> tensors =
+        readSequenceProto(path, optional.sequence_value());
+    if (!tensors)
+      return tensors.takeError();
+    value.tensors = std::move(*tensors);
+  }
+  return value;
+}
+
+Expected<HostValue> readValueFile(StringRef path, mlc_value_kind kind) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> buffer = MemoryBuffer::getFile(
+      path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return makeFileError(path, buffer.getError().message());
+  return readValueBuffer((*buffer)->getBuffer(), path, kind);
+}
+
+Error writeValueProtoFile(StringRef path, StringRef name,
+                          const HostValue &value) {
+  if (value.kind == MLC_VALUE_TENSOR) {
+    if (value.tensors.size() != 1)
+      return makeFileError(path, "a tensor value holds one tensor");
+    return writeTensorProtoFile(path, value.tensors.front());
+  }
+  for (const HostTensor &tensor : value.tensors)
+    if (Error err = checkConsistent(path, tensor))
+      return err;
+  auto fillSequence = [&](onnx::SequenceProto &sequence) {
+    sequence.set_name(name.str());
+    sequence.set_elem_type(onnx::SequenceProto::TENSOR);
+    for (const HostTensor &tensor : value.tensors) {
+      onnx::TensorProto *element = sequence.add_tensor_values();
+      fillTensorProto(*element, tensor);
+      element->clear_name();
+    }
+  };
+  std::string bytes;
+  bool serialized;
+  if (value.kind == MLC_VALUE_SEQUENCE) {
+    onnx::SequenceProto sequence;
+    fillSequence(sequence);
+    serialized = sequence.SerializeToString(&bytes);
+  } else {
+    onnx::OptionalProto optional;
+    optional.set_name(name.str());
+    bool ofSequence = value.kind == MLC_VALUE_OPTIONAL_SEQUENCE;
+    optional.set_elem_type(ofSequence ? onnx::OptionalProto::SEQUENCE
+                                      : onnx::OptionalProto::TENSOR);
+    if (value.present && ofSequence) {
+      fillSequence(*optional.mutable_sequence_value());
+      optional.mutable_sequence_value()->clear_name();
+    } else if (value.present) {
+      if (value.tensors.size() != 1)
+        return makeFileError(path, "an optional tensor holds one tensor");
+      fillTensorProto(*optional.mutable_tensor_value(), value.tensors.front());
+      optional.mutable_tensor_value()->clear_name();
+    }
+    serialized = optional.SerializeToString(&bytes);
+  }
+  if (!serialized)
+    return makeFileError(path, "cannot serialize the value");
+  return writeBytes(path, bytes, "");
 }
 
 std::string formatShape(ArrayRef<int64_t> shape) {

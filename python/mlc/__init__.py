@@ -193,11 +193,14 @@ def compile(model, output: str | os.PathLike | None = None, *,
             cuda_gemm: str = "wmma", emit: str = "so",
             print_partition: bool = False,
             backend_options: dict | None = None,
-            max_memory: str | int | None = None) -> Artifact:
+            max_memory: str | int | None = None,
+            input_structure: Mapping[str, str] | None = None) -> Artifact:
     """Compiles `model` (a path to .onnx or .mlir, ONNX bytes, or an
     onnx.ModelProto) as `mlc-compile` does; each keyword is one of its
     flags (opt_level=N is -ON, mattr is --mattr, emit is --emit, max_memory
-    is --max-memory: bytes, or a size such as "512M", ...).
+    is --max-memory: bytes, or a size such as "512M", input_structure is
+    --input-structure: {"seq_input": "seq([2,3],[4,3])", "opt": "none"},
+    ...).
     cpu, mattr, cuda_sm and cuda_gemm are backend options (--cpu, ...);
     `backend_options` sets any backend's, a plug-in's too, by flag name:
     {"cuda-sm": 90, "npu-example-ops": "matmul"}.
@@ -245,7 +248,9 @@ def compile(model, output: str | os.PathLike | None = None, *,
             os.fspath(calibration_file) if calibration_file else "",
             os.fspath(quant_report) if quant_report else "",
             list(keep_float or []), lower_quant,
-            "" if max_memory is None else str(max_memory))
+            "" if max_memory is None else str(max_memory),
+            ["%s=%s" % (name, spec)
+             for name, spec in (input_structure or {}).items()])
         if input_path.startswith(tempdir.name):
             diagnostics = diagnostics.replace(input_path, "<model bytes>")
         dim_names = {}

@@ -301,3 +301,68 @@ module attributes {mlc.abi = {inputs = [{name = "c", type = tensor<i1>}], output
     llvm.return
   }
 }
+
+// -----
+
+// mlc.graph_values (a sequence input of two tensors, an absent optional, an
+// output optional whose presence its first tensor gives) becomes the
+// mlc_value_info tables: {name, kind, present, first, count}; `first`
+// counts the tensors before. Without the attribute each tensor is a value.
+// CHECK-LABEL: module
+// CHECK-NOT: mlc.graph_values
+// CHECK-LABEL: llvm.func @mlc_num_graph_inputs() -> i32
+// CHECK-NEXT: llvm.mlir.constant(3 : i32)
+// CHECK-LABEL: llvm.mlir.global internal constant @mlc_abi_input_values()
+// MLC_VALUE_SEQUENCE, present, first 0, count 2.
+// CHECK: llvm.mlir.addressof @mlc_abi_input_value_0_name
+// CHECK-NEXT: llvm.mlir.constant(1 : i32)
+// CHECK-NEXT: llvm.mlir.constant(1 : i32)
+// CHECK-NEXT: llvm.mlir.constant(0 : i32)
+// CHECK-NEXT: llvm.mlir.constant(2 : i32)
+// MLC_VALUE_OPTIONAL_TENSOR, absent, first 2, count 0.
+// CHECK: llvm.mlir.addressof @mlc_abi_input_value_1_name
+// CHECK-NEXT: llvm.mlir.constant(2 : i32)
+// CHECK-NEXT: llvm.mlir.constant(0 : i32)
+// CHECK-NEXT: llvm.mlir.constant(2 : i32)
+// CHECK-NEXT: llvm.mlir.constant(0 : i32)
+// The tensor x: first 2, count 1.
+// CHECK: llvm.mlir.addressof @mlc_abi_input_value_2_name
+// CHECK-NEXT: llvm.mlir.constant(0 : i32)
+// CHECK-NEXT: llvm.mlir.constant(1 : i32)
+// CHECK-NEXT: llvm.mlir.constant(2 : i32)
+// CHECK-NEXT: llvm.mlir.constant(1 : i32)
+// CHECK-LABEL: llvm.func @mlc_graph_input_info(%{{.*}}: i32) -> !llvm.ptr
+// CHECK: llvm.icmp "ult"
+// CHECK-LABEL: llvm.func @mlc_num_graph_outputs() -> i32
+// CHECK-NEXT: llvm.mlir.constant(1 : i32)
+// CHECK-LABEL: llvm.mlir.global internal constant @mlc_abi_output_values()
+// MLC_VALUE_OPTIONAL_SEQUENCE, presence at run time (-1), first 0, count 2.
+// CHECK: llvm.mlir.addressof @mlc_abi_output_value_0_name
+// CHECK-NEXT: llvm.mlir.constant(3 : i32)
+// CHECK-NEXT: llvm.mlir.constant(-1 : i32)
+// CHECK-NEXT: llvm.mlir.constant(0 : i32)
+// CHECK-NEXT: llvm.mlir.constant(2 : i32)
+// CHECK-LABEL: llvm.func @mlc_graph_output_info(%{{.*}}: i32) -> !llvm.ptr
+module attributes {mlc.abi = {inputs = [{name = "s[0]", type = tensor<2xf32>}, {name = "s[1]", type = tensor<3xf32>}, {name = "x", type = tensor<2xf32>}], outputs = [{name = "y.present", type = tensor<i1>}, {name = "y[0]", type = tensor<2xf32>}]}, mlc.graph_values = {inputs = [{count = 2 : i32, kind = 1 : i32, name = "s", present = 1 : i32}, {count = 0 : i32, kind = 2 : i32, name = "o", present = 0 : i32}, {count = 1 : i32, kind = 0 : i32, name = "x", present = 1 : i32}], outputs = [{count = 2 : i32, kind = 3 : i32, name = "y", present = -1 : i32}]}} {
+  llvm.func @mlc_entry(%a: !llvm.ptr, %b: !llvm.ptr, %c: !llvm.ptr, %d: !llvm.ptr, %e: !llvm.ptr) {
+    llvm.return
+  }
+}
+
+// -----
+
+// expected-error @+1 {{'mlc.graph_values' describes 1 input tensors, but the model has 2}}
+module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xf32>}, {name = "z", type = tensor<4xf32>}], outputs = [{name = "y", type = tensor<4xf32>}]}, mlc.graph_values = {inputs = [{count = 1 : i32, kind = 0 : i32, name = "x", present = 1 : i32}], outputs = [{count = 1 : i32, kind = 0 : i32, name = "y", present = 1 : i32}]}} {
+  llvm.func @mlc_entry(%a: !llvm.ptr, %b: !llvm.ptr, %c: !llvm.ptr) {
+    llvm.return
+  }
+}
+
+// -----
+
+// expected-error @+1 {{malformed 'mlc.graph_values' attribute}}
+module attributes {mlc.abi = {inputs = [{name = "x", type = tensor<4xf32>}], outputs = [{name = "y", type = tensor<4xf32>}]}, mlc.graph_values = {inputs = [{name = "x"}], outputs = []}} {
+  llvm.func @mlc_entry(%a: !llvm.ptr, %b: !llvm.ptr) {
+    llvm.return
+  }
+}

@@ -64,6 +64,7 @@ cases = [
      ["--target=cuda", "--cuda-sm=eighty"]),
     ({"max_memory": "12Q"}, ["--max-memory=12Q"]),
     ({"max_memory": 100}, ["--max-memory=100"]),
+    ({"input_structure": {"x": "seq([2])"}}, ["--input-structure=x=seq([2])"]),
 ]
 for kwargs, flags in cases:
     message = raises(mlc.CompileError, mlc.compile, mlp, out, **kwargs)

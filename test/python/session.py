@@ -12,6 +12,7 @@ import sys
 
 import numpy as np
 import onnx
+import onnx.parser
 import onnxruntime as ort
 
 import mlc
@@ -132,3 +133,23 @@ for entry in manifest:
     checked += 1
 assert checked >= 20, checked
 print("PASS: %d op models" % checked)
+
+# A sequence input compiled for two elements (input_structure): the session
+# takes and returns the elements as tensors named NAME[i].
+sequence_model = onnx.parser.parse_model("""
+<ir_version: 8, opset_import: ["" : 17]>
+g (seq(float[N]) s, float[3] x) => (seq(float[M]) t) {
+  t = SequenceInsert(s, x)
+}
+""")
+artifact = mlc.compile(sequence_model,
+                       input_structure={"s": "seq([2],[?])"})
+session = mlc.Session(artifact)
+assert [i.name for i in session.get_inputs()] == ["s[0]", "s[1]", "x"]
+assert [o.name for o in session.get_outputs()] == ["t[0]", "t[1]", "t[2]"]
+elements = [np.array([1, 2], np.float32), np.array([3, 4, 5], np.float32)]
+x = np.array([6, 7, 8], np.float32)
+got = session.run(None, {"s[0]": elements[0], "s[1]": elements[1], "x": x})
+for a, b in zip(got, elements + [x]):
+    np.testing.assert_array_equal(a, b)
+print("PASS: sequence input")

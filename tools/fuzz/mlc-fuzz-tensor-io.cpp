@@ -2,7 +2,9 @@
 //
 // Bytes -> readTensorBuffer (.npy by its magic, else an ONNX TensorProto),
 // as mlc-run reads its inputs and expected outputs, then printing the
-// tensor as mlc-run does. Any input gives a tensor or an error.
+// tensor as mlc-run does; and the same bytes as a sequence or optional input
+// (readValueBuffer: SequenceProto, OptionalProto). Any input gives a value
+// or an error.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,8 +15,21 @@
 #include <cstdint>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  llvm::Expected<mlc::HostTensor> tensor = mlc::readTensorBuffer(
-      llvm::StringRef(reinterpret_cast<const char *>(data), size), "fuzz.pb");
+  llvm::StringRef bytes(reinterpret_cast<const char *>(data), size);
+  for (mlc_value_kind kind : {MLC_VALUE_SEQUENCE, MLC_VALUE_OPTIONAL_TENSOR,
+                              MLC_VALUE_OPTIONAL_SEQUENCE}) {
+    llvm::Expected<mlc::HostValue> value =
+        mlc::readValueBuffer(bytes, "fuzz.pb", kind);
+    if (!value) {
+      llvm::consumeError(value.takeError());
+      continue;
+    }
+    for (const mlc::HostTensor &element : value->tensors)
+      if (element.numBytes() != element.data.size())
+        __builtin_trap();
+  }
+  llvm::Expected<mlc::HostTensor> tensor =
+      mlc::readTensorBuffer(bytes, "fuzz.pb");
   if (!tensor) {
     llvm::consumeError(tensor.takeError());
     return 0;

@@ -133,6 +133,13 @@ static cl::opt<bool> lowerQuant(
     cl::desc("Lower quantized layers (QDQ models, --quantize=int8) to "
              "integer arithmetic (default true)"),
     cl::init(true), cl::cat(category));
+static cl::list<std::string> inputStructures(
+    "input-structure",
+    cl::desc("The structure a sequence or optional graph input is compiled "
+             "for: NAME=seq([d,...],...) (one shape per element, ? for a "
+             "dynamic dimension), NAME=none (an absent optional) or "
+             "NAME=[d,...] (a present optional tensor); repeatable"),
+    cl::value_desc("name=spec"), cl::cat(category));
 
 int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
@@ -183,6 +190,7 @@ int main(int argc, char **argv) {
   flags.quantReport = quantReport;
   flags.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   flags.lowerQuant = lowerQuant;
+  flags.inputStructures.assign(inputStructures.begin(), inputStructures.end());
   Expected<mlc::CompileOptions> options =
       mlc::getCompileOptions(flags, backends);
   if (!options) {

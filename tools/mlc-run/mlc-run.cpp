@@ -34,12 +34,13 @@ struct RunOptions {
                                  cl::desc("<model.so>"), cl::cat(category)};
   cl::list<std::string> inputPaths{
       "input",
-      cl::desc("Input tensor (.pb TensorProto or .npy), one per model input, "
-               "in model input order"),
+      cl::desc("Input (.pb TensorProto, SequenceProto or OptionalProto, or "
+               ".npy), one per model input, in model input order"),
       cl::value_desc("file"), cl::cat(category)};
   cl::opt<std::string> outputDir{
       "output-dir",
-      cl::desc("Write output_<i>.pb (TensorProto) files into <dir>"),
+      cl::desc("Write output_<i>.pb files (TensorProto, SequenceProto or "
+               "OptionalProto) into <dir>"),
       cl::value_desc("dir"), cl::cat(category)};
   cl::opt<unsigned> benchRuns{
       "bench",
@@ -72,38 +73,85 @@ static int fail(Error err) {
   return 1;
 }
 
+/// The kind of a graph value in messages.
+static StringRef describeKind(mlc_value_kind kind) {
+  switch (kind) {
+  case MLC_VALUE_SEQUENCE:
+    return "sequence";
+  case MLC_VALUE_OPTIONAL_TENSOR:
+    return "optional tensor";
+  case MLC_VALUE_OPTIONAL_SEQUENCE:
+    return "optional sequence";
+  default:
+    return "tensor";
+  }
+}
+
+/// Reads one file per graph input, in graph order: a tensor (.npy or .pb),
+/// or a SequenceProto / OptionalProto whose length or presence must be the
+/// one the model was compiled for; its tensors become the model's inputs.
 static Expected<std::vector<HostTensor>>
 readInputs(const CompiledModel &model, ArrayRef<std::string> inputPaths) {
-  std::vector<HostTensor> inputs;
-  size_t expected = model.getInputInfos().size();
-  if (inputPaths.size() != expected)
-    return createStringError("the model has " + Twine(expected) +
+  ArrayRef<GraphValueInfo> values = model.getGraphInputs();
+  std::vector<HostTensor> inputs(model.getInputInfos().size());
+  if (inputPaths.size() != values.size())
+    return createStringError("the model has " + Twine(values.size()) +
                              " input(s), got " + Twine(inputPaths.size()) +
                              " --input file(s)");
-  for (auto [index, path] : llvm::enumerate(inputPaths)) {
-    Expected<HostTensor> tensor = readTensorFile(path);
-    if (!tensor)
-      return tensor.takeError();
-    // numpy has no bfloat16, and ONNX test data from before onnx 1.8 stores
-    // bfloat16 tensors as UINT16: for a bf16 input, a u16 tensor is taken as
-    // its bit patterns (same size, same bytes).
-    if (tensor->dtype == MLC_DTYPE_U16 &&
-        index < model.getInputInfos().size() &&
-        model.getInputInfos()[index].dtype == MLC_DTYPE_BF16)
-      tensor->dtype = MLC_DTYPE_BF16;
-    if (Error err = model.checkInput(index, *tensor))
-      return createStringError(toString(std::move(err)) + " (from '" + path +
-                               "')");
-    inputs.push_back(std::move(*tensor));
+  for (auto [value, path] : llvm::zip(values, inputPaths)) {
+    Expected<HostValue> read = readValueFile(path, value.kind);
+    if (!read)
+      return read.takeError();
+    if (read->present != value.present)
+      return createStringError("input '" + value.name + "' is compiled as " +
+                               (value.present ? "present" : "absent") +
+                               " (mlc-compile "
+                               "--input-structure), but '" +
+                               path + "' holds " +
+                               (read->present ? "a value" : "none"));
+    if (read->tensors.size() != value.count)
+      return createStringError(
+          "input '" + value.name + "' is compiled as a " +
+          describeKind(value.kind) + " of " + Twine(value.count) +
+          " element(s) (mlc-compile --input-structure), but '" + path +
+          "' holds " + Twine(read->tensors.size()));
+    for (auto [k, tensor] : llvm::enumerate(read->tensors)) {
+      size_t index = value.first + k;
+      // numpy has no bfloat16, and ONNX test data from before onnx 1.8
+      // stores bfloat16 tensors as UINT16: for a bf16 input, a u16 tensor is
+      // taken as its bit patterns (same size, same bytes).
+      if (tensor.dtype == MLC_DTYPE_U16 &&
+          model.getInputInfos()[index].dtype == MLC_DTYPE_BF16)
+        tensor.dtype = MLC_DTYPE_BF16;
+      if (Error err = model.checkInput(index, tensor))
+        return createStringError(toString(std::move(err)) + " (from '" + path +
+                                 "')");
+      inputs[index] = std::move(tensor);
+    }
   }
   return inputs;
 }
 
-static Error writeOutputs(StringRef outputDir, ArrayRef<HostTensor> outputs) {
-  for (auto [index, tensor] : llvm::enumerate(outputs)) {
+/// Writes output_<i>.pb per graph output: a TensorProto, or the
+/// SequenceProto / OptionalProto of its tensors.
+static Error writeOutputs(const CompiledModel &model, StringRef outputDir,
+                          ArrayRef<HostTensor> outputs) {
+  for (auto [index, value] : llvm::enumerate(model.getGraphOutputs())) {
     SmallString<256> path(outputDir);
     sys::path::append(path, "output_" + Twine(index) + ".pb");
-    if (Error err = writeTensorProtoFile(path, tensor))
+    HostValue host;
+    host.kind = value.kind;
+    host.present = value.present;
+    size_t first = value.first;
+    if (value.presentAtRunTime) {
+      // The leading bool scalar says whether the run produced the value.
+      const HostTensor &flag = outputs[first++];
+      host.present = flag.numBytes() == 1 && flag.data.front() != 0;
+    }
+    if (host.present)
+      host.tensors.assign(outputs.begin() + first,
+                          outputs.begin() + value.first + value.count);
+    if (Error err = writeValueProtoFile(path, value.name, host))
       return err;
   }
   return Error::success();
@@ -195,7 +243,7 @@ int main(int argc, char **argv) {
 
   // Files first: a failed write must leave only the error line behind.
   if (!options.outputDir.empty())
-    if (Error err = writeOutputs(options.outputDir, *outputs))
+    if (Error err = writeOutputs(**model, options.outputDir, *outputs))
       return fail(std::move(err));
 
   for (auto [index, tensor] : llvm::enumerate(*outputs)) {

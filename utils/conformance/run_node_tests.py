@@ -229,6 +229,87 @@ def read_tensor(path: Path) -> np.ndarray:
     return numpy_helper.to_array(tensor)
 
 
+def value_kind(type_proto: onnx.TypeProto | None) -> str:
+    """'tensor', 'sequence', 'optional_tensor' or 'optional_sequence'."""
+    if type_proto is None:
+        return "tensor"
+    kind = type_proto.WhichOneof("value")
+    if kind == "sequence_type":
+        return "sequence"
+    if kind == "optional_type":
+        inner = type_proto.optional_type.elem_type.WhichOneof("value")
+        return ("optional_sequence" if inner == "sequence_type"
+                else "optional_tensor")
+    return "tensor"
+
+
+def read_value(path: Path, kind: str):
+    """A .pb file as the graph value `kind` says: an array, a list of arrays
+    (a sequence), or for an optional None (absent) or its value."""
+    if kind == "tensor":
+        return read_tensor(path)
+    if kind == "sequence":
+        sequence = onnx.SequenceProto()
+        sequence.ParseFromString(path.read_bytes())
+        return [numpy_helper.to_array(t) for t in sequence.tensor_values]
+    optional = onnx.OptionalProto()
+    optional.ParseFromString(path.read_bytes())
+    if optional.HasField("tensor_value"):
+        return numpy_helper.to_array(optional.tensor_value)
+    if optional.HasField("sequence_value"):
+        return [numpy_helper.to_array(t)
+                for t in optional.sequence_value.tensor_values]
+    return None
+
+
+def input_structures(model: onnx.ModelProto, data_set: Path) -> list[str]:
+    """mlc-compile --input-structure flags that specialize the model's
+    sequence and optional inputs to those of `data_set` (their lengths,
+    presence and element shapes)."""
+    initializers = {t.name for t in model.graph.initializer}
+    inputs = [i for i in model.graph.input if i.name not in initializers]
+    flags = []
+    for index, info in enumerate(inputs):
+        kind = value_kind(info.type)
+        path = data_set / f"input_{index}.pb"
+        if kind == "tensor" or not path.exists():
+            continue
+        try:
+            value = read_value(path, kind)
+        except Exception:
+            continue
+        shape = lambda a: "[" + ",".join(str(d) for d in a.shape) + "]"
+        if value is None:
+            spec = "none"
+        elif isinstance(value, list):
+            spec = "seq(" + ",".join(shape(a) for a in value) + ")"
+        else:
+            spec = shape(value)
+        flags.append(f"--input-structure={info.name}={spec}")
+    return flags
+
+
+def compare_value(expected, actual) -> str | None:
+    """compare() over sequences (lists) and optionals (None when absent)."""
+    if expected is None or actual is None:
+        if expected is None and actual is None:
+            return None
+        return ("an absent optional, expected a value" if actual is None
+                else "a value, expected an absent optional")
+    if isinstance(expected, list) or isinstance(actual, list):
+        if not (isinstance(expected, list) and isinstance(actual, list)):
+            return "a tensor where a sequence is expected, or the reverse"
+        if len(expected) != len(actual):
+            return (f"a sequence of {len(actual)} elements, expected "
+                    f"{len(expected)}")
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            problem = compare(e, a)
+            if problem:
+                return f"element {i}: {problem}"
+        return None
+    return compare(expected, actual)
+
+
 def as_comparable(a: np.ndarray) -> np.ndarray:
     # Tolerances are applied in float64 so that float16 rounding does not
     # blur them; bfloat16 and float8 come back as ml_dtypes arrays (kind V).
@@ -481,8 +562,16 @@ def classify(cfg: Config, test_dir: Path, result: TestResult,
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     library = work / "model.so"
+    data_sets = sorted(test_dir.glob("test_data_set_*"))
+    # Sequence and optional inputs are compiled for the structure of the
+    # first data set's (the C ABI fixes lengths and presence).
+    structures = (input_structures(model, data_sets[0])
+                  if model is not None and data_sets else [])
+    output_kinds = ([value_kind(o.type) for o in model.graph.output]
+                    if model is not None else None)
     compiled = run_tool([str(cfg.tools_dir / "mlc-compile"),
-                         str(test_dir / "model.onnx"), "-o", str(library)],
+                         str(test_dir / "model.onnx"), "-o", str(library),
+                         *structures],
                         cfg.compile_timeout)
     failure = tool_failure("mlc-compile", compiled, cfg.compile_timeout)
     if failure:
@@ -497,7 +586,6 @@ def classify(cfg: Config, test_dir: Path, result: TestResult,
         result.cls = cls
         return
 
-    data_sets = sorted(test_dir.glob("test_data_set_*"))
     if not data_sets:
         result.cls, result.detail = "run-error", "no test_data_set_* directory"
         return
@@ -516,7 +604,7 @@ def classify(cfg: Config, test_dir: Path, result: TestResult,
             result.detail = f"{data_set.name}: {detail}"
             return
         problem = compare_outputs(data_set, out_dir, errata_for(result.name),
-                                  checker)
+                                  checker, output_kinds)
         if problem:
             result.cls = "mismatch"
             result.detail = f"{data_set.name}: {problem}"
@@ -530,7 +618,7 @@ def classify(cfg: Config, test_dir: Path, result: TestResult,
 
 
 def compare_outputs(data_set: Path, out_dir: Path, errata=None,
-                    checker=None) -> str | None:
+                    checker=None, kinds: list[str] | None = None) -> str | None:
     expected_files = indexed_files(data_set, "output")
     actual_files = indexed_files(out_dir, "output")
     if len(actual_files) != len(expected_files):
@@ -550,6 +638,17 @@ def compare_outputs(data_set: Path, out_dir: Path, errata=None,
         inputs = [read_tensor(p) for p in indexed_files(data_set, "input")]
         corrected = errata[1](inputs)
     for i, (expected_path, actual_path) in enumerate(zip(expected_files, actual_files)):
+        kind = kinds[i] if kinds and i < len(kinds) else "tensor"
+        if kind != "tensor":
+            try:
+                expected = read_value(expected_path, kind)
+                actual = read_value(actual_path, kind)
+            except Exception as e:
+                return f"cannot read {expected_path.name}: {e}"
+            problem = compare_value(expected, actual)
+            if problem:
+                return f"{expected_path.stem}: {problem}"
+            continue
         try:
             expected = read_tensor(expected_path)
         except Exception as e:

@@ -18,6 +18,12 @@ inline constexpr llvm::StringLiteral kUnsignedAttrName = "mlc.unsigned";
 /// of every dimension ("" for none). mlc-emit-runtime-abi checks, at run
 /// time, that the inputs sharing a name agree on its size.
 inline constexpr llvm::StringLiteral kDimParamsAttrName = "mlc.dim_params";
+/// Module attribute describing the ONNX graph values, tensors, sequences
+/// and optionals, that the model's tensors flatten (set by the importer
+/// when any is not a tensor): a dictionary of `inputs` and `outputs`,
+/// arrays of {name, kind, present, count}. mlc-emit-runtime-abi turns it
+/// into the mlc_value_info tables of mlc_runtime.h.
+inline constexpr llvm::StringLiteral kGraphValuesAttrName = "mlc.graph_values";
 /// Symbol of the destination-passing entry point.
 inline constexpr llvm::StringLiteral kEntryFuncName = "mlc_entry";
 /// Argument attribute of the entry's trailing arena argument (the static

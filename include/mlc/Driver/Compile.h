@@ -50,6 +50,9 @@ struct CompileOptions {
   /// importer's limit) and what constant folding may spend on one op (see
   /// getFoldElementLimit).
   uint64_t maxMemoryBytes = kDefaultMaxMemoryBytes;
+  /// --input-structure: (name, spec) of sequence and optional graph inputs
+  /// (ONNXImportOptions::inputStructures).
+  std::vector<std::pair<std::string, std::string>> inputStructures;
 };
 
 /// The largest result a graph pass may fold under a memory limit of

@@ -56,6 +56,8 @@ struct CompileFlags {
   std::string quantReport;
   std::vector<std::string> keepFloat;
   bool lowerQuant = true;
+  /// --input-structure NAME=SPEC, each as given.
+  std::vector<std::string> inputStructures;
 };
 
 /// Sets `flags.backendOptions` on the backends of `registry`, checks `flags`

@@ -34,6 +34,19 @@ struct TensorInfo {
   bool hasDynamicShape() const;
 };
 
+/// One ONNX graph input or output (mlc_value_info): the tensors
+/// [first, first + count) of the model's inputs or outputs.
+struct GraphValueInfo {
+  std::string name;
+  mlc_value_kind kind = MLC_VALUE_TENSOR;
+  bool present = true;
+  /// An output optional whose first tensor, a bool scalar, says whether it
+  /// is present (mlc_value_info.present == -1).
+  bool presentAtRunTime = false;
+  size_t first = 0;
+  size_t count = 1;
+};
+
 /// An execution context created by the artifact. It is destroyed through the
 /// artifact's mlc_context_destroy, so it must not outlive its CompiledModel.
 class ModelContext {
@@ -71,6 +84,12 @@ public:
   llvm::StringRef getPath() const { return path; }
   llvm::ArrayRef<TensorInfo> getInputInfos() const { return inputInfos; }
   llvm::ArrayRef<TensorInfo> getOutputInfos() const { return outputInfos; }
+  /// The graph values the tensors flatten (one per tensor for an artifact
+  /// without mlc_graph_input_info).
+  llvm::ArrayRef<GraphValueInfo> getGraphInputs() const { return graphInputs; }
+  llvm::ArrayRef<GraphValueInfo> getGraphOutputs() const {
+    return graphOutputs;
+  }
 
   /// Calls mlc_context_create(numThreads).
   llvm::Expected<ModelContext> createContext(int32_t numThreads) const;
@@ -155,12 +174,15 @@ private:
   CompiledModel() = default;
   llvm::Error resolveFunctions();
   llvm::Error readTensorInfos();
+  llvm::Error readGraphValues();
 
   void *handle = nullptr;
   std::string path;
   AbiFunctions abi = {};
   llvm::SmallVector<TensorInfo> inputInfos;
   llvm::SmallVector<TensorInfo> outputInfos;
+  llvm::SmallVector<GraphValueInfo> graphInputs;
+  llvm::SmallVector<GraphValueInfo> graphOutputs;
 };
 
 } // namespace mlc

@@ -78,6 +78,31 @@ llvm::Expected<HostTensor> readTensorBuffer(llvm::StringRef bytes,
 llvm::Error writeTensorProtoFile(llvm::StringRef path,
                                  const HostTensor &tensor);
 
+/// An ONNX graph value as a .pb file holds it: a TensorProto, a
+/// SequenceProto of tensors, or an OptionalProto of either.
+struct HostValue {
+  mlc_value_kind kind = MLC_VALUE_TENSOR;
+  /// False for an absent optional.
+  bool present = true;
+  /// The tensor, the sequence's elements, or the optional's value's.
+  std::vector<HostTensor> tensors;
+};
+
+/// Reads `path` as a graph value of `kind`: a tensor as readTensorFile does;
+/// a sequence from an ONNX SequenceProto; an optional from an OptionalProto
+/// (of a tensor or of a sequence, as `kind` says).
+llvm::Expected<HostValue> readValueFile(llvm::StringRef path,
+                                        mlc_value_kind kind);
+/// readValueFile from the bytes of such a file; `path` names it in errors.
+llvm::Expected<HostValue> readValueBuffer(llvm::StringRef bytes,
+                                          llvm::StringRef path,
+                                          mlc_value_kind kind);
+
+/// Writes `value`, named `name`, as the proto of its kind (TensorProto,
+/// SequenceProto or OptionalProto), its tensors' data raw.
+llvm::Error writeValueProtoFile(llvm::StringRef path, llvm::StringRef name,
+                                const HostValue &value);
+
 /// Writes `tensor` as a version 1.0 `.npy` file (2.0 if the header needs it).
 /// bf16 has no numpy dtype and is rejected.
 llvm::Error writeNpyFile(llvm::StringRef path, const HostTensor &tensor);

@@ -4,7 +4,9 @@
  * the functions declared here. Weights are embedded in the library. Tensors
  * are dense, row-major (C order), and passed as raw data pointers whose
  * element type and shape are given by the mlc_tensor_info of that input or
- * output. Inputs and outputs are in the order of the ONNX graph.
+ * output. Inputs and outputs are in the order of the ONNX graph; sequence
+ * and optional graph values are passed as their element tensors
+ * (mlc_value_info below).
  *
  * Typical use:
  *   mlc_context *ctx = mlc_context_create(1);
@@ -106,6 +108,46 @@ typedef struct mlc_tensor_info {
   const int64_t *shape;
 } mlc_tensor_info;
 
+/* ONNX graph values (added within ABI version 2). A graph input or output
+ * may be a tensor, a sequence of tensors or an optional (of a tensor or of a
+ * sequence). The tensors above (mlc_input_info, mlc_output_info) are these
+ * values flattened, in graph order: each graph value owns `count` tensors
+ * starting at tensor index `first`:
+ *   a tensor               one tensor, named like the value;
+ *   a sequence             one tensor per element, named NAME[0], NAME[1],
+ *                          ... (`count` is its length, 0 for an empty one);
+ *   an optional            its value's tensors when `present` is 1 (named as
+ *                          above: NAME, or NAME[i] for an optional sequence),
+ *                          none when it is 0; when it is -1 (an output only,
+ *                          whose presence the run decides, e.g. an If whose
+ *                          branches differ in it) a bool scalar NAME.present
+ *                          first, then the value's tensors (unspecified when
+ *                          the flag is false).
+ * The length of a sequence and the presence of an optional are fixed when
+ * the model is compiled: an input's by `mlc-compile --input-structure`
+ * (an optional tensor input is present by default), an output's by what the
+ * model makes of them (docs/Tools.md, "Sequences and optionals"). Element
+ * shapes may still be dynamic (-1). A caller holding an ONNX SequenceProto
+ * passes its elements as the tensors first .. first+count-1; mlc-run does
+ * so for .pb files. Artifacts compiled before these functions existed lack
+ * them: there, every tensor is a graph value of kind MLC_VALUE_TENSOR. */
+typedef enum mlc_value_kind {
+  MLC_VALUE_TENSOR = 0,
+  MLC_VALUE_SEQUENCE = 1,
+  MLC_VALUE_OPTIONAL_TENSOR = 2,
+  MLC_VALUE_OPTIONAL_SEQUENCE = 3
+} mlc_value_kind;
+
+/* Static description of one ONNX graph input or output. Owned by the
+ * artifact. */
+typedef struct mlc_value_info {
+  const char *name;
+  int32_t kind;    /* an mlc_value_kind */
+  int32_t present; /* 1; 0 for an absent optional; -1: see above */
+  int32_t first;   /* index of its first tensor (mlc_input/output_info) */
+  int32_t count;   /* number of its tensors */
+} mlc_value_info;
+
 typedef struct mlc_context mlc_context;
 
 /* Returns MLC_ABI_VERSION of the compiler that produced the artifact. */
@@ -116,6 +158,12 @@ int32_t mlc_num_outputs(void);
 /* Returns NULL when `index` is out of range. */
 const mlc_tensor_info *mlc_input_info(int32_t index);
 const mlc_tensor_info *mlc_output_info(int32_t index);
+
+int32_t mlc_num_graph_inputs(void);
+int32_t mlc_num_graph_outputs(void);
+/* Returns NULL when `index` is out of range. */
+const mlc_value_info *mlc_graph_input_info(int32_t index);
+const mlc_value_info *mlc_graph_output_info(int32_t index);
 
 /* Creates an execution context. `num_threads` <= 0 means "one thread";
  * CPU artifacts run the outer tiles of their large convolutions and matmuls

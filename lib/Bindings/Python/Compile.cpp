@@ -132,7 +132,7 @@ void mlc::python::populateCompile(nb::module_ &m) {
          std::string calibrationMethod, double calibrationPercentile,
          std::string calibrationFile, std::string quantReport,
          std::vector<std::string> keepFloat, bool lowerQuant,
-         std::string maxMemory) {
+         std::string maxMemory, std::vector<std::string> inputStructures) {
         mlc::CompileFlags flags;
         flags.inputPath = std::move(input);
         flags.outputPath = std::move(output);
@@ -151,6 +151,7 @@ void mlc::python::populateCompile(nb::module_ &m) {
         flags.keepFloat = std::move(keepFloat);
         flags.lowerQuant = lowerQuant;
         flags.maxMemory = std::move(maxMemory);
+        flags.inputStructures = std::move(inputStructures);
         nb::gil_scoped_release release;
         return compile(flags);
       },
@@ -160,7 +161,7 @@ void mlc::python::populateCompile(nb::module_ &m) {
       nb::arg("calibration_data"), nb::arg("calibration_method"),
       nb::arg("calibration_percentile"), nb::arg("calibration_file"),
       nb::arg("quant_report"), nb::arg("keep_float"), nb::arg("lower_quant"),
-      nb::arg("max_memory"),
+      nb::arg("max_memory"), nb::arg("input_structure"),
       "Compiles as mlc-compile does (every argument is one of its flags; "
       "backend_options are the backends' own, as (flag name, value) "
       "pairs); "

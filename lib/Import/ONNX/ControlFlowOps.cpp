@@ -390,6 +390,95 @@ static LogicalResult rewriteAppendedSequences(
   return success();
 }
 
+/// The most iterations a Loop carrying a sequence is unrolled for.
+static constexpr int64_t kMaxUnrolledLoopTrips = 256;
+
+/// True when the body yields its condition input unchanged (directly or
+/// through Identity): the loop then runs its trip count.
+static bool keepsCondition(const onnx::GraphProto &body) {
+  if (body.input_size() < 2 || body.output_size() < 1)
+    return false;
+  const std::string &in = body.input(1).name();
+  const std::string &out = body.output(0).name();
+  if (in == out)
+    return true;
+  return llvm::any_of(body.node(), [&](const onnx::NodeProto &node) {
+    return node.op_type() == "Identity" && node.input_size() == 1 &&
+           node.output_size() == 1 && node.input(0) == in &&
+           node.output(0) == out;
+  });
+}
+
+/// A Loop that carries a sequence or optional and runs a trip count known
+/// at import, its condition untouched, is unrolled: the body is imported
+/// once per iteration, so the carried sequence may change in any way (its
+/// elements' shapes too) and stays known at import. The scan outputs are
+/// the per-iteration values stacked (they need one static type).
+static LogicalResult unrollLoop(ImporterContext &ic,
+                                const onnx::NodeProto &node,
+                                const LoopSpec &spec, Location loc) {
+  OpBuilder &b = ic.builder;
+  const onnx::GraphProto &body = *spec.body;
+  unsigned numCarried = spec.inits.size();
+  if (body.input_size() != static_cast<int>(2 + numCarried) ||
+      body.output_size() < static_cast<int>(1 + numCarried))
+    return emitError(loc) << "Loop body takes " << body.input_size()
+                          << " inputs and yields " << body.output_size()
+                          << " outputs for " << numCarried << " carried values";
+  unsigned numScans = body.output_size() - 1 - numCarried;
+  SmallVector<Value> carried(spec.inits);
+  SmallVector<SmallVector<Value>> scans(numScans);
+  Value condition = createScalarConst(b, loc, b.getI1Type(), 1);
+  for (int64_t i = 0; i < *spec.constantTripCount; ++i) {
+    SmallVector<Value> inputs{createScalarConst(b, loc, b.getI64Type(), i),
+                              condition};
+    inputs.append(carried);
+    FailureOr<SmallVector<Value>> outputs =
+        importSubgraph(ic, body, nullptr, inputs, loc,
+                       /*allowSequences=*/true);
+    if (failed(outputs))
+      return failure();
+    for (unsigned k = 0; k < numCarried; ++k)
+      carried[k] = (*outputs)[1 + k];
+    for (unsigned j = 0; j < numScans; ++j) {
+      Value value = (*outputs)[1 + numCarried + j];
+      if (isSequenceOrOptional(value))
+        return emitError(loc) << "Loop scan output " << j
+                              << " is a sequence or optional, which is not "
+                                 "supported";
+      scans[j].push_back(value);
+    }
+  }
+  for (unsigned k = 0; k < numCarried; ++k)
+    ic.setOutput(node, k, carried[k]);
+  for (unsigned j = 0; j < numScans; ++j) {
+    if (scans[j].empty())
+      return emitError(loc) << "Loop scan output " << j
+                            << " of a loop that runs 0 times (unrolled, as "
+                               "it carries a sequence) is not supported";
+    RankedTensorType type = getRankedType(scans[j].front());
+    SmallVector<Value> rows;
+    for (Value value : scans[j]) {
+      if (value.getType() != type || !type.hasStaticShape())
+        return emitError(loc) << "Loop scan output " << j
+                              << " needs one static type in every "
+                                 "iteration, got "
+                              << type << " and " << value.getType();
+      SmallVector<int64_t> shape{1};
+      llvm::append_range(shape, type.getShape());
+      rows.push_back(createReshape(ic, loc, value, shape));
+    }
+    Value stacked =
+        rows.size() == 1
+            ? rows.front()
+            : Value(ConcatOp::create(b, loc, rows, b.getI64IntegerAttr(0)));
+    if (ic.isUnsigned(scans[j].front()))
+      ic.unsignedValues.insert(stacked);
+    ic.setOutput(node, numCarried + j, stacked);
+  }
+  return success();
+}
+
 static LogicalResult importLoop(ImporterContext &ic,
                                 const onnx::NodeProto &node, Location loc) {
   OpBuilder &b = ic.builder;
@@ -433,6 +522,11 @@ static LogicalResult importLoop(ImporterContext &ic,
     spec.condition = createScalarConst(b, loc, b.getI1Type(), 1);
   }
   unsigned numCarried = spec.inits.size();
+  if (spec.constantTripCount &&
+      *spec.constantTripCount <= kMaxUnrolledLoopTrips &&
+      llvm::any_of(spec.inits, isSequenceOrOptional) &&
+      keepsCondition(*spec.body))
+    return unrollLoop(ic, node, spec, loc);
   for (int j = numCarried; j < node.output_size(); ++j)
     spec.declaredScanTypes.push_back(ic.declaredTypes.lookup(node.output(j)));
   onnx::GraphProto rewrittenBody;

@@ -18,6 +18,8 @@
 #include "mlc/Dialect/MLC/IR/MLCControlFlowOps.h"
 #include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
 
+#include <array>
+
 using namespace mlir;
 using namespace mlc;
 using namespace mlc::onnx_import;
@@ -70,7 +72,7 @@ LogicalResult mlc::onnx_import::importIf(ImporterContext &ic,
     const onnx::GraphProto *taken =
         constantCond->ints.front() != 0 ? *thenGraph : *elseGraph;
     FailureOr<SmallVector<Value>> outputs =
-        importSubgraph(ic, *taken, nullptr, {}, loc);
+        importSubgraph(ic, *taken, nullptr, {}, loc, /*allowSequences=*/true);
     if (failed(outputs))
       return failure();
     for (auto [k, value] : llvm::enumerate(*outputs))
@@ -146,63 +148,153 @@ LogicalResult mlc::onnx_import::importIf(ImporterContext &ic,
                           << "; else branch: " << branches[1].error;
   }
   // An output that is a sequence of a length known at import (the same in
-  // both branches, SequenceOps.cpp) becomes one result per element.
+  // both branches, SequenceOps.cpp) becomes one result per element; an
+  // optional, its value's results, plus a leading i1 presence result when
+  // the branches differ in its presence (the absent side yields zeros).
+  enum class SlotKind { Tensor, Sequence, Optional, RuntimeOptional };
   struct Slot {
     unsigned start, count;
-    bool sequence;
+    SlotKind kind;
+    bool present = true;     ///< Optional: present in the branches
+    bool ofSequence = false; ///< (Runtime)Optional: holds a sequence
+    int presentBranch = -1;  ///< RuntimeOptional: the branch holding it
+  };
+  /// A branch output's structure and tensors.
+  struct Desc {
+    SlotKind kind = SlotKind::Tensor;
+    bool present = true, ofSequence = false;
+    SmallVector<Value> tensors;
+  };
+  auto describe = [&](int k, Value value) -> FailureOr<Desc> {
+    Desc desc;
+    if (!isSequenceOrOptional(value)) {
+      desc.tensors.push_back(value);
+      return desc;
+    }
+    if (std::optional<SmallVector<Value>> elements = getStaticSequence(value)) {
+      desc.kind = SlotKind::Sequence;
+      desc.tensors = std::move(*elements);
+      return desc;
+    }
+    std::optional<SmallVector<Value>> held = getOptionalElements(value);
+    if (!held)
+      return emitError(loc) << "If output " << k
+                            << " is a sequence of run-time length, or an "
+                               "optional of run-time presence, which If "
+                               "does not carry";
+    desc.kind = SlotKind::Optional;
+    desc.present = !held->empty();
+    if (!desc.present)
+      return desc;
+    Value inner = held->front();
+    if (std::optional<SmallVector<Value>> elements = getStaticSequence(inner)) {
+      desc.ofSequence = true;
+      desc.tensors = std::move(*elements);
+    } else if (isSequenceOrOptional(inner)) {
+      return emitError(loc) << "If output " << k
+                            << " is an optional of an optional or of a "
+                               "sequence of run-time length, which If does "
+                               "not carry";
+    } else {
+      desc.tensors.push_back(inner);
+    }
+    return desc;
+  };
+  auto describeText = [](const Desc &desc) -> std::string {
+    switch (desc.kind) {
+    case SlotKind::Sequence:
+      return "a sequence of " + std::to_string(desc.tensors.size()) +
+             " elements";
+    case SlotKind::Optional:
+      if (!desc.present)
+        return "an absent optional";
+      return desc.ofSequence
+                 ? "an optional sequence of " +
+                       std::to_string(desc.tensors.size()) + " elements"
+                 : std::string("an optional tensor");
+    default:
+      return "a tensor";
+    }
   };
   SmallVector<Slot> slots;
+  SmallVector<std::array<Desc, 2>> descs;
   unsigned numFlat = 0;
   for (int k = 0; k < numResults; ++k) {
-    Slot slot{numFlat, 1, false};
-    std::optional<unsigned> lengths[2];
-    bool isSequence[2] = {false, false};
+    std::array<Desc, 2> pair;
+    bool imported[2] = {false, false};
     for (int i = 0; i < 2; ++i) {
       if (branches[i].values.empty())
         continue;
-      Value value = branches[i].values[k];
-      if (!isSequenceOrOptional(value))
-        continue;
-      std::optional<SmallVector<Value>> elements = getStaticSequence(value);
-      if (!elements)
-        return emitError(loc) << "If output " << k
-                              << " is an optional or a sequence of run-time "
-                                 "length, which If does not carry";
-      isSequence[i] = true;
-      lengths[i] = elements->size();
+      FailureOr<Desc> desc = describe(k, branches[i].values[k]);
+      if (failed(desc))
+        return failure();
+      pair[i] = std::move(*desc);
+      imported[i] = true;
     }
-    bool both = !thenFailed && !elseFailed;
-    if (both && (isSequence[0] != isSequence[1] || lengths[0] != lengths[1]))
-      return emitError(loc)
-             << "If output " << k << " differs between the branches: "
-             << (isSequence[0] ? "a sequence of " +
-                                     std::to_string(*lengths[0]) + " elements"
-                               : std::string("a tensor"))
-             << " in the then branch, "
-             << (isSequence[1] ? "a sequence of " +
-                                     std::to_string(*lengths[1]) + " elements"
-                               : std::string("a tensor"))
-             << " in the else branch";
-    if (isSequence[0] || isSequence[1]) {
-      slot.sequence = true;
-      slot.count = *(isSequence[0] ? lengths[0] : lengths[1]);
+    const Desc &first = pair[imported[0] ? 0 : 1];
+    Slot slot{numFlat, static_cast<unsigned>(first.tensors.size()), first.kind};
+    slot.present = first.present;
+    slot.ofSequence = first.ofSequence;
+    if (imported[0] && imported[1]) {
+      const Desc &a = pair[0], &b2 = pair[1];
+      bool sameKind = a.kind == b2.kind;
+      bool presenceDiffers =
+          sameKind && a.kind == SlotKind::Optional && a.present != b2.present;
+      bool sameShape = a.tensors.size() == b2.tensors.size() &&
+                       a.ofSequence == b2.ofSequence;
+      if (!sameKind || (!presenceDiffers && !sameShape))
+        return emitError(loc)
+               << "If output " << k
+               << " differs between the branches: " << describeText(a)
+               << " in the then branch, " << describeText(b2)
+               << " in the else branch";
+      if (presenceDiffers) {
+        slot.kind = SlotKind::RuntimeOptional;
+        slot.presentBranch = a.present ? 0 : 1;
+        const Desc &held = pair[slot.presentBranch];
+        slot.ofSequence = held.ofSequence;
+        slot.count = held.tensors.size() + 1;
+        for (Value tensor : held.tensors)
+          if (!getRankedType(tensor).hasStaticShape())
+            return emitError(loc)
+                   << "If output " << k
+                   << " is an optional present in one branch only, whose "
+                      "value needs a static shape (the other branch yields "
+                      "zeros of it), got "
+                   << tensor.getType();
+      }
     }
     numFlat += slot.count;
     slots.push_back(slot);
+    descs.push_back(std::move(pair));
   }
-  for (Branch &branch : branches) {
+  for (auto [i, branch] : llvm::enumerate(branches)) {
     if (branch.values.empty())
       continue;
-    SmallVector<Value> flat;
-    for (auto [k, value] : llvm::enumerate(branch.values)) {
-      if (slots[k].sequence)
-        llvm::append_range(flat, *getStaticSequence(value));
-      else
-        flat.push_back(value);
-    }
-    branch.values = std::move(flat);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToEnd(&branch.region->front());
+    SmallVector<Value> flat;
+    for (auto [k, slot] : llvm::enumerate(slots)) {
+      const Desc &desc = descs[k][i];
+      if (slot.kind != SlotKind::RuntimeOptional) {
+        llvm::append_range(flat, desc.tensors);
+        continue;
+      }
+      bool present = static_cast<int>(i) == slot.presentBranch;
+      flat.push_back(createScalarConst(b, loc, b.getI1Type(), present));
+      if (present) {
+        llvm::append_range(flat, desc.tensors);
+        continue;
+      }
+      for (Value tensor : descs[k][slot.presentBranch].tensors) {
+        RankedTensorType type = getRankedType(tensor);
+        flat.push_back(ConstantOp::create(
+            b, loc,
+            DenseElementsAttr::get(type,
+                                   b.getZeroAttr(type.getElementType()))));
+      }
+    }
+    branch.values = std::move(flat);
     CFYieldOp::create(b, loc, branch.values);
   }
   // The result types: each branch's (joined), or the graph's declaration
@@ -221,13 +313,13 @@ LogicalResult mlc::onnx_import::importIf(ImporterContext &ic,
         if (!joined)
           return emitError(loc)
                  << "If output " << k
-                 << (slot.sequence
+                 << (slot.kind != SlotKind::Tensor
                          ? " element " + std::to_string(f - slot.start)
                          : std::string())
                  << " is " << thenType << " in the then branch but " << elseType
                  << " in the else branch";
       }
-      RankedTensorType declared = slot.sequence
+      RankedTensorType declared = slot.kind != SlotKind::Tensor
                                       ? RankedTensorType()
                                       : ic.declaredTypes.lookup(node.output(k));
       if (declared && llvm::all_of(branches, [&](const Branch &branch) {
@@ -253,9 +345,30 @@ LogicalResult mlc::onnx_import::importIf(ImporterContext &ic,
       ic.unsignedValues.insert(ifOp.getResult(f));
   for (auto [k, slot] : llvm::enumerate(slots)) {
     ValueRange results = ifOp.getResults().slice(slot.start, slot.count);
-    ic.setOutput(node, k,
-                 slot.sequence ? createSequence(b, loc, results)
-                               : results.front());
+    Value output;
+    switch (slot.kind) {
+    case SlotKind::Tensor:
+      output = results.front();
+      break;
+    case SlotKind::Sequence:
+      output = createSequence(b, loc, results);
+      break;
+    case SlotKind::Optional: {
+      SmallVector<Value> held;
+      if (slot.present)
+        held.push_back(slot.ofSequence ? createSequence(b, loc, results)
+                                       : results.front());
+      output = createOptional(b, loc, held);
+      break;
+    }
+    case SlotKind::RuntimeOptional:
+      output = createRuntimeOptional(
+          b, loc, results.front(),
+          slot.ofSequence ? createSequence(b, loc, results.drop_front())
+                          : results[1]);
+      break;
+    }
+    ic.setOutput(node, k, output);
   }
   for (Branch &branch : branches) {
     if (branch.error.empty())

@@ -7,18 +7,33 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
 
 void mlc::registerONNXImportTranslation() {
+  // mlc-compile's --input-structure; registered here, not at namespace
+  // scope, so that only the tool with this translation has the flag.
+  static llvm::cl::list<std::string> importInputStructures(
+      "import-input-structure",
+      llvm::cl::desc("--import-onnx: the structure of a sequence or optional "
+                     "graph input, NAME=SPEC as mlc-compile "
+                     "--input-structure takes it (repeatable)"),
+      llvm::cl::value_desc("name=spec"));
   TranslateToMLIRRegistration registration(
       "import-onnx", "Import an ONNX model into the mlc dialect",
       [](llvm::SourceMgr &sourceMgr, MLIRContext *context) {
         const llvm::MemoryBuffer *buffer =
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
-        FailureOr<OwningOpRef<ModuleOp>> module = importONNXModel(
-            context, buffer->getBuffer(), buffer->getBufferIdentifier());
+        ONNXImportOptions options;
+        for (const std::string &entry : importInputStructures) {
+          auto [name, spec] = llvm::StringRef(entry).split('=');
+          options.inputStructures.emplace_back(name.str(), spec.str());
+        }
+        FailureOr<OwningOpRef<ModuleOp>> module =
+            importONNXModel(context, buffer->getBuffer(),
+                            buffer->getBufferIdentifier(), options);
         return failed(module) ? OwningOpRef<Operation *>()
                               : OwningOpRef<Operation *>(module->release());
       },

@@ -9,11 +9,14 @@
 
 #include "mlc/Import/ONNX/ONNXImporter.h"
 #include "ControlFlowOps.h"
+#include "GraphBoundary.h"
 #include "GraphValidation.h"
 #include "ImporterContext.h"
 #include "RandomOps.h"
 #include "SequenceOps.h"
 #include "TensorImportUtils.h"
+
+#include "mlc/Runtime/mlc_runtime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -102,38 +105,16 @@ bool mlc::onnx_import::hasOpImporter(const ImporterContext &ic,
   return defaultDomain && lookupOpImporter(node.op_type(), ic.opset);
 }
 
-/// Type of a graph input/output from its ValueInfo; unknown dims are dynamic.
+/// Type of a tensor graph value from its ValueInfo; unknown dims are
+/// dynamic.
 static FailureOr<RankedTensorType>
 convertValueInfo(ImporterContext &ic, const onnx::ValueInfoProto &info,
                  Location loc) {
   if (!info.type().has_tensor_type())
     return emitError(loc) << "graph value '" << info.name()
-                          << "' is not a tensor (sequences, maps and "
-                             "optionals are not supported)";
-  const auto &tensorType = info.type().tensor_type();
-  FailureOr<Type> elementType =
-      ic.convertElementType(tensorType.elem_type(), loc);
-  if (failed(elementType))
-    return failure();
-  if (!tensorType.has_shape())
-    return emitError(loc) << "graph value '" << info.name()
-                          << "' has no shape (unranked tensors are not "
-                             "supported)";
-  SmallVector<int64_t> shape;
-  std::optional<int64_t> numElements = 1;
-  for (const auto &dim : tensorType.shape().dim()) {
-    bool known = dim.has_dim_value() && dim.dim_value() >= 0;
-    shape.push_back(known ? dim.dim_value() : ShapedType::kDynamic);
-    if (known && numElements)
-      numElements =
-          llvm::checkedMul(*numElements, static_cast<int64_t>(dim.dim_value()));
-  }
-  // Every later size computation (buffers, strides, the runtime ABI's byte
-  // counts) assumes the product of the static sizes fits in 64 bits.
-  if (!numElements || !llvm::checkedMul(*numElements, int64_t(8)))
-    return emitError(loc) << "graph value '" << info.name()
-                          << "' is too large (its size overflows 64 bits)";
-  return RankedTensorType::get(shape, *elementType);
+                          << "' is not a tensor";
+  return convertTensorTypeProto(ic, info.name(), info.type().tensor_type(),
+                                loc);
 }
 
 /// The first node of `graph` (or of its subgraphs) that reads or makes a
@@ -208,77 +189,65 @@ static LogicalResult importGraph(ImporterContext &ic,
   }
   OpBuilder &b = ic.builder;
   MLIRContext *ctx = b.getContext();
-  llvm::StringSet<llvm::MallocAllocator> initializerNames;
-  for (const auto &init : graph.initializer())
-    initializerNames.insert(init.name());
-
+  FailureOr<SmallVector<GraphInput>> inputs =
+      describeGraphInputs(ic, graph, fileLoc);
+  if (failed(inputs))
+    return failure();
   SmallVector<Type> argTypes;
-  SmallVector<std::string> argNames;
-  SmallVector<bool> argUnsigned;
-  SmallVector<ArrayAttr> argDimParams;
-  for (const auto &input : graph.input()) {
-    if (initializerNames.contains(input.name()))
-      continue;
-    FailureOr<RankedTensorType> type = convertValueInfo(ic, input, fileLoc);
-    if (failed(type))
-      return failure();
-    argTypes.push_back(*type);
-    argNames.push_back(input.name());
-    SmallVector<Attribute> dimParams;
-    bool anyDimParam = false;
-    for (const auto &dim : input.type().tensor_type().shape().dim()) {
-      bool symbolic = dim.has_dim_param() && !dim.dim_param().empty() &&
-                      !dim.has_dim_value();
-      anyDimParam |= symbolic;
-      dimParams.push_back(b.getStringAttr(symbolic ? dim.dim_param() : ""));
-    }
-    argDimParams.push_back(anyDimParam ? b.getArrayAttr(dimParams)
-                                       : ArrayAttr());
-    argUnsigned.push_back(ImporterContext::isUnsignedElementType(
-        input.type().tensor_type().elem_type()));
-  }
+  for (const GraphInput &input : *inputs)
+    argTypes.append(input.types.begin(), input.types.end());
 
   b.setInsertionPointToEnd(module.getBody());
   auto func = func::FuncOp::create(b, fileLoc, "main",
                                    FunctionType::get(ctx, argTypes, {}));
   Block *body = func.addEntryBlock();
-  for (auto [i, name] : llvm::enumerate(argNames)) {
-    func.setArgAttr(i, "mlc.name", b.getStringAttr(name));
-    if (argDimParams[i])
-      func.setArgAttr(i, kDimParamsAttrName, argDimParams[i]);
-    ic.values[name] = body->getArgument(i);
-    if (argUnsigned[i]) {
-      ic.unsignedValues.insert(body->getArgument(i));
-      func.setArgAttr(i, kUnsignedAttrName, b.getUnitAttr());
+  unsigned argIndex = 0;
+  SmallVector<Attribute> inputEntries;
+  for (const GraphInput &input : *inputs) {
+    for (const std::string &name : input.tensorNames) {
+      func.setArgAttr(argIndex, "mlc.name", b.getStringAttr(name));
+      if (input.dimParams)
+        func.setArgAttr(argIndex, kDimParamsAttrName, input.dimParams);
+      if (input.isUnsigned)
+        func.setArgAttr(argIndex, kUnsignedAttrName, b.getUnitAttr());
+      ++argIndex;
     }
+    inputEntries.push_back(describeGraphValue(
+        b, input.name, input.kind, input.present, input.types.size()));
   }
   b.setInsertionPointToStart(body);
+  bindGraphInputs(ic, *inputs, body->getArguments(), fileLoc);
 
   if (failed(importGraphNodes(ic, graph, fileLoc)))
     return failure();
 
-  SmallVector<Value> results;
-  for (const auto &output : graph.output()) {
-    auto it = ic.values.find(output.name());
-    if (it == ic.values.end())
-      return emitError(fileLoc)
-             << "graph output '" << output.name() << "' is never produced";
-    if (isSequenceOrOptional(it->second))
-      return emitError(fileLoc)
-             << "graph output '" << output.name()
-             << "' is a sequence or optional, which the compiled model's "
-                "C ABI cannot return (only tensors)";
-    results.push_back(it->second);
-  }
-  func::ReturnOp::create(b, fileLoc, results);
+  SmallVector<Attribute> outputEntries;
+  FailureOr<GraphOutputs> outputs =
+      flattenGraphOutputs(ic, graph, fileLoc, outputEntries);
+  if (failed(outputs))
+    return failure();
+  func::ReturnOp::create(b, fileLoc, outputs->values);
   eraseSequencePlaceholders(func);
   func.setFunctionType(
-      FunctionType::get(ctx, argTypes, ValueRange(results).getTypes()));
-  for (auto [i, output] : llvm::enumerate(graph.output())) {
-    func.setResultAttr(i, "mlc.name", b.getStringAttr(output.name()));
-    if (ic.isUnsigned(results[i]))
+      FunctionType::get(ctx, argTypes, ValueRange(outputs->values).getTypes()));
+  for (auto [i, name] : llvm::enumerate(outputs->names)) {
+    func.setResultAttr(i, "mlc.name", b.getStringAttr(name));
+    if (ic.isUnsigned(outputs->values[i]))
       func.setResultAttr(i, kUnsignedAttrName, b.getUnitAttr());
   }
+  // Only a model with a sequence or optional at its boundary needs the
+  // structure: without it every tensor is a graph value of its own.
+  auto isTensor = [](Attribute entry) {
+    return cast<DictionaryAttr>(entry).getAs<IntegerAttr>("kind").getInt() ==
+           MLC_VALUE_TENSOR;
+  };
+  if (!llvm::all_of(inputEntries, isTensor) ||
+      !llvm::all_of(outputEntries, isTensor))
+    module->setAttr(
+        kGraphValuesAttrName,
+        b.getDictionaryAttr(
+            {b.getNamedAttr("inputs", b.getArrayAttr(inputEntries)),
+             b.getNamedAttr("outputs", b.getArrayAttr(outputEntries))}));
   return success();
 }
 

@@ -33,7 +33,9 @@
 
 #include "SequenceOps.h"
 #include "ComposeUtils.h"
+#include "ControlFlowOps.h"
 
+#include "mlc/Dialect/MLC/IR/MLCControlFlowOps.h"
 #include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -45,6 +47,8 @@ using namespace mlc::onnx_import;
 static constexpr llvm::StringLiteral kSequenceAttr = "mlc.import_sequence";
 static constexpr llvm::StringLiteral kOptionalAttr = "mlc.import_optional";
 static constexpr llvm::StringLiteral kRowsAttr = "mlc.import_sequence_rows";
+static constexpr llvm::StringLiteral kRuntimeOptionalAttr =
+    "mlc.import_runtime_optional";
 
 static UnrealizedConversionCastOp getPlaceholder(Value value, StringRef kind) {
   if (!value)
@@ -56,7 +60,8 @@ static UnrealizedConversionCastOp getPlaceholder(Value value, StringRef kind) {
 bool mlc::onnx_import::isSequenceOrOptional(Value value) {
   return value && (getPlaceholder(value, kSequenceAttr) ||
                    getPlaceholder(value, kOptionalAttr) ||
-                   getPlaceholder(value, kRowsAttr));
+                   getPlaceholder(value, kRowsAttr) ||
+                   getPlaceholder(value, kRuntimeOptionalAttr));
 }
 
 std::optional<SmallVector<Value>>
@@ -76,7 +81,7 @@ void mlc::onnx_import::eraseSequencePlaceholders(Operation *op) {
   SmallVector<Operation *> placeholders;
   op->walk([&](UnrealizedConversionCastOp cast) {
     if (cast->hasAttr(kSequenceAttr) || cast->hasAttr(kOptionalAttr) ||
-        cast->hasAttr(kRowsAttr))
+        cast->hasAttr(kRowsAttr) || cast->hasAttr(kRuntimeOptionalAttr))
       placeholders.push_back(cast);
   });
   for (Operation *placeholder : llvm::reverse(placeholders))
@@ -123,6 +128,52 @@ static std::optional<RowsSequence> getRowsSequence(Value value) {
   result.initial.assign(inputs.begin(), std::prev(inputs.end()));
   result.rows = seq.getInputs().back();
   return result;
+}
+
+Value mlc::onnx_import::createOptional(OpBuilder &b, Location loc,
+                                       ValueRange elements) {
+  return createPlaceholder(b, loc, elements, kOptionalAttr);
+}
+
+Value mlc::onnx_import::createRuntimeOptional(OpBuilder &b, Location loc,
+                                              Value present, Value held) {
+  return createPlaceholder(b, loc, {present, held}, kRuntimeOptionalAttr);
+}
+
+std::optional<std::pair<Value, Value>>
+mlc::onnx_import::getRuntimeOptional(Value value) {
+  if (UnrealizedConversionCastOp optional =
+          getPlaceholder(value, kRuntimeOptionalAttr))
+    return std::make_pair(optional.getInputs()[0], optional.getInputs()[1]);
+  return std::nullopt;
+}
+
+std::optional<SmallVector<Value>>
+mlc::onnx_import::getOptionalElements(Value value) {
+  if (UnrealizedConversionCastOp optional =
+          getPlaceholder(value, kOptionalAttr))
+    return SmallVector<Value>(optional.getInputs());
+  return std::nullopt;
+}
+
+FailureOr<SmallVector<Value>>
+mlc::onnx_import::getBoundarySequence(ImporterContext &ic, Value value,
+                                      Location loc, StringRef name) {
+  if (std::optional<SmallVector<Value>> elements = getStaticSequence(value))
+    return *elements;
+  std::optional<RowsSequence> rows = getRowsSequence(value);
+  RankedTensorType rowsType = rows ? getRankedType(rows->rows) : nullptr;
+  if (!rows || rowsType.isDynamicDim(0))
+    return emitError(loc)
+           << "graph output '" << name
+           << "' is not a sequence whose length is known at compile time "
+              "(a sequence graph output is returned as its elements)";
+  SmallVector<Value> elements(rows->initial);
+  SmallVector<int64_t> rowShape(rowsType.getShape().drop_front());
+  for (int64_t i = 0; i < rowsType.getDimSize(0); ++i)
+    elements.push_back(createReshape(
+        ic, loc, sliceAxis(ic, loc, rows->rows, 0, i, 1), rowShape));
+  return elements;
 }
 
 /// The value of `node`'s first input, or null.
@@ -258,14 +309,101 @@ static LogicalResult importSequenceConstruct(ImporterContext &ic,
   return success();
 }
 
+/// `cond ? x : y` for a bool scalar `cond`: an mlc.where when `x` and `y`
+/// have one type, else an mlc.if whose result type joins theirs (their
+/// shapes may differ: the result's is known at run time).
+static FailureOr<Value> selectTensor(ImporterContext &ic, Location loc,
+                                     Value cond, Value x, Value y) {
+  OpBuilder &b = ic.builder;
+  RankedTensorType xType = getRankedType(x), yType = getRankedType(y);
+  if (xType == yType)
+    return Value(WhereOp::create(b, loc, cond, x, y));
+  RankedTensorType joined = joinTypes(xType, yType);
+  if (!joined)
+    return emitError(loc) << "SequenceInsert at a run-time position needs "
+                             "elements of one element type and rank, got "
+                          << xType << " and " << yType;
+  auto ifOp = IfOp::create(b, loc, TypeRange{joined}, cond);
+  for (auto [region, value] : {std::make_pair(&ifOp.getThenRegion(), x),
+                               std::make_pair(&ifOp.getElseRegion(), y)}) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(&region->emplaceBlock());
+    CFYieldOp::create(b, loc, ValueRange{value});
+  }
+  return Value(ifOp.getResult(0));
+}
+
+/// SequenceInsert of `tensor` at a run-time `position` (an integer tensor
+/// of one element, negative from the end) into `elements`: the sequence
+/// gets one element more, element k being elements[k] before the position,
+/// `tensor` at it and elements[k - 1] after it, each chosen at run time.
+/// A position out of [-n, n] gives an unspecified sequence.
+static FailureOr<SmallVector<Value>>
+insertAtRuntimePosition(ImporterContext &ic, Location loc,
+                        ArrayRef<Value> elements, Value tensor,
+                        Value position) {
+  OpBuilder &b = ic.builder;
+  Type i64 = b.getI64Type();
+  int64_t n = elements.size();
+  RankedTensorType positionType = getRankedType(position);
+  if (!positionType.hasStaticShape() || positionType.getNumElements() != 1 ||
+      !positionType.getElementType().isInteger())
+    return emitError(loc) << "SequenceInsert position must be one integer, "
+                             "got "
+                          << positionType;
+  if (positionType.getElementType() != i64)
+    position =
+        CastOp::create(b, loc, positionType.clone(i64), position, false, false);
+  if (positionType.getRank() != 0)
+    position = createReshape(ic, loc, position, {});
+  Value negative =
+      LessOp::create(b, loc, position, createScalarConst(b, loc, i64, 0));
+  position = WhereOp::create(
+      b, loc, negative,
+      AddOp::create(b, loc, position, createScalarConst(b, loc, i64, n)),
+      position);
+  SmallVector<Value> result;
+  for (int64_t k = 0; k <= n; ++k) {
+    Value atK =
+        EqualOp::create(b, loc, position, createScalarConst(b, loc, i64, k));
+    // At k: the tensor, else the element shifted in from before.
+    FailureOr<Value> value =
+        k == 0 ? FailureOr<Value>(tensor)
+               : selectTensor(ic, loc, atK, tensor, elements[k - 1]);
+    if (failed(value))
+      return failure();
+    if (k < n) {
+      Value after = GreaterOp::create(b, loc, position,
+                                      createScalarConst(b, loc, i64, k));
+      value = selectTensor(ic, loc, after, elements[k], *value);
+      if (failed(value))
+        return failure();
+    }
+    result.push_back(*value);
+  }
+  return result;
+}
+
 static LogicalResult importSequenceInsert(ImporterContext &ic,
                                           const onnx::NodeProto &node,
                                           Location loc) {
   FailureOr<SmallVector<Value>> elements = getSequence(ic, node, 0, loc);
   FailureOr<Value> tensor = ic.getRequiredInput(node, 1, loc);
-  if (failed(elements) || failed(tensor) ||
-      failed(requireConstantPosition(ic, node, 2, loc)))
+  FailureOr<Value> positionInput = ic.getInput(node, 2, loc);
+  if (failed(elements) || failed(tensor) || failed(positionInput))
     return failure();
+  if (*positionInput && failed(foldToConstant(*positionInput))) {
+    FailureOr<SmallVector<Value>> inserted =
+        insertAtRuntimePosition(ic, loc, *elements, *tensor, *positionInput);
+    if (failed(inserted))
+      return failure();
+    if (ic.isUnsigned(*tensor))
+      for (Value value : *inserted)
+        ic.unsignedValues.insert(value);
+    ic.setOutput(node, 0,
+                 createPlaceholder(ic.builder, loc, *inserted, kSequenceAttr));
+    return success();
+  }
   FailureOr<std::optional<int64_t>> position =
       getConstantPosition(ic, node, 2, elements->size(), /*end=*/true, loc);
   if (failed(position))
@@ -479,6 +617,49 @@ static LogicalResult importConcatFromSequence(ImporterContext &ic,
   return success();
 }
 
+/// SplitToSequence by a run-time 1-D `split` of static length k: k
+/// elements, element i the slice [sum(split[:i]), sum(split[:i + 1])) along
+/// `axis` (a dynamic dimension there). Sizes that do not add up to the
+/// axis give unspecified elements.
+static LogicalResult splitAtRuntimeSizes(ImporterContext &ic,
+                                         const onnx::NodeProto &node,
+                                         Value input, Value split, int64_t axis,
+                                         Location loc) {
+  OpBuilder &b = ic.builder;
+  Type i64 = b.getI64Type();
+  RankedTensorType splitType = getRankedType(split);
+  if (splitType.getRank() != 1 || splitType.isDynamicDim(0) ||
+      !splitType.getElementType().isInteger())
+    return emitError(loc)
+           << "SplitToSequence with a run-time split needs a 1-D integer "
+              "split of static length (a scalar split, or one of run-time "
+              "length, would give a sequence of run-time length), got "
+           << splitType;
+  if (splitType.getElementType() != i64)
+    split = CastOp::create(b, loc, splitType.clone(i64), split, false, false);
+  RankedTensorType type = getRankedType(input);
+  SmallVector<int64_t> shape(type.getShape());
+  shape[axis] = ShapedType::kDynamic;
+  auto elementType = RankedTensorType::get(shape, type.getElementType());
+  Value start = createConstant(b, loc, {1}, i64, {0});
+  Value axes = createConstant(b, loc, {1}, i64, {static_cast<double>(axis)});
+  Value steps = createConstant(b, loc, {1}, i64, {1});
+  SmallVector<Value> elements;
+  for (int64_t i = 0; i < splitType.getDimSize(0); ++i) {
+    Value end =
+        AddOp::create(b, loc, start, sliceAxis(ic, loc, split, 0, i, 1));
+    Value piece = DynamicSliceOp::create(b, loc, elementType, input, start, end,
+                                         axes, steps);
+    if (ic.isUnsigned(input))
+      ic.unsignedValues.insert(piece);
+    elements.push_back(piece);
+    start = end;
+  }
+  ic.setOutput(node, 0,
+               createPlaceholder(ic.builder, loc, elements, kSequenceAttr));
+  return success();
+}
+
 static LogicalResult importSplitToSequence(ImporterContext &ic,
                                            const onnx::NodeProto &node,
                                            Location loc) {
@@ -504,6 +685,8 @@ static LogicalResult importSplitToSequence(ImporterContext &ic,
   if (!*split) {
     sizes.assign(size, 1);
     squeeze = getIntAttr(node, "keepdims", 1) == 0;
+  } else if (failed(foldToConstant(*split))) {
+    return splitAtRuntimeSizes(ic, node, *input, *split, axis, loc);
   } else {
     FailureOr<SmallVector<int64_t>> values =
         ic.getConstantInts(*split, loc, "SplitToSequence's split");
@@ -553,8 +736,9 @@ static LogicalResult importOptional(ImporterContext &ic,
   FailureOr<Value> input = ic.getInput(node, 0, loc);
   if (failed(input))
     return failure();
-  if (*input && isSequenceOrOptional(*input))
-    return emitError(loc) << "Optional of a sequence is not supported";
+  if (*input && isSequenceOrOptional(*input) && !getStaticSequence(*input))
+    return emitError(loc) << "Optional of an optional, or of a sequence of "
+                             "run-time length, is not supported";
   SmallVector<Value> elements;
   if (*input)
     elements.push_back(*input);
@@ -569,6 +753,10 @@ static LogicalResult importOptionalHasElement(ImporterContext &ic,
   FailureOr<Value> input = ic.getInput(node, 0, loc);
   if (failed(input))
     return failure();
+  if (auto runtime = getRuntimeOptional(*input)) {
+    ic.setOutput(node, 0, runtime->first);
+    return success();
+  }
   bool present = static_cast<bool>(*input);
   if (auto optional = *input ? getPlaceholder(*input, kOptionalAttr)
                              : UnrealizedConversionCastOp())
@@ -586,6 +774,10 @@ static LogicalResult importOptionalGetElement(ImporterContext &ic,
   if (failed(input))
     return failure();
   Value element = *input;
+  // An optional of run-time presence gives its value unchecked: what a run
+  // that reads an absent one gets is unspecified (ONNX calls it an error).
+  if (auto runtime = getRuntimeOptional(*input))
+    element = runtime->second;
   if (auto optional = getPlaceholder(*input, kOptionalAttr)) {
     if (optional.getInputs().empty())
       return emitError(loc) << "OptionalGetElement of an empty optional";
@@ -597,7 +789,73 @@ static LogicalResult importOptionalGetElement(ImporterContext &ic,
   return success();
 }
 
+/// SequenceMap over sequences whose length is known at import: the body is
+/// imported once per element (with the i-th element of every sequence input
+/// and the tensor inputs as they are), and output j is the sequence of the
+/// body's j-th outputs.
+static LogicalResult importSequenceMap(ImporterContext &ic,
+                                       const onnx::NodeProto &node,
+                                       Location loc) {
+  FailureOr<const onnx::GraphProto *> body = getGraphAttr(node, "body", loc);
+  if (failed(body))
+    return failure();
+  if ((*body)->input_size() != node.input_size() ||
+      (*body)->output_size() != node.output_size())
+    return emitError(loc) << "SequenceMap body takes " << (*body)->input_size()
+                          << " inputs and yields " << (*body)->output_size()
+                          << " outputs, expected " << node.input_size()
+                          << " and " << node.output_size();
+  SmallVector<Value> inputs;
+  SmallVector<std::optional<SmallVector<Value>>> sequences;
+  std::optional<size_t> length;
+  for (int i = 0; i < node.input_size(); ++i) {
+    FailureOr<Value> input = ic.getRequiredInput(node, i, loc);
+    if (failed(input))
+      return failure();
+    inputs.push_back(*input);
+    sequences.push_back(getStaticSequence(*input));
+    if (!sequences.back() && isSequenceOrOptional(*input))
+      return emitError(loc)
+             << "SequenceMap input " << i
+             << " must be a tensor or a sequence whose length is known at "
+                "import";
+    if (!sequences.back()) {
+      if (i == 0)
+        return emitError(loc) << "SequenceMap input 0 must be a sequence";
+      continue;
+    }
+    if (length && *length != sequences.back()->size())
+      return emitError(loc)
+             << "SequenceMap input " << i << " has " << sequences.back()->size()
+             << " elements, input 0 has " << *length;
+    length = sequences.back()->size();
+  }
+  SmallVector<SmallVector<Value>> outputs(node.output_size());
+  for (size_t k = 0; k < *length; ++k) {
+    SmallVector<Value> bodyInputs;
+    for (auto [input, sequence] : llvm::zip(inputs, sequences))
+      bodyInputs.push_back(sequence ? (*sequence)[k] : input);
+    FailureOr<SmallVector<Value>> results =
+        importSubgraph(ic, **body, nullptr, bodyInputs, loc,
+                       /*allowSequences=*/true);
+    if (failed(results))
+      return failure();
+    for (auto [j, result] : llvm::enumerate(*results)) {
+      if (isSequenceOrOptional(result))
+        return emitError(loc) << "SequenceMap body output " << j
+                              << " is a sequence or optional: sequences of "
+                                 "sequences are not supported";
+      outputs[j].push_back(result);
+    }
+  }
+  for (auto [j, elements] : llvm::enumerate(outputs))
+    ic.setOutput(node, j,
+                 createPlaceholder(ic.builder, loc, elements, kSequenceAttr));
+  return success();
+}
+
 void mlc::onnx_import::registerSequenceOpImporters(OpImporterTable &table) {
+  table.push_back({"SequenceMap", 17, kLatestOpset, importSequenceMap});
   table.push_back({"SequenceEmpty", 11, kLatestOpset, importSequenceEmpty});
   table.push_back(
       {"SequenceConstruct", 11, kLatestOpset, importSequenceConstruct});

@@ -30,6 +30,34 @@ getStaticSequence(mlir::Value value);
 mlir::Value createSequence(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::ValueRange elements);
 
+/// An optional holding `elements` (none or one value: a tensor or a
+/// sequence), its presence known at import.
+mlir::Value createOptional(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::ValueRange elements);
+
+/// The value an optional holds (empty when absent), or nullopt when `value`
+/// is not an optional.
+std::optional<llvm::SmallVector<mlir::Value>>
+getOptionalElements(mlir::Value value);
+
+/// An optional whose presence is known only at run time (an If whose
+/// branches differ in it): `present` an i1 scalar, `held` the value (a
+/// tensor or a sequence known at import) when present, unspecified else.
+mlir::Value createRuntimeOptional(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::Value present, mlir::Value held);
+
+/// The (presence flag, value) of an optional of run-time presence, or
+/// nullopt.
+std::optional<std::pair<mlir::Value, mlir::Value>>
+getRuntimeOptional(mlir::Value value);
+
+/// The elements of the sequence `value` returned as the graph output
+/// `name`: one known at import, or one a Loop built whose trip count is
+/// known at import (its rows sliced out). Otherwise an error.
+mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+getBoundarySequence(ImporterContext &ic, mlir::Value value, mlir::Location loc,
+                    llvm::StringRef name);
+
 /// A sequence of `initial` (known at import) followed by the rows of
 /// `rows` (a tensor whose leading dimension, often known only at run time,
 /// counts them): what a Loop that appends one element per iteration leaves.

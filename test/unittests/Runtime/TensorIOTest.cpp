@@ -3,6 +3,7 @@
 #include "mlc/Runtime/TensorIO.h"
 
 // onnx_pb.h defines ONNX_API before including onnx-ml.pb.h.
+#include "onnx/onnx-data_pb.h"
 #include "onnx/onnx_pb.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -509,3 +510,82 @@ TEST_F(TensorIOTest, SubByteAndFloat8Types) {
 }
 
 } // namespace
+
+TEST_F(TensorIOTest, SequenceAndOptionalRoundTrip) {
+  std::vector<HostTensor> samples = makeSamples();
+  std::vector<HostTensor> elements = {samples[0], samples[12], samples[13]};
+  struct Case {
+    mlc_value_kind kind;
+    bool present;
+    std::vector<HostTensor> tensors;
+  };
+  std::vector<Case> cases = {
+      {MLC_VALUE_SEQUENCE, true, elements},
+      {MLC_VALUE_SEQUENCE, true, {}},
+      {MLC_VALUE_OPTIONAL_TENSOR, true, {samples[3]}},
+      {MLC_VALUE_OPTIONAL_TENSOR, false, {}},
+      {MLC_VALUE_OPTIONAL_SEQUENCE, true, elements},
+      {MLC_VALUE_OPTIONAL_SEQUENCE, false, {}},
+  };
+  for (const Case &c : cases) {
+    SCOPED_TRACE(std::to_string(c.kind) + (c.present ? " present" : " absent"));
+    HostValue value;
+    value.kind = c.kind;
+    value.present = c.present;
+    value.tensors = c.tensors;
+    std::string path = pathFor("v.pb");
+    ASSERT_FALSE(static_cast<bool>(writeValueProtoFile(path, "v", value)));
+    Expected<HostValue> read = readValueFile(path, c.kind);
+    ASSERT_TRUE(static_cast<bool>(read)) << toString(read.takeError());
+    EXPECT_EQ(read->kind, c.kind);
+    EXPECT_EQ(read->present, c.present);
+    ASSERT_EQ(read->tensors.size(), c.tensors.size());
+    for (auto [got, want] : llvm::zip(read->tensors, c.tensors))
+      expectSameTensor(got, want);
+  }
+}
+
+TEST_F(TensorIOTest, MalformedSequencesAndOptionals) {
+  auto readValueError = [&](StringRef path, mlc_value_kind kind) {
+    Expected<HostValue> value = readValueFile(path, kind);
+    if (value) {
+      ADD_FAILURE() << "reading '" << path.str() << "' succeeded";
+      return std::string();
+    }
+    return toString(value.takeError());
+  };
+  // A .npy file holds a tensor only.
+  std::string npy = pathFor("t.npy");
+  ASSERT_FALSE(static_cast<bool>(writeNpyFile(npy, makeSamples()[0])));
+  EXPECT_NE(readValueError(npy, MLC_VALUE_SEQUENCE)
+                .find("this input is a "
+                      "sequence"),
+            std::string::npos);
+  EXPECT_NE(readValueError(writeBytes("garbage.pb", "\xff\xff\xff garbage"),
+                           MLC_VALUE_OPTIONAL_TENSOR)
+                .find("not a valid ONNX OptionalProto"),
+            std::string::npos);
+  // An optional holding a sequence where a tensor is expected.
+  HostValue sequence;
+  sequence.kind = MLC_VALUE_OPTIONAL_SEQUENCE;
+  sequence.tensors = {makeSamples()[0]};
+  std::string path = pathFor("opt.pb");
+  ASSERT_FALSE(static_cast<bool>(writeValueProtoFile(path, "o", sequence)));
+  EXPECT_NE(readValueError(path, MLC_VALUE_OPTIONAL_TENSOR)
+                .find("does not hold a tensor"),
+            std::string::npos);
+  // A malformed element names its index.
+  onnx::TensorProto bad;
+  bad.set_data_type(onnx::TensorProto::FLOAT);
+  bad.add_dims(4);
+  bad.set_raw_data(std::string(12, '\0'));
+  onnx::SequenceProto proto;
+  proto.set_elem_type(onnx::SequenceProto::TENSOR);
+  *proto.add_tensor_values() = bad;
+  std::string bytes;
+  ASSERT_TRUE(proto.SerializeToString(&bytes));
+  std::string message =
+      readValueError(writeBytes("seq.pb", bytes), MLC_VALUE_SEQUENCE);
+  EXPECT_NE(message.find("element 0"), std::string::npos) << message;
+  EXPECT_NE(message.find("raw_data has 12"), std::string::npos) << message;
+}

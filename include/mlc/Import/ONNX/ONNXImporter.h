@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mlc {
@@ -36,6 +37,15 @@ struct ONNXImportOptions {
   /// floats, strings, tensors, graphs).
   int maxNodeAttributes = 1024;
   int64_t maxAttributeListLength = int64_t(1) << 20;
+  /// The structure a sequence or optional graph input is compiled for, as
+  /// (input name, spec) pairs (mlc-compile --input-structure NAME=SPEC):
+  /// `seq(SHAPE, ...)` a sequence of one element per SHAPE (`seq()` an empty
+  /// one), `none` an absent optional, a SHAPE (`[2,?]`, `[]` a scalar) a
+  /// present optional tensor of that shape; an optional sequence takes
+  /// `seq(...)`. A `?` dimension is dynamic, or the declared one. An
+  /// optional tensor input without a spec is present with its declared
+  /// shape; a sequence input needs one (docs/Tools.md).
+  std::vector<std::pair<std::string, std::string>> inputStructures;
 };
 
 /// Imports the serialized ModelProto in `buffer`; `sourceName` (the file

@@ -231,8 +231,60 @@ def Int8Depthwise : Pass<"mlc-cpu-int8-depthwise", "mlir::func::FuncOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def Bf16Gemm : Pass<"mlc-cpu-bf16-gemm", "mlir::ModuleOp"> {
+  let summary = "Compute bf16 matmuls and convolutions with constant weights "
+                "on vdpbf16ps register tiles.";
+  let description = [{
+    For `isa=x86-avx512bf16` (a CPU with AVX512-BF16), replaces each
+    `bf16 x bf16 -> f32` contraction of `--quantize=bf16` whose weights are
+    a constant: `linalg.conv_2d_nhwc_fhwc`, `linalg.matmul` (B a constant
+    or the transpose of one) and the matmul generics of transformer layers
+    (A [m..., K] x B [K, N] -> [m..., N], B constant), static shapes only.
+    The weights are packed at compile time in the pair-interleaved layout
+    of `vdpbf16ps`, [N1][taps][ceil(K/2)][16][2] (zeros past the N channels
+    and an odd K); the output, as rows x channels, is cut into blocks of
+    rows x 16-channel tiles (an `scf.forall` with `parallel=true` when the
+    contraction is big enough for threads) and each block into register
+    blocks of up to 6 rows x 4 tiles of f32 accumulators (zmm) that stay in
+    registers over the whole reduction, one `vdpbf16ps` per accumulator and
+    pair of the reduction dim (the pair of activations broadcast). The
+    accumulators' start (a broadcast bias, a fill, or any other init) and
+    the elementwise consumer of the contraction (bias, ReLU, residual add,
+    the rounding to bf16: a linalg.generic whose other inputs have the
+    output's shape, one value per channel, or one value) are applied to the
+    f32 register tile, which is then stored. `isa=none` (the default, and
+    what targets without AVX512-BF16 get) leaves everything to the f32
+    loops.
+
+    ```mlir
+    %c = linalg.matmul ins(%a, %w : tensor<32x64xbf16>, tensor<64x128xbf16>)
+        outs(%zero : tensor<32x128xf32>) -> tensor<32x128xf32>
+    %r = linalg.generic {relu, truncf} ins(%c) outs(%e : tensor<32x128xbf16>)
+    // becomes, with %p = arith.constant : tensor<8192xbf16> (packed %w),
+    // scf.for (blocks) { scf.for %row step 6 { scf.for %pair {
+    //   func.call @llvm.x86.avx512bf16.dpbf16ps.512(%acc, %a2, %w32) x 24 }
+    //   relu, truncf on the vector<16xf32> accumulators; transfer_write } }
+    ```
+
+    The dot instructions are calls to private declarations marked
+    `mlc.intrinsic`, which `mlc-cpu-lower-int8-dots` turns into intrinsic
+    calls after bufferization.
+  }];
+  let options = [Option<"isa", "isa", "std::string", /*default=*/"\"none\"",
+                        "none or x86-avx512bf16">,
+                 Option<"parallel", "parallel", "bool", /*default=*/"false",
+                        "Run the blocks of big contractions as an "
+                        "scf.forall (threads)">];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect"];
+}
+
 def LowerInt8Dots : Pass<"mlc-cpu-lower-int8-dots", "mlir::ModuleOp"> {
-  let summary = "Turn mlc-cpu-int8-gemm's dot calls into LLVM intrinsics.";
+  let summary = "Turn the dot calls of mlc-cpu-int8-gemm and "
+                "mlc-cpu-bf16-gemm into LLVM intrinsics.";
   let description = [{
     Replaces each `func.call` of a private declaration marked
     `mlc.intrinsic` with `llvm.call_intrinsic` of the declaration's name,

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CPUPasses.h"
+#include "ConstantBytes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -26,34 +27,9 @@ namespace mlc::cpu {
 } // namespace mlc::cpu
 
 using namespace mlir;
+using mlc::cpu::getRawBytes;
 
 namespace {
-
-/// The raw row-major bytes of a constant, when it has them (dense
-/// resources and non-splat dense attributes of byte-sized elements).
-std::optional<ArrayRef<char>> getRawBytes(ElementsAttr attr) {
-  auto type = cast<ShapedType>(attr.getType());
-  unsigned bits = type.getElementTypeBitWidth();
-  if (bits % 8 != 0)
-    return std::nullopt;
-  size_t expected = type.getNumElements() * (bits / 8);
-  ArrayRef<char> data;
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob)
-      return std::nullopt;
-    data = blob->getData();
-  } else if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    if (dense.isSplat())
-      return std::nullopt;
-    data = dense.getRawData();
-  } else {
-    return std::nullopt;
-  }
-  if (data.size() != expected)
-    return std::nullopt;
-  return data;
-}
 
 /// `attr` read as `sourceShape` (its own shape or a reshape of it),
 /// transposed (result dim i is source dim perm[i]) and given `resultShape`

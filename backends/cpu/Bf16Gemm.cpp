@@ -1,0 +1,896 @@
+//===- Bf16Gemm.cpp - The mlc-cpu-bf16-gemm pass --------------------------===//
+//
+// Replaces the bf16 x bf16 -> f32 contractions of --quantize=bf16 whose
+// weights are constants (matmuls, the MatMul generics of transformer
+// layers, NHWC convolutions) with register-tiled kernels on AVX512-BF16's
+// vdpbf16ps: the weights are packed at compile time in pairs of the
+// reduction dim ([N1][taps][C/2][16][2]), a register block of rows x
+// 16-channel tiles accumulates in f32 zmm registers over the whole
+// reduction, and the elementwise consumer (bias, ReLU, residual add, the
+// rounding to bf16) runs on the f32 register tile before it is stored.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CPUPasses.h"
+#include "ConstantBytes.h"
+#include "IntrinsicCall.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cstring>
+
+namespace mlc::cpu {
+#define GEN_PASS_DEF_BF16GEMM
+#include "CPUPasses.h.inc"
+} // namespace mlc::cpu
+
+using namespace mlir;
+using mlc::cpu::getRawBytes;
+
+namespace {
+
+/// Where weight (f, tap, c) is in the constant's bytes.
+enum class WeightLayout {
+  /// A convolution filter [F, KH, KW, C].
+  FHWC,
+  /// A matmul's B [K, N] (unit dims between them allowed).
+  KN,
+  /// The transpose of a constant [N, K] (Gemm's transB).
+  NK,
+};
+
+/// A contraction as rows x channels: out[g * R + r, f] = sum over taps and
+/// c of input(g, r, tap, c) * W(f, tap, c). A matmul has one group and one
+/// tap; a convolution has a group per output image row (n, oh) and a tap
+/// per filter position (kh, kw).
+struct Contraction {
+  mutable linalg::LinalgOp op;
+  bool isConv = false;
+  int64_t groups = 1, rowsPerGroup = 0;
+  /// Convolution only: output rows per image, filter size, strides and
+  /// dilations.
+  int64_t oh = 1, kh = 1, kw = 1, strideH = 1, strideW = 1, dilH = 1, dilW = 1;
+  /// Reduction per tap, output channels.
+  int64_t c = 0, n = 0;
+  ElementsAttr weights;
+  WeightLayout layout = WeightLayout::KN;
+
+  int64_t getRows() const { return groups * rowsPerGroup; }
+  int64_t getTaps() const { return kh * kw; }
+  int64_t getPairs() const { return (c + 1) / 2; }
+  int64_t getTiles() const { return (n + 15) / 16; }
+};
+
+bool isBf16(Value v) { return getElementTypeOrSelf(v.getType()).isBF16(); }
+bool isF32(Value v) { return getElementTypeOrSelf(v.getType()).isF32(); }
+
+/// The constant `v` is, when its bytes are at hand (or it is a splat).
+ElementsAttr getConstantWeights(Value v) {
+  auto constant = v.getDefiningOp<arith::ConstantOp>();
+  if (!constant)
+    return {};
+  auto attr = dyn_cast<ElementsAttr>(constant.getValue());
+  if (!attr)
+    return {};
+  auto dense = dyn_cast<DenseElementsAttr>(attr);
+  if ((dense && dense.isSplat()) || getRawBytes(attr))
+    return attr;
+  return {};
+}
+
+/// Whether `body` is yield(addf(out, mulf(extf(in0), extf(in1)))).
+bool isBf16MulAccBody(Block &body) {
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  Value acc = body.getArgument(2);
+  Value product = add.getLhs() == acc   ? add.getRhs()
+                  : add.getRhs() == acc ? add.getLhs()
+                                        : Value();
+  auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
+  if (!mul)
+    return false;
+  auto x = mul.getLhs().getDefiningOp<arith::ExtFOp>();
+  auto w = mul.getRhs().getDefiningOp<arith::ExtFOp>();
+  return x && w && x.getIn() == body.getArgument(0) &&
+         w.getIn() == body.getArgument(1);
+}
+
+std::optional<Contraction> matchConv(linalg::Conv2DNhwcFhwcOp op) {
+  Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[1];
+  auto xType = dyn_cast<RankedTensorType>(x.getType());
+  auto wType = dyn_cast<RankedTensorType>(w.getType());
+  auto outType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!xType || !wType || !outType || !xType.hasStaticShape() ||
+      !wType.hasStaticShape() || !outType.hasStaticShape() || !isBf16(x) ||
+      !isBf16(w) || !isF32(op->getResult(0)))
+    return std::nullopt;
+  Contraction c;
+  c.op = op;
+  c.isConv = true;
+  c.weights = getConstantWeights(w);
+  if (!c.weights)
+    return std::nullopt;
+  c.layout = WeightLayout::FHWC;
+  c.oh = outType.getDimSize(1);
+  c.groups = outType.getDimSize(0) * c.oh;
+  c.rowsPerGroup = outType.getDimSize(2);
+  c.n = outType.getDimSize(3);
+  c.kh = wType.getDimSize(1);
+  c.kw = wType.getDimSize(2);
+  c.c = wType.getDimSize(3);
+  auto strides = op.getStrides().getValues<int64_t>();
+  auto dilations = op.getDilations().getValues<int64_t>();
+  c.strideH = strides[0];
+  c.strideW = strides[1];
+  c.dilH = dilations[0];
+  c.dilW = dilations[1];
+  return c;
+}
+
+/// A matmul (linalg.matmul, or a generic contraction of A [m..., K] and a
+/// constant B [K, (unit dims), N] into [m..., (unit dims), N]).
+std::optional<Contraction> matchMatmul(linalg::LinalgOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      op.getNumReductionLoops() != 1 || !op.hasPureTensorSemantics())
+    return std::nullopt;
+  if (auto matmul = dyn_cast<linalg::MatmulOp>(op.getOperation());
+      matmul && matmul.hasUserDefinedMaps())
+    return std::nullopt;
+  if (!isa<linalg::MatmulOp>(op.getOperation()) &&
+      (!isa<linalg::GenericOp>(op.getOperation()) ||
+       !isBf16MulAccBody(op->getRegion(0).front())))
+    return std::nullopt;
+  Value a = op.getDpsInputs()[0], b = op.getDpsInputs()[1];
+  auto aType = dyn_cast<RankedTensorType>(a.getType());
+  auto bType = dyn_cast<RankedTensorType>(b.getType());
+  auto outType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!aType || !bType || !outType || !aType.hasStaticShape() ||
+      !bType.hasStaticShape() || !outType.hasStaticShape() || !isBf16(a) ||
+      !isBf16(b) || !isF32(op->getResult(0)))
+    return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  MLIRContext *ctx = op.getContext();
+  // The loops: k is the reduction; the output reads every parallel loop in
+  // order, the last one (n) the channels.
+  unsigned numLoops = op.getNumLoops();
+  AffineMap outMap = op.getIndexingMapsArray()[2];
+  unsigned k = 0;
+  SmallVector<unsigned> parallel;
+  for (auto [d, iterator] : llvm::enumerate(op.getIteratorTypesArray())) {
+    if (iterator == utils::IteratorType::reduction)
+      k = d;
+    else
+      parallel.push_back(d);
+  }
+  SmallVector<AffineExpr> parallelExprs;
+  for (unsigned d : parallel)
+    parallelExprs.push_back(getAffineDimExpr(d, ctx));
+  if (outMap != AffineMap::get(numLoops, 0, parallelExprs, ctx))
+    return std::nullopt;
+  unsigned nDim = parallel.back();
+  // A: some parallel loops but n, in order, then k; B: k, then parallel
+  // unit loops, then n.
+  AffineMap aMap = op.getIndexingMapsArray()[0];
+  AffineMap bMap = op.getIndexingMapsArray()[1];
+  if (aMap.getNumResults() < 1 || bMap.getNumResults() < 2)
+    return std::nullopt;
+  int64_t last = -1;
+  for (auto [i, e] : llvm::enumerate(aMap.getResults())) {
+    auto dim = dyn_cast<AffineDimExpr>(e);
+    if (!dim)
+      return std::nullopt;
+    bool isLast = i + 1 == aMap.getNumResults();
+    if (isLast != (dim.getPosition() == k) || dim.getPosition() == nDim ||
+        (!isLast && int64_t(dim.getPosition()) <= last))
+      return std::nullopt;
+    last = dim.getPosition();
+  }
+  for (auto [i, e] : llvm::enumerate(bMap.getResults())) {
+    auto dim = dyn_cast<AffineDimExpr>(e);
+    if (!dim)
+      return std::nullopt;
+    unsigned d = dim.getPosition();
+    bool ok = i == 0 ? d == k
+              : i + 1 == bMap.getNumResults()
+                  ? d == nDim
+                  : d != k && d != nDim && ranges[d] == 1;
+    if (!ok)
+      return std::nullopt;
+  }
+  Contraction c;
+  c.op = op;
+  c.c = ranges[k];
+  c.n = ranges[nDim];
+  c.rowsPerGroup = outType.getNumElements() / c.n;
+  // A's rows are the output's (every non-unit row loop read in order).
+  if (aType.getNumElements() / c.c != c.rowsPerGroup)
+    return std::nullopt;
+  c.weights = getConstantWeights(b);
+  c.layout = WeightLayout::KN;
+  if (!c.weights) {
+    auto transpose = b.getDefiningOp<linalg::TransposeOp>();
+    if (!transpose || bType.getRank() != 2 ||
+        transpose.getPermutation() != ArrayRef<int64_t>{1, 0})
+      return std::nullopt;
+    c.weights = getConstantWeights(transpose.getInput());
+    c.layout = WeightLayout::NK;
+  }
+  if (!c.weights)
+    return std::nullopt;
+  return c;
+}
+
+/// An elementwise consumer of the contraction, computed on the register
+/// tile: all parallel, identity maps for the accumulator and the result;
+/// its other inputs the same shape (a residual), per channel or scalars.
+struct Epilogue {
+  linalg::GenericOp op;
+  unsigned accOperand = 0;
+  /// Per input operand of `op`: the value to read, reshaped to [rows, N]
+  /// (full), [N] (per channel) or kept (scalar: any shape of 1 element).
+  enum class Kind { Acc, Full, PerChannel, Scalar };
+  SmallVector<Kind> kinds;
+  SmallVector<Value> inputs;
+
+  Type getResultType() const {
+    return cast<RankedTensorType>(op->getResult(0).getType()).getElementType();
+  }
+};
+
+/// Whether every op of `body` (but the yield) can run on vectors as it is.
+bool isVectorizableBody(Block &body) {
+  for (Operation &op : body.without_terminator()) {
+    StringRef dialect = op.getDialect() ? op.getDialect()->getNamespace() : "";
+    if ((dialect != "arith" && dialect != "math") || op.getNumRegions() != 0 ||
+        isa<arith::ConstantOp>(op))
+      return false;
+    for (Type t : llvm::concat<Type>(op.getOperandTypes(), op.getResultTypes()))
+      if (!t.isIntOrIndexOrFloat() || t.isIndex())
+        return false;
+  }
+  return true;
+}
+
+std::optional<Epilogue> matchEpilogue(const Contraction &c) {
+  Value result = c.op->getResult(0);
+  if (!result.hasOneUse())
+    return std::nullopt;
+  Epilogue e;
+  e.op = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
+  if (!e.op || e.op.getNumDpsInits() != 1 ||
+      e.op.getNumParallelLoops() != e.op.getNumLoops() ||
+      !e.op.hasPureTensorSemantics() ||
+      !isVectorizableBody(e.op.getRegion().front()))
+    return std::nullopt;
+  auto outType = cast<RankedTensorType>(result.getType());
+  int64_t rank = outType.getRank();
+  OpOperand *init = e.op.getDpsInitOperand(0);
+  if (e.op.getNumLoops() != rank ||
+      !e.op.getMatchingIndexingMap(init).isIdentity() ||
+      !e.op.getMatchingBlockArgument(init).use_empty() ||
+      cast<RankedTensorType>(e.op->getResult(0).getType()).getShape() !=
+          outType.getShape())
+    return std::nullopt;
+  SmallVector<int64_t> ranges = e.op.getStaticLoopRanges();
+  bool found = false;
+  for (OpOperand *in : e.op.getDpsInputOperands()) {
+    AffineMap map = e.op.getMatchingIndexingMap(in);
+    auto type = dyn_cast<RankedTensorType>(in->get().getType());
+    if (!type || !type.hasStaticShape())
+      return std::nullopt;
+    if (in->get() == result) {
+      if (found || !map.isIdentity())
+        return std::nullopt;
+      found = true;
+      e.accOperand = in->getOperandNumber();
+      e.kinds.push_back(Epilogue::Kind::Acc);
+      e.inputs.push_back(result);
+      continue;
+    }
+    if (map.isIdentity() && type.getShape() == outType.getShape()) {
+      e.kinds.push_back(Epilogue::Kind::Full);
+      e.inputs.push_back(in->get());
+      continue;
+    }
+    if (type.getNumElements() == 1) {
+      e.kinds.push_back(Epilogue::Kind::Scalar);
+      e.inputs.push_back(in->get());
+      continue;
+    }
+    // Per channel: reads the last loop last, otherwise unit loops only.
+    bool perChannel = type.getNumElements() == c.n &&
+                      map.getNumResults() >= 1 &&
+                      map.getResults().back() ==
+                          getAffineDimExpr(rank - 1, c.op.getContext());
+    for (AffineExpr r : map.getResults().drop_back()) {
+      auto dim = dyn_cast<AffineDimExpr>(r);
+      if (!isa<AffineConstantExpr>(r) &&
+          (!dim || ranges[dim.getPosition()] != 1))
+        perChannel = false;
+    }
+    if (!perChannel)
+      return std::nullopt;
+    e.kinds.push_back(Epilogue::Kind::PerChannel);
+    e.inputs.push_back(in->get());
+  }
+  if (!found)
+    return std::nullopt;
+  return e;
+}
+
+/// The weights packed for vdpbf16ps: [N1][taps][pairs][16][2], zero past
+/// the N channels and the C reduction elements.
+Value packWeights(OpBuilder &b, Location loc, const Contraction &c) {
+  int64_t n1 = c.getTiles(), taps = c.getTaps(), pairs = c.getPairs();
+  int64_t size = n1 * taps * pairs * 32;
+  std::vector<uint16_t> packed(size, 0);
+  std::optional<ArrayRef<char>> raw = getRawBytes(c.weights);
+  uint16_t splat = 0;
+  if (!raw) {
+    APFloat value = cast<DenseElementsAttr>(c.weights).getSplatValue<APFloat>();
+    splat = value.bitcastToAPInt().getZExtValue();
+  }
+  auto read = [&](int64_t index) -> uint16_t {
+    if (!raw)
+      return splat;
+    uint16_t bits;
+    std::memcpy(&bits, raw->data() + index * 2, 2);
+    return bits;
+  };
+  for (int64_t f = 0; f < c.n; ++f)
+    for (int64_t t = 0; t < taps; ++t)
+      for (int64_t k = 0; k < c.c; ++k) {
+        int64_t source = 0;
+        switch (c.layout) {
+        case WeightLayout::FHWC:
+          source = (f * taps + t) * c.c + k;
+          break;
+        case WeightLayout::KN:
+          source = k * c.n + f;
+          break;
+        case WeightLayout::NK:
+          source = f * c.c + k;
+          break;
+        }
+        int64_t dest =
+            (((f / 16 * taps + t) * pairs + k / 2) * 16 + f % 16) * 2 + k % 2;
+        packed[dest] = read(source);
+      }
+  auto type = RankedTensorType::get({size}, b.getBF16Type());
+  ArrayRef<char> bytes(reinterpret_cast<const char *>(packed.data()),
+                       packed.size() * 2);
+  auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+      bytes, alignof(std::max_align_t));
+  auto attr = DenseResourceElementsAttr::get(type, "mlc_bf16_packed_weights",
+                                             std::move(blob));
+  return arith::ConstantOp::create(b, loc, attr);
+}
+
+/// The accumulators' start: a broadcast bias [N], a fill value, or (any
+/// other init) the init itself as [rows, N].
+struct AccumulatorInit {
+  Value bias, fill, full;
+};
+
+/// `v` [d0, ..., dn] as [d0 * ... * d(n-1), dn].
+Value collapseToRows(OpBuilder &b, Location loc, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getRank() == 2)
+    return v;
+  ReassociationIndices rows;
+  for (int64_t d = 0; d + 1 < type.getRank(); ++d)
+    rows.push_back(d);
+  SmallVector<ReassociationIndices> reassociation = {rows,
+                                                     {type.getRank() - 1}};
+  if (type.getRank() == 1)
+    return tensor::ExpandShapeOp::create(
+        b, loc,
+        RankedTensorType::get({1, type.getDimSize(0)}, type.getElementType()),
+        v, SmallVector<ReassociationIndices>{{0, 1}});
+  return tensor::CollapseShapeOp::create(b, loc, v, reassociation);
+}
+
+/// `v` (any shape) as one dim.
+Value collapseToVector(OpBuilder &b, Location loc, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getRank() == 1)
+    return v;
+  ReassociationIndices all;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    all.push_back(d);
+  return tensor::CollapseShapeOp::create(
+      b, loc, v, SmallVector<ReassociationIndices>{all});
+}
+
+AccumulatorInit getAccumulatorInit(OpBuilder &b, Location loc,
+                                   const Contraction &c) {
+  AccumulatorInit init;
+  Value value = c.op.getDpsInits()[0];
+  if (auto fill = value.getDefiningOp<linalg::FillOp>()) {
+    if (!matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
+      init.fill = fill.getInputs()[0];
+    return init;
+  }
+  if (auto broadcast = value.getDefiningOp<linalg::BroadcastOp>()) {
+    auto type = cast<RankedTensorType>(broadcast.getInput().getType());
+    int64_t rank = cast<RankedTensorType>(value.getType()).getRank();
+    if (type.getRank() == 1 && type.getDimSize(0) == c.n &&
+        llvm::equal(broadcast.getDimensions(),
+                    llvm::seq<int64_t>(0, rank - 1))) {
+      init.bias = broadcast.getInput();
+      return init;
+    }
+  }
+  init.full = collapseToRows(b, loc, value);
+  return init;
+}
+
+/// Register block: `rows` rows x `tiles` 16-channel tiles of f32
+/// accumulators (zmm).
+struct Kernel {
+  int64_t rows, tiles;
+  ModuleOp module;
+};
+
+constexpr StringLiteral kDotIntrinsic = "llvm.x86.avx512bf16.dpbf16ps.512";
+/// Rows per block of the outer loops, in register blocks.
+constexpr int64_t kBlockRegisterRows = 16;
+/// A contraction with fewer multiply-adds than this runs on one thread.
+constexpr int64_t kMinParallelMacs = int64_t(1) << 18;
+
+/// 6 rows x 4 tiles = 24 accumulators, 4 weight registers and a broadcast
+/// of the 32; fewer tiles (channels not a multiple of 64), more rows.
+Kernel chooseKernel(int64_t n1, ModuleOp module) {
+  int64_t tiles = n1 % 4 == 0 ? 4 : n1 % 3 == 0 ? 3 : n1 % 2 == 0 ? 2 : 1;
+  int64_t rows = tiles == 4 ? 6 : tiles == 3 ? 8 : tiles == 2 ? 12 : 16;
+  return Kernel{rows, tiles, module};
+}
+
+class KernelEmitter {
+public:
+  KernelEmitter(const Contraction &c, const Epilogue *epi,
+                const AccumulatorInit &init, Value packed, Value input,
+                SmallVector<Value> epilogueInputs)
+      : c(c), epi(epi), init(init), packed(packed), input(input),
+        epilogueInputs(std::move(epilogueInputs)) {}
+
+  /// Rows [lo, hi) of the block `out` (its row 0 is row `row0` of group
+  /// `g`; its column 0 channel `col0`, of tile `tile0`), in register blocks
+  /// of k.rows.
+  Value emitRowBlocks(OpBuilder &b, Location loc, const Kernel &k, Value out,
+                      Value g, Value row0, Value tile0, Value col0, Value lo,
+                      Value hi) {
+    auto loop = scf::ForOp::create(
+        b, loc, lo, hi, idx(b, loc, k.rows), ValueRange{out},
+        [&](OpBuilder &rb, Location rl, Value r, ValueRange args) {
+          Value result =
+              emitRegisterBlock(rb, rl, k, args[0], g, row0, r, tile0, col0);
+          scf::YieldOp::create(rb, rl, result);
+        });
+    return loop.getResult(0);
+  }
+
+private:
+  static Value idx(OpBuilder &b, Location loc, int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  }
+
+  /// The two bf16 of reduction pair `pair` for row `row` of group `g` at
+  /// tap (kh, kw), broadcast to 16 lanes.
+  Value readPair(OpBuilder &b, Location loc, Value g, Value row, Value kh,
+                 Value kw, Value pair, bool inBounds) {
+    Type bf16 = b.getBF16Type(), i32 = b.getI32Type();
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(bf16));
+    Value k = arith::MulIOp::create(b, loc, pair, idx(b, loc, 2));
+    SmallVector<Value> indices;
+    if (!c.isConv) {
+      indices = {row, k};
+    } else {
+      Value n = arith::DivUIOp::create(b, loc, g, idx(b, loc, c.oh));
+      Value oh = arith::RemUIOp::create(b, loc, g, idx(b, loc, c.oh));
+      Value ih = arith::AddIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, oh, idx(b, loc, c.strideH)),
+          arith::MulIOp::create(b, loc, kh, idx(b, loc, c.dilH)));
+      Value iw = arith::AddIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, row, idx(b, loc, c.strideW)),
+          arith::MulIOp::create(b, loc, kw, idx(b, loc, c.dilW)));
+      indices = {n, ih, iw, k};
+    }
+    Value two = vector::TransferReadOp::create(
+        b, loc, VectorType::get({2}, bf16), input, indices, zero,
+        ArrayRef<bool>{inBounds});
+    Value word =
+        vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), two);
+    Value scalar =
+        vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0});
+    Value splat =
+        vector::BroadcastOp::create(b, loc, VectorType::get({16}, i32), scalar);
+    return vector::BitCastOp::create(b, loc, VectorType::get({32}, bf16),
+                                     splat);
+  }
+
+  /// One reduction pair of every accumulator of the register block.
+  SmallVector<Value> emitStep(OpBuilder &b, Location loc, const Kernel &k,
+                              ValueRange accs, Value g, Value firstRow,
+                              Value tile0, Value tap, Value kh, Value kw,
+                              Value pair, bool inBounds) {
+    Type bf16 = b.getBF16Type();
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(bf16));
+    SmallVector<Value> ws;
+    for (int64_t t = 0; t < k.tiles; ++t) {
+      // ((tile * taps + tap) * pairs + pair) * 32
+      Value tile = arith::AddIOp::create(b, loc, tile0, idx(b, loc, t));
+      Value offset = arith::MulIOp::create(
+          b, loc,
+          arith::AddIOp::create(
+              b, loc,
+              arith::MulIOp::create(
+                  b, loc,
+                  arith::AddIOp::create(
+                      b, loc,
+                      arith::MulIOp::create(b, loc, tile,
+                                            idx(b, loc, c.getTaps())),
+                      tap),
+                  idx(b, loc, c.getPairs())),
+              pair),
+          idx(b, loc, 32));
+      ws.push_back(vector::TransferReadOp::create(
+          b, loc, VectorType::get({32}, bf16), packed, ValueRange{offset}, zero,
+          ArrayRef<bool>{true}));
+    }
+    SmallVector<Value> next;
+    auto accType = VectorType::get({16}, b.getF32Type());
+    for (int64_t i = 0; i < k.rows; ++i) {
+      Value row = arith::AddIOp::create(b, loc, firstRow, idx(b, loc, i));
+      Value a = readPair(b, loc, g, row, kh, kw, pair, inBounds);
+      for (int64_t t = 0; t < k.tiles; ++t)
+        next.push_back(
+            mlc::cpu::callIntrinsic(b, loc, k.module, accType, kDotIntrinsic,
+                                    {accs[i * k.tiles + t], a, ws[t]}));
+    }
+    return next;
+  }
+
+  /// All pairs of one tap.
+  SmallVector<Value> emitTap(OpBuilder &b, Location loc, const Kernel &k,
+                             ValueRange accs, Value g, Value firstRow,
+                             Value tile0, Value tap, Value kh, Value kw) {
+    int64_t fullPairs = c.c / 2;
+    SmallVector<Value> result(accs);
+    if (fullPairs > 0) {
+      auto loop = scf::ForOp::create(
+          b, loc, idx(b, loc, 0), idx(b, loc, fullPairs), idx(b, loc, 1),
+          result, [&](OpBuilder &pb, Location pl, Value pair, ValueRange args) {
+            scf::YieldOp::create(pb, pl,
+                                 emitStep(pb, pl, k, args, g, firstRow, tile0,
+                                          tap, kh, kw, pair, true));
+          });
+      result.assign(loop.getResults().begin(), loop.getResults().end());
+    }
+    // An odd reduction: the last element alone (its pair masked).
+    if (c.c % 2 != 0)
+      result = emitStep(b, loc, k, result, g, firstRow, tile0, tap, kh, kw,
+                        idx(b, loc, fullPairs), false);
+    return result;
+  }
+
+  /// The channels [col, col + 16) of the epilogue's result for `acc`,
+  /// row `row` of [rows, N].
+  Value applyEpilogue(OpBuilder &b, Location loc, Value acc, Value row,
+                      Value col) {
+    auto vec = [&](Type t) { return VectorType::get({16}, t); };
+    linalg::GenericOp op = epi->op;
+    Block &body = op.getRegion().front();
+    IRMapping mapping;
+    for (auto [i, in] : llvm::enumerate(op.getDpsInputOperands())) {
+      BlockArgument arg = op.getMatchingBlockArgument(in);
+      Value source = epilogueInputs[i];
+      Type elem = getElementTypeOrSelf(source.getType());
+      Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
+      switch (epi->kinds[i]) {
+      case Epilogue::Kind::Acc:
+        mapping.map(arg, acc);
+        break;
+      case Epilogue::Kind::Full:
+        mapping.map(arg, vector::TransferReadOp::create(
+                             b, loc, vec(elem), source, ValueRange{row, col},
+                             zero, ArrayRef<bool>{false}));
+        break;
+      case Epilogue::Kind::PerChannel:
+        mapping.map(arg, vector::TransferReadOp::create(
+                             b, loc, vec(elem), source, ValueRange{col}, zero,
+                             ArrayRef<bool>{false}));
+        break;
+      case Epilogue::Kind::Scalar: {
+        auto type = cast<RankedTensorType>(source.getType());
+        SmallVector<Value> zeros(type.getRank(), idx(b, loc, 0));
+        Value scalar = tensor::ExtractOp::create(b, loc, source, zeros);
+        mapping.map(arg,
+                    vector::BroadcastOp::create(b, loc, vec(elem), scalar));
+        break;
+      }
+      }
+    }
+    for (Operation &inner : body.without_terminator()) {
+      for (Value operand : inner.getOperands())
+        if (!mapping.contains(operand))
+          mapping.map(operand, vector::BroadcastOp::create(
+                                   b, loc, vec(operand.getType()), operand));
+      Operation *clone = b.clone(inner, mapping);
+      for (auto [result, original] :
+           llvm::zip(clone->getResults(), inner.getResults())) {
+        result.setType(vec(original.getType()));
+        mapping.map(original, result);
+      }
+    }
+    return mapping.lookup(body.getTerminator()->getOperand(0));
+  }
+
+  /// Rows [r, r + k.rows) of the block: the reduction in registers, then
+  /// the accumulator's start, the epilogue, and the store.
+  Value emitRegisterBlock(OpBuilder &b, Location loc, const Kernel &k,
+                          Value out, Value g, Value row0, Value r, Value tile0,
+                          Value col0) {
+    auto accType = VectorType::get({16}, b.getF32Type());
+    Value zeroAcc = arith::ConstantOp::create(
+        b, loc, accType, DenseElementsAttr::get(accType, 0.0f));
+    SmallVector<Value> accs(k.rows * k.tiles, zeroAcc);
+    // The row within the group, and (matmul) within all rows.
+    Value firstRow = arith::AddIOp::create(b, loc, row0, r);
+    Value firstInputRow = firstRow;
+    if (!c.isConv)
+      firstInputRow = arith::AddIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, g, idx(b, loc, c.rowsPerGroup)),
+          firstRow);
+    if (c.getTaps() == 1) {
+      Value zero = idx(b, loc, 0);
+      accs =
+          emitTap(b, loc, k, accs, g, firstInputRow, tile0, zero, zero, zero);
+    } else {
+      auto taps = scf::ForOp::create(
+          b, loc, idx(b, loc, 0), idx(b, loc, c.getTaps()), idx(b, loc, 1),
+          accs, [&](OpBuilder &tb, Location tl, Value tap, ValueRange args) {
+            Value kh = arith::DivUIOp::create(tb, tl, tap, idx(tb, tl, c.kw));
+            Value kw = arith::RemUIOp::create(tb, tl, tap, idx(tb, tl, c.kw));
+            scf::YieldOp::create(
+                tb, tl,
+                emitTap(tb, tl, k, args, g, firstInputRow, tile0, tap, kh, kw));
+          });
+      accs.assign(taps.getResults().begin(), taps.getResults().end());
+    }
+    Type f32 = b.getF32Type();
+    Value zeroF32 = arith::ConstantOp::create(b, loc, b.getZeroAttr(f32));
+    Value fill;
+    if (init.fill)
+      fill = vector::BroadcastOp::create(b, loc, accType, init.fill);
+    for (int64_t i = 0; i < k.rows; ++i) {
+      Value localRow = arith::AddIOp::create(b, loc, r, idx(b, loc, i));
+      // Row of [rows, N].
+      Value row = arith::AddIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, g, idx(b, loc, c.rowsPerGroup)),
+          arith::AddIOp::create(b, loc, firstRow, idx(b, loc, i)));
+      for (int64_t t = 0; t < k.tiles; ++t) {
+        Value localCol = idx(b, loc, t * 16);
+        Value col = arith::AddIOp::create(b, loc, col0, localCol);
+        Value sum = accs[i * k.tiles + t];
+        if (fill)
+          sum = arith::AddFOp::create(b, loc, fill, sum);
+        if (init.bias)
+          sum = arith::AddFOp::create(
+              b, loc,
+              vector::TransferReadOp::create(b, loc, accType, init.bias,
+                                             ValueRange{col}, zeroF32,
+                                             ArrayRef<bool>{false}),
+              sum);
+        if (init.full)
+          sum = arith::AddFOp::create(
+              b, loc,
+              vector::TransferReadOp::create(b, loc, accType, init.full,
+                                             ValueRange{row, col}, zeroF32,
+                                             ArrayRef<bool>{false}),
+              sum);
+        Value result = epi ? applyEpilogue(b, loc, sum, row, col) : sum;
+        // Past the N real channels of the last tile: masked.
+        out = vector::TransferWriteOp::create(b, loc, result, out,
+                                              ValueRange{localRow, localCol},
+                                              ArrayRef<bool>{false})
+                  .getResult();
+      }
+    }
+    return out;
+  }
+
+  const Contraction &c;
+  const Epilogue *epi;
+  const AccumulatorInit &init;
+  Value packed, input;
+  SmallVector<Value> epilogueInputs;
+};
+
+struct Bf16GemmPass : public mlc::cpu::impl::Bf16GemmBase<Bf16GemmPass> {
+  using Bf16GemmBase::Bf16GemmBase;
+
+  void runOnOperation() override {
+    if (isa != "x86-avx512bf16") {
+      if (isa != "none") {
+        getOperation().emitError()
+            << "unknown ISA '" << isa << "' (expected none or x86-avx512bf16)";
+        signalPassFailure();
+      }
+      return;
+    }
+    SmallVector<Contraction> work;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      std::optional<Contraction> c;
+      if (auto conv = dyn_cast<linalg::Conv2DNhwcFhwcOp>(op.getOperation()))
+        c = matchConv(conv);
+      else
+        c = matchMatmul(op);
+      if (c)
+        work.push_back(*c);
+    });
+    IRRewriter rewriter(&getContext());
+    for (Contraction &c : work)
+      rewrite(rewriter, c);
+  }
+
+  void rewrite(IRRewriter &rewriter, const Contraction &c) {
+    std::optional<Epilogue> epi = matchEpilogue(c);
+    Operation *root = epi ? epi->op.getOperation() : c.op.getOperation();
+    rewriter.setInsertionPoint(root);
+    Location loc = c.op.getLoc();
+    OpBuilder &b = rewriter;
+    auto idx = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    Value packed = packWeights(b, loc, c);
+    // Read now: an earlier rewrite may have replaced the producer.
+    Value input = c.op.getDpsInputs()[0];
+    if (!c.isConv)
+      input = collapseToRows(b, loc, input);
+    AccumulatorInit init = getAccumulatorInit(b, loc, c);
+    SmallVector<Value> epilogueInputs;
+    Type resultElement = b.getF32Type();
+    if (epi) {
+      resultElement = epi->getResultType();
+      for (auto [kind, value] : llvm::zip(epi->kinds, epi->inputs)) {
+        switch (kind) {
+        case Epilogue::Kind::Acc:
+        case Epilogue::Kind::Scalar:
+          epilogueInputs.push_back(value);
+          break;
+        case Epilogue::Kind::Full:
+          epilogueInputs.push_back(collapseToRows(b, loc, value));
+          break;
+        case Epilogue::Kind::PerChannel:
+          epilogueInputs.push_back(collapseToVector(b, loc, value));
+          break;
+        }
+      }
+    }
+    int64_t rows = c.getRows(), n1 = c.getTiles();
+    Kernel k = chooseKernel(n1, getOperation());
+    Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{rows, c.n},
+                                        resultElement);
+    KernelEmitter emitter(c, epi ? &*epi : nullptr, init, packed, input,
+                          epilogueInputs);
+
+    int64_t blockRows = k.rows * kBlockRegisterRows;
+    int64_t rowBlocks = (c.rowsPerGroup + blockRows - 1) / blockRows;
+    int64_t colBlocks = n1 / k.tiles;
+    // Block (g, i, j): rows [i * blockRows, +rows) of group g, tiles
+    // [j * k.tiles, +k.tiles).
+    auto emitBody =
+        [&](OpBuilder &bb, Location bl, Value g, Value i, Value j,
+            Value dest) -> std::pair<Value, SmallVector<OpFoldResult>> {
+      auto cst = [&](int64_t v) -> Value {
+        return arith::ConstantIndexOp::create(bb, bl, v);
+      };
+      Value row0 = arith::MulIOp::create(bb, bl, i, cst(blockRows));
+      Value blockRowCount = arith::MinSIOp::create(
+          bb, bl, cst(blockRows),
+          arith::SubIOp::create(bb, bl, cst(c.rowsPerGroup), row0));
+      Value tile0 = arith::MulIOp::create(bb, bl, j, cst(k.tiles));
+      Value col0 = arith::MulIOp::create(bb, bl, tile0, cst(16));
+      Value cols =
+          arith::MinSIOp::create(bb, bl, cst(k.tiles * 16),
+                                 arith::SubIOp::create(bb, bl, cst(c.n), col0));
+      Value globalRow = arith::AddIOp::create(
+          bb, bl, arith::MulIOp::create(bb, bl, g, cst(c.rowsPerGroup)), row0);
+      SmallVector<OpFoldResult> offsets = {globalRow, col0},
+                                sizes = {blockRowCount, cols};
+      Value block = tensor::ExtractSliceOp::create(
+          bb, bl, dest, offsets, sizes,
+          SmallVector<OpFoldResult>(2, bb.getIndexAttr(1)));
+      Value full = arith::SubIOp::create(
+          bb, bl, blockRowCount,
+          arith::RemUIOp::create(bb, bl, blockRowCount, cst(k.rows)));
+      block = emitter.emitRowBlocks(bb, bl, k, block, g, row0, tile0, col0,
+                                    cst(0), full);
+      Kernel one = k;
+      one.rows = 1;
+      block = emitter.emitRowBlocks(bb, bl, one, block, g, row0, tile0, col0,
+                                    full, blockRowCount);
+      SmallVector<OpFoldResult> place = {globalRow, col0, blockRowCount, cols};
+      return {block, place};
+    };
+
+    int64_t macs = rows * c.n * c.getTaps() * c.c;
+    int64_t blocks = c.groups * rowBlocks * colBlocks;
+    SmallVector<OpFoldResult> ones(2, b.getIndexAttr(1));
+    if (parallel && blocks > 1 && macs >= kMinParallelMacs) {
+      auto forall = scf::ForallOp::create(
+          b, loc,
+          SmallVector<OpFoldResult>{b.getIndexAttr(c.groups),
+                                    b.getIndexAttr(rowBlocks),
+                                    b.getIndexAttr(colBlocks)},
+          ValueRange{out}, std::nullopt);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(forall.getBody());
+      auto [result, place] =
+          emitBody(b, loc, forall.getInductionVar(0), forall.getInductionVar(1),
+                   forall.getInductionVar(2), forall.getRegionIterArgs()[0]);
+      b.setInsertionPointToStart(forall.getTerminator().getBody());
+      tensor::ParallelInsertSliceOp::create(
+          b, loc, result, forall.getRegionIterArgs()[0],
+          ArrayRef<OpFoldResult>(place).take_front(2),
+          ArrayRef<OpFoldResult>(place).drop_front(2), ones);
+      out = forall.getResult(0);
+    } else {
+      // Groups, then column blocks (the weights of one block stay in cache
+      // for all the group's rows), then row blocks.
+      auto groups = scf::ForOp::create(
+          b, loc, idx(0), idx(c.groups), idx(1), ValueRange{out},
+          [&](OpBuilder &gb, Location gl, Value g, ValueRange gArgs) {
+            auto colLoop = scf::ForOp::create(
+                gb, gl, idx(0), idx(colBlocks), idx(1), gArgs,
+                [&](OpBuilder &cb, Location cl, Value j, ValueRange cArgs) {
+                  auto rowLoop = scf::ForOp::create(
+                      cb, cl, idx(0), idx(rowBlocks), idx(1), cArgs,
+                      [&](OpBuilder &rb, Location rl, Value i,
+                          ValueRange rArgs) {
+                        auto [result, place] =
+                            emitBody(rb, rl, g, i, j, rArgs[0]);
+                        Value updated = tensor::InsertSliceOp::create(
+                            rb, rl, result, rArgs[0],
+                            ArrayRef<OpFoldResult>(place).take_front(2),
+                            ArrayRef<OpFoldResult>(place).drop_front(2), ones);
+                        scf::YieldOp::create(rb, rl, updated);
+                      });
+                  scf::YieldOp::create(cb, cl, rowLoop.getResult(0));
+                });
+            scf::YieldOp::create(gb, gl, colLoop.getResult(0));
+          });
+      out = groups.getResult(0);
+    }
+    // [rows, N] -> the shape of what is replaced.
+    auto resultType = cast<RankedTensorType>(root->getResult(0).getType());
+    Value result = out;
+    if (resultType.getRank() != 2) {
+      ReassociationIndices lead;
+      for (int64_t d = 0; d + 1 < resultType.getRank(); ++d)
+        lead.push_back(d);
+      SmallVector<ReassociationIndices> reassociation = {
+          lead, {resultType.getRank() - 1}};
+      if (resultType.getRank() == 1)
+        reassociation = {{0, 1}};
+      result =
+          tensor::ExpandShapeOp::create(b, loc, resultType, out, reassociation);
+    }
+    rewriter.replaceOp(root, result);
+    if (epi)
+      rewriter.eraseOp(c.op);
+  }
+};
+
+} // namespace

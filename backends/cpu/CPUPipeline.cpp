@@ -79,6 +79,7 @@ static void addTensorPasses(OpPassManager &pm,
   // Register tiles for the contractions the tile strategy knows; the rest
   // keeps the loop lowering below.
   if (options.vectorIsa != "scalar") {
+    tpm.addPass(createWidenBf16Contractions());
     tpm.addPass(createPackWeights());
     TileContractionsOptions tiling;
     tiling.isa = options.vectorIsa;

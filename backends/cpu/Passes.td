@@ -282,6 +282,34 @@ def Bf16Gemm : Pass<"mlc-cpu-bf16-gemm", "mlir::ModuleOp"> {
                            "mlir::func::FuncDialect"];
 }
 
+def WidenBf16Contractions : Pass<"mlc-cpu-widen-bf16-contractions",
+                                 "mlir::func::FuncOp"> {
+  let summary = "Give bf16 contractions f32 operands, for the f32 register "
+                "tiles.";
+  let description = [{
+    A `bf16 x bf16 -> f32` contraction (matmul, batch matmul, NHWC / grouped
+    / depthwise convolution, a contraction generic) whose body only widens
+    its inputs gets f32 inputs: a constant operand (or the transpose of
+    one) is widened at compile time, any other operand by an elementwise
+    `arith.extf` generic. bf16 products are exact in f32, so the result is
+    the same; the f32 tile strategy then gives it register tiles instead of
+    the scalar loops that convert every element. The CPU pipeline runs it
+    after `mlc-cpu-bf16-gemm`, on what that left (everything on CPUs
+    without AVX512-BF16).
+
+    ```mlir
+    %c = linalg.batch_matmul ins(%q, %k : tensor<4x128x64xbf16>, tensor<4x64x128xbf16>)
+        outs(%acc : tensor<4x128x128xf32>)
+    // becomes
+    %q32 = linalg.generic {arith.extf} ins(%q) -> tensor<4x128x64xf32>
+    %k32 = linalg.generic {arith.extf} ins(%k) -> tensor<4x64x128xf32>
+    %c = linalg.batch_matmul ins(%q32, %k32 : ...) outs(%acc : tensor<4x128x128xf32>)
+    ```
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def LowerInt8Dots : Pass<"mlc-cpu-lower-int8-dots", "mlir::ModuleOp"> {
   let summary = "Turn the dot calls of mlc-cpu-int8-gemm and "
                 "mlc-cpu-bf16-gemm into LLVM intrinsics.";

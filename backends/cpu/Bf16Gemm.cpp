@@ -26,6 +26,7 @@
 #include "mlir/IR/Matchers.h"
 
 #include <cstring>
+#include <functional>
 
 namespace mlc::cpu {
 #define GEN_PASS_DEF_BF16GEMM
@@ -134,6 +135,16 @@ std::optional<Contraction> matchConv(linalg::Conv2DNhwcFhwcOp op) {
   c.strideW = strides[1];
   c.dilH = dilations[0];
   c.dilW = dilations[1];
+  // A 1x1 conv over every pixel is a matmul of [N * H * W, C] pixels: its
+  // register blocks then run across image rows.
+  if (c.kh == 1 && c.kw == 1 && c.strideH == 1 && c.strideW == 1 &&
+      xType.getShape() ==
+          ArrayRef<int64_t>{outType.getDimSize(0), c.oh, c.rowsPerGroup, c.c}) {
+    c.isConv = false;
+    c.rowsPerGroup *= c.groups;
+    c.groups = 1;
+    c.oh = 1;
+  }
   return c;
 }
 
@@ -328,9 +339,33 @@ std::optional<Epilogue> matchEpilogue(const Contraction &c) {
   return e;
 }
 
-/// The weights packed for vdpbf16ps: [N1][taps][pairs][16][2], zero past
-/// the N channels and the C reduction elements.
-Value packWeights(OpBuilder &b, Location loc, const Contraction &c) {
+/// Register block: `rows` rows x `tiles` 16-channel tiles of f32
+/// accumulators (zmm).
+struct Kernel {
+  int64_t rows, tiles;
+  ModuleOp module;
+};
+
+constexpr StringLiteral kDotIntrinsic = "llvm.x86.avx512bf16.dpbf16ps.512";
+/// Rows per block of the outer loops, in register blocks.
+constexpr int64_t kBlockRegisterRows = 16;
+/// A contraction with fewer multiply-adds than this runs on one thread.
+constexpr int64_t kMinParallelMacs = int64_t(1) << 18;
+
+/// 6 rows x 4 tiles = 24 accumulators, 4 weight registers and a broadcast
+/// of the 32; fewer tiles (channels not a multiple of 64), more rows.
+Kernel chooseKernel(int64_t n1, ModuleOp module) {
+  int64_t tiles = n1 % 4 == 0 ? 4 : n1 % 3 == 0 ? 3 : n1 % 2 == 0 ? 2 : 1;
+  int64_t rows = tiles == 4 ? 6 : tiles == 3 ? 8 : tiles == 2 ? 12 : 16;
+  return Kernel{rows, tiles, module};
+}
+
+/// The weights packed for vdpbf16ps in blocks of `tiles` 16-channel tiles:
+/// [N1 / tiles][taps][pairs][tiles][16][2], zero past the N channels and
+/// the C reduction elements. One step of a register block reads
+/// tiles * 64 contiguous bytes.
+Value packWeights(OpBuilder &b, Location loc, const Contraction &c,
+                  int64_t tiles) {
   int64_t n1 = c.getTiles(), taps = c.getTaps(), pairs = c.getPairs();
   int64_t size = n1 * taps * pairs * 32;
   std::vector<uint16_t> packed(size, 0);
@@ -362,8 +397,11 @@ Value packWeights(OpBuilder &b, Location loc, const Contraction &c) {
           source = f * c.c + k;
           break;
         }
-        int64_t dest =
-            (((f / 16 * taps + t) * pairs + k / 2) * 16 + f % 16) * 2 + k % 2;
+        int64_t tile = f / 16;
+        int64_t dest = (((tile / tiles * taps + t) * pairs + k / 2) * tiles +
+                        tile % tiles) *
+                           32 +
+                       f % 16 * 2 + k % 2;
         packed[dest] = read(source);
       }
   auto type = RankedTensorType::get({size}, b.getBF16Type());
@@ -433,27 +471,6 @@ AccumulatorInit getAccumulatorInit(OpBuilder &b, Location loc,
   }
   init.full = collapseToRows(b, loc, value);
   return init;
-}
-
-/// Register block: `rows` rows x `tiles` 16-channel tiles of f32
-/// accumulators (zmm).
-struct Kernel {
-  int64_t rows, tiles;
-  ModuleOp module;
-};
-
-constexpr StringLiteral kDotIntrinsic = "llvm.x86.avx512bf16.dpbf16ps.512";
-/// Rows per block of the outer loops, in register blocks.
-constexpr int64_t kBlockRegisterRows = 16;
-/// A contraction with fewer multiply-adds than this runs on one thread.
-constexpr int64_t kMinParallelMacs = int64_t(1) << 18;
-
-/// 6 rows x 4 tiles = 24 accumulators, 4 weight registers and a broadcast
-/// of the 32; fewer tiles (channels not a multiple of 64), more rows.
-Kernel chooseKernel(int64_t n1, ModuleOp module) {
-  int64_t tiles = n1 % 4 == 0 ? 4 : n1 % 3 == 0 ? 3 : n1 % 2 == 0 ? 2 : 1;
-  int64_t rows = tiles == 4 ? 6 : tiles == 3 ? 8 : tiles == 2 ? 12 : 16;
-  return Kernel{rows, tiles, module};
 }
 
 class KernelEmitter {
@@ -526,24 +543,26 @@ private:
                               Value pair, bool inBounds) {
     Type bf16 = b.getBF16Type();
     Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(bf16));
+    // ((block * taps + tap) * pairs + pair) * tiles * 32, block = tile0 /
+    // tiles.
+    Value block = arith::DivUIOp::create(b, loc, tile0, idx(b, loc, k.tiles));
+    Value base = arith::MulIOp::create(
+        b, loc,
+        arith::AddIOp::create(
+            b, loc,
+            arith::MulIOp::create(
+                b, loc,
+                arith::AddIOp::create(
+                    b, loc,
+                    arith::MulIOp::create(b, loc, block,
+                                          idx(b, loc, c.getTaps())),
+                    tap),
+                idx(b, loc, c.getPairs())),
+            pair),
+        idx(b, loc, k.tiles * 32));
     SmallVector<Value> ws;
     for (int64_t t = 0; t < k.tiles; ++t) {
-      // ((tile * taps + tap) * pairs + pair) * 32
-      Value tile = arith::AddIOp::create(b, loc, tile0, idx(b, loc, t));
-      Value offset = arith::MulIOp::create(
-          b, loc,
-          arith::AddIOp::create(
-              b, loc,
-              arith::MulIOp::create(
-                  b, loc,
-                  arith::AddIOp::create(
-                      b, loc,
-                      arith::MulIOp::create(b, loc, tile,
-                                            idx(b, loc, c.getTaps())),
-                      tap),
-                  idx(b, loc, c.getPairs())),
-              pair),
-          idx(b, loc, 32));
+      Value offset = arith::AddIOp::create(b, loc, base, idx(b, loc, t * 32));
       ws.push_back(vector::TransferReadOp::create(
           b, loc, VectorType::get({32}, bf16), packed, ValueRange{offset}, zero,
           ArrayRef<bool>{true}));
@@ -750,10 +769,9 @@ struct Bf16GemmPass : public mlc::cpu::impl::Bf16GemmBase<Bf16GemmPass> {
     rewriter.setInsertionPoint(root);
     Location loc = c.op.getLoc();
     OpBuilder &b = rewriter;
-    auto idx = [&](int64_t v) -> Value {
-      return arith::ConstantIndexOp::create(b, loc, v);
-    };
-    Value packed = packWeights(b, loc, c);
+    int64_t rows = c.getRows(), n1 = c.getTiles();
+    Kernel k = chooseKernel(n1, getOperation());
+    Value packed = packWeights(b, loc, c, k.tiles);
     // Read now: an earlier rewrite may have replaced the producer.
     Value input = c.op.getDpsInputs()[0];
     if (!c.isConv)
@@ -778,8 +796,6 @@ struct Bf16GemmPass : public mlc::cpu::impl::Bf16GemmBase<Bf16GemmPass> {
         }
       }
     }
-    int64_t rows = c.getRows(), n1 = c.getTiles();
-    Kernel k = chooseKernel(n1, getOperation());
     Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{rows, c.n},
                                         resultElement);
     KernelEmitter emitter(c, epi ? &*epi : nullptr, init, packed, input,
@@ -828,18 +844,33 @@ struct Bf16GemmPass : public mlc::cpu::impl::Bf16GemmBase<Bf16GemmPass> {
     int64_t macs = rows * c.n * c.getTaps() * c.c;
     int64_t blocks = c.groups * rowBlocks * colBlocks;
     SmallVector<OpFoldResult> ones(2, b.getIndexAttr(1));
-    if (parallel && blocks > 1 && macs >= kMinParallelMacs) {
-      auto forall = scf::ForallOp::create(
-          b, loc,
-          SmallVector<OpFoldResult>{b.getIndexAttr(c.groups),
-                                    b.getIndexAttr(rowBlocks),
-                                    b.getIndexAttr(colBlocks)},
-          ValueRange{out}, std::nullopt);
+    // The loops over (groups, row blocks, column blocks), outermost first.
+    // When the weights outweigh the activations (the deep layers), one
+    // column block's weights stay in cache while every row passes;
+    // otherwise the activations of a row block do.
+    int64_t weightBytes = n1 * 16 * c.getTaps() * c.getPairs() * 4;
+    int64_t inputBytes =
+        cast<RankedTensorType>(input.getType()).getNumElements() * 2;
+    bool isParallel = parallel && blocks > 1 && macs >= kMinParallelMacs;
+    SmallVector<int64_t> order = {0, 2, 1};
+    if (weightBytes > inputBytes)
+      order = {2, 0, 1};
+    else if (isParallel)
+      order = {0, 1, 2};
+    int64_t extents[3] = {c.groups, rowBlocks, colBlocks};
+    if (isParallel) {
+      SmallVector<OpFoldResult> ubs;
+      for (int64_t d : order)
+        ubs.push_back(b.getIndexAttr(extents[d]));
+      auto forall =
+          scf::ForallOp::create(b, loc, ubs, ValueRange{out}, std::nullopt);
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(forall.getBody());
-      auto [result, place] =
-          emitBody(b, loc, forall.getInductionVar(0), forall.getInductionVar(1),
-                   forall.getInductionVar(2), forall.getRegionIterArgs()[0]);
+      Value ivs[3];
+      for (auto [position, d] : llvm::enumerate(order))
+        ivs[d] = forall.getInductionVar(position);
+      auto [result, place] = emitBody(b, loc, ivs[0], ivs[1], ivs[2],
+                                      forall.getRegionIterArgs()[0]);
       b.setInsertionPointToStart(forall.getTerminator().getBody());
       tensor::ParallelInsertSliceOp::create(
           b, loc, result, forall.getRegionIterArgs()[0],
@@ -847,31 +878,26 @@ struct Bf16GemmPass : public mlc::cpu::impl::Bf16GemmBase<Bf16GemmPass> {
           ArrayRef<OpFoldResult>(place).drop_front(2), ones);
       out = forall.getResult(0);
     } else {
-      // Groups, then column blocks (the weights of one block stay in cache
-      // for all the group's rows), then row blocks.
-      auto groups = scf::ForOp::create(
-          b, loc, idx(0), idx(c.groups), idx(1), ValueRange{out},
-          [&](OpBuilder &gb, Location gl, Value g, ValueRange gArgs) {
-            auto colLoop = scf::ForOp::create(
-                gb, gl, idx(0), idx(colBlocks), idx(1), gArgs,
-                [&](OpBuilder &cb, Location cl, Value j, ValueRange cArgs) {
-                  auto rowLoop = scf::ForOp::create(
-                      cb, cl, idx(0), idx(rowBlocks), idx(1), cArgs,
-                      [&](OpBuilder &rb, Location rl, Value i,
-                          ValueRange rArgs) {
-                        auto [result, place] =
-                            emitBody(rb, rl, g, i, j, rArgs[0]);
-                        Value updated = tensor::InsertSliceOp::create(
-                            rb, rl, result, rArgs[0],
-                            ArrayRef<OpFoldResult>(place).take_front(2),
-                            ArrayRef<OpFoldResult>(place).drop_front(2), ones);
-                        scf::YieldOp::create(rb, rl, updated);
-                      });
-                  scf::YieldOp::create(cb, cl, rowLoop.getResult(0));
-                });
-            scf::YieldOp::create(gb, gl, colLoop.getResult(0));
-          });
-      out = groups.getResult(0);
+      Value ivs[3];
+      std::function<Value(OpBuilder &, Location, unsigned, Value)> nest =
+          [&](OpBuilder &lb, Location ll, unsigned level, Value dest) -> Value {
+        if (level == order.size()) {
+          auto [result, place] = emitBody(lb, ll, ivs[0], ivs[1], ivs[2], dest);
+          return tensor::InsertSliceOp::create(
+              lb, ll, result, dest, ArrayRef<OpFoldResult>(place).take_front(2),
+              ArrayRef<OpFoldResult>(place).drop_front(2), ones);
+        }
+        auto loop = scf::ForOp::create(
+            lb, ll, arith::ConstantIndexOp::create(lb, ll, 0),
+            arith::ConstantIndexOp::create(lb, ll, extents[order[level]]),
+            arith::ConstantIndexOp::create(lb, ll, 1), ValueRange{dest},
+            [&](OpBuilder &ib, Location il, Value iv, ValueRange args) {
+              ivs[order[level]] = iv;
+              scf::YieldOp::create(ib, il, nest(ib, il, level + 1, args[0]));
+            });
+        return loop.getResult(0);
+      };
+      out = nest(b, loc, 0, out);
     }
     // [rows, N] -> the shape of what is replaced.
     auto resultType = cast<RankedTensorType>(root->getResult(0).getType());

@@ -48,7 +48,9 @@ func.func @matmul_bias_relu(%x: tensor<30x64xbf16>) -> tensor<30x72xbf16> {
 // input channels, over the 9 filter taps; the bias (broadcast into the
 // accumulator) is read per channel in f32, the residual per pixel and
 // channel, both on the register tile; the result [64 pixels, 64] is
-// expanded back to NHWC. The 8 groups (output rows) are worth threads.
+// expanded back to NHWC. The 8 groups (output rows) are worth threads;
+// the weights (72 KiB) outweigh the image (8 KiB), so the column block
+// loop is the outermost (its weights stay in cache for every row).
 // CHECK-LABEL: func.func @conv_residual
 // CHECK: arith.constant dense_resource<mlc_bf16_packed_weights> : tensor<36864xbf16>
 // CHECK: tensor.collapse_shape %arg0 {{.*}} into tensor<64x64xbf16>
@@ -68,7 +70,7 @@ func.func @matmul_bias_relu(%x: tensor<30x64xbf16>) -> tensor<30x72xbf16> {
 // CHECK-NOT: linalg.conv_2d
 // CHECK: return
 // PAR-LABEL: func.func @conv_residual
-// PAR: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (8, 1, 1) shared_outs
+// PAR: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (1, 8, 1) shared_outs
 // PAR: tensor.parallel_insert_slice
 func.func @conv_residual(%x: tensor<1x8x8x64xbf16>) -> tensor<1x8x8x64xbf16> {
   %w = mlc.constant dense<0.5> : tensor<64x3x3x64xbf16>
@@ -103,6 +105,23 @@ func.func @conv_odd_channels(%x: tensor<1x3x9x9xf32>) -> tensor<1x32x4x4xf32> {
   %ct = mlc.transpose %c {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x4x32xbf16>) -> tensor<1x32x4x4xbf16>
   %r = mlc.cast %ct : (tensor<1x32x4x4xbf16>) -> tensor<1x32x4x4xf32>
   return %r : tensor<1x32x4x4xf32>
+}
+
+// -----
+
+// A 1x1 stride-1 conv over 7x7 pixels is a matmul of [49, 64] pixels: its
+// 6-row register blocks run across image rows (8 of them, then one row)
+// instead of 6 + 1 per image row.
+// CHECK-LABEL: func.func @conv_1x1
+// CHECK: tensor.collapse_shape %arg0 {{\[\[}}0, 1, 2], [3]] : tensor<1x7x7x64xbf16> into tensor<49x64xbf16>
+// CHECK: scf.for %{{.*}} = %c0 to %c48 step %c6
+// CHECK: vector.transfer_read %{{.*}} : tensor<49x64xbf16>, vector<2xbf16>
+// CHECK-COUNT-24: func.call @llvm.x86.avx512bf16.dpbf16ps.512
+// CHECK: tensor.expand_shape %{{.*}} output_shape [1, 7, 7, 64] : tensor<49x64xbf16> into tensor<1x7x7x64xbf16>
+func.func @conv_1x1(%x: tensor<1x7x7x64xbf16>) -> tensor<1x7x7x64xbf16> {
+  %w = mlc.constant dense<0.5> : tensor<64x1x1x64xbf16>
+  %c = mlc.conv2d %x, %w {layout = "NHWC"} : (tensor<1x7x7x64xbf16>, tensor<64x1x1x64xbf16>) -> tensor<1x7x7x64xbf16>
+  return %c : tensor<1x7x7x64xbf16>
 }
 
 // -----

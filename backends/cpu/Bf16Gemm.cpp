@@ -479,7 +479,7 @@ public:
                 const AccumulatorInit &init, Value packed, Value input,
                 SmallVector<Value> epilogueInputs)
       : c(c), epi(epi), init(init), packed(packed), input(input),
-        epilogueInputs(std::move(epilogueInputs)) {}
+        epilogueInputs(std::move(epilogueInputs)), fullTiles(c.n % 16 == 0) {}
 
   /// Rows [lo, hi) of the block `out` (its row 0 is row `row0` of group
   /// `g`; its column 0 channel `col0`, of tile `tile0`), in register blocks
@@ -623,12 +623,12 @@ private:
       case Epilogue::Kind::Full:
         mapping.map(arg, vector::TransferReadOp::create(
                              b, loc, vec(elem), source, ValueRange{row, col},
-                             zero, ArrayRef<bool>{false}));
+                             zero, ArrayRef<bool>{fullTiles}));
         break;
       case Epilogue::Kind::PerChannel:
         mapping.map(arg, vector::TransferReadOp::create(
                              b, loc, vec(elem), source, ValueRange{col}, zero,
-                             ArrayRef<bool>{false}));
+                             ArrayRef<bool>{fullTiles}));
         break;
       case Epilogue::Kind::Scalar: {
         auto type = cast<RankedTensorType>(source.getType());
@@ -709,20 +709,21 @@ private:
               b, loc,
               vector::TransferReadOp::create(b, loc, accType, init.bias,
                                              ValueRange{col}, zeroF32,
-                                             ArrayRef<bool>{false}),
+                                             ArrayRef<bool>{fullTiles}),
               sum);
         if (init.full)
           sum = arith::AddFOp::create(
               b, loc,
               vector::TransferReadOp::create(b, loc, accType, init.full,
                                              ValueRange{row, col}, zeroF32,
-                                             ArrayRef<bool>{false}),
+                                             ArrayRef<bool>{fullTiles}),
               sum);
         Value result = epi ? applyEpilogue(b, loc, sum, row, col) : sum;
-        // Past the N real channels of the last tile: masked.
+        // Past the N real channels of the last tile: masked (only when N
+        // is no multiple of 16).
         out = vector::TransferWriteOp::create(b, loc, result, out,
                                               ValueRange{localRow, localCol},
-                                              ArrayRef<bool>{false})
+                                              ArrayRef<bool>{fullTiles})
                   .getResult();
       }
     }
@@ -734,6 +735,9 @@ private:
   const AccumulatorInit &init;
   Value packed, input;
   SmallVector<Value> epilogueInputs;
+  /// Whether every 16-channel tile is whole (the tile blocks divide the
+  /// tiles): no access of the epilogue is masked.
+  bool fullTiles;
 };
 
 struct Bf16GemmPass : public mlc::cpu::impl::Bf16GemmBase<Bf16GemmPass> {
@@ -818,9 +822,12 @@ struct Bf16GemmPass : public mlc::cpu::impl::Bf16GemmBase<Bf16GemmPass> {
           arith::SubIOp::create(bb, bl, cst(c.rowsPerGroup), row0));
       Value tile0 = arith::MulIOp::create(bb, bl, j, cst(k.tiles));
       Value col0 = arith::MulIOp::create(bb, bl, tile0, cst(16));
-      Value cols =
-          arith::MinSIOp::create(bb, bl, cst(k.tiles * 16),
-                                 arith::SubIOp::create(bb, bl, cst(c.n), col0));
+      // Whole tiles: a static block width, so that the accesses of the
+      // block need no masks.
+      Value cols = cst(k.tiles * 16);
+      if (c.n % 16 != 0)
+        cols = arith::MinSIOp::create(
+            bb, bl, cols, arith::SubIOp::create(bb, bl, cst(c.n), col0));
       Value globalRow = arith::AddIOp::create(
           bb, bl, arith::MulIOp::create(bb, bl, g, cst(c.rowsPerGroup)), row0);
       SmallVector<OpFoldResult> offsets = {globalRow, col0},

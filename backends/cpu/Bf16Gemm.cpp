@@ -3,11 +3,11 @@
 // Replaces the bf16 x bf16 -> f32 contractions of --quantize=bf16 whose
 // weights are constants (matmuls, the MatMul generics of transformer
 // layers, NHWC convolutions) with register-tiled kernels on AVX512-BF16's
-// vdpbf16ps: the weights are packed at compile time in pairs of the
-// reduction dim ([N1][taps][C/2][16][2]), a register block of rows x
-// 16-channel tiles accumulates in f32 zmm registers over the whole
-// reduction, and the elementwise consumer (bias, ReLU, residual add, the
-// rounding to bf16) runs on the f32 register tile before it is stored.
+// vdpbf16ps (or AArch64's bfdot): the weights are packed at compile time
+// in pairs of the reduction dim ([N1/T][taps][C/2][T][16][2]), a register
+// block of rows x 16-channel tiles accumulates in f32 registers over the
+// whole reduction, and the elementwise consumer (bias, ReLU, residual add,
+// the rounding to bf16) runs on the f32 register tile before it is stored.
 //
 //===----------------------------------------------------------------------===//
 
@@ -344,17 +344,34 @@ std::optional<Epilogue> matchEpilogue(const Contraction &c) {
 struct Kernel {
   int64_t rows, tiles;
   ModuleOp module;
+  /// f32 lanes of one accumulator (16: vdpbf16ps zmm; 4: bfdot q), and
+  /// the dot instruction: acc[i] += a[2i] * b[2i] + a[2i+1] * b[2i+1].
+  int64_t lanes = 16;
+  StringRef intrinsic = "llvm.x86.avx512bf16.dpbf16ps.512";
+
+  int64_t accsPerTile() const { return 16 / lanes; }
+  int64_t accsPerRow() const { return tiles * accsPerTile(); }
+  VectorType getAccType(MLIRContext *ctx) const {
+    return VectorType::get({lanes}, Float32Type::get(ctx));
+  }
 };
 
-constexpr StringLiteral kDotIntrinsic = "llvm.x86.avx512bf16.dpbf16ps.512";
 /// Rows per block of the outer loops, in register blocks.
 constexpr int64_t kBlockRegisterRows = 16;
 /// A contraction with fewer multiply-adds than this runs on one thread.
 constexpr int64_t kMinParallelMacs = int64_t(1) << 18;
 
-/// 6 rows x 4 tiles = 24 accumulators, 4 weight registers and a broadcast
-/// of the 32; fewer tiles (channels not a multiple of 64), more rows.
-Kernel chooseKernel(int64_t n1, ModuleOp module) {
+/// AVX512-BF16: 6 rows x 4 tiles = 24 zmm accumulators, 4 weight
+/// registers and a broadcast of the 32; fewer tiles (channels not a
+/// multiple of 64), more rows. AArch64 BF16 (bfdot, 4 lanes): 6 rows x 1
+/// tile = 24 q accumulators, 4 weight registers and a broadcast of the 32.
+Kernel chooseKernel(int64_t n1, ModuleOp module, bool arm) {
+  if (arm) {
+    Kernel k{6, 1, module};
+    k.lanes = 4;
+    k.intrinsic = "llvm.aarch64.neon.bfdot.v4f32.v8bf16";
+    return k;
+  }
   int64_t tiles = n1 % 4 == 0 ? 4 : n1 % 3 == 0 ? 3 : n1 % 2 == 0 ? 2 : 1;
   int64_t rows = tiles == 4 ? 6 : tiles == 3 ? 8 : tiles == 2 ? 12 : 16;
   return Kernel{rows, tiles, module};
@@ -503,9 +520,9 @@ private:
   }
 
   /// The two bf16 of reduction pair `pair` for row `row` of group `g` at
-  /// tap (kh, kw), broadcast to 16 lanes.
-  Value readPair(OpBuilder &b, Location loc, Value g, Value row, Value kh,
-                 Value kw, Value pair, bool inBounds) {
+  /// tap (kh, kw), broadcast to `lanes` lanes.
+  Value readPair(OpBuilder &b, Location loc, int64_t lanes, Value g, Value row,
+                 Value kh, Value kw, Value pair, bool inBounds) {
     Type bf16 = b.getBF16Type(), i32 = b.getI32Type();
     Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(bf16));
     Value k = arith::MulIOp::create(b, loc, pair, idx(b, loc, 2));
@@ -530,9 +547,9 @@ private:
         vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), two);
     Value scalar =
         vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0});
-    Value splat =
-        vector::BroadcastOp::create(b, loc, VectorType::get({16}, i32), scalar);
-    return vector::BitCastOp::create(b, loc, VectorType::get({32}, bf16),
+    Value splat = vector::BroadcastOp::create(
+        b, loc, VectorType::get({lanes}, i32), scalar);
+    return vector::BitCastOp::create(b, loc, VectorType::get({2 * lanes}, bf16),
                                      splat);
   }
 
@@ -561,21 +578,22 @@ private:
             pair),
         idx(b, loc, k.tiles * 32));
     SmallVector<Value> ws;
-    for (int64_t t = 0; t < k.tiles; ++t) {
-      Value offset = arith::AddIOp::create(b, loc, base, idx(b, loc, t * 32));
+    for (int64_t v = 0; v < k.accsPerRow(); ++v) {
+      Value offset =
+          arith::AddIOp::create(b, loc, base, idx(b, loc, v * 2 * k.lanes));
       ws.push_back(vector::TransferReadOp::create(
-          b, loc, VectorType::get({32}, bf16), packed, ValueRange{offset}, zero,
-          ArrayRef<bool>{true}));
+          b, loc, VectorType::get({2 * k.lanes}, bf16), packed,
+          ValueRange{offset}, zero, ArrayRef<bool>{true}));
     }
     SmallVector<Value> next;
-    auto accType = VectorType::get({16}, b.getF32Type());
+    VectorType accType = k.getAccType(b.getContext());
     for (int64_t i = 0; i < k.rows; ++i) {
       Value row = arith::AddIOp::create(b, loc, firstRow, idx(b, loc, i));
-      Value a = readPair(b, loc, g, row, kh, kw, pair, inBounds);
-      for (int64_t t = 0; t < k.tiles; ++t)
+      Value a = readPair(b, loc, k.lanes, g, row, kh, kw, pair, inBounds);
+      for (int64_t v = 0; v < k.accsPerRow(); ++v)
         next.push_back(
-            mlc::cpu::callIntrinsic(b, loc, k.module, accType, kDotIntrinsic,
-                                    {accs[i * k.tiles + t], a, ws[t]}));
+            mlc::cpu::callIntrinsic(b, loc, k.module, accType, k.intrinsic,
+                                    {accs[i * k.accsPerRow() + v], a, ws[v]}));
     }
     return next;
   }
@@ -660,10 +678,11 @@ private:
   Value emitRegisterBlock(OpBuilder &b, Location loc, const Kernel &k,
                           Value out, Value g, Value row0, Value r, Value tile0,
                           Value col0) {
-    auto accType = VectorType::get({16}, b.getF32Type());
+    VectorType laneType = k.getAccType(b.getContext());
     Value zeroAcc = arith::ConstantOp::create(
-        b, loc, accType, DenseElementsAttr::get(accType, 0.0f));
-    SmallVector<Value> accs(k.rows * k.tiles, zeroAcc);
+        b, loc, laneType, DenseElementsAttr::get(laneType, 0.0f));
+    SmallVector<Value> accs(k.rows * k.accsPerRow(), zeroAcc);
+    auto accType = VectorType::get({16}, b.getF32Type());
     // The row within the group, and (matmul) within all rows.
     Value firstRow = arith::AddIOp::create(b, loc, row0, r);
     Value firstInputRow = firstRow;
@@ -701,7 +720,21 @@ private:
       for (int64_t t = 0; t < k.tiles; ++t) {
         Value localCol = idx(b, loc, t * 16);
         Value col = arith::AddIOp::create(b, loc, col0, localCol);
-        Value sum = accs[i * k.tiles + t];
+        // The tile's 16 channels as one vector (bfdot: 4 accumulators).
+        SmallVector<Value> parts(ArrayRef<Value>(accs).slice(
+            (i * k.tiles + t) * k.accsPerTile(), k.accsPerTile()));
+        while (parts.size() > 1) {
+          SmallVector<Value> joined;
+          for (size_t p = 0; p < parts.size(); p += 2) {
+            int64_t width =
+                cast<VectorType>(parts[p].getType()).getNumElements();
+            joined.push_back(vector::ShuffleOp::create(
+                b, loc, parts[p], parts[p + 1],
+                llvm::to_vector(llvm::seq<int64_t>(0, 2 * width))));
+          }
+          parts = std::move(joined);
+        }
+        Value sum = parts.front();
         if (fill)
           sum = arith::AddFOp::create(b, loc, fill, sum);
         if (init.bias)
@@ -744,10 +777,11 @@ struct Bf16GemmPass : public mlc::cpu::impl::Bf16GemmBase<Bf16GemmPass> {
   using Bf16GemmBase::Bf16GemmBase;
 
   void runOnOperation() override {
-    if (isa != "x86-avx512bf16") {
+    if (isa != "x86-avx512bf16" && isa != "arm-bf16") {
       if (isa != "none") {
-        getOperation().emitError()
-            << "unknown ISA '" << isa << "' (expected none or x86-avx512bf16)";
+        getOperation().emitError() << "unknown ISA '" << isa
+                                   << "' (expected none, x86-avx512bf16 or "
+                                      "arm-bf16)";
         signalPassFailure();
       }
       return;
@@ -774,7 +808,7 @@ struct Bf16GemmPass : public mlc::cpu::impl::Bf16GemmBase<Bf16GemmPass> {
     Location loc = c.op.getLoc();
     OpBuilder &b = rewriter;
     int64_t rows = c.getRows(), n1 = c.getTiles();
-    Kernel k = chooseKernel(n1, getOperation());
+    Kernel k = chooseKernel(n1, getOperation(), isa == "arm-bf16");
     Value packed = packWeights(b, loc, c, k.tiles);
     // Read now: an earlier rewrite may have replaced the producer.
     Value input = c.op.getDpsInputs()[0];

@@ -201,7 +201,8 @@ void mlc::cpu::registerCPUPipeline() {
     Option<std::string> bf16Isa{
         *this, "bf16-isa",
         llvm::cl::desc("Kernel of the bf16 contractions with constant weights "
-                       "(mlc-cpu-bf16-gemm): none or x86-avx512bf16"),
+                       "(mlc-cpu-bf16-gemm): none, x86-avx512bf16 or "
+                       "arm-bf16"),
         llvm::cl::init("none")};
     Option<std::string> vectorIsa{
         *this, "vector-isa",

@@ -235,19 +235,23 @@ def Bf16Gemm : Pass<"mlc-cpu-bf16-gemm", "mlir::ModuleOp"> {
   let summary = "Compute bf16 matmuls and convolutions with constant weights "
                 "on vdpbf16ps register tiles.";
   let description = [{
-    For `isa=x86-avx512bf16` (a CPU with AVX512-BF16), replaces each
+    For `isa=x86-avx512bf16` (a CPU with AVX512-BF16) or `isa=arm-bf16`
+    (AArch64 with the BF16 extension), replaces each
     `bf16 x bf16 -> f32` contraction of `--quantize=bf16` whose weights are
     a constant: `linalg.conv_2d_nhwc_fhwc`, `linalg.matmul` (B a constant
     or the transpose of one) and the matmul generics of transformer layers
     (A [m..., K] x B [K, N] -> [m..., N], B constant), static shapes only.
     The weights are packed at compile time in the pair-interleaved layout
-    of `vdpbf16ps`, [N1][taps][ceil(K/2)][16][2] (zeros past the N channels
-    and an odd K); the output, as rows x channels, is cut into blocks of
+    of `vdpbf16ps` and `bfdot`, [N1/T][taps][ceil(K/2)][T][16][2] for
+    blocks of T 16-channel tiles (zeros past the N channels and an odd K);
+    1x1 stride-1 convolutions are matmuls over all pixels; the output, as rows x channels, is cut into blocks of
     rows x 16-channel tiles (an `scf.forall` with `parallel=true` when the
-    contraction is big enough for threads) and each block into register
+    contraction is big enough for threads; the column blocks outermost
+    when the weights outweigh the activations) and each block into register
     blocks of up to 6 rows x 4 tiles of f32 accumulators (zmm) that stay in
     registers over the whole reduction, one `vdpbf16ps` per accumulator and
-    pair of the reduction dim (the pair of activations broadcast). The
+    pair of the reduction dim (the pair of activations broadcast); on
+    AArch64, 6 rows x 1 tile of 4 `bfdot` accumulators (q registers). The
     accumulators' start (a broadcast bias, a fill, or any other init) and
     the elementwise consumer of the contraction (bias, ReLU, residual add,
     the rounding to bf16: a linalg.generic whose other inputs have the
@@ -271,7 +275,7 @@ def Bf16Gemm : Pass<"mlc-cpu-bf16-gemm", "mlir::ModuleOp"> {
     calls after bufferization.
   }];
   let options = [Option<"isa", "isa", "std::string", /*default=*/"\"none\"",
-                        "none or x86-avx512bf16">,
+                        "none, x86-avx512bf16 or arm-bf16">,
                  Option<"parallel", "parallel", "bool", /*default=*/"false",
                         "Run the blocks of big contractions as an "
                         "scf.forall (threads)">];

@@ -88,6 +88,8 @@ CPUTarget CPUTarget::fromTargetOptions(const TargetOptions &options) {
   } else if (triple.isAArch64()) {
     if (sti->checkFeatures("+neon"))
       isa = "neon";
+    if (sti->checkFeatures("+bf16"))
+      bf16Kernel = "arm-bf16";
     if (sti->checkFeatures("+i8mm"))
       int8Kernel = "arm-i8mm";
     else if (sti->checkFeatures("+dotprod"))

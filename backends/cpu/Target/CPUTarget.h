@@ -40,7 +40,8 @@ struct CPUTarget {
   /// arm-i8mm, arm-dot, or none.
   std::string int8Kernel = "none";
   /// The kernel of the bf16 contractions (mlc-cpu-bf16-gemm's `isa`):
-  /// x86-avx512bf16 (vdpbf16ps zmm), or none (f32 loops).
+  /// x86-avx512bf16 (vdpbf16ps zmm), arm-bf16 (bfdot), or none (the
+  /// contractions are widened to f32).
   std::string bf16Kernel = "none";
   /// Per-core data cache sizes, in bytes.
   int64_t l1Bytes = 32 * 1024;

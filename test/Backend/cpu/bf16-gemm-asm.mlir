@@ -1,10 +1,12 @@
 // A bf16 conv and matmul (as --quantize=bf16 leaves them) compile to
-// vdpbf16ps register tiles where the target has AVX512-BF16, and to the
-// f32 FMA register tiles (operands widened) where it has not.
+// vdpbf16ps register tiles where the target has AVX512-BF16, to bfdot
+// ones on AArch64 with BF16, and to the f32 FMA register tiles (operands
+// widened) where the target has neither.
 // RUN: mlc-compile %s --target=x86_64 --cpu=x86-64-v4 --mattr=+avx512bf16 --emit=asm -o - | FileCheck %s --check-prefix=BF16
 // RUN: mlc-compile %s --target=x86_64 --cpu=x86-64-v4 --emit=asm -o - | FileCheck %s --check-prefix=V4
 // RUN: mlc-compile %s --target=x86_64 --cpu=x86-64-v3 --emit=asm -o - | FileCheck %s --check-prefix=V3
 // RUN: mlc-compile %s --target=aarch64 --emit=asm -o - | FileCheck %s --check-prefix=ARM
+// RUN: mlc-compile %s --target=aarch64 --mattr=+bf16 --emit=asm -o - | FileCheck %s --check-prefix=ARM-BF16
 
 // BF16: vdpbf16ps {{.*}}%zmm
 // V4-NOT: vdpbf16ps
@@ -13,7 +15,10 @@
 // V3-NOT: vdpbf16ps
 // V3: vfmadd{{.*}}ps {{.*}}%ymm
 // V3-NOT: vdpbf16ps
+// ARM-NOT: bfdot
 // ARM: fmla v{{[0-9]+}}.4s
+// ARM-NOT: bfdot
+// ARM-BF16: bfdot v{{[0-9]+}}.4s, v{{[0-9]+}}.8h, v{{[0-9]+}}.8h
 func.func @main(%x: tensor<1x16x16x32xf32>) -> tensor<1x256x64xf32> {
   %w = mlc.constant dense<0.5> : tensor<64x3x3x32xbf16>
   %b = mlc.constant dense<0.25> : tensor<64xbf16>

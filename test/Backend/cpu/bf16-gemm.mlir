@@ -1,6 +1,7 @@
 // RUN: mlc-opt %s -split-input-file --convert-mlc-to-linalg --canonicalize | mlc-opt -split-input-file --pass-pipeline='builtin.module(func.func(mlc-cpu-fuse-elementwise),mlc-cpu-bf16-gemm{isa=x86-avx512bf16},canonicalize,cse)' | FileCheck %s
 // RUN: mlc-opt %s -split-input-file --convert-mlc-to-linalg --canonicalize | mlc-opt -split-input-file --pass-pipeline='builtin.module(func.func(mlc-cpu-fuse-elementwise),mlc-cpu-bf16-gemm{isa=x86-avx512bf16 parallel=true})' | FileCheck %s --check-prefix=PAR
 // RUN: mlc-opt %s -split-input-file --convert-mlc-to-linalg --canonicalize | mlc-opt -split-input-file --mlc-cpu-bf16-gemm=isa=none | FileCheck %s --check-prefix=NONE
+// RUN: mlc-opt %s -split-input-file --convert-mlc-to-linalg --canonicalize | mlc-opt -split-input-file --pass-pipeline='builtin.module(func.func(mlc-cpu-fuse-elementwise),mlc-cpu-bf16-gemm{isa=arm-bf16},canonicalize,cse)' | FileCheck %s --check-prefix=ARM
 
 // A bf16 matmul with bias and ReLU, 72 channels (4.5 tiles: one tile per
 // block, 16 rows per register block, the last 8 channels masked): the
@@ -29,6 +30,20 @@
 // CHECK-NOT: linalg.matmul
 // CHECK-NOT: linalg.generic
 // CHECK: return
+// AArch64 BF16: the same packed weights, 6 rows x 1 tile of 4 bfdot
+// accumulators (4 lanes each, the pair broadcast to 4 lanes), joined into
+// the tile's 16 channels for the epilogue.
+// ARM: func.func private @llvm.aarch64.neon.bfdot.v4f32.v8bf16(vector<4xf32>, vector<8xbf16>, vector<8xbf16>) -> vector<4xf32> attributes {mlc.intrinsic}
+// ARM-LABEL: func.func @matmul_bias_relu
+// ARM: arith.constant dense_resource<mlc_bf16_packed_weights> : tensor<5120xbf16>
+// ARM: scf.for %{{.*}} = %c0 to %{{.*}} step %c6
+// ARM: vector.transfer_read %{{.*}} : tensor<5120xbf16>, vector<8xbf16>
+// ARM: vector.broadcast %{{.*}} : i32 to vector<4xi32>
+// ARM: vector.bitcast %{{.*}} : vector<4xi32> to vector<8xbf16>
+// ARM-COUNT-24: func.call @llvm.aarch64.neon.bfdot.v4f32.v8bf16
+// ARM: vector.shuffle %{{.*}} [0, 1, 2, 3, 4, 5, 6, 7] : vector<4xf32>, vector<4xf32>
+// ARM: vector.shuffle %{{.*}} [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] : vector<8xf32>, vector<8xf32>
+// ARM: arith.truncf %{{.*}} : vector<16xf32> to vector<16xbf16>
 // NONE-LABEL: func.func @matmul_bias_relu
 // NONE: linalg.matmul ins(%{{.*}} : tensor<30x64xbf16>, tensor<64x72xbf16>) outs(%{{.*}} : tensor<30x72xf32>)
 // NONE-NOT: dpbf16ps

@@ -163,7 +163,7 @@ if config.mlc_openmp_library and not config.mlc_openmp_library.endswith("-NOTFOU
 config.substitutions.append(("%openmp_link", openmp_link))
 
 # The host's vector ISA, for tests that run code compiled for a --cpu other
-# than the default: host-avx512vnni, host-avxvnni, host-avx2.
+# than the default: host-avx512vnni, host-avx512bf16, host-avxvnni, host-avx2.
 def _host_cpu_flags():
     try:
         with open("/proc/cpuinfo") as f:
@@ -178,6 +178,8 @@ def _host_cpu_flags():
 _flags = _host_cpu_flags()
 if {"avx512f", "avx512_vnni"} <= _flags:
     config.available_features.add("host-avx512vnni")
+if {"avx512f", "avx512_bf16"} <= _flags:
+    config.available_features.add("host-avx512bf16")
 if "avx_vnni" in _flags:
     config.available_features.add("host-avxvnni")
 if {"avx2", "fma"} <= _flags:

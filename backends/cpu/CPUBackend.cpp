@@ -92,6 +92,7 @@ public:
     cpu::CPUPipelineOptions pipeline;
     pipeline.optLevel = options.optLevel;
     pipeline.int8Isa = target.int8Kernel;
+    pipeline.bf16Isa = target.bf16Kernel;
     pipeline.vectorIsa = target.getIsaName().str();
     pipeline.threads = cpu::canUseThreads(options.triple);
     pipeline.memoryReport = options.memoryReport;

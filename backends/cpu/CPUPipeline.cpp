@@ -66,28 +66,39 @@ static void addTensorPasses(OpPassManager &pm,
     return;
   }
   fpm.addPass(createFuseElementwise());
+  // The bf16 contractions with constant weights, once their elementwise
+  // consumers are fused into one generic (their epilogue), and before the
+  // weights are permuted for the f32 tiles.
+  OpPassManager *tiles = &fpm;
+  if (options.bf16Isa != "none") {
+    pm.addPass(
+        createBf16Gemm(Bf16GemmOptions{options.bf16Isa, options.threads}));
+    tiles = &pm.nest<func::FuncOp>();
+  }
+  OpPassManager &tpm = *tiles;
   // Register tiles for the contractions the tile strategy knows; the rest
   // keeps the loop lowering below.
   if (options.vectorIsa != "scalar") {
-    fpm.addPass(createPackWeights());
+    tpm.addPass(createWidenBf16Contractions());
+    tpm.addPass(createPackWeights());
     TileContractionsOptions tiling;
     tiling.isa = options.vectorIsa;
     tiling.parallel = options.threads;
-    fpm.addPass(createTileContractions(tiling));
-    fpm.addPass(createPackPanels());
-    fpm.addPass(createVectorizeTiles());
+    tpm.addPass(createTileContractions(tiling));
+    tpm.addPass(createPackPanels());
+    tpm.addPass(createVectorizeTiles());
   }
-  fpm.addPass(createFuseEpilogues());
-  fpm.addPass(createApproximateMath());
-  fpm.addPass(createBlockedAccumulation());
+  tpm.addPass(createFuseEpilogues());
+  tpm.addPass(createApproximateMath());
+  tpm.addPass(createBlockedAccumulation());
   {
     SplitReductionsOptions split;
     split.isa = options.vectorIsa;
-    fpm.addPass(createSplitReductions(split));
+    tpm.addPass(createSplitReductions(split));
   }
-  fpm.addPass(createInnermostParallelLoop());
+  tpm.addPass(createInnermostParallelLoop());
   if (options.threads)
-    fpm.addPass(createParallelizeOps());
+    tpm.addPass(createParallelizeOps());
 }
 
 void mlc::cpu::buildCPULoweringPipeline(OpPassManager &pm,
@@ -188,6 +199,12 @@ void mlc::cpu::registerCPUPipeline() {
                        "none, x86-avx2, x86-vnni, x86-vnni512, arm-dot or "
                        "arm-i8mm"),
         llvm::cl::init("none")};
+    Option<std::string> bf16Isa{
+        *this, "bf16-isa",
+        llvm::cl::desc("Kernel of the bf16 contractions with constant weights "
+                       "(mlc-cpu-bf16-gemm): none, x86-avx512bf16 or "
+                       "arm-bf16"),
+        llvm::cl::init("none")};
     Option<std::string> vectorIsa{
         *this, "vector-isa",
         llvm::cl::desc("Vector ISA of the register tiles "
@@ -215,6 +232,7 @@ void mlc::cpu::registerCPUPipeline() {
         CPUPipelineOptions pipeline;
         pipeline.optLevel = options.optLevel;
         pipeline.int8Isa = options.int8Isa;
+        pipeline.bf16Isa = options.bf16Isa;
         pipeline.vectorIsa = options.vectorIsa;
         if (pipeline.vectorIsa == "host")
           pipeline.vectorIsa =

@@ -14,6 +14,9 @@ struct CPUPipelineOptions {
   unsigned optLevel = 2;
   /// mlc-cpu-int8-gemm's kernel ("none": loops).
   std::string int8Isa = "none";
+  /// mlc-cpu-bf16-gemm's kernel ("none": the bf16 contractions are widened
+  /// to the f32 register tiles).
+  std::string bf16Isa = "none";
   /// The vector ISA sizing the register tiles of the float contractions
   /// ("scalar": loops, LLVM vectorizes).
   std::string vectorIsa = "scalar";

@@ -14,6 +14,7 @@
 
 #include "CPUPasses.h"
 #include "Int8MulAcc.h"
+#include "IntrinsicCall.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -32,6 +33,8 @@ namespace mlc::cpu {
 } // namespace mlc::cpu
 
 using namespace mlir;
+using mlc::cpu::callIntrinsic;
+using mlc::cpu::kIntrinsicMark;
 
 namespace {
 
@@ -91,25 +94,6 @@ struct Kernel {
   int64_t accsPerTile() const { return 16 / filtersPerAcc; }
   int64_t accsPerRow() const { return tiles * accsPerTile(); }
 };
-
-/// Bufferization and buffer deallocation reject llvm.call_intrinsic (its
-/// memory effects are unknown), so the dot instructions are first calls to
-/// private declarations named after the intrinsic and marked
-/// `mlc.intrinsic`; mlc-cpu-lower-int8-dots makes them intrinsics after
-/// bufferization.
-static constexpr StringLiteral kIntrinsicMark = "mlc.intrinsic";
-
-Value callIntrinsic(OpBuilder &b, Location loc, ModuleOp module, Type type,
-                    StringRef name, ValueRange args) {
-  if (!module.lookupSymbol(name)) {
-    OpBuilder mb = OpBuilder::atBlockBegin(module.getBody());
-    auto decl = func::FuncOp::create(
-        mb, loc, name, b.getFunctionType(ValueRange(args).getTypes(), type));
-    decl.setPrivate();
-    decl->setAttr(kIntrinsicMark, b.getUnitAttr());
-  }
-  return func::CallOp::create(b, loc, name, TypeRange{type}, args).getResult(0);
-}
 
 /// acc + dot(a: the 4 activation bytes, w: filtersPerAcc x 4 weight bytes).
 Value emitDot(OpBuilder &b, Location loc, const Kernel &k, Value acc, Value a4,

@@ -231,8 +231,92 @@ def Int8Depthwise : Pass<"mlc-cpu-int8-depthwise", "mlir::func::FuncOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def Bf16Gemm : Pass<"mlc-cpu-bf16-gemm", "mlir::ModuleOp"> {
+  let summary = "Compute bf16 matmuls and convolutions with constant weights "
+                "on vdpbf16ps register tiles.";
+  let description = [{
+    For `isa=x86-avx512bf16` (a CPU with AVX512-BF16) or `isa=arm-bf16`
+    (AArch64 with the BF16 extension), replaces each
+    `bf16 x bf16 -> f32` contraction of `--quantize=bf16` whose weights are
+    a constant: `linalg.conv_2d_nhwc_fhwc`, `linalg.matmul` (B a constant
+    or the transpose of one) and the matmul generics of transformer layers
+    (A [m..., K] x B [K, N] -> [m..., N], B constant), static shapes only.
+    The weights are packed at compile time in the pair-interleaved layout
+    of `vdpbf16ps` and `bfdot`, [N1/T][taps][ceil(K/2)][T][16][2] for
+    blocks of T 16-channel tiles (zeros past the N channels and an odd K);
+    1x1 stride-1 convolutions are matmuls over all pixels; the output, as rows x channels, is cut into blocks of
+    rows x 16-channel tiles (an `scf.forall` with `parallel=true` when the
+    contraction is big enough for threads; the column blocks outermost
+    when the weights outweigh the activations) and each block into register
+    blocks of up to 6 rows x 4 tiles of f32 accumulators (zmm) that stay in
+    registers over the whole reduction, one `vdpbf16ps` per accumulator and
+    pair of the reduction dim (the pair of activations broadcast); on
+    AArch64, 6 rows x 1 tile of 4 `bfdot` accumulators (q registers). The
+    accumulators' start (a broadcast bias, a fill, or any other init) and
+    the elementwise consumer of the contraction (bias, ReLU, residual add,
+    the rounding to bf16: a linalg.generic whose other inputs have the
+    output's shape, one value per channel, or one value) are applied to the
+    f32 register tile, which is then stored. `isa=none` (the default, and
+    what targets without AVX512-BF16 get) leaves everything to the f32
+    loops.
+
+    ```mlir
+    %c = linalg.matmul ins(%a, %w : tensor<32x64xbf16>, tensor<64x128xbf16>)
+        outs(%zero : tensor<32x128xf32>) -> tensor<32x128xf32>
+    %r = linalg.generic {relu, truncf} ins(%c) outs(%e : tensor<32x128xbf16>)
+    // becomes, with %p = arith.constant : tensor<8192xbf16> (packed %w),
+    // scf.for (blocks) { scf.for %row step 6 { scf.for %pair {
+    //   func.call @llvm.x86.avx512bf16.dpbf16ps.512(%acc, %a2, %w32) x 24 }
+    //   relu, truncf on the vector<16xf32> accumulators; transfer_write } }
+    ```
+
+    The dot instructions are calls to private declarations marked
+    `mlc.intrinsic`, which `mlc-cpu-lower-int8-dots` turns into intrinsic
+    calls after bufferization.
+  }];
+  let options = [Option<"isa", "isa", "std::string", /*default=*/"\"none\"",
+                        "none, x86-avx512bf16 or arm-bf16">,
+                 Option<"parallel", "parallel", "bool", /*default=*/"false",
+                        "Run the blocks of big contractions as an "
+                        "scf.forall (threads)">];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect"];
+}
+
+def WidenBf16Contractions : Pass<"mlc-cpu-widen-bf16-contractions",
+                                 "mlir::func::FuncOp"> {
+  let summary = "Give bf16 contractions f32 operands, for the f32 register "
+                "tiles.";
+  let description = [{
+    A `bf16 x bf16 -> f32` contraction (matmul, batch matmul, NHWC / grouped
+    / depthwise convolution, a contraction generic) whose body only widens
+    its inputs gets f32 inputs: a constant operand (or the transpose of
+    one) is widened at compile time, any other operand by an elementwise
+    `arith.extf` generic. bf16 products are exact in f32, so the result is
+    the same; the f32 tile strategy then gives it register tiles instead of
+    the scalar loops that convert every element. The CPU pipeline runs it
+    after `mlc-cpu-bf16-gemm`, on what that left (everything on CPUs
+    without AVX512-BF16).
+
+    ```mlir
+    %c = linalg.batch_matmul ins(%q, %k : tensor<4x128x64xbf16>, tensor<4x64x128xbf16>)
+        outs(%acc : tensor<4x128x128xf32>)
+    // becomes
+    %q32 = linalg.generic {arith.extf} ins(%q) -> tensor<4x128x64xf32>
+    %k32 = linalg.generic {arith.extf} ins(%k) -> tensor<4x64x128xf32>
+    %c = linalg.batch_matmul ins(%q32, %k32 : ...) outs(%acc : tensor<4x128x128xf32>)
+    ```
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def LowerInt8Dots : Pass<"mlc-cpu-lower-int8-dots", "mlir::ModuleOp"> {
-  let summary = "Turn mlc-cpu-int8-gemm's dot calls into LLVM intrinsics.";
+  let summary = "Turn the dot calls of mlc-cpu-int8-gemm and "
+                "mlc-cpu-bf16-gemm into LLVM intrinsics.";
   let description = [{
     Replaces each `func.call` of a private declaration marked
     `mlc.intrinsic` with `llvm.call_intrinsic` of the declaration's name,

@@ -71,7 +71,7 @@ CPUTarget CPUTarget::fromTargetOptions(const TargetOptions &options) {
     return *fromIsaName("scalar");
   const llvm::MCSubtargetInfo *sti = (*tm)->getMCSubtargetInfo();
   const llvm::Triple &triple = (*tm)->getTargetTriple();
-  StringRef isa = "scalar", int8Kernel = "none";
+  StringRef isa = "scalar", int8Kernel = "none", bf16Kernel = "none";
   if (triple.isX86()) {
     if (sti->checkFeatures("+avx512f"))
       isa = "avx512";
@@ -83,9 +83,13 @@ CPUTarget CPUTarget::fromTargetOptions(const TargetOptions &options) {
       int8Kernel = "x86-vnni";
     else if (sti->checkFeatures("+avx2"))
       int8Kernel = "x86-avx2";
+    if (sti->checkFeatures("+avx512bf16") && sti->checkFeatures("+avx512f"))
+      bf16Kernel = "x86-avx512bf16";
   } else if (triple.isAArch64()) {
     if (sti->checkFeatures("+neon"))
       isa = "neon";
+    if (sti->checkFeatures("+bf16"))
+      bf16Kernel = "arm-bf16";
     if (sti->checkFeatures("+i8mm"))
       int8Kernel = "arm-i8mm";
     else if (sti->checkFeatures("+dotprod"))
@@ -93,5 +97,6 @@ CPUTarget CPUTarget::fromTargetOptions(const TargetOptions &options) {
   }
   CPUTarget target = *fromIsaName(isa);
   target.int8Kernel = int8Kernel.str();
+  target.bf16Kernel = bf16Kernel.str();
   return target;
 }

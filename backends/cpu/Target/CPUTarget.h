@@ -39,6 +39,10 @@ struct CPUTarget {
   /// x86-vnni512 (AVX512-VNNI, zmm), x86-vnni (AVX-VNNI, ymm), x86-avx2,
   /// arm-i8mm, arm-dot, or none.
   std::string int8Kernel = "none";
+  /// The kernel of the bf16 contractions (mlc-cpu-bf16-gemm's `isa`):
+  /// x86-avx512bf16 (vdpbf16ps zmm), arm-bf16 (bfdot), or none (the
+  /// contractions are widened to f32).
+  std::string bf16Kernel = "none";
   /// Per-core data cache sizes, in bytes.
   int64_t l1Bytes = 32 * 1024;
   int64_t l2Bytes = 1024 * 1024;
@@ -54,7 +58,7 @@ struct CPUTarget {
   static mlir::FailureOr<CPUTarget> fromIsaName(llvm::StringRef name);
 
   /// The target that LLVM's target machine for `options` describes (its
-  /// CPU features decide the vector ISA and the int8 kernel).
+  /// CPU features decide the vector ISA and the int8 and bf16 kernels).
   static CPUTarget fromTargetOptions(const TargetOptions &options);
 };
 

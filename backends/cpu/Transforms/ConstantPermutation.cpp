@@ -1,6 +1,7 @@
 //===- ConstantPermutation.cpp - Constants permuted at compile time -------===//
 
 #include "Transforms/ConstantPermutation.h"
+#include "ConstantBytes.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -9,36 +10,7 @@
 #include <cstring>
 
 using namespace mlir;
-
-namespace {
-
-/// The raw row-major bytes of a constant, when it has them (dense
-/// resources and non-splat dense attributes of byte-sized elements).
-std::optional<ArrayRef<char>> getRawBytes(ElementsAttr attr) {
-  auto type = cast<ShapedType>(attr.getType());
-  unsigned bits = type.getElementTypeBitWidth();
-  if (bits % 8 != 0)
-    return std::nullopt;
-  size_t expected = type.getNumElements() * (bits / 8);
-  ArrayRef<char> data;
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob)
-      return std::nullopt;
-    data = blob->getData();
-  } else if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    if (dense.isSplat())
-      return std::nullopt;
-    data = dense.getRawData();
-  } else {
-    return std::nullopt;
-  }
-  if (data.size() != expected)
-    return std::nullopt;
-  return data;
-}
-
-} // namespace
+using mlc::cpu::getRawBytes;
 
 ElementsAttr mlc::cpu::permuteConstant(ElementsAttr attr,
                                        ArrayRef<int64_t> sourceShape,

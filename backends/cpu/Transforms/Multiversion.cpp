@@ -350,6 +350,7 @@ struct MultiversionPass
     CPUPipelineOptions options;
     options.vectorIsa = "avx512";
     options.int8Isa = "x86-vnni512";
+    options.bf16Isa = "x86-avx512bf16";
     options.threads = threads;
     buildCPULoweringPipeline(pm, options);
     pm.getDependentDialects(registry);
@@ -394,6 +395,7 @@ struct MultiversionPass
       variant.suffix = getSuffix(cpu);
       variant.pipeline.optLevel = optLevel;
       variant.pipeline.int8Isa = cpuTarget.int8Kernel;
+      variant.pipeline.bf16Isa = cpuTarget.bf16Kernel;
       variant.pipeline.vectorIsa = cpuTarget.getIsaName().str();
       variant.pipeline.threads = threads;
       variant.pipeline.memoryReport = memoryReport;

@@ -83,7 +83,7 @@ public:
       multiversion.triple = options.triple;
       multiversion.mattr = options.features;
       multiversion.optLevel = options.optLevel;
-      multiversion.threads = cpu::canUseThreads(options.triple);
+      multiversion.threads = mlc::canUseThreads(options.triple);
       multiversion.memoryReport = options.memoryReport;
       pm.addPass(cpu::createMultiversion(multiversion));
       return;
@@ -94,7 +94,7 @@ public:
     pipeline.int8Isa = target.int8Kernel;
     pipeline.bf16Isa = target.bf16Kernel;
     pipeline.vectorIsa = target.getIsaName().str();
-    pipeline.threads = cpu::canUseThreads(options.triple);
+    pipeline.threads = mlc::canUseThreads(options.triple);
     pipeline.memoryReport = options.memoryReport;
     cpu::buildCPULoweringPipeline(pm, pipeline);
   }
@@ -132,12 +132,7 @@ public:
                                     outputPath, loc);
     // The parallel tile loops call libomp; an artifact without any does
     // not depend on it (--as-needed).
-    std::vector<std::string> openmp;
-    if (cpu::canUseThreads(options.triple)) {
-      std::string dir = cpu::getOpenMPLibraryDir().str();
-      openmp = {"-Wl,--as-needed", "-L" + dir, "-lomp", "-Wl,-rpath," + dir,
-                "-Wl,--no-as-needed"};
-    }
+    std::vector<std::string> openmp = getOpenMPLinkArgs(options.triple);
     for (StringRef driver : {"cc", "gcc", "clang", "clang-22"})
       if (llvm::sys::findProgramByName(driver))
         return linkWithCompilerDriver(driver, objectPath, outputPath, loc,

@@ -10,6 +10,7 @@
 #include "CPUPasses.h"
 #include "Target/CPUTarget.h"
 
+#include "mlc/Backend/Emit.h"
 #include "mlc/Backend/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -28,21 +29,6 @@
 #include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
-
-bool mlc::cpu::canUseThreads(StringRef triple) {
-  if (getOpenMPLibraryDir().empty())
-    return false;
-  llvm::Triple host(llvm::sys::getDefaultTargetTriple());
-  return triple.empty() || llvm::Triple(triple).getArch() == host.getArch();
-}
-
-StringRef mlc::cpu::getOpenMPLibraryDir() {
-#ifdef MLC_OPENMP_LIBRARY_DIR
-  return MLC_OPENMP_LIBRARY_DIR;
-#else
-  return "";
-#endif
-}
 
 /// The passes on linalg, still on tensors: fusion, register tiles, and the
 /// loop order of what keeps the loop lowering.
@@ -88,6 +74,12 @@ static void addTensorPasses(OpPassManager &pm,
     tpm.addPass(createPackPanels());
     tpm.addPass(createVectorizeTiles());
   }
+  // Before the epilogues are fused and the reductions cut into blocks and
+  // lanes (scf.for loops it leaves alone): a row-wise reduction (layer
+  // norm, softmax) is split over its rows, each chunk summing its rows in
+  // the same order as one thread would.
+  if (options.threads)
+    tpm.addPass(createParallelizeOps());
   tpm.addPass(createFuseEpilogues());
   tpm.addPass(createApproximateMath());
   tpm.addPass(createBlockedAccumulation());
@@ -97,8 +89,6 @@ static void addTensorPasses(OpPassManager &pm,
     tpm.addPass(createSplitReductions(split));
   }
   tpm.addPass(createInnermostParallelLoop());
-  if (options.threads)
-    tpm.addPass(createParallelizeOps());
 }
 
 void mlc::cpu::buildCPULoweringPipeline(OpPassManager &pm,
@@ -237,7 +227,7 @@ void mlc::cpu::registerCPUPipeline() {
         if (pipeline.vectorIsa == "host")
           pipeline.vectorIsa =
               CPUTarget::fromTargetOptions(TargetOptions{}).getIsaName().str();
-        pipeline.threads = options.threads && canUseThreads("");
+        pipeline.threads = options.threads && mlc::canUseThreads("");
         pipeline.planMemory = options.planMemory;
         buildCPULoweringPipeline(pm, pipeline);
       });

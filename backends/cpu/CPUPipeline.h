@@ -34,14 +34,6 @@ struct CPUPipelineOptions {
 void buildCPULoweringPipeline(mlir::OpPassManager &pm,
                               const CPUPipelineOptions &options);
 
-/// Whether artifacts for `triple` (empty: the host) can use threads: this
-/// build found libomp, and it is for the host's architecture.
-bool canUseThreads(llvm::StringRef triple);
-
-/// The libomp directory artifacts link against and load from ("" when
-/// this build has none).
-llvm::StringRef getOpenMPLibraryDir();
-
 } // namespace mlc::cpu
 
 #endif // MLC_BACKENDS_CPU_CPUPIPELINE_H

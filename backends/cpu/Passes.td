@@ -86,7 +86,7 @@ def ParallelizeOps : Pass<"mlc-cpu-parallelize-ops", "mlir::func::FuncOp"> {
     The linalg ops left in the function body after tiling (elementwise
     chains, softmax and normalization reductions, pooling, im2col copies,
     transposes) would run on one thread while the contractions use all:
-    each one with static shapes and at least 2^16 iterations gets its first
+    each one with static shapes and at least 2^15 iterations gets its first
     parallel loop of extent > 1 tiled into at most 8 chunks of at least
     2^14 iterations, as an `scf.forall`, which the CPU pipeline lowers to an
     OpenMP worksharing loop. Reduction loops and the inner loops (what LLVM

@@ -167,9 +167,13 @@ public:
       return emitError(loc)
              << "npu-example runtime library '" << runtime << "' not found";
     for (StringRef driver : {"cc", "gcc", "clang", "clang-22"})
-      if (llvm::sys::findProgramByName(driver))
+      if (llvm::sys::findProgramByName(driver)) {
+        // The CPU code around the partitions may run on threads.
+        std::vector<std::string> inputs = {runtime.str().str()};
+        llvm::append_range(inputs, mlc::getOpenMPLinkArgs(options.triple));
         return mlc::linkWithCompilerDriver(driver, objectPath, outputPath, loc,
-                                           {runtime.str().str()});
+                                           inputs);
+      }
     return emitError(loc) << "no C compiler driver (cc, gcc, clang) found";
   }
 

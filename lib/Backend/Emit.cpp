@@ -196,3 +196,26 @@ LogicalResult mlc::linkWithCompilerDriver(StringRef driver,
   }
   return success();
 }
+
+StringRef mlc::getOpenMPLibraryDir() {
+#ifdef MLC_OPENMP_LIBRARY_DIR
+  return MLC_OPENMP_LIBRARY_DIR;
+#else
+  return "";
+#endif
+}
+
+bool mlc::canUseThreads(StringRef triple) {
+  if (getOpenMPLibraryDir().empty())
+    return false;
+  llvm::Triple host(llvm::sys::getDefaultTargetTriple());
+  return triple.empty() || llvm::Triple(triple).getArch() == host.getArch();
+}
+
+std::vector<std::string> mlc::getOpenMPLinkArgs(StringRef triple) {
+  if (!canUseThreads(triple))
+    return {};
+  std::string dir = getOpenMPLibraryDir().str();
+  return {"-Wl,--as-needed", "-L" + dir, "-lomp", "-Wl,-rpath," + dir,
+          "-Wl,--no-as-needed"};
+}

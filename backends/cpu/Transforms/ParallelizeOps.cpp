@@ -29,9 +29,9 @@ using namespace mlir;
 namespace {
 
 /// Iterations (the product of the loop extents) below which an op stays on
-/// one thread: an OpenMP region costs a few microseconds, about what 2^16
+/// one thread: an OpenMP region costs a few microseconds, about what 2^15
 /// elementwise iterations take.
-constexpr int64_t kMinParallelIterations = int64_t(1) << 16;
+constexpr int64_t kMinParallelIterations = int64_t(1) << 15;
 /// At least this many iterations per chunk, and at most kMaxChunks chunks
 /// (enough to balance a few threads).
 constexpr int64_t kMinChunkIterations = int64_t(1) << 14;

@@ -16,6 +16,8 @@
 #include "llvm/Target/TargetMachine.h"
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace mlc {
 
@@ -47,6 +49,21 @@ mlir::LogicalResult
 linkWithCompilerDriver(llvm::StringRef driver, llvm::StringRef objectPath,
                        llvm::StringRef outputPath, mlir::Location loc,
                        llvm::ArrayRef<std::string> extraInputs = {});
+
+/// LLVM's OpenMP runtime (libomp), which the parallel loops of CPU code
+/// call: its directory, or "" when MLC was built without it.
+llvm::StringRef getOpenMPLibraryDir();
+
+/// Whether CPU code for `triple` ("" for the host) may run on threads:
+/// libomp is there and the triple is the host's architecture
+/// (cross-compiled artifacts stay single-threaded).
+bool canUseThreads(llvm::StringRef triple);
+
+/// The compiler-driver arguments that link libomp into a shared library
+/// for `triple`, as needed (an artifact that never forks does not depend
+/// on it); empty when code for `triple` does not use threads. Every
+/// backend whose artifact holds CPU code links with them.
+std::vector<std::string> getOpenMPLinkArgs(llvm::StringRef triple);
 
 } // namespace mlc
 

@@ -41,7 +41,7 @@ func.func @row_max(%x: tensor<512x1024xf32>, %init: tensor<512xf32>) -> tensor<5
 
 // -----
 
-// Small ops (under 2^16 iterations), dynamic shapes, and ops in loops stay
+// Small ops (under 2^15 iterations), dynamic shapes, and ops in loops stay
 // as they are.
 // CHECK-LABEL: func.func @left_alone
 // CHECK-NOT: scf.forall

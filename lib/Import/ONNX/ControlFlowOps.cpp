@@ -527,6 +527,10 @@ static LogicalResult importLoop(ImporterContext &ic,
       llvm::any_of(spec.inits, isSequenceOrOptional) &&
       keepsCondition(*spec.body))
     return unrollLoop(ic, node, spec, loc);
+  if (!spec.constantTripCount && ic.options.maxLoopIterations > 0 &&
+      llvm::any_of(spec.inits, isSequenceOrOptional))
+    return importBoundedLoop(ic, node, *spec.body, spec.maxTripCount,
+                             spec.condition, spec.inits, loc);
   for (int j = numCarried; j < node.output_size(); ++j)
     spec.declaredScanTypes.push_back(ic.declaredTypes.lookup(node.output(j)));
   onnx::GraphProto rewrittenBody;

@@ -49,6 +49,8 @@ static constexpr llvm::StringLiteral kOptionalAttr = "mlc.import_optional";
 static constexpr llvm::StringLiteral kRowsAttr = "mlc.import_sequence_rows";
 static constexpr llvm::StringLiteral kRuntimeOptionalAttr =
     "mlc.import_runtime_optional";
+static constexpr llvm::StringLiteral kBoundedAttr =
+    "mlc.import_sequence_bounded";
 
 static UnrealizedConversionCastOp getPlaceholder(Value value, StringRef kind) {
   if (!value)
@@ -61,7 +63,8 @@ bool mlc::onnx_import::isSequenceOrOptional(Value value) {
   return value && (getPlaceholder(value, kSequenceAttr) ||
                    getPlaceholder(value, kOptionalAttr) ||
                    getPlaceholder(value, kRowsAttr) ||
-                   getPlaceholder(value, kRuntimeOptionalAttr));
+                   getPlaceholder(value, kRuntimeOptionalAttr) ||
+                   getPlaceholder(value, kBoundedAttr));
 }
 
 std::optional<SmallVector<Value>>
@@ -81,7 +84,8 @@ void mlc::onnx_import::eraseSequencePlaceholders(Operation *op) {
   SmallVector<Operation *> placeholders;
   op->walk([&](UnrealizedConversionCastOp cast) {
     if (cast->hasAttr(kSequenceAttr) || cast->hasAttr(kOptionalAttr) ||
-        cast->hasAttr(kRowsAttr) || cast->hasAttr(kRuntimeOptionalAttr))
+        cast->hasAttr(kRowsAttr) || cast->hasAttr(kRuntimeOptionalAttr) ||
+        cast->hasAttr(kBoundedAttr))
       placeholders.push_back(cast);
   });
   for (Operation *placeholder : llvm::reverse(placeholders))
@@ -128,6 +132,22 @@ static std::optional<RowsSequence> getRowsSequence(Value value) {
   result.initial.assign(inputs.begin(), std::prev(inputs.end()));
   result.rows = seq.getInputs().back();
   return result;
+}
+
+Value mlc::onnx_import::createBoundedSequence(OpBuilder &b, Location loc,
+                                              Value length, ValueRange slots) {
+  SmallVector<Value> operands{length};
+  llvm::append_range(operands, slots);
+  return createPlaceholder(b, loc, operands, kBoundedAttr);
+}
+
+std::optional<std::pair<Value, SmallVector<Value>>>
+mlc::onnx_import::getBoundedSequence(Value value) {
+  UnrealizedConversionCastOp seq = getPlaceholder(value, kBoundedAttr);
+  if (!seq)
+    return std::nullopt;
+  return std::make_pair(seq.getInputs().front(),
+                        SmallVector<Value>(seq.getInputs().drop_front()));
 }
 
 Value mlc::onnx_import::createOptional(OpBuilder &b, Location loc,
@@ -309,18 +329,18 @@ static LogicalResult importSequenceConstruct(ImporterContext &ic,
   return success();
 }
 
-/// `cond ? x : y` for a bool scalar `cond`: an mlc.where when `x` and `y`
-/// have one type, else an mlc.if whose result type joins theirs (their
-/// shapes may differ: the result's is known at run time).
-static FailureOr<Value> selectTensor(ImporterContext &ic, Location loc,
-                                     Value cond, Value x, Value y) {
+FailureOr<Value> mlc::onnx_import::selectTensor(ImporterContext &ic,
+                                                Location loc, Value cond,
+                                                Value x, Value y,
+                                                StringRef what) {
   OpBuilder &b = ic.builder;
   RankedTensorType xType = getRankedType(x), yType = getRankedType(y);
   if (xType == yType)
     return Value(WhereOp::create(b, loc, cond, x, y));
   RankedTensorType joined = joinTypes(xType, yType);
   if (!joined)
-    return emitError(loc) << "SequenceInsert at a run-time position needs "
+    return emitError(loc) << what
+                          << " needs "
                              "elements of one element type and rank, got "
                           << xType << " and " << yType;
   auto ifOp = IfOp::create(b, loc, TypeRange{joined}, cond);
@@ -369,13 +389,15 @@ insertAtRuntimePosition(ImporterContext &ic, Location loc,
     // At k: the tensor, else the element shifted in from before.
     FailureOr<Value> value =
         k == 0 ? FailureOr<Value>(tensor)
-               : selectTensor(ic, loc, atK, tensor, elements[k - 1]);
+               : selectTensor(ic, loc, atK, tensor, elements[k - 1],
+                              "SequenceInsert at a run-time position");
     if (failed(value))
       return failure();
     if (k < n) {
       Value after = GreaterOp::create(b, loc, position,
                                       createScalarConst(b, loc, i64, k));
-      value = selectTensor(ic, loc, after, elements[k], *value);
+      value = selectTensor(ic, loc, after, elements[k], *value,
+                           "SequenceInsert at a run-time position");
       if (failed(value))
         return failure();
     }
@@ -439,6 +461,10 @@ static LogicalResult importSequenceLength(ImporterContext &ic,
   if (std::optional<RowsSequence> rows =
           getRowsSequence(firstInput(ic, node))) {
     ic.setOutput(node, 0, rowsLength(ic, *rows, loc));
+    return success();
+  }
+  if (auto bounded = getBoundedSequence(firstInput(ic, node))) {
+    ic.setOutput(node, 0, bounded->first);
     return success();
   }
   FailureOr<SmallVector<Value>> elements = getSequence(ic, node, 0, loc);

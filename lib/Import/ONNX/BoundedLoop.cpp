@@ -27,21 +27,6 @@ using namespace mlir;
 using namespace mlc;
 using namespace mlc::onnx_import;
 
-/// `value` where `fail` is false; a run where it is true ends with
-/// `message` (mlc.if of an mlc.runtime_error).
-static Value failIf(OpBuilder &b, Location loc, Value fail, Value value,
-                    const std::string &message) {
-  auto ifOp = IfOp::create(b, loc, TypeRange{value.getType()}, fail);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToEnd(&ifOp.getThenRegion().emplaceBlock());
-  auto error = RuntimeErrorOp::create(b, loc, TypeRange{value.getType()},
-                                      b.getStringAttr(message));
-  CFYieldOp::create(b, loc, error.getResults());
-  b.setInsertionPointToEnd(&ifOp.getElseRegion().emplaceBlock());
-  CFYieldOp::create(b, loc, ValueRange{value});
-  return ifOp.getResult(0);
-}
-
 namespace {
 /// What the unrolled loop computed: the carried values after each number
 /// of iterations, and which iterations ran.
@@ -65,9 +50,10 @@ static FailureOr<Value> pickByCount(ImporterContext &ic, Location loc,
   for (auto [i, candidate] : cands.drop_front()) {
     if (candidate == value)
       continue;
-    FailureOr<Value> picked = selectTensor(ic, loc, loop.ran[i - 1], candidate,
-                                           value, "Loop unrolled for "
-                                                  "--max-loop-iterations");
+    FailureOr<Value> picked =
+        selectTensor(ic, loc, loop.ran[i - 1], candidate, value,
+                     "Loop unrolled for "
+                     "--max-loop-iterations");
     if (failed(picked))
       return failure();
     value = *picked;
@@ -87,7 +73,8 @@ static FailureOr<Value> resolveCarried(ImporterContext &ic, Location loc,
     cands.emplace_back(i, state[k]);
   if (llvm::all_of(cands, [&](auto c) { return c.second == cands[0].second; }))
     return cands[0].second;
-  if (llvm::none_of(cands, [](auto c) { return isSequenceOrOptional(c.second); }))
+  if (llvm::none_of(cands,
+                    [](auto c) { return isSequenceOrOptional(c.second); }))
     return pickByCount(ic, loc, loop, cands);
   SmallVector<std::pair<int64_t, SmallVector<Value>>> sequences;
   Type i64 = b.getI64Type();
@@ -99,21 +86,20 @@ static FailureOr<Value> resolveCarried(ImporterContext &ic, Location loc,
     if (!getOptionalElements(value) && !getRuntimeOptional(value) &&
         isSequenceOrOptional(value))
       return emitError(loc) << "Loop carried value " << k
-                            << " is a sequence of run-time length after "
-                            << i
+                            << " is a sequence of run-time length after " << i
                             << " iterations, which --max-loop-iterations "
                                "does not unroll";
     if (!getOptionalElements(value) && !getRuntimeOptional(value))
-      return emitError(loc) << "Loop carried value " << k
-                            << " is a tensor after " << i
-                            << " iterations and a sequence after others";
-    failIf(b, loc,
-           EqualOp::create(b, loc, loop.count,
-                           createScalarConst(b, loc, i64, i)),
-           loop.count,
-                   "Loop carried value " + std::to_string(k) +
-                       " is an optional, not a sequence, after " +
-                       std::to_string(i) + " iterations");
+      return emitError(loc)
+             << "Loop carried value " << k << " is a tensor after " << i
+             << " iterations and a sequence after others";
+    failRunIf(
+        b, loc,
+        EqualOp::create(b, loc, loop.count, createScalarConst(b, loc, i64, i)),
+        loop.count,
+        "Loop carried value " + std::to_string(k) +
+            " is an optional, not a sequence, after " + std::to_string(i) +
+            " iterations");
   }
   if (sequences.empty())
     return emitError(loc) << "Loop carried value " << k
@@ -127,9 +113,9 @@ static FailureOr<Value> resolveCarried(ImporterContext &ic, Location loc,
   for (auto &[i, elements] : sequences) {
     maxLength = std::max(maxLength, elements.size());
     if (i > sequences.front().first)
-      length = WhereOp::create(
-          b, loc, loop.ran[i - 1],
-          createScalarConst(b, loc, i64, elements.size()), length);
+      length = WhereOp::create(b, loc, loop.ran[i - 1],
+                               createScalarConst(b, loc, i64, elements.size()),
+                               length);
   }
   SmallVector<Value> slots;
   for (size_t j = 0; j < maxLength; ++j) {
@@ -165,7 +151,8 @@ LogicalResult mlc::onnx_import::importBoundedLoop(
   Type i64 = b.getI64Type();
   Value tripCount = createReshape(ic, loc, maxTripCount, {});
   Value running = AndOp::create(
-      b, loc, LessOp::create(b, loc, createScalarConst(b, loc, i64, 0), tripCount),
+      b, loc,
+      LessOp::create(b, loc, createScalarConst(b, loc, i64, 0), tripCount),
       createReshape(ic, loc, condition, {}));
   Value isTrue = createScalarConst(b, loc, b.getI1Type(), 1);
   UnrolledLoop loop;
@@ -196,12 +183,12 @@ LogicalResult mlc::onnx_import::importBoundedLoop(
     count = WhereOp::create(b, loc, loop.ran[i],
                             createScalarConst(b, loc, i64, i + 1), count);
   std::string nodeName = node.name().empty() ? "" : " '" + node.name() + "'";
-  loop.count = failIf(b, loc, running, count,
-                      "Loop" + nodeName + " runs more than " +
-                          std::to_string(bound) +
-                          " iterations, the most it was compiled for "
-                          "(mlc-compile --max-loop-iterations=" +
-                          std::to_string(bound) + ")");
+  loop.count =
+      failRunIf(b, loc, running, count,
+                "Loop" + nodeName + " runs more than " + std::to_string(bound) +
+                    " iterations, the most it was compiled for "
+                    "(mlc-compile --max-loop-iterations=" +
+                    std::to_string(bound) + ")");
   for (unsigned k = 0; k < numCarried; ++k) {
     FailureOr<Value> value = resolveCarried(ic, loc, loop, k);
     if (failed(value))

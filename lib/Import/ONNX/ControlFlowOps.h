@@ -64,6 +64,12 @@ importBoundedLoop(ImporterContext &ic, const onnx::NodeProto &node,
                   mlir::Value condition, llvm::ArrayRef<mlir::Value> inits,
                   mlir::Location loc);
 
+/// `value` where the single-element i1 tensor `fail` is false; a run where
+/// it is true ends with `message` (an mlc.if of an mlc.runtime_error:
+/// MLC_ERROR_MODEL from mlc_run, the message from mlc_last_error).
+mlir::Value failRunIf(mlir::OpBuilder &b, mlir::Location loc, mlir::Value fail,
+                      mlir::Value value, const llvm::Twine &message);
+
 /// A single-element tensor of element type `elementType`, or an error.
 mlir::LogicalResult requireScalar(mlir::Value value, mlir::Type elementType,
                                   llvm::StringRef what, mlir::Location loc);

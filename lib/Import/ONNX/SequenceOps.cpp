@@ -643,6 +643,67 @@ static LogicalResult importConcatFromSequence(ImporterContext &ic,
   return success();
 }
 
+/// SplitToSequence by a run-time scalar `split`: ceil(D / split) pieces of
+/// `split` along `axis` (the last one shorter), D the axis' static size. A
+/// sequence of run-time length (createBoundedSequence) with D slots, as it
+/// has at most D pieces: slot j the slice [j * split, (j + 1) * split),
+/// clamped (empty past the end). A split <= 0 fails the run.
+static LogicalResult splitByRuntimeChunk(ImporterContext &ic,
+                                         const onnx::NodeProto &node,
+                                         Value input, Value split, int64_t axis,
+                                         Location loc) {
+  OpBuilder &b = ic.builder;
+  Type i64 = b.getI64Type();
+  RankedTensorType type = getRankedType(input);
+  int64_t size = type.getDimSize(axis);
+  if (size > kMaxLoopIterationsLimit)
+    return emitError(loc) << "SplitToSequence by a run-time scalar split "
+                             "along an axis of size "
+                          << size << " (more than " << kMaxLoopIterationsLimit
+                          << " pieces) is not supported";
+  RankedTensorType splitType = getRankedType(split);
+  if (!splitType.getElementType().isInteger())
+    return emitError(loc) << "SplitToSequence split must be an integer "
+                             "tensor, got "
+                          << splitType;
+  if (splitType.getElementType() != i64)
+    split = CastOp::create(b, loc, splitType.clone(i64), split, false, false);
+  Value chunk = createReshape(ic, loc, split, {1});
+  chunk = failRunIf(
+      b, loc,
+      LessEqualOp::create(b, loc, chunk, createConstant(b, loc, {1}, i64, {0})),
+      chunk, "SplitToSequence split must be > 0");
+  SmallVector<int64_t> shape(type.getShape());
+  shape[axis] = ShapedType::kDynamic;
+  auto elementType = RankedTensorType::get(shape, type.getElementType());
+  Value axes = createConstant(b, loc, {1}, i64, {static_cast<double>(axis)});
+  Value steps = createConstant(b, loc, {1}, i64, {1});
+  SmallVector<Value> slots;
+  for (int64_t j = 0; j < size; ++j) {
+    Value start = MulOp::create(
+        b, loc, chunk,
+        createConstant(b, loc, {1}, i64, {static_cast<double>(j)}));
+    Value end = AddOp::create(b, loc, start, chunk);
+    Value piece = DynamicSliceOp::create(b, loc, elementType, input, start, end,
+                                         axes, steps);
+    if (ic.isUnsigned(input))
+      ic.unsignedValues.insert(piece);
+    slots.push_back(piece);
+  }
+  // ceil(D / split); split > 0 past the check above.
+  Value one = createConstant(b, loc, {1}, i64, {1});
+  Value length = DivOp::create(
+      b, loc,
+      AddOp::create(
+          b, loc, createConstant(b, loc, {1}, i64, {static_cast<double>(size)}),
+          SubOp::create(b, loc, chunk, one)),
+      chunk);
+  ic.setOutput(
+      node, 0,
+      createBoundedSequence(b, loc, createReshape(ic, loc, length, {}), slots));
+  return success();
+}
+
 /// SplitToSequence by a run-time 1-D `split` of static length k: k
 /// elements, element i the slice [sum(split[:i]), sum(split[:i + 1])) along
 /// `axis` (a dynamic dimension there). Sizes that do not add up to the
@@ -654,12 +715,14 @@ static LogicalResult splitAtRuntimeSizes(ImporterContext &ic,
   OpBuilder &b = ic.builder;
   Type i64 = b.getI64Type();
   RankedTensorType splitType = getRankedType(split);
+  if (splitType.getRank() == 0)
+    return splitByRuntimeChunk(ic, node, input, split, axis, loc);
   if (splitType.getRank() != 1 || splitType.isDynamicDim(0) ||
       !splitType.getElementType().isInteger())
     return emitError(loc)
-           << "SplitToSequence with a run-time split needs a 1-D integer "
-              "split of static length (a scalar split, or one of run-time "
-              "length, would give a sequence of run-time length), got "
+           << "SplitToSequence with a run-time split needs a scalar or a "
+              "1-D integer split of static length (one of run-time length "
+              "is not supported), got "
            << splitType;
   if (splitType.getElementType() != i64)
     split = CastOp::create(b, loc, splitType.clone(i64), split, false, false);

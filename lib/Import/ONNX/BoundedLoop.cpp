@@ -52,8 +52,7 @@ static FailureOr<Value> pickByCount(ImporterContext &ic, Location loc,
       continue;
     FailureOr<Value> picked =
         selectTensor(ic, loc, loop.ran[i - 1], candidate, value,
-                     "Loop unrolled for "
-                     "--max-loop-iterations");
+                     "Loop unrolled for --max-loop-iterations");
     if (failed(picked))
       return failure();
     value = *picked;

@@ -84,6 +84,7 @@ loadModel(MLIRContext &context, StringRef path, const CompileOptions &options) {
   ONNXImportOptions importOptions;
   importOptions.maxMemoryBytes = options.maxMemoryBytes;
   importOptions.inputStructures = options.inputStructures;
+  importOptions.maxLoopIterations = options.maxLoopIterations;
   return importONNXFile(&context, path, importOptions);
 }
 

@@ -111,6 +111,12 @@ mlc::getCompileOptions(const CompileFlags &flags, BackendRegistry &registry) {
                                "x=seq([2,3],[4,3]) or opt=none)");
     options.inputStructures.emplace_back(name.str(), spec.str());
   }
+  if (flags.maxLoopIterations < 0 ||
+      flags.maxLoopIterations > kMaxLoopIterationsLimit)
+    return createStringError(
+        "bad --max-loop-iterations " + Twine(flags.maxLoopIterations) +
+        " (expected 0 to " + Twine(kMaxLoopIterationsLimit) + ")");
+  options.maxLoopIterations = flags.maxLoopIterations;
   return options;
 }
 

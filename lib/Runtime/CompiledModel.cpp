@@ -196,10 +196,8 @@ Error CompiledModel::readGraphValues() {
           value->kind > MLC_VALUE_OPTIONAL_SEQUENCE || value->count < 0 ||
           value->first != static_cast<int32_t>(next) ||
           (value->kind == MLC_VALUE_TENSOR && value->count != 1) ||
-          (value->present == -1 &&
-           (kind == "input" || value->count < 1 ||
-            (value->kind != MLC_VALUE_OPTIONAL_TENSOR &&
-             value->kind != MLC_VALUE_OPTIONAL_SEQUENCE))))
+          (value->present == -1 && (kind == "input" || value->count < 1 ||
+                                    value->kind == MLC_VALUE_TENSOR)))
         return createStringError("'" + path + "': graph " + kind + " " +
                                  Twine(i) + " has an invalid mlc_value_info");
       GraphValueInfo result;

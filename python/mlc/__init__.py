@@ -194,13 +194,14 @@ def compile(model, output: str | os.PathLike | None = None, *,
             print_partition: bool = False,
             backend_options: dict | None = None,
             max_memory: str | int | None = None,
-            input_structure: Mapping[str, str] | None = None) -> Artifact:
+            input_structure: Mapping[str, str] | None = None,
+            max_loop_iterations: int = 0) -> Artifact:
     """Compiles `model` (a path to .onnx or .mlir, ONNX bytes, or an
     onnx.ModelProto) as `mlc-compile` does; each keyword is one of its
     flags (opt_level=N is -ON, mattr is --mattr, emit is --emit, max_memory
     is --max-memory: bytes, or a size such as "512M", input_structure is
     --input-structure: {"seq_input": "seq([2,3],[4,3])", "opt": "none"},
-    ...).
+    max_loop_iterations is --max-loop-iterations, ...).
     cpu, mattr, cuda_sm and cuda_gemm are backend options (--cpu, ...);
     `backend_options` sets any backend's, a plug-in's too, by flag name:
     {"cuda-sm": 90, "npu-example-ops": "matmul"}.
@@ -250,7 +251,8 @@ def compile(model, output: str | os.PathLike | None = None, *,
             list(keep_float or []), lower_quant,
             "" if max_memory is None else str(max_memory),
             ["%s=%s" % (name, spec)
-             for name, spec in (input_structure or {}).items()])
+             for name, spec in (input_structure or {}).items()],
+            int(max_loop_iterations))
         if input_path.startswith(tempdir.name):
             diagnostics = diagnostics.replace(input_path, "<model bytes>")
         dim_names = {}

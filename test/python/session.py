@@ -153,3 +153,28 @@ got = session.run(None, {"s[0]": elements[0], "s[1]": elements[1], "x": x})
 for a, b in zip(got, elements + [x]):
     np.testing.assert_array_equal(a, b)
 print("PASS: sequence input")
+
+# A Loop of run-time trip count appending to a sequence, compiled for at
+# most 3 iterations (max_loop_iterations): the sequence output is its
+# length, then 3 element slots of which the first `length` are elements.
+loop_model = onnx.parser.parse_model("""
+<ir_version: 8, opset_import: ["" : 17]>
+g (int64 m, float[3] x) => (seq(float[3]) s) {
+  e = SequenceEmpty<dtype = 1>()
+  t = Constant<value = bool {1}>()
+  s = Loop(m, t, e) <body = b (int64 i, bool c, seq(float[3]) acc) => (bool co, seq(float[3]) next) {
+    co = Identity(c)
+    fi = Cast<to = 1>(i)
+    y = Add(x, fi)
+    next = SequenceInsert(acc, y)
+  }>
+}
+""")
+session = mlc.Session(mlc.compile(loop_model, max_loop_iterations=3))
+assert [o.name for o in session.get_outputs()] == [
+    "s.length", "s[0]", "s[1]", "s[2]"]
+got = session.run(None, {"m": np.array(2, np.int64), "x": x})
+assert got[0] == 2, got[0]
+np.testing.assert_array_equal(got[1], x)
+np.testing.assert_array_equal(got[2], x + 1)
+print("PASS: sequence output of run-time length")

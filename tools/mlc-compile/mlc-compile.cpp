@@ -140,6 +140,13 @@ static cl::list<std::string> inputStructures(
              "dynamic dimension), NAME=none (an absent optional) or "
              "NAME=[d,...] (a present optional tensor); repeatable"),
     cl::value_desc("name=spec"), cl::cat(category));
+static cl::opt<int64_t> maxLoopIterations(
+    "max-loop-iterations",
+    cl::desc("Compile a Loop that carries a sequence or optional and whose "
+             "trip count is known only at run time for at most N iterations "
+             "(unrolled; its sequences have a run-time length); a run that "
+             "needs more fails. 0 (default): refuse such a Loop"),
+    cl::value_desc("N"), cl::init(0), cl::cat(category));
 
 int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
@@ -191,6 +198,7 @@ int main(int argc, char **argv) {
   flags.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   flags.lowerQuant = lowerQuant;
   flags.inputStructures.assign(inputStructures.begin(), inputStructures.end());
+  flags.maxLoopIterations = maxLoopIterations;
   Expected<mlc::CompileOptions> options =
       mlc::getCompileOptions(flags, backends);
   if (!options) {

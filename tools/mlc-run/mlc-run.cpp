@@ -21,6 +21,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <cstring>
 
 using namespace llvm;
 using namespace mlc;
@@ -143,14 +144,27 @@ static Error writeOutputs(const CompiledModel &model, StringRef outputDir,
     host.kind = value.kind;
     host.present = value.present;
     size_t first = value.first;
-    if (value.presentAtRunTime) {
+    size_t end = value.first + value.count;
+    if (value.presentAtRunTime && value.kind == MLC_VALUE_SEQUENCE) {
+      // A sequence of run-time length: the leading i64 scalar says how
+      // many of the element slots after it hold its elements.
+      const HostTensor &length = outputs[first++];
+      int64_t count = -1;
+      if (length.numBytes() == sizeof(int64_t))
+        std::memcpy(&count, length.data.data(), sizeof(int64_t));
+      if (count < 0 || static_cast<size_t>(count) > end - first)
+        return createStringError("output '" + value.name +
+                                 "': the run returned a sequence length of " +
+                                 Twine(count) + " for " + Twine(end - first) +
+                                 " element slots");
+      end = first + count;
+    } else if (value.presentAtRunTime) {
       // The leading bool scalar says whether the run produced the value.
       const HostTensor &flag = outputs[first++];
       host.present = flag.numBytes() == 1 && flag.data.front() != 0;
     }
     if (host.present)
-      host.tensors.assign(outputs.begin() + first,
-                          outputs.begin() + value.first + value.count);
+      host.tensors.assign(outputs.begin() + first, outputs.begin() + end);
     if (Error err = writeValueProtoFile(path, value.name, host))
       return err;
   }

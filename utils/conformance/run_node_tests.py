@@ -289,6 +289,25 @@ def input_structures(model: onnx.ModelProto, data_set: Path) -> list[str]:
     return flags
 
 
+# The bound mlc-compile --max-loop-iterations gets for a model with a Loop
+# that carries a sequence or optional (unrolled; a run past it fails).
+MAX_LOOP_ITERATIONS = 16
+
+
+def loop_flags(model: onnx.ModelProto) -> list[str]:
+    """--max-loop-iterations when a Loop of the main graph carries a
+    sequence or optional: its trip count may be known only at run time."""
+    for node in model.graph.node:
+        if node.op_type != "Loop":
+            continue
+        for attr in node.attribute:
+            if attr.name == "body" and any(
+                    value_kind(i.type) != "tensor"
+                    for i in attr.g.input[2:]):
+                return [f"--max-loop-iterations={MAX_LOOP_ITERATIONS}"]
+    return []
+
+
 def compare_value(expected, actual) -> str | None:
     """compare() over sequences (lists) and optionals (None when absent)."""
     if expected is None or actual is None:
@@ -567,6 +586,8 @@ def classify(cfg: Config, test_dir: Path, result: TestResult,
     # first data set's (the C ABI fixes lengths and presence).
     structures = (input_structures(model, data_sets[0])
                   if model is not None and data_sets else [])
+    if model is not None:
+        structures += loop_flags(model)
     output_kinds = ([value_kind(o.type) for o in model.graph.output]
                     if model is not None else None)
     compiled = run_tool([str(cfg.tools_dir / "mlc-compile"),

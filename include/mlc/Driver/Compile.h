@@ -53,6 +53,8 @@ struct CompileOptions {
   /// --input-structure: (name, spec) of sequence and optional graph inputs
   /// (ONNXImportOptions::inputStructures).
   std::vector<std::pair<std::string, std::string>> inputStructures;
+  /// --max-loop-iterations (ONNXImportOptions::maxLoopIterations).
+  int64_t maxLoopIterations = 0;
 };
 
 /// The largest result a graph pass may fold under a memory limit of

@@ -58,6 +58,8 @@ struct CompileFlags {
   bool lowerQuant = true;
   /// --input-structure NAME=SPEC, each as given.
   std::vector<std::string> inputStructures;
+  /// --max-loop-iterations N (0: none).
+  int64_t maxLoopIterations = 0;
 };
 
 /// Sets `flags.backendOptions` on the backends of `registry`, checks `flags`

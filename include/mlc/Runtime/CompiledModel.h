@@ -41,7 +41,8 @@ struct GraphValueInfo {
   mlc_value_kind kind = MLC_VALUE_TENSOR;
   bool present = true;
   /// An output optional whose first tensor, a bool scalar, says whether it
-  /// is present (mlc_value_info.present == -1).
+  /// is present, or an output sequence whose first tensor, an i64 scalar,
+  /// is its length (mlc_value_info.present == -1).
   bool presentAtRunTime = false;
   size_t first = 0;
   size_t count = 1;

@@ -122,7 +122,13 @@ typedef struct mlc_tensor_info {
  *                          whose presence the run decides, e.g. an If whose
  *                          branches differ in it) a bool scalar NAME.present
  *                          first, then the value's tensors (unspecified when
- *                          the flag is false).
+ *                          the flag is false);
+ *   a sequence with        (present -1, an output only: a Loop of run-time
+ *   present -1             trip count compiled with mlc-compile
+ *                          --max-loop-iterations) an int64 scalar
+ *                          NAME.length first, then `count - 1` element slots
+ *                          NAME[0], NAME[1], ...: the first NAME.length of
+ *                          them are its elements, the rest unspecified.
  * The length of a sequence and the presence of an optional are fixed when
  * the model is compiled: an input's by `mlc-compile --input-structure`
  * (an optional tensor input is present by default), an output's by what the

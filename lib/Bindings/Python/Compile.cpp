@@ -132,7 +132,8 @@ void mlc::python::populateCompile(nb::module_ &m) {
          std::string calibrationMethod, double calibrationPercentile,
          std::string calibrationFile, std::string quantReport,
          std::vector<std::string> keepFloat, bool lowerQuant,
-         std::string maxMemory, std::vector<std::string> inputStructures) {
+         std::string maxMemory, std::vector<std::string> inputStructures,
+         int64_t maxLoopIterations) {
         mlc::CompileFlags flags;
         flags.inputPath = std::move(input);
         flags.outputPath = std::move(output);
@@ -152,6 +153,7 @@ void mlc::python::populateCompile(nb::module_ &m) {
         flags.lowerQuant = lowerQuant;
         flags.maxMemory = std::move(maxMemory);
         flags.inputStructures = std::move(inputStructures);
+        flags.maxLoopIterations = maxLoopIterations;
         nb::gil_scoped_release release;
         return compile(flags);
       },
@@ -162,6 +164,7 @@ void mlc::python::populateCompile(nb::module_ &m) {
       nb::arg("calibration_percentile"), nb::arg("calibration_file"),
       nb::arg("quant_report"), nb::arg("keep_float"), nb::arg("lower_quant"),
       nb::arg("max_memory"), nb::arg("input_structure"),
+      nb::arg("max_loop_iterations"),
       "Compiles as mlc-compile does (every argument is one of its flags; "
       "backend_options are the backends' own, as (flag name, value) "
       "pairs); "

@@ -1,7 +1,9 @@
 //===- ControlFlowOps.cpp - ONNX If, Loop and Scan ------------------------===//
 //
 // Loop becomes mlc.loop (a carried sequence it only appends to becomes a
-// scan output) and If mlc.if (IfOps.cpp), their subgraphs imported into the
+// scan output; one carrying a sequence is unrolled when its trip count is
+// known at import, or with --max-loop-iterations, BoundedLoop.cpp) and If
+// mlc.if (IfOps.cpp), their subgraphs imported into the
 // op's regions by the same node importer as the main
 // graph. Regions are not isolated: a subgraph's use of an outer-scope name
 // resolves to the outer value through the importer's value map, which is
@@ -527,6 +529,10 @@ static LogicalResult importLoop(ImporterContext &ic,
       llvm::any_of(spec.inits, isSequenceOrOptional) &&
       keepsCondition(*spec.body))
     return unrollLoop(ic, node, spec, loc);
+  if (!spec.constantTripCount && ic.options.maxLoopIterations > 0 &&
+      llvm::any_of(spec.inits, isSequenceOrOptional))
+    return importBoundedLoop(ic, node, *spec.body, spec.maxTripCount,
+                             spec.condition, spec.inits, loc);
   for (int j = numCarried; j < node.output_size(); ++j)
     spec.declaredScanTypes.push_back(ic.declaredTypes.lookup(node.output(j)));
   onnx::GraphProto rewrittenBody;

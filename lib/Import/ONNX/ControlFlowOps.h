@@ -55,6 +55,21 @@ bool areCastCompatible(mlir::RankedTensorType a, mlir::RankedTensorType b);
 /// as no longer signed-or-unsigned tracked, before `op` is erased.
 void forgetValues(ImporterContext &ic, mlir::Operation *op);
 
+/// A Loop that carries a sequence or optional and whose trip count or
+/// condition is known only at run time, unrolled for
+/// ic.options.maxLoopIterations iterations (BoundedLoop.cpp).
+mlir::LogicalResult
+importBoundedLoop(ImporterContext &ic, const onnx::NodeProto &node,
+                  const onnx::GraphProto &body, mlir::Value maxTripCount,
+                  mlir::Value condition, llvm::ArrayRef<mlir::Value> inits,
+                  mlir::Location loc);
+
+/// `value` where the single-element i1 tensor `fail` is false; a run where
+/// it is true ends with `message` (an mlc.if of an mlc.runtime_error:
+/// MLC_ERROR_MODEL from mlc_run, the message from mlc_last_error).
+mlir::Value failRunIf(mlir::OpBuilder &b, mlir::Location loc, mlir::Value fail,
+                      mlir::Value value, const llvm::Twine &message);
+
 /// A single-element tensor of element type `elementType`, or an error.
 mlir::LogicalResult requireScalar(mlir::Value value, mlir::Type elementType,
                                   llvm::StringRef what, mlir::Location loc);

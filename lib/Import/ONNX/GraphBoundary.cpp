@@ -393,7 +393,15 @@ FailureOr<GraphOutputs> mlc::onnx_import::flattenGraphOutputs(
       return success();
     };
     std::optional<SmallVector<Value>> optional = getOptionalElements(value);
-    if (auto runtime = getRuntimeOptional(value)) {
+    if (auto bounded = getBoundedSequence(value)) {
+      // Its length is known at run time: a leading i64 scalar says it, the
+      // slots from there on are unspecified.
+      kind = MLC_VALUE_SEQUENCE;
+      present = -1;
+      tensors.push_back(bounded->first);
+      llvm::append_range(tensors, bounded->second);
+      flagName = name + ".length";
+    } else if (auto runtime = getRuntimeOptional(value)) {
       // Its presence is known at run time: a leading bool scalar says it.
       bool ofSequence = isSequenceOrOptional(runtime->second);
       kind =

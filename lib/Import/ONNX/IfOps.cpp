@@ -396,3 +396,16 @@ LogicalResult mlc::onnx_import::importIf(ImporterContext &ic,
   }
   return success();
 }
+
+Value mlc::onnx_import::failRunIf(OpBuilder &b, Location loc, Value fail,
+                                  Value value, const Twine &message) {
+  auto ifOp = IfOp::create(b, loc, TypeRange{value.getType()}, fail);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(&ifOp.getThenRegion().emplaceBlock());
+  auto error = RuntimeErrorOp::create(b, loc, TypeRange{value.getType()},
+                                      b.getStringAttr(message.str()));
+  CFYieldOp::create(b, loc, error.getResults());
+  b.setInsertionPointToEnd(&ifOp.getElseRegion().emplaceBlock());
+  CFYieldOp::create(b, loc, ValueRange{value});
+  return ifOp.getResult(0);
+}

@@ -21,12 +21,17 @@ void mlc::registerONNXImportTranslation() {
                      "graph input, NAME=SPEC as mlc-compile "
                      "--input-structure takes it (repeatable)"),
       llvm::cl::value_desc("name=spec"));
+  static llvm::cl::opt<int64_t> importMaxLoopIterations(
+      "import-max-loop-iterations",
+      llvm::cl::desc("--import-onnx: mlc-compile --max-loop-iterations"),
+      llvm::cl::value_desc("N"), llvm::cl::init(0));
   TranslateToMLIRRegistration registration(
       "import-onnx", "Import an ONNX model into the mlc dialect",
       [](llvm::SourceMgr &sourceMgr, MLIRContext *context) {
         const llvm::MemoryBuffer *buffer =
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
         ONNXImportOptions options;
+        options.maxLoopIterations = importMaxLoopIterations;
         for (const std::string &entry : importInputStructures) {
           auto [name, spec] = llvm::StringRef(entry).split('=');
           options.inputStructures.emplace_back(name.str(), spec.str());

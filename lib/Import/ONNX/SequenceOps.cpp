@@ -49,6 +49,8 @@ static constexpr llvm::StringLiteral kOptionalAttr = "mlc.import_optional";
 static constexpr llvm::StringLiteral kRowsAttr = "mlc.import_sequence_rows";
 static constexpr llvm::StringLiteral kRuntimeOptionalAttr =
     "mlc.import_runtime_optional";
+static constexpr llvm::StringLiteral kBoundedAttr =
+    "mlc.import_sequence_bounded";
 
 static UnrealizedConversionCastOp getPlaceholder(Value value, StringRef kind) {
   if (!value)
@@ -61,7 +63,8 @@ bool mlc::onnx_import::isSequenceOrOptional(Value value) {
   return value && (getPlaceholder(value, kSequenceAttr) ||
                    getPlaceholder(value, kOptionalAttr) ||
                    getPlaceholder(value, kRowsAttr) ||
-                   getPlaceholder(value, kRuntimeOptionalAttr));
+                   getPlaceholder(value, kRuntimeOptionalAttr) ||
+                   getPlaceholder(value, kBoundedAttr));
 }
 
 std::optional<SmallVector<Value>>
@@ -81,7 +84,8 @@ void mlc::onnx_import::eraseSequencePlaceholders(Operation *op) {
   SmallVector<Operation *> placeholders;
   op->walk([&](UnrealizedConversionCastOp cast) {
     if (cast->hasAttr(kSequenceAttr) || cast->hasAttr(kOptionalAttr) ||
-        cast->hasAttr(kRowsAttr) || cast->hasAttr(kRuntimeOptionalAttr))
+        cast->hasAttr(kRowsAttr) || cast->hasAttr(kRuntimeOptionalAttr) ||
+        cast->hasAttr(kBoundedAttr))
       placeholders.push_back(cast);
   });
   for (Operation *placeholder : llvm::reverse(placeholders))
@@ -128,6 +132,22 @@ static std::optional<RowsSequence> getRowsSequence(Value value) {
   result.initial.assign(inputs.begin(), std::prev(inputs.end()));
   result.rows = seq.getInputs().back();
   return result;
+}
+
+Value mlc::onnx_import::createBoundedSequence(OpBuilder &b, Location loc,
+                                              Value length, ValueRange slots) {
+  SmallVector<Value> operands{length};
+  llvm::append_range(operands, slots);
+  return createPlaceholder(b, loc, operands, kBoundedAttr);
+}
+
+std::optional<std::pair<Value, SmallVector<Value>>>
+mlc::onnx_import::getBoundedSequence(Value value) {
+  UnrealizedConversionCastOp seq = getPlaceholder(value, kBoundedAttr);
+  if (!seq)
+    return std::nullopt;
+  return std::make_pair(seq.getInputs().front(),
+                        SmallVector<Value>(seq.getInputs().drop_front()));
 }
 
 Value mlc::onnx_import::createOptional(OpBuilder &b, Location loc,
@@ -309,18 +329,18 @@ static LogicalResult importSequenceConstruct(ImporterContext &ic,
   return success();
 }
 
-/// `cond ? x : y` for a bool scalar `cond`: an mlc.where when `x` and `y`
-/// have one type, else an mlc.if whose result type joins theirs (their
-/// shapes may differ: the result's is known at run time).
-static FailureOr<Value> selectTensor(ImporterContext &ic, Location loc,
-                                     Value cond, Value x, Value y) {
+FailureOr<Value> mlc::onnx_import::selectTensor(ImporterContext &ic,
+                                                Location loc, Value cond,
+                                                Value x, Value y,
+                                                StringRef what) {
   OpBuilder &b = ic.builder;
   RankedTensorType xType = getRankedType(x), yType = getRankedType(y);
   if (xType == yType)
     return Value(WhereOp::create(b, loc, cond, x, y));
   RankedTensorType joined = joinTypes(xType, yType);
   if (!joined)
-    return emitError(loc) << "SequenceInsert at a run-time position needs "
+    return emitError(loc) << what
+                          << " needs "
                              "elements of one element type and rank, got "
                           << xType << " and " << yType;
   auto ifOp = IfOp::create(b, loc, TypeRange{joined}, cond);
@@ -369,13 +389,15 @@ insertAtRuntimePosition(ImporterContext &ic, Location loc,
     // At k: the tensor, else the element shifted in from before.
     FailureOr<Value> value =
         k == 0 ? FailureOr<Value>(tensor)
-               : selectTensor(ic, loc, atK, tensor, elements[k - 1]);
+               : selectTensor(ic, loc, atK, tensor, elements[k - 1],
+                              "SequenceInsert at a run-time position");
     if (failed(value))
       return failure();
     if (k < n) {
       Value after = GreaterOp::create(b, loc, position,
                                       createScalarConst(b, loc, i64, k));
-      value = selectTensor(ic, loc, after, elements[k], *value);
+      value = selectTensor(ic, loc, after, elements[k], *value,
+                           "SequenceInsert at a run-time position");
       if (failed(value))
         return failure();
     }
@@ -439,6 +461,10 @@ static LogicalResult importSequenceLength(ImporterContext &ic,
   if (std::optional<RowsSequence> rows =
           getRowsSequence(firstInput(ic, node))) {
     ic.setOutput(node, 0, rowsLength(ic, *rows, loc));
+    return success();
+  }
+  if (auto bounded = getBoundedSequence(firstInput(ic, node))) {
+    ic.setOutput(node, 0, bounded->first);
     return success();
   }
   FailureOr<SmallVector<Value>> elements = getSequence(ic, node, 0, loc);
@@ -617,6 +643,67 @@ static LogicalResult importConcatFromSequence(ImporterContext &ic,
   return success();
 }
 
+/// SplitToSequence by a run-time scalar `split`: ceil(D / split) pieces of
+/// `split` along `axis` (the last one shorter), D the axis' static size. A
+/// sequence of run-time length (createBoundedSequence) with D slots, as it
+/// has at most D pieces: slot j the slice [j * split, (j + 1) * split),
+/// clamped (empty past the end). A split <= 0 fails the run.
+static LogicalResult splitByRuntimeChunk(ImporterContext &ic,
+                                         const onnx::NodeProto &node,
+                                         Value input, Value split, int64_t axis,
+                                         Location loc) {
+  OpBuilder &b = ic.builder;
+  Type i64 = b.getI64Type();
+  RankedTensorType type = getRankedType(input);
+  int64_t size = type.getDimSize(axis);
+  if (size > kMaxLoopIterationsLimit)
+    return emitError(loc) << "SplitToSequence by a run-time scalar split "
+                             "along an axis of size "
+                          << size << " (more than " << kMaxLoopIterationsLimit
+                          << " pieces) is not supported";
+  RankedTensorType splitType = getRankedType(split);
+  if (!splitType.getElementType().isInteger())
+    return emitError(loc) << "SplitToSequence split must be an integer "
+                             "tensor, got "
+                          << splitType;
+  if (splitType.getElementType() != i64)
+    split = CastOp::create(b, loc, splitType.clone(i64), split, false, false);
+  Value chunk = createReshape(ic, loc, split, {1});
+  chunk = failRunIf(
+      b, loc,
+      LessEqualOp::create(b, loc, chunk, createConstant(b, loc, {1}, i64, {0})),
+      chunk, "SplitToSequence split must be > 0");
+  SmallVector<int64_t> shape(type.getShape());
+  shape[axis] = ShapedType::kDynamic;
+  auto elementType = RankedTensorType::get(shape, type.getElementType());
+  Value axes = createConstant(b, loc, {1}, i64, {static_cast<double>(axis)});
+  Value steps = createConstant(b, loc, {1}, i64, {1});
+  SmallVector<Value> slots;
+  for (int64_t j = 0; j < size; ++j) {
+    Value start = MulOp::create(
+        b, loc, chunk,
+        createConstant(b, loc, {1}, i64, {static_cast<double>(j)}));
+    Value end = AddOp::create(b, loc, start, chunk);
+    Value piece = DynamicSliceOp::create(b, loc, elementType, input, start, end,
+                                         axes, steps);
+    if (ic.isUnsigned(input))
+      ic.unsignedValues.insert(piece);
+    slots.push_back(piece);
+  }
+  // ceil(D / split); split > 0 past the check above.
+  Value one = createConstant(b, loc, {1}, i64, {1});
+  Value length = DivOp::create(
+      b, loc,
+      AddOp::create(
+          b, loc, createConstant(b, loc, {1}, i64, {static_cast<double>(size)}),
+          SubOp::create(b, loc, chunk, one)),
+      chunk);
+  ic.setOutput(
+      node, 0,
+      createBoundedSequence(b, loc, createReshape(ic, loc, length, {}), slots));
+  return success();
+}
+
 /// SplitToSequence by a run-time 1-D `split` of static length k: k
 /// elements, element i the slice [sum(split[:i]), sum(split[:i + 1])) along
 /// `axis` (a dynamic dimension there). Sizes that do not add up to the
@@ -628,12 +715,14 @@ static LogicalResult splitAtRuntimeSizes(ImporterContext &ic,
   OpBuilder &b = ic.builder;
   Type i64 = b.getI64Type();
   RankedTensorType splitType = getRankedType(split);
+  if (splitType.getRank() == 0)
+    return splitByRuntimeChunk(ic, node, input, split, axis, loc);
   if (splitType.getRank() != 1 || splitType.isDynamicDim(0) ||
       !splitType.getElementType().isInteger())
     return emitError(loc)
-           << "SplitToSequence with a run-time split needs a 1-D integer "
-              "split of static length (a scalar split, or one of run-time "
-              "length, would give a sequence of run-time length), got "
+           << "SplitToSequence with a run-time split needs a scalar or a "
+              "1-D integer split of static length (one of run-time length "
+              "is not supported), got "
            << splitType;
   if (splitType.getElementType() != i64)
     split = CastOp::create(b, loc, splitType.clone(i64), split, false, false);

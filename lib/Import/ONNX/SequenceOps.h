@@ -64,6 +64,25 @@ getBoundarySequence(ImporterContext &ic, mlir::Value value, mlir::Location loc,
 mlir::Value createRowsSequence(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::ValueRange initial, mlir::Value rows);
 
+/// A sequence of run-time length (a Loop unrolled for at most
+/// --max-loop-iterations iterations): `length` an i64 scalar, `slots` the
+/// values its first elements take (those from `length` on unspecified).
+mlir::Value createBoundedSequence(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::Value length, mlir::ValueRange slots);
+
+/// The (length, slots) of a sequence of run-time length, or nullopt.
+std::optional<std::pair<mlir::Value, llvm::SmallVector<mlir::Value>>>
+getBoundedSequence(mlir::Value value);
+
+/// `cond ? x : y` for a bool scalar `cond`: an mlc.where when `x` and `y`
+/// have one type, else an mlc.if whose result type joins theirs (their
+/// shapes may differ: the result's is known at run time). `what` names the
+/// op in the error for types that cannot be joined.
+mlir::FailureOr<mlir::Value> selectTensor(ImporterContext &ic,
+                                          mlir::Location loc, mlir::Value cond,
+                                          mlir::Value x, mlir::Value y,
+                                          llvm::StringRef what);
+
 /// Erases the import-time sequence/optional placeholders left in `op`.
 void eraseSequencePlaceholders(mlir::Operation *op);
 

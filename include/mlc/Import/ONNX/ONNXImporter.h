@@ -22,6 +22,8 @@ namespace mlc {
 /// The memory a compilation may spend on a model's constant tensors (and on
 /// constant folding) unless told otherwise: mlc-compile --max-memory.
 inline constexpr uint64_t kDefaultMaxMemoryBytes = uint64_t(8) << 30;
+/// The largest --max-loop-iterations: each iteration is a copy of the body.
+inline constexpr int64_t kMaxLoopIterationsLimit = 4096;
 
 /// Limits that keep a hostile model from steering the importer into
 /// unbounded memory, recursion or work. Each one passed is a located error.
@@ -46,6 +48,12 @@ struct ONNXImportOptions {
   /// optional tensor input without a spec is present with its declared
   /// shape; a sequence input needs one (docs/Tools.md).
   std::vector<std::pair<std::string, std::string>> inputStructures;
+  /// mlc-compile --max-loop-iterations: a Loop that carries a sequence or
+  /// optional and runs a trip count (or condition) known only at run time is
+  /// unrolled for at most this many iterations, its carried sequences then
+  /// of run-time length; a run needing more fails with MLC_ERROR_MODEL. 0
+  /// refuses such a Loop at compile time.
+  int64_t maxLoopIterations = 0;
 };
 
 /// Imports the serialized ModelProto in `buffer`; `sourceName` (the file

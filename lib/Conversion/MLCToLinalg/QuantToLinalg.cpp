@@ -126,15 +126,14 @@ struct QuantizeLinearLowering : OpRewritePattern<QuantizeLinearOp> {
                            : Value(arith::SIToFPOp::create(b, l, ft, args[2]));
             q = arith::AddFOp::create(b, l, q, zp);
           }
-          // Saturate in float; NaN becomes 0 so that the conversion is
-          // always defined. The clamp is a plain max/min (maxnumf/minnumf
-          // need no NaN fix-up on x86) since NaN is selected away.
+          // Saturate in float; NaN (which maximumf/minimumf propagate)
+          // becomes 0 so that the conversion is always defined.
           Value lowV = createScalarConstant(b, l, ft, qmin);
           Value highV = createScalarConstant(b, l, ft, qmax);
+          q = arith::MaximumFOp::create(b, l, q, lowV);
+          q = arith::MinimumFOp::create(b, l, q, highV);
           Value isNan =
               arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, q, q);
-          q = arith::MaxNumFOp::create(b, l, q, lowV);
-          q = arith::MinNumFOp::create(b, l, q, highV);
           Value zero = createScalarConstant(b, l, ft, 0.0);
           q = arith::SelectOp::create(b, l, isNan, zero, q);
           if (isUnsigned)

@@ -809,7 +809,11 @@ static LogicalResult importResize(ImporterContext &ic,
   }
 
   // Runtime scales, sizes or roi: the output shape is the one the graph
-  // declares, and the coordinates are computed by the compiled code.
+  // declares, and the coordinates are computed by the compiled code. A node
+  // without outputs declares none (reading output(0) of it was undefined
+  // behaviour; found by mlc-fuzz-compile).
+  if (node.output_size() == 0)
+    return emitError(loc) << "Resize has no output";
   auto declared = ic.declaredTypes.find(node.output(0));
   if (declared == ic.declaredTypes.end() || declared->second.getRank() != rank)
     return emitError(loc) << "Resize with runtime "
@@ -903,6 +907,8 @@ static LogicalResult importUpsample(ImporterContext &ic,
     }
     return emitResize(ic, node, loc, *input, specs, outShape, opts);
   }
+  if (node.output_size() == 0)
+    return emitError(loc) << "Upsample has no output";
   auto declared = ic.declaredTypes.find(node.output(0));
   if (declared == ic.declaredTypes.end() || declared->second.getRank() != rank)
     return emitError(loc) << "Upsample with runtime scales needs a static "

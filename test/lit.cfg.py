@@ -49,6 +49,11 @@ llvm_config.add_tool_substitutions(tools, [config.mlc_tools_dir])
 if shutil.which("git") and (shutil.which("git-clang-format-22")
                             or shutil.which("git-clang-format")):
     config.available_features.add("clang-format")
+# The Python package mlc was built (it is not without nanobind, nor in a
+# sanitized build, which sets -DMLC_ENABLE_PYTHON=OFF).
+if os.path.exists(os.path.join(config.mlc_obj_root, "python_packages", "mlc",
+                               "__init__.py")):
+    config.available_features.add("mlc-python")
 # A sanitizer build (-DMLC_SANITIZE=address,undefined or thread): its tools
 # hold the sanitizer runtime, so tests of instrumented artifacts can run.
 for sanitizer in filter(None, config.mlc_sanitize.split(",")):

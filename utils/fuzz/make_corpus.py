@@ -6,7 +6,9 @@ Usage: make_corpus.py OUT_DIR [--node-tests DIR] [--max-bytes N]
 OUT_DIR/import and OUT_DIR/compile: the model.onnx of every ONNX backend node
 test (Debian's libonnx-testdata) and every .onnxtxt model of the repository
 (test/, converted with onnx.parser), each at most --max-bytes (64 KiB; the
-compile target skips larger inputs anyway).
+compile target skips larger inputs anyway), and every input a fuzzer found
+that a regression test keeps (test/**/Inputs/fuzz/*.onnx), so that each run
+of the targets, CI's included, replays the past findings first.
 OUT_DIR/tensor-io: the test_data_set_*/*.pb tensors of the node tests (at
 most --max-bytes each, 1500 at most, spread over all tests) and, for a
 sample of them, the same array as a .npy file (C and Fortran order), which
@@ -90,6 +92,7 @@ def main() -> int:
 
     models = [p.read_bytes() for p in sorted(args.node_tests.glob("*/model.onnx"))]
     models += repo_models()
+    models += [p.read_bytes() for p in sorted(REPO.glob("test/**/Inputs/fuzz/*.onnx"))]
     for data in models:
         if len(data) <= args.max_bytes:
             for target in ("import", "compile"):

@@ -3,6 +3,8 @@
 #
 #   utils/sanitize/run.sh asan   ASan+UBSan build (build-asan, with the fuzz
 #                                targets) and the quick tier under it
+#   utils/sanitize/run.sh ci     CI's sanitizer step (.ci/run): asan, then
+#                                each fuzz target for 60 s on its corpus
 #   utils/sanitize/run.sh tsan   TSan: a --sanitize=thread artifact, run by
 #                                test/e2e/Inputs/run_concurrent.py (two
 #                                contexts on two threads) and by a TSan
@@ -12,10 +14,10 @@
 # MLC_JOBS (ninja -j, default 2), MLC_ASAN_BUILD_DIR / MLC_TSAN_BUILD_DIR
 # (default build-asan / build-tsan), MLC_BUILD_DIR (the plain build whose
 # mlc-compile makes the TSan artifact; default build), MLC_TSAN_RUNS (runs
-# per context, default 100).
+# per context, default 100), MLC_WERROR (ON: warnings are errors, as in CI).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-mode="${1:?usage: run.sh asan|tsan}"
+mode="${1:?usage: run.sh asan|ci|tsan}"
 python="${MLC_VENV:-$repo/.venv}/bin/python"
 jobs="${MLC_JOBS:-2}"
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(dirname "$repo")}"
@@ -29,19 +31,33 @@ configure() {
       -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
       -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
       -DCMAKE_BUILD_TYPE=Release -DMLC_TEST_PYTHON="$python" \
-      -DMLC_ENABLE_PYTHON=OFF "$@"
+      -DMLC_ENABLE_PYTHON=OFF -DMLC_ENABLE_WERROR="${MLC_WERROR:-OFF}" "$@"
   fi
 }
 
 case "$mode" in
-asan)
+asan | ci)
+  # One build serves both: the fuzz targets need all of MLC instrumented
+  # with ASan+UBSan and coverage, which is what the quick tier needs too
+  # (the coverage instrumentation costs the tools a little speed, a second
+  # build would cost ~45 min of 2 cores when ccache misses).
   build="${MLC_ASAN_BUILD_DIR:-$repo/build-asan}"
   configure "$build" -DMLC_SANITIZE=address,undefined -DMLC_ENABLE_FUZZERS=ON
+  start=$SECONDS
   ninja -C "$build" -j"$jobs"
+  echo "asan: build $((SECONDS - start)) s"
   # test/lit.cfg.py sets ASAN_OPTIONS and UBSAN_OPTIONS in a sanitized
   # build (leaks fail; huge allocations return NULL, as the out-of-memory
   # tests need) unless they are set here.
+  start=$SECONDS
   ctest --test-dir "$build" -L quick --output-on-failure
+  echo "asan: quick tier $((SECONDS - start)) s"
+  if [ "$mode" = ci ]; then
+    # fuzz-import-asan, fuzz-compile-asan, fuzz-tensor-io-asan: 60 s each.
+    start=$SECONDS
+    ctest --test-dir "$build" -L fuzz --output-on-failure
+    echo "asan: fuzz targets $((SECONDS - start)) s"
+  fi
   ;;
 tsan)
   plain="${MLC_BUILD_DIR:-$repo/build}"
@@ -102,7 +118,7 @@ PY
   echo "tsan: clean"
   ;;
 *)
-  echo "run.sh: error: unknown mode '$mode' (expected asan or tsan)" >&2
+  echo "run.sh: error: unknown mode '$mode' (expected asan, ci or tsan)" >&2
   exit 2
   ;;
 esac

@@ -66,8 +66,12 @@ static LogicalResult buildNLLLoss(ImporterContext &ic,
   if (const onnx::AttributeProto *ignore = findAttr(node, "ignore_index")) {
     valid = NotOp::create(
         b, loc,
-        EqualOp::create(b, loc, labels,
-                        createScalarConst(b, loc, i64, ignore->i())));
+        EqualOp::create(
+            b, loc, labels,
+            ConstantOp::create(
+                b, loc,
+                DenseElementsAttr::get(RankedTensorType::get({}, i64),
+                                       b.getIntegerAttr(i64, ignore->i())))));
     labels = WhereOp::create(b, loc, valid, labels,
                              createScalarConst(b, loc, i64, 0));
   }

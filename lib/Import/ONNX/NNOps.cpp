@@ -174,6 +174,13 @@ createDilatedAvgPool(ImporterContext &ic, Location loc, Value input,
                      ArrayRef<int64_t> ceilExtra = {}) {
   OpBuilder &b = ic.builder;
   RankedTensorType type = getType(input);
+  // The batch and channels fold into one dimension of the reshape, and the
+  // ones images take the spatial sizes (a dynamic dimension made a reshape
+  // whose type could not be inferred, LLVM ERROR; found by mlc-fuzz-compile).
+  if (!type.hasStaticShape())
+    return emitError(loc) << "a pool computed as a convolution (LpPool, "
+                             "AveragePool with dilations or counted ceil_mode "
+                             "padding) needs a static input shape";
   Type elementType = type.getElementType();
   ArrayRef<int64_t> shape = type.getShape();
   SmallVector<int64_t> images{shape[0] * shape[1], 1};

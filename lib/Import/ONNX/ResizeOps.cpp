@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlc;
@@ -143,6 +144,17 @@ static SmallVector<int64_t> neighborIndices(double x, int64_t n,
   for (int64_t &i : all)
     i -= pad;
   return all;
+}
+
+/// Taps per output position of planAxis: an antialiased downscale by s
+/// has 2 * ceil(1 / s) (linear) or 2 * ceil(2 / s) (cubic).
+static double tapCount(const ResizeOptions &opts, double scale) {
+  if (opts.mode == "nearest")
+    return 1;
+  double support = opts.mode == "linear" ? 1 : 2;
+  if (!opts.antialias)
+    return 2 * support;
+  return -2 * std::floor(-support / std::min(scale, 1.0));
 }
 
 /// Source indices and weights of every output position of one axis.
@@ -560,6 +572,27 @@ static LogicalResult emitResize(ImporterContext &ic,
         return failure();
       taps = *built;
     } else {
+      // planAxis's tables and the constant taps made from them take about
+      // 32 bytes per tap and output position in the compiler: bounded like
+      // the model's constants, and below SmallVector's 2^32 elements (a
+      // scale of 1.7e10 aborted in SmallVector::grow; found by
+      // mlc-fuzz-import).
+      double tableBytes =
+          32 * tapCount(opts, spec.scale) * static_cast<double>(outSize);
+      uint64_t maxBytes = ic.options.maxMemoryBytes;
+      if (tableBytes > static_cast<double>(maxBytes)) {
+        ic.refused = true;
+        return emitError(loc)
+               << node.op_type() << " output size " << outSize << " of axis "
+               << axis << " needs interpolation tables of more than "
+               << maxBytes << " bytes, the memory limit (mlc-compile "
+               << "--max-memory)";
+      }
+      if (outSize > std::numeric_limits<int32_t>::max()) {
+        ic.refused = true;
+        return emitError(loc) << node.op_type() << " output size " << outSize
+                              << " of axis " << axis << " is over 2^31 - 1";
+      }
       AxisPlan plan = planAxis(opts, spec.scale, inSize, outSize, spec.roiStart,
                                spec.roiEnd);
       if (isIdentity(plan, inSize, outSize))
@@ -776,7 +809,11 @@ static LogicalResult importResize(ImporterContext &ic,
   }
 
   // Runtime scales, sizes or roi: the output shape is the one the graph
-  // declares, and the coordinates are computed by the compiled code.
+  // declares, and the coordinates are computed by the compiled code. A node
+  // without outputs declares none (reading output(0) of it was undefined
+  // behaviour; found by mlc-fuzz-compile).
+  if (node.output_size() == 0)
+    return emitError(loc) << "Resize has no output";
   auto declared = ic.declaredTypes.find(node.output(0));
   if (declared == ic.declaredTypes.end() || declared->second.getRank() != rank)
     return emitError(loc) << "Resize with runtime "
@@ -870,6 +907,8 @@ static LogicalResult importUpsample(ImporterContext &ic,
     }
     return emitResize(ic, node, loc, *input, specs, outShape, opts);
   }
+  if (node.output_size() == 0)
+    return emitError(loc) << "Upsample has no output";
   auto declared = ic.declaredTypes.find(node.output(0));
   if (declared == ic.declaredTypes.end() || declared->second.getRank() != rank)
     return emitError(loc) << "Upsample with runtime scales needs a static "

@@ -330,6 +330,9 @@ LogicalResult mlc::onnx_import::importGraphNodes(ImporterContext &ic,
       ic.setOutput(node, 0, ic.values.lookup(node.input(0)));
       continue;
     }
+    // Every ONNX op has at least one output; the importers read output(0).
+    if (node.output_size() == 0)
+      return emitError(loc) << node.op_type() << " has no output";
     if (failed(entry->importer(ic, node, loc)))
       return failure();
     ic.propagateUnsigned(node);

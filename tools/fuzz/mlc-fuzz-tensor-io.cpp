@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlc/Runtime/TensorIO.h"
+#include "mlc/Runtime/TensorPrint.h"
 
 #include "llvm/Support/raw_ostream.h"
 

@@ -10,6 +10,7 @@
 #include "mlc/Runtime/CompiledModel.h"
 #include "mlc/Runtime/LatencyStats.h"
 #include "mlc/Runtime/TensorIO.h"
+#include "mlc/Runtime/TensorPrint.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"

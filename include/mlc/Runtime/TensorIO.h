@@ -110,11 +110,6 @@ llvm::Error writeNpyFile(llvm::StringRef path, const HostTensor &tensor);
 /// Formats a shape as `[1,10]` (`[]` for a scalar).
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
 
-/// Prints up to `maxValues` elements separated by spaces, followed by ` ...`
-/// when some were left out. Floats print with %g, bools as 0/1.
-void printTensorValues(llvm::raw_ostream &os, const HostTensor &tensor,
-                       size_t maxValues);
-
 } // namespace mlc
 
 #endif // MLC_RUNTIME_TENSORIO_H

@@ -1,6 +1,7 @@
 //===- TensorIOTest.cpp - Tests for .npy and TensorProto file I/O ---------===//
 
 #include "mlc/Runtime/TensorIO.h"
+#include "mlc/Runtime/TensorPrint.h"
 
 // onnx_pb.h defines ONNX_API before including onnx-ml.pb.h.
 #include "onnx/onnx-data_pb.h"

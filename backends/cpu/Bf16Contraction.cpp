@@ -2,6 +2,7 @@
 
 #include "Bf16Contraction.h"
 #include "ConstantBytes.h"
+#include "VectorBody.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
@@ -46,20 +47,6 @@ bool isBf16MulAccBody(Block &body) {
   auto w = mul.getRhs().getDefiningOp<arith::ExtFOp>();
   return x && w && x.getIn() == body.getArgument(0) &&
          w.getIn() == body.getArgument(1);
-}
-
-/// Whether every op of `body` (but the yield) can run on vectors as it is.
-bool isVectorizableBody(Block &body) {
-  for (Operation &op : body.without_terminator()) {
-    StringRef dialect = op.getDialect() ? op.getDialect()->getNamespace() : "";
-    if ((dialect != "arith" && dialect != "math") || op.getNumRegions() != 0 ||
-        isa<arith::ConstantOp>(op))
-      return false;
-    for (Type t : llvm::concat<Type>(op.getOperandTypes(), op.getResultTypes()))
-      if (!t.isIntOrIndexOrFloat() || t.isIndex())
-        return false;
-  }
-  return true;
 }
 
 } // namespace
@@ -207,7 +194,7 @@ std::optional<Epilogue> mlc::cpu::bf16::matchEpilogue(const Contraction &c) {
   if (!e.op || e.op.getNumDpsInits() != 1 ||
       e.op.getNumParallelLoops() != e.op.getNumLoops() ||
       !e.op.hasPureTensorSemantics() ||
-      !isVectorizableBody(e.op.getRegion().front()))
+      !mlc::cpu::isVectorizableBody(e.op.getRegion().front()))
     return std::nullopt;
   auto outType = cast<RankedTensorType>(result.getType());
   int64_t rank = outType.getRank();

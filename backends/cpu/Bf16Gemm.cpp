@@ -15,6 +15,7 @@
 #include "CPUPasses.h"
 #include "ConstantBytes.h"
 #include "IntrinsicCall.h"
+#include "VectorBody.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -359,19 +360,7 @@ private:
       }
       }
     }
-    for (Operation &inner : body.without_terminator()) {
-      for (Value operand : inner.getOperands())
-        if (!mapping.contains(operand))
-          mapping.map(operand, vector::BroadcastOp::create(
-                                   b, loc, vec(operand.getType()), operand));
-      Operation *clone = b.clone(inner, mapping);
-      for (auto [result, original] :
-           llvm::zip(clone->getResults(), inner.getResults())) {
-        result.setType(vec(original.getType()));
-        mapping.map(original, result);
-      }
-    }
-    return mapping.lookup(body.getTerminator()->getOperand(0));
+    return mlc::cpu::cloneBodyOnVectors(b, loc, body, 16, mapping);
   }
 
   /// Rows [r, r + k.rows) of the block: the reduction in registers, then

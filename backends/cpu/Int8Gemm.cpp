@@ -15,6 +15,7 @@
 #include "CPUPasses.h"
 #include "Int8MulAcc.h"
 #include "IntrinsicCall.h"
+#include "VectorBody.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -193,21 +194,6 @@ struct Epilogue {
   }
 };
 
-/// Whether every op of `body` (but the yield) can run on vectors as it is:
-/// arith and math ops without regions on scalars.
-bool isVectorizableBody(Block &body) {
-  for (Operation &op : body.without_terminator()) {
-    StringRef dialect = op.getDialect() ? op.getDialect()->getNamespace() : "";
-    if ((dialect != "arith" && dialect != "math") || op.getNumRegions() != 0 ||
-        isa<arith::ConstantOp>(op))
-      return false;
-    for (Type t : llvm::concat<Type>(op.getOperandTypes(), op.getResultTypes()))
-      if (!t.isIntOrIndexOrFloat() || t.isIndex())
-        return false;
-  }
-  return true;
-}
-
 std::optional<Epilogue> matchEpilogue(linalg::GenericOp gemm,
                                       const GemmShape &shape) {
   Epilogue e;
@@ -254,7 +240,7 @@ std::optional<Epilogue> matchEpilogue(linalg::GenericOp gemm,
   if (!e.op || e.op.getNumDpsInits() != 1 ||
       e.op.getNumParallelLoops() != e.op.getNumLoops() ||
       !e.op.hasPureTensorSemantics() ||
-      !isVectorizableBody(e.op.getRegion().front()))
+      !mlc::cpu::isVectorizableBody(e.op.getRegion().front()))
     return std::nullopt;
   int64_t rank = e.expand.getResultType().getRank();
   OpOperand *out = e.op.getDpsInitOperand(0);
@@ -322,19 +308,7 @@ Value applyEpilogue(OpBuilder &b, Location loc, const Epilogue &e, Value acc,
     Value scalar = tensor::ExtractOp::create(b, loc, in->get(), zeros);
     mapping.map(arg, vector::BroadcastOp::create(b, loc, vec(elem), scalar));
   }
-  for (Operation &inner : body.without_terminator()) {
-    for (Value operand : inner.getOperands())
-      if (!mapping.contains(operand))
-        mapping.map(operand, vector::BroadcastOp::create(
-                                 b, loc, vec(operand.getType()), operand));
-    Operation *clone = b.clone(inner, mapping);
-    for (auto [result, original] :
-         llvm::zip(clone->getResults(), inner.getResults())) {
-      result.setType(vec(original.getType()));
-      mapping.map(original, result);
-    }
-  }
-  return mapping.lookup(body.getTerminator()->getOperand(0));
+  return mlc::cpu::cloneBodyOnVectors(b, loc, body, lanes, mapping);
 }
 
 /// Rows [lo, hi) of the block `c` (local indices; activation row

@@ -14,6 +14,11 @@ namespace mlc::onnx_import {
 
 void registerSequenceOpImporters(OpImporterTable &table);
 
+/// SplitToSequence (SplitToSequence.cpp).
+mlir::LogicalResult importSplitToSequence(ImporterContext &ic,
+                                          const onnx::NodeProto &node,
+                                          mlir::Location loc);
+
 /// True for a value that stands for an ONNX sequence or optional at import
 /// (SequenceOps.cpp); only the sequence/optional importers and Identity
 /// take one.

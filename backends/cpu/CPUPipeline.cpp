@@ -127,17 +127,19 @@ void mlc::cpu::buildCPULoweringPipeline(OpPassManager &pm,
   if (options.planMemory) {
     PlanMemoryOptions plan;
     plan.report = options.memoryReport;
+    plan.threads = options.threads;
     pm.addPass(createPlanMemory(plan));
   }
   pm.addPass(createLowerInt8Dots());
   // n-D vector transfers of the register tiles -> 1-D loads and stores.
   pm.addPass(createConvertVectorToSCFPass(
       VectorTransferToSCFOptions().enableFullUnroll()));
-  // The parallel tile loops -> an OpenMP worksharing loop each, run by the
-  // number of threads mlc_run sets (mlc-emit-runtime-abi).
+  // The parallel tile loops -> a function each, run by every thread of an
+  // OpenMP region of the number of threads mlc_run sets
+  // (mlc-emit-runtime-abi), or called directly at one thread.
   if (options.threads) {
     pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
-    pm.addPass(createConvertSCFToOpenMPPass());
+    pm.addPass(createLowerParallelLoops());
     // Each loop body is put in a memref.alloca_scope, which must keep one
     // block: the canonicalizer inlines the scopes that hold no alloca (all
     // of the tile loops') before the inner loops become blocks.

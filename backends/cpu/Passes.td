@@ -106,6 +106,50 @@ def ParallelizeOps : Pass<"mlc-cpu-parallelize-ops", "mlir::func::FuncOp"> {
                            "mlir::affine::AffineDialect"];
 }
 
+def LowerParallelLoops : Pass<"mlc-cpu-lower-parallel-loops",
+                                "mlir::ModuleOp"> {
+  let summary = "Run the parallel tile loops on the context's threads, "
+                "each thread its share, without libomp at one thread.";
+  let description = [{
+    Every outermost `scf.parallel` without results becomes a private
+    function `@<func>_par(%tid : i32, %count : i32, <what the loop reads
+    from above>...)` that runs the iterations of thread `%tid` of `%count`:
+    the iterations, linearized in row-major order, split into contiguous
+    blocks whose sizes differ by at most one (OpenMP's static schedule).
+    The static `memref.alloca`s at the start of an iteration are made once,
+    before the thread's share (its iterations run one after another). The
+    loop becomes
+
+    ```mlir
+    %n = func.call @__mlc_thread_count() : () -> i32
+    scf.if (%n > 1) {
+      omp.parallel num_threads(%n : i32) {
+        func.call @f_par(omp_get_thread_num(), omp_get_num_threads(), ...)
+        omp.terminator
+      }
+    } else {
+      func.call @f_par(0, 1, ...)
+    }
+    ```
+
+    so that no libomp call runs at one thread (a serialized parallel
+    region allocates) and no worksharing call runs at all (Debian's
+    `__kmpc_for_static_init` allocates its trace strings): a static
+    model's runs allocate nothing at any thread count. A loop that reads a
+    buffer the bare-pointer calling convention cannot pass (dynamic shape
+    or strides) stays in place, split the same way inside an omp.parallel.
+    `@__mlc_thread_count` is defined by `mlc-emit-runtime-abi` (the
+    thread count `mlc_run` stores). An `mlc_run` called by a thread of the
+    caller's own OpenMP team stays correct: the function is given its
+    thread number, not asked for it.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::omp::OpenMPDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
 def InnermostParallelLoop : Pass<"mlc-cpu-innermost-parallel-loop",
                                   "mlir::func::FuncOp"> {
   let summary = "Reorder the loops of reductions (convolution, pooling, "
@@ -341,13 +385,23 @@ def PlanMemory : Pass<"mlc-cpu-plan-memory", "mlir::ModuleOp"> {
     becomes a `memref.view` of it; its deallocation is erased. The arena is
     a new trailing `memref<Nxi8>` argument of the entry marked `mlc.arena`,
     and the module gets `mlc.arena_size = N`; mlc-emit-runtime-abi
-    allocates it once per context. Buffers of dynamic size, inside loops or
-    freed on some paths only keep their allocations. With `report`, a
-    remark gives the arena size and the largest live set.
+    allocates it once per context. A buffer of a loop body (made and freed
+    by every iteration) gets one slot, live for the whole loop. In a
+    parallel loop (`scf.forall`, `scf.parallel`) run on several threads
+    (`threads`), iterations would share that slot: a buffer of at most
+    64 KiB becomes a `memref.alloca` at the start of the iteration instead,
+    which mlc-cpu-lower-parallel-loops allocates once per thread; larger
+    ones keep their allocations. Buffers of dynamic size or freed on some
+    paths only keep their allocations. With `report`, a remark gives the
+    arena size and the largest live set.
   }];
   let options = [Option<"report", "report", "bool", /*default=*/"false",
                         "Emit a remark with the arena size and the largest "
-                        "live set">];
+                        "live set">,
+                 Option<"threads", "threads", "bool", /*default=*/"true",
+                        "Parallel loops run on several threads (their "
+                        "iterations' buffers go on the stack); without, "
+                        "they are planned as sequential loops">];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::memref::MemRefDialect"];
 }

@@ -415,7 +415,9 @@ Value ABIEmitter::appendArena(OpBuilder &ob, Value context,
 void ABIEmitter::emitThreadCount() {
   SmallVector<omp::ParallelOp> regions;
   module.walk([&](omp::ParallelOp op) { regions.push_back(op); });
-  if (regions.empty())
+  // mlc-cpu-lower-parallel-loops declares the getter and calls it.
+  auto getter = module.lookupSymbol<LLVM::LLVMFuncOp>(kThreadCountFunc);
+  if (regions.empty() && !getter)
     return;
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(module.getBody());
@@ -427,9 +429,11 @@ void ABIEmitter::emitThreadCount() {
   // omp.parallel whose num_threads loads a thread-local global directly
   // ("missing LLVMTranslationDialectInterface registration"); LLVM inlines
   // the call.
-  auto getter = LLVM::LLVMFuncOp::create(
-      b, loc, "__mlc_thread_count", LLVM::LLVMFunctionType::get(i32Type, {}),
-      LLVM::Linkage::Internal);
+  if (!getter)
+    getter = LLVM::LLVMFuncOp::create(b, loc, kThreadCountFunc,
+                                      LLVM::LLVMFunctionType::get(i32Type, {}),
+                                      LLVM::Linkage::Internal);
+  getter.setLinkage(LLVM::Linkage::Internal);
   {
     OpBuilder gb = OpBuilder::atBlockEnd(getter.addEntryBlock(b));
     Value address = LLVM::AddressOfOp::create(gb, loc, threadCountGlobal);
@@ -437,6 +441,8 @@ void ABIEmitter::emitThreadCount() {
         gb, loc, LLVM::LoadOp::create(gb, loc, i32Type, address).getResult());
   }
   for (omp::ParallelOp region : regions) {
+    if (region.getNumThreads())
+      continue;
     OpBuilder rb(region);
     region.getNumThreadsMutable().assign(
         LLVM::CallOp::create(rb, loc, getter, ValueRange{}).getResult());

@@ -93,6 +93,62 @@ int64_t assignOffsets(std::vector<Buffer> &buffers) {
   return arena;
 }
 
+/// Buffers of parallel loop iterations up to this size live on the stack
+/// of the thread that runs the iteration (libomp's workers have 4 MiB).
+constexpr int64_t kMaxStackBytes = 64 * 1024;
+
+/// The only deallocation of `alloc`, in its block, when every other use is
+/// in `scope` (`noteUse` gets the use's ancestor there) and is a view of
+/// the buffer or an op that returns no buffer: the buffer neither escapes
+/// (a loop result, an output) nor is freed on some paths only. Null
+/// otherwise.
+memref::DeallocOp
+findOnlyDeallocation(memref::AllocOp alloc, Block &scope,
+                     llvm::function_ref<void(Operation *)> noteUse) {
+  memref::DeallocOp dealloc;
+  unsigned deallocs = 0;
+  SmallVector<Value> worklist = {alloc.getResult()};
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    for (OpOperand &use : value.getUses()) {
+      Operation *user = use.getOwner();
+      if (auto d = dyn_cast<memref::DeallocOp>(user)) {
+        ++deallocs;
+        dealloc = d;
+        continue;
+      }
+      Operation *top = scope.findAncestorOpInBlock(*user);
+      if (!top)
+        return {};
+      noteUse(top);
+      if (isa<ViewLikeOpInterface, memref::CastOp>(user)) {
+        worklist.append(user->result_begin(), user->result_end());
+        continue;
+      }
+      if (llvm::any_of(user->getResultTypes(),
+                       [](Type t) { return isa<BaseMemRefType>(t); }))
+        return {};
+    }
+  }
+  if (deallocs != 1 || dealloc->getBlock() != alloc->getBlock())
+    return {};
+  return dealloc;
+}
+
+/// Replaces `alloc`, a buffer of an iteration of the parallel loop
+/// `parallel` with one deallocation, by a stack allocation at the start of
+/// the iteration (mlc-cpu-lower-parallel-loops makes it once per thread).
+void moveToStack(memref::AllocOp alloc, Operation *parallel) {
+  OpBuilder b = OpBuilder::atBlockBegin(&parallel->getRegion(0).front());
+  auto alloca = memref::AllocaOp::create(b, alloc.getLoc(), alloc.getType(),
+                                         alloc.getAlignmentAttr());
+  for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+    if (isa<memref::DeallocOp>(user))
+      user->erase();
+  alloc.replaceAllUsesWith(alloca.getResult());
+  alloc.erase();
+}
+
 struct PlanMemoryPass : public mlc::cpu::impl::PlanMemoryBase<PlanMemoryPass> {
   using PlanMemoryBase::PlanMemoryBase;
 
@@ -109,6 +165,7 @@ struct PlanMemoryPass : public mlc::cpu::impl::PlanMemoryBase<PlanMemoryPass> {
 
     std::vector<Buffer> buffers;
     SmallVector<memref::AllocOp> allocs;
+    SmallVector<std::pair<memref::AllocOp, Operation *>> onStack;
     entry.walk([&](memref::AllocOp alloc) { allocs.push_back(alloc); });
     for (memref::AllocOp alloc : allocs) {
       std::optional<int64_t> bytes = getPlannableBytes(alloc);
@@ -117,52 +174,35 @@ struct PlanMemoryPass : public mlc::cpu::impl::PlanMemoryBase<PlanMemoryPass> {
       // A buffer of a sequential loop body (a temporary of the loop
       // lowering) is made and freed by every iteration: one slot serves
       // them all, live for the whole loop. Iterations of a parallel loop
-      // would share it: those keep their allocations.
+      // on several threads would share it: a small one goes on the stack
+      // of the thread that runs the iteration instead (the outermost
+      // parallel loop's; the loops in it run on that thread).
       Operation *top = body.findAncestorOpInBlock(*alloc);
-      bool inParallelLoop = false;
-      for (Operation *parent = alloc->getParentOp(); parent != entry;
+      Operation *parallel = nullptr;
+      for (Operation *parent = alloc->getParentOp(); threads && parent != entry;
            parent = parent->getParentOp())
-        inParallelLoop |= isa<scf::ForallOp, scf::ParallelOp>(parent);
-      if (!top || inParallelLoop)
+        if (isa<scf::ForallOp, scf::ParallelOp>(parent))
+          parallel = parent;
+      if (!top)
         continue;
-      // Exactly one deallocation, in the same block, and every other use a
-      // view of the buffer or an op that returns no buffer: the buffer
-      // neither escapes (a loop result, an output) nor is freed on some
-      // paths only. Its life ends at its last use, not at the
-      // deallocation, which the deallocation pipeline puts at the end.
-      memref::DeallocOp dealloc;
-      unsigned deallocs = 0;
-      int64_t lastUse = position[top];
-      bool escapes = false;
-      SmallVector<Value> worklist = {alloc.getResult()};
-      while (!worklist.empty() && !escapes) {
-        Value value = worklist.pop_back_val();
-        for (OpOperand &use : value.getUses()) {
-          Operation *user = use.getOwner();
-          if (auto d = dyn_cast<memref::DeallocOp>(user)) {
-            ++deallocs;
-            dealloc = d;
-            continue;
-          }
-          Operation *top = body.findAncestorOpInBlock(*user);
-          if (!top) {
-            escapes = true;
-            break;
-          }
-          lastUse = std::max(lastUse, position[top]);
-          if (isa<ViewLikeOpInterface, memref::CastOp>(user)) {
-            worklist.append(user->result_begin(), user->result_end());
-            continue;
-          }
-          if (llvm::any_of(user->getResultTypes(),
-                           [](Type t) { return isa<BaseMemRefType>(t); }))
-            escapes = true;
-        }
+      if (parallel) {
+        Block &iteration = parallel->getRegion(0).front();
+        if (*bytes <= kMaxStackBytes &&
+            findOnlyDeallocation(alloc, iteration, [](Operation *) {}))
+          onStack.push_back({alloc, parallel});
+        continue;
       }
-      if (escapes || deallocs != 1 || dealloc->getBlock() != alloc->getBlock())
+      int64_t lastUse = position[top];
+      memref::DeallocOp dealloc =
+          findOnlyDeallocation(alloc, body, [&](Operation *user) {
+            lastUse = std::max(lastUse, position[user]);
+          });
+      if (!dealloc)
         continue;
       buffers.push_back({alloc, dealloc, position[top], lastUse, *bytes});
     }
+    for (auto [alloc, parallel] : onStack)
+      moveToStack(alloc, parallel);
     if (buffers.empty())
       return;
     int64_t arenaBytes = assignOffsets(buffers);

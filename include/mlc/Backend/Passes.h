@@ -26,6 +26,10 @@ inline constexpr llvm::StringLiteral kDimParamsAttrName = "mlc.dim_params";
 inline constexpr llvm::StringLiteral kGraphValuesAttrName = "mlc.graph_values";
 /// Symbol of the destination-passing entry point.
 inline constexpr llvm::StringLiteral kEntryFuncName = "mlc_entry";
+/// The function that returns the thread count of the context that runs
+/// the artifact: declared by the CPU backend's parallel loops, defined by
+/// mlc-emit-runtime-abi.
+inline constexpr llvm::StringLiteral kThreadCountFunc = "__mlc_thread_count";
 /// Argument attribute of the entry's trailing arena argument (the static
 /// memory plan's buffers), and the module attribute holding its size in
 /// bytes: mlc-emit-runtime-abi allocates it once per context.

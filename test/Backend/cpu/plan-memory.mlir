@@ -1,5 +1,6 @@
 // RUN: mlc-opt %s -split-input-file --mlc-cpu-plan-memory | FileCheck %s
 // RUN: mlc-opt %s -split-input-file --mlc-cpu-plan-memory="report=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
+// RUN: mlc-opt %s -split-input-file --mlc-cpu-plan-memory="threads=false" | FileCheck %s --check-prefix=SEQ
 
 // Three buffers: %a (4 KiB) dies when %c is made, so %c takes its bytes;
 // %b lives beside both. The arena (8 KiB) is a new trailing argument, the
@@ -48,6 +49,52 @@ func.func @mlc_entry(%in: memref<?xf32>, %flag: i1) {
   %s = memref.alloc() : memref<16xf32>
   scf.if %flag {
     memref.dealloc %s : memref<16xf32>
+  }
+  return
+}
+
+// -----
+
+// Loop buffers. The sequential loop's buffer is made and freed by every
+// iteration: one arena slot. The parallel loop's iterations run at once on
+// several threads: its small buffer (made in an inner loop) goes on the
+// stack, at the start of the iteration, and the 128 KiB one keeps its
+// allocation. Without threads, the parallel loop is planned like a
+// sequential one: both get slots.
+// CHECK-LABEL: module attributes {mlc.arena_size = 64 : i64}
+// CHECK: func.func @mlc_entry({{.*}}, %[[ARENA:.*]]: memref<64xi8> {mlc.arena})
+// CHECK: scf.for
+// CHECK: memref.view %[[ARENA]]
+// CHECK: scf.forall
+// CHECK-NEXT: memref.alloca() {alignment = 64 : i64} : memref<16xf32>
+// CHECK: scf.for
+// CHECK-NOT: memref.alloc()
+// CHECK: memref.alloc() {alignment = 64 : i64} : memref<32768xf32>
+// CHECK: memref.dealloc
+// CHECK-NOT: memref.dealloc
+// SEQ-LABEL: module attributes {mlc.arena_size = 131136 : i64}
+// SEQ: scf.forall
+// SEQ-NOT: memref.alloc
+// SEQ-NOT: memref.dealloc
+func.func @mlc_entry(%in: memref<16xf32>, %big: memref<32768xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  scf.for %i = %c0 to %c4 step %c1 {
+    %t = memref.alloc() {alignment = 64 : i64} : memref<16xf32>
+    memref.copy %in, %t : memref<16xf32> to memref<16xf32>
+    memref.copy %t, %in : memref<16xf32> to memref<16xf32>
+    memref.dealloc %t : memref<16xf32>
+  }
+  scf.forall (%i) in (4) {
+    scf.for %j = %c0 to %c4 step %c1 {
+      %t = memref.alloc() {alignment = 64 : i64} : memref<16xf32>
+      memref.copy %in, %t : memref<16xf32> to memref<16xf32>
+      memref.dealloc %t : memref<16xf32>
+    }
+    %b = memref.alloc() {alignment = 64 : i64} : memref<32768xf32>
+    memref.copy %big, %b : memref<32768xf32> to memref<32768xf32>
+    memref.dealloc %b : memref<32768xf32>
   }
   return
 }

@@ -586,6 +586,18 @@ struct ScanAttrs {
 };
 } // namespace
 
+/// Every output of a Scan node is a value its body yields (the final
+/// states, then the scan outputs); trailing ones may be left out.
+static LogicalResult checkScanOutputCount(const onnx::NodeProto &node,
+                                          ArrayRef<Value> results,
+                                          Location loc) {
+  if (node.output_size() > static_cast<int>(results.size()))
+    return emitError(loc) << "Scan has " << node.output_size()
+                          << " outputs but its body yields " << results.size()
+                          << " values";
+  return success();
+}
+
 /// Imports one Scan-9 style scan over `states` and `scanInputs` and returns
 /// the final states followed by the scan outputs.
 static FailureOr<SmallVector<Value>>
@@ -764,10 +776,10 @@ static LogicalResult importScan(ImporterContext &ic,
     declared.push_back(ic.declaredTypes.lookup(node.output(states.size() + j)));
   FailureOr<SmallVector<Value>> results =
       buildScan(ic, loc, **body, states, scanInputs, attrs, declared);
-  if (failed(results))
+  if (failed(results) || failed(checkScanOutputCount(node, *results, loc)))
     return failure();
-  for (auto [i, value] : llvm::enumerate(*results))
-    ic.setOutput(node, i, value);
+  for (int i = 0; i < node.output_size(); ++i)
+    ic.setOutput(node, i, (*results)[i]);
   return success();
 }
 
@@ -832,7 +844,7 @@ static LogicalResult importScan8(ImporterContext &ic,
       batchInputs.push_back(select(v));
     FailureOr<SmallVector<Value>> results =
         buildScan(ic, loc, **body, batchStates, batchInputs, attrs, {});
-    if (failed(results))
+    if (failed(results) || failed(checkScanOutputCount(node, *results, loc)))
       return failure();
     perBatch.push_back(std::move(*results));
   }

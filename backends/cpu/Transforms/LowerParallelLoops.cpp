@@ -38,8 +38,8 @@
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 
 namespace mlc::cpu {
@@ -64,6 +64,31 @@ func::FuncOp declareI32Function(ModuleOp module, StringRef name) {
 
 Value callI32(OpBuilder &b, Location loc, func::FuncOp callee) {
   return func::CallOp::create(b, loc, callee, ValueRange{}).getResult(0);
+}
+
+/// Whether `value` is computed from nothing but constants by ops without
+/// memory effects (arith.constant, memref.get_global of a weight and its
+/// reshapes, a few levels deep): then it joins `remade`, after what it is
+/// computed from, and the loop's function computes it again.
+bool collectRemade(Value value, llvm::SetVector<Operation *> &remade,
+                   int depth = 0) {
+  Operation *def = value.getDefiningOp();
+  if (!def || depth > 4 || def->getNumRegions() != 0 ||
+      !isMemoryEffectFree(def))
+    return false;
+  if (remade.contains(def))
+    return true;
+  if (auto global = dyn_cast<memref::GetGlobalOp>(def)) {
+    auto symbol = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+        def, global.getNameAttr());
+    if (!symbol || !symbol.getConstant())
+      return false;
+  }
+  for (Value operand : def->getOperands())
+    if (!collectRemade(operand, remade, depth + 1))
+      return false;
+  remade.insert(def);
+  return true;
 }
 
 /// Whether a value of `type` can be an argument of a function lowered with
@@ -164,20 +189,18 @@ struct LowerParallelLoopsPass
   void lower(scf::ParallelOp loop, SymbolTable &symbols) {
     Location loc = loop.getLoc();
     // What the loop reads from above: its bounds and its body's captures.
-    // Constants are cloned into the function instead.
+    // Constants and views of constant globals (the weights) are made again
+    // in the function, so that LLVM still sees which constants the loop
+    // reads (a depthwise kernel's filter taps become immediate operands).
     llvm::SetVector<Value> captured;
     getUsedValuesDefinedAbove(loop.getRegion(), captured);
     for (Value v : loop->getOperands())
       captured.insert(v);
     SmallVector<Value> args;
-    SmallVector<Operation *> constants;
-    for (Value v : captured) {
-      Operation *def = v.getDefiningOp();
-      if (def && def->getNumResults() == 1 && matchPattern(def, m_Constant()))
-        constants.push_back(def);
-      else
+    llvm::SetVector<Operation *> remade;
+    for (Value v : captured)
+      if (!collectRemade(v, remade))
         args.push_back(v);
-    }
     if (!llvm::all_of(args, [](Value v) { return isPassable(v.getType()); })) {
       lowerInPlace(loop);
       return;
@@ -195,7 +218,7 @@ struct LowerParallelLoopsPass
     Block *entry = func.addEntryBlock();
     OpBuilder fb = OpBuilder::atBlockBegin(entry);
     IRMapping map;
-    for (Operation *def : constants)
+    for (Operation *def : remade)
       fb.clone(*def, map);
     for (auto [v, arg] : llvm::zip(args, entry->getArguments().drop_front(2)))
       map.map(v, arg);

@@ -119,3 +119,36 @@ func.func @reduction(%a: memref<8xf32>) -> f32 {
   }
   return %sum : f32
 }
+
+// -----
+
+// The weights (a constant global, and its reshape) are read again in the
+// function rather than passed, so that LLVM still sees their values; a
+// global that is not constant is passed.
+// CHECK-LABEL: func.func private @weights_par(
+// CHECK-SAME: %{{.*}}: i32, %{{.*}}: i32, %[[STATE:.*]]: memref<16xf32>, %[[B:.*]]: memref<16xf32>)
+// CHECK-DAG: %[[W:.*]] = memref.get_global @w : memref<4x4xf32>
+// CHECK-DAG: %[[FLAT:.*]] = memref.collapse_shape %[[W]] {{\[\[}}0, 1]]
+// CHECK: memref.load %[[FLAT]]
+// CHECK: memref.load %[[STATE]]
+// CHECK-LABEL: func.func @weights(
+// CHECK: %[[STATE:.*]] = memref.get_global @state
+// CHECK: func.call @weights_par(%{{.*}}, %{{.*}}, %[[STATE]], %{{.*}})
+memref.global "private" constant @w : memref<4x4xf32> = dense<1.0>
+memref.global "private" @state : memref<16xf32> = dense<0.0>
+func.func @weights(%b: memref<16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %w = memref.get_global @w : memref<4x4xf32>
+  %flat = memref.collapse_shape %w [[0, 1]] : memref<4x4xf32> into memref<16xf32>
+  %state = memref.get_global @state : memref<16xf32>
+  scf.parallel (%i) = (%c0) to (%c16) step (%c1) {
+    %v = memref.load %flat[%i] : memref<16xf32>
+    %s = memref.load %state[%i] : memref<16xf32>
+    %t = arith.addf %v, %s : f32
+    memref.store %t, %b[%i] : memref<16xf32>
+    scf.reduce
+  }
+  return
+}

@@ -145,6 +145,7 @@ def LowerParallelLoops : Pass<"mlc-cpu-lower-parallel-loops",
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::func::FuncDialect",
+                           "mlir::LLVM::LLVMDialect",
                            "mlir::memref::MemRefDialect",
                            "mlir::omp::OpenMPDialect",
                            "mlir::scf::SCFDialect"];

@@ -34,6 +34,7 @@
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -214,6 +215,9 @@ struct LowerParallelLoopsPass
     auto func = func::FuncOp::create(mb, loc, parent.getName().str() + "_par",
                                      mb.getFunctionType(types, {}));
     func.setPrivate();
+    // Internal to the artifact: not exported, and LLVM may specialize it.
+    func->setAttr("llvm.linkage", LLVM::LinkageAttr::get(
+                                      &getContext(), LLVM::Linkage::Internal));
     symbols.insert(func);
     Block *entry = func.addEntryBlock();
     OpBuilder fb = OpBuilder::atBlockBegin(entry);

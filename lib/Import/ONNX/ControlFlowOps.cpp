@@ -289,11 +289,11 @@ static FailureOr<LoopOp> buildLoop(ImporterContext &ic, Location loc,
 /// A single-element tensor of element type `elementType`, or an error.
 LogicalResult mlc::onnx_import::requireScalar(Value value, Type elementType,
                                               StringRef what, Location loc) {
-  RankedTensorType type = getRankedType(value);
-  if (!type.hasStaticShape() || type.getNumElements() != 1 ||
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.hasStaticShape() || type.getNumElements() != 1 ||
       type.getElementType() != elementType)
     return emitError(loc) << what << " must be a single " << elementType
-                          << " element, got " << type;
+                          << " element, got " << value.getType();
   return success();
 }
 

@@ -10,6 +10,7 @@
 #include "TensorImportUtils.h"
 
 #include "llvm/Support/CheckedArithmetic.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <limits>
 
@@ -133,9 +134,16 @@ FailureOr<Value> mlc::onnx_import::buildConv(ImporterContext &ic,
   if (failed(pads) || failed(checkWindow(node, inputType, kernel, strides,
                                          *pads, dilations, loc)))
     return failure();
-  int64_t channels = inputType.getDimSize(1);
-  if (group <= 0 || (!ShapedType::isDynamic(channels) &&
-                     channels != group * filterType.getDimSize(1)))
+  int64_t channels = inputType.getDimSize(1),
+          filterChannels = filterType.getDimSize(1), groupChannels;
+  if (ShapedType::isDynamic(filterChannels))
+    return emitError(loc) << "Conv needs a filter with a static channel "
+                             "dimension, got "
+                          << filterType;
+  if (group <= 0 ||
+      (!ShapedType::isDynamic(channels) &&
+       (llvm::MulOverflow(group, filterChannels, groupChannels) ||
+        channels != groupChannels)))
     return emitError(loc) << "Conv: input channels " << channels
                           << " do not match group " << group
                           << " x filter channels " << filterType.getDimSize(1);

@@ -11,6 +11,8 @@
 
 #include "mlc/Dialect/MLC/Transforms/ConstantEvaluator.h"
 
+#include "llvm/Support/MathExtras.h"
+
 using namespace mlir;
 using namespace mlc;
 using namespace mlc::onnx_import;
@@ -70,10 +72,9 @@ static LogicalResult importDynamicReshape(ImporterContext &ic,
         continue;
       }
       dims[i] = d < 0 ? ShapedType::kDynamic : d;
-      if (ShapedType::isDynamic(dims[i]))
+      if (ShapedType::isDynamic(dims[i]) ||
+          (!ShapedType::isDynamic(known) && llvm::MulOverflow(known, d, known)))
         known = ShapedType::kDynamic;
-      else if (!ShapedType::isDynamic(known))
-        known *= d;
     }
     if (inferIndex >= 0 && !ShapedType::isDynamic(known) && known > 0 &&
         inputType.hasStaticShape())
@@ -137,7 +138,8 @@ static LogicalResult importReshape(ImporterContext &ic,
     }
     if (d < 0)
       return emitError(loc) << "Reshape: invalid dimension " << d;
-    known *= d;
+    if (llvm::MulOverflow(known, d, known))
+      return emitError(loc) << "Reshape: shape has more than 2^63 elements";
   }
   int64_t total = inputType.getNumElements();
   if (inferIndex >= 0) {

@@ -140,10 +140,9 @@ FailureOr<Value> mlc::onnx_import::buildConv(ImporterContext &ic,
     return emitError(loc) << "Conv needs a filter with a static channel "
                              "dimension, got "
                           << filterType;
-  if (group <= 0 ||
-      (!ShapedType::isDynamic(channels) &&
-       (llvm::MulOverflow(group, filterChannels, groupChannels) ||
-        channels != groupChannels)))
+  if (group <= 0 || (!ShapedType::isDynamic(channels) &&
+                     (llvm::MulOverflow(group, filterChannels, groupChannels) ||
+                      channels != groupChannels)))
     return emitError(loc) << "Conv: input channels " << channels
                           << " do not match group " << group
                           << " x filter channels " << filterType.getDimSize(1);

@@ -19,6 +19,7 @@ inline constexpr llvm::StringLiteral kPartialSumLoopAttr =
 #include "CPUPasses.h.inc"
 
 void populateStridedCopyToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateFillPadBordersPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace mlc::cpu
 

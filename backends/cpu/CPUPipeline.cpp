@@ -104,6 +104,8 @@ void mlc::cpu::buildCPULoweringPipeline(OpPassManager &pm,
   // computed in place there was overwritten by the output copy-out (issue
   // 15: resnet50's observed conv3 outputs during calibration). Outputs are
   // computed in their own buffers and copied out.
+  // A padded buffer is filled at its borders only.
+  pm.addNestedPass<func::FuncOp>(createFillPadBorders());
   pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
   // Control flow (scf.while of mlc.loop) yields a fresh buffer per
   // iteration; buffer deallocation frees the previous one.

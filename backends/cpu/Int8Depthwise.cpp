@@ -14,6 +14,7 @@
 #include "CPUPasses.h"
 #include "Int8MulAcc.h"
 #include "Target/CPUTarget.h"
+#include "VectorBody.h"
 
 #include "mlir/Analysis/FlatLinearValueConstraints.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -102,6 +103,106 @@ std::optional<Depthwise> matchDepthwise(linalg::GenericOp op) {
   return d;
 }
 
+/// An elementwise consumer of the convolution (requantization: i32 -> i8
+/// with per-channel multipliers) computed on the register tile, so that
+/// the i32 accumulators never reach memory: a linalg.generic of 4 parallel
+/// loops that reads the convolution's result through the identity map, its
+/// other inputs per channel ([C] along the last loop) or scalars, and
+/// writes its result through the identity map without reading it.
+struct Epilogue {
+  linalg::GenericOp op;
+  /// The operand of `op` that reads the convolution's result.
+  unsigned accOperand;
+};
+
+std::optional<Epilogue> matchEpilogue(linalg::GenericOp conv,
+                                      const Depthwise &d) {
+  Value result = conv.getResult(0);
+  if (!result.hasOneUse())
+    return std::nullopt;
+  auto op = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
+  if (!op || op.getNumDpsInits() != 1 || op.getNumLoops() != 4 ||
+      op.getNumParallelLoops() != 4 || !op.hasPureTensorSemantics() ||
+      !mlc::cpu::isVectorizableBody(op.getRegion().front()))
+    return std::nullopt;
+  OpOperand *out = op.getDpsInitOperand(0);
+  if (!op.getMatchingIndexingMap(out).isIdentity() ||
+      !op.getMatchingBlockArgument(out).use_empty() ||
+      !cast<RankedTensorType>(out->get().getType()).hasStaticShape())
+    return std::nullopt;
+  Epilogue e;
+  bool found = false;
+  AffineExpr channel = getAffineDimExpr(3, op.getContext());
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(in);
+    auto type = dyn_cast<RankedTensorType>(in->get().getType());
+    if (!type)
+      return std::nullopt;
+    if (in->get() == result) {
+      if (found || !map.isIdentity())
+        return std::nullopt;
+      found = true;
+      e.accOperand = in->getOperandNumber();
+      continue;
+    }
+    bool perChannel = map.getNumResults() == 1 && map.getResult(0) == channel &&
+                      type.getRank() == 1 && type.getDimSize(0) == d.c;
+    bool scalar = type.getNumElements() == 1 &&
+                  llvm::all_of(map.getResults(), [](AffineExpr r) {
+                    return isa<AffineConstantExpr>(r);
+                  });
+    if (!perChannel && !scalar)
+      return std::nullopt;
+  }
+  if (!found)
+    return std::nullopt;
+  e.op = op;
+  return e;
+}
+
+/// The epilogue's body on the accumulator vector `acc` of the channels
+/// [ch, ch + lanes): its per-channel inputs read there, its scalars
+/// broadcast.
+Value applyEpilogue(OpBuilder &b, Location loc, const Epilogue &e, Value acc,
+                    Value ch, bool inBounds) {
+  int64_t lanes = cast<VectorType>(acc.getType()).getNumElements();
+  linalg::GenericOp op = e.op;
+  IRMapping mapping;
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    BlockArgument arg = op.getMatchingBlockArgument(in);
+    if (in->getOperandNumber() == e.accOperand) {
+      mapping.map(arg, acc);
+      continue;
+    }
+    auto type = cast<RankedTensorType>(in->get().getType());
+    Type elem = type.getElementType();
+    auto vec = VectorType::get({lanes}, elem);
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
+    AffineMap map = op.getMatchingIndexingMap(in);
+    if (map.getNumResults() == 1 && isa<AffineDimExpr>(map.getResult(0))) {
+      mapping.map(arg, vector::TransferReadOp::create(
+                           b, loc, vec, in->get(), ValueRange{ch}, zero,
+                           ArrayRef<bool>{inBounds}));
+      continue;
+    }
+    SmallVector<Value> zeros(type.getRank(),
+                             arith::ConstantIndexOp::create(b, loc, 0));
+    Value scalar = tensor::ExtractOp::create(b, loc, in->get(), zeros);
+    mapping.map(arg, vector::BroadcastOp::create(b, loc, vec, scalar));
+  }
+  return mlc::cpu::cloneBodyOnVectors(b, loc, op.getRegion().front(), lanes,
+                                      mapping);
+}
+
+/// The bias [C] i32 constant that the convolution's accumulator starts
+/// from (a broadcast over n, oh, ow), or null.
+Value getBroadcastBias(Value init) {
+  auto broadcast = init.getDefiningOp<linalg::BroadcastOp>();
+  if (!broadcast || broadcast.getDimensions() != ArrayRef<int64_t>{0, 1, 2})
+    return {};
+  return broadcast.getInput();
+}
+
 struct Int8DepthwisePass
     : public mlc::cpu::impl::Int8DepthwiseBase<Int8DepthwisePass> {
   using Int8DepthwiseBase::Int8DepthwiseBase;
@@ -119,18 +220,36 @@ struct Int8DepthwisePass
     });
     IRRewriter rewriter(&getContext());
     for (auto [op, d] : convs) {
-      rewriter.setInsertionPoint(op);
-      rewriter.replaceOp(op, emit(rewriter, op, d, lanes));
+      std::optional<Epilogue> epi = matchEpilogue(op, d);
+      if (!epi) {
+        rewriter.setInsertionPoint(op);
+        rewriter.replaceOp(op, emit(rewriter, op, d, lanes, nullptr));
+        continue;
+      }
+      // The kernel writes the epilogue's result where the epilogue was.
+      rewriter.setInsertionPoint(epi->op);
+      Value result = emit(rewriter, op, d, lanes, &*epi);
+      rewriter.replaceOp(epi->op, result);
+      rewriter.eraseOp(op);
     }
   }
 
   /// Output rows (n, oh) as an scf.forall (threads) or scf.for; in each,
   /// tiles of kRows pixels (then single pixels) x `lanes` channels.
+  /// With `epi`, the tiles apply it to their accumulators and write its
+  /// result instead.
   Value emit(OpBuilder &b, linalg::GenericOp op, const Depthwise &d,
-             int64_t lanes) {
+             int64_t lanes, const Epilogue *epi) {
     Location loc = op.getLoc();
     Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[1];
-    Value c = op.getDpsInits()[0];
+    Value init = op.getDpsInits()[0];
+    // The accumulators start from the bias vector of their channels when
+    // the initial value is a broadcast bias, else from `init` (with an
+    // epilogue, `init` is only read: the tiles write the epilogue's
+    // result).
+    Value bias = getBroadcastBias(init);
+    Value c = epi ? linalg::GenericOp(epi->op).getDpsInits()[0] : init;
+    Type outElem = cast<RankedTensorType>(c.getType()).getElementType();
     auto idx = [&](OpBuilder &ib, int64_t v) -> Value {
       return arith::ConstantIndexOp::create(ib, loc, v);
     };
@@ -156,11 +275,23 @@ struct Int8DepthwisePass
                   [&](OpBuilder &cb, Location, Value ch, ValueRange cArgs) {
                     Value acc = cArgs[0];
                     SmallVector<Value> accs;
+                    Value biasVector;
+                    if (bias)
+                      biasVector = vector::TransferReadOp::create(
+                          cb, loc, accType, bias, ValueRange{ch}, zeroI32,
+                          ArrayRef<bool>{inBounds});
                     for (int64_t r = 0; r < rows; ++r) {
                       Value col =
                           arith::AddIOp::create(cb, loc, ow, idx(cb, r));
+                      if (bias) {
+                        accs.push_back(biasVector);
+                        continue;
+                      }
+                      // The carried row holds `init` where no tile wrote.
                       accs.push_back(vector::TransferReadOp::create(
-                          cb, loc, accType, acc, ValueRange{c0, c0, col, ch},
+                          cb, loc, accType, epi ? init : acc,
+                          epi ? ValueRange{n, oh, col, ch}
+                              : ValueRange{c0, c0, col, ch},
                           zeroI32, ArrayRef<bool>{inBounds}));
                     }
                     for (int64_t i = 0; i < d.kh; ++i) {
@@ -203,11 +334,14 @@ struct Int8DepthwisePass
                     for (int64_t r = 0; r < rows; ++r) {
                       Value col =
                           arith::AddIOp::create(cb, loc, ow, idx(cb, r));
-                      acc = vector::TransferWriteOp::create(
-                                cb, loc, accs[r], acc,
-                                ValueRange{c0, c0, col, ch},
-                                ArrayRef<bool>{inBounds})
-                                .getResult();
+                      Value value = epi ? applyEpilogue(cb, loc, *epi, accs[r],
+                                                        ch, inBounds)
+                                        : accs[r];
+                      acc =
+                          vector::TransferWriteOp::create(
+                              cb, loc, value, acc, ValueRange{c0, c0, col, ch},
+                              ArrayRef<bool>{inBounds})
+                              .getResult();
                     }
                     scf::YieldOp::create(cb, loc, acc);
                   });
@@ -224,7 +358,7 @@ struct Int8DepthwisePass
                                        b.getIndexAttr(d.ow),
                                        b.getIndexAttr(d.c)};
     SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
-    auto rowType = RankedTensorType::get({1, 1, d.ow, d.c}, i32);
+    auto rowType = RankedTensorType::get({1, 1, d.ow, d.c}, outElem);
     int64_t rows = d.n * d.oh;
     if (parallel && rows > 1) {
       auto forall = scf::ForallOp::create(

@@ -53,6 +53,32 @@ def FuseEpilogues : Pass<"mlc-cpu-fuse-epilogues", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::tensor::TensorDialect"];
 }
 
+def FillPadBorders : Pass<"mlc-cpu-fill-pad-borders", "mlir::func::FuncOp"> {
+  let summary = "Fill only the borders of a statically shaped constant "
+                "tensor.pad.";
+  let description = [{
+    A `tensor.pad` bufferizes into a buffer filled whole with the padding
+    value and then overwritten by the source: twice the writes the padded
+    input of a convolution needs. Each `tensor.pad` in a function body (not
+    in a tile loop) with static shapes and a constant padding value becomes
+    a `linalg.fill` of each border slab (the low and high padding of each
+    dimension, across the others) and the source inserted between them,
+    which bufferize in place into one buffer.
+
+    ```mlir
+    %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {...}
+        : tensor<1x4x4x8xi8> to tensor<1x6x6x8xi8>
+    // becomes
+    %e = tensor.empty() : tensor<1x6x6x8xi8>
+    // rows 0 and 5, then columns 0 and 5: extract_slice, linalg.fill,
+    // insert_slice each
+    %p = tensor.insert_slice %x into %t[0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
+    ```
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def SplitReductions : Pass<"mlc-cpu-split-reductions", "mlir::func::FuncOp"> {
   let summary = "Split reductions of a whole tensor to a scalar into one "
                 "partial result per vector lane.";

@@ -215,9 +215,13 @@ struct LowerParallelLoopsPass
     auto func = func::FuncOp::create(mb, loc, parent.getName().str() + "_par",
                                      mb.getFunctionType(types, {}));
     func.setPrivate();
-    // Internal to the artifact: not exported, and LLVM may specialize it.
+    // Internal to the artifact (not exported), and never inlined: its two
+    // callers would each get a copy of the kernel.
     func->setAttr("llvm.linkage", LLVM::LinkageAttr::get(
                                       &getContext(), LLVM::Linkage::Internal));
+    func->setAttr("passthrough",
+                  ArrayAttr::get(&getContext(),
+                                 {StringAttr::get(&getContext(), "noinline")}));
     symbols.insert(func);
     Block *entry = func.addEntryBlock();
     OpBuilder fb = OpBuilder::atBlockBegin(entry);

@@ -11,7 +11,7 @@
 // CHECK-DAG: func.func private @omp_get_num_threads() -> i32
 // CHECK-LABEL: func.func private @copy_par(
 // CHECK-SAME: %[[TID:.*]]: i32, %[[COUNT:.*]]: i32, %[[A:.*]]: memref<8x12xf32>, %[[B:.*]]: memref<8x12xf32>)
-// CHECK-SAME: attributes {llvm.linkage = #llvm.linkage<internal>}
+// CHECK-SAME: attributes {llvm.linkage = #llvm.linkage<internal>, passthrough = ["noinline"]}
 // CHECK-DAG: %[[C24:.*]] = arith.constant 24 : index
 // CHECK-DAG: %[[C3:.*]] = arith.constant 3 : index
 // CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index

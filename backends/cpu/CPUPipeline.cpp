@@ -82,6 +82,7 @@ static void addTensorPasses(OpPassManager &pm,
     tpm.addPass(createParallelizeOps());
   tpm.addPass(createFuseEpilogues());
   tpm.addPass(createApproximateMath());
+  tpm.addPass(createRelaxClamps());
   tpm.addPass(createBlockedAccumulation());
   {
     SplitReductionsOptions split;

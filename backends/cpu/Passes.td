@@ -433,6 +433,32 @@ def PlanMemory : Pass<"mlc-cpu-plan-memory", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect"];
 }
 
+def RelaxClamps : Pass<"mlc-cpu-relax-clamps", "mlir::func::FuncOp"> {
+  let summary = "Clamps before a float to integer conversion as one "
+                "vmaxps / vminps each.";
+  let description = [{
+    The end of every quantization is a clamp to the integer range, a NaN
+    guard and the conversion: `fptosi(select(isnan(m), 0, m))` with `m =
+    minimumf(maximumf(v, lo), hi)`. The IEEE `maximumf` / `minimumf` order
+    -0 below +0, which x86 has no instruction for: each is a compare and a
+    blend around `vmaxps`. A clamp to a constant bound (not NaN) whose
+    result only reaches the conversion, the guard or the other clamp,
+    becomes `v < lo ? lo : v` (`v > hi ? hi : v`): NaN still propagates to
+    the guard, only the sign of a zero may differ, which the conversion
+    does not see, and x86 computes each with one `vmaxps` / `vminps`.
+    Scalars and vectors alike; other clamps (ReLU, Clip on floats) keep
+    their semantics.
+
+    ```mlir
+    %a = arith.maximumf %v, %lo : vector<16xf32>
+    // becomes
+    %c = arith.cmpf olt, %v, %lo : vector<16xf32>
+    %a = arith.select %c, %lo, %v : vector<16xi1>, vector<16xf32>
+    ```
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 def ApproximateMath : Pass<"mlc-cpu-approximate-math", "mlir::func::FuncOp"> {
   let summary = "Replace f32 erf and exp by polynomial approximations.";
   let description = [{

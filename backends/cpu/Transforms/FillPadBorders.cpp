@@ -52,9 +52,10 @@ struct FillPadBordersPattern : OpRewritePattern<tensor::PadOp> {
     auto asFoldResults = [&](ArrayRef<int64_t> values) {
       return getAsIndexOpFoldResult(rewriter.getContext(), values);
     };
-    SmallVector<OpFoldResult> ones = asFoldResults(SmallVector<int64_t>(rank, 1));
-    Value result = tensor::EmptyOp::create(rewriter, loc, shape,
-                                           type.getElementType());
+    SmallVector<OpFoldResult> ones =
+        asFoldResults(SmallVector<int64_t>(rank, 1));
+    Value result =
+        tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
     // The slab of dimension `d` from `offset`, `size` wide, across the
     // whole of the other dimensions, filled with the padding value.
     auto fill = [&](int64_t d, int64_t offset, int64_t size) {

@@ -214,7 +214,12 @@ struct DequantizeLinearLowering : OpRewritePattern<DequantizeLinearOp> {
 /// zero point, clamp, truncation. Per-channel multipliers (i32) and shifts
 /// (i8: the verifier keeps them in [1, 62]) are constant tensors read along the
 /// axis, stored at their own width (5 bytes a channel); the rounding bias
-/// 2^(s-1) is computed from the shift in the loop.
+/// 2^(s-1) is computed from the shift in the loop. When every shift is at
+/// least 33, the same result in i32: with P = x * m = hi * 2^32 + lo
+/// (0 <= lo < 2^32) and t = s - 32, (P + 2^(s-1)) / 2^s = (hi + 2^(t-1) +
+/// lo / 2^32) / 2^t, whose floor is that of (hi + 2^(t-1)) / 2^t; |hi| <
+/// 2^30, so nothing overflows. The shifts are stored as t, and the vector
+/// code takes one high multiply (vpmuldq pairs on x86) instead of i64 lanes.
 struct RequantizeLowering : OpRewritePattern<RequantizeOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -234,7 +239,13 @@ struct RequantizeLowering : OpRewritePattern<RequantizeOp> {
         DenseElementsAttr::get(
             RankedTensorType::get({channels}, rewriter.getI32Type()),
             multipliers));
-    SmallVector<int8_t> narrowShifts(shifts.begin(), shifts.end());
+    // Shifts of 33 and more (a multiplier below 1/2, the usual case): the
+    // product's low word cannot change the result, so the arithmetic stays
+    // in i32 on the product's high word (exact, see the description).
+    bool highWord = llvm::all_of(shifts, [](int64_t s) { return s >= 33; });
+    SmallVector<int8_t> narrowShifts;
+    for (int64_t s : shifts)
+      narrowShifts.push_back(static_cast<int8_t>(highWord ? s - 32 : s));
     Value shift = arith::ConstantOp::create(
         rewriter, loc,
         DenseElementsAttr::get(
@@ -253,6 +264,26 @@ struct RequantizeLowering : OpRewritePattern<RequantizeOp> {
     Value result = createParallelGeneric(
         rewriter, loc, resultType, ValueRange{op.getInput(), mult, shift}, maps,
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          if (highWord) {
+            // (x * m + 2^(s-1)) >> s == (hi + 2^(t-1)) >> t for t = s - 32
+            // >= 1, hi the high word of the i64 product x * m: the low word
+            // adds less than one unit before the floor.
+            auto c = [&](int64_t v) -> Value {
+              return arith::ConstantOp::create(b, l, b.getI32IntegerAttr(v));
+            };
+            Type i32 = b.getI32Type();
+            Value high =
+                arith::MulSIExtendedOp::create(b, l, args[0], args[1]).getHigh();
+            Value t = arith::ExtSIOp::create(b, l, i32, args[2]);
+            Value round = arith::ShLIOp::create(
+                b, l, c(1), arith::SubIOp::create(b, l, t, c(1)));
+            Value p = arith::AddIOp::create(b, l, high, round);
+            p = arith::ShRSIOp::create(b, l, p, t);
+            p = arith::AddIOp::create(b, l, p, c(zp));
+            p = arith::MaxSIOp::create(b, l, p, c(lo));
+            p = arith::MinSIOp::create(b, l, p, c(hi));
+            return arith::TruncIOp::create(b, l, storage, p);
+          }
           auto c = [&](int64_t v) -> Value {
             return arith::ConstantOp::create(b, l, b.getI64IntegerAttr(v));
           };

@@ -130,6 +130,27 @@ func.func @requantize(%acc: tensor<3x2xi32>) -> tensor<3x2xi8> {
 
 // -----
 
+// Every shift >= 33: the same in i32 on the high word of the product, the
+// shifts stored as s - 32 (exact: test/e2e/requantize-exact.test).
+// CHECK-LABEL: func.func @requantize_high
+// CHECK-DAG: arith.constant dense<[1, 8]> : tensor<2xi8>
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[X:.*]]: i32, %[[M:.*]]: i32, %[[T8:.*]]: i8, %{{.*}}: i8):
+// CHECK: %[[LOW:.*]], %[[HIGH:.*]] = arith.mulsi_extended %[[X]], %[[M]] : i32
+// CHECK: %[[T:.*]] = arith.extsi %[[T8]] : i8 to i32
+// CHECK: %[[TM1:.*]] = arith.subi %[[T]], %{{.*}} : i32
+// CHECK: %[[R:.*]] = arith.shli %{{.*}}, %[[TM1]] : i32
+// CHECK: %[[PR:.*]] = arith.addi %[[HIGH]], %[[R]] : i32
+// CHECK: arith.shrsi %[[PR]], %[[T]] : i32
+// CHECK: arith.trunci %{{.*}} : i32 to i8
+// CHECK-NOT: i64
+func.func @requantize_high(%acc: tensor<3x2xi32>) -> tensor<3x2xi8> {
+  %0 = mlc.requantize %acc {multipliers = array<i32: 1073741824, 1518500250>, shifts = array<i64: 33, 40>, axis = 1 : i64, output_zero_point = -3 : i64, min = -128 : i64, max = 127 : i64} : (tensor<3x2xi32>) -> tensor<3x2xi8>
+  return %0 : tensor<3x2xi8>
+}
+
+// -----
+
 // float8 storage: x / scale converted without rounding to an integer (no
 // clamp with saturate = false); dequantization widens the float8 exactly.
 // CHECK-LABEL: func.func @float8_storage

@@ -272,8 +272,8 @@ struct RequantizeLowering : OpRewritePattern<RequantizeOp> {
               return arith::ConstantOp::create(b, l, b.getI32IntegerAttr(v));
             };
             Type i32 = b.getI32Type();
-            Value high =
-                arith::MulSIExtendedOp::create(b, l, args[0], args[1]).getHigh();
+            Value high = arith::MulSIExtendedOp::create(b, l, args[0], args[1])
+                             .getHigh();
             Value t = arith::ExtSIOp::create(b, l, i32, args[2]);
             Value round = arith::ShLIOp::create(
                 b, l, c(1), arith::SubIOp::create(b, l, t, c(1)));

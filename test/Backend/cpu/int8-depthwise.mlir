@@ -45,9 +45,9 @@ func.func @depthwise(%xq: tensor<1x9x14x24xi8>) -> tensor<1x4x7x24xi32> {
 // CHECK: tensor.extract_slice %[[O]]{{.*}} to tensor<1x1x7x24xi8>
 // CHECK: scf.for %{{.*}} = %c0{{.*}} to %c24{{.*}} step %c16
 // CHECK: arith.muli %{{.*}} : vector<16xi32>
-// CHECK: arith.extsi %{{.*}} : vector<16xi32> to vector<16xi64>
-// CHECK: arith.shrsi %{{.*}} : vector<16xi64>
-// CHECK: arith.trunci %{{.*}} : vector<16xi64> to vector<16xi8>
+// CHECK: arith.mulsi_extended %{{.*}} : vector<16xi32>
+// CHECK: arith.shrsi %{{.*}} : vector<16xi32>
+// CHECK: arith.trunci %{{.*}} : vector<16xi32> to vector<16xi8>
 // CHECK: vector.transfer_write %{{.*}} : vector<16xi8>, tensor<1x1x7x24xi8>
 // CHECK-NOT: linalg.generic
 // CHECK-NOT: tensor<1x4x7x24xi32>

@@ -3,7 +3,8 @@
 
 // An NHWC 8-bit conv with 40 channels (3 tiles) and its requantization
 // (per-channel multipliers): the requantization runs on the register tile,
-// bias + sums in i32 -> i64 fixed point -> i8, written straight into the
+// bias + sums in i32 -> fixed point on the product's high word (shifts >=
+// 33) -> i8, written straight into the
 // [M, 40] i8 result; the i32 accumulators never reach memory and no
 // requantization generic is left.
 // CHECK-LABEL: func.func @conv_requant
@@ -13,10 +14,9 @@
 // CHECK: vector.transfer_read %{{.*}} : tensor<48xi32>, vector<16xi32>
 // CHECK: arith.addi %{{.*}} : vector<16xi32>
 // CHECK: vector.transfer_read %{{.*}} : tensor<40xi32>, vector<16xi32>
-// CHECK: arith.extsi %{{.*}} : vector<16xi32> to vector<16xi64>
-// CHECK: arith.muli %{{.*}} : vector<16xi64>
-// CHECK: arith.shrsi %{{.*}} : vector<16xi64>
-// CHECK: arith.trunci %{{.*}} : vector<16xi64> to vector<16xi8>
+// CHECK: arith.mulsi_extended %{{.*}} : vector<16xi32>
+// CHECK: arith.shrsi %{{.*}} : vector<16xi32>
+// CHECK: arith.trunci %{{.*}} : vector<16xi32> to vector<16xi8>
 // CHECK: vector.transfer_write %{{.*}} : vector<16xi8>, tensor<?x?xi8>
 // CHECK: tensor.expand_shape %{{.*}} output_shape [1, 6, 6, 40] : tensor<36x40xi8> into tensor<1x6x6x40xi8>
 // After canonicalization, neither the bias broadcast into an i32 buffer

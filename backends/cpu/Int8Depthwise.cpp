@@ -132,7 +132,6 @@ std::optional<Epilogue> matchEpilogue(linalg::GenericOp conv,
     return std::nullopt;
   Epilogue e;
   bool found = false;
-  AffineExpr channel = getAffineDimExpr(3, op.getContext());
   for (OpOperand *in : op.getDpsInputOperands()) {
     AffineMap map = op.getMatchingIndexingMap(in);
     auto type = dyn_cast<RankedTensorType>(in->get().getType());
@@ -145,13 +144,7 @@ std::optional<Epilogue> matchEpilogue(linalg::GenericOp conv,
       e.accOperand = in->getOperandNumber();
       continue;
     }
-    bool perChannel = map.getNumResults() == 1 && map.getResult(0) == channel &&
-                      type.getRank() == 1 && type.getDimSize(0) == d.c;
-    bool scalar = type.getNumElements() == 1 &&
-                  llvm::all_of(map.getResults(), [](AffineExpr r) {
-                    return isa<AffineConstantExpr>(r);
-                  });
-    if (!perChannel && !scalar)
+    if (!mlc::cpu::isChannelOrScalarInput(op, in, 3, d.c))
       return std::nullopt;
   }
   if (!found)
@@ -161,37 +154,11 @@ std::optional<Epilogue> matchEpilogue(linalg::GenericOp conv,
 }
 
 /// The epilogue's body on the accumulator vector `acc` of the channels
-/// [ch, ch + lanes): its per-channel inputs read there, its scalars
-/// broadcast.
+/// [ch, ch + lanes).
 Value applyEpilogue(OpBuilder &b, Location loc, const Epilogue &e, Value acc,
                     Value ch, bool inBounds) {
-  int64_t lanes = cast<VectorType>(acc.getType()).getNumElements();
-  linalg::GenericOp op = e.op;
-  IRMapping mapping;
-  for (OpOperand *in : op.getDpsInputOperands()) {
-    BlockArgument arg = op.getMatchingBlockArgument(in);
-    if (in->getOperandNumber() == e.accOperand) {
-      mapping.map(arg, acc);
-      continue;
-    }
-    auto type = cast<RankedTensorType>(in->get().getType());
-    Type elem = type.getElementType();
-    auto vec = VectorType::get({lanes}, elem);
-    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
-    AffineMap map = op.getMatchingIndexingMap(in);
-    if (map.getNumResults() == 1 && isa<AffineDimExpr>(map.getResult(0))) {
-      mapping.map(arg, vector::TransferReadOp::create(
-                           b, loc, vec, in->get(), ValueRange{ch}, zero,
-                           ArrayRef<bool>{inBounds}));
-      continue;
-    }
-    SmallVector<Value> zeros(type.getRank(),
-                             arith::ConstantIndexOp::create(b, loc, 0));
-    Value scalar = tensor::ExtractOp::create(b, loc, in->get(), zeros);
-    mapping.map(arg, vector::BroadcastOp::create(b, loc, vec, scalar));
-  }
-  return mlc::cpu::cloneBodyOnVectors(b, loc, op.getRegion().front(), lanes,
-                                      mapping);
+  return mlc::cpu::applyEpilogueOnVector(b, loc, e.op, e.accOperand, acc, ch,
+                                         inBounds);
 }
 
 /// The bias [C] i32 constant that the convolution's accumulator starts

@@ -261,15 +261,7 @@ std::optional<Epilogue> matchEpilogue(linalg::GenericOp gemm,
       continue;
     }
     // Per channel: [N] read along the last loop; or a scalar.
-    bool perChannel =
-        map.getNumResults() == 1 &&
-        map.getResult(0) == getAffineDimExpr(rank - 1, map.getContext()) &&
-        type.getRank() == 1 && type.getDimSize(0) == e.n;
-    bool scalar = type.getNumElements() == 1 &&
-                  llvm::all_of(map.getResults(), [](AffineExpr r) {
-                    return isa<AffineConstantExpr>(r);
-                  });
-    if (!perChannel && !scalar)
+    if (!mlc::cpu::isChannelOrScalarInput(e.op, in, rank - 1, e.n))
       return std::nullopt;
   }
   if (!found)
@@ -278,37 +270,11 @@ std::optional<Epilogue> matchEpilogue(linalg::GenericOp gemm,
 }
 
 /// The epilogue's body on the vector `acc` of the channels [col, col +
-/// lanes): its inputs read there, its scalars broadcast.
+/// lanes).
 Value applyEpilogue(OpBuilder &b, Location loc, const Epilogue &e, Value acc,
                     Value col) {
-  auto accType = cast<VectorType>(acc.getType());
-  int64_t lanes = accType.getNumElements();
-  auto vec = [&](Type t) { return VectorType::get({lanes}, t); };
-  linalg::GenericOp op = e.op;
-  Block &body = op.getRegion().front();
-  IRMapping mapping;
-  for (OpOperand *in : op.getDpsInputOperands()) {
-    BlockArgument arg = op.getMatchingBlockArgument(in);
-    if (in->getOperandNumber() == e.accOperand) {
-      mapping.map(arg, acc);
-      continue;
-    }
-    auto type = cast<RankedTensorType>(in->get().getType());
-    Type elem = type.getElementType();
-    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elem));
-    if (op.getMatchingIndexingMap(in).getNumResults() == 1 &&
-        isa<AffineDimExpr>(op.getMatchingIndexingMap(in).getResult(0))) {
-      mapping.map(arg, vector::TransferReadOp::create(
-                           b, loc, vec(elem), in->get(), ValueRange{col}, zero,
-                           ArrayRef<bool>{false}));
-      continue;
-    }
-    SmallVector<Value> zeros(type.getRank(),
-                             arith::ConstantIndexOp::create(b, loc, 0));
-    Value scalar = tensor::ExtractOp::create(b, loc, in->get(), zeros);
-    mapping.map(arg, vector::BroadcastOp::create(b, loc, vec(elem), scalar));
-  }
-  return mlc::cpu::cloneBodyOnVectors(b, loc, body, lanes, mapping);
+  return mlc::cpu::applyEpilogueOnVector(b, loc, e.op, e.accOperand, acc, col,
+                                         /*inBounds=*/false);
 }
 
 /// Rows [lo, hi) of the block `c` (local indices; activation row
